@@ -1,0 +1,119 @@
+// The abstract syntax tree of a .cnn file: plain data, every node with its source offsets.
+
+/** A half-open range of character offsets into the document text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Name {
+  text: string;
+  span: Span;
+}
+
+export type Expr =
+  | { kind: "int"; value: number; raw: string; span: Span }
+  | { kind: "decimal"; value: number; raw: string; span: Span }
+  | { kind: "bool"; value: boolean; span: Span }
+  | { kind: "word"; name: string; span: Span }
+  | { kind: "tuple"; items: Expr[]; span: Span }
+  | { kind: "unary"; op: "-"; operand: Expr; span: Span }
+  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "//"; left: Expr; right: Expr; span: Span }
+  /** A place where the parser recovered from an error: the value is unknown, already reported. */
+  | { kind: "missing"; span: Span };
+
+export interface Argument {
+  key?: Name;
+  value: Expr;
+  span: Span;
+}
+
+export interface LayerCall {
+  kind: "layer";
+  name: Name;
+  /** `undefined` when written without parentheses (`relu`), so that a label reference can be told apart. */
+  args?: Argument[];
+  span: Span;
+}
+
+export interface Residual {
+  kind: "residual";
+  keyword: Span;
+  body: Statement[];
+  /** `auto`, an explicit shortcut body, or none (identity). */
+  shortcut?: { kind: "auto"; span: Span } | { kind: "body"; body: Statement[]; span: Span };
+  span: Span;
+}
+
+export interface MergeBranches {
+  kind: "mergeBranches";
+  op: "concat" | "add";
+  keyword: Span;
+  branches: { keyword: Span; body: Statement[]; span: Span }[];
+  span: Span;
+}
+
+export interface MergeLabels {
+  kind: "mergeLabels";
+  op: "concat" | "add";
+  keyword: Span;
+  args: Argument[];
+  span: Span;
+}
+
+export interface Repeat {
+  kind: "repeat";
+  keyword: Span;
+  count: Expr;
+  body: Statement[];
+  span: Span;
+}
+
+export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat;
+
+export interface Statement {
+  label?: Name;
+  chain: ChainItem[];
+  span: Span;
+}
+
+export interface Param {
+  name: Name;
+  default?: Expr;
+}
+
+export interface ModelDef {
+  kind: "model";
+  name: Name;
+  body: Statement[];
+  span: Span;
+}
+
+export interface BlockDef {
+  kind: "block";
+  name: Name;
+  params: Param[];
+  body: Statement[];
+  span: Span;
+}
+
+export interface FrameworkDecl {
+  kind: "framework";
+  value: Name;
+  span: Span;
+}
+
+export type Definition = ModelDef | BlockDef | FrameworkDecl;
+
+export interface FileAst {
+  definitions: Definition[];
+  /** Comments, kept for the formatter and for folding. */
+  comments: { text: string; span: Span }[];
+}
+
+/** A syntax error: always with an exact range and a message a user understands. */
+export interface SyntaxError {
+  message: string;
+  span: Span;
+  code: "syntax" | "lexer" | "nesting";
+}

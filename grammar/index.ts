@@ -1,0 +1,136 @@
+// parse(text) → { ast, errors }: lexes, guards against pathological nesting, and parses each definition
+// on its own so that a mistake in one model never hides the next. Never throws.
+import type { IToken } from "chevrotain";
+import type { Definition, FileAst, Span, SyntaxError } from "./ast.js";
+import { describeToken } from "./messages.js";
+import { CnnParser } from "./parser.js";
+import { toDefinition } from "./to-ast.js";
+import * as T from "./tokens.js";
+
+export * from "./ast.js";
+export { keywordNames } from "./tokens.js";
+
+/** Deeper nesting than this is certainly a mistake, and unbounded depth would exhaust the stack. */
+export const MAX_NESTING = 64;
+/** Lexer errors after this many are summarised in one, so that a binary file gives a readable list. */
+const MAX_LEXER_ERRORS = 50;
+
+export interface ParseResult {
+  ast: FileAst;
+  errors: SyntaxError[];
+}
+
+let parser: CnnParser | undefined;
+
+/** Parses a whole document. Every error has an exact range; whatever could be recovered is in the AST. */
+export function parse(text: string): ParseResult {
+  const errors: SyntaxError[] = [];
+  const lexed = T.cnnLexer.tokenize(text);
+  reportLexerErrors(lexed.errors, errors);
+  const tokens = limitNesting(lexed.tokens, errors);
+  const comments = (lexed.groups["comments"] ?? []).map((t) => ({ text: t.image, span: spanOf(t) }));
+  const definitions: Definition[] = [];
+  for (const chunk of splitDefinitions(tokens, errors)) {
+    const def = parseDefinition(chunk, errors, text.length);
+    if (def) definitions.push(def);
+  }
+  return { ast: { definitions, comments }, errors };
+}
+
+function spanOf(token: IToken): Span {
+  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+}
+
+function reportLexerErrors(lexErrors: { offset: number; length: number }[], errors: SyntaxError[]): void {
+  for (const e of lexErrors.slice(0, MAX_LEXER_ERRORS)) {
+    errors.push({ code: "lexer", message: "unexpected character: remove it (names use letters, digits and '_'; comments start with '#')", span: { start: e.offset, end: e.offset + e.length } });
+  }
+  if (lexErrors.length > MAX_LEXER_ERRORS) {
+    const rest = lexErrors.slice(MAX_LEXER_ERRORS);
+    const last = rest[rest.length - 1]!;
+    errors.push({ code: "lexer", message: `${rest.length} more unexpected characters: is this a .cnn text file?`, span: { start: rest[0]!.offset, end: last.offset + last.length } });
+  }
+}
+
+/**
+ * Drops whatever lies deeper than MAX_NESTING brackets (and long runs of unary minus, which the parser
+ * also recurses on), with one error at the first place that goes too deep.
+ */
+function limitNesting(tokens: IToken[], errors: SyntaxError[]): IToken[] {
+  const kept: IToken[] = [];
+  let depth = 0;
+  let skippedDepth = 0;
+  let minusRun = 0;
+  let reported = false;
+  const tooDeep = (t: IToken, what: string) => {
+    if (!reported) errors.push({ code: "nesting", message: `${what} nested more than ${MAX_NESTING} levels deep: the rest of this nesting is ignored`, span: spanOf(t) });
+    reported = true;
+  };
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === T.LParen || type === T.LCurly) {
+      if (skippedDepth > 0 || depth >= MAX_NESTING) { skippedDepth++; tooDeep(t, "brackets"); continue; }
+      depth++;
+    } else if (type === T.RParen || type === T.RCurly) {
+      if (skippedDepth > 0) { skippedDepth--; continue; }
+      depth = Math.max(0, depth - 1);
+    } else if (skippedDepth > 0) {
+      continue;
+    }
+    minusRun = type === T.Minus ? minusRun + 1 : 0;
+    if (minusRun > MAX_NESTING) { tooDeep(t, "signs"); continue; }
+    kept.push(t);
+  }
+  return kept;
+}
+
+/** `framework`, `model` and `block` are reserved words, so each one starts a new top-level definition. */
+function splitDefinitions(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
+  const chunks: IToken[][] = [];
+  let stray: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === T.Model || t.tokenType === T.Block || t.tokenType === T.Framework) {
+      chunks.push([t]);
+    } else if (chunks.length > 0) {
+      chunks[chunks.length - 1]!.push(t);
+    } else {
+      stray.push(t);
+    }
+  }
+  if (stray.length > 0) {
+    errors.push({
+      code: "syntax",
+      message: `unexpected ${describeToken(stray[0]!)}: a file holds \`model Name { … }\` and \`block Name(…) { … }\` definitions`,
+      span: { start: stray[0]!.startOffset, end: spanOf(stray[stray.length - 1]!).end },
+    });
+    stray = [];
+  }
+  return chunks;
+}
+
+function parseDefinition(chunk: IToken[], errors: SyntaxError[], textLength: number): Definition | undefined {
+  parser ??= new CnnParser();
+  const first = chunk[0]!;
+  const last = chunk[chunk.length - 1]!;
+  const hull: Span = { start: first.startOffset, end: spanOf(last).end };
+  try {
+    parser.input = chunk;
+    const cst = parser.definition();
+    for (const e of parser.errors) {
+      errors.push({ code: "syntax", message: e.message, span: errorSpan(e.token, (e as { previousToken?: IToken }).previousToken, hull, textLength) });
+    }
+    return cst ? toDefinition(cst, hull) : undefined;
+  } catch (e) {
+    // Recovery should make this unreachable; if it is reached, the user still gets a diagnostic, not a crash.
+    errors.push({ code: "syntax", message: `this definition could not be parsed (${(e as Error).message})`, span: hull });
+    return undefined;
+  }
+}
+
+/** The found token's range; at the end of input, an empty range just after the last real token. */
+function errorSpan(token: IToken, previous: IToken | undefined, hull: Span, textLength: number): Span {
+  if (Number.isFinite(token.startOffset) && !token.isInsertedInRecovery) return spanOf(token);
+  const at = previous && Number.isFinite(previous.endOffset) ? spanOf(previous).end : hull.end;
+  const clamped = Math.min(at, textLength);
+  return { start: clamped, end: clamped };
+}

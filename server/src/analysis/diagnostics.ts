@@ -1,0 +1,74 @@
+// Diagnostic codes and the reporter that the analysis writes them to.
+import type { Span } from "../../../grammar/index.js";
+import type { Diagnostic, RelatedInfo, Severity } from "./types.js";
+
+/**
+ * Every diagnostic code, stable across versions: tests, quick fixes and users' suppressions rely on them.
+ * The comment says when each is given.
+ */
+export const Codes = {
+  syntax: "a syntax error",
+  lexer: "a character that the language does not use",
+  nesting: "brackets or signs nested too deep",
+  "unknown-layer": "a layer kind or block that does not exist",
+  "unknown-argument": "a keyword argument the layer does not take",
+  "unknown-label": "a label that is not defined before its use",
+  "duplicate-label": "a label defined twice in one model or block",
+  "duplicate-definition": "two models or blocks with one name",
+  "duplicate-argument": "an argument given twice",
+  "argument-count": "too many positional arguments, or a required one missing",
+  "argument-type": "an argument of the wrong type or with the wrong number of per-axis values",
+  "argument-value": "an argument outside its allowed values",
+  "number-range": "a number too large to be exact, or infinite",
+  "division-by-zero": "a division by zero in an argument",
+  "missing-input": "a model that does not start with input(…)",
+  "misplaced-input": "input(…) anywhere but the first statement of a model",
+  "input-rank": "a layer applied to a tensor of the wrong rank",
+  "output-size": "an output size of zero or less",
+  "kernel-too-large": "a kernel larger than the padded input",
+  "groups-mismatch": "groups that do not divide the channels",
+  "output-padding": "output_padding not smaller than stride or dilation",
+  "pool-padding": "pool padding greater than half the kernel",
+  "stride-dilation": "keras: a stride and a dilation both above 1",
+  "same-stride": "pytorch: padding same with a stride above 1",
+  "shape-mismatch": "shapes that an add or residual cannot merge",
+  "concat-mismatch": "shapes that concat cannot join",
+  "recursive-block": "a block that uses itself",
+  "dense-not-flat": "dense on a tensor that is not flat (acts on the last axis)",
+  "inexact-division": "an output-size division that drops rows or columns",
+  "framework": "an unknown or misplaced framework line",
+  "rf-misaligned": "merged paths whose receptive fields are not aligned",
+  "too-large": "a model that expands to more layers than the analysis allows",
+  "unused-block": "a block that no model uses",
+} as const;
+
+export type Code = keyof typeof Codes;
+
+/** Collects diagnostics; used by every part of the analysis so none of them throws on bad input. */
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  add(severity: Severity, code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
+    // A block used many times would repeat the same mistake at the same place; one copy is enough.
+    const key = `${code}|${span.start}|${span.end}|${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const d: Diagnostic = { severity, code, message, span };
+    if (related && related.length > 0) d.related = related;
+    if (data) d.data = data;
+    this.diagnostics.push(d);
+  }
+
+  error(code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
+    this.add("error", code, message, span, related, data);
+  }
+
+  warning(code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
+    this.add("warning", code, message, span, related, data);
+  }
+
+  info(code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
+    this.add("information", code, message, span, related, data);
+  }
+}

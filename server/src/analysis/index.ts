@@ -1,0 +1,120 @@
+// analyze(text) → Analysis: the whole analysis of a document, a pure function of its text.
+import { parse, type BlockDef, type ModelDef, type Span } from "../../../grammar/index.js";
+import { Reporter } from "./diagnostics.js";
+import { findLayerKind } from "./layers/index.js";
+import { readInput } from "./model-input.js";
+import { inputField } from "./receptive-field.js";
+import { ModelState, Scope } from "./scope.js";
+import { closest } from "./suggest.js";
+import { elements, spatial } from "./tensor.js";
+import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
+import { walkBody, type WalkContext } from "./walker.js";
+
+export * from "./types.js";
+export { Codes } from "./diagnostics.js";
+
+/** Analyses a document. Never throws: every problem becomes a diagnostic and the rest is still analysed. */
+export function analyze(text: string): Analysis {
+  const { ast, errors } = parse(text);
+  const report = new Reporter();
+  for (const e of errors) report.error(e.code, e.message, e.span);
+  const framework = readFramework(ast.definitions, report);
+  const blocks = new Map<string, BlockDef>();
+  const modelNames = new Map<string, Span>();
+  const models: ModelDef[] = [];
+  for (const def of ast.definitions) {
+    if (def.kind === "framework" || !def.name.text) continue;
+    const taken = def.kind === "block" ? blocks.get(def.name.text)?.name.span : modelNames.get(def.name.text);
+    if (taken) {
+      report.error("duplicate-definition", `${def.kind} ${def.name.text} is already defined: rename one of them`, def.name.span, [{ span: taken, message: "first defined here" }]);
+      continue;
+    }
+    if (def.kind === "block") {
+      if (findLayerKind(def.name.text)) report.error("duplicate-definition", `block ${def.name.text} has the name of a layer kind, which would hide the layer: rename the block`, def.name.span);
+      else blocks.set(def.name.text, def);
+    } else {
+      modelNames.set(def.name.text, def.name.span);
+      models.push(def);
+    }
+  }
+  const modelInfos = models.map((m) => analyzeModel(m, framework, blocks, report));
+  const blockInfos = [...blocks.values()].map((b) => checkBlock(b, framework, blocks, report, modelInfos));
+  return { framework, models: modelInfos, blocks: blockInfos, diagnostics: report.diagnostics, ast };
+}
+
+function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter): Framework {
+  let framework: Framework = "pytorch";
+  let seen: Span | undefined;
+  let sawDefinition = false;
+  for (const def of defs) {
+    if (def.kind !== "framework") {
+      sawDefinition = true;
+      continue;
+    }
+    const word = def.value.text.toLowerCase();
+    if (seen) report.error("framework", "the framework is already set above: keep one framework line", def.span, [{ span: seen, message: "set here" }]);
+    else if (word !== "pytorch" && word !== "keras") {
+      const guess = closest(word, ["pytorch", "keras"]);
+      report.error("framework", `unknown framework '${def.value.text}': write framework pytorch or framework keras${guess ? ` (did you mean '${guess}'?)` : ""}`, def.value.text ? def.value.span : def.span, undefined, guess ? { suggestion: guess } : undefined);
+    } else {
+      if (sawDefinition) report.warning("framework", "the framework line applies to the whole file: move it to the top", def.span);
+      framework = word;
+    }
+    seen ??= def.span;
+  }
+  return framework;
+}
+
+function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, BlockDef>, report: Reporter): ModelInfo {
+  const first = def.body[0];
+  const input = readInput(first, framework, report);
+  const state = new ModelState(input?.batch ?? 1);
+  const info: ModelInfo = {
+    name: def.name.text, nameSpan: def.name.span, span: def.span, framework, batch: state.batch,
+    params: { total: 0, trainable: 0, nonTrainable: 0 }, macs: 0,
+    memory: { input: 0, activations: 0, params: 0 },
+    layers: state.layers, groups: state.groups, labels: state.labels,
+  };
+  if (!input) {
+    report.error("missing-input", `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`, def.name.span);
+  }
+  const scope = new Scope("", new Map(), [], []);
+  const ctx: WalkContext = { framework, blocks, report, model: state };
+  let start = {};
+  if (input?.shape) {
+    const sizes = input.shape.length > 1 ? spatial(input.shape, framework) : [];
+    state.inputSizes = sizes;
+    start = { shape: input.shape, field: inputField(sizes.length) };
+    info.input = input.shape;
+  }
+  const output = walkBody(input ? def.body.slice(1) : def.body, start, scope, ctx);
+  if (output.shape) info.output = output.shape;
+  if (output.field) info.receptiveField = output.field;
+  for (const l of state.layers) {
+    info.params.trainable += l.params.trainable;
+    info.params.nonTrainable += l.params.nonTrainable;
+    info.macs += l.macs;
+    info.memory.activations += l.memory;
+  }
+  info.params.total = info.params.trainable + info.params.nonTrainable;
+  info.memory.params = info.params.total * 4;
+  info.memory.input = info.input ? elements(info.input) * state.batch * 4 : 0;
+  return info;
+}
+
+/**
+ * Walks each block once on an unknown input so that mistakes that need no shapes (an unknown layer, a bad
+ * argument) are reported even in a block no model uses.
+ */
+function checkBlock(def: BlockDef, framework: Framework, blocks: Map<string, BlockDef>, report: Reporter, models: ModelInfo[]): BlockInfo {
+  const env = new Map(def.params.map((p) => [p.name.text, undefined]));
+  const scope = new Scope(`${def.name.text}.`, env, [], [def.name.text]);
+  walkBody(def.body, {}, scope, { framework, blocks, report, model: new ModelState(1) });
+  const uses = new Map<number, Span>();
+  for (const m of models) for (const g of m.groups) if (g.definition === def.name.text) uses.set(g.span.start, g.span);
+  return {
+    name: def.name.text, nameSpan: def.name.span, span: def.span,
+    params: def.params.map((p) => ({ name: p.name.text, span: p.name.span })),
+    uses: [...uses.values()].sort((a, b) => a.start - b.start),
+  };
+}

@@ -1,0 +1,58 @@
+// What a layer kind provides: its arguments, and from an input shape its output, parameters, MACs and RF.
+import type { Args, ArgSpec } from "../arguments.js";
+import type { Reporter } from "../diagnostics.js";
+import type { Framework, ParamCount, ReceptiveField, Shape } from "../types.js";
+import { elements, spatial } from "../tensor.js";
+
+export interface LayerContext {
+  framework: Framework;
+  input: Shape;
+  batch: number;
+  args: Args;
+  report: Reporter;
+  /** The kind as the user wrote it, for messages (`Conv2d`, `conv`). */
+  written: string;
+}
+
+export interface LayerOutcome {
+  output: Shape;
+  params?: ParamCount;
+  macs?: number;
+  formula?: string;
+  paramFormula?: string;
+  /** How the receptive field changes (given the model input's spatial sizes); identity when omitted. */
+  field?: (rf: ReceptiveField, modelInput: number[]) => ReceptiveField;
+}
+
+export interface LayerKind {
+  kind: string;
+  /** Other accepted names, lower case: PyTorch and Keras class names. */
+  aliases: string[];
+  doc: string;
+  args: ArgSpec[];
+  /** Called only with a known input shape; returns undefined (after reporting) when the output is unknown. */
+  apply(ctx: LayerContext): LayerOutcome | undefined;
+}
+
+/** Spatial rank of a feature map, or undefined (reported) when the input is flat or too high-ranked. */
+export function featureMapRank(ctx: LayerContext): number | undefined {
+  const rank = ctx.input.length - 1;
+  if (rank >= 1 && rank <= 3) return rank;
+  const layout = ctx.framework === "pytorch" ? "(C, L), (C, H, W) or (C, D, H, W)" : "(L, C), (H, W, C) or (D, H, W, C)";
+  ctx.report.error("input-rank", `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`, ctx.args.callSpan);
+  return undefined;
+}
+
+export const noParams: ParamCount = { trainable: 0, nonTrainable: 0 };
+
+/** A layer that keeps its input's shape and has no parameters (activations, dropout, identity). */
+export function sameShapeOutcome(ctx: LayerContext): LayerOutcome {
+  return { output: ctx.input.slice(), formula: `same shape: ${ctx.input.join("×")}` };
+}
+
+/** Multiply-accumulates over the whole batch. */
+export function batchElements(shape: Shape, batch: number): number {
+  return elements(shape) * batch;
+}
+
+export { spatial };

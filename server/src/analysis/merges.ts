@@ -1,0 +1,148 @@
+// residual, concat and add: shapes that must agree, the auto projection shortcut, and fields through merges.
+import type { MergeBranches, MergeLabels, Residual, Span } from "../../../grammar/index.js";
+import { Args } from "./arguments.js";
+import { conv } from "./layers/conv.js";
+import { batchnorm } from "./layers/shape-layers.js";
+import type { LayerKind } from "./layers/index.js";
+import { mergeFields } from "./receptive-field.js";
+import type { Scope, Tensor } from "./scope.js";
+import { channelAxis, channels, formatShape, sameShape, spatial } from "./tensor.js";
+import type { ReceptiveField, Shape } from "./types.js";
+import type { Value } from "./values.js";
+import { applyLayer, walkBody, type WalkContext } from "./walker.js";
+
+/** `residual { main } shortcut …`: main path first, then the shortcut (as torchvision runs them), then add. */
+export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  const main = walkBody(item.body, input, scope, ctx);
+  let shortcut: Tensor = input;
+  let shortcutSpan: Span = item.keyword;
+  if (item.shortcut?.kind === "body") {
+    shortcut = walkBody(item.shortcut.body, input, scope, ctx);
+    shortcutSpan = item.shortcut.span;
+  } else if (item.shortcut?.kind === "auto") {
+    shortcutSpan = item.shortcut.span;
+    shortcut = autoShortcut(input, main, item.shortcut.span, scope, ctx);
+  }
+  if (!main.shape || !shortcut.shape) return {};
+  if (!sameShape(main.shape, shortcut.shape)) {
+    const fix = item.shortcut ? "make both paths end in the same shape" : "add `shortcut auto` for a projection, or make the main path keep the shape";
+    ctx.report.error("shape-mismatch", `residual add: the main path gives ${formatShape(main.shape)} but the shortcut gives ${formatShape(shortcut.shape)}: ${fix}`, item.keyword, [
+      { span: lastStatementSpan(item) ?? item.span, message: `the main path ends here with ${formatShape(main.shape)}` },
+      { span: shortcutSpan, message: `the shortcut gives ${formatShape(shortcut.shape)}` },
+    ], { main: main.shape, shortcut: shortcut.shape });
+    return {};
+  }
+  return { shape: main.shape, field: mergedField([main.field, shortcut.field], item.keyword, ctx) };
+}
+
+function lastStatementSpan(item: Residual): Span | undefined {
+  return item.body[item.body.length - 1]?.span;
+}
+
+/**
+ * `shortcut auto`: identity when the shapes already match, else `conv(C_out, 1, stride: s, bias: false) ->
+ * batchnorm` with the stride that maps the spatial size (torchvision's downsample).
+ */
+function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx: WalkContext): Tensor {
+  if (!input.shape || !main.shape) return {};
+  if (sameShape(input.shape, main.shape)) return input;
+  const fw = ctx.framework;
+  const from = spatial(input.shape, fw);
+  const to = spatial(main.shape, fw);
+  const strides = from.length === to.length ? from.map((w, i) => projectionStride(w, to[i]!)) : [];
+  if (from.length !== to.length || input.shape.length !== main.shape.length || strides.some((s) => s === undefined)) {
+    ctx.report.error("shape-mismatch", `shortcut auto cannot project ${formatShape(input.shape)} to ${formatShape(main.shape)} with a strided 1×1 conv: write the shortcut { … } yourself`, span);
+    return {};
+  }
+  const call = (kind: LayerKind, values: Record<string, Value>) => {
+    const given = new Map(Object.entries(values).map(([k, v]) => [k, { value: v, span }]));
+    return { kind: "layer" as const, name: { text: kind.kind, span }, args: [], span, synthetic: new Args(given, kind.args, fw, span, ctx.report) };
+  };
+  const num = (value: number): Value => ({ type: "number", value, integer: true });
+  const projection = call(conv, {
+    out_channels: num(channels(main.shape, fw)),
+    kernel: num(1),
+    stride: { type: "tuple", items: strides.map((s) => num(s!)) },
+    bias: { type: "bool", value: false },
+  });
+  const afterConv = applyLayer(conv, projection, input, scope, ctx, undefined, projection.synthetic);
+  const norm = call(batchnorm, {});
+  return applyLayer(batchnorm, norm, afterConv, scope, ctx, undefined, norm.synthetic);
+}
+
+/** The smallest stride s with ⌊(from − 1)/s⌋ + 1 = to, if there is one. */
+function projectionStride(from: number, to: number): number | undefined {
+  for (let s = 1; s <= from; s++) if (Math.floor((from - 1) / s) + 1 === to) return s;
+  return undefined;
+}
+
+/** `concat { branch {…} … }` / `add { branch {…} … }`: every branch starts from the same tensor. */
+export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  const outs = item.branches.map((b) => ({ tensor: b.body.length ? walkBody(b.body, input, scope, ctx) : input, span: b.keyword }));
+  if (outs.length === 0) {
+    ctx.report.error("argument-count", `${item.op} needs at least one branch { … }`, item.keyword);
+    return {};
+  }
+  return merge(item.op, outs, item.keyword, ctx);
+}
+
+/** `concat(a, b)` / `add(a)`: the current tensor merged with each labelled one, in order. */
+export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  const parts: { tensor: Tensor; span: Span }[] = [{ tensor: input, span: item.keyword }];
+  let ok = true;
+  for (const arg of item.args) {
+    const v = arg.value;
+    if (arg.key || v.kind !== "word") {
+      ctx.report.error("argument-type", `${item.op}(…) takes labels of earlier layers, e.g. ${item.op}(enc1)`, arg.span);
+      ok = false;
+      continue;
+    }
+    const entry = scope.lookup(v.name);
+    if (!entry) {
+      ctx.report.error("unknown-label", `no label '${v.name}' is defined before this point: label a layer with ${v.name}: conv(…)`, v.span);
+      ok = false;
+      continue;
+    }
+    parts.push({ tensor: entry, span: v.span });
+  }
+  if (item.args.length === 0) {
+    ctx.report.error("argument-count", `${item.op}(…) needs at least one label, e.g. ${item.op}(enc1)`, item.keyword);
+    return {};
+  }
+  if (!ok) return {};
+  return merge(item.op, parts, item.keyword, ctx);
+}
+
+function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], keyword: Span, ctx: WalkContext): Tensor {
+  const shapes = parts.map((p) => p.tensor.shape);
+  if (shapes.some((s) => s === undefined)) return {};
+  const known = shapes as Shape[];
+  const first = known[0]!;
+  const related = parts.map((p, i) => ({ span: p.span, message: `${i === 0 ? "this" : "this"} input is ${formatShape(known[i])}` }));
+  if (op === "add") {
+    const bad = known.findIndex((s) => !sameShape(s, first));
+    if (bad >= 0) {
+      ctx.report.error("shape-mismatch", `add needs equal shapes, but gets ${known.map(formatShape).join(" and ")}`, keyword, related);
+      return {};
+    }
+    return { shape: first.slice(), field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx) };
+  }
+  const axis = channelAxis(first, ctx.framework);
+  const bad = known.findIndex((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]));
+  if (bad >= 0) {
+    ctx.report.error("concat-mismatch", `concat joins on the channel axis and needs the other axes equal, but gets ${known.map(formatShape).join(" and ")}`, keyword, related);
+    return {};
+  }
+  const out = first.slice();
+  out[axis] = known.reduce((sum, s) => sum + s[axis]!, 0);
+  return { shape: out, field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx) };
+}
+
+function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: WalkContext): ReceptiveField | undefined {
+  if (fields.some((f) => f === undefined)) return undefined;
+  const { field, aligned } = mergeFields(fields as ReceptiveField[]);
+  if (!aligned) {
+    ctx.report.warning("rf-misaligned", "the merged paths' receptive fields are not aligned (they differ in stride or centre): the merge mixes positions that look at different places", span);
+  }
+  return field;
+}

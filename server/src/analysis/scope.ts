@@ -1,0 +1,68 @@
+// The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
+import type { Span } from "../../../grammar/index.js";
+import type { Environment } from "./values.js";
+import type { GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape } from "./types.js";
+
+/** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
+export interface Tensor {
+  shape?: Shape;
+  field?: ReceptiveField;
+}
+
+export interface LabelEntry extends Tensor {
+  span: Span;
+}
+
+/** Everything that belongs to the model as a whole, shared by every scope of one walk. */
+export class ModelState {
+  readonly layers: LayerInfo[] = [];
+  readonly groups: GroupInfo[] = [];
+  readonly labels: LabelInfo[] = [];
+  /** Set when the model outgrew the layer budget; from then on nothing more is expanded. */
+  exhausted = false;
+  /** The model input's spatial sizes, for fields that become global. */
+  inputSizes: number[] = [];
+
+  constructor(readonly batch: number) {}
+}
+
+/**
+ * A naming and label scope: the model body, a block use, or one iteration of a repeat. Layers are counted
+ * per kind within it; labels defined in it are visible to it and (for repeat iterations) to nothing outside.
+ */
+export class Scope {
+  private readonly counters = new Map<string, number>();
+  private readonly labels = new Map<string, LabelEntry>();
+
+  constructor(
+    readonly prefix: string,
+    readonly env: Environment,
+    readonly via: Span[],
+    readonly blockStack: readonly string[],
+    private readonly parent?: Scope,
+  ) {}
+
+  /** The next `<kind><n>` name in this scope, with the scope's dotted prefix. */
+  nextName(kind: string, override?: string): string {
+    const n = (this.counters.get(kind) ?? 0) + 1;
+    this.counters.set(kind, n);
+    return this.prefix + (override ?? `${kind}${n}`);
+  }
+
+  lookup(name: string): LabelEntry | undefined {
+    return this.labels.get(name) ?? this.parent?.lookup(name);
+  }
+
+  /** Defines a label; returns the earlier definition when the name is already taken in this scope. */
+  define(name: string, entry: LabelEntry): LabelEntry | undefined {
+    const existing = this.labels.get(name);
+    if (existing) return existing;
+    this.labels.set(name, entry);
+    return undefined;
+  }
+
+  /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible. */
+  iteration(prefix: string): Scope {
+    return new Scope(prefix, this.env, this.via, this.blockStack, this);
+  }
+}

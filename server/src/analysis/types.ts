@@ -1,0 +1,119 @@
+// The result of analysing a .cnn document: plain data with source offsets, no editor or framework types.
+import type { FileAst, Span } from "../../../grammar/index.js";
+
+export type Framework = "pytorch" | "keras";
+
+/** One sample's shape in the file's own layout (channels first for pytorch, last for keras), no batch axis. */
+export type Shape = number[];
+
+export type Severity = "error" | "warning" | "information" | "hint";
+
+export interface RelatedInfo {
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  code: string;
+  message: string;
+  span: Span;
+  related?: RelatedInfo[];
+  /** Machine-readable data for quick fixes (e.g. the suggested name). */
+  data?: Record<string, unknown>;
+}
+
+/** Receptive field per spatial axis of the model input, in input pixels (centres are 0-based pixel indices). */
+export interface ReceptiveField {
+  size: number[];
+  jump: number[];
+  start: number[];
+  /** True once a dense layer, flatten or a global pool has mixed every position. */
+  global: boolean;
+}
+
+export interface ParamCount {
+  trainable: number;
+  nonTrainable: number;
+}
+
+export interface LayerInfo {
+  /** The name used in summaries and for weights: `conv1`, `layer1.conv2`, `repeat1.0.batchnorm1`. */
+  name: string;
+  /** Canonical kind: `conv`, `batchnorm`, … */
+  kind: string;
+  /** The layer call in the text (inside the block definition for layers of a block). */
+  span: Span;
+  /** The block uses that lead to this layer, outermost first. */
+  via: Span[];
+  inputShape?: Shape;
+  outputShape?: Shape;
+  params: ParamCount;
+  macs: number;
+  /** Bytes of the output activation (float32, whole batch). */
+  memory: number;
+  receptiveField?: ReceptiveField;
+  /** The output-size formula with the numbers put in, one line per distinct axis. */
+  formula?: string;
+  /** The parameter formula with the numbers put in (`5·5·3·16 + 16 = 1216`). */
+  paramFormula?: string;
+  /** Resolved arguments, for hovers and exporters. */
+  args: Record<string, unknown>;
+}
+
+/** A block use, a repeat or a merge: a span of the text that produced a run of layers. */
+export interface GroupInfo {
+  kind: "block" | "repeat" | "residual" | "concat" | "add";
+  name: string;
+  span: Span;
+  via: Span[];
+  inputShape?: Shape;
+  outputShape?: Shape;
+  params: ParamCount;
+  macs: number;
+  /** For a block use: the block's name. */
+  definition?: string;
+  /** Index range [first, end) into the model's layers. */
+  layers: [number, number];
+}
+
+export interface LabelInfo {
+  name: string;
+  span: Span;
+  shape?: Shape;
+  via: Span[];
+}
+
+export interface ModelInfo {
+  name: string;
+  nameSpan: Span;
+  span: Span;
+  framework: Framework;
+  input?: Shape;
+  batch: number;
+  output?: Shape;
+  params: ParamCount & { total: number };
+  macs: number;
+  memory: { input: number; activations: number; params: number };
+  receptiveField?: ReceptiveField;
+  layers: LayerInfo[];
+  groups: GroupInfo[];
+  labels: LabelInfo[];
+}
+
+export interface BlockInfo {
+  name: string;
+  nameSpan: Span;
+  span: Span;
+  params: { name: string; span: Span }[];
+  /** Every use of the block in the models (including uses inside other blocks). */
+  uses: Span[];
+}
+
+export interface Analysis {
+  framework: Framework;
+  models: ModelInfo[];
+  blocks: BlockInfo[];
+  diagnostics: Diagnostic[];
+  ast: FileAst;
+}

@@ -1,0 +1,184 @@
+// Walks a model's statements: layers, block uses, repeats and merges, threading the tensor through them.
+import type { BlockDef, ChainItem, LayerCall, Repeat, Span, Statement } from "../../../grammar/index.js";
+import { resolveArgs, type Args } from "./arguments.js";
+import { bindBlockArgs } from "./block-args.js";
+import type { Reporter } from "./diagnostics.js";
+import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
+import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
+import { ModelState, Scope, type Tensor } from "./scope.js";
+import { didYouMean } from "./suggest.js";
+import { elements, formatShape } from "./tensor.js";
+import type { Framework, GroupInfo, LayerInfo, ParamCount } from "./types.js";
+import { evaluate } from "./values.js";
+
+/** More leaf layers than this in one model is certainly a runaway repeat or block nesting. */
+export const MAX_LAYERS = 200_000;
+const MAX_REPEAT = 10_000;
+const MAX_BLOCK_DEPTH = 64;
+
+/** What every walk needs: the file's blocks and framework, the diagnostics and the model being built. */
+export interface WalkContext {
+  framework: Framework;
+  blocks: ReadonlyMap<string, BlockDef>;
+  report: Reporter;
+  model: ModelState;
+}
+
+/** Runs statements in order from `input`; returns the final tensor. */
+export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  let current = input;
+  for (const statement of body) current = walkStatement(statement, current, scope, ctx);
+  return current;
+}
+
+function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  if (ctx.model.exhausted) return {};
+  let current = input;
+  let chain = statement.chain;
+  const first = chain[0];
+  // A chain may start from a labelled tensor: `up: enc2 -> upsample(2)`.
+  if (first?.kind === "layer" && first.args === undefined && scope.lookup(first.name.text)) {
+    current = scope.lookup(first.name.text)!;
+    chain = chain.slice(1);
+  }
+  // "A statement with a label and a single layer names that layer after the label."
+  const nameOverride = statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label.text : undefined;
+  for (const item of chain) current = walkItem(item, current, scope, ctx, nameOverride);
+  if (statement.label) defineLabel(statement.label.text, statement.label.span, current, scope, ctx);
+  return current;
+}
+
+function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
+  const earlier = scope.define(name, { ...tensor, span });
+  if (earlier) {
+    ctx.report.error("duplicate-label", `label '${name}' is already defined in this ${scope.prefix ? "block" : "model"}: choose another name`, span, [{ span: earlier.span, message: `'${name}' is first defined here` }]);
+    return;
+  }
+  ctx.model.labels.push({ name, span, shape: tensor.shape, via: scope.via });
+}
+
+function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+  if (ctx.model.exhausted) return {};
+  switch (item.kind) {
+    case "layer":
+      return walkCall(item, input, scope, ctx, nameOverride);
+    case "repeat":
+      return walkRepeat(item, input, scope, ctx);
+    case "residual":
+      return withGroup("residual", "residual", item.span, input, scope, ctx, () => applyResidual(item, input, scope, ctx));
+    case "mergeBranches":
+      return withGroup(item.op, item.op, item.span, input, scope, ctx, () => applyBranches(item, input, scope, ctx));
+    case "mergeLabels":
+      return applyLabelMerge(item, input, scope, ctx);
+  }
+}
+
+function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+  const name = call.name.text;
+  if (name.toLowerCase() === "input") {
+    ctx.report.error("misplaced-input", "input(…) must be the first statement of a model: remove this one, or move it to the top", call.span);
+    return {};
+  }
+  const kind = findLayerKind(name);
+  if (kind) return applyLayer(kind, call, input, scope, ctx, nameOverride);
+  const block = ctx.blocks.get(name);
+  if (block) return useBlock(block, call, input, scope, ctx, nameOverride);
+  if (scope.lookup(name)) {
+    ctx.report.error("unknown-layer", `'${name}' is a label: start a chain with it (${name} -> …) or merge it with concat(${name}) or add(${name})`, call.name.span);
+    return {};
+  }
+  const candidates = [...layerNames(), ...ctx.blocks.keys()];
+  const suggestion = didYouMean(name, candidates);
+  ctx.report.error("unknown-layer", `unknown layer or block '${name}'${suggestion || ": define it with block " + name + "(…) { … } or use a layer such as conv, dense, maxpool"}`, call.name.span, undefined, suggestion ? { suggestion: suggestion.slice(suggestion.indexOf("'") + 1, suggestion.lastIndexOf("'")) } : undefined);
+  return {};
+}
+
+/** Applies one layer kind and records it; unknown input or arguments give an unknown output silently. */
+export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: string, preset?: Args): Tensor {
+  const args = preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
+  const outcome = input.shape && !args.unknown
+    ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text })
+    : undefined;
+  const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
+  const layer: LayerInfo = {
+    name: scope.nextName(kind.kind, nameOverride),
+    kind: kind.kind,
+    span: call.span,
+    via: scope.via,
+    params: outcome?.params ?? { trainable: 0, nonTrainable: 0 },
+    macs: outcome?.macs ?? 0,
+    memory: output.shape ? elements(output.shape) * ctx.model.batch * 4 : 0,
+    args: args.plain(),
+  };
+  if (input.shape) layer.inputShape = input.shape;
+  if (output.shape) layer.outputShape = output.shape;
+  if (output.field) layer.receptiveField = output.field;
+  if (outcome?.formula) layer.formula = outcome.formula;
+  if (outcome?.paramFormula) layer.paramFormula = outcome.paramFormula;
+  record(layer, call.span, ctx);
+  return output;
+}
+
+function record(layer: LayerInfo, span: Span, ctx: WalkContext): void {
+  ctx.model.layers.push(layer);
+  if (ctx.model.layers.length >= MAX_LAYERS) {
+    ctx.model.exhausted = true;
+    ctx.report.error("too-large", `this model expands to more than ${MAX_LAYERS} layers: reduce the repeat counts or block nesting`, span);
+  }
+}
+
+function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+  if (scope.blockStack.includes(block.name.text)) {
+    ctx.report.error("recursive-block", `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")}): a block cannot contain itself`, call.span);
+    return {};
+  }
+  if (scope.blockStack.length >= MAX_BLOCK_DEPTH) {
+    ctx.report.error("too-large", `blocks nested more than ${MAX_BLOCK_DEPTH} deep`, call.span);
+    return {};
+  }
+  const env = bindBlockArgs(block, call, scope.env, ctx.report);
+  const useName = scope.nextName(block.name.text, nameOverride);
+  const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
+  return withGroup("block", useName, call.span, input, scope, ctx, () => walkBody(block.body, input, inner, ctx), block.name.text);
+}
+
+function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  const value = evaluate(item.count, scope.env, ctx.report);
+  const name = scope.nextName("repeat");
+  let count: number | undefined;
+  if (value?.type === "number" && value.integer && value.value >= 1 && value.value <= MAX_REPEAT) count = value.value;
+  else if (value !== undefined) ctx.report.error("argument-value", `repeat needs a whole number from 1 to ${MAX_REPEAT}`, item.count.span);
+  if (count === undefined) {
+    // Walk once anyway so that mistakes inside are still reported; the result is unknown.
+    walkBody(item.body, {}, scope.iteration(`${name}.0.`), ctx);
+    return {};
+  }
+  return withGroup("repeat", name, item.span, input, scope, ctx, () => {
+    let current = input;
+    for (let i = 0; i < count && !ctx.model.exhausted; i++) current = walkBody(item.body, current, scope.iteration(`${name}.${i}.`), ctx);
+    return current;
+  });
+}
+
+/** Runs `inner` and records the layers it added as one group (for hovers on blocks, repeats and merges). */
+export function withGroup(kind: GroupInfo["kind"], name: string, span: Span, input: Tensor, scope: Scope, ctx: WalkContext, inner: () => Tensor, definition?: string): Tensor {
+  const first = ctx.model.layers.length;
+  const output = inner();
+  const end = ctx.model.layers.length;
+  const params: ParamCount = { trainable: 0, nonTrainable: 0 };
+  let macs = 0;
+  for (let i = first; i < end; i++) {
+    const l = ctx.model.layers[i]!;
+    params.trainable += l.params.trainable;
+    params.nonTrainable += l.params.nonTrainable;
+    macs += l.macs;
+  }
+  const group: GroupInfo = { kind, name, span, via: scope.via, params, macs, layers: [first, end] };
+  if (definition) group.definition = definition;
+  if (input.shape) group.inputShape = input.shape;
+  if (output.shape) group.outputShape = output.shape;
+  ctx.model.groups.push(group);
+  return output;
+}
+
+export { formatShape };
