@@ -1,0 +1,39 @@
+// Single-layer edge cases against PyTorch (golden data from scripts/golden/edge_cases.py).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { analyze, errors, FIRST_LAYER_LINE, lineOf, readJson, wrap } from "./helpers.js";
+
+interface EdgeCase {
+  id: string;
+  input: number[];
+  source: string;
+  torch: string;
+  expect: { outputShape: number[]; params: number; macs: number } | { error: string };
+}
+
+const { cases } = readJson<{ cases: EdgeCase[] }>("test/golden/edge-cases.json");
+
+describe("single layers agree with PyTorch", () => {
+  it("has the cases the issue asks for", () => {
+    assert.ok(cases.length >= 60, `${cases.length} cases`);
+    assert.ok(cases.filter((c) => "error" in c.expect).length >= 10, "error cases");
+  });
+  for (const c of cases) {
+    it(`${c.id}: ${c.source}  (${c.torch})`, () => {
+      const text = wrap(c.input, [c.source]);
+      const analysis = analyze(text);
+      const layer = analysis.models[0]!.layers[0]!;
+      if ("error" in c.expect) {
+        const found = errors(analysis);
+        assert.ok(found.length > 0, `PyTorch says "${c.expect.error}" but the analysis found no error`);
+        for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
+        assert.equal(layer.outputShape, undefined, "the shape is unknown after the error");
+        return;
+      }
+      assert.deepEqual(errors(analysis), []);
+      assert.deepEqual(layer.outputShape, c.expect.outputShape, "output shape");
+      assert.equal(layer.params.trainable + layer.params.nonTrainable, c.expect.params, "parameters");
+      assert.equal(layer.macs, c.expect.macs, "MACs");
+    });
+  }
+});
