@@ -109,7 +109,7 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
 function checkBlock(def: BlockDef, framework: Framework, blocks: Map<string, BlockDef>, report: Reporter, models: ModelInfo[]): BlockInfo {
   const env = new Map(def.params.map((p) => [p.name.text, undefined]));
   const scope = new Scope(`${def.name.text}.`, env, [], [def.name.text]);
-  walkBody(def.body, {}, scope, { framework, blocks, report, model: new ModelState(1) });
+  walkBody(def.body, {}, scope, { framework, blocks, report, model: new ModelState(1), shallow: true });
   const uses = new Map<number, Span>();
   for (const m of models) for (const g of m.groups) if (g.definition === def.name.text) uses.set(g.span.start, g.span);
   return {

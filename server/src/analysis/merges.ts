@@ -30,7 +30,8 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
       { span: lastStatementSpan(item) ?? item.span, message: `the main path ends here with ${formatShape(main.shape)}` },
       { span: shortcutSpan, message: `the shortcut gives ${formatShape(shortcut.shape)}` },
     ], { main: main.shape, shortcut: shortcut.shape });
-    return {};
+    // Recovery: the main path's shape flows on, so one mismatch gives one diagnostic.
+    return { shape: main.shape };
   }
   return { shape: main.shape, field: mergedField([main.field, shortcut.field], item.keyword, ctx) };
 }
@@ -99,8 +100,8 @@ export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, 
     }
     const entry = scope.lookup(v.name);
     if (!entry) {
+      // Recovery: merge the labels that do exist, so the layers after this one keep their shapes.
       ctx.report.error("unknown-label", `no label '${v.name}' is defined before this point: label a layer with ${v.name}: conv(…)`, v.span);
-      ok = false;
       continue;
     }
     parts.push({ tensor: entry, span: v.span });

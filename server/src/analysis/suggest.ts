@@ -13,8 +13,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  // Allow about one edit in three letters: `covn` → `conv`, but not `x` → `relu`.
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(lower.length / 3)) ? best : undefined;
+  // A swap of two letters costs two edits (`covn` → `conv`), so short words allow two; `x` never becomes `relu`.
+  const allowed = lower.length <= 3 ? 1 : lower.length <= 8 ? 2 : 3;
+  return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
 /** ", did you mean 'x'?" or nothing. */

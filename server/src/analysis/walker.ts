@@ -6,13 +6,13 @@ import type { Reporter } from "./diagnostics.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
-import { didYouMean } from "./suggest.js";
+import { closest } from "./suggest.js";
 import { elements, formatShape } from "./tensor.js";
 import type { Framework, GroupInfo, LayerInfo, ParamCount } from "./types.js";
 import { evaluate } from "./values.js";
 
 /** More leaf layers than this in one model is certainly a runaway repeat or block nesting. */
-export const MAX_LAYERS = 200_000;
+export const MAX_LAYERS = 100_000;
 const MAX_REPEAT = 10_000;
 const MAX_BLOCK_DEPTH = 64;
 
@@ -22,6 +22,8 @@ export interface WalkContext {
   blocks: ReadonlyMap<string, BlockDef>;
   report: Reporter;
   model: ModelState;
+  /** Checking a block definition on its own: uses of other blocks are checked but not expanded. */
+  shallow?: boolean;
 }
 
 /** Runs statements in order from `input`; returns the final tensor. */
@@ -87,9 +89,13 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
     ctx.report.error("unknown-layer", `'${name}' is a label: start a chain with it (${name} -> …) or merge it with concat(${name}) or add(${name})`, call.name.span);
     return {};
   }
-  const candidates = [...layerNames(), ...ctx.blocks.keys()];
-  const suggestion = didYouMean(name, candidates);
-  ctx.report.error("unknown-layer", `unknown layer or block '${name}'${suggestion || ": define it with block " + name + "(…) { … } or use a layer such as conv, dense, maxpool"}`, call.name.span, undefined, suggestion ? { suggestion: suggestion.slice(suggestion.indexOf("'") + 1, suggestion.lastIndexOf("'")) } : undefined);
+  const suggestion = closest(name, [...layerNames(), ...ctx.blocks.keys()]);
+  ctx.report.error("unknown-layer", `unknown layer or block '${name}'${suggestion ? `: did you mean '${suggestion}'?` : `: define it with block ${name}(…) { … } or use a layer such as conv, dense, maxpool`}`, call.name.span, undefined, suggestion ? { suggestion } : undefined);
+  // Recovery: analyse a likely typo as what it probably means, so the layers after it keep their shapes.
+  const meant = suggestion === undefined ? undefined : findLayerKind(suggestion);
+  if (meant) return applyLayer(meant, call, input, scope, ctx, nameOverride);
+  const meantBlock = suggestion === undefined ? undefined : ctx.blocks.get(suggestion);
+  if (meantBlock) return useBlock(meantBlock, call, input, scope, ctx, nameOverride);
   return {};
 }
 
@@ -137,6 +143,7 @@ function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope,
     return {};
   }
   const env = bindBlockArgs(block, call, scope.env, ctx.report);
+  if (ctx.shallow) return {};
   const useName = scope.nextName(block.name.text, nameOverride);
   const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
   return withGroup("block", useName, call.span, input, scope, ctx, () => walkBody(block.body, input, inner, ctx), block.name.text);

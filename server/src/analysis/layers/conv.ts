@@ -1,6 +1,7 @@
 // conv: Conv1d/2d/3d and Conv1D/2D/3D, with PyTorch's explicit padding and Keras' same/valid.
 import type { ArgSpec } from "../arguments.js";
-import { windowOutput } from "../geometry.js";
+import { windowOutput, type AxisWindow } from "../geometry.js";
+import type { ReceptiveField } from "../types.js";
 import { throughWindow } from "../receptive-field.js";
 import { channels, makeShape } from "../tensor.js";
 import { batchElements, featureMapRank, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
@@ -40,7 +41,8 @@ export const conv: LayerKind = {
     const cout = ctx.args.number("out_channels");
     if (!window || cout === undefined) return undefined;
     const cin = channels(ctx.input, ctx.framework);
-    if (!checkGroups(ctx, cin, cout)) return undefined;
+    // Recovery: with groups that do not divide the channels the shape is still known, the weights are not.
+    const groupsFit = checkGroups(ctx, cin, cout);
     const groups = ctx.args.number("groups") ?? 1;
     const sizes: number[] = [];
     const formulas: string[] = [];
@@ -65,16 +67,21 @@ export const conv: LayerKind = {
     const params = weights + (bias ? cout : 0);
     const output = makeShape(cout, sizes, ctx.framework);
     const kernelText = window.axes.map((a) => a.kernel).join("·");
+    if (!groupsFit) return { output, formula: joinFormulas(formulas, rank), field: fieldOf(window.axes) };
     return {
       output,
       params: { trainable: params, nonTrainable: 0 },
       macs: batchElements(output, ctx.batch) * (cin / groups) * kernelVolume,
       formula: joinFormulas(formulas, rank),
       paramFormula: `${kernelText}·${groups === 1 ? cin : `(${cin}/${groups})`}·${cout}${bias ? ` + ${cout}` : ""} = ${params}`,
-      field: (rf) => throughWindow(rf, {
-        kernel: window.axes.map((a) => a.kernel), stride: window.axes.map((a) => a.stride),
-        dilation: window.axes.map((a) => a.dilation), padBefore: window.axes.map((a) => a.padBefore),
-      }),
+      field: fieldOf(window.axes),
     };
   },
 };
+
+function fieldOf(axes: AxisWindow[]) {
+  return (rf: ReceptiveField) => throughWindow(rf, {
+    kernel: axes.map((a) => a.kernel), stride: axes.map((a) => a.stride),
+    dilation: axes.map((a) => a.dilation), padBefore: axes.map((a) => a.padBefore),
+  });
+}
