@@ -56,7 +56,7 @@ function checkAnalysis(label, text, { minLayers = 1, params } = {}) {
   if (!model) fail(`${label}: no model in the analysis`);
   if (model.layers.length < minLayers) fail(`${label}: ${model.layers.length} layers, expected at least ${minLayers}`);
   if (params !== undefined && model.params.total !== params) fail(`${label}: ${model.params.total} params, expected ${params}`);
-  return a;
+  return { layers: model.layers.length, params: model.params.total, macs: model.macs };
 }
 
 // ---------------------------------------------------------------- the generated 10,000-layer model
@@ -150,8 +150,8 @@ const deep = generateDeep(10_000);
 const deepAnalysis = checkAnalysis("generated 10,000-layer model", deep.text, { minLayers: 10_000 });
 
 console.log(`CNN Lens analysis benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
-console.log(`ResNet-50:  ${resnet.models[0].layers.length} layers, ${int(resnet.models[0].params.total)} params, ${int(resnet.models[0].macs)} MACs`);
-console.log(`Deep:       ${int(deepAnalysis.models[0].layers.length)} layers, ${int(deep.lines)} lines, ${int(deep.text.length)} chars, ${int(deepAnalysis.models[0].params.total)} params`);
+console.log(`ResNet-50:  ${resnet.layers} layers, ${int(resnet.params)} params, ${int(resnet.macs)} MACs`);
+console.log(`Deep:       ${int(deepAnalysis.layers)} layers, ${int(deep.lines)} lines, ${int(deep.text.length)} chars, ${int(deepAnalysis.params)} params`);
 
 const tResnet = time(() => analyze(resnetText), { warmup: 200, runs: 2000, budgetMs: 8_000 });
 const tDeep = time(() => analyze(deep.text), { warmup: 5, runs: 60, budgetMs: 12_000 });
@@ -185,7 +185,7 @@ const tImport = stats(importMs);
 const tBuild = stats(torch.build_hooks_forward_ms);
 const tHooks = stats(torch.hooks_forward_ms);
 
-const same = torch.params === resnet.models[0].params.total && torch.macs === resnet.models[0].macs;
+const same = torch.params === resnet.params && torch.macs === resnet.macs;
 console.log(`PyTorch:    torch ${torch.torch}, torchvision ${torch.torchvision}, ${torch.threads} threads, ${torch.leaf_layers} leaf modules, ` +
   `${int(torch.params)} params, ${int(torch.macs)} MACs — ${same ? "same params and MACs as CNN Lens" : "DIFFERENT params or MACs from CNN Lens"}\n`);
 

@@ -1,0 +1,46 @@
+// The parser: the whole syntax of the spec, and recovery that keeps the rest of the file.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parse, type ModelDef, type BlockDef } from "../../grammar/index.js";
+import { readRepoFile } from "./helpers.js";
+
+describe("parse", () => {
+  it("reads the spec's examples without errors", () => {
+    for (const f of ["lenet5", "resnet50", "unet_small", "keras_smallnet", "googlenet", "densenet121"]) {
+      assert.deepEqual(parse(readRepoFile(`examples/${f}.cnn`)).errors, [], f);
+    }
+  });
+  it("builds the structure: blocks with defaults, labels, chains, merges, repeat, arithmetic", () => {
+    const { ast, errors } = parse(`block B(w, s = 1) { residual { conv(w * 4 // 2, 3, stride: s) } shortcut auto }
+model M { input(3, 8, 8)
+  a: conv(4, (3, 5)) -> relu
+  up: a -> upsample(2)
+  concat { branch { identity } branch { conv(2, 1) } }
+  add(a, up)
+  repeat 2 { B(4, s: 2) }
+}`);
+    assert.deepEqual(errors, []);
+    const block = ast.definitions[0] as BlockDef;
+    assert.deepEqual(block.params.map((p) => [p.name.text, p.default?.kind]), [["w", undefined], ["s", "int"]]);
+    const model = ast.definitions[1] as ModelDef;
+    assert.deepEqual(model.body.map((s) => [s.label?.text, s.chain.map((c) => c.kind)]), [
+      [undefined, ["layer"]], ["a", ["layer", "layer"]], ["up", ["layer", "layer"]],
+      [undefined, ["mergeBranches"]], [undefined, ["mergeLabels"]], [undefined, ["repeat"]],
+    ]);
+  });
+  it("reports several syntax errors and keeps the definitions after them", () => {
+    const text = "model A { input(3) conv(4, }\nmodel B { input(3) dense(2) ) }\nblock C( { }\nmodel D { input(2) dense(1) }";
+    const { ast, errors } = parse(text);
+    assert.ok(errors.length >= 3, errors.map((e) => e.message).join("; "));
+    assert.deepEqual(ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)), ["A", "B", "C", "D"]);
+    for (const e of errors) assert.ok(e.span.end <= text.length);
+  });
+  it("words that begin with a keyword are names", () => {
+    const { ast, errors } = parse("model models { input(3) additional: dense(2) }");
+    assert.deepEqual(errors, []);
+    assert.equal((ast.definitions[0] as ModelDef).name.text, "models");
+  });
+  it("comments are kept for the formatter", () => {
+    assert.deepEqual(parse("# a\nmodel M { input(1) } # b").ast.comments.map((c) => c.text), ["# a", "# b"]);
+  });
+});
