@@ -39,7 +39,6 @@ export const Codes = {
   "framework": "an unknown or misplaced framework line",
   "rf-misaligned": "merged paths whose receptive fields are not aligned",
   "too-large": "a model that expands to more layers than the analysis allows",
-  "unused-block": "a block that no model uses",
 } as const;
 
 export type Code = keyof typeof Codes;

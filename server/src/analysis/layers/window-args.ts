@@ -27,7 +27,7 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   if (!kernel || !stride || args.unknown) return undefined;
   const sizes = spatial(ctx.input, framework);
   const padWord = args.word("padding");
-  let mode: ResolvedWindow["mode"] = padWord === "same" ? "same" : padWord === "valid" ? "valid" : "explicit";
+  const mode: ResolvedWindow["mode"] = padWord === "same" ? "same" : padWord === "valid" ? "valid" : "explicit";
   if (framework === "keras" && mode === "explicit") {
     report.error("argument-value", `keras ${ctx.written} takes padding "same" or "valid"; for explicit pixels put zeropad(${args.number("padding") ?? "P"}) before it`, args.span("padding"));
     return undefined;
