@@ -1,7 +1,7 @@
 // Diagnostics: every mistake of the spec's section 6 gives its code on the exact range, and the rest is analysed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze, errors, wrap } from "./helpers.js";
+import { analyze, errors, readRepoFile, wrap } from "./helpers.js";
 
 /** The diagnostics of `text` as [code, the text they underline]. */
 function found(text: string): [string, string][] {
@@ -131,5 +131,15 @@ describe("each mistake of the spec's section 6", () => {
     const a = analyze(wrap([3, 8, 8], ["conv(4, 9)", "conv(4, 3)", "maxpool(2)", "add(nothing)", "dense(3)"]));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["kernel-too-large", "unknown-label"]);
     assert.equal(errors(a).length, 2);
+  });
+});
+
+describe("the examples", () => {
+  it("ResNet-50 gives no diagnostics at all (its projections are generated, their dropped pixel is torchvision's design)", () => {
+    assert.deepEqual(analyze(readRepoFile("examples/resnet50.cnn")).diagnostics, []);
+  });
+  it("a written 1×1 stride-2 conv on an even size says which pixel it drops", () => {
+    const a = analyze(wrap([4, 56, 56], ["conv(8, 1, stride: 2)"]));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["inexact-division", "inexact-division"]);
   });
 });

@@ -103,7 +103,7 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
 export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: string, preset?: Args): Tensor {
   const args = preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
   const outcome = input.shape && !args.unknown
-    ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text })
+    ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
   const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
   const layer: LayerInfo = {

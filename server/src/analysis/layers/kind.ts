@@ -12,6 +12,8 @@ export interface LayerContext {
   report: Reporter;
   /** The kind as the user wrote it, for messages (`Conv2d`, `conv`). */
   written: string;
+  /** Made by the analysis (the projection of `shortcut auto`): information the user cannot act on is left out. */
+  generated: boolean;
 }
 
 export interface LayerOutcome {
