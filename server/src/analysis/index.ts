@@ -4,7 +4,7 @@ import { Reporter } from "./diagnostics.js";
 import { findLayerKind } from "./layers/index.js";
 import { readInput } from "./model-input.js";
 import { inputField } from "./receptive-field.js";
-import { ModelState, Scope } from "./scope.js";
+import { ModelState, Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
 import { elements, spatial } from "./tensor.js";
 import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
@@ -73,23 +73,24 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
     name: def.name.text, nameSpan: def.name.span, span: def.span, framework, batch: state.batch,
     params: { total: 0, trainable: 0, nonTrainable: 0 }, macs: 0,
     memory: { input: 0, activations: 0, params: 0 },
-    layers: state.layers, groups: state.groups, labels: state.labels,
+    layers: state.layers, groups: state.groups, labels: state.labels, graph: state.graph,
   };
   if (!input) {
     report.error("missing-input", `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`, def.name.span);
   }
   const scope = new Scope("", new Map(), [], []);
   const ctx: WalkContext = { framework, blocks, report, model: state };
-  let start = {};
+  let start: Tensor = {};
   if (input?.shape) {
     const sizes = input.shape.length > 1 ? spatial(input.shape, framework) : [];
     state.inputSizes = sizes;
-    start = { shape: input.shape, field: inputField(sizes.length) };
+    start = { shape: input.shape, field: inputField(sizes.length), node: state.addNode({ op: "input" }) };
     info.input = input.shape;
   }
   const output = walkBody(input ? def.body.slice(1) : def.body, start, scope, ctx);
   if (output.shape) info.output = output.shape;
   if (output.field) info.receptiveField = output.field;
+  if (output.node !== undefined) info.outputNode = output.node;
   for (const l of state.layers) {
     info.params.trainable += l.params.trainable;
     info.params.nonTrainable += l.params.nonTrainable;

@@ -33,7 +33,7 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
     // Recovery: the main path's shape flows on, so one mismatch gives one diagnostic.
     return { shape: main.shape };
   }
-  return { shape: main.shape, field: mergedField([main.field, shortcut.field], item.keyword, ctx) };
+  return { shape: main.shape, field: mergedField([main.field, shortcut.field], item.keyword, ctx), node: mergeNode("add", [main, shortcut], ctx) };
 }
 
 function lastStatementSpan(item: Residual): Span | undefined {
@@ -126,7 +126,7 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
       ctx.report.error("shape-mismatch", `add needs equal shapes, but gets ${known.map(formatShape).join(" and ")}`, keyword, related);
       return {};
     }
-    return { shape: first.slice(), field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx) };
+    return { shape: first.slice(), field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx), node: mergeNode("add", parts.map((p) => p.tensor), ctx) };
   }
   const axis = channelAxis(first, ctx.framework);
   const bad = known.findIndex((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]));
@@ -136,7 +136,14 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   }
   const out = first.slice();
   out[axis] = known.reduce((sum, s) => sum + s[axis]!, 0);
-  return { shape: out, field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx) };
+  return { shape: out, field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx), node: mergeNode("concat", parts.map((p) => p.tensor), ctx) };
+}
+
+/** A merge node in the dataflow, when every input has one. */
+function mergeNode(op: "add" | "concat", inputs: Tensor[], ctx: WalkContext): number | undefined {
+  const ids = inputs.map((t) => t.node);
+  if (ids.some((id) => id === undefined)) return undefined;
+  return ctx.model.addNode({ op, inputs: ids as number[] });
 }
 
 function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: WalkContext): ReceptiveField | undefined {

@@ -1,12 +1,16 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
 import type { Span } from "../../../grammar/index.js";
 import type { Environment } from "./values.js";
-import type { GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape } from "./types.js";
+import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape } from "./types.js";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
 export interface Tensor {
   shape?: Shape;
   field?: ReceptiveField;
+  /** The dataflow node that produces this tensor. */
+  node?: number;
 }
 
 export interface LabelEntry extends Tensor {
@@ -18,12 +22,20 @@ export class ModelState {
   readonly layers: LayerInfo[] = [];
   readonly groups: GroupInfo[] = [];
   readonly labels: LabelInfo[] = [];
+  readonly graph: GraphNode[] = [];
   /** Set when the model outgrew the layer budget; from then on nothing more is expanded. */
   exhausted = false;
   /** The model input's spatial sizes, for fields that become global. */
   inputSizes: number[] = [];
 
   constructor(readonly batch: number) {}
+
+  /** Adds a dataflow node and returns its id. */
+  addNode(node: DistributiveOmit<GraphNode, "id">): number {
+    const id = this.graph.length;
+    this.graph.push({ ...node, id } as GraphNode);
+    return id;
+  }
 }
 
 /**

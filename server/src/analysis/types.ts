@@ -84,6 +84,15 @@ export interface LabelInfo {
   via: Span[];
 }
 
+/**
+ * The model's dataflow, for the simulation and the exporters: the input, each layer (an index into
+ * `layers`) with the node it reads, and each merge with the nodes it joins, in execution order.
+ */
+export type GraphNode =
+  | { id: number; op: "input" }
+  | { id: number; op: "layer"; layer: number; input: number }
+  | { id: number; op: "add" | "concat"; inputs: number[] };
+
 export interface ModelInfo {
   name: string;
   nameSpan: Span;
@@ -99,6 +108,9 @@ export interface ModelInfo {
   layers: LayerInfo[];
   groups: GroupInfo[];
   labels: LabelInfo[];
+  /** Complete only when the model has no errors; `outputNode` is the node the model returns. */
+  graph: GraphNode[];
+  outputNode?: number;
 }
 
 export interface BlockInfo {

@@ -106,6 +106,7 @@ export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scop
     ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
   const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
+  if (output.shape && input.node !== undefined) output.node = ctx.model.addNode({ op: "layer", layer: ctx.model.layers.length, input: input.node });
   const layer: LayerInfo = {
     name: scope.nextName(kind.kind, nameOverride),
     kind: kind.kind,
