@@ -1,16 +1,19 @@
-// Bundles the CLI and the analysis library with esbuild (the extension's client and server bundles join here).
+// Bundles the extension's client and server, the CLI and the analysis library with esbuild.
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
 
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
-  { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", platform: "node", target: "node20" },
-  { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm", platform: "node", target: "node20" },
+  // VS Code loads extensions as CommonJS; `vscode` is provided by the editor at run time.
+  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs", format: "cjs", external: ["vscode"] },
+  { entryPoints: ["server/src/main.ts"], outfile: "dist/server.cjs", format: "cjs", external: ["onnxruntime-node"] },
+  { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", external: ["onnxruntime-node"] },
+  { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm" },
 ];
 
 for (const options of bundles) {
-  const config = { bundle: true, sourcemap: true, minify: !watch, logLevel: "warning", ...options };
+  const config = { bundle: true, platform: "node", target: "node20", sourcemap: true, minify: !watch, logLevel: "warning", ...options };
   if (watch) await (await esbuild.context(config)).watch();
   else await esbuild.build(config);
 }

@@ -144,6 +144,8 @@ const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.t
 const int = (n) => n.toLocaleString("en-US");
 const ratio = (a, b) => `${(a / b).toFixed(0)}×`;
 
+console.log(`CNN Lens analysis benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
+
 // PyTorch start-up + import (3 spawns), first: it also checks that PyTorch is there before the long runs
 const startups = [];
 const importMs = [];
@@ -159,7 +161,6 @@ const resnet = checkAnalysis("examples/resnet50.cnn", resnetText, { params: TORC
 const deep = generateDeep(10_000);
 const deepAnalysis = checkAnalysis("generated 10,000-layer model", deep.text, { minLayers: 10_000 });
 
-console.log(`CNN Lens analysis benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
 console.log(`ResNet-50:  ${resnet.layers} layers, ${int(resnet.params)} params, ${int(resnet.macs)} MACs`);
 console.log(`Deep:       ${int(deepAnalysis.layers)} layers, ${int(deep.lines)} lines, ${int(deep.text.length)} chars, ${int(deepAnalysis.params)} params`);
 
@@ -201,9 +202,9 @@ const rows = [
   ["PyTorch: process start + import torch", tStart, `import alone ${tImport.median.toFixed(0)} ms`],
 ];
 const w = Math.max(...rows.map((r) => r[0].length));
-console.log(`${"measurement".padEnd(w)}    runs  median ms    p99 ms   `);
-console.log(`${"-".repeat(w)}  ------  ---------  --------   ${"-".repeat(28)}`);
-for (const [name, s, note] of rows) console.log(`${name.padEnd(w)}  ${String(s.n).padStart(6)}  ${fmt(s.median)}   ${fmt(s.p99)}   ${note}`);
+console.log(`${"measurement".padEnd(w)}    runs  median ms    p99 ms    min ms   `);
+console.log(`${"-".repeat(w)}  ------  ---------  --------  --------   ${"-".repeat(28)}`);
+for (const [name, s, note] of rows) console.log(`${name.padEnd(w)}  ${String(s.n).padStart(6)}  ${fmt(s.median)}   ${fmt(s.p99)}  ${fmt(s.min)}   ${note}`);
 
 console.log(`\nratios (medians; how many ResNet-50 analyses fit in one PyTorch summary):`);
 console.log(`  PyTorch build + hooks + forward / CNN Lens ResNet-50 analysis = ${ratio(tBuild.median, tResnet.median)}`);

@@ -13,12 +13,17 @@ import { walkBody, type WalkContext } from "./walker.js";
 export * from "./types.js";
 export { Codes } from "./diagnostics.js";
 
+export interface AnalyzeOptions {
+  /** The framework of a file without a `framework` line (the editor's setting); pytorch by default. */
+  defaultFramework?: Framework;
+}
+
 /** Analyses a document. Never throws: every problem becomes a diagnostic and the rest is still analysed. */
-export function analyze(text: string): Analysis {
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const { ast, errors } = parse(text);
   const report = new Reporter();
   for (const e of errors) report.error(e.code, e.message, e.span);
-  const framework = readFramework(ast.definitions, report);
+  const framework = readFramework(ast.definitions, report, options.defaultFramework ?? "pytorch");
   const blocks = new Map<string, BlockDef>();
   const modelNames = new Map<string, Span>();
   const models: ModelDef[] = [];
@@ -42,8 +47,8 @@ export function analyze(text: string): Analysis {
   return { framework, models: modelInfos, blocks: blockInfos, diagnostics: report.diagnostics, ast };
 }
 
-function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter): Framework {
-  let framework: Framework = "pytorch";
+function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter, fallback: Framework): Framework {
+  let framework: Framework = fallback;
   let seen: Span | undefined;
   let sawDefinition = false;
   for (const def of defs) {

@@ -1,0 +1,29 @@
+// The VS Code extension: starts the bundled language server and registers the commands and the status bar.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { registerCommands } from "./commands.js";
+import { ModelStatus } from "./status-bar.js";
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join("dist", "server.cjs"));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: "cnn" }],
+    synchronize: { configurationSection: "cnnlens" },
+    initializationOptions: { settings: vscode.workspace.getConfiguration("cnnlens") },
+  };
+  client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);
+  await client.start();
+  registerCommands(context, client);
+  context.subscriptions.push(new ModelStatus(client));
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

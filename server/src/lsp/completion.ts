@@ -1,0 +1,88 @@
+// Completion: layer kinds, arguments with their defaults and docs, values, block names, labels, keywords.
+import type { CompletionItem } from "vscode-languageserver";
+import { CompletionItemKind, InsertTextFormat } from "vscode-languageserver";
+import type { ArgSpec } from "../analysis/arguments.js";
+import { findSpec } from "../analysis/arguments.js";
+import { findLayerKind, layerKinds } from "../analysis/layers/index.js";
+import type { Analysed } from "./documents.js";
+import { callContext } from "./call-context.js";
+import { describeDefault } from "./signature-help.js";
+
+/** The completion items at `offset`. */
+export function completions(doc: Analysed, offset: number): CompletionItem[] {
+  const before = doc.text.slice(Math.max(0, offset - 200), offset);
+  if (/\bframework\s+\w*$/.test(before)) return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
+  if (/\bshortcut\s+\w*$/.test(before)) return [{ label: "auto", kind: CompletionItemKind.Keyword, detail: "identity, or a 1×1 conv + batchnorm projection when shapes differ" }];
+  const call = callContext(doc.text, offset);
+  if (call) return argumentCompletions(doc, call.name, call.keyword, call.given);
+  if (depthAt(doc.text, offset) === 0) return topLevel();
+  return bodyCompletions(doc, offset);
+}
+
+function depthAt(text: string, offset: number): number {
+  let depth = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text[i];
+    if (c === "#") { const nl = text.indexOf("\n", i); if (nl < 0 || nl >= offset) break; i = nl; continue; }
+    if (c === "{") depth++;
+    else if (c === "}") depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
+function topLevel(): CompletionItem[] {
+  return [
+    { label: "model", kind: CompletionItemKind.Keyword, insertText: "model ${1:Name} {\n\tinput(${2:3, 224, 224})\n\t$0\n}", insertTextFormat: InsertTextFormat.Snippet, detail: "a network" },
+    { label: "block", kind: CompletionItemKind.Keyword, insertText: "block ${1:Name}(${2:channels}) {\n\t$0\n}", insertTextFormat: InsertTextFormat.Snippet, detail: "a reusable block" },
+    { label: "framework", kind: CompletionItemKind.Keyword, insertText: "framework ${1|pytorch,keras|}", insertTextFormat: InsertTextFormat.Snippet, detail: "pytorch (default) or keras conventions" },
+  ];
+}
+
+function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
+  const items: CompletionItem[] = layerKinds.map((k, i) => {
+    const required = k.args.filter((a) => a.default === undefined && !a.optional);
+    const snippet = required.length ? `${k.kind}(${required.map((a, j) => `\${${j + 1}:${a.name}}`).join(", ")})` : k.kind;
+    return {
+      label: k.kind, kind: CompletionItemKind.Function, detail: k.aliases.slice(0, 3).join(", "),
+      documentation: { kind: "markdown", value: k.doc }, insertText: snippet, insertTextFormat: InsertTextFormat.Snippet,
+      sortText: `1${String(i).padStart(3, "0")}`,
+    };
+  });
+  items.push({ label: "input", kind: CompletionItemKind.Function, detail: "the model's input shape", insertText: "input(${1:3, 224, 224})", insertTextFormat: InsertTextFormat.Snippet });
+  for (const b of doc.analysis.blocks) {
+    items.push({ label: b.name, kind: CompletionItemKind.Class, detail: `block ${b.name}(${b.params.map((p) => p.name).join(", ")})`, sortText: `0${b.name}` });
+  }
+  const labels = new Set<string>();
+  for (const m of doc.analysis.models) for (const l of m.labels) if (l.span.start < offset) labels.add(l.name);
+  for (const l of labels) items.push({ label: l, kind: CompletionItemKind.Variable, detail: "label", sortText: `0${l}` });
+  const keywords: [string, string, string][] = [
+    ["residual", "residual {\n\t$0\n} shortcut auto", "main path added to a shortcut"],
+    ["concat", "concat {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches joined on the channel axis"],
+    ["add", "add {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches added element-wise"],
+    ["repeat", "repeat ${1:2} { $0 }", "the body N times in sequence"],
+    ["branch", "branch { $0 }", "one path of a concat or add"],
+  ];
+  for (const [label, insertText, detail] of keywords) items.push({ label, kind: CompletionItemKind.Keyword, insertText, insertTextFormat: InsertTextFormat.Snippet, detail });
+  return items;
+}
+
+function argumentCompletions(doc: Analysed, name: string, keyword: string | undefined, given: string[]): CompletionItem[] {
+  const kind = findLayerKind(name);
+  if (kind && keyword) return valueCompletions(findSpec(kind.args, keyword));
+  if (kind) {
+    return kind.args.filter((a) => !given.includes(a.name)).map((a, i) => ({
+      label: `${a.name}:`, kind: CompletionItemKind.Property, detail: describeDefault(a),
+      documentation: a.doc + (a.aliases?.length ? ` (also: ${a.aliases.join(", ")})` : ""),
+      insertText: `${a.name}: `, sortText: String(i).padStart(3, "0"),
+    }));
+  }
+  const block = doc.analysis.ast.definitions.find((d) => d.kind === "block" && d.name.text === name);
+  if (block?.kind === "block") return block.params.filter((p) => !given.includes(p.name.text)).map((p) => ({ label: `${p.name.text}:`, kind: CompletionItemKind.Property, insertText: `${p.name.text}: ` }));
+  return [];
+}
+
+function valueCompletions(spec: ArgSpec | undefined): CompletionItem[] {
+  if (!spec) return [];
+  const words = spec.type === "bool" ? ["true", "false"] : spec.type === "padding" ? ["same", "valid"] : spec.words ?? [];
+  return words.map((w) => ({ label: w, kind: CompletionItemKind.Value }));
+}

@@ -1,0 +1,88 @@
+// Hover texts: a layer's shapes, formulas, parameters, MACs, receptive field and memory; totals for blocks and models.
+import type { Hover } from "vscode-languageserver";
+import type { GroupInfo, LayerInfo, ModelInfo, ReceptiveField } from "../analysis/index.js";
+import { formatShape } from "../analysis/tensor.js";
+import { compact, fieldNumber, grouped, megabytes } from "../report/format.js";
+import type { Analysed } from "./documents.js";
+import { toRange } from "./convert.js";
+import { locate, type Located } from "./locate.js";
+
+/** The hover at `offset`, or null where there is nothing to say. */
+export function hoverAt(doc: Analysed, offset: number): Hover | null {
+  const found = locate(doc.analysis, offset);
+  if (!found) return null;
+  const text = hoverText(found, doc);
+  const span = found.kind === "layer" ? found.layer.span : found.kind === "group" ? found.group.span
+    : found.kind === "model" ? found.model.nameSpan : found.kind === "label" ? found.label.span : found.span;
+  return { contents: { kind: "markdown", value: text }, range: toRange(doc.index, span) };
+}
+
+function hoverText(found: Located, doc: Analysed): string {
+  switch (found.kind) {
+    case "layer": return layerText(found.layer, found.instances);
+    case "group": return groupText(found.group, found.instances);
+    case "model": return modelText(found.model);
+    case "label": return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${doc.index.position(found.label.span.start).line + 1}`;
+    case "block": {
+      const uses = doc.analysis.blocks.find((b) => b.name === found.name)?.uses.length ?? 0;
+      return `**block ${found.name}** — used ${uses} time${uses === 1 ? "" : "s"}`;
+    }
+  }
+}
+
+function params(p: { trainable: number; nonTrainable: number }): string {
+  const total = p.trainable + p.nonTrainable;
+  return p.nonTrainable ? `${grouped(total)} (${grouped(p.trainable)} trainable, ${grouped(p.nonTrainable)} non-trainable)` : grouped(total);
+}
+
+function field(rf: ReceptiveField | undefined): string | undefined {
+  if (!rf) return undefined;
+  if (rf.global) return "global (every output sees the whole input)";
+  const axes = (xs: number[]) => (xs.every((x) => x === xs[0]) ? fieldNumber(xs[0]!) : xs.map(fieldNumber).join("×"));
+  return `size ${rf.size.map(fieldNumber).join("×")}, jump ${axes(rf.jump)}, start ${axes(rf.start)}`;
+}
+
+/** The layer hover: the lines a user reads top to bottom. */
+export function layerText(l: LayerInfo, instances = 1): string {
+  const lines = [`**${l.name}** · \`${l.kind}\``, "", `\`${formatShape(l.inputShape)}\` → \`${formatShape(l.outputShape)}\``];
+  const table: [string, string | undefined][] = [
+    ["Output size", l.formula?.includes("\n") ? l.formula.split("\n").join("; ") : l.formula],
+    ["Parameters", l.paramFormula ? `${l.paramFormula}` : l.params.trainable + l.params.nonTrainable ? params(l.params) : "0"],
+    ["MACs", l.macs ? `${grouped(l.macs)} (${compact(l.macs)}; FLOPs ${compact(2 * l.macs)})` : "0"],
+    ["Receptive field", field(l.receptiveField)],
+    ["Memory", l.memory ? `${megabytes(l.memory)} MB output (float32)` : undefined],
+  ];
+  lines.push("");
+  for (const [k, v] of table) if (v !== undefined) lines.push(`- ${k}: ${v}`);
+  if (instances > 1) lines.push("", `_${instances} instances of this line; showing the first._`);
+  return lines.join("\n");
+}
+
+function groupText(g: GroupInfo, instances: number): string {
+  const count = g.layers[1] - g.layers[0];
+  const lines = [
+    `**${g.name}** · ${g.definition ? `block \`${g.definition}\`` : g.kind}`,
+    "",
+    `\`${formatShape(g.inputShape)}\` → \`${formatShape(g.outputShape)}\``,
+    "",
+    `- Parameters: ${params(g.params)}`,
+    `- MACs: ${grouped(g.macs)} (${compact(g.macs)})`,
+    `- Layers: ${count}`,
+  ];
+  if (instances > 1) lines.push("", `_${instances} instances of this line; showing the first._`);
+  return lines.join("\n");
+}
+
+/** Model totals, as the code lens and the status bar summarise them. */
+export function modelText(m: ModelInfo): string {
+  return [
+    `**model ${m.name}** (${m.framework})`,
+    "",
+    `\`${formatShape(m.input)}\` → \`${formatShape(m.output)}\``,
+    "",
+    `- Parameters: ${params(m.params)}`,
+    `- MACs: ${grouped(m.macs)} (${compact(m.macs)}; FLOPs ${compact(2 * m.macs)})`,
+    `- Layers: ${m.layers.length}`,
+    `- Memory: input ${megabytes(m.memory.input)} MB, activations ${megabytes(m.memory.activations)} MB, parameters ${megabytes(m.memory.params)} MB`,
+  ].join("\n");
+}

@@ -1,0 +1,77 @@
+// Go to definition, find references, rename (blocks and labels), and the outline of the document.
+import type { DocumentSymbol, Location, TextEdit, WorkspaceEdit } from "vscode-languageserver";
+import { ResponseError, SymbolKind } from "vscode-languageserver";
+import type { Statement } from "../../../grammar/index.js";
+import { keywordNames } from "../../../grammar/index.js";
+import { formatShape } from "../analysis/tensor.js";
+import type { Analysed } from "./documents.js";
+import { toRange } from "./convert.js";
+import { collectReferences, referenceAt, sameTarget } from "./references.js";
+
+export function definition(doc: Analysed, offset: number): Location | null {
+  const refs = collectReferences(doc.analysis.ast);
+  const at = referenceAt(refs, offset);
+  if (!at) return null;
+  const def = sameTarget(refs, at).find((r) => r.definition);
+  return def ? { uri: doc.uri, range: toRange(doc.index, def.span) } : null;
+}
+
+export function references(doc: Analysed, offset: number, includeDeclaration: boolean): Location[] {
+  const refs = collectReferences(doc.analysis.ast);
+  const at = referenceAt(refs, offset);
+  if (!at) return [];
+  return sameTarget(refs, at).filter((r) => includeDeclaration || !r.definition).map((r) => ({ uri: doc.uri, range: toRange(doc.index, r.span) }));
+}
+
+const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Renames a block or a label everywhere it is referred to; refuses names that would not parse. */
+export function rename(doc: Analysed, offset: number, newName: string): WorkspaceEdit | null {
+  const refs = collectReferences(doc.analysis.ast);
+  const at = referenceAt(refs, offset);
+  if (!at) return null;
+  if (!identifier.test(newName) || keywordNames.includes(newName)) {
+    throw new ResponseError(0, `'${newName}' is not a valid name: use letters, digits and '_', not a reserved word`);
+  }
+  const edits: TextEdit[] = sameTarget(refs, at).map((r) => ({ range: toRange(doc.index, r.span), newText: newName }));
+  return { changes: { [doc.uri]: edits } };
+}
+
+export function prepareRename(doc: Analysed, offset: number) {
+  const at = referenceAt(collectReferences(doc.analysis.ast), offset);
+  return at ? { range: toRange(doc.index, at.span), placeholder: at.name } : null;
+}
+
+/** Models and blocks, with their labelled statements as children. */
+export function documentSymbols(doc: Analysed): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  for (const def of doc.analysis.ast.definitions) {
+    if (def.kind === "framework" || !def.name.text) continue;
+    const model = def.kind === "model" ? doc.analysis.models.find((m) => m.nameSpan.start === def.name.span.start) : undefined;
+    out.push({
+      name: def.name.text,
+      detail: def.kind === "model" ? `model ${formatShape(model?.input)} → ${formatShape(model?.output)}` : `block(${def.params.map((p) => p.name.text).join(", ")})`,
+      kind: def.kind === "model" ? SymbolKind.Class : SymbolKind.Function,
+      range: toRange(doc.index, def.span),
+      selectionRange: toRange(doc.index, def.name.span),
+      children: labelSymbols(def.body, doc),
+    });
+  }
+  return out;
+}
+
+function labelSymbols(body: Statement[], doc: Analysed): DocumentSymbol[] {
+  const out: DocumentSymbol[] = [];
+  for (const s of body) {
+    if (s.label) {
+      const shape = doc.analysis.models.flatMap((m) => m.labels).find((l) => l.span.start === s.label!.span.start)?.shape;
+      out.push({ name: s.label.text, detail: formatShape(shape), kind: SymbolKind.Variable, range: toRange(doc.index, s.span), selectionRange: toRange(doc.index, s.label.span) });
+    }
+    for (const item of s.chain) {
+      const inner = item.kind === "residual" ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
+        : item.kind === "mergeBranches" ? item.branches.flatMap((b) => b.body) : item.kind === "repeat" ? item.body : [];
+      out.push(...labelSymbols(inner, doc));
+    }
+  }
+  return out;
+}

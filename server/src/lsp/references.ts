@@ -1,0 +1,70 @@
+// Every place a block or a label is defined or used, found from the AST (for definition, references, rename).
+import type { ChainItem, Definition, Expr, FileAst, Span, Statement } from "../../../grammar/index.js";
+
+export interface Reference {
+  kind: "block" | "label";
+  name: string;
+  span: Span;
+  definition: boolean;
+  /** The model or block whose text holds a label; labels are local to it. */
+  scope?: Span;
+}
+
+/** All block and label references of a file, in text order. */
+export function collectReferences(ast: FileAst): Reference[] {
+  const blocks = new Set(ast.definitions.flatMap((d) => (d.kind === "block" ? [d.name.text] : [])));
+  const refs: Reference[] = [];
+  for (const def of ast.definitions) {
+    if (def.kind === "framework") continue;
+    if (def.kind === "block") refs.push({ kind: "block", name: def.name.text, span: def.name.span, definition: true });
+    const labels = new Set<string>();
+    collectLabels(def.body, labels);
+    walk(def.body, def, blocks, labels, refs);
+  }
+  return refs.sort((a, b) => a.span.start - b.span.start);
+}
+
+function collectLabels(body: Statement[], out: Set<string>): void {
+  for (const s of body) {
+    if (s.label) out.add(s.label.text);
+    for (const item of s.chain) for (const inner of nestedBodies(item)) collectLabels(inner, out);
+  }
+}
+
+function nestedBodies(item: ChainItem): Statement[][] {
+  switch (item.kind) {
+    case "residual": return item.shortcut?.kind === "body" ? [item.body, item.shortcut.body] : [item.body];
+    case "mergeBranches": return item.branches.map((b) => b.body);
+    case "repeat": return [item.body];
+    default: return [];
+  }
+}
+
+function walk(body: Statement[], def: Exclude<Definition, { kind: "framework" }>, blocks: Set<string>, labels: Set<string>, refs: Reference[]): void {
+  for (const s of body) {
+    if (s.label) refs.push({ kind: "label", name: s.label.text, span: s.label.span, definition: true, scope: def.span });
+    s.chain.forEach((item, i) => {
+      if (item.kind === "layer") {
+        const name = item.name.text;
+        if (i === 0 && item.args === undefined && labels.has(name)) refs.push({ kind: "label", name, span: item.name.span, definition: false, scope: def.span });
+        else if (blocks.has(name)) refs.push({ kind: "block", name, span: item.name.span, definition: false });
+      } else if (item.kind === "mergeLabels") {
+        for (const a of item.args) {
+          const v: Expr = a.value;
+          if (v.kind === "word" && labels.has(v.name)) refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
+        }
+      }
+      for (const inner of nestedBodies(item)) walk(inner, def, blocks, labels, refs);
+    });
+  }
+}
+
+/** The reference under `offset`, if any. */
+export function referenceAt(refs: Reference[], offset: number): Reference | undefined {
+  return refs.find((r) => r.span.start <= offset && offset <= r.span.end);
+}
+
+/** Every reference to the same block, or to the same label in the same model or block. */
+export function sameTarget(refs: Reference[], target: Reference): Reference[] {
+  return refs.filter((r) => r.kind === target.kind && r.name === target.name && (r.kind === "block" || r.scope?.start === target.scope?.start));
+}

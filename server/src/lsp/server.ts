@@ -1,0 +1,124 @@
+// Registers every language feature on a connection; each answers from the analysis cache and never throws.
+import type { Connection } from "vscode-languageserver";
+import { ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { ModelAtRequest, SummaryRequest } from "../protocol.js";
+import { toJson } from "../report/json.js";
+import { summaryTable } from "../report/table.js";
+import { formatText } from "../format/format.js";
+import { codeActions } from "./code-actions.js";
+import { codeLenses } from "./code-lens.js";
+import { completions } from "./completion.js";
+import { toLspDiagnostic, toOffset } from "./convert.js";
+import { AnalysisCache, type Analysed } from "./documents.js";
+import { foldingRanges } from "./folding.js";
+import { hoverAt } from "./hover.js";
+import { inlayHints } from "./inlay-hints.js";
+import { modelAt } from "./locate.js";
+import { definition, documentSymbols, prepareRename, references, rename } from "./navigation.js";
+import { semanticLegend, semanticTokens } from "./semantic-tokens.js";
+import { defaultSettings, readSettings, type Settings } from "./settings.js";
+import { signatureHelp } from "./signature-help.js";
+
+/** Wires the features to `connection` and starts listening. */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const cache = new AnalysisCache();
+  let settings: Settings = defaultSettings;
+  let canPullConfiguration = false;
+
+  /** Runs a handler on an open document; unknown documents and any failure give `empty`, never an error. */
+  function answer<T>(uri: string, empty: T, handler: (doc: Analysed) => T): T {
+    const doc = documents.get(uri);
+    if (!doc) return empty;
+    try {
+      return handler(cache.get(doc));
+    } catch (e) {
+      // A deliberate refusal (an invalid new name) reaches the user; anything else is logged and answered empty.
+      if (e instanceof ResponseError) throw e;
+      connection.console.error(`cnn-lens: ${(e as Error).stack ?? e}`);
+      return empty;
+    }
+  }
+
+  connection.onInitialize((params) => {
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    settings = readSettings(params.initializationOptions?.settings);
+    cache.setOptions({ defaultFramework: settings.framework });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: ["(", ",", ":", " ", ">"] },
+        signatureHelpProvider: { triggerCharacters: ["(", ","], retriggerCharacters: [":"] },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        semanticTokensProvider: { legend: semanticLegend, full: true },
+        codeActionProvider: { codeActionKinds: ["quickfix"] },
+      },
+      serverInfo: { name: "cnn-lens" },
+    };
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const raw = canPullConfiguration ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined) : change.settings?.cnnlens;
+    const previous = settings.framework;
+    settings = readSettings(raw ?? change.settings?.cnnlens);
+    if (settings.framework !== previous) {
+      cache.setOptions({ defaultFramework: settings.framework });
+      for (const doc of documents.all()) publishDiagnostics(cache.get(doc));
+    }
+    connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  function publishDiagnostics(doc: Analysed): void {
+    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri));
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+  }
+  documents.onDidChangeContent((e) => publishDiagnostics(cache.get(e.document)));
+  documents.onDidClose((e) => {
+    cache.delete(e.document.uri);
+    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const at = (doc: Analysed, position: { line: number; character: number }) => toOffset(doc.index, position);
+  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) => hoverAt(doc, at(doc, p.position))));
+  connection.languages.inlayHint.on((p) => answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)));
+  connection.onCodeLens((p) => answer(p.textDocument.uri, [], codeLenses));
+  connection.onCompletion((p) => answer(p.textDocument.uri, [], (doc) => completions(doc, at(doc, p.position))));
+  connection.onSignatureHelp((p) => answer(p.textDocument.uri, null, (doc) => signatureHelp(doc, at(doc, p.position))));
+  connection.onDocumentSymbol((p) => answer(p.textDocument.uri, [], documentSymbols));
+  connection.onDefinition((p) => answer(p.textDocument.uri, null, (doc) => definition(doc, at(doc, p.position))));
+  connection.onReferences((p) => answer(p.textDocument.uri, [], (doc) => references(doc, at(doc, p.position), p.context.includeDeclaration)));
+  connection.onPrepareRename((p) => answer(p.textDocument.uri, null, (doc) => prepareRename(doc, at(doc, p.position))));
+  connection.onRenameRequest((p) => answer(p.textDocument.uri, null, (doc) => rename(doc, at(doc, p.position), p.newName)));
+  connection.onFoldingRanges((p) => answer(p.textDocument.uri, [], foldingRanges));
+  connection.onDocumentFormatting((p) => answer(p.textDocument.uri, [], (doc) => {
+    const formatted = formatText(doc.text, p.options.insertSpaces ? " ".repeat(p.options.tabSize) : "\t");
+    if (formatted === undefined || formatted === doc.text) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.index.position(doc.text.length) }, newText: formatted }];
+  }));
+  connection.languages.semanticTokens.on((p) => answer(p.textDocument.uri, { data: [] }, semanticTokens));
+  connection.onCodeAction((p) => answer(p.textDocument.uri, [], (doc) => codeActions(doc, p.context.diagnostics)));
+
+  connection.onRequest(SummaryRequest, (p) => answer(p.uri, null, (doc) => {
+    const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
+    return { tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })), json: toJson({ ...doc.analysis, models }, doc.text) };
+  }));
+  connection.onRequest(ModelAtRequest, (p) => answer(p.uri, null, (doc) => {
+    const offset = p.offset ?? (p.position ? at(doc, p.position) : 0);
+    const m = modelAt(doc.analysis, offset);
+    if (!m) return null;
+    const errors = doc.analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= m.span.start && d.span.end <= m.span.end).length;
+    return { name: m.name, params: m.params.total, trainable: m.params.trainable, macs: m.macs, output: m.output ?? null, errors };
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}

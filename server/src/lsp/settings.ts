@@ -1,0 +1,23 @@
+// The extension's settings as the server reads them (contributed in package.json under `cnnlens.*`).
+import type { InlayHintSettings } from "./inlay-hints.js";
+
+export interface Settings {
+  inlayHints: InlayHintSettings;
+  hoverDetail: "full" | "short";
+  framework: "pytorch" | "keras";
+}
+
+export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch" };
+
+/** Reads whatever the client sent, falling back to the defaults for anything missing or malformed. */
+export function readSettings(raw: unknown): Settings {
+  const r = (raw ?? {}) as { inlayHints?: Partial<InlayHintSettings>; hoverDetail?: string; framework?: string };
+  return {
+    inlayHints: {
+      shapes: typeof r.inlayHints?.shapes === "boolean" ? r.inlayHints.shapes : defaultSettings.inlayHints.shapes,
+      params: typeof r.inlayHints?.params === "boolean" ? r.inlayHints.params : defaultSettings.inlayHints.params,
+    },
+    hoverDetail: r.hoverDetail === "short" ? "short" : "full",
+    framework: r.framework === "keras" ? "keras" : "pytorch",
+  };
+}

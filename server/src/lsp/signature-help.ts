@@ -1,0 +1,44 @@
+// Signature help for layer and block calls: the parameter list with defaults, the current one highlighted.
+import type { SignatureHelp } from "vscode-languageserver";
+import type { ArgSpec } from "../analysis/arguments.js";
+import { findSpec } from "../analysis/arguments.js";
+import { findLayerKind } from "../analysis/layers/index.js";
+import type { Analysed } from "./documents.js";
+import { callContext } from "./call-context.js";
+
+/** `stride = 1`, `padding = 0 (pytorch) / valid (keras)`, or just the name when required. */
+export function describeDefault(a: ArgSpec): string {
+  if (a.default === undefined) return a.optional ? `${a.name} (optional)` : a.name;
+  if (typeof a.default !== "function") return `${a.name} = ${String(a.default)}`;
+  const pt = a.default("pytorch");
+  const k = a.default("keras");
+  return pt === k ? `${a.name} = ${String(pt)}` : `${a.name} = ${pt ?? "required"} (pytorch) / ${k ?? "required"} (keras)`;
+}
+
+export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | null {
+  const call = callContext(doc.text, offset);
+  if (!call) return null;
+  const kind = findLayerKind(call.name);
+  let params: { label: string; documentation?: string }[];
+  let documentation: string | undefined;
+  if (kind) {
+    params = kind.args.map((a) => ({ label: describeDefault(a), documentation: a.doc }));
+    documentation = kind.doc;
+  } else {
+    const block = doc.analysis.ast.definitions.find((d) => d.kind === "block" && d.name.text === call.name);
+    if (block?.kind !== "block") return null;
+    params = block.params.map((p) => ({ label: p.name.text + (p.default ? " = …" : "") }));
+  }
+  // A keyword argument highlights its own parameter; otherwise the position counts.
+  let active = call.argumentIndex;
+  if (kind && call.keyword) {
+    const spec = findSpec(kind.args, call.keyword);
+    if (spec) active = kind.args.indexOf(spec);
+  }
+  const label = `${call.name}(${params.map((p) => p.label).join(", ")})`;
+  return {
+    signatures: [{ label, documentation, parameters: params.map((p) => ({ label: p.label, documentation: p.documentation })) }],
+    activeSignature: 0,
+    activeParameter: Math.min(active, Math.max(0, params.length - 1)),
+  };
+}

@@ -1,0 +1,36 @@
+// Custom requests between the extension and the language server, declared once and imported by both sides.
+import { RequestType } from "vscode-languageserver-protocol";
+
+export interface SummaryParams {
+  uri: string;
+  /** Only this model; all models when omitted. */
+  model?: string;
+}
+
+export interface SummaryResult {
+  /** The summary table (the same text `cnnlens summary` prints), one per model. */
+  tables: { model: string; text: string }[];
+  /** The JSON document of `cnnlens summary --json`. */
+  json: unknown;
+}
+
+/** `cnnlens/summary`: the summary of a document, answered from the analysis cache. */
+export const SummaryRequest = new RequestType<SummaryParams, SummaryResult | null, void>("cnnlens/summary");
+
+export interface ModelAtParams {
+  uri: string;
+  offset?: number;
+  position?: { line: number; character: number };
+}
+
+export interface ModelTotals {
+  name: string;
+  params: number;
+  trainable: number;
+  macs: number;
+  output: number[] | null;
+  errors: number;
+}
+
+/** `cnnlens/modelAt`: the totals of the model under the cursor, for the status bar. */
+export const ModelAtRequest = new RequestType<ModelAtParams, ModelTotals | null, void>("cnnlens/modelAt");

@@ -1,0 +1,173 @@
+// The language server over stdio: diagnostics, inlay hints, hover, completion, rename, formatting, quick fixes.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { CodeAction, CompletionItem, Diagnostic, Hover, InlayHint, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
+import { readJson, readRepoFile } from "../unit/helpers.js";
+import { markers, TestClient } from "./lsp-client.js";
+
+const client = new TestClient();
+before(() => client.initialize());
+after(() => client.stop());
+
+let counter = 0;
+async function openDoc(text: string): Promise<string> {
+  const uri = `file:///test/doc${++counter}.cnn`;
+  await client.open(uri, text);
+  return uri;
+}
+
+async function hover(source: string): Promise<string> {
+  const { text, positions } = markers(source);
+  const uri = await openDoc(text);
+  const h = await client.request<Hover | null>("textDocument/hover", { textDocument: { uri }, position: positions[0] });
+  return h ? (h.contents as { value: string }).value : "";
+}
+
+describe("opening examples/resnet50.cnn", () => {
+  const text = readRepoFile("examples/resnet50.cnn");
+  let uri: string;
+  before(async () => { uri = await openDoc(text); });
+
+  it("gives no diagnostics", async () => {
+    assert.deepEqual(await client.diagnosticsFor(uri), []);
+  });
+
+  it("gives an inlay hint on every layer line, with PyTorch's shapes", async () => {
+    const lines = text.split("\n");
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } });
+    const hinted = new Map(hints.map((h) => [h.position.line, String(h.label)]));
+    // Every line that holds a layer, a block use or a repeat has its hint, at the end of the code.
+    lines.forEach((line, i) => {
+      const code = line.replace(/#.*/, "").trim();
+      if (/^(conv|maxpool|relu|Bottleneck|repeat|adaptiveavgpool)/.test(code)) assert.ok(hinted.has(i), `line ${i + 1}: ${code}`);
+    });
+    // The model's lines against torchvision's shapes: the stem, the stages and the head.
+    const golden = readJson<{ layers: { module: string; outputShape: number[] }[] }>("test/golden/examples/resnet50.json").layers;
+    // A module called several times (torchvision reuses one ReLU per block) counts by its last call.
+    const torch = (module: string) => `→ ${golden.findLast((l) => l.module === module)!.outputShape.join("×")}`;
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
+    assert.equal(hinted.get(lineOf("conv(64, 7")), torch("relu"));
+    assert.equal(hinted.get(lineOf("maxpool(3")), torch("maxpool"));
+    assert.equal(hinted.get(lineOf("repeat 2 { Bottleneck(64) }")), torch("layer1.2.relu"));
+    assert.equal(hinted.get(lineOf("Bottleneck(128, stride: 2)")), torch("layer2.0.relu"));
+    assert.equal(hinted.get(lineOf("repeat 2 { Bottleneck(512) }")), torch("layer4.2.relu"));
+    assert.equal(hinted.get(lineOf("adaptiveavgpool(1)")), torch("fc"));
+  });
+});
+
+describe("a typo", () => {
+  it("gives one diagnostic at the typo, and a quick fix that corrects it", async () => {
+    const text = "model M {\n  input(3, 32, 32)\n  covn(16, 3, padding: 1) -> relu\n}\n";
+    const uri = await openDoc(text);
+    const diagnostics = await client.diagnosticsFor(uri);
+    assert.equal(diagnostics.length, 1);
+    const d = diagnostics[0]!;
+    assert.deepEqual([d.code, d.range], ["unknown-layer", { start: { line: 2, character: 2 }, end: { line: 2, character: 6 } }]);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics } });
+    assert.equal(actions[0]!.title, "Change to 'conv'");
+    const edits = (actions[0]!.edit as WorkspaceEdit).changes![uri]!;
+    assert.deepEqual(edits, [{ range: d.range, newText: "conv" }]);
+  });
+
+  it("quick fixes: flatten before dense, shortcut auto, padding that keeps the size", async () => {
+    const text = "model M {\n  input(3, 8, 8)\n  residual { conv(8, 3, padding: 1) }\n  conv(8, 11)\n  dense(10)\n}\n";
+    const uri = await openDoc(text);
+    const diagnostics = await client.diagnosticsFor(uri);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } });
+    assert.deepEqual(actions.map((a) => a.title), [
+      "Add `shortcut auto` (a 1×1 conv + batchnorm projection)",
+      "Insert padding: 5 to keep the size",
+    ]);
+    const dense = await openDoc("model M {\n  input(3, 8, 8)\n  dense(10)\n}\n");
+    const dd = await client.diagnosticsFor(dense);
+    const fix = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri: dense }, range: dd[0]!.range, context: { diagnostics: dd } });
+    assert.deepEqual((fix[0]!.edit as WorkspaceEdit).changes![dense], [{ range: { start: { line: 2, character: 2 }, end: { line: 2, character: 2 } }, newText: "flatten -> " }]);
+  });
+});
+
+describe("hover", () => {
+  it("shows the seed's parameter formula 5·5·3·16 + 16 = 1216 and the output-size formula", async () => {
+    const value = await hover("model M {\n  input(3, 96, 96)\n  co<|>nv(16, 5)\n}");
+    assert.match(value, /5·5·3·16 \+ 16 = 1216/);
+    assert.match(value, /96 − 5 \+ 1 = 92/);
+    assert.match(value, /`3×96×96` → `16×92×92`/);
+    assert.match(value, /Receptive field: size 5×5, jump 1, start 2/);
+  });
+  it("on a block use gives the block's totals; on the model line, the model's", async () => {
+    const text = "block Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n  conv(c, 3, padding: 1)\n}\nmodel <|>M {\n  input(3, 8, 8)\n  Pa<|>ir(4)\n}";
+    const { text: clean, positions } = markers(text);
+    const uri = await openDoc(clean);
+    const onModel = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positions[0] });
+    const onBlock = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positions[1] });
+    assert.match((onModel.contents as { value: string }).value, /Parameters: 260/);
+    assert.match((onBlock.contents as { value: string }).value, /\*\*Pair1\*\* · block `Pair`[\s\S]*Parameters: 260[\s\S]*Layers: 3/);
+  });
+  it("on a label gives its shape", async () => {
+    assert.match(await hover("model M {\n  input(3, 8, 8)\n  st<|>em: conv(4, 1)\n}"), /\*\*stem\*\*: `4×8×8`/);
+  });
+});
+
+describe("completion", () => {
+  const labels = async (source: string) => {
+    const { text, positions } = markers(source);
+    const uri = await openDoc(text);
+    const items = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri }, position: positions[0] });
+    return items.map((i) => i.label);
+  };
+  it("offers argument names inside a layer call, without those already given", async () => {
+    const got = await labels("model M {\n  input(3, 8, 8)\n  conv(8, 3, stride: 2, <|>)\n}");
+    assert.ok(got.includes("padding:") && got.includes("dilation:") && got.includes("groups:"), got.join(" "));
+    assert.ok(!got.includes("stride:"));
+  });
+  it("offers values after a keyword", async () => {
+    assert.deepEqual(await labels("framework keras\nmodel M {\n  input(8, 8, 3)\n  conv(8, 3, padding: <|>)\n}"), ["same", "valid"]);
+  });
+  it("offers layers, blocks and labels in a body, and definitions at the top", async () => {
+    const got = await labels("block Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  a: conv(4, 1)\n  <|>\n}");
+    for (const want of ["conv", "batchnorm", "Pair", "a", "residual", "repeat"]) assert.ok(got.includes(want), want);
+    assert.deepEqual(await labels("<|>"), ["model", "block", "framework"]);
+  });
+});
+
+describe("rename, references, definition", () => {
+  it("renames a block at its definition and every use", async () => {
+    const { text, positions } = markers("block <|>Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Pair(4) -> Pair(8)\n}");
+    const uri = await openDoc(text);
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "Twin" });
+    const edits = edit.changes![uri]!.map((e: TextEdit) => [e.range.start.line, e.range.start.character, e.newText]);
+    assert.deepEqual(edits, [[0, 6, "Twin"], [3, 2, "Twin"], [3, 13, "Twin"]]);
+  });
+  it("renames a label with its uses in concat and chains", async () => {
+    const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n  conv(4, 1)\n  concat(skip)\n  up: skip -> relu\n}");
+    const uri = await openDoc(text);
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "enc1" });
+    assert.equal(edit.changes![uri]!.length, 3);
+    const refs = await client.request<unknown[]>("textDocument/references", { textDocument: { uri }, position: positions[0], context: { includeDeclaration: false } });
+    assert.equal(refs.length, 2);
+  });
+  it("refuses a reserved word", async () => {
+    const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n}");
+    const uri = await openDoc(text);
+    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "model" }), /not a valid name/);
+  });
+});
+
+describe("formatting", () => {
+  it("gives the canonical layout and keeps comments", async () => {
+    const uri = await openDoc("model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}");
+    const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    assert.equal(edits[0]!.newText, "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n");
+  });
+});
+
+describe("requests that have nothing to answer", () => {
+  it("a document never opened, or a position past the end, gets an empty answer", async () => {
+    const never = { textDocument: { uri: "file:///never.cnn" }, position: { line: 0, character: 0 } };
+    assert.equal(await client.request("textDocument/hover", never), null);
+    assert.deepEqual(await client.request("textDocument/completion", never), []);
+    const uri = await openDoc("model M { input(4) dense(2) }");
+    assert.equal(await client.request("textDocument/hover", { textDocument: { uri }, position: { line: 99, character: 99 } }), null);
+    const diagnostics = await client.diagnosticsFor(uri);
+    assert.deepEqual(diagnostics as Diagnostic[], []);
+  });
+});
