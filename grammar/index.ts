@@ -4,7 +4,6 @@ import type { IToken } from "chevrotain";
 import type { Definition, FileAst, Span, SyntaxError } from "./ast.js";
 import { describeToken } from "./messages.js";
 import { CnnParser } from "./parser.js";
-import { toDefinition } from "./to-ast.js";
 import * as T from "./tokens.js";
 
 export * from "./ast.js";
@@ -114,12 +113,11 @@ function parseDefinition(chunk: IToken[], errors: SyntaxError[], textLength: num
   const last = chunk[chunk.length - 1]!;
   const hull: Span = { start: first.startOffset, end: spanOf(last).end };
   try {
-    parser.input = chunk;
-    const cst = parser.definition();
+    const definition = parser.parseDefinition(chunk, hull);
     for (const e of parser.errors) {
       errors.push({ code: "syntax", message: e.message, span: errorSpan(e.token, (e as { previousToken?: IToken }).previousToken, hull, textLength) });
     }
-    return cst ? toDefinition(cst, hull) : undefined;
+    return definition;
   } catch (e) {
     // Recovery should make this unreachable; if it is reached, the user still gets a diagnostic, not a crash.
     errors.push({ code: "syntax", message: `this definition could not be parsed (${(e as Error).message})`, span: hull });

@@ -21,9 +21,7 @@ export function describeToken(token: IToken): string {
 const ruleWords: Record<string, string> = {
   definition: "`model`, `block` or `framework`",
   chainItem: "a layer, `residual`, `concat`, `add` or `repeat`",
-  primary: "a value (a number, a word, `true`/`false` or a tuple)",
-  unary: "a value",
-  expression: "a value",
+  expression: "a value (a number, a word, `true`/`false` or a tuple)",
   mergeItem: "'(' with labels or '{' with branches",
   residualItem: "`auto` or '{' after `shortcut`",
 };

@@ -1,193 +1,331 @@
-// The Chevrotain parser of the .cnn language: grammar rules only, no semantic actions (see to-ast.ts).
-import { CstParser, type CstNode } from "chevrotain";
-import * as T from "./tokens.js";
+// The Chevrotain parser of the .cnn language, building the AST directly with error recovery on.
+//
+// Why embedded actions and not a CST plus a visitor: the CST (a node, a children map and a location per
+// rule, five deep for every number) and its conversion took 75% of the time to analyse a 10,000-layer
+// file and most of its garbage; the benchmark target (under 100 ms) is not reachable with it. The actions
+// stay small: each rule only assembles the AST node from what its sub-rules return (ast.ts), and every
+// span is computed from real tokens, so nodes that recovery left partial still carry valid ranges.
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import type {
+  Argument, BlockDef, ChainItem, Definition, Expr, FrameworkDecl, LayerCall, MergeBranches, MergeLabels, ModelDef,
+  Name, Param, Repeat, Residual, Span, Statement,
+} from "./ast.js";
 import { messageProvider } from "./messages.js";
+import * as T from "./tokens.js";
 
-/** Builds a concrete syntax tree for one top-level definition; error recovery is on. */
-export class CnnParser extends CstParser {
+/** Tokens that recovery inserted are not in the text: they have no offsets. */
+function real(t: IToken | undefined): t is IToken {
+  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+function spanOf(t: IToken): Span {
+  return { start: t.startOffset, end: t.endOffset! + 1 };
+}
+
+/** The span from the first real token to the end of `last` (a token or a span), else `fallback`'s ends. */
+function hull(first: IToken | undefined, last: IToken | Span | undefined, fallback: Span): Span {
+  const start = real(first) ? first.startOffset : fallback.start;
+  const end = last === undefined ? fallback.end : "tokenType" in last ? (real(last) ? last.endOffset! + 1 : fallback.end) : last.end;
+  return { start, end: Math.max(start, end) };
+}
+
+function nameOf(t: IToken, fallback: Span): Name {
+  return real(t) ? { text: t.image, span: spanOf(t) } : { text: "", span: { start: fallback.start, end: fallback.start } };
+}
+
+const binaryOps: TokenType[] = [T.Plus, T.Minus, T.Star, T.FloorDiv, T.Slash];
+const precedence: Record<string, number> = { "+": 1, "-": 1, "*": 2, "/": 2, "//": 2 };
+
+/** Parses one top-level definition (the caller splits the file at `model`, `block` and `framework`). */
+export class CnnParser extends EmbeddedActionsParser {
+  /** Where the current definition starts, for ranges of nodes that recovery emptied. */
+  private origin: Span = { start: 0, end: 0 };
+
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: messageProvider });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messageProvider });
     this.performSelfAnalysis();
   }
 
-  /** One top-level item: the framework line, a model or a block. The caller splits the file at these keywords. */
-  public definition = this.RULE("definition", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.frameworkDecl) },
-      { ALT: () => this.SUBRULE(this.modelDef) },
-      { ALT: () => this.SUBRULE(this.blockDef) },
-    ]);
+  /** Parses `tokens` as one definition. */
+  parseDefinition(tokens: IToken[], origin: Span): Definition | undefined {
+    this.origin = origin;
+    this.input = tokens;
+    return this.definition();
+  }
+
+  private here(): Span {
+    const t = this.LA(1);
+    return real(t) ? { start: t.startOffset, end: t.startOffset } : this.origin;
+  }
+
+  private definition = this.RULE("definition", (): Definition | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.frameworkDecl) },
+    { ALT: () => this.SUBRULE(this.modelDef) },
+    { ALT: () => this.SUBRULE(this.blockDef) },
+  ]), { recoveryValueFunc: () => undefined });
+
+  private frameworkDecl = this.RULE("frameworkDecl", (): FrameworkDecl => {
+    const keyword = this.CONSUME(T.Framework);
+    const value = this.CONSUME(T.Identifier);
+    const span = hull(keyword, value, this.origin);
+    return { kind: "framework", value: nameOf(value, span), span };
   });
 
-  private frameworkDecl = this.RULE("frameworkDecl", () => {
-    this.CONSUME(T.Framework);
-    this.CONSUME(T.Identifier);
+  private modelDef = this.RULE("modelDef", (): ModelDef => {
+    const keyword = this.CONSUME(T.Model);
+    const id = this.CONSUME(T.Identifier);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const span = hull(keyword, body.end, this.origin);
+      return { kind: "model", name: nameOf(id, span), body: body.statements, span };
+    });
   });
 
-  private modelDef = this.RULE("modelDef", () => {
-    this.CONSUME(T.Model);
-    this.CONSUME(T.Identifier);
-    this.SUBRULE(this.body);
-  });
-
-  private blockDef = this.RULE("blockDef", () => {
-    this.CONSUME(T.Block);
-    this.CONSUME(T.Identifier);
+  private blockDef = this.RULE("blockDef", (): BlockDef => {
+    const keyword = this.CONSUME(T.Block);
+    const id = this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.param) });
+    const params: Param[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const p = this.SUBRULE(this.param); if (p) params.push(p); } });
     this.CONSUME(T.RParen);
-    this.SUBRULE(this.body);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const span = hull(keyword, body.end, this.origin);
+      return { kind: "block", name: nameOf(id, span), params, body: body.statements, span };
+    });
   });
 
-  private param = this.RULE("param", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
+  private param = this.RULE("param", (): Param | undefined => {
+    const id = this.CONSUME(T.Identifier);
+    const def = this.OPTION(() => {
       this.CONSUME(T.Equals);
-      this.SUBRULE(this.expression);
+      return this.SUBRULE(this.expression);
     });
-  });
+    if (!real(id)) return undefined;
+    return def ? { name: nameOf(id, this.origin), default: def } : { name: nameOf(id, this.origin) };
+  }, { recoveryValueFunc: () => undefined });
 
-  private body = this.RULE("body", () => {
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ]);
+  private body = this.RULE("body", (): { statements: Statement[]; end: Span } => {
+    const open = this.CONSUME(T.LCurly);
+    const statements: Statement[] = [];
+    this.MANY(() => this.OR([
+      { ALT: () => { const s = this.SUBRULE(this.statement); this.ACTION(() => { if (s.chain.length > 0) statements.push(s); }); } },
+      { ALT: () => { this.CONSUME(T.Semicolon); } },
+    ]));
+    const close = this.CONSUME(T.RCurly);
+    return this.ACTION(() => {
+      const last = statements[statements.length - 1];
+      const end = real(close) ? spanOf(close) : last ? last.span : real(open) ? spanOf(open) : this.origin;
+      return { statements, end };
     });
-    this.CONSUME(T.RCurly);
-  });
+  }, { recoveryValueFunc: () => ({ statements: [], end: this.origin }) });
 
-  private statement = this.RULE("statement", () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: "label" });
+  private statement = this.RULE("statement", (): Statement => {
+    const start = this.here();
+    const label = this.OPTION(() => {
+      const t = this.CONSUME(T.Identifier, { LABEL: "label" });
       this.CONSUME(T.Colon);
+      return t;
     });
-    this.SUBRULE(this.chainItem);
+    const chain: ChainItem[] = [];
+    const first = this.SUBRULE(this.chainItem);
+    if (first) chain.push(first);
     this.MANY(() => {
       this.CONSUME(T.Arrow);
-      this.SUBRULE2(this.chainItem);
+      const item = this.SUBRULE2(this.chainItem);
+      if (item) chain.push(item);
     });
-  });
+    return this.ACTION(() => {
+      const end = chain[chain.length - 1]?.span.end ?? (real(label) ? spanOf(label).end : start.end);
+      const span = { start: real(label) ? label.startOffset : chain[0]?.span.start ?? start.start, end };
+      return real(label) ? { label: nameOf(label, span), chain, span } : { chain, span };
+    });
+  }, { recoveryValueFunc: () => ({ chain: [], span: this.origin }) });
 
-  private chainItem = this.RULE("chainItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.layerCall) },
-      { ALT: () => this.SUBRULE(this.residualItem) },
-      { ALT: () => this.SUBRULE(this.mergeItem) },
-      { ALT: () => this.SUBRULE(this.repeatItem) },
-    ]);
-  });
+  private chainItem = this.RULE("chainItem", (): ChainItem | undefined => this.OR([
+    { ALT: () => this.SUBRULE(this.layerCall) },
+    { ALT: () => this.SUBRULE(this.residualItem) },
+    { ALT: () => this.SUBRULE(this.mergeItem) },
+    { ALT: () => this.SUBRULE(this.repeatItem) },
+  ]), { recoveryValueFunc: () => undefined });
 
-  private layerCall = this.RULE("layerCall", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => this.SUBRULE(this.argList));
-  });
+  private layerCall = this.RULE("layerCall", (): LayerCall | undefined => {
+    const id = this.CONSUME(T.Identifier);
+    const args = this.OPTION(() => this.SUBRULE(this.argList));
+    if (!real(id)) return undefined;
+    const span = hull(id, args?.end ?? id, this.origin);
+    return args ? { kind: "layer", name: nameOf(id, span), args: args.args, span } : { kind: "layer", name: nameOf(id, span), span };
+  }, { recoveryValueFunc: () => undefined });
 
-  private argList = this.RULE("argList", () => {
-    this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
-    this.CONSUME(T.RParen);
-  });
+  private argList = this.RULE("argList", (): { args: Argument[]; end: Span } => {
+    const open = this.CONSUME(T.LParen);
+    const args: Argument[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
+    const close = this.CONSUME(T.RParen);
+    const end = real(close) ? spanOf(close) : args[args.length - 1]?.span ?? (real(open) ? spanOf(open) : this.origin);
+    return { args, end };
+  }, { recoveryValueFunc: () => ({ args: [], end: this.origin }) });
 
-  private argument = this.RULE("argument", () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Identifier, { LABEL: "key" });
+  private argument = this.RULE("argument", (): Argument => {
+    const key = this.OPTION(() => {
+      const t = this.CONSUME(T.Identifier, { LABEL: "key" });
       this.CONSUME(T.Colon);
+      return t;
     });
-    this.SUBRULE(this.expression);
-  });
+    const value = this.SUBRULE(this.expression);
+    return this.ACTION(() => {
+      const span = { start: real(key) ? key.startOffset : value.span.start, end: value.span.end };
+      return real(key) ? { key: nameOf(key, span), value, span } : { value, span };
+    });
+  }, { recoveryValueFunc: (): Argument => ({ value: { kind: "missing", span: this.origin }, span: this.origin }) });
 
-  private residualItem = this.RULE("residualItem", () => {
-    this.CONSUME(T.Residual);
-    this.SUBRULE(this.body);
+  private residualItem = this.RULE("residualItem", (): Residual => {
+    const keyword = this.CONSUME(T.Residual);
+    const body = this.SUBRULE(this.body);
+    const keywordSpan = real(keyword) ? spanOf(keyword) : this.origin;
+    const item = this.ACTION((): Residual => ({ kind: "residual", keyword: keywordSpan, body: body.statements, span: hull(keyword, body.end, this.origin) }));
     this.OPTION(() => {
       this.CONSUME(T.Shortcut);
       this.OR([
-        { ALT: () => this.CONSUME(T.Auto) },
-        { ALT: () => this.SUBRULE2(this.body, { LABEL: "shortcutBody" }) },
+        {
+          ALT: () => {
+            const auto = this.CONSUME(T.Auto);
+            this.ACTION(() => {
+              if (!real(auto)) return;
+              item.shortcut = { kind: "auto", span: spanOf(auto) };
+              item.span = hull(keyword, auto, item.span);
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const shortcut = this.SUBRULE2(this.body);
+            this.ACTION(() => {
+              item.shortcut = { kind: "body", body: shortcut.statements, span: shortcut.end };
+              item.span = hull(keyword, shortcut.end, item.span);
+            });
+          },
+        },
       ]);
     });
+    return item;
   });
 
   // `concat { branch {…} … }` merges branches; `concat(a, b)` merges the current tensor with labels.
-  private mergeItem = this.RULE("mergeItem", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Concat, { LABEL: "op" }) },
-      { ALT: () => this.CONSUME(T.Add, { LABEL: "op" }) },
+  private mergeItem = this.RULE("mergeItem", (): MergeBranches | MergeLabels => {
+    const opToken = this.OR([
+      { ALT: () => this.CONSUME(T.Concat) },
+      { ALT: () => this.CONSUME(T.Add) },
     ]);
-    this.OR2([
-      { ALT: () => this.SUBRULE(this.argList) },
-      { ALT: () => this.SUBRULE(this.branchList) },
-    ]);
-  });
-
-  private branchList = this.RULE("branchList", () => {
-    this.CONSUME(T.LCurly);
-    this.MANY(() => {
-      this.CONSUME(T.Branch);
-      this.SUBRULE(this.body);
-    });
-    this.CONSUME(T.RCurly);
-  });
-
-  private repeatItem = this.RULE("repeatItem", () => {
-    this.CONSUME(T.Repeat);
-    this.SUBRULE(this.expression);
-    this.SUBRULE(this.body);
-  });
-
-  private expression = this.RULE("expression", () => {
-    this.SUBRULE(this.term);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Plus, { LABEL: "op" }) },
-        { ALT: () => this.CONSUME(T.Minus, { LABEL: "op" }) },
-      ]);
-      this.SUBRULE2(this.term);
-    });
-  });
-
-  private term = this.RULE("term", () => {
-    this.SUBRULE(this.unary);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.Star, { LABEL: "op" }) },
-        { ALT: () => this.CONSUME(T.FloorDiv, { LABEL: "op" }) },
-        { ALT: () => this.CONSUME(T.Slash, { LABEL: "op" }) },
-      ]);
-      this.SUBRULE2(this.unary);
-    });
-  });
-
-  private unary = this.RULE("unary", () => {
-    this.OR([
+    const op = opToken.image === "add" ? "add" : "concat";
+    const keyword = real(opToken) ? spanOf(opToken) : this.origin;
+    return this.OR2([
       {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
+        ALT: (): MergeLabels => {
+          const list = this.SUBRULE(this.argList);
+          return this.ACTION(() => ({ kind: "mergeLabels", op, keyword, args: list.args, span: hull(opToken, list.end, keyword) }));
         },
       },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
-  });
-
-  private primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Integer) },
-      { ALT: () => this.CONSUME(T.Decimal) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.Identifier) },
       {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-          this.CONSUME(T.RParen);
+        ALT: (): MergeBranches => {
+          this.CONSUME(T.LCurly);
+          const branches: MergeBranches["branches"] = [];
+          this.MANY(() => {
+            const kw = this.CONSUME(T.Branch);
+            const body = this.SUBRULE(this.body);
+            this.ACTION(() => {
+              const kwSpan = real(kw) ? spanOf(kw) : body.end;
+              branches.push({ keyword: kwSpan, body: body.statements, span: { start: kwSpan.start, end: body.end.end } });
+            });
+          });
+          const close = this.CONSUME(T.RCurly);
+          return this.ACTION(() => ({ kind: "mergeBranches", op, keyword, branches, span: hull(opToken, real(close) ? close : branches[branches.length - 1]?.span, keyword) }));
         },
       },
     ]);
   });
+
+  private repeatItem = this.RULE("repeatItem", (): Repeat => {
+    const keyword = this.CONSUME(T.Repeat);
+    const count = this.SUBRULE(this.expression);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : count.span;
+      return { kind: "repeat", keyword: keywordSpan, count, body: body.statements, span: hull(keyword, body.end, keywordSpan) };
+    });
+  });
+
+  // Operands and operators are read flat, then precedence is applied: signs bind tightest, then * / //,
+  // then + −, all left to right. One rule per value keeps a file of numbers cheap to parse.
+  private expression = this.RULE("expression", (): Expr => {
+    const operands: Expr[] = [this.SUBRULE(this.operand)];
+    const ops: IToken[] = [];
+    this.MANY(() => {
+      ops.push(this.OR(binaryOps.map((type) => ({ ALT: () => this.CONSUME(type) }))));
+      operands.push(this.SUBRULE2(this.operand));
+    });
+    return this.ACTION(() => combine(operands, ops));
+  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
+
+  private operand = this.RULE("operand", (): Expr => {
+    const signs: IToken[] = [];
+    this.MANY(() => signs.push(this.CONSUME(T.Minus)));
+    const value = this.OR([
+      { ALT: () => atom(this.CONSUME(T.Integer)) },
+      { ALT: () => atom(this.CONSUME(T.Decimal)) },
+      { ALT: () => atom(this.CONSUME(T.True)) },
+      { ALT: () => atom(this.CONSUME(T.False)) },
+      { ALT: () => atom(this.CONSUME(T.Identifier)) },
+      { ALT: () => this.SUBRULE(this.tuple) },
+    ]);
+    return this.ACTION(() => {
+      let expr = value;
+      for (let i = signs.length - 1; i >= 0; i--) {
+        const s = signs[i]!;
+        expr = { kind: "unary", op: "-", operand: expr, span: { start: real(s) ? s.startOffset : expr.span.start, end: expr.span.end } };
+      }
+      return expr;
+    });
+  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
+
+  /** `(a, b, …)`: a tuple, or with one item a parenthesised expression. */
+  private tuple = this.RULE("tuple", (): Expr => {
+    const open = this.CONSUME(T.LParen);
+    const items: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.expression)) });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION((): Expr => {
+      const span = hull(open, real(close) ? close : items[items.length - 1]?.span, this.origin);
+      if (items.length === 1) return { ...items[0]!, span } as Expr;
+      return items.length > 1 ? { kind: "tuple", items, span } : { kind: "missing", span };
+    });
+  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
 }
 
-export type { CstNode };
+function atom(t: IToken): Expr {
+  if (!real(t)) return { kind: "missing", span: { start: 0, end: 0 } };
+  const span = spanOf(t);
+  switch (t.tokenType) {
+    case T.Integer: return { kind: "int", value: Number(t.image), raw: t.image, span };
+    case T.Decimal: return { kind: "decimal", value: Number(t.image), raw: t.image, span };
+    case T.True: return { kind: "bool", value: true, span };
+    case T.False: return { kind: "bool", value: false, span };
+    default: return { kind: "word", name: t.image, span };
+  }
+}
+
+/** Folds operands and operators by precedence (precedence climbing over the flat lists). */
+function combine(operands: Expr[], ops: IToken[]): Expr {
+  let i = 0;
+  const climb = (min: number): Expr => {
+    let left = operands[i]!;
+    while (i < ops.length && precedence[ops[i]!.image]! >= min) {
+      const op = ops[i]!.image as "+" | "-" | "*" | "/" | "//";
+      i++;
+      const right = climb(precedence[op]! + 1);
+      left = { kind: "binary", op, left, right, span: { start: left.span.start, end: right.span.end } };
+    }
+    return left;
+  };
+  return climb(1);
+}

@@ -89,7 +89,7 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   if (input?.shape) {
     const sizes = input.shape.length > 1 ? spatial(input.shape, framework) : [];
     state.inputSizes = sizes;
-    start = { shape: input.shape, field: inputField(sizes.length), node: state.addNode({ op: "input" }) };
+    start = { shape: input.shape, field: inputField(sizes.length), node: state.addNode({ id: -1, op: "input" }) };
     info.input = input.shape;
   }
   const output = walkBody(input ? def.body.slice(1) : def.body, start, scope, ctx);

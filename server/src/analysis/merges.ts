@@ -143,7 +143,7 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
 function mergeNode(op: "add" | "concat", inputs: Tensor[], ctx: WalkContext): number | undefined {
   const ids = inputs.map((t) => t.node);
   if (ids.some((id) => id === undefined)) return undefined;
-  return ctx.model.addNode({ op, inputs: ids as number[] });
+  return ctx.model.addNode({ id: -1, op, inputs: ids as number[] });
 }
 
 function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: WalkContext): ReceptiveField | undefined {

@@ -3,8 +3,6 @@ import type { Span } from "../../../grammar/index.js";
 import type { Environment } from "./values.js";
 import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape } from "./types.js";
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
 /** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
 export interface Tensor {
   shape?: Shape;
@@ -30,10 +28,12 @@ export class ModelState {
 
   constructor(readonly batch: number) {}
 
-  /** Adds a dataflow node and returns its id. */
-  addNode(node: DistributiveOmit<GraphNode, "id">): number {
+  /** Adds a dataflow node, giving it the next id (the placeholder id is overwritten), and returns the id. */
+  addNode(node: GraphNode): number {
     const id = this.graph.length;
-    this.graph.push({ ...node, id } as GraphNode);
+    const withId = node as GraphNode;
+    withId.id = id;
+    this.graph.push(withId);
     return id;
   }
 }

@@ -106,22 +106,23 @@ export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scop
     ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
   const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
-  if (output.shape && input.node !== undefined) output.node = ctx.model.addNode({ op: "layer", layer: ctx.model.layers.length, input: input.node });
+  if (output.shape && input.node !== undefined) output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
+  // One literal with every field keeps every LayerInfo the same shape for the engine (this runs per layer).
   const layer: LayerInfo = {
     name: scope.nextName(kind.kind, nameOverride),
     kind: kind.kind,
     span: call.span,
     via: scope.via,
+    inputShape: input.shape,
+    outputShape: output.shape,
     params: outcome?.params ?? { trainable: 0, nonTrainable: 0 },
     macs: outcome?.macs ?? 0,
     memory: output.shape ? elements(output.shape) * ctx.model.batch * 4 : 0,
+    receptiveField: output.field,
+    formula: outcome?.formula,
+    paramFormula: outcome?.paramFormula,
     args: args.plain(),
   };
-  if (input.shape) layer.inputShape = input.shape;
-  if (output.shape) layer.outputShape = output.shape;
-  if (output.field) layer.receptiveField = output.field;
-  if (outcome?.formula) layer.formula = outcome.formula;
-  if (outcome?.paramFormula) layer.paramFormula = outcome.paramFormula;
   record(layer, call.span, ctx);
   return output;
 }

@@ -49,7 +49,8 @@ export const noParams: ParamCount = { trainable: 0, nonTrainable: 0 };
 
 /** A layer that keeps its input's shape and has no parameters (activations, dropout, identity). */
 export function sameShapeOutcome(ctx: LayerContext): LayerOutcome {
-  return { output: ctx.input.slice(), formula: `same shape: ${ctx.input.join("×")}` };
+  // Shapes are never mutated once made, so the input's array can be shared.
+  return { output: ctx.input, params: noParams, macs: 0 };
 }
 
 /** Multiply-accumulates over the whole batch. */

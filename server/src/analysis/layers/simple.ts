@@ -1,14 +1,14 @@
 // Layers that keep their input's shape and have no parameters: activations, dropout, identity, LRN.
 import type { ArgSpec } from "../arguments.js";
 import { channelAxis } from "../tensor.js";
-import { noParams, sameShapeOutcome, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
+import { sameShapeOutcome, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
 
 function elementwise(kind: string, aliases: string[], doc: string, args: ArgSpec[] = [], check?: (ctx: LayerContext) => boolean): LayerKind {
   return {
     kind, aliases, doc, args,
     apply(ctx): LayerOutcome | undefined {
       if (check && !check(ctx)) return undefined;
-      return { ...sameShapeOutcome(ctx), params: noParams, macs: 0 };
+      return sameShapeOutcome(ctx);
     },
   };
 }
