@@ -37,7 +37,7 @@ export function parse(text: string): ParseResult {
 }
 
 function spanOf(token: IToken): Span {
-  return { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  return { start: token.startOffset, end: token.startOffset + token.image.length };
 }
 
 function reportLexerErrors(lexErrors: { offset: number; length: number }[], errors: SyntaxError[]): void {
@@ -128,7 +128,7 @@ function parseDefinition(chunk: IToken[], errors: SyntaxError[], textLength: num
 /** The found token's range; at the end of input, an empty range just after the last real token. */
 function errorSpan(token: IToken, previous: IToken | undefined, hull: Span, textLength: number): Span {
   if (Number.isFinite(token.startOffset) && !token.isInsertedInRecovery) return spanOf(token);
-  const at = previous && Number.isFinite(previous.endOffset) ? spanOf(previous).end : hull.end;
+  const at = previous && Number.isFinite(previous.startOffset) ? spanOf(previous).end : hull.end;
   const clamped = Math.min(at, textLength);
   return { start: clamped, end: clamped };
 }

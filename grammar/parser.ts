@@ -19,13 +19,13 @@ function real(t: IToken | undefined): t is IToken {
 }
 
 function spanOf(t: IToken): Span {
-  return { start: t.startOffset, end: t.endOffset! + 1 };
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 /** The span from the first real token to the end of `last` (a token or a span), else `fallback`'s ends. */
 function hull(first: IToken | undefined, last: IToken | Span | undefined, fallback: Span): Span {
   const start = real(first) ? first.startOffset : fallback.start;
-  const end = last === undefined ? fallback.end : "tokenType" in last ? (real(last) ? last.endOffset! + 1 : fallback.end) : last.end;
+  const end = last === undefined ? fallback.end : "tokenType" in last ? (real(last) ? spanOf(last).end : fallback.end) : last.end;
   return { start, end: Math.max(start, end) };
 }
 

@@ -65,11 +65,7 @@ export class Args {
     const g = this.given.get(name);
     if (g) return g.value;
     const spec = this.specs.find((s) => s.name === name);
-    const d = typeof spec?.default === "function" ? spec.default(this.framework) : spec?.default;
-    if (d === undefined) return undefined;
-    if (typeof d === "number") return { type: "number", value: d, integer: Number.isInteger(d) };
-    if (typeof d === "boolean") return { type: "bool", value: d };
-    return { type: "word", value: d };
+    return spec ? defaultValue(spec, this.framework) : undefined;
   }
 
   number(name: string): number | undefined {
@@ -132,6 +128,21 @@ export class Args {
     }
     return out;
   }
+}
+
+const defaults = { pytorch: new WeakMap<ArgSpec, Value | undefined>(), keras: new WeakMap<ArgSpec, Value | undefined>() };
+
+/** A spec's default as a value, made once per framework: every layer of a large file asks for them. */
+function defaultValue(spec: ArgSpec, framework: Framework): Value | undefined {
+  const cache = defaults[framework];
+  if (cache.has(spec)) return cache.get(spec);
+  const d = typeof spec.default === "function" ? spec.default(framework) : spec.default;
+  const v: Value | undefined = d === undefined ? undefined
+    : typeof d === "number" ? { type: "number", value: d, integer: Number.isInteger(d) }
+    : typeof d === "boolean" ? { type: "bool", value: d }
+    : { type: "word", value: d };
+  cache.set(spec, v);
+  return v;
 }
 
 function toPlain(v: Value | undefined): unknown {

@@ -23,7 +23,7 @@ export function formatText(text: string, indentUnit = "  "): string | undefined 
   for (const t of tokens) {
     const type = t.tokenType.name;
     if (previous) {
-      const breaks = countNewlines(text, previous.endOffset! + 1, t.startOffset);
+      const breaks = countNewlines(text, previous.startOffset + previous.image.length, t.startOffset);
       if (breaks > 0) {
         flush();
         if (breaks > 1) lines.push("");
@@ -56,7 +56,7 @@ function spacing(a: IToken, b: IToken, text: string): string {
   const ta = a.tokenType.name;
   const tb = b.tokenType.name;
   // A trailing comment keeps the gap the author chose, so aligned comments stay aligned.
-  if (tb === "Comment") return text.slice(a.endOffset! + 1, b.startOffset) || " ";
+  if (tb === "Comment") return text.slice(a.startOffset + a.image.length, b.startOffset) || " ";
   if (noSpaceAfter.has(ta) || noSpaceBefore.has(tb)) return "";
   if (tb === "LParen") return ta === "Identifier" || ta === "Concat" || ta === "Add" ? "" : " ";
   if (ta === "Minus" && isUnary(a, text)) return "";
