@@ -1,4 +1,5 @@
-// Renders real `cnnlens summary` output as a terminal-style SVG for the README (run: node scripts/cli-screenshot.mjs).
+// Renders real `cnnlens summary` output as a terminal-style SVG, and a PNG with rsvg-convert (Debian librsvg2-bin),
+// for the README (run: node scripts/cli-screenshot.mjs).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 
@@ -17,3 +18,5 @@ ${text}
 </g>
 </svg>
 `);
+// The extension's README (shown inside VS Code) cannot use SVG, so a PNG is made from the same picture.
+execFileSync("rsvg-convert", ["docs/images/summary.svg", "-o", "docs/images/summary.png"]);

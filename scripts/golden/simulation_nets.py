@@ -1,0 +1,114 @@
+# The torch counterparts of test/golden/simulation/*.cnn, written as a PyTorch user would write them.
+from torch import nn
+import torch
+
+S = nn.Sequential
+
+
+def basic():
+    return S(
+        nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 12, 3, stride=2, padding=(1, 0)), nn.BatchNorm2d(12), nn.LeakyReLU(0.1),
+        nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True),
+        nn.Conv2d(12, 12, 4, padding="same"), nn.ELU(0.7), nn.GELU(),
+        nn.LocalResponseNorm(4, alpha=0.01, beta=0.75, k=1.5), nn.LocalResponseNorm(3, alpha=1e-4, beta=0.75, k=2.0), nn.ReLU6(),
+        nn.MaxPool2d(2, dilation=2, ceil_mode=True), nn.Sigmoid(), nn.Tanh(), nn.Dropout(0.3),
+        nn.Flatten(), nn.Linear(48, 24), nn.ReLU(), nn.Linear(24, 10), nn.Softmax(dim=1),
+    )
+
+
+class Res(nn.Module):
+    """The .cnn block Res: main path first, then the projection shortcut (as torchvision orders them)."""
+
+    def __init__(self, cin, width, stride=1):
+        super().__init__()
+        self.main = S(nn.Conv2d(cin, width, 3, stride, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                      nn.Conv2d(width, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width))
+        self.proj = S(nn.Conv2d(cin, width, 1, stride, bias=False), nn.BatchNorm2d(width)) if stride != 1 or cin != width else None
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        y = self.main(x)
+        return self.relu(y + (self.proj(x) if self.proj is not None else x))
+
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = S(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), Res(16, 16), Res(16, 24, 2))
+        self.b1 = S(nn.Conv2d(24, 8, 1), nn.ReLU())
+        self.b2 = S(nn.Conv2d(24, 8, 3, padding=1), nn.ReLU())
+        self.b3 = nn.MaxPool2d(3, stride=1, padding=1)
+        self.mix = S(nn.Conv2d(64, 64, 1), nn.BatchNorm2d(64))
+        self.pooled = nn.AvgPool2d(2)
+        self.conv5 = S(nn.Conv2d(64, 16, 3, padding=1), nn.ReLU())
+        self.conv6 = nn.Conv2d(80, 80, 1)
+        self.head = S(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(80, 10))
+
+    def forward(self, x):
+        x = self.stem(x)
+        mix = torch.cat([self.b1(x), self.b2(x), self.b3(x), x], 1)
+        p = self.pooled(self.mix(mix) + mix)
+        z = torch.cat([self.conv5(p), p], 1)
+        return self.head(self.conv6(z) + z)
+
+
+def resize():
+    return S(
+        nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+        nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+        nn.Upsample(scale_factor=2), nn.ZeroPad2d((0, 2, 1, 0)),
+        nn.AvgPool2d(2, ceil_mode=True), nn.AvgPool2d(3, 2, 1, ceil_mode=True),
+        nn.Upsample(scale_factor=(2, 3), mode="bilinear"),
+        nn.ConvTranspose2d(8, 6, (3, 4), stride=(3, 2), padding=(2, 1), dilation=2, groups=2, output_padding=(1, 0)), nn.Tanh(),
+        nn.AvgPool2d((2, 3), stride=(1, 2), padding=(1, 1), count_include_pad=True),
+        nn.ZeroPad2d((1, 1, 2, 2)), nn.AvgPool2d(3, 3, ceil_mode=True, count_include_pad=False),
+    )
+
+
+class Grouped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = S(
+            nn.Conv2d(8, 16, 3, groups=4, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+            nn.Conv2d(16, 16, 3, groups=16, dilation=2, padding=2), nn.ReLU6(),
+            nn.Conv2d(16, 24, (3, 5), stride=(2, 1), dilation=(1, 2), groups=8, padding=(0, 3)),
+            nn.Conv2d(24, 24, (4, 2), padding="same", dilation=(2, 1)),
+            nn.MaxPool2d(2, dilation=2, ceil_mode=True), nn.AdaptiveAvgPool2d((5, 3)),
+            nn.Softmax(dim=2), nn.AdaptiveMaxPool2d((3, 4)), nn.Linear(4, 7),
+        )
+        self.gmax, self.aavg, self.gavg = nn.AdaptiveMaxPool2d(1), nn.AdaptiveAvgPool2d(1), nn.AdaptiveAvgPool2d(1)
+        self.head = S(nn.Flatten(), nn.Linear(24, 5), nn.Softmax(dim=1))
+
+    def forward(self, x):
+        x = self.body(x)
+        return self.head(self.gmax(x) + self.aavg(x) + self.gavg(x))
+
+
+def seq1d():
+    return S(
+        nn.Conv1d(4, 8, 5, stride=2, padding=2), nn.BatchNorm1d(8), nn.ReLU(), nn.MaxPool1d(3, 2, ceil_mode=True),
+        nn.Upsample(scale_factor=3, mode="linear"), nn.LocalResponseNorm(2, alpha=0.1),
+        nn.Conv1d(8, 6, 3, dilation=3, groups=2), nn.ELU(), nn.AdaptiveAvgPool1d(7), nn.AdaptiveMaxPool1d(4),
+        nn.Flatten(), nn.Linear(24, 3),
+    )
+
+
+def vol3d():
+    return S(
+        nn.Conv3d(2, 4, 3, padding=1), nn.BatchNorm3d(4), nn.ReLU(), nn.MaxPool3d(2, ceil_mode=True),
+        nn.AvgPool3d(3, 2, 1, count_include_pad=False), nn.Upsample(scale_factor=2, mode="trilinear"),
+        nn.ConvTranspose3d(4, 3, 2, stride=2, padding=(0, 1, 0)), nn.ConstantPad3d(1, 0.0), nn.LocalResponseNorm(3),
+        nn.AdaptiveAvgPool3d((3, 2, 5)), nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Linear(3, 4),
+    )
+
+
+# key → (module factory, input shape with batch, weight file type)
+NETS = {
+    "basic": (basic, [2, 3, 32, 32], "F32"),
+    "residual": (Residual, [1, 3, 32, 32], "F16"),
+    "resize": (resize, [2, 4, 15, 13], "F32"),
+    "grouped": (Grouped, [1, 8, 23, 19], "F32"),
+    "seq1d": (seq1d, [2, 4, 37], "F32"),
+    "vol3d": (vol3d, [1, 2, 9, 10, 11], "F32"),
+}
