@@ -1,7 +1,8 @@
 // The commands: Show Summary (a webview table), Simulate Forward Pass and Export.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { SummaryRequest } from "../../server/src/protocol.js";
+import { SimulateRequest, SummaryRequest } from "../../server/src/protocol.js";
+import { simulationHtml } from "./simulation-view.js";
 import { summaryHtml } from "./summary-view.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
@@ -28,6 +29,25 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       const panel = vscode.window.createWebviewPanel("cnnlens.summary", `Summary: ${summary.tables.map((s) => s.model).join(", ")}`, vscode.ViewColumn.Beside, { enableScripts: false });
       panel.webview.html = summaryHtml(summary.tables, panel.webview.cspSource);
       return summary;
+    }),
+    vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown) => {
+      const t = target(uri, model);
+      if (!t) {
+        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
+        return undefined;
+      }
+      const result: { view?: unknown; error?: string } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`, cancellable: true },
+        (_progress, token) => client.sendRequest(SimulateRequest, t, token),
+      ).then((r) => r, (e: Error) => ({ error: e.message }));
+      if (!result.view) {
+        if (result.error !== "cancelled") void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
+        return undefined;
+      }
+      const view = result.view as { model: string };
+      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
+      panel.webview.html = simulationHtml(view, panel.webview.cspSource);
+      return view;
     }),
   );
 }

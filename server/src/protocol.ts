@@ -34,3 +34,16 @@ export interface ModelTotals {
 
 /** `cnnlens/modelAt`: the totals of the model under the cursor, for the status bar. */
 export const ModelAtRequest = new RequestType<ModelAtParams, ModelTotals | null, void>("cnnlens/modelAt");
+
+export interface SimulateParams {
+  uri: string;
+  model?: string;
+  seed?: number;
+  batch?: number;
+}
+
+/**
+ * `cnnlens/simulate`: a real forward pass in the server (onnxruntime), cancellable by the client's token.
+ * Answers the report view's data (server/src/simulation/view-model.ts), or an error message.
+ */
+export const SimulateRequest = new RequestType<SimulateParams, { view?: unknown; error?: string }, void>("cnnlens/simulate");

@@ -2,7 +2,7 @@
 import type { Connection } from "vscode-languageserver";
 import { ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { ModelAtRequest, SummaryRequest } from "../protocol.js";
+import { ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { formatText } from "../format/format.js";
@@ -118,6 +118,23 @@ export function startServer(connection: Connection): void {
     const errors = doc.analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= m.span.start && d.span.end <= m.span.end).length;
     return { name: m.name, params: m.params.total, trainable: m.params.trainable, macs: m.macs, output: m.output ?? null, errors };
   }));
+
+  connection.onRequest(SimulateRequest, async (p, token) => {
+    const doc = documents.get(p.uri);
+    if (!doc) return { error: "the document is not open" };
+    try {
+      // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
+      const { simulate } = await import("../simulation/simulate.js");
+      const { simulationView } = await import("../simulation/view-model.js");
+      if (token.isCancellationRequested) return { error: "cancelled" };
+      const options = { keepTensors: true, repeats: 2, ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}) };
+      const report = await simulate(cache.get(doc).analysis, p.model, options);
+      if (token.isCancellationRequested) return { error: "cancelled" };
+      return { view: simulationView(report) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
 
   documents.listen(connection);
   connection.listen();

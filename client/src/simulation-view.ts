@@ -1,0 +1,112 @@
+// The simulation report webview: per-layer table, std and zero fraction across depth, a chosen layer's
+// histogram and feature maps. Strict CSP: no remote content, one inline script allowed by its nonce.
+import { randomBytes } from "node:crypto";
+
+const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export function simulationHtml(view: { model: string }, cspSource: string): string {
+  const nonce = randomBytes(16).toString("base64");
+  // The data rides in a JSON script element; `<` is escaped so no layer name can close the element.
+  const data = JSON.stringify(view).replace(/</g, "\\u003c");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
+<title>Simulation: ${escape(view.model)}</title>
+<style>
+  body { color: var(--vscode-editor-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
+  table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: 12px; }
+  th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); }
+  th:first-child, td:first-child, td:nth-child(2) { text-align: left; }
+  tr.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
+  tr { cursor: pointer; }
+  .plots { display: flex; flex-wrap: wrap; gap: 24px; margin: 12px 0; }
+  svg text { fill: var(--vscode-descriptionForeground); font-size: 11px; }
+  .std { stroke: var(--vscode-charts-blue, #3794ff); fill: none; stroke-width: 1.5; }
+  .zeros { stroke: var(--vscode-charts-orange, #d18616); fill: none; stroke-width: 1.5; }
+  .bar { fill: var(--vscode-charts-blue, #3794ff); }
+  .axis { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
+  canvas { image-rendering: pixelated; width: 96px; height: 96px; margin: 2px; border: 1px solid var(--vscode-editorWidget-border, #8884); }
+  .meta { color: var(--vscode-descriptionForeground); }
+</style></head>
+<body>
+<h2 id="title"></h2>
+<div class="meta" id="meta"></div>
+<div class="plots">
+  <div><h3>Activation std and zero fraction across depth</h3><svg id="depth" width="560" height="200"></svg>
+    <div class="meta"><span style="color: var(--vscode-charts-blue, #3794ff)">━ std (log scale)</span> &nbsp; <span style="color: var(--vscode-charts-orange, #d18616)">━ fraction of zeros</span></div></div>
+  <div><h3 id="layer-title">Layer</h3><svg id="histogram" width="320" height="160"></svg><div id="maps"></div></div>
+</div>
+<div id="top5"></div>
+<table id="layers"><thead><tr><th>Layer</th><th>Kind</th><th>Shape</th><th>Mean</th><th>Std</th><th>Min</th><th>Max</th><th>Zeros</th><th>ms</th></tr></thead><tbody></tbody></table>
+<script type="application/json" id="data">${data}</script>
+<script nonce="${nonce}">${script}</script>
+</body></html>`;
+}
+
+/** Runs inside the webview: draws everything from the JSON data; clicking a row shows that layer. */
+const script = String.raw`
+const view = JSON.parse(document.getElementById("data").textContent);
+const fmt = (x) => (x === 0 || Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) ? x.toFixed(4) : x.toExponential(2);
+const svgNs = "http://www.w3.org/2000/svg";
+const el = (tag, attrs, parent) => { const e = document.createElementNS(svgNs, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); parent.appendChild(e); return e; };
+document.getElementById("title").textContent = "Simulation of " + view.model + " (" + view.framework + ")";
+const t = view.timing;
+document.getElementById("meta").textContent = "input " + view.input + " · weights: " + view.weights + " · " + view.engine +
+  " · build " + t.buildMs.toFixed(0) + " ms, session " + t.sessionMs.toFixed(0) + " ms, first run " + t.firstRunMs.toFixed(1) + " ms" +
+  (t.steadyMs !== undefined ? ", steady " + t.steadyMs.toFixed(1) + " ms" : "");
+if (view.top5.length) document.getElementById("top5").textContent = "Top-5 classes: " + view.top5.map((c) => c.index + " (" + (100 * c.probability).toFixed(1) + "%)").join(", ");
+
+function depthPlot() {
+  const svg = document.getElementById("depth"), W = 560, H = 200, L = 40, B = 20;
+  const n = view.layers.length;
+  const x = (i) => L + (n > 1 ? i / (n - 1) : 0) * (W - L - 10);
+  const stds = view.layers.map((l) => Math.log10(Math.max(l.std, 1e-12)));
+  const lo = Math.min(...stds), hi = Math.max(...stds, lo + 1);
+  const yStd = (v) => 10 + (1 - (v - lo) / (hi - lo)) * (H - B - 10);
+  const yZero = (z) => 10 + (1 - z) * (H - B - 10);
+  el("line", { x1: L, y1: H - B, x2: W - 10, y2: H - B, class: "axis" }, svg);
+  el("line", { x1: L, y1: 10, x2: L, y2: H - B, class: "axis" }, svg);
+  el("text", { x: 2, y: 14 }, svg).textContent = "1e" + hi.toFixed(0);
+  el("text", { x: 2, y: H - B }, svg).textContent = "1e" + lo.toFixed(0);
+  el("text", { x: L, y: H - 4 }, svg).textContent = "layer 1";
+  el("text", { x: W - 60, y: H - 4 }, svg).textContent = "layer " + n;
+  el("polyline", { points: stds.map((v, i) => x(i) + "," + yStd(v)).join(" "), class: "std" }, svg);
+  el("polyline", { points: view.layers.map((l, i) => x(i) + "," + yZero(l.zeros)).join(" "), class: "zeros" }, svg);
+}
+
+function showLayer(index) {
+  const l = view.layers[index];
+  document.querySelectorAll("#layers tbody tr").forEach((r, i) => r.classList.toggle("selected", i === index));
+  document.getElementById("layer-title").textContent = l.name + " (" + l.kind + ") " + l.shape.join("×") + ": histogram, min " + fmt(l.min) + " to max " + fmt(l.max);
+  const svg = document.getElementById("histogram");
+  svg.replaceChildren();
+  const max = Math.max(1, ...l.histogram), w = 320 / Math.max(1, l.histogram.length);
+  l.histogram.forEach((c, i) => el("rect", { x: i * w, y: 150 - (c / max) * 140, width: Math.max(1, w - 1), height: (c / max) * 140, class: "bar" }, svg));
+  const maps = document.getElementById("maps");
+  maps.replaceChildren();
+  if (!l.maps) return;
+  const bytes = Uint8Array.from(atob(l.maps.data), (c) => c.charCodeAt(0));
+  const size = l.maps.height * l.maps.width;
+  for (let c = 0; c < l.maps.channels; c++) {
+    const canvas = document.createElement("canvas");
+    canvas.width = l.maps.width; canvas.height = l.maps.height;
+    const ctx = canvas.getContext("2d"), img = ctx.createImageData(l.maps.width, l.maps.height);
+    for (let p = 0; p < size; p++) { const v = bytes[c * size + p]; img.data.set([v, v, v, 255], p * 4); }
+    ctx.putImageData(img, 0, 0);
+    canvas.title = "channel " + c;
+    maps.appendChild(canvas);
+  }
+}
+
+const body = document.querySelector("#layers tbody");
+view.layers.forEach((l, i) => {
+  const row = document.createElement("tr");
+  for (const v of [l.name, l.kind, l.shape.join("×"), fmt(l.mean), fmt(l.std), fmt(l.min), fmt(l.max), (100 * l.zeros).toFixed(1) + "%", l.timeMs.toFixed(2)]) {
+    const td = document.createElement("td"); td.textContent = v; row.appendChild(td);
+  }
+  row.addEventListener("click", () => showLayer(i));
+  body.appendChild(row);
+});
+depthPlot();
+if (view.layers.length) showLayer(view.layers.length - 1);
+`;

@@ -1,0 +1,98 @@
+// What the simulation report view shows: per-layer statistics, histograms, feature-map thumbnails, top-5.
+import type { FloatTensor } from "../export/onnx-params.js";
+import type { SimulationReport } from "./simulate.js";
+
+export interface LayerView {
+  name: string;
+  kind: string;
+  shape: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  zeros: number;
+  timeMs: number;
+  /** 40 equal bins between min and max of the first sample. */
+  histogram: number[];
+  /** The first channels of the first sample as 8-bit grey images (2-D feature maps only), base64. */
+  maps?: { channels: number; height: number; width: number; data: string };
+}
+
+export interface SimulationView {
+  model: string;
+  framework: string;
+  engine: string;
+  batch: number;
+  input: string;
+  weights: string;
+  timing: SimulationReport["timing"];
+  layers: LayerView[];
+  /** Top-5 classes after a softmax of the output (when the output is a flat vector of scores). */
+  top5: { index: number; probability: number }[];
+}
+
+const BINS = 40;
+const MAX_CHANNELS = 8;
+const MAX_SIDE = 64;
+
+/** Turns a report (with its tensors) into the plain data the webview draws. */
+export function simulationView(report: SimulationReport): SimulationView {
+  return {
+    model: report.model, framework: report.framework, engine: report.engine, batch: report.batch,
+    input: `${report.input.source} (${report.input.shape.join("×")})`, weights: report.weights.source, timing: report.timing,
+    layers: report.layers.map((l) => {
+      const tensor = report.tensors?.get(l.name);
+      const view: LayerView = { name: l.name, kind: l.kind, shape: l.shape, mean: l.mean, std: l.std, min: l.min, max: l.max, zeros: l.zeros, timeMs: l.timeMs, histogram: tensor ? histogram(firstSample(tensor)) : [] };
+      const maps = tensor && report.framework === "pytorch" ? featureMaps(tensor) : undefined;
+      if (maps) view.maps = maps;
+      return view;
+    }),
+    top5: topFive(report.output),
+  };
+}
+
+function firstSample(t: FloatTensor): Float32Array {
+  const per = t.data.length / (t.shape[0] ?? 1);
+  return t.data.subarray(0, per);
+}
+
+export function histogram(data: Float32Array): number[] {
+  let min = Infinity, max = -Infinity;
+  for (const v of data) if (Number.isFinite(v)) { if (v < min) min = v; if (v > max) max = v; }
+  const counts = new Array<number>(BINS).fill(0);
+  if (!(max > min)) { counts[0] = data.length; return counts; }
+  const scale = BINS / (max - min);
+  for (const v of data) if (Number.isFinite(v)) counts[Math.min(BINS - 1, Math.floor((v - min) * scale))]!++;
+  return counts;
+}
+
+/** N×C×H×W outputs: up to 8 channels, subsampled to at most 64 pixels a side, each scaled to 0–255. */
+function featureMaps(t: FloatTensor): LayerView["maps"] | undefined {
+  if (t.shape.length !== 4) return undefined;
+  const [, c, h, w] = t.shape as [number, number, number, number];
+  const step = Math.max(1, Math.ceil(Math.max(h, w) / MAX_SIDE));
+  const height = Math.ceil(h / step), width = Math.ceil(w / step), channels = Math.min(c, MAX_CHANNELS);
+  const out = new Uint8Array(channels * height * width);
+  for (let ch = 0; ch < channels; ch++) {
+    const base = ch * h * w;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < h * w; i++) { const v = t.data[base + i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const range = hi > lo ? hi - lo : 1;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      out[(ch * height + y) * width + x] = Math.round(((t.data[base + y * step * w + x * step]! - lo) / range) * 255);
+    }
+  }
+  return { channels, height, width, data: Buffer.from(out).toString("base64") };
+}
+
+/** Softmax of a flat score vector (first sample), then the five most likely classes. */
+export function topFive(output: FloatTensor): { index: number; probability: number }[] {
+  const per = output.shape.slice(1).reduce((a, b) => a * b, 1);
+  if (output.shape.length !== 2 || per < 2) return [];
+  const scores = output.data.subarray(0, per);
+  let max = -Infinity;
+  for (const s of scores) if (s > max) max = s;
+  let sum = 0;
+  const exp = Array.from(scores, (s) => { const e = Math.exp(s - max); sum += e; return e; });
+  return exp.map((e, index) => ({ index, probability: e / sum })).sort((a, b) => b.probability - a.probability).slice(0, 5);
+}

@@ -1,0 +1,39 @@
+// The simulation request over the protocol: a real forward pass in the server, and clear refusals.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { analyze, readRepoFile } from "../unit/helpers.js";
+import { TestClient } from "./lsp-client.js";
+
+interface View {
+  model: string;
+  layers: { name: string; shape: number[]; std: number; zeros: number; histogram: number[]; maps?: { channels: number } }[];
+  top5: { index: number; probability: number }[];
+}
+
+describe("cnnlens/simulate", () => {
+  const client = new TestClient();
+  before(() => client.initialize());
+  after(() => client.stop());
+
+  it("runs LeNet-5 and reports every layer with the statically inferred shape", async () => {
+    const text = readRepoFile("examples/lenet5.cnn");
+    await client.open("file:///sim/lenet.cnn", text);
+    const result = await client.request<{ view?: View; error?: string }>("cnnlens/simulate", { uri: "file:///sim/lenet.cnn", seed: 3 });
+    assert.equal(result.error, undefined);
+    const view = result.view!;
+    const layers = analyze(text).models[0]!.layers;
+    assert.deepEqual(view.layers.map((l) => [l.name, l.shape]), layers.map((l) => [l.name, [1, ...l.outputShape!]]));
+    // ReLU zeroes about half of its inputs; softmax gives probabilities, so the top five add up to at most 1.
+    const relu = view.layers.find((l) => l.name === "relu1")!;
+    assert.ok(relu.zeros > 0.2 && relu.zeros < 0.8, `relu zeros ${relu.zeros}`);
+    assert.equal(relu.histogram.reduce((a, b) => a + b, 0), 6 * 28 * 28);
+    assert.equal(relu.maps?.channels, 6);
+    assert.equal(view.top5.length, 5);
+  });
+
+  it("refuses a model with errors, naming the error", async () => {
+    await client.open("file:///sim/bad.cnn", "model Bad {\n  input(3, 8, 8)\n  conv(4, 9)\n}");
+    const result = await client.request<{ view?: View; error?: string }>("cnnlens/simulate", { uri: "file:///sim/bad.cnn" });
+    assert.match(result.error ?? "", /model Bad has errors, so it cannot be simulated: kernel 9 is larger/);
+  });
+});
