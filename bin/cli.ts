@@ -14,33 +14,59 @@ export interface Io {
 const usage = `usage: cnnlens <command> FILE [options]
 
 commands:
-  summary FILE   a table of every layer: output shape, parameters, MACs, receptive field; totals
-  check FILE     diagnostics as file:line:col: severity: message [code]; exit 1 on errors
+  summary FILE    a table of every layer: output shape, parameters, MACs, receptive field; totals
+  check FILE      diagnostics as file:line:col: severity: message [code]; exit 1 on errors
+  simulate FILE   a real forward pass on ONNX Runtime: per-layer statistics, top-5, times
 
 options:
-  --json         print one JSON document instead of text
-  --model NAME   only this model (summary)
-  --help         this text`;
+  --json          print one JSON document instead of text
+  --model NAME    only this model
+  --help          this text
+simulate:
+  --weights F     a .safetensors file with <layer>.weight/.bias/.running_mean/.running_var
+  --input F       a .npy tensor (one sample or a batch, in the file's layout)
+  --batch N       the batch size of the random input (default: the model's)
+  --seed N        seed of the random weights and input (default 0)
+  --threads N     ONNX Runtime threads`;
 
-/** Runs one command line; returns the exit code (0 fine, 1 errors in the file, 2 usage or unreadable file). */
-export function run(argv: string[], io: Io): number {
+/** Options that take a value, per command. */
+const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads"]);
+
+function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; error?: string } {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (valued.has(a)) {
+      const v = rest[++i];
+      if (v === undefined || v.startsWith("--")) return { flags, values, error: `${a} needs a value` };
+      values.set(a, v);
+    } else if (a === "--json") flags.add(a);
+    else return { flags, values, error: `unknown option ${a}` };
+  }
+  return { flags, values };
+}
+
+const commands = new Set(["summary", "check", "simulate"]);
+
+/** Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable file). */
+export async function run(argv: string[], io: Io): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.out(usage);
     return 0;
   }
   const [command, file, ...rest] = argv;
-  if ((command !== "summary" && command !== "check") || !file || file.startsWith("--")) {
-    io.err(command && command !== "summary" && command !== "check" ? `cnnlens: unknown command '${command}'\n${usage}` : usage);
+  if (!command || !commands.has(command) || !file || file.startsWith("--")) {
+    io.err(command && !commands.has(command) ? `cnnlens: unknown command '${command}'\n${usage}` : usage);
     return 2;
   }
-  const json = rest.includes("--json");
-  const modelFlag = rest.indexOf("--model");
-  const modelName = modelFlag >= 0 ? rest[modelFlag + 1] : undefined;
-  const unknown = rest.filter((a, i) => a.startsWith("--") && a !== "--json" && a !== "--model" && rest[i - 1] !== "--model");
-  if (unknown.length > 0 || (modelFlag >= 0 && !modelName)) {
-    io.err(`cnnlens: ${unknown.length ? `unknown option ${unknown[0]}` : "--model needs a name"}\n${usage}`);
+  const options = parseOptions(rest);
+  if (options.error) {
+    io.err(`cnnlens: ${options.error}\n${usage}`);
     return 2;
   }
+  const json = options.flags.has("--json");
+  const modelName = options.values.get("--model");
   let text: string;
   try {
     text = io.readFile(file);
@@ -55,6 +81,7 @@ export function run(argv: string[], io: Io): number {
     return 2;
   }
   const selected: Analysis = modelName ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) } : analysis;
+  if (command === "simulate") return simulateCommand(analysis, modelName, options.values, json, io);
   if (json) {
     const doc = toJson(selected, text);
     io.out(JSON.stringify(command === "check" ? { diagnostics: doc.diagnostics } : doc, null, 2));
@@ -70,6 +97,40 @@ export function run(argv: string[], io: Io): number {
     if (text2) io.out(text2);
   }
   return hasErrors ? 1 : 0;
+}
+
+async function simulateCommand(analysis: Analysis, model: string | undefined, values: Map<string, string>, json: boolean, io: Io): Promise<number> {
+  const numbers: Record<string, number> = {};
+  for (const key of ["--batch", "--seed", "--threads"]) {
+    const v = values.get(key);
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < (key === "--seed" ? 0 : 1)) {
+      io.err(`cnnlens: ${key} needs a whole number${key === "--seed" ? "" : " ≥ 1"}, not '${v}'`);
+      return 2;
+    }
+    numbers[key] = n;
+  }
+  // Loaded here so that summary and check never pay for onnxruntime's native library.
+  const { simulate } = await import("../server/src/simulation/simulate.js");
+  const { simulationTable } = await import("../server/src/report/simulation-table.js");
+  try {
+    const report = await simulate(analysis, model, {
+      ...(numbers["--seed"] !== undefined ? { seed: numbers["--seed"] } : {}),
+      ...(numbers["--batch"] !== undefined ? { batch: numbers["--batch"] } : {}),
+      ...(numbers["--threads"] !== undefined ? { threads: numbers["--threads"] } : {}),
+      ...(values.get("--weights") ? { weights: values.get("--weights")! } : {}),
+      ...(values.get("--input") ? { input: values.get("--input")! } : {}),
+    });
+    if (json) {
+      const { output, ...rest } = report;
+      io.out(JSON.stringify({ ...rest, output: { shape: output.shape, data: Array.from(output.data) } }, null, 2));
+    } else io.out(simulationTable(report));
+    return 0;
+  } catch (e) {
+    io.err(`cnnlens: ${(e as Error).message}`);
+    return 1;
+  }
 }
 
 /** `file:line:col: severity: message [code]`, 1-based as compilers print them. */
@@ -90,6 +151,6 @@ const nodeIo: Io = {
 };
 
 /** Entry point of the bundled CLI. */
-export function main(): void {
-  process.exitCode = run(process.argv.slice(2), nodeIo);
+export async function main(): Promise<void> {
+  process.exitCode = await run(process.argv.slice(2), nodeIo);
 }

@@ -1,0 +1,36 @@
+// The text report of `cnnlens simulate`: per-layer statistics, the top-5 classes and the timings.
+import type { SimulationReport } from "../simulation/simulate.js";
+import { topFive } from "../simulation/view-model.js";
+
+const num = (x: number) => (Number.isNaN(x) ? "nan" : x === 0 || (Math.abs(x) >= 0.001 && Math.abs(x) < 1e5) ? x.toFixed(4) : x.toExponential(2));
+
+/** The report as a table a terminal shows, ending with the output and the times. */
+export function simulationTable(r: SimulationReport): string {
+  const head = ["Layer", "Output shape", "Mean", "Std", "Min", "Max", "Zeros", "ms"];
+  const rows = r.layers.map((l) => [l.name, l.shape.join("×"), num(l.mean), num(l.std), num(l.min), num(l.max), `${(100 * l.zeros).toFixed(1)}%`, l.timeMs.toFixed(2)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const out = [
+    `Simulation of ${r.model} (${r.framework}) on ${r.engine}, batch ${r.batch}`,
+    `input: ${r.input.source}, ${r.input.shape.join("×")}; weights: ${r.weights.source}`,
+    "",
+    line(head),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.map(line),
+    "",
+  ];
+  const top = topFive(r.output);
+  if (top.length) out.push(`Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`);
+  else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
+  const t = r.timing;
+  out.push(`Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms, first run ${t.firstRunMs.toFixed(1)} ms)`);
+  if (t.steadyMs !== undefined) out.push(`Steady-state forward: ${t.steadyMs.toFixed(1)} ms`);
+  if (r.weights.unused.length) out.push(`Unused tensors in the weights file: ${r.weights.unused.join(", ")}`);
+  return out.join("\n");
+}
+
+function mean(data: Float32Array): number {
+  let s = 0;
+  for (const v of data) s += v;
+  return data.length ? s / data.length : NaN;
+}
