@@ -88,7 +88,7 @@ class Grouped(nn.Module):
 def seq1d():
     return S(
         nn.Conv1d(4, 8, 5, stride=2, padding=2), nn.BatchNorm1d(8), nn.ReLU(), nn.MaxPool1d(3, 2, ceil_mode=True),
-        nn.Upsample(scale_factor=3, mode="linear"), nn.LocalResponseNorm(2, alpha=0.1),
+        nn.Upsample(scale_factor=3, mode="linear"), nn.LocalResponseNorm(2, alpha=0.1, k=2.0),
         nn.Conv1d(8, 6, 3, dilation=3, groups=2), nn.ELU(), nn.AdaptiveAvgPool1d(7), nn.AdaptiveMaxPool1d(4),
         nn.Flatten(), nn.Linear(24, 3),
     )
@@ -98,7 +98,7 @@ def vol3d():
     return S(
         nn.Conv3d(2, 4, 3, padding=1), nn.BatchNorm3d(4), nn.ReLU(), nn.MaxPool3d(2, ceil_mode=True),
         nn.AvgPool3d(3, 2, 1, count_include_pad=False), nn.Upsample(scale_factor=2, mode="trilinear"),
-        nn.ConvTranspose3d(4, 3, 2, stride=2, padding=(0, 1, 0)), nn.ConstantPad3d(1, 0.0), nn.LocalResponseNorm(3),
+        nn.ConvTranspose3d(4, 3, 2, stride=2, padding=(0, 1, 0)), nn.ConstantPad3d(1, 0.0), nn.LocalResponseNorm(3, k=2.0),
         nn.AdaptiveAvgPool3d((3, 2, 5)), nn.AdaptiveAvgPool3d(1), nn.Flatten(), nn.Linear(3, 4),
     )
 

@@ -1,0 +1,131 @@
+// buildOnnx: an ONNX model (opset 17) that computes what PyTorch or Keras would for an analysed model.
+import type { LayerInfo, ModelInfo } from "../analysis/types.js";
+import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "./onnx-graph.js";
+import { emitters, type LayerEmit } from "./onnx-layers.js";
+import type { WeightMap } from "./onnx-params.js";
+import { DataType, encodeModel, type ValueInfoData } from "./onnx-proto.js";
+
+/** The graph input: one batch in the file's layout ([N, C, H, W] for pytorch, [N, H, W, C] for keras). */
+export const ONNX_INPUT = "input";
+/** The model's result in the file's layout (the last layer, or the merge the model ends with). */
+export const ONNX_OUTPUT = "output";
+
+export interface BuildOptions {
+  /** Batch size of the graph input; default the model's `batch`. */
+  batch?: number;
+  /**
+   * "all" (default) makes every layer's output a graph output named after the layer, in the file's
+   * layout, so per-layer statistics can be read; "final" gives only `output`, which lets onnxruntime
+   * fuse layers (Conv+BatchNorm+Relu) and is faster.
+   */
+  outputs?: "all" | "final";
+}
+
+/**
+ * Builds the ONNX bytes of `model`. Every layer must have a known shape (the analysis reported no error);
+ * `weights` must hold every tensor of `parameterSpecs(model)` (see simulation/weights.ts to check them).
+ */
+export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOptions = {}): Uint8Array {
+  if (!model.input || model.outputNode === undefined) throw new Error(`model ${model.name} has errors: fix them before simulating or exporting it`);
+  const batch = options.batch ?? model.batch;
+  const keras = model.framework === "keras";
+  const g = new GraphBuilder();
+  g.claim(ONNX_INPUT);
+  const values = new Map<number, Value>();
+  const outputs: ValueInfoData[] = [];
+  const layout = new Layout(g, keras);
+  for (const node of model.graph) {
+    if (node.op === "input") {
+      const rank = model.input.length + 1;
+      values.set(node.id, { name: ONNX_INPUT, rank, channelsLast: keras && rank >= 3 });
+    } else if (node.op === "layer") {
+      const layer = model.layers[node.layer]!;
+      const input = values.get(node.input)!;
+      g.owner = layer.name;
+      const out = emitLayer(g, layer, input, model, weights, layout);
+      values.set(node.id, out);
+      if ((options.outputs ?? "all") === "all") {
+        outputs.push({ name: expose(g, out, layer.name, layout), elemType: DataType.FLOAT, dims: { rank: out.rank } });
+      }
+    } else {
+      g.owner = `${node.op}@${node.id}`;
+      values.set(node.id, merge(g, node.op, node.inputs.map((i) => values.get(i)!), layout));
+    }
+  }
+  g.owner = ONNX_OUTPUT;
+  const final = values.get(model.outputNode)!;
+  const finalName = g.op("Identity", [layout.file(final)], undefined, ONNX_OUTPUT);
+  outputs.push({ name: finalName, elemType: DataType.FLOAT, dims: { rank: final.rank } });
+  return encodeModel({
+    name: model.name,
+    nodes: g.nodes,
+    initializers: g.initializers,
+    inputs: [{ name: ONNX_INPUT, elemType: DataType.FLOAT, dims: [batch, ...model.input] }],
+    // Output shapes are left to onnxruntime so that a wrong shape reaches simulate's own check.
+    outputs,
+  });
+}
+
+/** Converts values between Keras' channels-last order and the channels-first order ONNX operators use. */
+export class Layout {
+  constructor(private readonly g: GraphBuilder, private readonly keras: boolean) {}
+
+  /** The value in channels-first order ([N, C, …S]); flat tensors are the same either way. */
+  cf(v: Value): string {
+    return v.channelsLast && v.rank >= 3 ? this.g.transpose(v.name, toChannelsFirst(v.rank)) : v.name;
+  }
+
+  /** The value in the file's order: channels last for Keras feature maps. */
+  file(v: Value): string {
+    return this.inFileOrder(v) ? v.name : this.g.transpose(v.name, toChannelsLast(v.rank));
+  }
+
+  inFileOrder(v: Value): boolean {
+    return !this.keras || v.channelsLast || v.rank < 3;
+  }
+}
+
+function emitLayer(g: GraphBuilder, layer: LayerInfo, input: Value, model: ModelInfo, weights: WeightMap, layout: Layout): Value {
+  const emit = emitters[layer.kind];
+  const { inputShape, outputShape } = layer;
+  if (!emit) throw new Error(`layer ${layer.name}: the kind ${layer.kind} has no ONNX translation`);
+  if (!inputShape || !outputShape) throw new Error(`layer ${layer.name} has no known shape: fix the model's errors first`);
+  const ctx: LayerEmit = {
+    g, layer: { ...layer, inputShape, outputShape }, framework: model.framework, input, weights,
+    cf: () => layout.cf(input),
+    file: () => layout.file(input),
+    param: (role) => {
+      const key = `${layer.name}.${role}`;
+      const t = weights.get(key);
+      if (!t) throw new Error(`no tensor '${key}' for layer ${layer.name} (${layer.kind})`);
+      return g.floatTensor(key, t);
+    },
+  };
+  return emit(ctx);
+}
+
+/**
+ * Makes a layer's result a graph output named after the layer, in the file's layout: the layer's last
+ * node is renamed when the value is already in that layout, else a Transpose (Keras) gives the copy.
+ */
+function expose(g: GraphBuilder, v: Value, name: string, layout: Layout): string {
+  if (!layout.inFileOrder(v)) return g.transpose(v.name, toChannelsLast(v.rank), name);
+  const last = g.nodes[g.nodes.length - 1];
+  // Only a node of this layer may be renamed: nothing has read its output yet.
+  if (last && last.outputs[0] === v.name && last.name?.startsWith(`${g.owner}${NODE_SEPARATOR}`)) {
+    last.outputs[0] = g.claim(name);
+    v.name = name;
+    return name;
+  }
+  return g.op("Identity", [v.name], undefined, name);
+}
+
+function merge(g: GraphBuilder, op: "add" | "concat", inputs: Value[], layout: Layout): Value {
+  // Merge in channels-first order, where the channel axis is 1 for every rank.
+  const names = inputs.map((v) => layout.cf(v));
+  const rank = inputs[0]!.rank;
+  if (op === "concat") return { name: g.op("Concat", names, { axis: 1 }), rank, channelsLast: false };
+  let sum = names[0]!;
+  for (const n of names.slice(1)) sum = g.op("Add", [sum, n]);
+  return { name: sum, rank, channelsLast: false };
+}

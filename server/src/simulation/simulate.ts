@@ -1,0 +1,146 @@
+// simulate(): a real forward pass of an analysed model on onnxruntime, with per-layer statistics and checks.
+import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
+import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../export/onnx-builder.js";
+import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../export/onnx-params.js";
+import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
+import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
+import { layerTimes, median, tensorStats, type TensorStats } from "./statistics.js";
+import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
+
+export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
+
+export interface SimulateOptions {
+  /** Seed of the random weights and input (default 0). */
+  seed?: number;
+  /** Batch size (default: the model's `batch`, or the input array's). */
+  batch?: number;
+  /** onnxruntime intra-op threads (default: its own choice). */
+  threads?: number;
+  /** A .safetensors path, or tensors by state_dict name; default: the framework's random initialisation. */
+  weights?: string | WeightMap;
+  /** A .npy path, or a tensor (one sample or a batch, file layout); default: seeded standard normal. */
+  input?: string | FloatTensor;
+  /** Bytes that weights plus activations may take (default 2 GiB). */
+  memoryLimit?: number;
+  /** Runs after the first, for the steady-state time (default 2). */
+  repeats?: number;
+  /** Keep every layer's output tensor in the report (`tensors`). */
+  keepTensors?: boolean;
+  engine?: ForwardEngine;
+}
+
+export interface LayerReport extends TensorStats {
+  name: string;
+  kind: string;
+  /** The output's shape with the batch axis, in the file's layout. */
+  shape: number[];
+  /** Kernel time of the layer's nodes in the last run, milliseconds. */
+  timeMs: number;
+}
+
+export interface SimulationReport {
+  model: string;
+  framework: Framework;
+  engine: string;
+  batch: number;
+  seed: number;
+  weights: { source: string; unused: string[] };
+  input: { source: string; shape: number[] };
+  memory: { weights: number; activations: number; limit: number };
+  /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
+  timing: { buildMs: number; sessionMs: number; firstRunMs: number; steadyMs?: number; unattributedMs: number };
+  layers: LayerReport[];
+  /** The model's result (the last layer or final merge), file layout. */
+  output: FloatTensor;
+  tensors?: Map<string, FloatTensor>;
+}
+
+/** Runs model `modelName` (default: the first) of `analysis` and reports what every layer produced. */
+export async function simulate(analysis: Analysis, modelName: string | undefined, options: SimulateOptions = {}): Promise<SimulationReport> {
+  const model = pickModel(analysis, modelName);
+  const seed = options.seed ?? 0;
+  const req: InputRequest = { sample: model.input!, framework: model.framework, batch: options.batch ?? model.batch, seed };
+  const batchGiven = options.batch !== undefined;
+  const input = typeof options.input === "string" ? await readInputFile(options.input, req, batchGiven)
+    : options.input ? checkInput(options.input, req, batchGiven) : undefined;
+  const batch = input ? input.shape[0]! : req.batch;
+  const memory = checkMemory(model, batch, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+  const { weights, unused, source } = await resolveWeights(model, options.weights, seed);
+  const x = input ?? randomInput({ ...req, batch });
+
+  let t = performance.now();
+  const bytes = buildOnnx(model, weights, { batch });
+  const buildMs = performance.now() - t;
+  const engine = options.engine ?? onnxRuntimeEngine;
+  t = performance.now();
+  const session = await engine.load(bytes, { profile: true, ...(options.threads ? { threads: options.threads } : {}) });
+  const sessionMs = performance.now() - t;
+  try {
+    t = performance.now();
+    const outputs = await session.run(ONNX_INPUT, x);
+    const firstRunMs = performance.now() - t;
+    const repeats: number[] = [];
+    for (let i = 0; i < (options.repeats ?? 2); i++) {
+      t = performance.now();
+      await session.run(ONNX_INPUT, x);
+      repeats.push(performance.now() - t);
+    }
+    const times = layerTimes(await session.nodeTimes(), model.layers.map((l) => l.name));
+    const layers = model.layers.map((layer): LayerReport => {
+      const out = outputs.get(layer.name);
+      const expected = [batch, ...(layer.outputShape ?? [])];
+      if (!out || !sameShape(out.shape, expected)) {
+        throw new Error(`internal error, please report it: layer ${layer.name} (${layer.kind}) computed ${out ? out.shape.join("×") : "nothing"} on onnxruntime, but the analysis says ${expected.join("×")} (batch first)`);
+      }
+      return { name: layer.name, kind: layer.kind, shape: out.shape, timeMs: times.perLayer.get(layer.name) ?? 0, ...tensorStats(out.data) };
+    });
+    return {
+      model: model.name, framework: model.framework, engine: engine.name, batch, seed,
+      weights: { source, unused },
+      input: { source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`, shape: x.shape },
+      memory,
+      timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
+      layers,
+      output: outputs.get(ONNX_OUTPUT)!,
+      ...(options.keepTensors ? { tensors: outputs } : {}),
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+function pickModel(analysis: Analysis, name: string | undefined): ModelInfo {
+  const model = name === undefined ? analysis.models[0] : analysis.models.find((m) => m.name === name);
+  if (!model) {
+    const names = analysis.models.map((m) => m.name).join(", ") || "none";
+    throw new Error(name === undefined ? "the file defines no model to simulate" : `no model named ${name} (the file defines: ${names})`);
+  }
+  // A model's graph is complete only without errors; an error in an unused block does not matter.
+  const errors = analysis.diagnostics.filter((d) => d.severity === "error");
+  const inside = errors.filter((d) => d.span.start >= model.span.start && d.span.end <= model.span.end);
+  if (!model.input || model.outputNode === undefined || inside.length > 0 || model.layers.some((l) => !l.outputShape)) {
+    const first = inside[0] ?? errors[0];
+    throw new Error(`model ${model.name} has errors, so it cannot be simulated${first ? `: ${first.message}` : ""}`);
+  }
+  return model;
+}
+
+/** Weights once plus every layer's output (the simulation keeps them all), checked before allocating. */
+function checkMemory(model: ModelInfo, batch: number, limit: number): SimulationReport["memory"] {
+  const weights = parameterSpecs(model).reduce((sum, s) => sum + volume(s.shape) * 4, 0);
+  const perSample = model.layers.reduce((sum, l) => sum + volume(l.outputShape ?? []), volume(model.input ?? []));
+  const activations = perSample * batch * 4;
+  if (weights + activations > limit) {
+    throw new Error(`simulating ${model.name} with batch ${batch} needs about ${mib(weights + activations)} (weights ${mib(weights)} + activations ${mib(activations)}), more than the limit of ${mib(limit)}: lower the batch or raise the memory limit`);
+  }
+  return { weights, activations, limit };
+}
+
+async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string }> {
+  if (typeof given === "string") return { ...(await loadWeightsFile(model, given)), source: given };
+  if (given) return { ...checkWeights(model, given, "the given weights"), source: "given tensors" };
+  return { weights: randomWeights(model, seed), unused: [], source: `${model.framework} default initialisation, seed ${seed}` };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);

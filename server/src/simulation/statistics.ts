@@ -1,0 +1,80 @@
+// Per-layer statistics of a forward pass: mean, standard deviation, extremes, zeros, and kernel time.
+import { NODE_SEPARATOR } from "../export/onnx-graph.js";
+
+export interface TensorStats {
+  mean: number;
+  /** Population standard deviation (divides by the element count, like numpy's default). */
+  std: number;
+  min: number;
+  max: number;
+  /** Fraction of elements exactly 0 (dead ReLUs, padding). */
+  zeros: number;
+  /** Count of NaN and ±Infinity elements, which the other numbers leave out. */
+  nonFinite: number;
+}
+
+/** Statistics of a tensor, accumulated in float64 (two passes, so the variance does not cancel). */
+export function tensorStats(data: Float32Array): TensorStats {
+  let sum = 0, count = 0, zeros = 0, nonFinite = 0;
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
+    sum += v;
+    count++;
+    if (v === 0) zeros++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = count ? sum / count : NaN;
+  let squares = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
+  }
+  return {
+    mean,
+    std: count ? Math.sqrt(squares / count) : NaN,
+    min: count ? min : NaN,
+    max: count ? max : NaN,
+    zeros: data.length ? zeros / data.length : 0,
+    nonFinite,
+  };
+}
+
+/**
+ * Sums node kernel times per layer. The builder names nodes `<layer>#<n>`; onnxruntime renames the
+ * nodes it rewrites into its blocked layout after their output (`<layer>_nchwc`), and adds layout
+ * reorders of its own, which no layer owns: their time is returned as `unattributed`.
+ */
+export function layerTimes(nodeTimes: Map<string, number>, layerNames: readonly string[]): { perLayer: Map<string, number>; unattributed: number } {
+  const known = new Set(layerNames);
+  const perLayer = new Map<string, number>();
+  let unattributed = 0;
+  for (const [node, ms] of nodeTimes) {
+    const owner = ownerOf(node, known);
+    if (owner === undefined) unattributed += ms;
+    else perLayer.set(owner, (perLayer.get(owner) ?? 0) + ms);
+  }
+  return { perLayer, unattributed };
+}
+
+function ownerOf(node: string, known: Set<string>): string | undefined {
+  const cut = node.indexOf(NODE_SEPARATOR);
+  if (cut > 0) {
+    const prefix = node.slice(0, cut);
+    return known.has(prefix) ? prefix : undefined;
+  }
+  const base = node.replace(/_nchwc$/, "");
+  return known.has(base) ? base : undefined;
+}
+
+/** The median of some timings (the steady state of repeated runs). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
