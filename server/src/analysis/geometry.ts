@@ -78,10 +78,12 @@ export function kerasTransposedOutput(size: number, kernel: number, stride: numb
     const out = same ? size * stride : size * stride + Math.max(k - stride, 0);
     const formula = same ? `${size}·${stride} = ${out}` : `${size}·${stride} + max(${k} − ${stride}, 0) = ${out}`;
     // The kernel overhang beyond W·S is cropped evenly, as TensorFlow's conv2d_transpose does.
-    const overhang = (size - 1) * stride + k - out;
+    // With K < S the output is longer than the kernels reach: nothing is cropped.
+    const overhang = Math.max(0, (size - 1) * stride + k - out);
     return { out, padBefore: Math.floor(overhang / 2), formula };
   }
   const pad = same ? Math.floor(k / 2) : 0;
   const out = (size - 1) * stride + k - 2 * pad + outputPadding;
-  return { out, padBefore: pad, formula: `(${size} − 1)·${stride} + ${k} − 2·${pad} + ${outputPadding} = ${out}` };
+  // The full result is cropped by 2·pad − output_padding in all, the smaller half before (TensorFlow).
+  return { out, padBefore: Math.max(0, Math.floor((2 * pad - outputPadding) / 2)), formula: `(${size} − 1)·${stride} + ${k} − 2·${pad} + ${outputPadding} = ${out}` };
 }
