@@ -1,5 +1,5 @@
 // The `cnnlens` command line: summary and check over the same analysis the editor uses.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { analyze, type Analysis, type Diagnostic } from "../server/src/analysis/index.js";
 import { toJson } from "../server/src/report/json.js";
 import { summaryTable } from "../server/src/report/table.js";
@@ -7,6 +7,7 @@ import { LineIndex } from "../server/src/text/line-index.js";
 
 export interface Io {
   readFile(path: string): string;
+  writeFile(path: string, data: Uint8Array | string): void;
   out(text: string): void;
   err(text: string): void;
 }
@@ -17,6 +18,7 @@ commands:
   summary FILE    a table of every layer: output shape, parameters, MACs, receptive field; totals
   check FILE      diagnostics as file:line:col: severity: message [code]; exit 1 on errors
   simulate FILE   a real forward pass on ONNX Runtime: per-layer statistics, top-5, times
+  export FILE     --to onnx: the model as an .onnx file (opset 17), with its weights
 
 options:
   --json          print one JSON document instead of text
@@ -27,10 +29,13 @@ simulate:
   --input F       a .npy tensor (one sample or a batch, in the file's layout)
   --batch N       the batch size of the random input (default: the model's)
   --seed N        seed of the random weights and input (default 0)
-  --threads N     ONNX Runtime threads`;
+  --threads N     ONNX Runtime threads
+export:
+  --to FORMAT     onnx
+  -o, --output F  where to write (default: FILE with the format's extension)`;
 
 /** Options that take a value, per command. */
-const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads"]);
+const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads", "--to", "--output", "-o"]);
 
 function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; error?: string } {
   const flags = new Set<string>();
@@ -40,14 +45,14 @@ function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string,
     if (valued.has(a)) {
       const v = rest[++i];
       if (v === undefined || v.startsWith("--")) return { flags, values, error: `${a} needs a value` };
-      values.set(a, v);
+      values.set(a === "-o" ? "--output" : a, v);
     } else if (a === "--json") flags.add(a);
     else return { flags, values, error: `unknown option ${a}` };
   }
   return { flags, values };
 }
 
-const commands = new Set(["summary", "check", "simulate"]);
+const commands = new Set(["summary", "check", "simulate", "export"]);
 
 /** Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable file). */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -82,6 +87,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   const selected: Analysis = modelName ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) } : analysis;
   if (command === "simulate") return simulateCommand(analysis, modelName, options.values, json, io);
+  if (command === "export") return exportCommand(analysis, file, modelName, options.values, io);
   if (json) {
     const doc = toJson(selected, text);
     io.out(JSON.stringify(command === "check" ? { diagnostics: doc.diagnostics } : doc, null, 2));
@@ -133,6 +139,27 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, va
   }
 }
 
+async function exportCommand(analysis: Analysis, file: string, model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
+  const format = values.get("--to");
+  if (format !== "onnx") {
+    io.err(`cnnlens: export needs --to onnx${format ? `, not '${format}'` : ""}`);
+    return 2;
+  }
+  const target = values.get("--output") ?? file.replace(/\.cnn$/i, "") + ".onnx";
+  try {
+    const { exportOnnx } = await import("../server/src/export/onnx-export.js");
+    const weights = values.get("--weights");
+    const seed = values.has("--seed") ? Number(values.get("--seed")) : undefined;
+    const result = await exportOnnx(analysis, model, { ...(weights ? { weights } : {}), ...(seed !== undefined ? { seed } : {}) });
+    io.writeFile(target, result.bytes);
+    io.out(`wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`);
+    return 0;
+  } catch (e) {
+    io.err(`cnnlens: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
 /** `file:line:col: severity: message [code]`, 1-based as compilers print them. */
 export function formatDiagnostics(diagnostics: Diagnostic[], file: string, text: string): string {
   const index = new LineIndex(text);
@@ -146,6 +173,7 @@ export function formatDiagnostics(diagnostics: Diagnostic[], file: string, text:
 
 const nodeIo: Io = {
   readFile: (path) => readFileSync(path, "utf8"),
+  writeFile: (path, data) => writeFileSync(path, data),
   out: (text) => process.stdout.write(text + "\n"),
   err: (text) => process.stderr.write(text + "\n"),
 };

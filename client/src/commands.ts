@@ -1,7 +1,7 @@
 // The commands: Show Summary (a webview table), Simulate Forward Pass and Export.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { SimulateRequest, SummaryRequest } from "../../server/src/protocol.js";
+import { ExportRequest, SimulateRequest, SummaryRequest } from "../../server/src/protocol.js";
 import { simulationHtml } from "./simulation-view.js";
 import { summaryHtml } from "./summary-view.js";
 
@@ -48,6 +48,26 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
       panel.webview.html = simulationHtml(view, panel.webview.cspSource);
       return view;
+    }),
+    vscode.commands.registerCommand("cnnlens.exportOnnx", async (uri?: unknown, model?: unknown, destination?: unknown) => {
+      const t = target(uri, model);
+      if (!t) {
+        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
+        return undefined;
+      }
+      const result = await client.sendRequest(ExportRequest, { ...t, format: "onnx" });
+      if (!result.base64) {
+        void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+        return undefined;
+      }
+      // A destination argument (tests, other extensions) skips the dialog.
+      const suggested = vscode.Uri.parse(t.uri.replace(/\.cnn$/i, "") + ".onnx");
+      const where = destination instanceof vscode.Uri ? destination
+        : await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { ONNX: ["onnx"] } });
+      if (!where) return undefined;
+      await vscode.workspace.fs.writeFile(where, Buffer.from(result.base64, "base64"));
+      void vscode.window.showInformationMessage(`CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} (random weights; cnnlens export --weights F for yours).`);
+      return where;
     }),
   );
 }

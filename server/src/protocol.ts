@@ -47,3 +47,12 @@ export interface SimulateParams {
  * Answers the report view's data (server/src/simulation/view-model.ts), or an error message.
  */
 export const SimulateRequest = new RequestType<SimulateParams, { view?: unknown; error?: string }, void>("cnnlens/simulate");
+
+export interface ExportParams {
+  uri: string;
+  model?: string;
+  format: "onnx";
+}
+
+/** `cnnlens/export`: the exported file's bytes (base64), which the client writes where the user chooses. */
+export const ExportRequest = new RequestType<ExportParams, { base64?: string; model?: string; error?: string }, void>("cnnlens/export");

@@ -7,17 +7,19 @@ import { readRepoFile } from "./helpers.js";
 async function cli(argv: string[], files: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
+  const written = new Map<string, Uint8Array | string>();
   const io: Io = {
     readFile: (p) => {
       if (p in files) return files[p]!;
       if (p.startsWith("examples/")) return readRepoFile(p);
       throw Object.assign(new Error("no such file"), { code: "ENOENT" });
     },
+    writeFile: (p, data) => { written.set(p, data); },
     out: (t) => out.push(t),
     err: (t) => err.push(t),
   };
   const code = await run(argv, io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
+  return { code, out: out.join("\n"), err: err.join("\n"), written };
 }
 
 describe("cnnlens", () => {
@@ -74,6 +76,14 @@ describe("cnnlens", () => {
     const bad = await cli(["simulate", "bad.cnn"], { "bad.cnn": "model M {\n  input(3, 8, 8)\n  conv(4, 9)\n}\n" });
     assert.equal(bad.code, 1);
     assert.match(bad.err, /model M has errors, so it cannot be simulated/);
+  });
+  it("export --to onnx writes the model next to the file, with the ONNX header", async () => {
+    const r = await cli(["export", "examples/lenet5.cnn", "--to", "onnx"]);
+    assert.equal(r.code, 0, r.err);
+    const bytes = r.written.get("examples/lenet5.onnx") as Uint8Array;
+    assert.ok(bytes.length > 61706 * 4, "holds the 61,706 weights as float32");
+    assert.match(r.out, /^wrote examples\/lenet5.onnx: model LeNet5/);
+    assert.equal((await cli(["export", "examples/lenet5.cnn", "--to", "tflite"])).code, 2);
   });
   it("--model selects one model", async () => {
     const files = { "two.cnn": "model A { input(4) dense(2) }\nmodel B { input(4) dense(3) }" };

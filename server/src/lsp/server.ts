@@ -2,7 +2,7 @@
 import type { Connection } from "vscode-languageserver";
 import { ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
+import { ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { formatText } from "../format/format.js";
@@ -131,6 +131,18 @@ export function startServer(connection: Connection): void {
       const report = await simulate(cache.get(doc).analysis, p.model, options);
       if (token.isCancellationRequested) return { error: "cancelled" };
       return { view: simulationView(report) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
+
+  connection.onRequest(ExportRequest, async (p) => {
+    const doc = documents.get(p.uri);
+    if (!doc) return { error: "the document is not open" };
+    try {
+      const { exportOnnx } = await import("../export/onnx-export.js");
+      const result = await exportOnnx(cache.get(doc).analysis, p.model);
+      return { base64: Buffer.from(result.bytes).toString("base64"), model: result.model };
     } catch (e) {
       return { error: (e as Error).message };
     }
