@@ -26,7 +26,8 @@ options:
   --help          this text
 simulate:
   --weights F     a .safetensors file with <layer>.weight/.bias/.running_mean/.running_var
-  --input F       a .npy tensor (one sample or a batch, in the file's layout)
+  --input F       a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture
+                  (resized to the input, normalised with ImageNet's mean and std)
   --batch N       the batch size of the random input (default: the model's)
   --seed N        seed of the random weights and input (default 0)
   --threads N     ONNX Runtime threads

@@ -1,7 +1,8 @@
-// The input batch of a simulation: seeded standard-normal noise, or a float .npy array.
+// The input batch of a simulation: seeded standard-normal noise, a float .npy array, or a picture.
 import { readFile } from "node:fs/promises";
 import type { FloatTensor } from "../export/onnx-params.js";
 import type { Framework } from "../analysis/types.js";
+import { decodeImage, imageTensor, isImagePath } from "./image-input.js";
 import { parseNpy } from "./npy.js";
 import { Random } from "./random.js";
 
@@ -41,7 +42,9 @@ export function checkInput(t: FloatTensor, req: InputRequest, batchGiven: boolea
   return { shape: [batch, ...sample], data: t.data };
 }
 
-/** Reads a .npy file as the input. */
+/** Reads a .npy array, or a PNG/JPEG picture (resized and normalised, docs/simulation.md), as the input. */
 export async function readInputFile(path: string, req: InputRequest, batchGiven: boolean): Promise<FloatTensor> {
-  return checkInput(parseNpy(new Uint8Array(await readFile(path)), path), req, batchGiven, path);
+  const bytes = new Uint8Array(await readFile(path));
+  if (isImagePath(path)) return checkInput(imageTensor(decodeImage(bytes, path), req.sample, req.framework, path), req, batchGiven, path);
+  return checkInput(parseNpy(bytes, path), req, batchGiven, path);
 }
