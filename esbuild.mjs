@@ -8,7 +8,9 @@ const bundles = [
   // VS Code loads extensions as CommonJS; `vscode` is provided by the editor at run time.
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs", format: "cjs", external: ["vscode"] },
   { entryPoints: ["server/src/main.ts"], outfile: "dist/server.cjs", format: "cjs", external: ["onnxruntime-node"] },
-  { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", external: ["onnxruntime-node"] },
+  // CommonJS dependencies (pngjs) call require(); an ES module bundle needs one made for it.
+  { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", external: ["onnxruntime-node"],
+    banner: { js: 'import { createRequire as __cnnlensRequire } from "node:module"; const require = __cnnlensRequire(import.meta.url);' } },
   { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm" },
 ];
 

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { run, type Io } from "../../bin/cli.js";
-import { readRepoFile } from "./helpers.js";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { readRepoFile, repoRoot } from "./helpers.js";
 
 async function cli(argv: string[], files: Record<string, string> = {}) {
   const out: string[] = [];
@@ -84,6 +86,15 @@ describe("cnnlens", () => {
     assert.ok(bytes.length > 61706 * 4, "holds the 61,706 weights as float32");
     assert.match(r.out, /^wrote examples\/lenet5.onnx: model LeNet5/);
     assert.equal((await cli(["export", "examples/lenet5.cnn", "--to", "tflite"])).code, 2);
+  });
+  it("the bundled command (bin/cnnlens.js, as npm installs it) runs summary and simulate", () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, "bin", "cnnlens.js"), ...args], { cwd: repoRoot, encoding: "utf8" });
+    const summary = run("summary", "examples/lenet5.cnn");
+    assert.equal(summary.status, 0, summary.stderr);
+    assert.match(summary.stdout, /Total params: 61,706/);
+    const simulated = run("simulate", "examples/lenet5.cnn");
+    assert.equal(simulated.status, 0, simulated.stderr);
+    assert.match(simulated.stdout, /^Steady-state forward: /m);
   });
   it("--model selects one model", async () => {
     const files = { "two.cnn": "model A { input(4) dense(2) }\nmodel B { input(4) dense(3) }" };
