@@ -171,3 +171,42 @@ describe("requests that have nothing to answer", () => {
     assert.deepEqual(diagnostics as Diagnostic[], []);
   });
 });
+
+describe("the rest of the language features", () => {
+  const source = "# a block\n# with two lines of comment\nblock Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n}\nmodel M {\n  input(3, 8, 8)\n  skip: Pair(4)\n  conv(8, 3, stride: <|>)\n  concat(skip)\n}";
+  let uri: string;
+  let position: { line: number; character: number };
+  before(async () => {
+    const { text, positions } = markers(source);
+    uri = await openDoc(text);
+    position = positions[0]!;
+  });
+  it("signature help shows the layer's parameters with defaults, the current one active", async () => {
+    const help = await client.request<{ signatures: { label: string }[]; activeParameter: number }>("textDocument/signatureHelp", { textDocument: { uri }, position });
+    assert.match(help.signatures[0]!.label, /^conv\(out_channels, kernel, stride = 1, padding = 0 \(pytorch\) \/ valid \(keras\), dilation = 1, groups = 1, bias = true\)$/);
+    assert.equal(help.activeParameter, 2);
+  });
+  it("document symbols outline the block, the model and its labels", async () => {
+    const symbols = await client.request<{ name: string; detail: string; children?: { name: string; detail: string }[] }[]>("textDocument/documentSymbol", { textDocument: { uri } });
+    assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => [c.name, c.detail])]), [["Pair", []], ["M", [["skip", "4×8×8"]]]]);
+  });
+  it("go to definition from a block use and from a label use", async () => {
+    const fromUse = await client.request<{ range: { start: { line: number } } }>("textDocument/definition", { textDocument: { uri }, position: { line: 7, character: 9 } });
+    assert.equal(fromUse.range.start.line, 2);
+    const fromLabel = await client.request<{ range: { start: { line: number; character: number } } }>("textDocument/definition", { textDocument: { uri }, position: { line: 9, character: 10 } });
+    assert.deepEqual(fromLabel.range.start, { line: 7, character: 2 });
+  });
+  it("folding covers bodies and comment runs", async () => {
+    const ranges = await client.request<{ startLine: number; endLine: number; kind?: string }[]>("textDocument/foldingRange", { textDocument: { uri } });
+    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine, r.kind ?? ""]), [[2, 3, ""], [5, 9, ""], [0, 1, "comment"]]);
+  });
+  it("code lenses give each model's totals and its actions", async () => {
+    const lenses = await client.request<{ command: { title: string; command: string } }[]>("textDocument/codeLens", { textDocument: { uri } });
+    assert.deepEqual(lenses.map((l) => l.command.command), ["", "cnnlens.simulate", "cnnlens.showSummary"]);
+  });
+  it("semantic tokens mark layers, blocks, labels and argument names", async () => {
+    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    assert.equal(tokens.data.length % 5, 0);
+    assert.ok(tokens.data.length / 5 > 20);
+  });
+});
