@@ -5,7 +5,7 @@ import type { ReceptiveField } from "../types.js";
 import { throughWindow } from "../receptive-field.js";
 import { channels, makeShape } from "../tensor.js";
 import { batchElements, featureMapRank, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
-import { joinFormulas, onAxis, resolveWindow } from "./window-args.js";
+import { joinFormulas, onAxis, reportDropped, resolveWindow } from "./window-args.js";
 
 export const convArgs: ArgSpec[] = [
   { name: "out_channels", aliases: ["filters", "out"], type: "count", doc: "number of output channels (filters)" },
@@ -56,7 +56,7 @@ export const conv: LayerKind = {
       }
       const r = windowOutput(a);
       if (r.dropped > 0 && !ctx.generated) {
-        ctx.report.info("inexact-division", `${window.mode === "valid" || a.padBefore === 0 ? "" : "(padded) "}input size ${a.size}${onAxis(i, rank)} does not fit stride ${a.stride} evenly: the last ${r.dropped} ${rank === 1 || i === rank - 1 ? "column" : "row"}${r.dropped > 1 ? "s are" : " is"} never seen by any window`, ctx.args.callSpan, undefined, { axis: i, dropped: r.dropped });
+        reportDropped(ctx, a, i, rank, r.dropped, "never seen by any window");
       }
       sizes.push(r.out);
       formulas.push(r.formula);

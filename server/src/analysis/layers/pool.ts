@@ -4,7 +4,7 @@ import { windowOutput } from "../geometry.js";
 import { throughWindow } from "../receptive-field.js";
 import { channels, makeShape } from "../tensor.js";
 import { featureMapRank, noParams, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
-import { joinFormulas, onAxis, resolveWindow } from "./window-args.js";
+import { joinFormulas, onAxis, reportDropped, resolveWindow } from "./window-args.js";
 
 function poolArgs(max: boolean): ArgSpec[] {
   const specs: ArgSpec[] = [
@@ -43,7 +43,7 @@ function applyPool(ctx: LayerContext, max: boolean): LayerOutcome | undefined {
       return undefined;
     }
     if (r.dropped > 0) {
-      ctx.report.info("inexact-division", `input size ${a.size}${onAxis(i, rank)} does not fit stride ${a.stride} evenly: the last ${r.dropped} ${rank === 1 || i === rank - 1 ? "column" : "row"}${r.dropped > 1 ? "s are" : " is"} never pooled${ctx.framework === "pytorch" ? " (ceil_mode: true would keep them)" : ""}`, ctx.args.callSpan, undefined, { axis: i, dropped: r.dropped });
+      reportDropped(ctx, a, i, rank, r.dropped, `never pooled${ctx.framework === "pytorch" ? " (ceil_mode: true would keep them)" : ""}`);
     }
     sizes.push(r.out);
     formulas.push(r.formula);

@@ -60,6 +60,15 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   return { axes, mode };
 }
 
+/**
+ * The `inexact-division` information: which input rows (or columns, on the last axis) no window reaches.
+ * `fate` finishes the sentence ("never seen by any window", "never pooled").
+ */
+export function reportDropped(ctx: LayerContext, axis: AxisWindow, i: number, rank: number, dropped: number, fate: string): void {
+  const unit = rank === 1 || i === rank - 1 ? "column" : "row";
+  ctx.report.info("inexact-division", `input size ${axis.size}${onAxis(i, rank)} does not fit stride ${axis.stride} evenly: the last ${dropped} ${unit}${dropped > 1 ? "s are" : " is"} ${fate}`, ctx.args.callSpan, undefined, { axis: i, dropped });
+}
+
 /** "on H", "on W"; omitted for 1-D. */
 export function onAxis(i: number, rank: number): string {
   return rank === 1 ? "" : ` on ${axisName(i, rank)}`;
