@@ -1,0 +1,149 @@
+// The exporters' intermediate form: a model or block body as modules and dataflow, framework-neutral.
+import type { Framework, LayerInfo, Shape } from "../analysis/types.js";
+import type { Sym } from "./sym.js";
+
+/**
+ * One operation of a body, applied to the current tensor. `attr` is the layer's name relative to the class
+ * (or repeat iteration) that owns it, so that attribute paths spell the analysis' layer names exactly.
+ */
+export type Op = LayerOp | BlockOp | RepeatOp | ResidualOp | BranchesOp | MergeLabelsOp | SaveOp | LoadOp;
+
+/** A layer: a module of the class (PyTorch) or a layer call (Keras). */
+export interface LayerOp {
+  op: "layer";
+  attr: string;
+  kind: string;
+  /** Canonical argument names (the analysis' keys) to symbolic values; defaults included. */
+  args: Record<string, Sym>;
+  inChannels: Sym;
+  /** Spatial axes of the input (0 for a flat vector). */
+  rank: number;
+  /** This use's input shape (source layout) and the kind of the layer that made the input; not keyed. */
+  inShape?: Shape;
+  prevKind?: string;
+  /**
+   * The code the target writes for this layer (or why it cannot), which may depend on this use's input:
+   * keyed, so that uses whose layers are written differently get different classes.
+   */
+  fact?: string;
+  /** This use's analysis record, for shape comments; not part of the key. */
+  info?: LayerInfo;
+}
+
+/** A block use: an instance of the block's class, or a call of its function. */
+export interface BlockOp {
+  op: "block";
+  attr: string;
+  block: string;
+  /** The block's arguments in the caller's terms, one per parameter (undefined: the default applies). */
+  args: (Sym | undefined)[];
+  inChannels: Sym;
+  /** The use this op stands for, to find its class once every use is known; not part of the key. */
+  use?: UseRecord;
+  outShape?: Shape;
+}
+
+/** `repeat N { … }`: a container of iterations named 0, 1, …; `body` is iteration 0. */
+export interface RepeatOp {
+  op: "repeat";
+  attr: string;
+  count: Sym;
+  /** The loop variable (i, j, k by depth); used by `inChannels` expressions that change per iteration. */
+  index: string;
+  body: Op[];
+  /** Every iteration lowered to the same code as `body` (else the loop must be written out). */
+  loopable: boolean;
+  /**
+   * In model bodies and specialised classes: each iteration with its own values, for writing the loop out
+   * when its iterations need different block classes (known only once every use is lowered).
+   */
+  iterations?: Op[][];
+  outShape?: Shape;
+}
+
+/** `residual { … } shortcut …`: the main path plus the shortcut. */
+export interface ResidualOp {
+  op: "residual";
+  main: Op[];
+  /** The shortcut's layers; empty for the identity. */
+  shortcut: Op[];
+  /** For `shortcut auto`: the shortcut layers exist only when this holds (a literal when always or never). */
+  when?: Sym;
+  outShape?: Shape;
+}
+
+/** `concat { branch … }` / `add { branch … }`: every branch from the same input. */
+export interface BranchesOp {
+  op: "branches";
+  merge: "concat" | "add";
+  branches: Op[][];
+  outShape?: Shape;
+}
+
+/** `concat(a, b)` / `add(a)`: the current tensor with labelled ones. */
+export interface MergeLabelsOp {
+  op: "mergeLabels";
+  merge: "concat" | "add";
+  labels: string[];
+  outShape?: Shape;
+}
+
+/** `label: …` — keep the current tensor under a name. */
+export interface SaveOp {
+  op: "save";
+  label: string;
+}
+
+/** A chain that starts from a label. */
+export interface LoadOp {
+  op: "load";
+  label: string;
+}
+
+/** One block use in a model, lowered once generically; its class is decided when all uses are known. */
+export interface UseRecord {
+  block: string;
+  /** The use's full name (`repeat1.0.Bottleneck1`). */
+  name: string;
+  /** `model index:first layer index:block`, the same for every walk that meets this use. */
+  id: string;
+  /** The body with symbolic parameters, its key, and whether it matched the analysis. */
+  generic?: { body: Op[]; key: string };
+  /** The body with this use's values put in, made only when the block cannot be one generic class. */
+  specialized?: { body: Op[]; key: string };
+  /** The parameter values of this use, to write a specialised class. */
+  values: Sym[];
+  inChannels: Sym;
+  inShape?: Shape;
+  outShape?: Shape;
+  /** The generic body's output channels and spatial step, in the class' terms (for the caller's flow). */
+  outChannels?: Sym;
+  outStride?: Sym;
+  /** The kind of the body's last layer, when it ends in one (a max pool after it may pad with zeros). */
+  outPrevKind?: string;
+  /** The block uses inside this use's generic body. */
+  inner: UseRecord[];
+  /** Where to walk again for the specialised body. */
+  at: { model: number; layer: number };
+}
+
+/** A lowered model: its body and the source it came from. */
+export interface ModelIR {
+  name: string;
+  /** The Python class (or function) name. */
+  className: string;
+  framework: Framework;
+  input: Shape;
+  batch: number;
+  body: Op[];
+  outShape?: Shape;
+}
+
+/** A stable key of a body: equal keys write equal code. Shape comments and use links are left out. */
+export function bodyKey(ops: Op[]): string {
+  return JSON.stringify(ops, (k, v: unknown) => {
+    if (k === "info" || k === "use" || k === "outShape" || k === "inShape" || k === "prevKind") return undefined;
+    // A symbolic value is keyed by its expression only: its value belongs to one use.
+    return v !== null && typeof v === "object" && "node" in v ? (v as Sym).node : v;
+  });
+}

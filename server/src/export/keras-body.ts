@@ -1,0 +1,125 @@
+// A lowered body as Keras functional code: one `x = layers.X(…, name=…)(x)` line per layer.
+import type { Framework, Shape } from "../analysis/types.js";
+import type { BlockOp, Op, UseRecord } from "./ir.js";
+import { kerasLayer } from "./keras-layers.js";
+import type { ClassIR } from "./lower-file.js";
+import { py, shapeComment, withComment } from "./python.js";
+import { labelVar } from "./pytorch-body.js";
+import { loops, type Vars } from "./vars.js";
+
+const IN = "    ";
+
+/** What the writer of one function needs: the source framework, the block functions, and where notes go. */
+export interface KerasWriter {
+  source: Framework;
+  classOf(use: UseRecord): ClassIR;
+  notes: Set<string>;
+  where: string;
+}
+
+/** The state of a function body: current and result variables, the layer-name prefix (an f-string part). */
+export interface KerasFlow {
+  cur: string;
+  run: string;
+  /** `""` in a model, `{name}.` in a block function, plus `repeat1.{i}.` inside a loop. */
+  prefix: string;
+  vars: Vars;
+}
+
+/** Lines for `ops`; returns the variable holding the result. */
+export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWriter, out: string[]): string {
+  let cur = f.cur;
+  const run = f.run;
+  const assign = (expr: string, shape?: Shape) => {
+    out.push(withComment(`${indent}${run} = ${expr}`, shape ? shapeComment(kerasShape(shape, w.source)) : undefined, 52));
+    cur = run;
+  };
+  for (const op of ops) {
+    switch (op.op) {
+      case "layer":
+        for (const step of kerasLayer(op, w.source)) {
+          if (step.note) {
+            out.push(`${indent}# ${step.note}`);
+            w.notes.add(`${w.where}.${op.attr}: ${step.note}`);
+          }
+          const args = [...step.args, `name=${layerName(f.prefix, op.attr + step.suffix)}`];
+          assign(`layers.${step.cls}(${args.join(", ")})(${cur})`, step.suffix === "" ? op.info?.outputShape : undefined);
+        }
+        break;
+      case "block":
+        assign(call(op, cur, f.prefix, w), op.outShape);
+        break;
+      case "repeat":
+        if (cur !== run) out.push(`${indent}${run} = ${cur}`);
+        cur = run;
+        if (loops(op, w.classOf)) {
+          out.push(`${indent}for ${op.index} in range(${py(op.count)}):`);
+          cur = kerasLines(op.body, { ...f, cur, prefix: `${f.prefix}${op.attr}.{${op.index}}.` }, indent + IN, w, out);
+        } else {
+          // The iterations need different block functions (a block with one per use): one after the other.
+          op.iterations!.forEach((b, i) => {
+            cur = kerasLines(b, { ...f, cur, prefix: `${f.prefix}${op.attr}.${i}.` }, indent, w, out);
+          });
+        }
+        break;
+      case "residual": {
+        const saved = f.vars.fresh("identity");
+        out.push(`${indent}${saved} = ${cur}`);
+        const main = kerasLines(op.main, { ...f, cur }, indent, w, out);
+        if (op.when && op.shortcut.length > 0) {
+          out.push(`${indent}if ${py(op.when)}:  # shortcut auto: a projection where the shape changes`);
+          kerasLines(op.shortcut, { ...f, cur: saved, run: saved }, indent + IN, w, out);
+        } else kerasLines(op.shortcut, { ...f, cur: saved, run: saved }, indent, w, out);
+        assign(`layers.Add()([${main}, ${saved}])`, op.outShape);
+        f.vars.release(saved);
+        break;
+      }
+      case "branches": {
+        const parts = op.branches.map((b) => (b.length === 0 ? cur : kerasLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out)));
+        assign(merge(op.merge, parts), op.outShape);
+        for (const p of parts) f.vars.release(p);
+        break;
+      }
+      case "mergeLabels":
+        assign(merge(op.merge, [cur, ...op.labels.map(labelVar)]), op.outShape);
+        break;
+      case "save":
+        out.push(`${indent}${labelVar(op.label)} = ${cur}`);
+        break;
+      case "load":
+        cur = labelVar(op.label);
+        break;
+    }
+  }
+  return cur;
+}
+
+/** A layer name as Python: a plain string, or an f-string inside blocks and loops. */
+export function layerName(prefix: string, local: string): string {
+  const name = prefix + local;
+  return name.includes("{") ? `f"${name}"` : `"${name}"`;
+}
+
+function merge(op: "concat" | "add", parts: string[]): string {
+  // Keras tensors are channels last, where Concatenate joins by default.
+  return `layers.${op === "concat" ? "Concatenate" : "Add"}()([${parts.join(", ")}])`;
+}
+
+function call(op: BlockOp, cur: string, prefix: string, w: KerasWriter): string {
+  const cls = w.classOf(op.use!);
+  const args = [cur];
+  if (cls.generic) {
+    let named = false;
+    op.args.forEach((a, i) => {
+      if (!a) named = true;
+      else args.push(named ? `${cls.params[i]}=${py(a)}` : py(a));
+    });
+  }
+  return `${cls.name}(${[...args, `name=${layerName(prefix, op.attr)}`].join(", ")})`;
+}
+
+/** A shape in Keras' layout: channels last. */
+export function kerasShape(shape: Shape | undefined, source: Framework): Shape | undefined {
+  if (!shape || source === "keras" || shape.length < 2) return shape;
+  return [...shape.slice(1), shape[0]!];
+}

@@ -1,0 +1,128 @@
+// Lowers block uses: each use's body is lowered once with symbolic parameters, to become one class.
+import type { BlockDef, LayerCall } from "../../../grammar/index.js";
+import { channels } from "../analysis/tensor.js";
+import { bodyKey, type Op, type UseRecord } from "./ir.js";
+import { Mismatch, NameScope, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
+import { pyName } from "./python.js";
+import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "./sym.js";
+import { walkBody } from "./lower.js";
+
+/** The constructor argument that carries the input channels of a block class (PyTorch needs them). */
+export const IN_CHANNELS = "in_channels";
+
+/** Python names of a block's parameters, kept apart from the generated code's own names. */
+export function paramNames(block: BlockDef): string[] {
+  const taken = new Set<string>();
+  return block.params.map((p) => {
+    const name = pyName(p.name.text, new Set([...RESERVED_IN_CLASS, ...taken]));
+    taken.add(name);
+    return name;
+  });
+}
+
+const RESERVED_IN_CLASS = ["self", "x", "name", IN_CHANNELS, "identity", "step", "i", "j", "k", "torch", "nn", "F", "keras", "layers", "OrderedDict"];
+
+/** A use `Name(args)`: the arguments in the caller's terms; the use lowered (once) for its class. */
+export function lowerBlockUse(block: BlockDef, call: LayerCall, flow: Flow, scope: NameScope, ctx: LowerContext, override: string | undefined, out: Op[]): Flow {
+  const names = scope.next(block.name.text, override);
+  const { given, all } = bindArgs(block, call, scope.env);
+  const group = ctx.model.groups.get(names.full);
+  let inChannels = flow.channels;
+  const actual = group?.inputShape ? channels(group.inputShape, ctx.framework) : undefined;
+  if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual)) inChannels = num(actual);
+  if (!inChannels) throw new Mismatch(`${names.full}: its input channels are unknown`);
+  let record: UseRecord | undefined;
+  let result: { channels?: Sym; stride?: Sym; prevKind?: string } | undefined;
+  if (ctx.cursor) {
+    const id = `${ctx.model.index}:${names.full}`;
+    record = ctx.uses.get(id) ?? newRecord(id, block, all, inChannels, names.full, ctx);
+    if (ctx.record && !ctx.record.inner.includes(record)) ctx.record.inner.push(record);
+    if (!group) throw new Mismatch(`${names.full}: the analysis has no group for this block use`);
+    ctx.cursor.index = group.layers[1];
+    result = { ...(record.outChannels ? { channels: record.outChannels } : {}), ...(record.outStride ? { stride: record.outStride } : {}), ...(record.outPrevKind ? { prevKind: record.outPrevKind } : {}) };
+  } else {
+    try {
+      const walked = classWalk(block, all, inChannels, names.full, { ...ctx, literal: false });
+      result = { ...(walked.out.channels ? { channels: walked.out.channels } : {}), ...(walked.stride ? { stride: walked.stride } : {}), ...(walked.out.prevKind ? { prevKind: walked.out.prevKind } : {}) };
+    } catch (e) {
+      if (!(e instanceof NotGeneric || e instanceof Mismatch)) throw e;
+    }
+  }
+  // The block's output said in the caller's terms: its parameters replaced by the arguments.
+  const bindings = new Map<string, Sym>(paramNames(block).map((n, i) => [n, all[i]!]));
+  bindings.set(IN_CHANNELS, inChannels);
+  let outChannels = result?.channels ? substitute(result.channels, bindings) : undefined;
+  if (group?.outputShape) {
+    const c = channels(group.outputShape, ctx.framework);
+    if (outChannels?.value?.type !== "number" || outChannels.value.value !== c) outChannels = num(c);
+  }
+  const stride = result?.stride && flow.stride ? arith("*", flow.stride, substitute(result.stride, bindings)) : undefined;
+  out.push({ op: "block", attr: names.local, block: block.name.text, args: given, inChannels, ...(record ? { use: record } : {}), ...(group?.outputShape ? { outShape: group.outputShape } : {}) });
+  const next: Flow = { channels: outChannels, stride, base: flow.base };
+  if (group?.outputShape) next.shape = group.outputShape;
+  if (result?.prevKind) next.prevKind = result.prevKind;
+  return next;
+}
+
+function newRecord(id: string, block: BlockDef, all: Sym[], inChannels: Sym, full: string, ctx: LowerContext): UseRecord {
+  const group = ctx.model.groups.get(full);
+  const record: UseRecord = {
+    block: block.name.text, name: full, id, values: all.map((s) => (s.value ? lit(s.value) : s)), inChannels: inChannels.value ? lit(inChannels.value) : inChannels,
+    inner: [], at: { model: ctx.model.index, layer: ctx.cursor!.index },
+  };
+  if (group?.inputShape) record.inShape = group.inputShape;
+  if (group?.outputShape) record.outShape = group.outputShape;
+  ctx.uses.add(record);
+  try {
+    const walked = classWalk(block, all, inChannels, full, { ...ctx, literal: false, record, cursor: { index: ctx.cursor!.index } });
+    record.generic = { body: walked.ops, key: walked.key };
+    if (walked.out.channels) record.outChannels = walked.out.channels;
+    if (walked.stride) record.outStride = walked.stride;
+    if (walked.out.prevKind) record.outPrevKind = walked.out.prevKind;
+  } catch (e) {
+    if (!(e instanceof NotGeneric || e instanceof Mismatch)) throw e;
+  }
+  return record;
+}
+
+/**
+ * Lowers a block's body for one use: generically (parameters and in_channels as variables carrying this
+ * use's values) or literally (a specialised class). With a cursor, every layer is matched to the analysis.
+ */
+export function classWalk(block: BlockDef, values: Sym[], inChannels: Sym, full: string, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
+  const env = new Map<string, Sym>();
+  paramNames(block).forEach((name, i) => {
+    const v = values[i]?.value;
+    env.set(block.params[i]!.name.text, ctx.literal && v ? lit(v) : variable(name, v));
+  });
+  const input = ctx.literal && inChannels.value ? lit(inChannels.value) : variable(IN_CHANNELS, inChannels.value);
+  const base = ctx.bases.next++;
+  const group = ctx.model.groups.get(full);
+  const start: Flow = { channels: input, stride: num(1), base };
+  if (group?.inputShape) start.shape = group.inputShape;
+  const ops: Op[] = [];
+  const out = walkBody(block.body, start, new NameScope(`${full}.`, env), { ...ctx, loopDepth: 0 }, ops);
+  if (ctx.cursor && group && ctx.cursor.index !== group.layers[1]) throw new Mismatch(`${full}: the body ends before the analysis' layers do`);
+  return { ops, key: bodyKey(ops), out, ...(out.base === base && out.stride ? { stride: out.stride } : {}) };
+}
+
+/** The arguments of a use, one per parameter: as given (undefined for a default), and with defaults. */
+function bindArgs(block: BlockDef, call: LayerCall, env: ReadonlyMap<string, Sym>): { given: (Sym | undefined)[]; all: Sym[] } {
+  const params = block.params;
+  const given: (Sym | undefined)[] = params.map(() => undefined);
+  let position = 0;
+  for (const arg of call.args ?? []) {
+    const i = arg.key ? params.findIndex((p) => p.name.text === arg.key!.text) : position++;
+    if (i >= 0 && i < params.length) given[i] = fromExpr(arg.value, env);
+  }
+  const all: Sym[] = [];
+  const local = new Map<string, Sym>();
+  params.forEach((p, i) => {
+    // Defaults may refer to earlier parameters (`block B(c, mid = c // 4)`), as the analysis evaluates them.
+    const s = given[i] ?? (p.default ? fromExpr(p.default, local) : undefined);
+    if (!s) throw new Mismatch(`${block.name.text}: no value for ${p.name.text}`);
+    all.push(s);
+    local.set(p.name.text, s);
+  });
+  return { given, all };
+}

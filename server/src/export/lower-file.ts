@@ -1,0 +1,143 @@
+// Lowers a whole analysed file: every model's body, and one class per block (or per use when they differ).
+import type { BlockDef, ModelDef } from "../../../grammar/index.js";
+import { channels } from "../analysis/tensor.js";
+import type { Analysis, GroupInfo } from "../analysis/types.js";
+import type { ModelIR, Op, UseRecord } from "./ir.js";
+import { classWalk, paramNames } from "./lower-block.js";
+import { Mismatch, NameScope, NotGeneric, Refusal, type LayerFact, type LowerContext } from "./lower-context.js";
+import { pyName, RESERVED } from "./python.js";
+import { num } from "./sym.js";
+import { walkBody } from "./lower.js";
+
+/** A block's class: generic (parameters as constructor arguments) or specialised to some uses' values. */
+export interface ClassIR {
+  name: string;
+  block: BlockDef;
+  generic: boolean;
+  /** Python names of the block's parameters (generic classes only take them). */
+  params: string[];
+  body: Op[];
+  /** The use whose shapes the comments show. */
+  first: UseRecord;
+}
+
+/** Every selected model lowered, the block classes, and which class each block use takes. */
+export interface LoweredFile {
+  models: ModelIR[];
+  classes: ClassIR[];
+  classOf(use: UseRecord): ClassIR;
+}
+
+/** Lowers every model of a file without errors. Throws Refusal when the lowering cannot be exact. */
+export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
+  const blocks = new Map<string, BlockDef>();
+  const modelDefs: ModelDef[] = [];
+  for (const d of analysis.ast.definitions) {
+    if (d.kind === "block") blocks.set(d.name.text, d);
+    else if (d.kind === "model") modelDefs.push(d);
+  }
+  const records = new Map<string, UseRecord>();
+  const bases = { next: 1 };
+  const context = (index: number): LowerContext => {
+    const info = analysis.models[index]!;
+    const groups = new Map<string, GroupInfo>(info.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]));
+    return {
+      framework: analysis.framework, blocks, fact, bases, literal: true, loopDepth: 0,
+      uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
+      model: { index, info, groups },
+    };
+  };
+  const models = analysis.models.map((info, index): ModelIR => {
+    const def = modelDefs.find((d) => d.span.start === info.span.start);
+    if (!def || !info.input) throw new Refusal(`model ${info.name} has no input`);
+    const ctx = { ...context(index), cursor: { index: 0 } };
+    const ops: Op[] = [];
+    const start = { channels: num(channels(info.input, info.framework)), stride: num(1), base: 0, shape: info.input };
+    exactly(`model ${info.name}`, () => walkBody(def.body.slice(1), start, new NameScope("", new Map()), ctx, ops));
+    if (ctx.cursor.index !== info.layers.length) throw new Refusal(`model ${info.name}: the exporter stopped at layer ${ctx.cursor.index} of ${info.layers.length}`);
+    return { name: info.name, className: info.name, framework: info.framework, input: info.input, batch: info.batch, body: ops, ...(info.output ? { outShape: info.output } : {}) };
+  });
+
+  const generic = decide([...records.values()]);
+  for (const r of records.values()) {
+    if (generic.get(r.block)) continue;
+    const ctx = { ...context(r.at.model), cursor: { index: r.at.layer } };
+    const walked = exactly(r.name, () => classWalk(blocks.get(r.block)!, r.values, r.inChannels, r.name, ctx));
+    r.specialized = { body: walked.ops, key: walked.key };
+  }
+  return classesFor(blocks, [...records.values()], generic, models);
+}
+
+/** Runs a lowering step whose failure means the export would not be exact: a Refusal that says where. */
+function exactly<T>(where: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof NotGeneric) throw new Refusal(`${where}: ${e.message}`);
+    if (e instanceof Mismatch) throw new Refusal(`${where}: the exporter and the analysis disagree (${e.message}); please report this file`);
+    throw e;
+  }
+}
+
+/** A block is one generic class when every use lowers to the same body and so do the blocks it uses. */
+function decide(records: UseRecord[]): Map<string, boolean> {
+  const generic = new Map<string, boolean>();
+  const firstKey = new Map<string, string | undefined>();
+  for (const r of records) {
+    if (!firstKey.has(r.block)) firstKey.set(r.block, r.generic?.key);
+    const ok = r.generic !== undefined && r.generic.key === firstKey.get(r.block);
+    generic.set(r.block, (generic.get(r.block) ?? true) && ok);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const r of records) {
+      if (generic.get(r.block) && r.inner.some((u) => generic.get(u.block) === false)) {
+        generic.set(r.block, false);
+        changed = true;
+      }
+    }
+  }
+  return generic;
+}
+
+function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic: Map<string, boolean>, models: ModelIR[]): LoweredFile {
+  const classes: ClassIR[] = [];
+  const byUse = new Map<UseRecord, ClassIR>();
+  const taken = new Set<string>(RESERVED);
+  for (const block of blocks.values()) {
+    const uses = records.filter((r) => r.block === block.name.text);
+    if (uses.length === 0) continue;
+    const base = pyName(block.name.text, taken);
+    if (generic.get(block.name.text)) {
+      const cls: ClassIR = { name: base, block, generic: true, params: paramNames(block), body: uses[0]!.generic!.body, first: uses[0]! };
+      classes.push(cls);
+      taken.add(base);
+      for (const u of uses) byUse.set(u, cls);
+      continue;
+    }
+    const byKey = new Map<string, ClassIR>();
+    for (const u of uses) {
+      const k = u.specialized!.key;
+      let cls = byKey.get(k);
+      if (!cls) {
+        cls = { name: pyName(`${base}_${byKey.size + 1}`, taken), block, generic: false, params: [], body: u.specialized!.body, first: u };
+        byKey.set(k, cls);
+        classes.push(cls);
+        taken.add(cls.name);
+      }
+      byUse.set(u, cls);
+    }
+  }
+  for (const m of models) {
+    m.className = pyName(taken.has(m.name) ? `${m.name}Model` : m.name, taken);
+    taken.add(m.className);
+  }
+  return {
+    models, classes,
+    classOf: (use) => {
+      const cls = byUse.get(use);
+      if (!cls) throw new Refusal(`no class for the block use ${use.name}`);
+      return cls;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Lowers residual { } (with shortcut auto's projection), concat/add branches and label merges.
+import type { MergeBranches, MergeLabels, Residual } from "../../../grammar/index.js";
+import { conv } from "../analysis/layers/conv.js";
+import { batchnorm } from "../analysis/layers/shape-layers.js";
+import { channelAxis } from "../analysis/tensor.js";
+import type { Shape } from "../analysis/types.js";
+import type { Op, ResidualOp } from "./ir.js";
+import { NotGeneric, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
+import { defaults, pushLayer, sameSym } from "./lower-layer.js";
+import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "./sym.js";
+import { walkBody } from "./lower.js";
+
+/** `residual { main } shortcut …`: the main path, then the shortcut (the analysis' naming order), then add. */
+export function lowerResidual(item: Residual, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+  const base = ctx.bases.next++;
+  const start: Flow = { ...flow, stride: num(1), base };
+  const op: ResidualOp = { op: "residual", main: [], shortcut: [] };
+  const main = walkBody(item.body, start, scope, ctx, op.main);
+  if (item.shortcut?.kind === "body") walkBody(item.shortcut.body, start, scope, ctx, op.shortcut);
+  else if (item.shortcut?.kind === "auto") autoShortcut(item.shortcut.span, flow, main, base, scope, ctx, op);
+  if (main.shape) op.outShape = main.shape;
+  out.push(op);
+  const stride = main.base === base && main.stride && flow.stride ? arith("*", flow.stride, main.stride) : undefined;
+  const next: Flow = { channels: main.channels, stride, base: flow.base };
+  if (main.shape) next.shape = main.shape;
+  return next;
+}
+
+/**
+ * `shortcut auto`: the projection `conv(C, 1, stride: s, bias: false) -> batchnorm` exists when the main
+ * path changes the shape. The condition is written over the block's parameters when the main path only
+ * strides (`stride != 1 or in_channels != width * 4`, torchvision's test), else as this use's fact.
+ */
+function autoShortcut(span: { start: number; end: number }, input: Flow, main: Flow, base: number, scope: NameScope, ctx: LowerContext, op: ResidualOp): void {
+  const next = ctx.cursor ? ctx.model.info.layers[ctx.cursor.index] : undefined;
+  // The analysis gives the projection's layers the span of `shortcut auto` itself.
+  const present = ctx.cursor ? next?.span.start === span.start && next.span.end === span.end : undefined;
+  const projected = present ? next : undefined;
+  const mainStride = main.base === base ? main.stride : undefined;
+  let when: Sym | undefined = mainStride && main.channels && input.channels
+    ? or(notEqual(mainStride, num(1)), notEqual(input.channels, main.channels)) : undefined;
+  if (when && present !== undefined && (when.value?.type !== "bool" || when.value.value !== present)) when = undefined;
+  let stride = mainStride;
+  const theirs = projected ? uniform(fromPlain(projected.args["stride"])) : undefined;
+  if (theirs && (!stride?.value || !sameValue(stride.value, theirs))) stride = lit(theirs);
+  if (!when) {
+    if (present === undefined) return;
+    when = bool(present);
+  }
+  if (isLiteral(when) && when.value?.type === "bool" && !when.value.value) return;
+  if (!isLiteral(when)) op.when = when;
+  const take = (kind: string) => {
+    if (present) return scope.next(kind);
+    // Not in this use, but in others: the names are the ones it would take, and no other layer may take them.
+    const names = scope.peek(kind);
+    scope.reserved.add(names.local);
+    return names;
+  };
+  const saved = ctx.cursor;
+  if (!present) ctx.cursor = undefined;
+  try {
+    const convArgs = { ...defaults(conv, ctx.framework), out_channels: main.channels ?? num(0), kernel: num(1), stride: stride ?? num(1), bias: bool(false) };
+    const afterConv = pushLayer("conv", convArgs, take("conv"), { ...input, stride: undefined }, ctx, op.shortcut);
+    // Without the analysis' layer (a use without the projection) only the rank of the input is known.
+    const bnInput = afterConv.shape || !input.shape ? afterConv : { ...afterConv, shape: input.shape };
+    pushLayer("batchnorm", defaults(batchnorm, ctx.framework), take("batchnorm"), bnInput, ctx, op.shortcut);
+  } finally {
+    ctx.cursor = saved;
+  }
+  if (!stride && !present) throw new NotGeneric("the projection stride of shortcut auto is unknown in some uses");
+}
+
+/** `concat { branch … }` / `add { branch … }`: every branch starts from the same tensor. */
+export function lowerBranches(item: MergeBranches, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+  const branches: Op[][] = [];
+  const flows = item.branches.map((b) => {
+    const ops: Op[] = [];
+    branches.push(ops);
+    return b.body.length ? walkBody(b.body, flow, scope, ctx, ops) : flow;
+  });
+  const next = merged(item.op, flows, ctx);
+  out.push({ op: "branches", merge: item.op, branches, ...(next.shape ? { outShape: next.shape } : {}) });
+  return next;
+}
+
+/** `concat(a, b)` / `add(a)`: the current tensor with each labelled one, in that order. */
+export function lowerLabelMerge(item: MergeLabels, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+  const labels: string[] = [];
+  const flows = [flow];
+  for (const arg of item.args) {
+    if (arg.value.kind !== "word") continue;
+    const found = scope.lookup(arg.value.name);
+    if (!found) continue;
+    labels.push(arg.value.name);
+    flows.push(found);
+  }
+  const next = merged(item.op, flows, ctx);
+  out.push({ op: "mergeLabels", merge: item.op, labels, ...(next.shape ? { outShape: next.shape } : {}) });
+  return next;
+}
+
+function merged(op: "concat" | "add", flows: Flow[], ctx: LowerContext): Flow {
+  const first = flows[0]!;
+  const sameBase = flows.every((f) => f.base === first.base && sameSym(f.stride, first.stride));
+  let channels: Sym | undefined = first.channels;
+  if (op === "concat") {
+    for (const f of flows.slice(1)) channels = channels && f.channels ? arith("+", channels, f.channels) : undefined;
+  }
+  const next: Flow = { channels, stride: sameBase ? first.stride : undefined, base: first.base };
+  // Merging tensors that all come from one kind of activation (relu) keeps what is known about their sign.
+  if (first.prevKind && flows.every((f) => f.prevKind === first.prevKind)) next.prevKind = first.prevKind;
+  const shapes = flows.map((f) => f.shape);
+  if (shapes.every((s): s is Shape => s !== undefined)) {
+    const shape = shapes[0]!.slice();
+    if (op === "concat") {
+      const axis = channelAxis(shape, ctx.framework);
+      shape[axis] = shapes.reduce((sum, s) => sum + s[axis]!, 0);
+    }
+    next.shape = shape;
+  }
+  return next;
+}

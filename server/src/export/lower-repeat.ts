@@ -1,0 +1,121 @@
+// Lowers `repeat N { … }` to one loop body, with the channels entering iteration i as an expression of i.
+import type { Repeat } from "../../../grammar/index.js";
+import { bodyKey, type Op } from "./ir.js";
+import { Mismatch, NotGeneric, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
+import { sameSym } from "./lower-layer.js";
+import { arith, choose, equal, fromExpr, isLiteral, num, pick, variable, type Sym } from "./sym.js";
+import { walkBody } from "./lower.js";
+
+const INDEX = ["i", "j", "k"];
+
+/**
+ * Walks the iterations twice: first as they are, to learn the channels entering each (3, 64, 64 for VGG's
+ * first two convs; 64, 96, 128, … in a DenseNet block), then again with those channels written as one
+ * expression of the loop index; every iteration must then give the same code, which is the loop's body.
+ */
+export function lowerRepeat(item: Repeat, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+  const count = fromExpr(item.count, scope.env);
+  const n = count?.value?.type === "number" ? count.value.value : undefined;
+  const names = scope.next("repeat");
+  if (!count || n === undefined) throw new Mismatch(`${names.full}: the repeat count is unknown`);
+  const index = INDEX[ctx.loopDepth] ?? `i${ctx.loopDepth}`;
+  const inner: LowerContext = { ...ctx, loopDepth: ctx.loopDepth + 1 };
+  const start = ctx.cursor?.index;
+  const iteration = (i: number) => scope.iteration(`${names.full}.${i}.`);
+
+  const entering: (Sym | undefined)[] = [];
+  let f = flow;
+  for (let i = 0; i < n; i++) {
+    entering.push(f.channels);
+    f = walkBody(item.body, f, iteration(i), inner, []);
+  }
+  const after = f;
+  const probes = [...entering, ...probe(item, after, scope, inner, n === 1 ? 0 : 3 - n)];
+  const fitted = fit(probes, n, variable(index, undefined));
+
+  const rewind = () => {
+    if (ctx.cursor && start !== undefined) ctx.cursor.index = start;
+  };
+  rewind();
+  let body: Op[] | undefined;
+  let key = "";
+  let loopable = true;
+  f = flow;
+  for (let i = 0; i < n; i++) {
+    const channels = fitted ? { node: fitted.node, value: entering[i]?.value } : entering[i];
+    const ops: Op[] = [];
+    f = walkBody(item.body, { ...f, channels }, iteration(i), inner, ops);
+    const k = bodyKey(ops);
+    if (body === undefined) [body, key] = [ops, k];
+    else if (k !== key) loopable = false;
+  }
+  // A block's loop must be one loop in every use; a model's (or a specialised class') may be written out.
+  if (!loopable && !ctx.literal) throw new NotGeneric(`the iterations of ${names.full} differ (not every iteration is written like the first), so they cannot be one loop`);
+  const iterations: Op[][] = [];
+  // Written out only when iterations differ in code or (through block uses) in classes: else the loop stands.
+  if (ctx.literal && (!loopable || usesBlocks(body ?? []))) {
+    rewind();
+    f = flow;
+    for (let i = 0; i < n; i++) {
+      const ops: Op[] = [];
+      f = walkBody(item.body, { ...f, channels: entering[i] }, iteration(i), inner, ops);
+      iterations.push(ops);
+    }
+  }
+  const group = ctx.model.groups.get(names.full);
+  out.push({ op: "repeat", attr: names.local, count, index, body: body ?? [], loopable, ...(iterations.length ? { iterations } : {}), ...(group?.outputShape ? { outShape: group.outputShape } : {}) });
+  return group?.outputShape ? { ...after, shape: group.outputShape } : after;
+}
+
+function usesBlocks(ops: Op[]): boolean {
+  return ops.some((o) => o.op === "block" || (o.op === "repeat" && (o.iterations ?? [o.body]).some(usesBlocks))
+    || (o.op === "residual" && (usesBlocks(o.main) || usesBlocks(o.shortcut))) || (o.op === "branches" && o.branches.some(usesBlocks)));
+}
+
+/** The channels entering up to `extra` further iterations, in a dry run (no analysis to match). */
+function probe(item: Repeat, from: Flow, scope: NameScope, ctx: LowerContext, extra: number): (Sym | undefined)[] {
+  const out: (Sym | undefined)[] = [];
+  let f: Flow = { channels: from.channels, stride: undefined, base: from.base };
+  for (let i = 0; i < extra && f.channels; i++) {
+    out.push(f.channels);
+    if (i + 1 === extra) break;
+    try {
+      f = walkBody(item.body, f, scope.iteration("probe."), { ...ctx, cursor: undefined, record: undefined }, []);
+    } catch (e) {
+      if (e instanceof NotGeneric || e instanceof Mismatch) break;
+      throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * One expression of the loop index for the channels entering each iteration: the same every time; the
+ * first different (`3 if i == 0 else 64`); a progression (`64 + 32 * i`); or one literal per iteration.
+ */
+function fit(xs: (Sym | undefined)[], n: number, index: Sym): Sym | undefined {
+  const known: Sym[] = [];
+  for (const x of xs) {
+    if (!x) break;
+    known.push(x);
+  }
+  if (known.length < n) return undefined;
+  const [p0, p1, p2] = known;
+  if (n === 1 || known.every((x) => sameSym(x, p0))) return p0;
+  if (known.slice(1).every((x) => sameSym(x, p1))) return choose(equal(index, num(0)), p0!, p1!, undefined);
+  if (p2) {
+    const d1 = step(p0!, p1!);
+    const d2 = step(p1!, p2);
+    if (d1 && d2 && sameSym(d1, d2)) return arith("+", p0!, arith("*", d1, index));
+  }
+  if (known.slice(0, n).every(isLiteral)) return pick(known.slice(0, n), index, undefined);
+  return undefined;
+}
+
+/** d with b = a + d, literally or as written (`in_channels + growth` after `in_channels`). */
+function step(a: Sym, b: Sym): Sym | undefined {
+  if (isLiteral(a) && isLiteral(b) && a.value?.type === "number" && b.value?.type === "number") return num(b.value.value - a.value.value);
+  const n = b.node;
+  if (n.t === "op" && n.op === "+" && JSON.stringify(n.a) === JSON.stringify(a.node)) return { node: n.b, value: undefined };
+  return undefined;
+}

@@ -1,0 +1,122 @@
+// A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
+import type { Shape } from "../analysis/types.js";
+import type { LayerOp, Op } from "./ir.js";
+import { py, pyName, shapeComment, withComment } from "./python.js";
+import { torchLayer } from "./pytorch-layers.js";
+import { attr, ctor, torchShape, type TorchWriter } from "./pytorch-modules.js";
+import { repeatForward, repeatInit } from "./pytorch-repeat.js";
+import type { Vars } from "./vars.js";
+
+export type { TorchWriter } from "./pytorch-modules.js";
+export { torchShape } from "./pytorch-modules.js";
+
+const IN = "    ";
+
+/** `__init__` lines that create the modules of `ops` as attributes of `owner` (self, or a loop step). */
+export function initLines(ops: Op[], owner: string, indent: string, w: TorchWriter, depth = 0): string[] {
+  const out: string[] = [];
+  for (const op of ops) {
+    switch (op.op) {
+      case "layer":
+      case "block":
+        out.push(`${indent}${owner}.${attr(op.attr)} = ${ctor(op, w)}`);
+        break;
+      case "repeat":
+        out.push(...repeatInit(op, owner, indent, w, depth));
+        break;
+      case "residual": {
+        out.push(...initLines(op.main, owner, indent, w, depth));
+        if (op.when && op.shortcut.length > 0) {
+          out.push(`${indent}if ${py(op.when)}:  # shortcut auto: a projection where the shape changes`);
+          out.push(...initLines(op.shortcut, owner, indent + IN, w, depth));
+          out.push(`${indent}else:`, `${indent}${IN}${op.shortcut.map((s) => `${owner}.${(s as LayerOp).attr}`).join(" = ")} = None`);
+        } else out.push(...initLines(op.shortcut, owner, indent, w, depth));
+        break;
+      }
+      case "branches":
+        for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/** The forward pass's state: the tensor variable now, the variable results go to, and module access. */
+export interface Forward {
+  cur: string;
+  run: string;
+  access: (attr: string) => string;
+  vars: Vars;
+  depth: number;
+}
+
+/** `forward` lines for `ops`; returns the variable holding the result. */
+export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWriter, out: string[]): string {
+  let cur = f.cur;
+  const run = f.run;
+  const assign = (expr: string, shape: Shape | undefined) => {
+    out.push(withComment(`${indent}${run} = ${expr}`, shapeComment(torchShape(shape, w.source)), 52));
+    cur = run;
+  };
+  for (const op of ops) {
+    switch (op.op) {
+      case "layer": {
+        const t = torchLayer(op, w.source);
+        if (t.note) {
+          out.push(`${indent}# ${t.note}`);
+          w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
+        }
+        const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
+        assign(t.post ? t.post(call) : call, op.info?.outputShape);
+        break;
+      }
+      case "block":
+        assign(`${f.access(op.attr)}(${cur})`, op.outShape);
+        break;
+      case "repeat": {
+        const result = repeatForward(op, { ...f, cur }, indent, w, out);
+        if (result === undefined) assign(`${f.access(op.attr)}(${cur})`, op.outShape);
+        else cur = result;
+        break;
+      }
+      case "residual": {
+        const saved = f.vars.fresh("identity");
+        out.push(`${indent}${saved} = ${cur}`);
+        const main = forwardLines(op.main, { ...f, cur }, indent, w, out);
+        if (op.when && op.shortcut.length > 0) {
+          out.push(`${indent}if ${f.access((op.shortcut[0] as LayerOp).attr)} is not None:`);
+          forwardLines(op.shortcut, { ...f, cur: saved, run: saved }, indent + IN, w, out);
+        } else forwardLines(op.shortcut, { ...f, cur: saved, run: saved }, indent, w, out);
+        cur = main;
+        assign(`${main} + ${saved}`, op.outShape);
+        f.vars.release(saved);
+        break;
+      }
+      case "branches": {
+        const parts = op.branches.map((b) => (b.length === 0 ? cur : forwardLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out)));
+        assign(op.merge === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + "), op.outShape);
+        for (const p of parts) f.vars.release(p);
+        break;
+      }
+      case "mergeLabels": {
+        const parts = [cur, ...op.labels.map(labelVar)];
+        assign(op.merge === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + "), op.outShape);
+        break;
+      }
+      case "save":
+        out.push(`${indent}${labelVar(op.label)} = ${cur}`);
+        break;
+      case "load":
+        cur = labelVar(op.label);
+        break;
+    }
+  }
+  return cur;
+}
+
+/** The Python variable of a label. */
+export function labelVar(label: string): string {
+  return pyName(label);
+}

@@ -1,0 +1,58 @@
+// `repeat` in PyTorch: a container of iterations named 0, 1, … (so keys read repeat1.0.conv1), built in a loop.
+import type { Op, RepeatOp } from "./ir.js";
+import { py } from "./python.js";
+import { attr, isChain, type TorchWriter } from "./pytorch-modules.js";
+import { forwardLines, initLines, type Forward } from "./pytorch-body.js";
+import { loops, usesVariable } from "./vars.js";
+
+const IN = "    ";
+
+/** `__init__` lines: the container, then each iteration's modules (in a loop, or written out). */
+export function repeatInit(op: RepeatOp, owner: string, indent: string, w: TorchWriter, depth: number): string[] {
+  const loop = loops(op, w.classOf);
+  const bodies = loop ? [op.body] : op.iterations!;
+  const chain = bodies.every((b) => isChain(b, w));
+  const out = [`${indent}${owner}.${attr(op.attr)} = nn.${chain ? "Sequential" : "ModuleList"}()`];
+  if (loop) {
+    out.push(`${indent}for ${usesVariable(op.body, op.index) ? op.index : "_"} in range(${py(op.count)}):`);
+    out.push(...iteration(op.body, `${owner}.${op.attr}`, chain, indent + IN, w, depth));
+  } else {
+    // The iterations need different block classes (a block with a class per use): one after the other.
+    for (const b of bodies) out.push(...iteration(b, `${owner}.${op.attr}`, chain, indent, w, depth));
+  }
+  return out;
+}
+
+/** One iteration: a container whose children are named as the analysis names them. */
+function iteration(body: Op[], container: string, chain: boolean, indent: string, w: TorchWriter, depth: number): string[] {
+  const step = depth === 0 ? "step" : `step${depth + 1}`;
+  const lines = initLines(body, step, indent, w, depth + 1);
+  const single = lines.length === 1 ? /^\s*\w+\.(\w+) = (.*)$/.exec(lines[0]!) : null;
+  if (single && chain) {
+    w.imports.add("OrderedDict");
+    return [`${indent}${container}.append(nn.Sequential(OrderedDict(${single[1]}=${single[2]})))`];
+  }
+  if (single) return [`${indent}${container}.append(nn.ModuleDict({"${single[1]}": ${single[2]}}))`];
+  return [`${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`, ...lines, `${indent}${container}.append(${step})`];
+}
+
+/**
+ * `forward` lines: one call when the iterations are a chain, else a loop over the iterations (or each
+ * iteration written out); returns the variable holding the result, or undefined for the one-call case.
+ */
+export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: TorchWriter, out: string[]): string | undefined {
+  const loop = loops(op, w.classOf);
+  const bodies = loop ? [op.body] : op.iterations!;
+  if (bodies.every((b) => isChain(b, w))) return undefined;
+  if (f.cur !== f.run) out.push(`${indent}${f.run} = ${f.cur}`);
+  if (!loop) {
+    let cur = f.run;
+    bodies.forEach((b, i) => {
+      cur = forwardLines(b, { ...f, cur, access: (a) => `${f.access(op.attr)}[${i}].${a}` }, indent, w, out);
+    });
+    return cur;
+  }
+  const step = f.depth === 0 ? "step" : `step${f.depth + 1}`;
+  out.push(`${indent}for ${step} in ${f.access(op.attr)}:`);
+  return forwardLines(op.body, { ...f, cur: f.run, access: (a) => `${step}.${a}`, depth: f.depth + 1 }, indent + IN, w, out);
+}

@@ -1,0 +1,51 @@
+// Line numbers and headers of the .cnn source, for the comments and docstrings of generated code.
+import type { BlockDef } from "../../../grammar/index.js";
+import type { Shape } from "../analysis/types.js";
+import { py } from "./python.js";
+import { fromExpr, variable, type Sym } from "./sym.js";
+
+/** The 0-based line of an offset. */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 0;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** `1,234,567` */
+export function thousands(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** `64x56x56 -> 256x56x56` */
+export function shapeChange(from: Shape | undefined, to: Shape | undefined, show: (s: Shape | undefined) => Shape | undefined): string {
+  const f = (s: Shape | undefined) => (show(s) ?? ["?"]).join("x");
+  return `${f(from)} -> ${f(to)}`;
+}
+
+/**
+ * A generic block class's parameters as Python: literal defaults stay defaults; a default written in
+ * terms of other parameters becomes `None` and is computed first (`if mid is None: mid = c // 4`).
+ */
+export function blockSignature(block: BlockDef, names: string[]): { params: string[]; fills: string[][] } {
+  const env = new Map<string, Sym>(block.params.map((p, i) => [p.name.text, variable(names[i]!, undefined)]));
+  const params: string[] = [];
+  const fills: string[][] = [];
+  let defaulted = false;
+  block.params.forEach((p, i) => {
+    const name = names[i]!;
+    const d = p.default ? fromExpr(p.default, env) : undefined;
+    if (!d) {
+      // Python wants defaults last; a required parameter after a default is always passed by the callers.
+      params.push(defaulted ? `${name}=None` : name);
+      return;
+    }
+    defaulted = true;
+    if (d.node.t === "lit") {
+      params.push(`${name}=${py(d)}`);
+      return;
+    }
+    params.push(`${name}=None`);
+    fills.push([`if ${name} is None:`, `    ${name} = ${py(d)}`]);
+  });
+  return { params, fills };
+}

@@ -1,0 +1,38 @@
+"""Runs generated Keras code against the stand-in in keras_stub/ and prints the layers it builds.
+
+Reads a JSON list of jobs on stdin: {"id", "code", "function", "shapes": {layer name: shape}}. For each
+job it calls the model function and prints, in one JSON list, the recorded layers (class, positional and
+keyword arguments, in call order), the model's output shape and name, or the error.
+"""
+import json
+import os
+import sys
+import traceback
+import types
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_stub"))
+import keras  # noqa: E402  (the stand-in, found first on the path)
+
+
+def run(job):
+    keras.RECORD.clear()
+    keras.SHAPES.clear()
+    keras.SHAPES.update(job["shapes"])
+    module = types.ModuleType("generated_" + job["id"])
+    exec(compile(job["code"], job["id"] + ".py", "exec"), module.__dict__)
+    model = getattr(module, job["function"])()
+    return {"id": job["id"], "layers": list(keras.RECORD), "output": list(model.outputs.shape[1:]), "name": model.name}
+
+
+def main():
+    results = []
+    for job in json.load(sys.stdin):
+        try:
+            results.append(run(job))
+        except Exception:  # noqa: BLE001 - the test shows the traceback of whatever went wrong
+            results.append({"id": job["id"], "error": traceback.format_exc()})
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
