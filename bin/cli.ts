@@ -1,5 +1,6 @@
 // The `cnnlens` command line: summary and check over the same analysis the editor uses.
 import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { analyze, type Analysis, type Diagnostic } from "../server/src/analysis/index.js";
 import { toJson } from "../server/src/report/json.js";
 import { summaryTable } from "../server/src/report/table.js";
@@ -18,7 +19,8 @@ commands:
   summary FILE    a table of every layer: output shape, parameters, MACs, receptive field; totals
   check FILE      diagnostics as file:line:col: severity: message [code]; exit 1 on errors
   simulate FILE   a real forward pass on ONNX Runtime: per-layer statistics, top-5, times
-  export FILE     --to onnx: the model as an .onnx file (opset 17), with its weights
+  export FILE     --to onnx: the model as an .onnx file (opset 17), with its weights;
+                  --to pytorch / keras: framework code (an nn.Module, or the Keras functional API)
 
 options:
   --json          print one JSON document instead of text
@@ -32,7 +34,7 @@ simulate:
   --seed N        seed of the random weights and input (default 0)
   --threads N     ONNX Runtime threads
 export:
-  --to FORMAT     onnx
+  --to FORMAT     onnx, pytorch or keras
   -o, --output F  where to write (default: FILE with the format's extension)`;
 
 /** Options that take a value, per command. */
@@ -142,8 +144,9 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, va
 
 async function exportCommand(analysis: Analysis, file: string, model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
   const format = values.get("--to");
+  if (format === "pytorch" || format === "keras") return exportCode(analysis, file, format, model, values, io);
   if (format !== "onnx") {
-    io.err(`cnnlens: export needs --to onnx${format ? `, not '${format}'` : ""}`);
+    io.err(`cnnlens: export needs --to onnx, pytorch or keras${format ? `, not '${format}'` : ""}`);
     return 2;
   }
   const target = values.get("--output") ?? file.replace(/\.cnn$/i, "") + ".onnx";
@@ -159,6 +162,25 @@ async function exportCommand(analysis: Analysis, file: string, model: string | u
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/** Framework code to `-o FILE` or standard output; notes on what had to be written differently go to stderr. */
+async function exportCode(analysis: Analysis, file: string, format: "pytorch" | "keras", model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
+  const { exportPyTorch } = await import("../server/src/export/pytorch.js");
+  const { exportKeras } = await import("../server/src/export/keras.js");
+  const options = { fileName: basename(file), ...(model ? { model } : {}) };
+  const result = (format === "pytorch" ? exportPyTorch : exportKeras)(analysis, io.readFile(file), options);
+  if (result.errors.length > 0) {
+    io.err(result.errors.map((e) => `cnnlens: ${e}`).join("\n"));
+    return 1;
+  }
+  for (const note of result.notes) io.err(`note: ${note}`);
+  const target = values.get("--output");
+  if (target) {
+    io.writeFile(target, result.code);
+    io.out(`wrote ${target}`);
+  } else io.out(result.code.trimEnd());
+  return 0;
 }
 
 /** `file:line:col: severity: message [code]`, 1-based as compilers print them. */

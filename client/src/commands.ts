@@ -69,5 +69,22 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       void vscode.window.showInformationMessage(`CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} (random weights; cnnlens export --weights F for yours).`);
       return where;
     }),
+    ...(["pytorch", "keras"] as const).map((format) => vscode.commands.registerCommand(format === "pytorch" ? "cnnlens.exportPyTorch" : "cnnlens.exportKeras", async (uri?: unknown, model?: unknown) => {
+      const t = target(uri, model);
+      if (!t) {
+        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
+        return undefined;
+      }
+      const result = await client.sendRequest(ExportRequest, { ...t, format });
+      if (result.code === undefined) {
+        void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+        return undefined;
+      }
+      // An unsaved Python document: the user reads it, then saves it where the project wants it.
+      const doc = await vscode.workspace.openTextDocument({ language: "python", content: result.code });
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+      for (const note of result.notes ?? []) void vscode.window.showInformationMessage(`CNN Lens: ${note}`);
+      return doc;
+    })),
   );
 }

@@ -51,8 +51,18 @@ export const SimulateRequest = new RequestType<SimulateParams, { view?: unknown;
 export interface ExportParams {
   uri: string;
   model?: string;
-  format: "onnx";
+  format: "onnx" | "pytorch" | "keras";
 }
 
-/** `cnnlens/export`: the exported file's bytes (base64), which the client writes where the user chooses. */
-export const ExportRequest = new RequestType<ExportParams, { base64?: string; model?: string; error?: string }, void>("cnnlens/export");
+export interface ExportResult {
+  /** ONNX: the file's bytes, which the client writes where the user chooses. */
+  base64?: string;
+  /** PyTorch and Keras: the code, with notes on what had to be written differently. */
+  code?: string;
+  notes?: string[];
+  model?: string;
+  error?: string;
+}
+
+/** `cnnlens/export`: a model as ONNX bytes or as framework code. */
+export const ExportRequest = new RequestType<ExportParams, ExportResult, void>("cnnlens/export");

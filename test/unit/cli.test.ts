@@ -96,6 +96,20 @@ describe("cnnlens", () => {
     assert.equal(simulated.status, 0, simulated.stderr);
     assert.match(simulated.stdout, /^Steady-state forward: /m);
   });
+  it("export --to pytorch prints an nn.Module; --to keras a functional model; -o writes a file", async () => {
+    const torch = await cli(["export", "examples/resnet50.cnn", "--to", "pytorch"]);
+    assert.equal(torch.code, 0, torch.err);
+    assert.match(torch.out, /^class Bottleneck\(nn\.Module\):$/m);
+    assert.ok(torch.out.split("\n").length < 120, "ResNet-50 reads like torchvision's: under 120 lines");
+    const keras = await cli(["export", "examples/keras_smallnet.cnn", "--to", "keras", "-o", "smallnet.py"]);
+    assert.equal(keras.code, 0, keras.err);
+    assert.match(String(keras.written.get("smallnet.py")), /keras\.Input\(shape=\(32, 32, 3\)/);
+  });
+  it("export refuses a file with errors", async () => {
+    const r = await cli(["export", "bad.cnn", "--to", "pytorch"], { "bad.cnn": "model M {\n  input(3, 8, 8)\n  conv(4, 9)\n}\n" });
+    assert.equal(r.code, 1);
+    assert.match(r.err, /kernel 9 is larger/);
+  });
   it("--model selects one model", async () => {
     const files = { "two.cnn": "model A { input(4) dense(2) }\nmodel B { input(4) dense(3) }" };
     assert.match((await cli(["summary", "two.cnn", "--model", "B"], files)).out, /Model B/);

@@ -140,8 +140,16 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(p.uri);
     if (!doc) return { error: "the document is not open" };
     try {
+      const analysed = cache.get(doc);
+      if (p.format === "pytorch" || p.format === "keras") {
+        const { exportPyTorch } = await import("../export/pytorch.js");
+        const { exportKeras } = await import("../export/keras.js");
+        const fileName = p.uri.slice(p.uri.lastIndexOf("/") + 1);
+        const result = (p.format === "pytorch" ? exportPyTorch : exportKeras)(analysed.analysis, analysed.text, { fileName, ...(p.model ? { model: p.model } : {}) });
+        return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
+      }
       const { exportOnnx } = await import("../export/onnx-export.js");
-      const result = await exportOnnx(cache.get(doc).analysis, p.model);
+      const result = await exportOnnx(analysed.analysis, p.model);
       return { base64: Buffer.from(result.bytes).toString("base64"), model: result.model };
     } catch (e) {
       return { error: (e as Error).message };
