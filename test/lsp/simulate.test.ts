@@ -37,3 +37,19 @@ describe("cnnlens/simulate", () => {
     assert.match(result.error ?? "", /model Bad has errors, so it cannot be simulated: kernel 9 is larger/);
   });
 });
+
+describe("cnnlens/export", () => {
+  const client = new TestClient();
+  before(() => client.initialize());
+  after(() => client.stop());
+
+  it("gives PyTorch code, Keras code and ONNX bytes for an open document", async () => {
+    await client.open("file:///export/lenet5.cnn", readRepoFile("examples/lenet5.cnn"));
+    const torch = await client.request<{ code?: string }>("cnnlens/export", { uri: "file:///export/lenet5.cnn", format: "pytorch" });
+    assert.match(torch.code ?? "", /class LeNet5\(nn\.Module\):/);
+    const keras = await client.request<{ code?: string }>("cnnlens/export", { uri: "file:///export/lenet5.cnn", format: "keras" });
+    assert.match(keras.code ?? "", /keras\.Model\(/);
+    const onnx = await client.request<{ base64?: string }>("cnnlens/export", { uri: "file:///export/lenet5.cnn", format: "onnx" });
+    assert.ok(Buffer.from(onnx.base64 ?? "", "base64").length > 61706 * 4);
+  });
+});
