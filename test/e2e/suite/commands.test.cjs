@@ -1,0 +1,72 @@
+// The extension's commands, run as the code lenses and the command palette run them, checked by what they
+// really do: the value returned, the webview panel opened.
+ 
+/* global describe, it -- mocha's globals */
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vscode = require("vscode");
+const { openFile, waitFor, workspace } = require("./helpers.cjs");
+
+/** The open webview tabs of one view type (VS Code prefixes the extension's view type with its own id). */
+const webviewTabs = (viewType) =>
+  vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
+
+describe("commands", () => {
+  it("are registered", async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ["cnnlens.showSummary", "cnnlens.simulate", "cnnlens.exportOnnx", "cnnlens.exportPyTorch", "cnnlens.exportKeras"]) assert.ok(all.includes(id), id);
+  });
+
+  it("CNN: Show Summary returns the summary and opens a webview beside the editor", async () => {
+    const { uri } = await openFile("lenet5.cnn");
+    await vscode.commands.executeCommand("workbench.action.closeEditorsInOtherGroups");
+    const summary = await vscode.commands.executeCommand("cnnlens.showSummary", uri.toString(), "LeNet5");
+    assert.deepEqual(summary.tables.map((t) => t.model), ["LeNet5"]);
+    assert.match(summary.tables[0].text, /Total params: 61,706/);
+    const [tab] = await waitFor("the summary webview", () => webviewTabs("cnnlens.summary").length && webviewTabs("cnnlens.summary"));
+    assert.equal(tab.label, "Summary: LeNet5");
+  });
+
+  it("CNN: Show Summary from the palette applies to the active editor", async () => {
+    await openFile("resnet50.cnn");
+    const summary = await vscode.commands.executeCommand("cnnlens.showSummary");
+    assert.match(summary.tables[0].text, /Total params: 25,557,032/);
+    await waitFor("the ResNet50 summary tab", () => webviewTabs("cnnlens.summary").some((t) => t.label === "Summary: ResNet50"));
+  });
+
+  it("CNN: Simulate Forward Pass runs the model and opens the report webview", async function () {
+    this.timeout(90_000); // the first run loads onnxruntime's native library
+    const { uri } = await openFile("lenet5.cnn");
+    const view = await vscode.commands.executeCommand("cnnlens.simulate", uri.toString(), "LeNet5");
+    assert.ok(view, "the simulation returned its report (an error message box otherwise)");
+    assert.equal(view.model, "LeNet5");
+    const last = view.layers[view.layers.length - 1];
+    assert.deepEqual(last.shape.slice(-1), [10]);
+    assert.ok(view.layers.every((l) => Number.isFinite(l.mean) && Number.isFinite(l.std)), "finite statistics on every layer");
+    await waitFor("the simulation webview", () => webviewTabs("cnnlens.simulation").some((t) => t.label === "Simulation: LeNet5"));
+  });
+
+  it("CNN: Export to ONNX writes an .onnx file where it is told", async function () {
+    this.timeout(60_000);
+    const { uri } = await openFile("lenet5.cnn");
+    const target = vscode.Uri.file(path.join(workspace(), "out", "lenet5.onnx"));
+    const written = await vscode.commands.executeCommand("cnnlens.exportOnnx", uri.toString(), "LeNet5", target);
+    assert.equal(written?.fsPath, target.fsPath);
+    const bytes = fs.readFileSync(target.fsPath);
+    // An ONNX ModelProto: field 1 (ir_version, a varint) comes first; the graph names its operators.
+    assert.equal(bytes[0], 0x08);
+    assert.ok(bytes.includes(Buffer.from("Conv")) && bytes.includes(Buffer.from("Gemm")), "Conv and Gemm nodes");
+  });
+
+  it("CNN: Export to PyTorch and to Keras open the code beside the file", async function () {
+    this.timeout(60_000);
+    const { uri } = await openFile("resnet50.cnn");
+    const torch = await vscode.commands.executeCommand("cnnlens.exportPyTorch", uri.toString());
+    assert.equal(torch.languageId, "python");
+    assert.match(torch.getText(), /^class Bottleneck\(nn\.Module\):$/m);
+    const keras = await vscode.commands.executeCommand("cnnlens.exportKeras", (await openFile("keras_smallnet.cnn")).uri.toString());
+    assert.match(keras.getText(), /keras\.Model\(/);
+  });
+});

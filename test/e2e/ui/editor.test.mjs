@@ -1,0 +1,122 @@
+// A person's session with the PACKAGED extension: cnn-lens.vsix installed into code-server with
+// --install-extension, driven in headless Chromium by mouse and keyboard. The steps build on each other
+// (run.mjs runs this file with bail), and each leaves a screenshot for docs/images/.
+/* global describe, it, before, after, afterEach -- mocha's globals */
+import assert from "node:assert/strict";
+import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
+import { clickToken, editorLines, failureShot, openFromExplorer, runCommand, screenshot, token, waitText, webviewBody } from "./workbench.mjs";
+
+const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
+model Tiny {
+  input(3, 32, 32)
+  conv(16, 5) -> relu
+  maxpool(2)
+  conv(32, 3, padding: 1) -> batchnorm -> relu
+  adaptiveavgpool(1) -> flatten
+  dense(10)
+}
+`;
+
+describe("the packaged extension in code-server", function () {
+  let dirs, server, browser, page;
+
+  before(async function () {
+    this.timeout(120_000);
+    dirs = runFolders("ui");
+    for (const f of readdirSync(join(ROOT, "examples"))) copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
+    writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
+    await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
+    server = await startCodeServer(dirs);
+    browser = await startBrowser(dirs);
+    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context.setDefaultTimeout(20_000); // each step's own wait, well inside mocha's 60 s
+    page = await context.newPage();
+    await page.goto(server.url());
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "tiny.cnn" }).waitFor({ timeout: 60_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest.state === "failed" && page) console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await browser?.browser.close().catch(() => {});
+    await stop(browser?.child);
+    await stop(server?.child);
+    await dirs?.remove();
+  });
+
+  it("shows each line's output shape as an inlay hint, and the model's totals above it", async () => {
+    await openFromExplorer(page, "tiny.cnn");
+    await waitText("the code lenses", page.locator(".codelens-decoration"), /6\.25 k params · .* MACs · → 10 \| ▶ Simulate \| Summary/);
+    await waitText("the shape hint on conv(16, 5)", page.locator(".view-line", { hasText: "conv(16, 5)" }), /conv\(16, 5\) -> relu\s*→ 16×28×28/);
+    const lines = await editorLines(page);
+    assert.ok(lines.some((l) => /dense\(10\)\s*→ 10$/.test(l)), lines.join("\n"));
+    await screenshot(page, "editor-inlay-hints.png");
+  });
+
+  it("hovering conv(16, 5) shows the parameter formula 5·5·3·16 + 16 = 1216", async () => {
+    await token(page, "conv(16, 5)", "conv").hover();
+    const hover = page.locator(".monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content");
+    await waitText("the hover", hover, /5·5·3·16 \+ 16 = 1216/);
+    await screenshot(page, "editor-hover.png", { keepMouse: true });
+    await page.keyboard.press("Escape");
+    await page.mouse.move(5, 5);
+  });
+
+  it("a typo gets a squiggle and a Problems entry, and the quick fix corrects it", async () => {
+    // Type a new line after maxpool(2), as a person would.
+    await page.locator(".view-line", { hasText: "maxpool(2)" }).first().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("covn(8, 3)");
+    await page.keyboard.press("Escape"); // close the suggestions, if any
+    await waitText("the typed line", page.locator(".view-line", { hasText: "covn" }), /^\s*covn\(8, 3\)/);
+    await page.locator(".squiggly-error").first().waitFor({ state: "visible" });
+
+    await runCommand(page, "View: Focus Problems");
+    await waitText("the Problems entry", page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }), /unknown layer or block 'covn'/);
+
+    // Back in the editor, on the typo: Ctrl+. offers the fix.
+    await clickToken(page, "covn(8, 3)", "covn");
+    await page.keyboard.press("Control+.");
+    // The menu blocks the mouse until it moves; a person presses Enter on the highlighted fix.
+    await page.locator(".action-widget .monaco-list-row.focused", { hasText: "Change to 'conv'" }).waitFor({ state: "visible" });
+    await screenshot(page, "problems-quickfix.png");
+    await page.keyboard.press("Enter");
+    await waitText("the corrected line", page.locator(".view-line", { hasText: "(8, 3" }), /^\s*conv\(8, 3\)/);
+    await page.locator(".squiggly-error").first().waitFor({ state: "detached" });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }).waitFor({ state: "detached" });
+    // The model's totals above it follow the edit (6.25 k params before it, one conv more now).
+    await waitText("the code lens totals", page.locator(".codelens-decoration"), /5\.11 k params/);
+  });
+
+  it("CNN: Show Summary, from the command palette, opens the summary webview", async () => {
+    // Room for the webview beside the editor: no Problems panel, no side bar.
+    await runCommand(page, "View: Hide Panel");
+    await runCommand(page, "View: Close Primary Side Bar");
+    await clickToken(page, "model Tiny", "model");
+    await runCommand(page, "CNN: Show Summary");
+    await waitText("the summary tab", page.locator(".tabs-container .tab", { hasText: "Summary" }), /Summary: Tiny/);
+    await waitText("the summary table", webviewBody(page), /Total params: [\d,]+/);
+    await screenshot(page, "summary-view.png");
+  });
+
+  it("CNN: Simulate Forward Pass, from the command palette, opens the simulation report", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "tiny.cnn" }).first().click();
+    await runCommand(page, "View: Close Editors in Other Groups");
+    await clickToken(page, "model Tiny", "model");
+    await runCommand(page, "CNN: Simulate Forward Pass");
+    // Either the report's tab or the extension's error message, whichever comes first; the error fails.
+    const error = page.locator(".notifications-toasts .notification-list-item-message", { hasText: "simulation failed" });
+    const tab = page.locator(".tabs-container .tab", { hasText: "Simulation: Tiny" });
+    await waitFor("the simulation tab or an error", async () => (await error.count()) + (await tab.count()) > 0, { timeoutMs: 60_000 });
+    assert.equal(await error.count(), 0, await error.first().textContent().catch(() => ""));
+    await waitText("the report's layer table", webviewBody(page), /dense1/);
+    await screenshot(page, "simulation-report.png");
+  });
+});

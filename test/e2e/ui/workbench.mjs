@@ -1,0 +1,76 @@
+// What a person does in the VS Code workbench, as playwright-core steps: open a file, run a palette
+// command, read the editor, take a screenshot. Selectors measured on VS Code 1.100 (code-server 4.100.3).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { waitFor } from "../lib/proc.mjs";
+import { E2E } from "../lib/vscode.mjs";
+
+/** Page text with VS Code's non-breaking spaces made plain. */
+const plain = (s) => (s ?? "").replace(/\u00a0/g, " ");
+
+/** Waits until `locator` (its first match) is visible and its text matches `pattern`; returns the text. */
+export async function waitText(what, locator, pattern, timeoutMs = 20_000) {
+  return waitFor(what, async () => {
+    const first = locator.first();
+    if (!(await first.isVisible())) return false;
+    const text = plain(await first.textContent());
+    return pattern.test(text) && text;
+  }, { timeoutMs });
+}
+
+/** The text of every rendered editor line, inlay hints included (they are spans inside the line). */
+export async function editorLines(page) {
+  return (await page.locator(".monaco-editor .view-line").allTextContents()).map(plain);
+}
+
+/** The token `word` on the editor line that contains `line` (Monaco renders each token as a span). */
+export function token(page, line, word) {
+  return page.locator(".view-line", { hasText: line }).locator("span > span", { hasText: new RegExp(`^${word}$`) }).first();
+}
+
+/** Puts the cursor on a token by clicking it (not the line's middle, which can scroll a narrow editor). */
+export async function clickToken(page, line, word) {
+  await token(page, line, word).click();
+}
+
+/** Opens a workspace file by clicking its row in the Explorer. */
+export async function openFromExplorer(page, name) {
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first().click();
+  await waitText(`the ${name} tab`, page.locator(".tabs-container .tab.active"), new RegExp(name.replace(".", "\\.")));
+}
+
+/** Runs a command from the command palette (F1) by its title, clicking its row. */
+export async function runCommand(page, title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible" });
+  await row.click();
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+}
+
+/** The body of the webview in the active editor group (webviews sit in two nested iframes). */
+export function webviewBody(page) {
+  return page.frameLocator("iframe.webview.ready").last().frameLocator("iframe#active-frame").locator("body");
+}
+
+/**
+ * A screenshot for docs/images/, into the run's folder: run.mjs copies them only after a green run.
+ * The mouse is parked on empty editor space first (a tooltip where it last clicked spoils the picture),
+ * unless the picture is of what it hovers.
+ */
+export async function screenshot(page, name, { keepMouse = false } = {}) {
+  if (!keepMouse) await page.mouse.move(700, 700);
+  await page.screenshot({ path: join(process.env.E2E_SCREENSHOTS, name) });
+}
+
+/** After a failure, a screenshot into .e2e/failures/ (kept, ignored by git) to see what the page showed. */
+export async function failureShot(page, title) {
+  const dir = join(E2E, "failures");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${title.replace(/[^\w-]+/g, "_").slice(0, 80)}.png`);
+  await page.screenshot({ path: file }).catch(() => {});
+  return file;
+}
