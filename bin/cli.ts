@@ -40,19 +40,25 @@ export:
 /** Options that take a value, per command. */
 const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads", "--to", "--output", "-o"]);
 
-function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; error?: string } {
+/** Options and the positional arguments, in any order (`export --to onnx FILE` and `export FILE --to onnx`). */
+function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; positional: string[]; error?: string } {
   const flags = new Set<string>();
   const values = new Map<string, string>();
+  const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
+    if (!a.startsWith("-")) {
+      positional.push(a);
+      continue;
+    }
     if (valued.has(a)) {
       const v = rest[++i];
-      if (v === undefined || v.startsWith("--")) return { flags, values, error: `${a} needs a value` };
+      if (v === undefined || v.startsWith("--")) return { flags, values, positional, error: `${a} needs a value` };
       values.set(a === "-o" ? "--output" : a, v);
     } else if (a === "--json") flags.add(a);
-    else return { flags, values, error: `unknown option ${a}` };
+    else return { flags, values, positional, error: `unknown option ${a}` };
   }
-  return { flags, values };
+  return { flags, values, positional };
 }
 
 const commands = new Set(["summary", "check", "simulate", "export"]);
@@ -63,14 +69,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(usage);
     return 0;
   }
-  const [command, file, ...rest] = argv;
-  if (!command || !commands.has(command) || !file || file.startsWith("--")) {
-    io.err(command && !commands.has(command) ? `cnnlens: unknown command '${command}'\n${usage}` : usage);
+  const [command, ...rest] = argv;
+  if (!command || !commands.has(command)) {
+    io.err(command ? `cnnlens: unknown command '${command}'\n${usage}` : usage);
     return 2;
   }
   const options = parseOptions(rest);
-  if (options.error) {
-    io.err(`cnnlens: ${options.error}\n${usage}`);
+  const file = options.positional[0];
+  if (options.error || !file || options.positional.length > 1) {
+    io.err(`cnnlens: ${options.error ?? (file ? `one file at a time, not ${options.positional.join(", ")}` : `${command} needs a FILE`)}\n${usage}`);
     return 2;
   }
   const json = options.flags.has("--json");

@@ -97,7 +97,7 @@ describe("cnnlens", () => {
     assert.match(simulated.stdout, /^Steady-state forward: /m);
   });
   it("export --to pytorch prints an nn.Module; --to keras a functional model; -o writes a file", async () => {
-    const torch = await cli(["export", "examples/resnet50.cnn", "--to", "pytorch"]);
+    const torch = await cli(["export", "--to", "pytorch", "examples/resnet50.cnn"]);
     assert.equal(torch.code, 0, torch.err);
     assert.match(torch.out, /^class Bottleneck\(nn\.Module\):$/m);
     assert.ok(torch.out.split("\n").length < 120, "ResNet-50 reads like torchvision's: under 120 lines");
