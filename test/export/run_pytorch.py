@@ -7,11 +7,17 @@ module, the layers that are no module at all, the parameter total, the state_dic
 output shape (or the error). One process serves every job, so torch is imported once.
 """
 import json
+import os
 import sys
 import traceback
 import types
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "golden"))
+from simulation_io import save_npy, write_safetensors  # noqa: E402
+
+SAMPLES = 64
 
 
 def run(job):
@@ -23,13 +29,29 @@ def run(job):
     named = dict(model.named_modules())
     calls = {name: [] for name in job["layers"]}
     missing = [name for name in job["layers"] if name not in named]
+    values = {}
+
+    def hook(name, out):
+        calls[name].append(list(out.shape[1:]))
+        if job.get("save") and name not in values:
+            # Evenly spaced elements and the largest magnitude: enough to compare every layer's output.
+            flat = out.detach().reshape(-1)
+            picks = torch.linspace(0, flat.numel() - 1, min(SAMPLES, flat.numel())).long()
+            values[name] = {"index": picks.tolist(), "value": flat[picks].tolist(), "scale": float(flat.abs().max())}
+
     for name in job["layers"]:
         if name in named:
-            named[name].register_forward_hook(
-                lambda _m, _i, out, name=name: calls[name].append(list(out.shape[1:])))
+            named[name].register_forward_hook(lambda _m, _i, out, name=name: hook(name, out))
+    x = torch.randn(job["batch"], *job["input"])
+    if job.get("save"):
+        # The module's own state_dict and input, for the simulation to load (num_batches_tracked is a counter).
+        state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        write_safetensors(job["save"] + ".safetensors", state)
+        save_npy(job["save"] + ".npy", x.numpy())
     with torch.no_grad():
-        out = model(torch.randn(job["batch"], *job["input"]))
+        out = model(x)
     return {
+        "values": values,
         "id": job["id"],
         "calls": calls,
         "missing": missing,

@@ -1,0 +1,59 @@
+// Every PyTorch example, three ways at once: the exported nn.Module runs in Debian PyTorch with its own
+// random weights; the simulation loads that state_dict (as safetensors) and the same input; every layer's
+// output agrees with PyTorch's to 1e-4 of the layer's largest value.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { exportPyTorch } from "../../server/src/export/pytorch.js";
+import { simulate } from "../../server/src/simulation/simulate.js";
+import { analyze, readJson, readRepoFile, repoRoot } from "./helpers.js";
+
+const PYTHON = "/usr/bin/python3";
+const torchMissing = spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 && "Debian's PyTorch is missing: apt-get install -y python3-torch";
+const examples = Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json"));
+
+interface Result { id: string; error?: string; values: Record<string, { index: number[]; value: number[]; scale: number }> }
+
+describe("simulation = PyTorch on every example, with the exported module's weights", { skip: torchMissing }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "cnnlens-numeric-"));
+  const results = new Map<string, Result>();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  before(() => {
+    const jobs = examples.map(([name, path]) => {
+      const text = readRepoFile(path);
+      const analysis = analyze(text);
+      const m = analysis.models[0]!;
+      const { code, errors } = exportPyTorch(analysis, text, { fileName: path });
+      assert.deepEqual(errors, [], path);
+      return { id: name, code, class: m.name, input: m.input, batch: 1, layers: m.layers.map((l) => l.name), save: join(dir, name) };
+    });
+    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_pytorch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28 });
+    assert.equal(run.status, 0, run.stderr);
+    for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
+  });
+
+  for (const [name, path] of examples) {
+    it(name, async () => {
+      const r = results.get(name)!;
+      assert.equal(r.error, undefined, r.error);
+      const analysis = analyze(readRepoFile(path));
+      const report = await simulate(analysis, undefined, { weights: join(dir, `${name}.safetensors`), input: join(dir, `${name}.npy`), keepTensors: true, repeats: 0 });
+      let compared = 0;
+      for (const layer of analysis.models[0]!.layers) {
+        const expected = r.values[layer.name];
+        if (!expected) continue; // a layer that is a function in the module (none in the examples)
+        const ours = report.tensors!.get(layer.name)!.data;
+        const tolerance = 1e-4 * Math.max(expected.scale, 1e-6);
+        expected.index.forEach((at, i) => {
+          const diff = Math.abs(ours[at]! - expected.value[i]!);
+          assert.ok(diff <= tolerance, `${layer.name}[${at}]: ours ${ours[at]} vs PyTorch ${expected.value[i]} (allowed ${tolerance})`);
+        });
+        compared++;
+      }
+      assert.ok(compared >= analysis.models[0]!.layers.length * 0.9, `${compared} layers compared`);
+    });
+  }
+});
