@@ -7,11 +7,12 @@ import type { Analysed } from "./documents.js";
 import { toRange } from "./convert.js";
 import { locate, type Located } from "./locate.js";
 
-/** The hover at `offset`, or null where there is nothing to say. */
-export function hoverAt(doc: Analysed, offset: number): Hover | null {
+/** The hover at `offset`, or null where there is nothing to say; `short` keeps the shapes and parameters. */
+export function hoverAt(doc: Analysed, offset: number, detail: "full" | "short" = "full"): Hover | null {
   const found = locate(doc.analysis, offset);
   if (!found) return null;
-  const text = hoverText(found, doc);
+  const full = hoverText(found, doc);
+  const text = detail === "full" ? full : full.split("\n").filter((line) => !line.startsWith("- ") || line.startsWith("- Parameters")).join("\n");
   const span = found.kind === "layer" ? found.layer.span : found.kind === "group" ? found.group.span
     : found.kind === "model" ? found.model.nameSpan : found.kind === "label" ? found.label.span : found.span;
   return { contents: { kind: "markdown", value: text }, range: toRange(doc.index, span) };

@@ -88,7 +88,7 @@ export function startServer(connection: Connection): void {
   });
 
   const at = (doc: Analysed, position: { line: number; character: number }) => toOffset(doc.index, position);
-  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) => hoverAt(doc, at(doc, p.position))));
+  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) => hoverAt(doc, at(doc, p.position), settings.hoverDetail)));
   connection.languages.inlayHint.on((p) => answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)));
   connection.onCodeLens((p) => answer(p.textDocument.uri, [], codeLenses));
   connection.onCompletion((p) => answer(p.textDocument.uri, [], (doc) => completions(doc, at(doc, p.position))));
