@@ -22,6 +22,7 @@ const ruleWords: Record<string, string> = {
   definition: "`model`, `block` or `framework`",
   chainItem: "a layer, `residual`, `concat`, `add` or `repeat`",
   expression: "a value (a number, a word, `true`/`false` or a tuple)",
+  operand: "a value (a number, a word, `true`/`false` or a tuple)",
   mergeItem: "'(' with labels or '{' with branches",
   residualItem: "`auto` or '{' after `shortcut`",
 };

@@ -7,7 +7,7 @@ import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
-import { elements, formatShape } from "./tensor.js";
+import { elements } from "./tensor.js";
 import type { Framework, GroupInfo, LayerInfo, ParamCount } from "./types.js";
 import { evaluate } from "./values.js";
 
@@ -190,4 +190,3 @@ export function withGroup(kind: GroupInfo["kind"], name: string, span: Span, inp
   return output;
 }
 
-export { formatShape };

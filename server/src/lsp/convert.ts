@@ -5,8 +5,12 @@ import type { Span } from "../../../grammar/index.js";
 import type { Diagnostic, Severity } from "../analysis/index.js";
 import type { LineIndex } from "../text/line-index.js";
 
+export function toPosition(index: LineIndex, offset: number): Position {
+  return index.position(offset);
+}
+
 export function toRange(index: LineIndex, span: Span): Range {
-  return { start: index.position(span.start), end: index.position(span.end) };
+  return { start: toPosition(index, span.start), end: toPosition(index, span.end) };
 }
 
 export function toOffset(index: LineIndex, position: Position): number {

@@ -4,7 +4,7 @@ import type { GroupInfo, LayerInfo, ModelInfo, ReceptiveField } from "../analysi
 import { formatShape } from "../analysis/tensor.js";
 import { compact, fieldNumber, grouped, megabytes } from "../report/format.js";
 import type { Analysed } from "./documents.js";
-import { toRange } from "./convert.js";
+import { toPosition, toRange } from "./convert.js";
 import { locate, type Located } from "./locate.js";
 
 /** The hover at `offset`, or null where there is nothing to say; `short` keeps the shapes and parameters. */
@@ -23,7 +23,7 @@ function hoverText(found: Located, doc: Analysed): string {
     case "layer": return layerText(found.layer, found.instances);
     case "group": return groupText(found.group, found.instances);
     case "model": return modelText(found.model);
-    case "label": return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${doc.index.position(found.label.span.start).line + 1}`;
+    case "label": return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${toPosition(doc.index, found.label.span.start).line + 1}`;
     case "block": {
       const uses = doc.analysis.blocks.find((b) => b.name === found.name)?.uses.length ?? 0;
       return `**block ${found.name}** — used ${uses} time${uses === 1 ? "" : "s"}`;

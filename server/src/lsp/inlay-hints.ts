@@ -6,6 +6,7 @@ import type { Shape } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
 import { compact } from "../report/format.js";
 import type { Analysed } from "./documents.js";
+import { toPosition } from "./convert.js";
 
 export interface InlayHintSettings {
   shapes: boolean;
@@ -25,7 +26,7 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
   const byLine = new Map<number, LineEntry>();
   const bySpan = new Map<number, LineEntry>();
   const add = (span: Span, shape: Shape | undefined, params: number) => {
-    const line = doc.index.position(span.end).line;
+    const line = toPosition(doc.index, span.end).line;
     if (line < range.start.line || line > range.end.line) return;
     // Instances of one piece of text (a block used three times) share one entry.
     let entry = bySpan.get(span.start);
@@ -52,7 +53,7 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     if (settings.shapes) parts.push(`→ ${formatShape(first)}${differs ? ` (first of ${entry.shapes.length} uses)` : ""}`);
     if (settings.params && entry.params > 0) parts.push(`${compact(entry.params)} params`);
     if (parts.length === 0) continue;
-    hints.push({ position: doc.index.position(entry.end), label: parts.join(" · "), kind: InlayHintKind.Type, paddingLeft: true });
+    hints.push({ position: toPosition(doc.index, entry.end), label: parts.join(" · "), kind: InlayHintKind.Type, paddingLeft: true });
   }
   return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
 }

@@ -6,7 +6,7 @@ export type Located =
   | { kind: "layer"; model: ModelInfo; layer: LayerInfo; instances: number }
   | { kind: "group"; model: ModelInfo; group: GroupInfo; instances: number }
   | { kind: "model"; model: ModelInfo }
-  | { kind: "label"; model: ModelInfo; label: LabelInfo; uses: Span[] }
+  | { kind: "label"; model: ModelInfo; label: LabelInfo }
   | { kind: "block"; name: string; span: Span };
 
 const inside = (span: Span, offset: number) => span.start <= offset && offset <= span.end;
@@ -19,7 +19,7 @@ export function locate(analysis: Analysis, offset: number): Located | undefined 
   for (const m of analysis.models) {
     if (!inside(m.span, offset) && !analysis.blocks.some((b) => inside(b.span, offset))) continue;
     const label = m.labels.find((l) => inside(l.span, offset));
-    if (label) return { kind: "label", model: m, label, uses: [] };
+    if (label) return { kind: "label", model: m, label };
     const layer = innermost(m.layers, offset);
     const group = innermost(m.groups.filter((g) => g.kind === "block"), offset);
     // A block use's name is more specific than the layers that it expands to.

@@ -4,6 +4,7 @@ import type { IToken } from "chevrotain";
 import { cnnLexer } from "../../../grammar/tokens.js";
 import { findLayerKind } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
+import { toPosition } from "./convert.js";
 
 const types = ["keyword", "class", "function", "variable", "parameter", "number", "comment", "operator", "enumMember"] as const;
 const modifiers = ["declaration", "defaultLibrary"] as const;
@@ -28,7 +29,7 @@ export function semanticTokens(doc: Analysed): SemanticTokens {
     if (name === "RParen") depthParen = Math.max(0, depthParen - 1);
     const classified = classify(t, all[i - 1], all[i + 1], depthParen, blocks, labels);
     if (!classified) return;
-    const pos = doc.index.position(t.startOffset);
+    const pos = toPosition(doc.index, t.startOffset);
     const length = t.image.length;
     data.push(pos.line - line, pos.line === line ? pos.character - character : pos.character, length, types.indexOf(classified.type), classified.modifiers);
     line = pos.line;

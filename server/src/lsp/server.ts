@@ -9,7 +9,7 @@ import { formatText } from "../format/format.js";
 import { codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
-import { toLspDiagnostic, toOffset } from "./convert.js";
+import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
 import { foldingRanges } from "./folding.js";
 import { hoverAt } from "./hover.js";
@@ -102,7 +102,7 @@ export function startServer(connection: Connection): void {
   connection.onDocumentFormatting((p) => answer(p.textDocument.uri, [], (doc) => {
     const formatted = formatText(doc.text, p.options.insertSpaces ? " ".repeat(p.options.tabSize) : "\t");
     if (formatted === undefined || formatted === doc.text) return [];
-    return [{ range: { start: { line: 0, character: 0 }, end: doc.index.position(doc.text.length) }, newText: formatted }];
+    return [{ range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) }, newText: formatted }];
   }));
   connection.languages.semanticTokens.on((p) => answer(p.textDocument.uri, { data: [] }, semanticTokens));
   connection.onCodeAction((p) => answer(p.textDocument.uri, [], (doc) => codeActions(doc, p.context.diagnostics)));
