@@ -123,7 +123,8 @@ export class Args {
   plain(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const s of this.specs) {
-      const v = this.value(s.name);
+      // The spec is at hand, so no search by name (this runs for every layer of a file).
+      const v = this.given.has(s.name) ? this.given.get(s.name)!.value : defaultValue(s, this.framework);
       if (v !== undefined) out[s.name] = toPlain(v);
     }
     return out;
