@@ -33,12 +33,13 @@ simulate:
   --batch N       the batch size of the random input (default: the model's)
   --seed N        seed of the random weights and input (default 0)
   --threads N     ONNX Runtime threads
+  --memory-limit MiB   refuse runs whose weights and activations need more (default 2048)
 export:
   --to FORMAT     onnx, pytorch or keras
   -o, --output F  where to write (default: FILE with the format's extension)`;
 
 /** Options that take a value, per command. */
-const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads", "--to", "--output", "-o"]);
+const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads", "--memory-limit", "--to", "--output", "-o"]);
 
 /** Options and the positional arguments, in any order (`export --to onnx FILE` and `export FILE --to onnx`). */
 function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; positional: string[]; error?: string } {
@@ -117,7 +118,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
 async function simulateCommand(analysis: Analysis, model: string | undefined, values: Map<string, string>, json: boolean, io: Io): Promise<number> {
   const numbers: Record<string, number> = {};
-  for (const key of ["--batch", "--seed", "--threads"]) {
+  for (const key of ["--batch", "--seed", "--threads", "--memory-limit"]) {
     const v = values.get(key);
     if (v === undefined) continue;
     const n = Number(v);
@@ -135,6 +136,7 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, va
       ...(numbers["--seed"] !== undefined ? { seed: numbers["--seed"] } : {}),
       ...(numbers["--batch"] !== undefined ? { batch: numbers["--batch"] } : {}),
       ...(numbers["--threads"] !== undefined ? { threads: numbers["--threads"] } : {}),
+      ...(numbers["--memory-limit"] !== undefined ? { memoryLimit: numbers["--memory-limit"] * 1024 ** 2 } : {}),
       ...(values.get("--weights") ? { weights: values.get("--weights")! } : {}),
       ...(values.get("--input") ? { input: values.get("--input")! } : {}),
     });

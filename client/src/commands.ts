@@ -30,15 +30,23 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       panel.webview.html = summaryHtml(summary.tables, panel.webview.cspSource);
       return summary;
     }),
-    vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown) => {
-      const t = target(uri, model);
-      if (!t) {
+    vscode.commands.registerCommand("cnnlens.simulateWithInput", async (uri?: unknown, model?: unknown, input?: unknown) => {
+      // A picture shows the feature maps of what a network sees; a .npy array gives an exact input.
+      const chosen = input instanceof vscode.Uri ? [input] : await vscode.window.showOpenDialog({
+        canSelectMany: false, openLabel: "Simulate with this input", filters: { "Pictures and arrays": ["png", "jpg", "jpeg", "npy"] },
+      });
+      if (!chosen?.[0]) return undefined;
+      return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
+    }),
+    vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown, input?: unknown) => {
+      const t = { ...target(uri, model), ...(typeof input === "string" ? { input } : {}) };
+      if (!t.uri) {
         void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
         return undefined;
       }
       const result: { view?: unknown; error?: string } = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`, cancellable: true },
-        (_progress, token) => client.sendRequest(SimulateRequest, t, token),
+        (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
       ).then((r) => r, (e: Error) => ({ error: e.message }));
       if (!result.view) {
         if (result.error !== "cancelled") void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);

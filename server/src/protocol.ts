@@ -40,6 +40,8 @@ export interface SimulateParams {
   model?: string;
   seed?: number;
   batch?: number;
+  /** A file path: a PNG/JPEG picture or a .npy array; random normal when omitted. */
+  input?: string;
 }
 
 /**

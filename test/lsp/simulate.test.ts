@@ -1,6 +1,10 @@
 // The simulation request over the protocol: a real forward pass in the server, and clear refusals.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { PNG } from "pngjs";
 import { analyze, readRepoFile } from "../unit/helpers.js";
 import { TestClient } from "./lsp-client.js";
 
@@ -29,6 +33,23 @@ describe("cnnlens/simulate", () => {
     assert.equal(relu.histogram.reduce((a, b) => a + b, 0), 6 * 28 * 28);
     assert.equal(relu.maps?.channels, 6);
     assert.equal(view.top5.length, 5);
+  });
+
+  it("takes a picture as the input, and keeps to the memory budget of the settings", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cnnlens-sim-"));
+    const png = new PNG({ width: 40, height: 40 });
+    png.data.fill(200);
+    writeFileSync(join(dir, "grey.png"), PNG.sync.write(png));
+    await client.open("file:///sim/tiny.cnn", "model Tiny {\n  input(3, 32, 32)\n  conv(4, 3) -> relu\n}");
+    const result = await client.request<{ view?: View & { input: string }; error?: string }>("cnnlens/simulate", { uri: "file:///sim/tiny.cnn", input: join(dir, "grey.png") });
+    assert.equal(result.error, undefined);
+    assert.match(result.view!.input, /grey\.png \(1×3×32×32\)/);
+    assert.equal(result.view!.layers[0]!.maps?.channels, 4);
+    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { cnnlens: { simulation: { memoryBudgetMiB: 0.001 } } } });
+    const refused = await client.request<{ error?: string }>("cnnlens/simulate", { uri: "file:///sim/tiny.cnn" });
+    assert.match(refused.error ?? "", /more than the limit of 0\.0 MiB/);
+    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { cnnlens: {} } });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses a model with errors, naming the error", async () => {

@@ -127,7 +127,10 @@ export function startServer(connection: Connection): void {
       const { simulate } = await import("../simulation/simulate.js");
       const { simulationView } = await import("../simulation/view-model.js");
       if (token.isCancellationRequested) return { error: "cancelled" };
-      const options = { keepTensors: true, repeats: 2, ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}) };
+      const options = {
+        keepTensors: true, repeats: 2, memoryLimit: settings.memoryBudgetMiB * 1024 ** 2,
+        ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(p.input ? { input: p.input } : {}),
+      };
       const report = await simulate(cache.get(doc).analysis, p.model, options);
       if (token.isCancellationRequested) return { error: "cancelled" };
       return { view: simulationView(report) };

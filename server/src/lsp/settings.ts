@@ -5,13 +5,16 @@ export interface Settings {
   inlayHints: InlayHintSettings;
   hoverDetail: "full" | "short";
   framework: "pytorch" | "keras";
+  /** The simulation's memory budget for weights plus activations, in MiB. */
+  memoryBudgetMiB: number;
 }
 
-export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch" };
+export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch", memoryBudgetMiB: 2048 };
 
 /** Reads whatever the client sent, falling back to the defaults for anything missing or malformed. */
 export function readSettings(raw: unknown): Settings {
-  const r = (raw ?? {}) as { inlayHints?: Partial<InlayHintSettings>; hoverDetail?: string; framework?: string };
+  const r = (raw ?? {}) as { inlayHints?: Partial<InlayHintSettings>; hoverDetail?: string; framework?: string; simulation?: { memoryBudgetMiB?: unknown } };
+  const budget = r.simulation?.memoryBudgetMiB;
   return {
     inlayHints: {
       shapes: typeof r.inlayHints?.shapes === "boolean" ? r.inlayHints.shapes : defaultSettings.inlayHints.shapes,
@@ -19,5 +22,6 @@ export function readSettings(raw: unknown): Settings {
     },
     hoverDetail: r.hoverDetail === "short" ? "short" : "full",
     framework: r.framework === "keras" ? "keras" : "pytorch",
+    memoryBudgetMiB: typeof budget === "number" && budget > 0 ? budget : defaultSettings.memoryBudgetMiB,
   };
 }

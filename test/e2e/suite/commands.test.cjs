@@ -16,7 +16,7 @@ const webviewTabs = (viewType) =>
 describe("commands", () => {
   it("are registered", async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ["cnnlens.showSummary", "cnnlens.simulate", "cnnlens.exportOnnx", "cnnlens.exportPyTorch", "cnnlens.exportKeras"]) assert.ok(all.includes(id), id);
+    for (const id of ["cnnlens.showSummary", "cnnlens.simulate", "cnnlens.exportOnnx", "cnnlens.exportPyTorch", "cnnlens.exportKeras", "cnnlens.simulateWithInput"]) assert.ok(all.includes(id), id);
   });
 
   it("CNN: Show Summary returns the summary and opens a webview beside the editor", async () => {
@@ -68,5 +68,20 @@ describe("commands", () => {
     assert.match(torch.getText(), /^class Bottleneck\(nn\.Module\):$/m);
     const keras = await vscode.commands.executeCommand("cnnlens.exportKeras", (await openFile("keras_smallnet.cnn")).uri.toString());
     assert.match(keras.getText(), /keras\.Model\(/);
+  });
+
+  it("CNN: Simulate Forward Pass with an Input File… runs on the chosen .npy array", async function () {
+    this.timeout(60_000);
+    const { uri } = await openFile("lenet5.cnn");
+    // A .npy file by hand: magic, version 1.0, a header padded to a multiple of 64 bytes, then 1×28×28 float32s.
+    const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 28, 28), }";
+    const total = Math.ceil((10 + header.length + 1) / 64) * 64;
+    const padded = header + " ".repeat(total - 10 - header.length - 1) + "\n";
+    const data = Buffer.alloc(28 * 28 * 4);
+    for (let i = 0; i < 28 * 28; i++) data.writeFloatLE((i % 28) / 28, i * 4);
+    const file = path.join(workspace(), "ramp.npy");
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0x93]), Buffer.from("NUMPY"), Buffer.from([1, 0, padded.length, 0]), Buffer.from(padded, "latin1"), data]));
+    const view = await vscode.commands.executeCommand("cnnlens.simulateWithInput", uri.toString(), "LeNet5", vscode.Uri.file(file));
+    assert.match(view.input, /ramp\.npy \(1×1×28×28\)/);
   });
 });
