@@ -66,8 +66,9 @@ function depthPlot() {
   const yZero = (z) => 10 + (1 - z) * (H - B - 10);
   el("line", { x1: L, y1: H - B, x2: W - 10, y2: H - B, class: "axis" }, svg);
   el("line", { x1: L, y1: 10, x2: L, y2: H - B, class: "axis" }, svg);
-  el("text", { x: 2, y: 14 }, svg).textContent = "1e" + hi.toFixed(0);
-  el("text", { x: 2, y: H - B }, svg).textContent = "1e" + lo.toFixed(0);
+  // Adding 0 turns a rounded -0 into 0, so the axis never reads "1e-0".
+  el("text", { x: 2, y: 14 }, svg).textContent = "1e" + (Math.round(hi) + 0);
+  el("text", { x: 2, y: H - B }, svg).textContent = "1e" + (Math.round(lo) + 0);
   el("text", { x: L, y: H - 4 }, svg).textContent = "layer 1";
   el("text", { x: W - 60, y: H - 4 }, svg).textContent = "layer " + n;
   el("polyline", { points: stds.map((v, i) => x(i) + "," + yStd(v)).join(" "), class: "std" }, svg);
