@@ -41,6 +41,28 @@ export class CnnParser extends EmbeddedActionsParser {
   /** Where the current definition starts, for ranges of nodes that recovery emptied. */
   private origin: Span = { start: 0, end: 0 };
 
+  // Alternatives of the ORs that run once per value, layer or statement, made once: built inline they
+  // would be new arrays and closures at every call, which is most of a large file's garbage.
+  private readonly operandAlternatives = [
+    { ALT: () => atom(this.CONSUME(T.Integer)) },
+    { ALT: () => atom(this.CONSUME(T.Decimal)) },
+    { ALT: () => atom(this.CONSUME(T.True)) },
+    { ALT: () => atom(this.CONSUME(T.False)) },
+    { ALT: () => atom(this.CONSUME(T.Identifier)) },
+    { ALT: () => this.SUBRULE(this.tuple) },
+  ];
+  private readonly operatorAlternatives = binaryOps.map((type) => ({ ALT: () => this.CONSUME(type) }));
+  private readonly chainItemAlternatives = [
+    { ALT: () => this.SUBRULE(this.layerCall) },
+    { ALT: () => this.SUBRULE(this.residualItem) },
+    { ALT: () => this.SUBRULE(this.mergeItem) },
+    { ALT: () => this.SUBRULE(this.repeatItem) },
+  ];
+  private readonly bodyItemAlternatives = [
+    { ALT: (): Statement | undefined => this.SUBRULE(this.statement) },
+    { ALT: (): Statement | undefined => { this.CONSUME(T.Semicolon); return undefined; } },
+  ];
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messageProvider });
     this.performSelfAnalysis();
@@ -108,10 +130,10 @@ export class CnnParser extends EmbeddedActionsParser {
   private body = this.RULE("body", (): { statements: Statement[]; end: Span } => {
     const open = this.CONSUME(T.LCurly);
     const statements: Statement[] = [];
-    this.MANY(() => this.OR([
-      { ALT: () => { const s = this.SUBRULE(this.statement); this.ACTION(() => { if (s.chain.length > 0) statements.push(s); }); } },
-      { ALT: () => { this.CONSUME(T.Semicolon); } },
-    ]));
+    this.MANY(() => {
+      const s = this.OR(this.bodyItemAlternatives);
+      this.ACTION(() => { if (s && s.chain.length > 0) statements.push(s); });
+    });
     const close = this.CONSUME(T.RCurly);
     return this.ACTION(() => {
       const last = statements[statements.length - 1];
@@ -142,12 +164,7 @@ export class CnnParser extends EmbeddedActionsParser {
     });
   }, { recoveryValueFunc: () => ({ chain: [], span: this.origin }) });
 
-  private chainItem = this.RULE("chainItem", (): ChainItem | undefined => this.OR([
-    { ALT: () => this.SUBRULE(this.layerCall) },
-    { ALT: () => this.SUBRULE(this.residualItem) },
-    { ALT: () => this.SUBRULE(this.mergeItem) },
-    { ALT: () => this.SUBRULE(this.repeatItem) },
-  ]), { recoveryValueFunc: () => undefined });
+  private chainItem = this.RULE("chainItem", (): ChainItem | undefined => this.OR(this.chainItemAlternatives), { recoveryValueFunc: () => undefined });
 
   private layerCall = this.RULE("layerCall", (): LayerCall | undefined => {
     const id = this.CONSUME(T.Identifier);
@@ -261,7 +278,7 @@ export class CnnParser extends EmbeddedActionsParser {
     const operands: Expr[] = [this.SUBRULE(this.operand)];
     const ops: IToken[] = [];
     this.MANY(() => {
-      ops.push(this.OR(binaryOps.map((type) => ({ ALT: () => this.CONSUME(type) }))));
+      ops.push(this.OR(this.operatorAlternatives));
       operands.push(this.SUBRULE2(this.operand));
     });
     return this.ACTION(() => combine(operands, ops));
@@ -270,14 +287,7 @@ export class CnnParser extends EmbeddedActionsParser {
   private operand = this.RULE("operand", (): Expr => {
     const signs: IToken[] = [];
     this.MANY(() => signs.push(this.CONSUME(T.Minus)));
-    const value = this.OR([
-      { ALT: () => atom(this.CONSUME(T.Integer)) },
-      { ALT: () => atom(this.CONSUME(T.Decimal)) },
-      { ALT: () => atom(this.CONSUME(T.True)) },
-      { ALT: () => atom(this.CONSUME(T.False)) },
-      { ALT: () => atom(this.CONSUME(T.Identifier)) },
-      { ALT: () => this.SUBRULE(this.tuple) },
-    ]);
+    const value = this.OR(this.operandAlternatives);
     return this.ACTION(() => {
       let expr = value;
       for (let i = signs.length - 1; i >= 0; i--) {
