@@ -4,11 +4,12 @@ Reads a JSON list of jobs on stdin: {"id", "code", "function", "shapes": {layer 
 job it calls the model function and prints, in one JSON list, the recorded layers (class, positional and
 keyword arguments, in call order), the model's output shape and name, or the error.
 """
-import json
 import os
 import sys
-import traceback
 import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jobs import serve  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_stub"))
 import keras  # noqa: E402  (the stand-in, found first on the path)
@@ -24,15 +25,5 @@ def run(job):
     return {"id": job["id"], "layers": list(keras.RECORD), "output": list(model.outputs.shape[1:]), "name": model.name}
 
 
-def main():
-    results = []
-    for job in json.load(sys.stdin):
-        try:
-            results.append(run(job))
-        except Exception:  # noqa: BLE001 - the test shows the traceback of whatever went wrong
-            results.append({"id": job["id"], "error": traceback.format_exc()})
-    json.dump(results, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    serve(run)

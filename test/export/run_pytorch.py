@@ -6,11 +6,12 @@ forward pass in eval mode and prints one JSON list: per job the output shape of 
 module, the layers that are no module at all, the parameter total, the state_dict keys and the model's
 output shape (or the error). One process serves every job, so torch is imported once.
 """
-import json
 import os
 import sys
-import traceback
 import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jobs import serve  # noqa: E402
 
 import torch
 
@@ -61,15 +62,5 @@ def run(job):
     }
 
 
-def main():
-    results = []
-    for job in json.load(sys.stdin):
-        try:
-            results.append(run(job))
-        except Exception:  # noqa: BLE001 - the test shows the traceback of whatever went wrong
-            results.append({"id": job["id"], "error": traceback.format_exc()})
-    json.dump(results, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    serve(run)
