@@ -119,7 +119,7 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   if (shapes.some((s) => s === undefined)) return {};
   const known = shapes as Shape[];
   const first = known[0]!;
-  const related = parts.map((p, i) => ({ span: p.span, message: `${i === 0 ? "this" : "this"} input is ${formatShape(known[i])}` }));
+  const related = parts.map((p, i) => ({ span: p.span, message: `${i === 0 ? "the first" : "this"} input is ${formatShape(known[i])}` }));
   if (op === "add") {
     const bad = known.findIndex((s) => !sameShape(s, first));
     if (bad >= 0) {
