@@ -46,6 +46,7 @@ describe("opening examples/resnet50.cnn", () => {
     // A module called several times (torchvision reuses one ReLU per block) counts by its last call.
     const torch = (module: string) => `→ ${golden.findLast((l) => l.module === module)!.outputShape.join("×")}`;
     const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
+    assert.equal(hinted.get(lineOf("input(3, 224, 224)")), "→ 3×224×224");
     assert.equal(hinted.get(lineOf("conv(64, 7")), torch("relu"));
     assert.equal(hinted.get(lineOf("maxpool(3")), torch("maxpool"));
     assert.equal(hinted.get(lineOf("repeat 2 { Bottleneck(64) }")), torch("layer1.2.relu"));

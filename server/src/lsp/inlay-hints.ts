@@ -41,6 +41,10 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     entry.shapes.push(shape);
   };
   for (const m of doc.analysis.models) {
+    // The input line shows the sample's shape too, so every line of a model reads the same way.
+    const def = doc.analysis.ast.definitions.find((d) => d.kind === "model" && d.name.span.start === m.nameSpan.start);
+    const first = def?.kind === "model" ? def.body[0] : undefined;
+    if (first && m.input) add(first.span, m.input, 0);
     for (const l of m.layers) add(l.span, l.outputShape, l.params.trainable + l.params.nonTrainable);
     for (const g of m.groups) add(g.span, g.outputShape, g.params.trainable + g.params.nonTrainable);
   }
