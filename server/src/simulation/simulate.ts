@@ -3,6 +3,7 @@ import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
 import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../export/onnx-builder.js";
 import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../export/onnx-params.js";
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
+import { runnableModel } from "./runnable-model.js";
 import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
 import { layerTimes, median, tensorStats, type TensorStats } from "./statistics.js";
 import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
@@ -57,7 +58,7 @@ export interface SimulationReport {
 
 /** Runs model `modelName` (default: the first) of `analysis` and reports what every layer produced. */
 export async function simulate(analysis: Analysis, modelName: string | undefined, options: SimulateOptions = {}): Promise<SimulationReport> {
-  const model = pickModel(analysis, modelName);
+  const model = runnableModel(analysis, modelName, "simulated");
   const seed = options.seed ?? 0;
   const req: InputRequest = { sample: model.input!, framework: model.framework, batch: options.batch ?? model.batch, seed };
   const batchGiven = options.batch !== undefined;
@@ -107,22 +108,6 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   } finally {
     await session.release();
   }
-}
-
-function pickModel(analysis: Analysis, name: string | undefined): ModelInfo {
-  const model = name === undefined ? analysis.models[0] : analysis.models.find((m) => m.name === name);
-  if (!model) {
-    const names = analysis.models.map((m) => m.name).join(", ") || "none";
-    throw new Error(name === undefined ? "the file defines no model to simulate" : `no model named ${name} (the file defines: ${names})`);
-  }
-  // A model's graph is complete only without errors; an error in an unused block does not matter.
-  const errors = analysis.diagnostics.filter((d) => d.severity === "error");
-  const inside = errors.filter((d) => d.span.start >= model.span.start && d.span.end <= model.span.end);
-  if (!model.input || model.outputNode === undefined || inside.length > 0 || model.layers.some((l) => !l.outputShape)) {
-    const first = inside[0] ?? errors[0];
-    throw new Error(`model ${model.name} has errors, so it cannot be simulated${first ? `: ${first.message}` : ""}`);
-  }
-  return model;
 }
 
 /** Weights once plus every layer's output (the simulation keeps them all), checked before allocating. */
