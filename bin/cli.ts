@@ -98,7 +98,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   const selected: Analysis = modelName ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) } : analysis;
   if (command === "simulate") return simulateCommand(analysis, modelName, options.values, json, io);
-  if (command === "export") return exportCommand(analysis, file, modelName, options.values, io);
+  if (command === "export") return exportCommand(analysis, text, file, modelName, options.values, io);
   if (json) {
     const doc = toJson(selected, text);
     io.out(JSON.stringify(command === "check" ? { diagnostics: doc.diagnostics } : doc, null, 2));
@@ -151,9 +151,9 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, va
   }
 }
 
-async function exportCommand(analysis: Analysis, file: string, model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
+async function exportCommand(analysis: Analysis, text: string, file: string, model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
   const format = values.get("--to");
-  if (format === "pytorch" || format === "keras") return exportCode(analysis, file, format, model, values, io);
+  if (format === "pytorch" || format === "keras") return exportCodeCommand(analysis, text, file, format, model, values, io);
   if (format !== "onnx") {
     io.err(`cnnlens: export needs --to onnx, pytorch or keras${format ? `, not '${format}'` : ""}`);
     return 2;
@@ -174,11 +174,9 @@ async function exportCommand(analysis: Analysis, file: string, model: string | u
 }
 
 /** Framework code to `-o FILE` or standard output; notes on what had to be written differently go to stderr. */
-async function exportCode(analysis: Analysis, file: string, format: "pytorch" | "keras", model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
-  const { exportPyTorch } = await import("../server/src/export/pytorch.js");
-  const { exportKeras } = await import("../server/src/export/keras.js");
-  const options = { fileName: basename(file), ...(model ? { model } : {}) };
-  const result = (format === "pytorch" ? exportPyTorch : exportKeras)(analysis, io.readFile(file), options);
+async function exportCodeCommand(analysis: Analysis, text: string, file: string, format: "pytorch" | "keras", model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
+  const { exportCode } = await import("../server/src/export/code.js");
+  const result = exportCode(format, analysis, text, { fileName: basename(file), ...(model ? { model } : {}) });
   if (result.errors.length > 0) {
     io.err(result.errors.map((e) => `cnnlens: ${e}`).join("\n"));
     return 1;

@@ -145,10 +145,9 @@ export function startServer(connection: Connection): void {
     try {
       const analysed = cache.get(doc);
       if (p.format === "pytorch" || p.format === "keras") {
-        const { exportPyTorch } = await import("../export/pytorch.js");
-        const { exportKeras } = await import("../export/keras.js");
+        const { exportCode } = await import("../export/code.js");
         const fileName = p.uri.slice(p.uri.lastIndexOf("/") + 1);
-        const result = (p.format === "pytorch" ? exportPyTorch : exportKeras)(analysed.analysis, analysed.text, { fileName, ...(p.model ? { model: p.model } : {}) });
+        const result = exportCode(p.format, analysed.analysis, analysed.text, { fileName, ...(p.model ? { model: p.model } : {}) });
         return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
       }
       const { exportOnnx } = await import("../export/onnx-export.js");
