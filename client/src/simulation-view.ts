@@ -1,8 +1,8 @@
 // The simulation report webview: per-layer table, std and zero fraction across depth, a chosen layer's
 // histogram and feature maps. Strict CSP: no remote content, one inline script allowed by its nonce.
 import { randomBytes } from "node:crypto";
+import { escapeHtml } from "./html.js";
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function simulationHtml(view: { model: string }, cspSource: string): string {
   const nonce = randomBytes(16).toString("base64");
@@ -11,7 +11,7 @@ export function simulationHtml(view: { model: string }, cspSource: string): stri
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
-<title>Simulation: ${escape(view.model)}</title>
+<title>Simulation: ${escapeHtml(view.model)}</title>
 <style>
   body { color: var(--vscode-editor-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
   table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: 12px; }

@@ -2,11 +2,8 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ModelAtRequest } from "../../server/src/protocol.js";
+import { compact } from "../../server/src/report/format.js";
 
-function compact(n: number): string {
-  for (const [size, unit] of [[1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
-  return String(n);
-}
 
 export class ModelStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);

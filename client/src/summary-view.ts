@@ -1,9 +1,8 @@
 // The summary webview's page: the same table as `cnnlens summary`, in the editor's theme, with no scripts.
-
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+import { escapeHtml } from "./html.js";
 
 export function summaryHtml(tables: { model: string; text: string }[], cspSource: string): string {
-  const body = tables.map((t) => `<h2>${escape(t.model)}</h2>\n<pre>${escape(t.text)}</pre>`).join("\n");
+  const body = tables.map((t) => `<h2>${escapeHtml(t.model)}</h2>\n<pre>${escapeHtml(t.text)}</pre>`).join("\n");
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">

@@ -96,15 +96,13 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       }
       case "branches": {
         const parts = op.branches.map((b) => (b.length === 0 ? cur : forwardLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out)));
-        assign(op.merge === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + "), op.outShape);
+        assign(torchMerge(op.merge, parts), op.outShape);
         for (const p of parts) f.vars.release(p);
         break;
       }
-      case "mergeLabels": {
-        const parts = [cur, ...op.labels.map(labelVar)];
-        assign(op.merge === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + "), op.outShape);
+      case "mergeLabels":
+        assign(torchMerge(op.merge, [cur, ...op.labels.map(labelVar)]), op.outShape);
         break;
-      }
       case "save":
         out.push(`${indent}${labelVar(op.label)} = ${cur}`);
         break;
@@ -114,6 +112,11 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
     }
   }
   return cur;
+}
+
+/** A merge in PyTorch: channels are axis 1 of N×C×… tensors. */
+function torchMerge(op: "concat" | "add", parts: string[]): string {
+  return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + ");
 }
 
 /** The Python variable of a label. */
