@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import { escapeHtml } from "./html.js";
 
-
 export function simulationHtml(view: { model: string }, cspSource: string): string {
   const nonce = randomBytes(16).toString("base64");
   // The data rides in a JSON script element; `<` is escaped so no layer name can close the element.

@@ -11,6 +11,7 @@ import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
 import { walkBody, type WalkContext } from "./walker.js";
 
 export * from "./types.js";
+export { modelErrors } from "./model-errors.js";
 export { Codes } from "./diagnostics.js";
 
 export interface AnalyzeOptions {

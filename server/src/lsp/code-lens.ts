@@ -1,5 +1,6 @@
 // Code lenses above each model: its totals, and the Simulate and Summary actions.
 import type { CodeLens } from "vscode-languageserver";
+import { modelErrors } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
 import { compact } from "../report/format.js";
 import type { Analysed } from "./documents.js";
@@ -16,7 +17,7 @@ export function codeLenses(doc: Analysed): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const m of doc.analysis.models) {
     const range = toRange(doc.index, m.nameSpan);
-    const errors = doc.analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= m.span.start && d.span.end <= m.span.end).length;
+    const errors = modelErrors(doc.analysis, m).length;
     const totals = errors
       ? `${errors} error${errors === 1 ? "" : "s"}`
       : `${compact(m.params.total)} params · ${compact(m.macs)} MACs · → ${formatShape(m.output)}`;

@@ -2,6 +2,7 @@
 import type { Connection } from "vscode-languageserver";
 import { ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { modelErrors } from "../analysis/index.js";
 import { ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
@@ -115,7 +116,7 @@ export function startServer(connection: Connection): void {
     const offset = p.offset ?? (p.position ? at(doc, p.position) : 0);
     const m = modelAt(doc.analysis, offset);
     if (!m) return null;
-    const errors = doc.analysis.diagnostics.filter((d) => d.severity === "error" && d.span.start >= m.span.start && d.span.end <= m.span.end).length;
+    const errors = modelErrors(doc.analysis, m).length;
     return { name: m.name, params: m.params.total, trainable: m.params.trainable, macs: m.macs, output: m.output ?? null, errors };
   }));
 

@@ -1,5 +1,6 @@
 // Chooses the model a simulation or an ONNX export runs, refusing one whose graph an error left incomplete.
 import type { Analysis, ModelInfo } from "../analysis/types.js";
+import { modelErrors } from "../analysis/model-errors.js";
 
 /** Model `name` (default: the first); `purpose` finishes "cannot be …" in the refusal. */
 export function runnableModel(analysis: Analysis, name: string | undefined, purpose: "simulated" | "exported"): ModelInfo {
@@ -9,8 +10,8 @@ export function runnableModel(analysis: Analysis, name: string | undefined, purp
     throw new Error(name === undefined ? `the file defines no model to be ${purpose}` : `no model named ${name} (the file defines: ${names})`);
   }
   // A model's graph is complete only without errors; an error in an unused block does not matter.
+  const inside = modelErrors(analysis, model);
   const errors = analysis.diagnostics.filter((d) => d.severity === "error");
-  const inside = errors.filter((d) => d.span.start >= model.span.start && d.span.end <= model.span.end);
   if (!model.input || model.outputNode === undefined || inside.length > 0 || model.layers.some((l) => !l.outputShape)) {
     const first = inside[0] ?? errors[0];
     throw new Error(`model ${model.name} has errors, so it cannot be ${purpose}${first ? `: ${first.message}` : ""}`);
