@@ -1,95 +1,57 @@
-// The `cnnlens` command line: summary and check over the same analysis the editor uses.
-import { readFileSync, writeFileSync } from "node:fs";
+// The `cnnlens` command line: summary, check, simulate and export over the same analysis the editor uses.
 import { basename } from "node:path";
+import packageJson from "../package.json" with { type: "json" };
 import { analyze, type Analysis, type Diagnostic } from "../server/src/analysis/index.js";
 import { toJson } from "../server/src/report/json.js";
-import { summaryTable } from "../server/src/report/table.js";
+import { columnNames, summaryTable, type ColumnName, type TableOptions } from "../server/src/report/table.js";
 import { LineIndex } from "../server/src/text/line-index.js";
+import { describeError, FileAccessError, readSourceFile, writeOutputFile } from "./cli-files.js";
+import { commandSpecs, helpText, parseCommandLine, UsageError, type CommandName, type ParsedCommandLine } from "./cli-options.js";
 
 export interface Io {
+  /** Reads a source file; throws FileAccessError (or an errno error) when it cannot. */
   readFile(path: string): string;
   writeFile(path: string, data: Uint8Array | string): void;
   out(text: string): void;
   err(text: string): void;
+  /** The terminal's width when standard output is a terminal. */
+  columns?: number;
 }
 
-const usage = `usage: cnnlens <command> FILE [options]
-
-commands:
-  summary FILE    a table of every layer: output shape, parameters, MACs, receptive field; totals
-  check FILE      diagnostics as file:line:col: severity: message [code]; exit 1 on errors
-  simulate FILE   a real forward pass on ONNX Runtime: per-layer statistics, top-5, times
-  export FILE     --to onnx: the model as an .onnx file (opset 17), with its weights;
-                  --to pytorch / keras: framework code (an nn.Module, or the Keras functional API)
-
-options:
-  --json          print one JSON document instead of text
-  --model NAME    only this model
-  --help          this text
-simulate:
-  --weights F     a .safetensors file with <layer>.weight/.bias/.running_mean/.running_var
-  --input F       a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture
-                  (resized to the input, normalised with ImageNet's mean and std)
-  --batch N       the batch size of the random input (default: the model's)
-  --seed N        seed of the random weights and input (default 0)
-  --threads N     ONNX Runtime threads
-  --memory-limit MiB   refuse runs whose weights and activations need more (default 2048)
-export:
-  --to FORMAT     onnx, pytorch or keras
-  -o, --output F  where to write (default: FILE with the format's extension)`;
-
-/** Options that take a value, per command. */
-const valued = new Set(["--model", "--weights", "--input", "--batch", "--seed", "--threads", "--memory-limit", "--to", "--output", "-o"]);
-
-/** Options and the positional arguments, in any order (`export --to onnx FILE` and `export FILE --to onnx`). */
-function parseOptions(rest: string[]): { flags: Set<string>; values: Map<string, string>; positional: string[]; error?: string } {
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (!a.startsWith("-")) {
-      positional.push(a);
-      continue;
-    }
-    if (valued.has(a)) {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith("--")) return { flags, values, positional, error: `${a} needs a value` };
-      values.set(a === "-o" ? "--output" : a, v);
-    } else if (a === "--json") flags.add(a);
-    else return { flags, values, positional, error: `unknown option ${a}` };
-  }
-  return { flags, values, positional };
-}
-
-const commands = new Set(["summary", "check", "simulate", "export"]);
-
-/** Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable file). */
+/** Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable input). */
 export async function run(argv: string[], io: Io): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.out(usage);
+  let cli: ParsedCommandLine;
+  try {
+    cli = parseCommandLine(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const command = commandSpecs.find((c) => c.name === argv[0])?.name;
+    io.err(`cnnlens: ${e.message}\n${command ? `usage: cnnlens ${command} ${commandSpecs.find((c) => c.name === command)!.synopsis} [options]; ` : ""}cnnlens ${command ?? ""}${command ? " " : ""}--help lists the options`);
+    return 2;
+  }
+  if (cli.flags.has("version")) {
+    io.out(`cnnlens ${packageJson.version}`);
     return 0;
   }
-  const [command, ...rest] = argv;
-  if (!command || !commands.has(command)) {
-    io.err(command ? `cnnlens: unknown command '${command}'\n${usage}` : usage);
-    return 2;
+  if (cli.flags.has("help") || !cli.command || !cli.file) {
+    io.out(helpText(cli.command));
+    return 0;
   }
-  const options = parseOptions(rest);
-  const file = options.positional[0];
-  if (options.error || !file || options.positional.length > 1) {
-    io.err(`cnnlens: ${options.error ?? (file ? `one file at a time, not ${options.positional.join(", ")}` : `${command} needs a FILE`)}\n${usage}`);
-    return 2;
-  }
-  const json = options.flags.has("--json");
-  const modelName = options.values.get("--model");
-  let text: string;
+  const { command, file } = cli;
   try {
-    text = io.readFile(file);
+    return await runCommand(command, file, cli, io);
   } catch (e) {
-    io.err(`cnnlens: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const sentence = inputProblem(e);
+    if (sentence === undefined) throw e;
+    io.err(`cnnlens: ${sentence}`);
     return 2;
   }
+}
+
+async function runCommand(command: CommandName, file: string, cli: ParsedCommandLine, io: Io): Promise<number> {
+  const json = cli.flags.has("json");
+  const modelName = cli.values.get("model");
+  const text = io.readFile(file);
   const analysis = analyze(text);
   const hasErrors = analysis.diagnostics.some((d) => d.severity === "error");
   if (modelName && !analysis.models.some((m) => m.name === modelName)) {
@@ -97,16 +59,21 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const selected: Analysis = modelName ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) } : analysis;
-  if (command === "simulate") return simulateCommand(analysis, modelName, options.values, json, io);
-  if (command === "export") return exportCommand(analysis, text, file, modelName, options.values, io);
+  if (command === "simulate") return simulateCommand(analysis, modelName, cli, json, io);
+  if (command === "export") return exportCommand(analysis, text, file, modelName, cli, io);
   if (json) {
     const doc = toJson(selected, text);
     io.out(JSON.stringify(command === "check" ? { diagnostics: doc.diagnostics } : doc, null, 2));
     return hasErrors ? 1 : 0;
   }
   if (command === "summary") {
+    const table = tableOptions(cli, io);
+    if (typeof table === "string") {
+      io.err(`cnnlens: ${table}`);
+      return 2;
+    }
     if (selected.models.length === 0) io.err(`cnnlens: ${file} defines no model`);
-    io.out(selected.models.map(summaryTable).join("\n\n"));
+    io.out(selected.models.map((m) => summaryTable(m, table)).join("\n\n"));
     const problems = analysis.diagnostics.filter((d) => d.severity === "error" || d.severity === "warning");
     if (problems.length > 0) io.err(formatDiagnostics(problems, file, text));
   } else {
@@ -116,65 +83,93 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return hasErrors ? 1 : 0;
 }
 
-async function simulateCommand(analysis: Analysis, model: string | undefined, values: Map<string, string>, json: boolean, io: Io): Promise<number> {
-  const numbers: Record<string, number> = {};
-  for (const key of ["--batch", "--seed", "--threads", "--memory-limit"]) {
-    const v = values.get(key);
-    if (v === undefined) continue;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < (key === "--seed" ? 0 : 1)) {
-      io.err(`cnnlens: ${key} needs a whole number${key === "--seed" ? "" : " ≥ 1"}, not '${v}'`);
-      return 2;
-    }
-    numbers[key] = n;
+/** The summary's --width, --depth and --columns, or the sentence that refuses them. */
+function tableOptions(cli: ParsedCommandLine, io: Io): TableOptions | string {
+  const options: TableOptions = { width: cli.numbers.get("width") ?? io.columns ?? 100 };
+  const depth = cli.numbers.get("depth");
+  if (depth !== undefined) options.depth = depth;
+  const list = cli.values.get("columns");
+  if (list !== undefined) {
+    const chosen = list.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "name" && c !== "layer");
+    const unknown = chosen.filter((c) => !(columnNames as readonly string[]).includes(c));
+    if (unknown.length > 0) return `--columns: no column ${unknown.map((c) => `'${c}'`).join(", ")}; choose from ${columnNames.join(", ")}`;
+    options.columns = chosen as ColumnName[];
   }
+  return options;
+}
+
+/** The sentence for an input the command could not read or decode, or undefined for a real bug. */
+function inputProblem(e: unknown): string | undefined {
+  if (e instanceof FileAccessError) return e.message;
+  if (e instanceof Error && e.name === "InputFileError") return e.message;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const path = (e as NodeJS.ErrnoException | undefined)?.path;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return `cannot read ${path ?? "a file"}: ${describeError(e)}`;
+  return undefined;
+}
+
+async function simulateCommand(analysis: Analysis, model: string | undefined, cli: ParsedCommandLine, json: boolean, io: Io): Promise<number> {
+  const n = cli.numbers;
   // Loaded here so that summary and check never pay for onnxruntime's native library.
   const { simulate } = await import("../server/src/simulation/simulate.js");
   const { simulationTable } = await import("../server/src/report/simulation-table.js");
+  let report: Awaited<ReturnType<typeof simulate>>;
   try {
-    const report = await simulate(analysis, model, {
-      ...(numbers["--seed"] !== undefined ? { seed: numbers["--seed"] } : {}),
-      ...(numbers["--batch"] !== undefined ? { batch: numbers["--batch"] } : {}),
-      ...(numbers["--threads"] !== undefined ? { threads: numbers["--threads"] } : {}),
-      ...(numbers["--memory-limit"] !== undefined ? { memoryLimit: numbers["--memory-limit"] * 1024 ** 2 } : {}),
-      ...(values.get("--weights") ? { weights: values.get("--weights")! } : {}),
-      ...(values.get("--input") ? { input: values.get("--input")! } : {}),
+    report = await simulate(analysis, model, {
+      ...(n.has("seed") ? { seed: n.get("seed")! } : {}),
+      ...(n.has("batch") ? { batch: n.get("batch")! } : {}),
+      ...(n.has("threads") ? { threads: n.get("threads")! } : {}),
+      ...(n.has("memory-limit") ? { memoryLimit: n.get("memory-limit")! * 1024 ** 2 } : {}),
+      ...(cli.values.has("weights") ? { weights: cli.values.get("weights")! } : {}),
+      ...(cli.values.has("input") ? { input: cli.values.get("input")! } : {}),
     });
-    if (json) {
-      const { output, ...rest } = report;
-      io.out(JSON.stringify({ ...rest, output: { shape: output.shape, data: Array.from(output.data) } }, null, 2));
-    } else io.out(simulationTable(report));
-    return 0;
   } catch (e) {
+    if (inputProblem(e) !== undefined) throw e;
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
+  if (json) {
+    const { output, ...rest } = report;
+    io.out(JSON.stringify({ ...rest, output: { shape: output.shape, data: Array.from(output.data) } }, null, 2));
+  } else io.out(simulationTable(report));
+  return 0;
 }
 
-async function exportCommand(analysis: Analysis, text: string, file: string, model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
-  const format = values.get("--to");
-  if (format === "pytorch" || format === "keras") return exportCodeCommand(analysis, text, file, format, model, values, io);
+async function exportCommand(analysis: Analysis, text: string, file: string, model: string | undefined, cli: ParsedCommandLine, io: Io): Promise<number> {
+  const format = cli.values.get("to");
+  if (format === "pytorch" || format === "keras") {
+    for (const option of ["weights", "seed"]) {
+      if (cli.values.has(option)) {
+        io.err(`cnnlens: --${option} applies only to --to onnx (the PyTorch and Keras code holds no weights)`);
+        return 2;
+      }
+    }
+    return exportCodeCommand(analysis, text, file, format, model, cli, io);
+  }
   if (format !== "onnx") {
     io.err(`cnnlens: export needs --to onnx, pytorch or keras${format ? `, not '${format}'` : ""}`);
     return 2;
   }
-  const target = values.get("--output") ?? file.replace(/\.cnn$/i, "") + ".onnx";
+  // Never next to the source: an .onnx file of 100 MB does not belong in the user's source tree unasked.
+  const target = cli.values.get("output") ?? basename(file).replace(/\.cnn$/i, "") + ".onnx";
+  const { exportOnnx } = await import("../server/src/export/onnx-export.js");
+  const weights = cli.values.get("weights");
+  const seed = cli.numbers.get("seed");
+  let result: Awaited<ReturnType<typeof exportOnnx>>;
   try {
-    const { exportOnnx } = await import("../server/src/export/onnx-export.js");
-    const weights = values.get("--weights");
-    const seed = values.has("--seed") ? Number(values.get("--seed")) : undefined;
-    const result = await exportOnnx(analysis, model, { ...(weights ? { weights } : {}), ...(seed !== undefined ? { seed } : {}) });
-    io.writeFile(target, result.bytes);
-    io.out(`wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`);
-    return 0;
+    result = await exportOnnx(analysis, model, { ...(weights ? { weights } : {}), ...(seed !== undefined ? { seed } : {}) });
   } catch (e) {
+    if (inputProblem(e) !== undefined) throw e;
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
+  io.writeFile(target, result.bytes);
+  io.out(`wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`);
+  return 0;
 }
 
 /** Framework code to `-o FILE` or standard output; notes on what had to be written differently go to stderr. */
-async function exportCodeCommand(analysis: Analysis, text: string, file: string, format: "pytorch" | "keras", model: string | undefined, values: Map<string, string>, io: Io): Promise<number> {
+async function exportCodeCommand(analysis: Analysis, text: string, file: string, format: "pytorch" | "keras", model: string | undefined, cli: ParsedCommandLine, io: Io): Promise<number> {
   const { exportCode } = await import("../server/src/export/code.js");
   const result = exportCode(format, analysis, text, { fileName: basename(file), ...(model ? { model } : {}) });
   if (result.errors.length > 0) {
@@ -182,7 +177,7 @@ async function exportCodeCommand(analysis: Analysis, text: string, file: string,
     return 1;
   }
   for (const note of result.notes) io.err(`note: ${note}`);
-  const target = values.get("--output");
+  const target = cli.values.get("output");
   if (target) {
     io.writeFile(target, result.code);
     io.out(`wrote ${target}`);
@@ -202,8 +197,9 @@ export function formatDiagnostics(diagnostics: Diagnostic[], file: string, text:
 }
 
 const nodeIo: Io = {
-  readFile: (path) => readFileSync(path, "utf8"),
-  writeFile: (path, data) => writeFileSync(path, data),
+  readFile: readSourceFile,
+  writeFile: writeOutputFile,
+  ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   out: (text) => process.stdout.write(text + "\n"),
   err: (text) => process.stderr.write(text + "\n"),
 };

@@ -7,7 +7,8 @@ import { analyze, type Analysis, type Diagnostic } from "../../server/src/analys
 /** The repository root, found from this file whether it runs from test/ or from the compiled out/test/. */
 export const repoRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  // package-lock.json, not package.json: tsc copies package.json into out/ (the CLI imports its version).
+  while (!existsSync(join(dir, "package-lock.json"))) dir = dirname(dir);
   return dir;
 })();
 

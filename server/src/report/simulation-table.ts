@@ -1,4 +1,4 @@
-// The text report of `cnnlens simulate`: per-layer statistics, the top-5 classes and the timings.
+// The text report of `cnnlens simulate`: per-layer statistics, the top-5 classes (loaded weights only) and the timings.
 import type { SimulationReport } from "../simulation/simulate.js";
 import { topFive } from "../simulation/view-model.js";
 
@@ -19,7 +19,8 @@ export function simulationTable(r: SimulationReport): string {
     ...rows.map(line),
     "",
   ];
-  const top = topFive(r.output);
+  // Class scores of random weights mean nothing; naming "class 355" for them would only mislead.
+  const top = r.weights.random ? [] : topFive(r.output);
   if (top.length) out.push(`Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`);
   else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
   const t = r.timing;

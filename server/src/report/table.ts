@@ -1,27 +1,206 @@
-// The torchinfo-like summary table that `cnnlens summary` prints.
-import type { LayerInfo, ModelInfo } from "../analysis/index.js";
+// The torchinfo-like summary table that `cnnlens summary` prints, fitted to a width and an optional depth.
+import type { GroupInfo, LayerInfo, ModelInfo, Shape } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
 import { compact, fieldNumber, grouped, megabytes } from "./format.js";
 
-const columns = [
-  { title: "Layer", width: 34, align: "left" },
-  { title: "Kind", width: 16, align: "left" },
-  { title: "Output shape", width: 18, align: "left" },
-  { title: "Params", width: 13, align: "right" },
-  { title: "MACs", width: 16, align: "right" },
-  { title: "RF (size/jump)", width: 15, align: "right" },
-] as const;
+/** The columns a user may choose; the layer name always comes first. */
+export const columnNames = ["kind", "input", "output", "params", "macs", "memory", "rf"] as const;
+export type ColumnName = (typeof columnNames)[number];
 
-const width = columns.reduce((w, c) => w + c.width + 1, -1);
-
-function cell(text: string, i: number): string {
-  const c = columns[i]!;
-  const t = text.length > c.width ? text.slice(0, c.width - 1) + "…" : text;
-  return c.align === "left" ? t.padEnd(c.width) : t.padStart(c.width);
+export interface TableOptions {
+  /** Characters per line the table may use (default 100). */
+  width?: number;
+  /** Collapse everything deeper than this many name parts into one row (as torchinfo's depth). */
+  depth?: number;
+  columns?: readonly ColumnName[];
 }
 
-function row(cells: string[]): string {
-  return cells.map(cell).join(" ").trimEnd();
+export const defaultColumns: readonly ColumnName[] = ["kind", "output", "params", "macs", "rf"];
+const defaultWidth = 100;
+/** The layer column never gets narrower than this, even when the width asks for it. */
+const minNameWidth = 12;
+/** The layer column shrinks below this only after the kind and shape columns have. */
+const comfortableNameWidth = 20;
+
+/** One line of the table: a leaf layer, or a block use, repeat or labelled chain collapsed by the depth. */
+interface Row {
+  name: string;
+  kind: string;
+  input?: Shape;
+  output?: Shape;
+  params: number;
+  macs: number;
+  memory: number;
+  rf: string;
+  /** Size or parameters unknown because of an error above. */
+  unknown: boolean;
+}
+
+const titles: Record<ColumnName | "name", string> = {
+  name: "Layer", kind: "Kind", input: "Input shape", output: "Output shape", params: "Params", macs: "MACs",
+  memory: "Output (MB)", rf: "RF (size/jump)",
+};
+/** Titles for a table that does not fit with the long ones. */
+const shortTitles: Partial<Record<ColumnName | "name", string>> = { input: "Input", output: "Output", memory: "MB", rf: "RF" };
+const rightAligned = new Set<string>(["params", "macs", "memory", "rf"]);
+
+/** The table for one model, ending with totals and the memory estimate. */
+export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
+  const columns = ["name", ...(options.columns ?? defaultColumns)] as (ColumnName | "name")[];
+  const rows = options.depth === undefined ? m.layers.map(layerRow) : collapse(m, options.depth);
+  const cells = rows.map((r) => columns.map((c) => cellText(r, c)));
+  const { widths, titles: heads } = fitWidths(columns, cells, options.width ?? defaultWidth);
+  const line = (texts: string[]) =>
+    texts.map((t, i) => {
+      const w = widths[i]!;
+      const fitted = t.length > w ? shortenMiddle(t, w) : t;
+      return rightAligned.has(columns[i]!) ? fitted.padStart(w) : fitted.padEnd(w);
+    }).join("  ").trimEnd();
+  const ruleWidth = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const rule = (ch: string) => ch.repeat(ruleWidth);
+  const unknown = m.layers.filter((l) => !l.outputShape).length;
+  const partial = unknown > 0 ? ` (partial: ${unknown} of ${m.layers.length} layers unknown until the errors are fixed)` : "";
+  const lines = [
+    rule("="),
+    `Model ${m.name} (${m.framework}), input ${formatShape(m.input)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`,
+    rule("-"),
+    line(heads),
+    rule("="),
+    ...cells.map(line),
+    rule("="),
+    `Output shape: ${formatShape(m.output)}`,
+    `Total params: ${grouped(m.params.total)}${partial}`,
+    `Trainable params: ${grouped(m.params.trainable)}`,
+    `Non-trainable params: ${grouped(m.params.nonTrainable)}`,
+    `Total MACs: ${grouped(m.macs)} (${compact(m.macs)}); FLOPs = 2·MACs = ${compact(2 * m.macs)}${unknown > 0 ? " (partial)" : ""}`,
+  ];
+  if (m.receptiveField && !m.receptiveField.global) {
+    const rf = m.receptiveField;
+    lines.push(`Receptive field of the output: ${rf.size.map(fieldNumber).join("×")}, jump ${rf.jump.map(fieldNumber).join("×")}`);
+  }
+  lines.push(
+    rule("-"),
+    `Input size (MB): ${megabytes(m.memory.input)}`,
+    `Forward pass activations (MB): ${megabytes(m.memory.activations)}`,
+    `Params size (MB): ${megabytes(m.memory.params)}`,
+    `Estimated total size (MB): ${megabytes(m.memory.input + m.memory.activations + m.memory.params)}`,
+    rule("="),
+  );
+  return lines.join("\n");
+}
+
+/**
+ * Shortens a dotted name to `width` characters so that rows stay apart: first the name parts between the
+ * first and the last that are not indices become `…` (`repeat3.4.Bottleneck1.conv2` → `repeat3.4.….conv2`,
+ * since the iteration index and the layer tell rows apart), then, if that is not enough, the middle of the
+ * whole text goes, keeping two thirds for its distinguishing end.
+ */
+export function shortenMiddle(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const parts = text.split(".");
+  for (let i = 1; i < parts.length - 1; i++) {
+    if (/^\d+$/.test(parts[i]!) || parts[i] === "…") continue;
+    parts[i] = "…";
+    const joined = parts.filter((p, j) => !(p === "…" && parts[j - 1] === "…")).join(".");
+    if (joined.length <= width) return joined;
+  }
+  if (width <= 1) return "…".slice(0, width);
+  const reduced = parts.filter((p, j) => !(p === "…" && parts[j - 1] === "…")).join(".");
+  const head = Math.floor((width - 1) / 3);
+  const tail = width - 1 - head;
+  return reduced.slice(0, head) + "…" + reduced.slice(reduced.length - tail);
+}
+
+function layerRow(l: LayerInfo): Row {
+  return {
+    name: l.name, kind: l.kind, ...(l.inputShape ? { input: l.inputShape } : {}), ...(l.outputShape ? { output: l.outputShape } : {}),
+    params: l.params.trainable + l.params.nonTrainable, macs: l.macs, memory: l.memory, rf: field(l), unknown: !l.outputShape,
+  };
+}
+
+/** Rows for `--depth N`: consecutive layers whose names share their first N parts become one row. */
+function collapse(m: ModelInfo, depth: number): Row[] {
+  const groups = new Map<string, GroupInfo>(m.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]));
+  const rows: Row[] = [];
+  let i = 0;
+  while (i < m.layers.length) {
+    const parts = m.layers[i]!.name.split(".");
+    if (parts.length <= depth) {
+      rows.push(layerRow(m.layers[i]!));
+      i++;
+      continue;
+    }
+    const prefix = parts.slice(0, depth).join(".");
+    let end = i + 1;
+    while (end < m.layers.length && m.layers[end]!.name.startsWith(prefix + ".")) end++;
+    rows.push(collapsedRow(prefix, m.layers.slice(i, end), groups.get(prefix)));
+    i = end;
+  }
+  return rows;
+}
+
+function collapsedRow(name: string, layers: LayerInfo[], group: GroupInfo | undefined): Row {
+  const first = layers[0]!;
+  const last = layers[layers.length - 1]!;
+  const input = group?.inputShape ?? first.inputShape;
+  const output = group?.outputShape ?? last.outputShape;
+  const sum = (f: (l: LayerInfo) => number) => layers.reduce((s, l) => s + f(l), 0);
+  return {
+    name, kind: groupKind(name, group), ...(input ? { input } : {}), ...(output ? { output } : {}),
+    params: sum((l) => l.params.trainable + l.params.nonTrainable), macs: sum((l) => l.macs), memory: sum((l) => l.memory),
+    rf: field(last), unknown: layers.some((l) => !l.outputShape),
+  };
+}
+
+function groupKind(name: string, group: GroupInfo | undefined): string {
+  if (group?.kind === "block") return group.definition ?? "block";
+  if (group?.kind === "repeat") return "repeat";
+  // `repeat1.0` is one iteration of a repeat; `features.3` one step of a labelled chain.
+  return /\.\d+$/.test(name) ? "iteration" : "group";
+}
+
+function cellText(r: Row, column: ColumnName | "name"): string {
+  const count = (n: number) => (r.unknown && n === 0 ? "?" : n ? grouped(n) : "--");
+  switch (column) {
+    case "name": return r.name;
+    case "kind": return r.kind;
+    case "input": return formatShape(r.input);
+    case "output": return formatShape(r.output);
+    case "params": return count(r.params);
+    case "macs": return count(r.macs);
+    case "memory": return r.unknown ? "?" : megabytes(r.memory);
+    case "rf": return r.rf;
+  }
+}
+
+/**
+ * Natural widths; when they do not fit, short titles, then a narrower layer column (names shortened in the
+ * middle), and only then narrower text columns.
+ */
+function fitWidths(columns: (ColumnName | "name")[], cells: string[][], width: number): { widths: number[]; titles: string[] } {
+  const gaps = 2 * (columns.length - 1);
+  const measure = (heads: string[]) => columns.map((_, i) => Math.max(heads[i]!.length, ...cells.map((row) => row[i]!.length)));
+  let heads = columns.map((c) => titles[c]);
+  let widths = measure(heads);
+  const total = () => widths.reduce((a, b) => a + b, 0) + gaps;
+  if (total() > width) {
+    heads = columns.map((c) => shortTitles[c] ?? titles[c]);
+    widths = measure(heads);
+  }
+  const others = total() - widths[0]!;
+  widths[0] = Math.max(Math.min(widths[0]!, width - others), Math.min(comfortableNameWidth, widths[0]!));
+  // Still too wide: the text columns (kind, shapes) give way before the names get shorter still.
+  let excess = total() - width;
+  for (let i = 1; excess > 0 && i < columns.length; i++) {
+    if (rightAligned.has(columns[i]!)) continue;
+    const cut = Math.min(excess, widths[i]! - Math.max(heads[i]!.length, 9));
+    if (cut > 0) {
+      widths[i] = widths[i]! - cut;
+      excess -= cut;
+    }
+  }
+  if (excess > 0) widths[0] = Math.max(widths[0]! - excess, Math.min(minNameWidth, widths[0]!));
+  return { widths, titles: heads };
 }
 
 function field(l: LayerInfo): string {
@@ -30,35 +209,4 @@ function field(l: LayerInfo): string {
   if (rf.global) return "global";
   const uniq = (xs: number[]) => (xs.every((x) => x === xs[0]) ? fieldNumber(xs[0]!) : xs.map(fieldNumber).join("×"));
   return `${uniq(rf.size)}/${uniq(rf.jump)}`;
-}
-
-/** The table for one model, ending with totals and the memory estimate. */
-export function summaryTable(m: ModelInfo): string {
-  const lines: string[] = [];
-  const rule = (ch: string) => ch.repeat(width);
-  lines.push(rule("="));
-  lines.push(`Model ${m.name} (${m.framework}), input ${formatShape(m.input)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`);
-  lines.push(rule("-"));
-  lines.push(row(columns.map((c) => c.title)));
-  lines.push(rule("="));
-  for (const l of m.layers) {
-    const params = l.params.trainable + l.params.nonTrainable;
-    lines.push(row([l.name, l.kind, formatShape(l.outputShape), params ? grouped(params) : "--", l.macs ? grouped(l.macs) : "--", field(l)]));
-  }
-  lines.push(rule("="));
-  lines.push(`Output shape: ${formatShape(m.output)}`);
-  lines.push(`Total params: ${grouped(m.params.total)}`);
-  lines.push(`Trainable params: ${grouped(m.params.trainable)}`);
-  lines.push(`Non-trainable params: ${grouped(m.params.nonTrainable)}`);
-  lines.push(`Total MACs: ${grouped(m.macs)} (${compact(m.macs)}); FLOPs = 2·MACs = ${compact(2 * m.macs)}`);
-  if (m.receptiveField && !m.receptiveField.global) {
-    lines.push(`Receptive field of the output: ${m.receptiveField.size.map(fieldNumber).join("×")}, jump ${m.receptiveField.jump.map(fieldNumber).join("×")}`);
-  }
-  lines.push(rule("-"));
-  lines.push(`Input size (MB): ${megabytes(m.memory.input)}`);
-  lines.push(`Forward pass activations (MB): ${megabytes(m.memory.activations)}`);
-  lines.push(`Params size (MB): ${megabytes(m.memory.params)}`);
-  lines.push(`Estimated total size (MB): ${megabytes(m.memory.input + m.memory.activations + m.memory.params)}`);
-  lines.push(rule("="));
-  return lines.join("\n");
 }

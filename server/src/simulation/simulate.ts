@@ -45,7 +45,8 @@ export interface SimulationReport {
   engine: string;
   batch: number;
   seed: number;
-  weights: { source: string; unused: string[] };
+  /** `random`: seeded initialisation, whose class scores mean nothing (so no top-k is shown for them). */
+  weights: { source: string; unused: string[]; random: boolean };
   input: { source: string; shape: number[] };
   memory: { weights: number; activations: number; limit: number };
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
@@ -66,7 +67,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
     : options.input ? checkInput(options.input, req, batchGiven) : undefined;
   const batch = input ? input.shape[0]! : req.batch;
   const memory = checkMemory(model, batch, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-  const { weights, unused, source } = await resolveWeights(model, options.weights, seed);
+  const { weights, unused, source, random } = await resolveWeights(model, options.weights, seed);
   const x = input ?? randomInput({ ...req, batch });
 
   let t = performance.now();
@@ -97,7 +98,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
     });
     return {
       model: model.name, framework: model.framework, engine: engine.name, batch, seed,
-      weights: { source, unused },
+      weights: { source, unused, random },
       input: { source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`, shape: x.shape },
       memory,
       timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
@@ -121,10 +122,11 @@ function checkMemory(model: ModelInfo, batch: number, limit: number): Simulation
   return { weights, activations, limit };
 }
 
-async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string }> {
-  if (typeof given === "string") return { ...(await loadWeightsFile(model, given)), source: given };
-  if (given) return { ...checkWeights(model, given, "the given weights"), source: "given tensors" };
-  return { weights: randomWeights(model, seed), unused: [], source: `${model.framework} default initialisation, seed ${seed}` };
+async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string; random: boolean }> {
+  if (typeof given === "string") return { ...(await loadWeightsFile(model, given)), source: given, random: false };
+  if (given) return { ...checkWeights(model, given, "the given weights"), source: "given tensors", random: false };
+  const source = `${model.framework} default initialisation, seed ${seed}`;
+  return { weights: randomWeights(model, seed), unused: [], source, random: true };
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;

@@ -47,7 +47,7 @@ export function simulationView(report: SimulationReport): SimulationView {
       if (maps) view.maps = maps;
       return view;
     }),
-    top5: topFive(report.output),
+    top5: report.weights.random ? [] : topFive(report.output),
   };
 }
 
