@@ -4,6 +4,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { analyze, type Analysis, type Diagnostic } from "../server/src/analysis/index.js";
 import { toJson } from "../server/src/report/json.js";
 import { columnNames, summaryTable, type ColumnName, type TableOptions } from "../server/src/report/table.js";
+import type { SimulationReport } from "../server/src/simulation/simulate.js";
 import { LineIndex } from "../server/src/text/line-index.js";
 import { describeError, FileAccessError, readSourceFile, writeOutputFile } from "./cli-files.js";
 import { commandSpecs, helpText, parseCommandLine, UsageError, type CommandName, type ParsedCommandLine } from "./cli-options.js";
@@ -128,11 +129,30 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, cl
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
-  if (json) {
-    const { output, ...rest } = report;
-    io.out(JSON.stringify({ ...rest, output: { shape: output.shape, data: Array.from(output.data) } }, null, 2));
-  } else io.out(simulationTable(report));
+  if (json) writeJsonReport(report, io);
+  else io.out(simulationTable(report));
   return 0;
+}
+
+/** Values of the output per line of the JSON report: a large output is written in pieces, never as one string. */
+const valuesPerChunk = 4096;
+
+/**
+ * The report as one JSON document. The output tensor can hold more numbers than one JavaScript string can
+ * (a segmentation map of 27 M floats is past V8's 512 MiB limit), so its data goes out a chunk at a time.
+ */
+function writeJsonReport(report: SimulationReport, io: Io): void {
+  const { output, tensors: _tensors, ...rest } = report;
+  const placeholder = "\u0000data\u0000";
+  const [before, after] = JSON.stringify({ ...rest, output: { shape: output.shape, data: placeholder } }, null, 2).split(JSON.stringify(placeholder));
+  io.out(`${before}[`);
+  const data = output.data;
+  for (let start = 0; start < data.length; start += valuesPerChunk) {
+    const end = Math.min(start + valuesPerChunk, data.length);
+    const chunk = Array.from(data.subarray(start, end), (v) => (Number.isFinite(v) ? String(v) : "null")).join(", ");
+    io.out(`    ${chunk}${end < data.length ? "," : ""}`);
+  }
+  io.out(`  ]${after}`);
 }
 
 async function exportCommand(analysis: Analysis, text: string, file: string, model: string | undefined, cli: ParsedCommandLine, io: Io): Promise<number> {

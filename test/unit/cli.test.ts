@@ -163,4 +163,14 @@ describe("cnnlens", () => {
     assert.match(r.out, /^Total params: 0 \(partial: 3 of 3 layers unknown until the errors are fixed\)$/m);
     assert.match(r.out, /^dense1 +dense +\? +\? +\?/m);
   });
+  it("simulate --json writes a large output in pieces that together are one JSON document", async () => {
+    const r = await cli(["simulate", "wide.cnn", "--json"], { "wide.cnn": "model Wide {\n  input(1, 100, 100)\n  relu\n}\n" });
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out);
+    assert.deepEqual(doc.output.shape, [1, 1, 100, 100]);
+    assert.equal(doc.output.data.length, 10000);
+    assert.ok(doc.output.data.every((v: number) => v >= 0), "relu's output");
+    assert.ok(r.out.split("\n").every((l) => l.length < 100_000), "no line holds the whole tensor");
+    assert.equal(doc.weights.random, true);
+  });
 });
