@@ -23,29 +23,32 @@ export const vscodeProfile: ClientProfile = {
   initializationOptions: { settings, clientCommands: true },
 };
 
-/**
- * Whether `capabilities` allow the server to send the request `method`: each server-to-client request of
- * LSP 3.17 with the capability that allows it. A method missing here is never allowed.
- */
+type Check = (capabilities: ClientCapabilities) => boolean | undefined;
+
+/** Each server-to-client request of LSP 3.17 with the capability that allows it. */
+const requestCapabilities: Record<string, Check> = {
+  "workspace/configuration": (c) => c.workspace?.configuration,
+  "workspace/applyEdit": (c) => c.workspace?.applyEdit,
+  "workspace/workspaceFolders": (c) => c.workspace?.workspaceFolders,
+  "workspace/inlayHint/refresh": (c) => c.workspace?.inlayHint?.refreshSupport,
+  "workspace/semanticTokens/refresh": (c) => c.workspace?.semanticTokens?.refreshSupport,
+  "workspace/codeLens/refresh": (c) => c.workspace?.codeLens?.refreshSupport,
+  "workspace/inlineValue/refresh": (c) => c.workspace?.inlineValue?.refreshSupport,
+  "workspace/diagnostic/refresh": (c) => c.workspace?.diagnostics?.refreshSupport,
+  "workspace/foldingRange/refresh": (c) => c.workspace?.foldingRange?.refreshSupport,
+  "window/workDoneProgress/create": (c) => c.window?.workDoneProgress,
+  // Stricter than LSP, which allows this request to every client: the server has no reason to send it.
+  "window/showMessageRequest": (c) => c.window?.showMessage !== undefined,
+  "window/showDocument": (c) => c.window?.showDocument?.support,
+  // Dynamic registration is allowed when any feature registers dynamically; the tests need no finer check.
+  "client/registerCapability": (c) => JSON.stringify(c).includes('"dynamicRegistration":true'),
+  "client/unregisterCapability": (c) => JSON.stringify(c).includes('"dynamicRegistration":true'),
+};
+
+/** The methods of LSP's server-to-client requests (everything else the server sends is a notification). */
+export const serverRequestMethods: string[] = Object.keys(requestCapabilities);
+
+/** Whether `capabilities` allow the server to send the request `method`; a method not listed never is. */
 export function advertises(capabilities: ClientCapabilities, method: string): boolean {
-  const w = capabilities.workspace;
-  const allowed: Record<string, boolean | undefined> = {
-    "workspace/configuration": w?.configuration,
-    "workspace/applyEdit": w?.applyEdit,
-    "workspace/workspaceFolders": w?.workspaceFolders,
-    "workspace/inlayHint/refresh": w?.inlayHint?.refreshSupport,
-    "workspace/semanticTokens/refresh": w?.semanticTokens?.refreshSupport,
-    "workspace/codeLens/refresh": w?.codeLens?.refreshSupport,
-    "workspace/inlineValue/refresh": w?.inlineValue?.refreshSupport,
-    "workspace/diagnostic/refresh": w?.diagnostics?.refreshSupport,
-    "workspace/foldingRange/refresh": w?.foldingRange?.refreshSupport,
-    "window/workDoneProgress/create": capabilities.window?.workDoneProgress,
-    // Stricter than LSP, which allows this request to every client: the server has no reason to send it.
-    "window/showMessageRequest": capabilities.window?.showMessage !== undefined,
-    "window/showDocument": capabilities.window?.showDocument?.support,
-    // Dynamic registration is allowed when any feature registers dynamically; the tests need no finer check.
-    "client/registerCapability": JSON.stringify(capabilities).includes('"dynamicRegistration":true'),
-    "client/unregisterCapability": JSON.stringify(capabilities).includes('"dynamicRegistration":true'),
-  };
-  return allowed[method] === true;
+  return requestCapabilities[method]?.(capabilities) === true;
 }
