@@ -86,9 +86,9 @@ export interface InitializationOptions {
  * id of `executeCommandProvider` as a VS Code command, and a second registration of the same id would fail.
  */
 export const ServerCommands = {
-  /** [uri, model?] → the summary table as text (also shown with window/showMessage). */
+  /** [uri?, model?] → the summary table as text, also shown by window/showMessage; no URI: the last document. */
   summary: "cnnlens.server.summary",
-  /** [uri, model?] → the simulation report as text (also shown with window/showMessage). */
+  /** [uri?, model?] → the simulation report as text, also shown by window/showMessage; no URI: the last document. */
   simulate: "cnnlens.server.simulate",
   /** [WorkspaceEdit] → applies a quick fix through workspace/applyEdit, for clients without CodeAction literals. */
   applyFix: "cnnlens.server.applyFix",

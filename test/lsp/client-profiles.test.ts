@@ -146,7 +146,8 @@ function suite(profile: ClientProfile): void {
     const lenses = await client.request<CodeLens[]>("textDocument/codeLens", whole);
     const commands = lenses.map((l) => l.command!.command);
     const [summaryId, simulateId] = serverCommands as [string, string];
-    assert.deepEqual(commands, rich ? ["", "cnnlens.simulate", "cnnlens.showSummary"] : [summaryId, simulateId, summaryId]);
+    const expected = rich ? ["", "cnnlens.simulate", "cnnlens.showSummary"] : [summaryId, simulateId, summaryId];
+    assert.deepEqual(commands, expected);
     const declared = client.initializeResult!.capabilities.executeCommandProvider!.commands;
     if (!rich) assert.ok(commands.every((c) => declared.includes(c)));
     assert.deepEqual(lenses[0]!.range.start, onModel);
@@ -158,9 +159,12 @@ function suite(profile: ClientProfile): void {
     assert.match(simulation, /^Simulation of M \(pytorch\) on onnxruntime/);
   });
 
-  it("executeCommand explains a wrong argument in a sentence", async () => {
+  it("executeCommand explains a wrong URI in a sentence; without arguments it takes the last document", async () => {
     const answer = await execute("cnnlens.server.summary", ["file:///not-open.cnn"]);
-    assert.equal(answer, "CNN Lens: cnnlens.server.summary needs the URI of an open .cnn document as its first argument.");
+    const sentence = "needs an open .cnn document, and file:///not-open.cnn is not open: open it first.";
+    assert.equal(answer, `CNN Lens: cnnlens.server.summary ${sentence}`);
+    // The broken document was opened last; its model has errors, and the summary says so in its table.
+    assert.match(await execute("cnnlens.server.summary", []), /Model M \(pytorch\), input 3×9×9/);
   });
 
   it("inlay hints and the custom summary request", async () => {
@@ -203,7 +207,8 @@ async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
 }
 
 describe("a client that applies edits but takes no CodeAction literals (LSP before 3.8)", () => {
-  const client = new TestClient({ name: "commands only", capabilities: { workspace: { applyEdit: true } }, initializationOptions: {} });
+  const profile = { name: "commands only", capabilities: { workspace: { applyEdit: true } }, initializationOptions: {} };
+  const client = new TestClient(profile);
   before(() => client.initialize());
   after(() => client.stop());
 
@@ -214,7 +219,8 @@ describe("a client that applies edits but takes no CodeAction literals (LSP befo
     const params = { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } };
     const [fix] = await client.request<Command[]>("textDocument/codeAction", params);
     assert.deepEqual([fix!.title, fix!.command], ["Change to 'conv'", "cnnlens.server.applyFix"]);
-    const applied = await client.request<boolean>("workspace/executeCommand", { command: fix!.command, arguments: fix!.arguments });
+    const execute = { command: fix!.command, arguments: fix!.arguments };
+    const applied = await client.request<boolean>("workspace/executeCommand", execute);
     assert.equal(applied, true);
     const sent = client.serverRequests.map((r) => [r.method, r.advertised, r.params]);
     const edit = { changes: { [uri]: [{ range: diagnostics[0]!.range, newText: "conv" }] } };

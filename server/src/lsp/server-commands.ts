@@ -10,8 +10,8 @@ import type { Analysed } from "./documents.js";
 export interface CommandContext {
   connection: Connection;
   features: ClientFeatures;
-  /** The current analysis of an open document, or undefined. */
-  analysed(uri: string): Analysed | undefined;
+  /** The analysis of an open document (no URI: the one last opened or edited), or undefined. */
+  analysed(uri: string | undefined): Analysed | undefined;
   memoryBudgetMiB(): number;
 }
 
@@ -19,7 +19,8 @@ export interface CommandContext {
 export const serverCommandIds: string[] = Object.values(ServerCommands);
 
 /**
- * Runs one server command. Summary and simulation answer their text and also show it with window/showMessage,
+ * Runs one server command on [uri, model?]; without a URI, on the document last opened or edited.
+ * Summary and simulation answer their text and also show it with window/showMessage,
  * since clients such as Neovim drop the result of a command run from a code lens. A failure is a sentence
  * shown as an error message and answered as text; the request itself never fails.
  */
@@ -34,9 +35,11 @@ export async function runServerCommand(
   }
   const uri = typeof args[0] === "string" ? args[0] : undefined;
   const model = typeof args[1] === "string" ? args[1] : undefined;
-  const doc = uri ? ctx.analysed(uri) : undefined;
+  const doc = ctx.analysed(uri);
   if (!doc) {
-    const sentence = `CNN Lens: ${params.command} needs the URI of an open .cnn document as its first argument.`;
+    const sentence = uri
+      ? `CNN Lens: ${params.command} needs an open .cnn document, and ${uri} is not open: open it first.`
+      : `CNN Lens: ${params.command} needs an open .cnn document: open one first.`;
     return show(ctx, MessageType.Error, sentence);
   }
   const models = doc.analysis.models.filter((m) => !model || m.name === model);

@@ -95,7 +95,12 @@ export function startServer(connection: Connection): void {
     const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri, options));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
-  documents.onDidChangeContent((e) => publishDiagnostics(cache.get(e.document)));
+  // The document a server command without a URI applies to (Helix and eglot run commands without arguments).
+  let lastTouched: string | undefined;
+  documents.onDidChangeContent((e) => {
+    lastTouched = e.document.uri;
+    publishDiagnostics(cache.get(e.document));
+  });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -132,7 +137,10 @@ export function startServer(connection: Connection): void {
   }));
   connection.onExecuteCommand((p, _token, workDone) => runServerCommand({
     connection, features, memoryBudgetMiB: () => settings.memoryBudgetMiB,
-    analysed: (uri) => { const doc = documents.get(uri); return doc ? cache.get(doc) : undefined; },
+    analysed: (uri) => {
+      const doc = documents.get(uri ?? lastTouched ?? "");
+      return doc ? cache.get(doc) : undefined;
+    },
   }, p, workDone));
 
   connection.onRequest(SummaryRequest, (p) => answer(p.uri, null, (doc) => {
