@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import type { InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
 import { ModelStatus } from "./status-bar.js";
 
@@ -16,7 +17,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: "cnn" }],
     synchronize: { configurationSection: "cnnlens" },
-    initializationOptions: { settings: vscode.workspace.getConfiguration("cnnlens") },
+    // clientCommands: code lenses may name the commands registered below (webviews) rather than the server's.
+    initializationOptions: {
+      settings: vscode.workspace.getConfiguration("cnnlens"), clientCommands: true,
+    } satisfies InitializationOptions,
   };
   client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);
   await client.start();

@@ -68,3 +68,28 @@ export interface ExportResult {
 
 /** `cnnlens/export`: a model as ONNX bytes or as framework code. */
 export const ExportRequest = new RequestType<ExportParams, ExportResult, void>("cnnlens/export");
+
+/** What our own VS Code client puts in `initializationOptions`; other editors send their own (or nothing). */
+export interface InitializationOptions {
+  /** The settings at start-up, shaped like the `cnnlens` section (server/src/lsp/settings.ts). */
+  settings?: unknown;
+  /**
+   * True from client/src/extension.ts only: that client registers `cnnlens.showSummary` and `cnnlens.simulate`
+   * (webviews), so code lenses may name them. Any other editor gets the server's own commands below.
+   */
+  clientCommands?: boolean;
+}
+
+/**
+ * Commands the server runs itself through `workspace/executeCommand`, for editors without our extension.
+ * Their ids differ from the client's (`cnnlens.showSummary`, …) because vscode-languageclient registers every
+ * id of `executeCommandProvider` as a VS Code command, and a second registration of the same id would fail.
+ */
+export const ServerCommands = {
+  /** [uri?, model?] → the summary table as text, also shown by window/showMessage; no URI: the last document. */
+  summary: "cnnlens.server.summary",
+  /** [uri?, model?] → the simulation report as text, also shown by window/showMessage; no URI: the last document. */
+  simulate: "cnnlens.server.simulate",
+  /** [WorkspaceEdit] → applies a quick fix through workspace/applyEdit, for clients without CodeAction literals. */
+  applyFix: "cnnlens.server.applyFix",
+} as const;

@@ -4,8 +4,9 @@ import { after, before, describe, it } from "node:test";
 import type { CodeAction, CompletionItem, Diagnostic, Hover, InlayHint, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
 import { readJson, readRepoFile } from "../unit/helpers.js";
 import { markers, TestClient } from "./lsp-client.js";
+import { vscodeProfile } from "./profiles/index.js";
 
-const client = new TestClient();
+const client = new TestClient(vscodeProfile);
 before(() => client.initialize());
 after(() => client.stop());
 

@@ -2,32 +2,67 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
+  createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection,
 } from "vscode-languageserver-protocol/node";
-import type { Diagnostic, Position, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import type {
+  ConfigurationParams, Diagnostic, InitializeResult, Position, PublishDiagnosticsParams, ShowMessageParams,
+} from "vscode-languageserver-protocol";
 import { repoRoot } from "../unit/helpers.js";
+import { advertises, minimalProfile, type ClientProfile } from "./profiles/index.js";
+
+/** A request the server sent to the client, and whether the client had advertised it. */
+export interface ServerRequest {
+  method: string;
+  params: unknown;
+  advertised: boolean;
+}
 
 export class TestClient {
-  readonly connection: ProtocolConnection;
+  // A MessageConnection rather than a ProtocolConnection: only its typing has the catch-all request handler.
+  readonly connection: MessageConnection;
   private readonly process: ChildProcess;
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
   exited = false;
+  /** Every request the server sent, advertised or not, in order. */
+  readonly serverRequests: ServerRequest[] = [];
+  /** Every window/showMessage notification. */
+  readonly messages: ShowMessageParams[] = [];
+  /** The server's answer to initialize. */
+  initializeResult: InitializeResult | undefined;
+  /** What the client answers to workspace/configuration, by section. */
+  configuration: Record<string, unknown> = {};
 
-  constructor() {
+  /** A client that advertises `profile` (by default, no optional capability at all). */
+  constructor(readonly profile: ClientProfile = minimalProfile) {
     this.process = spawn(process.execPath, [join(repoRoot, "dist", "server.cjs"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
     this.process.on("exit", () => { this.exited = true; });
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       for (const w of this.waiters.splice(0)) w();
+    });
+    this.connection.onNotification("window/showMessage", (p: ShowMessageParams) => { this.messages.push(p); });
+    // A request the profile did not advertise is answered as an editor without it would: method not found.
+    this.connection.onRequest((method: string, params: unknown) => {
+      const advertised = advertises(this.profile.capabilities, method);
+      this.serverRequests.push({ method, params, advertised });
+      if (!advertised) return new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
+      if (method === "workspace/configuration") {
+        const items = (params as ConfigurationParams).items;
+        return items.map((i) => (i.section ? this.configuration[i.section] ?? null : null));
+      }
+      if (method === "workspace/applyEdit") return { applied: true };
+      return null;
     });
     this.connection.listen();
   }
 
   async initialize(): Promise<void> {
-    await this.connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { settings: { inlayHints: { shapes: true, params: false } } } });
+    const { capabilities, initializationOptions } = this.profile;
+    const params = { processId: process.pid, rootUri: null, capabilities, initializationOptions };
+    this.initializeResult = await this.connection.sendRequest("initialize", params);
     await this.connection.sendNotification("initialized", {});
   }
 

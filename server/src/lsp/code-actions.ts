@@ -1,7 +1,8 @@
 // Quick fixes for the diagnostics that have one obvious repair.
-import type { CodeAction, Diagnostic as LspDiagnostic } from "vscode-languageserver";
+import type { CodeAction, Command, Diagnostic as LspDiagnostic } from "vscode-languageserver";
 import { CodeActionKind } from "vscode-languageserver";
 import type { ChainItem, Residual, Statement } from "../../../grammar/index.js";
+import { ServerCommands } from "../protocol.js";
 import type { Analysed } from "./documents.js";
 import { toOffset, toRange } from "./convert.js";
 
@@ -13,6 +14,15 @@ export function codeActions(doc: Analysed, diagnostics: LspDiagnostic[]): CodeAc
     if (fix) actions.push({ ...fix, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true });
   }
   return actions;
+}
+
+/**
+ * The fixes as Commands, for a client without CodeAction literals: running one makes the server send the edit
+ * by workspace/applyEdit, so a client that cannot take that request gets no fixes at all.
+ */
+export function asFixCommands(actions: CodeAction[], canApplyEdit: boolean): Command[] {
+  if (!canApplyEdit) return [];
+  return actions.map((a) => ({ title: a.title, command: ServerCommands.applyFix, arguments: [a.edit] }));
 }
 
 type Fix = Pick<CodeAction, "title" | "edit">;

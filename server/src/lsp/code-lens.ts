@@ -2,28 +2,41 @@
 import type { CodeLens } from "vscode-languageserver";
 import { modelErrors } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
+import { ServerCommands } from "../protocol.js";
 import { compact } from "../report/format.js";
 import type { Analysed } from "./documents.js";
 import { toRange } from "./convert.js";
 
-/** Command ids, contributed by the client. */
+/** Command ids, contributed by the VS Code client. */
 export const Commands = {
   showSummary: "cnnlens.showSummary",
   simulate: "cnnlens.simulate",
   exportOnnx: "cnnlens.exportOnnx",
 } as const;
 
-export function codeLenses(doc: Analysed): CodeLens[] {
+export interface CodeLensOptions {
+  /** The client registers Commands (our VS Code extension); otherwise every lens names a ServerCommands id. */
+  clientCommands: boolean;
+}
+
+/** The three lenses of every model; each carries a command the connected client can run. */
+export function codeLenses(doc: Analysed, options: CodeLensOptions = { clientCommands: true }): CodeLens[] {
   const lenses: CodeLens[] = [];
+  // VS Code shows a lens with an empty command as a label; other clients try to run it, so there the
+  // totals open the summary.
+  const ids = options.clientCommands
+    ? { totals: "", simulate: Commands.simulate, summary: Commands.showSummary }
+    : { totals: ServerCommands.summary, simulate: ServerCommands.simulate, summary: ServerCommands.summary };
   for (const m of doc.analysis.models) {
     const range = toRange(doc.index, m.nameSpan);
     const errors = modelErrors(doc.analysis, m).length;
     const totals = errors
       ? `${errors} error${errors === 1 ? "" : "s"}`
       : `${compact(m.params.total)} params · ${compact(m.macs)} MACs · → ${formatShape(m.output)}`;
-    lenses.push({ range, command: { title: totals, command: "" } });
-    lenses.push({ range, command: { title: "▶ Simulate", command: Commands.simulate, arguments: [doc.uri, m.name] } });
-    lenses.push({ range, command: { title: "Summary", command: Commands.showSummary, arguments: [doc.uri, m.name] } });
+    const args = [doc.uri, m.name];
+    lenses.push({ range, command: { title: totals, command: ids.totals, ...(ids.totals ? { arguments: args } : {}) } });
+    lenses.push({ range, command: { title: "▶ Simulate", command: ids.simulate, arguments: args } });
+    lenses.push({ range, command: { title: "Summary", command: ids.summary, arguments: args } });
   }
   return lenses;
 }

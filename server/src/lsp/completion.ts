@@ -6,17 +6,40 @@ import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind, layerKinds } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
 import { callContext } from "./call-context.js";
+import { plainText } from "./markup.js";
 import { describeDefault } from "./signature-help.js";
 
-/** The completion items at `offset`. */
-export function completions(doc: Analysed, offset: number): CompletionItem[] {
+/** What the client can take: snippets with placeholders, markdown documentation. */
+export interface CompletionOptions {
+  snippets: boolean;
+  markdownDocs: boolean;
+}
+
+/**
+ * The completion items at `offset`. Without snippet support an item inserts its bare name (`conv`, `concat`):
+ * such a client would insert `${1:out_channels}` literally, and a name followed by `(` brings signature help.
+ */
+export function completions(doc: Analysed, offset: number, options: CompletionOptions): CompletionItem[] {
   const before = doc.text.slice(Math.max(0, offset - 200), offset);
   if (/\bframework\s+\w*$/.test(before)) return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
   if (/\bshortcut\s+\w*$/.test(before)) return [{ label: "auto", kind: CompletionItemKind.Keyword, detail: "identity, or a 1×1 conv + batchnorm projection when shapes differ" }];
   const call = callContext(doc.text, offset);
   if (call) return argumentCompletions(doc, call.name, call.keyword, call.given);
-  if (depthAt(doc.text, offset) === 0) return topLevel();
-  return bodyCompletions(doc, offset);
+  const items = depthAt(doc.text, offset) === 0 ? topLevel() : bodyCompletions(doc, offset);
+  return items.map((item) => forClient(item, options));
+}
+
+/** Drops the snippet (keeping the label as the text) and the markdown where the client cannot take them. */
+function forClient(item: CompletionItem, options: CompletionOptions): CompletionItem {
+  const out = { ...item };
+  if (!options.snippets && out.insertTextFormat === InsertTextFormat.Snippet) {
+    delete out.insertText;
+    delete out.insertTextFormat;
+  }
+  if (!options.markdownDocs && typeof out.documentation === "object") {
+    out.documentation = plainText(out.documentation.value);
+  }
+  return out;
 }
 
 function depthAt(text: string, offset: number): number {

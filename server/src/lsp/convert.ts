@@ -24,8 +24,16 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** Which optional diagnostic fields the client takes (`publishDiagnostics.relatedInformation`, `tagSupport`). */
+export interface DiagnosticOptions {
+  related: boolean;
+  tags: boolean;
+}
+
 /** An analysis diagnostic as LSP sends it, with related places and the quick-fix data kept. */
-export function toLspDiagnostic(d: Diagnostic, index: LineIndex, uri: string): LspDiagnostic {
+export function toLspDiagnostic(
+  d: Diagnostic, index: LineIndex, uri: string, options: DiagnosticOptions = { related: true, tags: true },
+): LspDiagnostic {
   const out: LspDiagnostic = {
     range: toRange(index, d.span),
     severity: severities[d.severity],
@@ -33,9 +41,12 @@ export function toLspDiagnostic(d: Diagnostic, index: LineIndex, uri: string): L
     source: "cnn",
     message: d.message,
   };
-  if (d.related) out.relatedInformation = d.related.map((r) => ({ location: { uri, range: toRange(index, r.span) }, message: r.message }));
+  if (d.related && options.related) {
+    const place = (span: Span) => ({ uri, range: toRange(index, span) });
+    out.relatedInformation = d.related.map((r) => ({ location: place(r.span), message: r.message }));
+  }
   // A dropped row is not wrong code, only a fact worth seeing: fade it rather than squiggle it.
-  if (d.code === "inexact-division") out.tags = [DiagnosticTag.Unnecessary];
+  if (d.code === "inexact-division" && options.tags) out.tags = [DiagnosticTag.Unnecessary];
   if (d.data) out.data = d.data;
   return out;
 }

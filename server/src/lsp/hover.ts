@@ -6,16 +6,22 @@ import { compact, fieldNumber, grouped, megabytes } from "../report/format.js";
 import type { Analysed } from "./documents.js";
 import { toPosition, toRange } from "./convert.js";
 import { locate, type Located } from "./locate.js";
+import { markup } from "./markup.js";
 
-/** The hover at `offset`, or null where there is nothing to say; `short` keeps the shapes and parameters. */
-export function hoverAt(doc: Analysed, offset: number, detail: "full" | "short" = "full"): Hover | null {
+/**
+ * The hover at `offset`, or null where there is nothing to say; `short` keeps the shapes and parameters.
+ * `markdown` false gives plain text, for clients whose `hover.contentFormat` lacks markdown.
+ */
+export function hoverAt(
+  doc: Analysed, offset: number, detail: "full" | "short" = "full", markdown = true,
+): Hover | null {
   const found = locate(doc.analysis, offset);
   if (!found) return null;
   const full = hoverText(found, doc);
   const text = detail === "full" ? full : full.split("\n").filter((line) => !line.startsWith("- ") || line.startsWith("- Parameters")).join("\n");
   const span = found.kind === "layer" ? found.layer.span : found.kind === "group" ? found.group.span
     : found.kind === "model" ? found.model.nameSpan : found.kind === "label" ? found.label.span : found.span;
-  return { contents: { kind: "markdown", value: text }, range: toRange(doc.index, span) };
+  return { contents: markup(text, markdown), range: toRange(doc.index, span) };
 }
 
 function hoverText(found: Located, doc: Analysed): string {

@@ -1,13 +1,14 @@
 // Registers every language feature on a connection; each answers from the analysis cache and never throws.
 import type { Connection } from "vscode-languageserver";
-import { ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
+import { CodeLensRefreshRequest, ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { modelErrors } from "../analysis/index.js";
 import { ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { formatText } from "../format/format.js";
-import { codeActions } from "./code-actions.js";
+import { readClientFeatures, type ClientFeatures } from "./client-capabilities.js";
+import { asFixCommands, codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
 import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
@@ -16,8 +17,10 @@ import { foldingRanges } from "./folding.js";
 import { hoverAt } from "./hover.js";
 import { inlayHints } from "./inlay-hints.js";
 import { modelAt } from "./locate.js";
+import { flattenSymbols } from "./flat-symbols.js";
 import { definition, documentSymbols, prepareRename, references, rename } from "./navigation.js";
 import { semanticLegend, semanticTokens } from "./semantic-tokens.js";
+import { runServerCommand, serverCommandIds } from "./server-commands.js";
 import { defaultSettings, readSettings, type Settings } from "./settings.js";
 import { signatureHelp } from "./signature-help.js";
 
@@ -26,7 +29,8 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache();
   let settings: Settings = defaultSettings;
-  let canPullConfiguration = false;
+  // Until initialize says otherwise, assume a client that takes nothing optional.
+  let features: ClientFeatures = readClientFeatures({ capabilities: {} });
 
   /** Runs a handler on an open document; unknown documents and any failure give `empty`, never an error. */
   function answer<T>(uri: string, empty: T, handler: (doc: Analysed) => T): T {
@@ -43,8 +47,10 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params) => {
-    canPullConfiguration = !!params.capabilities.workspace?.configuration;
-    settings = readSettings(params.initializationOptions?.settings);
+    features = readClientFeatures(params);
+    // Our client sends { settings }; Helix sends its `config` table, which holds the `cnnlens` section.
+    const options = params.initializationOptions as { settings?: unknown; cnnlens?: unknown } | undefined;
+    settings = readSettings(options?.settings ?? options?.cnnlens);
     cache.setOptions({ defaultFramework: settings.framework });
     return {
       capabilities: {
@@ -57,44 +63,63 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: true,
         definitionProvider: true,
         referencesProvider: true,
-        renameProvider: { prepareProvider: true },
+        // Both options objects are only allowed when the client advertised what they describe.
+        renameProvider: features.prepareRename ? { prepareProvider: true } : true,
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         semanticTokensProvider: { legend: semanticLegend, full: true },
-        codeActionProvider: { codeActionKinds: ["quickfix"] },
+        codeActionProvider: features.codeActionLiterals ? { codeActionKinds: ["quickfix"] } : true,
+        executeCommandProvider: { commands: serverCommandIds },
       },
       serverInfo: { name: "cnn-lens" },
     };
   });
 
   connection.onDidChangeConfiguration(async (change) => {
-    const raw = canPullConfiguration ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined) : change.settings?.cnnlens;
+    const raw = features.configurationPull
+      ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined) : change.settings?.cnnlens;
     const previous = settings.framework;
     settings = readSettings(raw ?? change.settings?.cnnlens);
+    // Each refresh is a request only the clients that advertised it can answer; the others ask again on
+    // their own. Semantic tokens do not depend on any setting and need no refresh.
     if (settings.framework !== previous) {
       cache.setOptions({ defaultFramework: settings.framework });
       for (const doc of documents.all()) publishDiagnostics(cache.get(doc));
+      if (features.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }
-    connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (features.inlayHintRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
   function publishDiagnostics(doc: Analysed): void {
-    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri));
+    const options = { related: features.diagnosticRelated, tags: features.diagnosticTags };
+    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri, options));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
-  documents.onDidChangeContent((e) => publishDiagnostics(cache.get(e.document)));
+  // The document a server command without a URI applies to (Helix and eglot run commands without arguments).
+  let lastTouched: string | undefined;
+  documents.onDidChangeContent((e) => {
+    lastTouched = e.document.uri;
+    publishDiagnostics(cache.get(e.document));
+  });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   const at = (doc: Analysed, position: { line: number; character: number }) => toOffset(doc.index, position);
-  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) => hoverAt(doc, at(doc, p.position), settings.hoverDetail)));
+  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) =>
+    hoverAt(doc, at(doc, p.position), settings.hoverDetail, features.markdownHover)));
   connection.languages.inlayHint.on((p) => answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)));
-  connection.onCodeLens((p) => answer(p.textDocument.uri, [], codeLenses));
-  connection.onCompletion((p) => answer(p.textDocument.uri, [], (doc) => completions(doc, at(doc, p.position))));
+  connection.onCodeLens((p) => answer(p.textDocument.uri, [], (doc) =>
+    codeLenses(doc, { clientCommands: features.clientCommands })));
+  connection.onCompletion((p) => answer(p.textDocument.uri, [], (doc) => completions(doc, at(doc, p.position), {
+    snippets: features.snippets, markdownDocs: features.markdownCompletionDocs,
+  })));
   connection.onSignatureHelp((p) => answer(p.textDocument.uri, null, (doc) => signatureHelp(doc, at(doc, p.position))));
-  connection.onDocumentSymbol((p) => answer(p.textDocument.uri, [], documentSymbols));
+  connection.onDocumentSymbol((p) => answer(p.textDocument.uri, [], (doc) => {
+    const symbols = documentSymbols(doc);
+    return features.hierarchicalSymbols ? symbols : flattenSymbols(symbols, doc.uri);
+  }));
   connection.onDefinition((p) => answer(p.textDocument.uri, null, (doc) => definition(doc, at(doc, p.position))));
   connection.onReferences((p) => answer(p.textDocument.uri, [], (doc) => references(doc, at(doc, p.position), p.context.includeDeclaration)));
   connection.onPrepareRename((p) => answer(p.textDocument.uri, null, (doc) => prepareRename(doc, at(doc, p.position))));
@@ -106,7 +131,17 @@ export function startServer(connection: Connection): void {
     return [{ range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) }, newText: formatted }];
   }));
   connection.languages.semanticTokens.on((p) => answer(p.textDocument.uri, { data: [] }, semanticTokens));
-  connection.onCodeAction((p) => answer(p.textDocument.uri, [], (doc) => codeActions(doc, p.context.diagnostics)));
+  connection.onCodeAction((p) => answer(p.textDocument.uri, [], (doc) => {
+    const actions = codeActions(doc, p.context.diagnostics);
+    return features.codeActionLiterals ? actions : asFixCommands(actions, features.applyEdit);
+  }));
+  connection.onExecuteCommand((p, _token, workDone) => runServerCommand({
+    connection, features, memoryBudgetMiB: () => settings.memoryBudgetMiB,
+    analysed: (uri) => {
+      const doc = documents.get(uri ?? lastTouched ?? "");
+      return doc ? cache.get(doc) : undefined;
+    },
+  }, p, workDone));
 
   connection.onRequest(SummaryRequest, (p) => answer(p.uri, null, (doc) => {
     const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
