@@ -1,8 +1,11 @@
 // Numbers that lie: sizes, counts and receptive fields past 2^53 − 1 become one diagnostic, never fake digits.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { run, type Io } from "../../bin/cli.js";
 import { findOverflow, MAX_EXACT, shapeOverflow } from "../../server/src/analysis/size-limits.js";
+import { AnalysisCache } from "../../server/src/lsp/documents.js";
+import { hoverAt } from "../../server/src/lsp/hover.js";
 import { fieldNumber } from "../../server/src/report/format.js";
 import { toJson, type JsonModel } from "../../server/src/report/json.js";
 import { analyze, readRepoFile, wrap } from "./helpers.js";
@@ -129,6 +132,19 @@ describe("reports never print an inexact total as digits", () => {
     assert.equal(m.params.total, 11689512);
     assert.equal(m.flops, 2 * m.macs!);
     assert.ok(m.layers.every((l) => !("overflow" in l) && typeof l.params === "number"));
+  });
+
+  it("hovers on the model and on the overflowing layer say unknown, with the reason, and print no totals", () => {
+    const text = readRepoFile(corpus("dense-params-overflow"));
+    const doc = new AnalysisCache().get(TextDocument.create("file:///d.cnn", "cnn", 1, text));
+    const hover = (needle: string) => (hoverAt(doc, text.indexOf(needle))!.contents as { value: string }).value;
+    const model = hover("HugeDense");
+    assert.match(model, /Totals unknown: the parameter count of dense1 reaches about 1\.00e16/);
+    assert.doesNotMatch(model, /Parameters:|MACs:/);
+    const layer = hover("dense(100000000)");
+    assert.match(layer, /`100000000` → `\?`/);
+    assert.match(layer, /Figures unknown: the parameter count of dense1/);
+    assert.doesNotMatch(layer, /Parameters: 0/);
   });
 
   it("the text summary of the concat doubling shows no Infinity", async () => {
