@@ -5,7 +5,7 @@ import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../exp
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
 import { runnableModel } from "./runnable-model.js";
 import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
-import { layerTimes, median, tensorStats, type TensorStats } from "./statistics.js";
+import { layerTimes, median, nonFiniteTensors, tensorStats, type NonFiniteTensor, type TensorStats } from "./statistics.js";
 import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
 
 export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
@@ -45,7 +45,8 @@ export interface SimulationReport {
   engine: string;
   batch: number;
   seed: number;
-  weights: { source: string; unused: string[] };
+  /** `nonFinite` is there only when some weight tensors hold NaN or ±Infinity. */
+  weights: { source: string; unused: string[]; nonFinite?: NonFiniteTensor[] };
   input: { source: string; shape: number[] };
   memory: { weights: number; activations: number; limit: number };
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
@@ -68,6 +69,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   const memory = checkMemory(model, batch, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
   const { weights, unused, source } = await resolveWeights(model, options.weights, seed);
   const x = input ?? randomInput({ ...req, batch });
+  const poisoned = nonFiniteTensors(weights);
 
   let t = performance.now();
   const bytes = buildOnnx(model, weights, { batch });
@@ -97,7 +99,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
     });
     return {
       model: model.name, framework: model.framework, engine: engine.name, batch, seed,
-      weights: { source, unused },
+      weights: { source, unused, ...(poisoned.length ? { nonFinite: poisoned } : {}) },
       input: { source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`, shape: x.shape },
       memory,
       timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
