@@ -49,7 +49,8 @@ export function simulationHtml(view: { model: string }, cspSource: string): stri
 const script = String.raw`
 const view = JSON.parse(document.getElementById("data").textContent);
 // A statistic of a layer whose values are all NaN is NaN, which arrives through JSON as null.
-const fmt = (x) => typeof x !== "number" || Number.isNaN(x) ? "nan" : (x === 0 || Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) ? x.toFixed(4) : x.toExponential(2);
+const fmt = (x) => typeof x !== "number" || Number.isNaN(x) ? "nan"
+  : (x === 0 || Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) ? x.toFixed(4) : x.toExponential(2);
 const svgNs = "http://www.w3.org/2000/svg";
 const el = (tag, attrs, parent) => { const e = document.createElementNS(svgNs, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); parent.appendChild(e); return e; };
 document.getElementById("title").textContent = "Simulation of " + view.model + " (" + view.framework + ")";
@@ -60,8 +61,14 @@ document.getElementById("meta").textContent = "input " + view.input + " · weigh
 // NaN and ±Infinity are left out of every statistic, so they are counted where the statistics are shown.
 const poisoned = view.layers.filter((l) => l.nonFinite > 0);
 const warnings = [];
-if (view.nonFiniteWeights.length) warnings.push("⚠ weights with NaN or ±Infinity: " + view.nonFiniteWeights.map((w) => w.tensor + " (" + w.count + " of " + w.size + ")").join(", "));
-if (poisoned.length) warnings.push("⚠ " + poisoned.length + " of " + view.layers.length + " layers output NaN or ±Infinity, first " + poisoned[0].name + " (" + poisoned[0].nonFinite + " values); the statistics, plots and histograms leave them out");
+if (view.nonFiniteWeights.length) {
+  const listed = view.nonFiniteWeights.map((w) => w.tensor + " (" + w.count + " of " + w.size + ")");
+  warnings.push("⚠ weights with NaN or ±Infinity: " + listed.join(", "));
+}
+if (poisoned.length) {
+  warnings.push("⚠ " + poisoned.length + " of " + view.layers.length + " layers output NaN or ±Infinity, first " +
+    poisoned[0].name + " (" + poisoned[0].nonFinite + " values); the statistics, plots and histograms leave them out");
+}
 document.getElementById("warnings").textContent = warnings.join(" · ");
 if (view.top5.length) document.getElementById("top5").textContent = "Top-5 classes: " + view.top5.map((c) => c.index + " (" + (100 * c.probability).toFixed(1) + "%)").join(", ");
 
@@ -82,14 +89,16 @@ function depthPlot() {
   el("text", { x: 2, y: H - B }, svg).textContent = "1e" + (Math.round(lo) + 0);
   el("text", { x: L, y: H - 4 }, svg).textContent = "layer 1";
   el("text", { x: W - 60, y: H - 4 }, svg).textContent = "layer " + n;
-  el("polyline", { points: stds.flatMap((v, i) => v === undefined ? [] : [x(i) + "," + yStd(v)]).join(" "), class: "std" }, svg);
+  const points = stds.flatMap((v, i) => v === undefined ? [] : [x(i) + "," + yStd(v)]);
+  el("polyline", { points: points.join(" "), class: "std" }, svg);
   el("polyline", { points: view.layers.map((l, i) => x(i) + "," + yZero(l.zeros)).join(" "), class: "zeros" }, svg);
 }
 
 function showLayer(index) {
   const l = view.layers[index];
   document.querySelectorAll("#rows tr").forEach((r, i) => r.classList.toggle("selected", i === index));
-  document.getElementById("layer-title").textContent = l.name + " (" + l.kind + ") " + l.shape.join("×") + ": histogram, min " + fmt(l.min) + " to max " + fmt(l.max) +
+  document.getElementById("layer-title").textContent = l.name + " (" + l.kind + ") " + l.shape.join("×") +
+    ": histogram, min " + fmt(l.min) + " to max " + fmt(l.max) +
     (l.nonFinite ? " · ⚠ " + l.nonFinite + " NaN/Inf values left out" : "");
   const svg = document.getElementById("histogram");
   svg.replaceChildren();
@@ -111,12 +120,17 @@ function showLayer(index) {
   }
 }
 
-const headers = ["Layer", "Kind", "Shape", "Mean", "Std", "Min", "Max", "Zeros"].concat(poisoned.length ? ["NaN/Inf"] : [], ["ms"]);
-for (const h of headers) { const th = document.createElement("th"); th.textContent = h; document.getElementById("head").appendChild(th); }
+const headers = ["Layer", "Kind", "Shape", "Mean", "Std", "Min", "Max", "Zeros"];
+if (poisoned.length) headers.push("NaN/Inf");
+headers.push("ms");
+for (const h of headers) {
+  const th = document.createElement("th"); th.textContent = h; document.getElementById("head").appendChild(th);
+}
 const body = document.getElementById("rows");
 view.layers.forEach((l, i) => {
   const row = document.createElement("tr");
-  const cells = [l.name, l.kind, l.shape.join("×"), fmt(l.mean), fmt(l.std), fmt(l.min), fmt(l.max), (100 * l.zeros).toFixed(1) + "%"];
+  const stats = [fmt(l.mean), fmt(l.std), fmt(l.min), fmt(l.max), (100 * l.zeros).toFixed(1) + "%"];
+  const cells = [l.name, l.kind, l.shape.join("×"), ...stats];
   if (poisoned.length) cells.push(l.nonFinite ? "⚠ " + l.nonFinite : "0");
   cells.push(l.timeMs.toFixed(2));
   if (l.nonFinite) row.classList.add("nonfinite");

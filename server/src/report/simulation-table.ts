@@ -28,7 +28,7 @@ export function simulationTable(r: SimulationReport): string {
   const top = topFive(r.output);
   const bad = nonFiniteCount(r.output.data);
   if (top.length) out.push(`Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`);
-  else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN or ±Infinity`);
+  else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
   else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
   const t = r.timing;
   out.push(`Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms, first run ${t.firstRunMs.toFixed(1)} ms)`);

@@ -5,7 +5,8 @@ import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../exp
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
 import { runnableModel } from "./runnable-model.js";
 import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
-import { layerTimes, median, nonFiniteTensors, tensorStats, type NonFiniteTensor, type TensorStats } from "./statistics.js";
+import { layerTimes, median, nonFiniteTensors, tensorStats } from "./statistics.js";
+import type { NonFiniteTensor, TensorStats } from "./statistics.js";
 import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
 
 export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
