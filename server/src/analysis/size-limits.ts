@@ -26,7 +26,17 @@ export interface Figures {
   macs?: number;
 }
 
-const exact = (n: number) => Number.isFinite(n) && Math.abs(n) <= MAX_EXACT;
+/** Whether `n` is a number the analysis can count with exactly (finite, within ±(2^53 − 1)). */
+export const exact = (n: number) => Number.isFinite(n) && Math.abs(n) <= MAX_EXACT;
+
+/**
+ * A size inside a formula (the padded input, the dilated kernel, (W − 1)·S) past 2^53 − 1: the output it
+ * gives would be rounded, so the layer's output is unknown. Reported as a `size-overflow` error on `span`.
+ */
+export function reportInexactStep(what: string, value: number, fix: string, span: Span, report: Reporter): void {
+  report.error("size-overflow", `${what} reaches ${approximately(value)}, past 2^53 − 1 (${MAX_EXACT}), beyond which ` +
+    `whole numbers are not exact: ${fix}`, span, undefined, { quantity: "size", total: false });
+}
 
 /** What `findOverflow` finds: which figure, whether it is a model total, and its (inexact) value. */
 export type Overflow = Pick<SizeOverflow, "quantity" | "total" | "value">;
