@@ -62,7 +62,7 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   for (const [i, a] of axes.entries()) {
     const padded = a.size + a.padBefore + a.padAfter, reach = a.dilation * (a.kernel - 1) + 1;
     if (!exact(padded) || !exact(reach)) {
-      const what = !exact(padded) ? `the padded input${onAxis(i, opts.rank)}` : `the dilated kernel${onAxis(i, opts.rank)}`;
+      const what = `${exact(padded) ? "the dilated kernel" : "the padded input"}${onAxis(i, opts.rank)}`;
       const fix = "use a smaller padding, kernel or dilation";
       reportInexactStep(`${what} of ${ctx.written}`, exact(padded) ? reach : padded, fix, args.callSpan, report);
       return undefined;
