@@ -44,6 +44,18 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
     assert.ok(clean.layers.every((l) => l.nonFinite === 0));
   });
 
+  it("an input with an infinite value is named, and the layers it reaches are counted", async () => {
+    const data = new Float32Array(3 * 8 * 8).fill(0.5);
+    data[0] = Infinity;
+    const r = await simulate(analyze(SMALL), "Case", { input: { shape: [1, 3, 8, 8], data }, repeats: 0 });
+    assert.equal(r.input.nonFinite, 1);
+    // The corner pixel reaches the 2×2 corner of each of conv1's 4 channels through the padded 3×3 window.
+    assert.equal(r.layers[0]!.nonFinite, 16);
+    assert.match(simulationTable(r), /^⚠ the input holds 1 NaN or ±Infinity values$/m);
+    assert.match(simulationView(r).input, /^given tensor \(1×3×8×8, ⚠ 1 NaN\/Inf values\)$/);
+    assert.equal(clean.input.nonFinite, undefined);
+  });
+
   it("the CLI table shows a NaN/Inf column and says which weights and layers", () => {
     const text = simulationTable(poisoned);
     assert.match(text, /^Layer +Output shape +Mean +Std +Min +Max +Zeros +NaN\/Inf +ms$/m);

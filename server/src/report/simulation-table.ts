@@ -40,6 +40,7 @@ export function simulationTable(r: SimulationReport): string {
 /** Warnings above the table: weight tensors with NaN or ±Infinity, and the first layer whose output has them. */
 function nonFiniteNotes(r: SimulationReport): string[] {
   const notes: string[] = [];
+  if (r.input.nonFinite) notes.push(`⚠ the input holds ${r.input.nonFinite} NaN or ±Infinity values`);
   const weights = r.weights.nonFinite ?? [];
   if (weights.length) {
     const listed = weights.map((w) => `${w.tensor} (${w.count} of ${w.size})`).join(", ");

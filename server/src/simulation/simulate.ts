@@ -48,7 +48,8 @@ export interface SimulationReport {
   seed: number;
   /** `nonFinite` is there only when some weight tensors hold NaN or ±Infinity. */
   weights: { source: string; unused: string[]; nonFinite?: NonFiniteTensor[] };
-  input: { source: string; shape: number[] };
+  /** `nonFinite` is there only when the input holds NaN or ±Infinity: how many values. */
+  input: { source: string; shape: number[]; nonFinite?: number };
   memory: { weights: number; activations: number; limit: number };
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
   timing: { buildMs: number; sessionMs: number; firstRunMs: number; steadyMs?: number; unattributedMs: number };
@@ -71,6 +72,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   const { weights, unused, source } = await resolveWeights(model, options.weights, seed);
   const x = input ?? randomInput({ ...req, batch });
   const poisoned = nonFiniteTensors(weights);
+  const badInput = nonFiniteTensors(new Map([["input", x]]))[0];
 
   let t = performance.now();
   const bytes = buildOnnx(model, weights, { batch });
@@ -101,7 +103,11 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
     return {
       model: model.name, framework: model.framework, engine: engine.name, batch, seed,
       weights: { source, unused, ...(poisoned.length ? { nonFinite: poisoned } : {}) },
-      input: { source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`, shape: x.shape },
+      input: {
+        source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`,
+        shape: x.shape,
+        ...(badInput ? { nonFinite: badInput.count } : {}),
+      },
       memory,
       timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
       layers,
