@@ -104,7 +104,8 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
       model: model.name, framework: model.framework, engine: engine.name, batch, seed,
       weights: { source, unused, ...(poisoned.length ? { nonFinite: poisoned } : {}) },
       input: {
-        source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`,
+        source: typeof options.input === "string" ? options.input
+          : options.input ? "given tensor" : `standard normal, seed ${seed}`,
         shape: x.shape,
         ...(badInput ? { nonFinite: badInput.count } : {}),
       },

@@ -44,7 +44,8 @@ const MAX_SIDE = 64;
 export function simulationView(report: SimulationReport): SimulationView {
   return {
     model: report.model, framework: report.framework, engine: report.engine, batch: report.batch,
-    input: `${report.input.source} (${report.input.shape.join("×")}${inputWarning(report.input.nonFinite)})`, weights: report.weights.source, timing: report.timing,
+    input: `${report.input.source} (${report.input.shape.join("×")}${inputWarning(report.input.nonFinite)})`,
+    weights: report.weights.source, timing: report.timing,
     nonFiniteWeights: report.weights.nonFinite ?? [],
     layers: report.layers.map((l) => {
       const tensor = report.tensors?.get(l.name);
