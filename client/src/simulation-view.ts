@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { escapeHtml } from "./html.js";
 
+/** The webview page for a simulation view (the server's `SimulationView`, received as plain JSON). */
 export function simulationHtml(view: { model: string }, cspSource: string): string {
   const nonce = randomBytes(16).toString("base64");
   // The data rides in a JSON script element; `<` is escaped so no layer name can close the element.
@@ -26,17 +27,19 @@ export function simulationHtml(view: { model: string }, cspSource: string): stri
   .axis { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
   canvas { image-rendering: pixelated; width: 96px; height: 96px; margin: 2px; border: 1px solid var(--vscode-editorWidget-border, #8884); }
   .meta { color: var(--vscode-descriptionForeground); }
+  .warn, tr.nonfinite td { color: var(--vscode-editorWarning-foreground, #cca700); }
 </style></head>
 <body>
 <h2 id="title"></h2>
 <div class="meta" id="meta"></div>
+<div class="warn" id="warnings"></div>
 <div class="plots">
   <div><h3>Activation std and zero fraction across depth</h3><svg id="depth" width="560" height="200"></svg>
     <div class="meta"><span style="color: var(--vscode-charts-blue, #3794ff)">━ std (log scale)</span> &nbsp; <span style="color: var(--vscode-charts-orange, #d18616)">━ fraction of zeros</span></div></div>
   <div><h3 id="layer-title">Layer</h3><svg id="histogram" width="320" height="160"></svg><div id="maps"></div></div>
 </div>
 <div id="top5"></div>
-<table id="layers"><thead><tr><th>Layer</th><th>Kind</th><th>Shape</th><th>Mean</th><th>Std</th><th>Min</th><th>Max</th><th>Zeros</th><th>ms</th></tr></thead><tbody></tbody></table>
+<table id="layers"><thead><tr id="head"></tr></thead><tbody id="rows"></tbody></table>
 <script type="application/json" id="data">${data}</script>
 <script nonce="${nonce}">${script}</script>
 </body></html>`;
@@ -45,7 +48,9 @@ export function simulationHtml(view: { model: string }, cspSource: string): stri
 /** Runs inside the webview: draws everything from the JSON data; clicking a row shows that layer. */
 const script = String.raw`
 const view = JSON.parse(document.getElementById("data").textContent);
-const fmt = (x) => (x === 0 || Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) ? x.toFixed(4) : x.toExponential(2);
+// A statistic of a layer whose values are all NaN is NaN, which arrives through JSON as null.
+const fmt = (x) => typeof x !== "number" || Number.isNaN(x) ? "nan"
+  : (x === 0 || Math.abs(x) >= 0.01 && Math.abs(x) < 1e4) ? x.toFixed(4) : x.toExponential(2);
 const svgNs = "http://www.w3.org/2000/svg";
 const el = (tag, attrs, parent) => { const e = document.createElementNS(svgNs, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); parent.appendChild(e); return e; };
 document.getElementById("title").textContent = "Simulation of " + view.model + " (" + view.framework + ")";
@@ -53,14 +58,28 @@ const t = view.timing;
 document.getElementById("meta").textContent = "input " + view.input + " · weights: " + view.weights + " · " + view.engine +
   " · build " + t.buildMs.toFixed(0) + " ms, session " + t.sessionMs.toFixed(0) + " ms, first run " + t.firstRunMs.toFixed(1) + " ms" +
   (t.steadyMs !== undefined ? ", steady " + t.steadyMs.toFixed(1) + " ms" : "");
+// NaN and ±Infinity are left out of every statistic, so they are counted where the statistics are shown.
+const poisoned = view.layers.filter((l) => l.nonFinite > 0);
+const warnings = [];
+if (view.nonFiniteWeights.length) {
+  const listed = view.nonFiniteWeights.map((w) => w.tensor + " (" + w.count + " of " + w.size + ")");
+  warnings.push("⚠ weights with NaN or ±Infinity: " + listed.join(", "));
+}
+if (poisoned.length) {
+  warnings.push("⚠ " + poisoned.length + " of " + view.layers.length + " layers output NaN or ±Infinity, first " +
+    poisoned[0].name + " (" + poisoned[0].nonFinite + " values); the statistics, plots and histograms leave them out");
+}
+document.getElementById("warnings").textContent = warnings.join(" · ");
 if (view.top5.length) document.getElementById("top5").textContent = "Top-5 classes: " + view.top5.map((c) => c.index + " (" + (100 * c.probability).toFixed(1) + "%)").join(", ");
 
 function depthPlot() {
   const svg = document.getElementById("depth"), W = 560, H = 200, L = 40, B = 20;
   const n = view.layers.length;
   const x = (i) => L + (n > 1 ? i / (n - 1) : 0) * (W - L - 10);
-  const stds = view.layers.map((l) => Math.log10(Math.max(l.std, 1e-12)));
-  const lo = Math.min(...stds), hi = Math.max(...stds, lo + 1);
+  // A layer whose values are all NaN has no std: its point is left out of the line.
+  const stds = view.layers.map((l) => Number.isFinite(l.std) ? Math.log10(Math.max(l.std, 1e-12)) : undefined);
+  const known = stds.filter((v) => v !== undefined);
+  const lo = known.length ? Math.min(...known) : 0, hi = Math.max(...known, lo + 1);
   const yStd = (v) => 10 + (1 - (v - lo) / (hi - lo)) * (H - B - 10);
   const yZero = (z) => 10 + (1 - z) * (H - B - 10);
   el("line", { x1: L, y1: H - B, x2: W - 10, y2: H - B, class: "axis" }, svg);
@@ -70,14 +89,17 @@ function depthPlot() {
   el("text", { x: 2, y: H - B }, svg).textContent = "1e" + (Math.round(lo) + 0);
   el("text", { x: L, y: H - 4 }, svg).textContent = "layer 1";
   el("text", { x: W - 60, y: H - 4 }, svg).textContent = "layer " + n;
-  el("polyline", { points: stds.map((v, i) => x(i) + "," + yStd(v)).join(" "), class: "std" }, svg);
+  const points = stds.flatMap((v, i) => v === undefined ? [] : [x(i) + "," + yStd(v)]);
+  el("polyline", { points: points.join(" "), class: "std" }, svg);
   el("polyline", { points: view.layers.map((l, i) => x(i) + "," + yZero(l.zeros)).join(" "), class: "zeros" }, svg);
 }
 
 function showLayer(index) {
   const l = view.layers[index];
-  document.querySelectorAll("#layers tbody tr").forEach((r, i) => r.classList.toggle("selected", i === index));
-  document.getElementById("layer-title").textContent = l.name + " (" + l.kind + ") " + l.shape.join("×") + ": histogram, min " + fmt(l.min) + " to max " + fmt(l.max);
+  document.querySelectorAll("#rows tr").forEach((r, i) => r.classList.toggle("selected", i === index));
+  document.getElementById("layer-title").textContent = l.name + " (" + l.kind + ") " + l.shape.join("×") +
+    ": histogram, min " + fmt(l.min) + " to max " + fmt(l.max) +
+    (l.nonFinite ? " · ⚠ " + l.nonFinite + " NaN/Inf values left out" : "");
   const svg = document.getElementById("histogram");
   svg.replaceChildren();
   const max = Math.max(1, ...l.histogram), w = 320 / Math.max(1, l.histogram.length);
@@ -98,10 +120,21 @@ function showLayer(index) {
   }
 }
 
-const body = document.querySelector("#layers tbody");
+const headers = ["Layer", "Kind", "Shape", "Mean", "Std", "Min", "Max", "Zeros"];
+if (poisoned.length) headers.push("NaN/Inf");
+headers.push("ms");
+for (const h of headers) {
+  const th = document.createElement("th"); th.textContent = h; document.getElementById("head").appendChild(th);
+}
+const body = document.getElementById("rows");
 view.layers.forEach((l, i) => {
   const row = document.createElement("tr");
-  for (const v of [l.name, l.kind, l.shape.join("×"), fmt(l.mean), fmt(l.std), fmt(l.min), fmt(l.max), (100 * l.zeros).toFixed(1) + "%", l.timeMs.toFixed(2)]) {
+  const stats = [fmt(l.mean), fmt(l.std), fmt(l.min), fmt(l.max), (100 * l.zeros).toFixed(1) + "%"];
+  const cells = [l.name, l.kind, l.shape.join("×"), ...stats];
+  if (poisoned.length) cells.push(l.nonFinite ? "⚠ " + l.nonFinite : "0");
+  cells.push(l.timeMs.toFixed(2));
+  if (l.nonFinite) row.classList.add("nonfinite");
+  for (const v of cells) {
     const td = document.createElement("td"); td.textContent = v; row.appendChild(td);
   }
   row.addEventListener("click", () => showLayer(i));

@@ -173,4 +173,12 @@ describe("cnnlens", () => {
     assert.ok(r.out.split("\n").every((l) => l.length < 100_000), "no line holds the whole tensor");
     assert.equal(doc.weights.random, true);
   });
+  it("totals past 2^53 are printed as unknown, never as digits that are not exact", async () => {
+    const r = await cli(["summary", "test/hostile/corpus/dense-params-overflow.cnn"], { "test/hostile/corpus/dense-params-overflow.cnn": readRepoFile("test/hostile/corpus/dense-params-overflow.cnn") });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^Total params: unknown \(size overflow at dense1\)$/m);
+    assert.match(r.out, /^dense1 +dense +\? +overflow +overflow$/m);
+    assert.match(r.out, /^Estimated total size \(MB\): unknown$/m);
+    assert.match(r.err, /\[size-overflow\]/);
+  });
 });

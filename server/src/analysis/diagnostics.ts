@@ -39,6 +39,7 @@ export const Codes = {
   "framework": "an unknown or misplaced framework line",
   "rf-misaligned": "merged paths whose receptive fields are not aligned",
   "too-large": "a model that expands to more layers than the analysis allows",
+  "size-overflow": "a size, parameter count, MACs or memory past 2^53 − 1; a receptive field out of range",
 } as const;
 
 export type Code = keyof typeof Codes;

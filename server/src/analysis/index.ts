@@ -5,6 +5,7 @@ import { findLayerKind } from "./layers/index.js";
 import { readInput } from "./model-input.js";
 import { inputField } from "./receptive-field.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
+import { addToTotals, findOverflow, reportOverflow } from "./size-limits.js";
 import { closest } from "./suggest.js";
 import { elements, spatial } from "./tensor.js";
 import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
@@ -87,11 +88,16 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   const scope = new Scope("", new Map(), [], []);
   const ctx: WalkContext = { framework, blocks, report, model: state };
   let start: Tensor = {};
-  if (input?.shape) {
+  // An input too large to count (its values or bytes past 2^53 − 1) leaves the whole model unknown.
+  const inputFigures = input?.shape && { shape: input.shape, batch: state.batch };
+  const inputOverflow = inputFigures ? findOverflow(inputFigures, state.totals) : undefined;
+  if (inputOverflow) state.overflow = reportOverflow(inputOverflow, "input", first!.span, report);
+  else if (inputFigures) addToTotals(state.totals, inputFigures);
+  if (input?.shape) info.input = input.shape;
+  if (input?.shape && !inputOverflow) {
     const sizes = input.shape.length > 1 ? spatial(input.shape, framework) : [];
     state.inputSizes = sizes;
     start = { shape: input.shape, field: inputField(sizes.length), node: state.addNode({ id: -1, op: "input" }) };
-    info.input = input.shape;
   }
   const output = walkBody(input ? def.body.slice(1) : def.body, start, scope, ctx);
   if (output.shape) info.output = output.shape;
@@ -105,7 +111,8 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   }
   info.params.total = info.params.trainable + info.params.nonTrainable;
   info.memory.params = info.params.total * 4;
-  info.memory.input = info.input ? elements(info.input) * state.batch * 4 : 0;
+  info.memory.input = info.input && !inputOverflow ? elements(info.input) * state.batch * 4 : 0;
+  if (state.overflow) info.overflow = state.overflow;
   return info;
 }
 

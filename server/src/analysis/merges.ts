@@ -6,6 +6,7 @@ import { batchnorm } from "./layers/shape-layers.js";
 import type { LayerKind } from "./layers/index.js";
 import { mergeFields } from "./receptive-field.js";
 import type { Scope, Tensor } from "./scope.js";
+import { reportOverflow, shapeOverflow } from "./size-limits.js";
 import { channelAxis, channels, formatShape, sameShape, spatial } from "./tensor.js";
 import type { ReceptiveField, Shape } from "./types.js";
 import type { Value } from "./values.js";
@@ -136,6 +137,12 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   }
   const out = first.slice();
   out[axis] = known.reduce((sum, s) => sum + s[axis]!, 0);
+  // Doubling the channels in a repeat reaches 2^53 quickly: past it the count is no longer exact.
+  const found = shapeOverflow(out, ctx.model.batch);
+  if (found) {
+    ctx.model.overflow ??= reportOverflow(found, "concat", keyword, ctx.report);
+    return {};
+  }
   return { shape: out, field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx), node: mergeNode("concat", parts.map((p) => p.tensor), ctx) };
 }
 

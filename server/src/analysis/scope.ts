@@ -1,7 +1,8 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
 import type { Span } from "../../../grammar/index.js";
 import type { Environment } from "./values.js";
-import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape } from "./types.js";
+import type { RunningTotals } from "./size-limits.js";
+import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape, SizeOverflow } from "./types.js";
 
 /** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
 export interface Tensor {
@@ -25,6 +26,10 @@ export class ModelState {
   exhausted = false;
   /** The model input's spatial sizes, for fields that become global. */
   inputSizes: number[] = [];
+  /** Sums so far of the exact layers, checked as each layer is added so that the model's totals stay exact. */
+  readonly totals: RunningTotals = { params: 0, macs: 0, memory: 0 };
+  /** The first figure that could not be counted exactly, if any. */
+  overflow?: SizeOverflow;
 
   constructor(readonly batch: number) {}
 

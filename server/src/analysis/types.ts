@@ -37,6 +37,23 @@ export interface ParamCount {
   nonTrainable: number;
 }
 
+/**
+ * A figure too large to count exactly (beyond 2^53 − 1, or infinite): the analysis reports it once, as a
+ * `size-overflow` error where it first happens, and leaves the shapes after it unknown.
+ */
+export interface SizeOverflow {
+  /** An output size, the output's value count (whole batch), its bytes, the parameters or the MACs. */
+  quantity: "size" | "values" | "memory" | "params" | "macs";
+  /** True when the model's running total overflowed rather than the layer's own figure. */
+  total: boolean;
+  /** The inexact value (possibly Infinity), for messages only. */
+  value: number;
+  /** The layer name, `input` or the merge (`concat`, `add`) where it happened. */
+  where: string;
+  span: Span;
+  message: string;
+}
+
 export interface LayerInfo {
   /** The name used in summaries and for weights: `conv1`, `layer1.conv2`, `repeat1.0.batchnorm1`. */
   name: string;
@@ -59,6 +76,8 @@ export interface LayerInfo {
   paramFormula?: string;
   /** Resolved arguments, for hovers and exporters. */
   args: Record<string, unknown>;
+  /** Set on the layer whose figures overflowed; its output, params, MACs and memory are then unknown (0). */
+  overflow?: SizeOverflow;
 }
 
 /** A block use, a repeat or a merge: a span of the text that produced a run of layers. */
@@ -111,6 +130,11 @@ export interface ModelInfo {
   /** Complete only when the model has no errors; `outputNode` is the node the model returns. */
   graph: GraphNode[];
   outputNode?: number;
+  /**
+   * The first figure of this model that could not be counted exactly. When set, the totals above are sums
+   * of the layers before it only: the model's real totals are unknown and must not be shown as exact digits.
+   */
+  overflow?: SizeOverflow;
 }
 
 export interface BlockInfo {

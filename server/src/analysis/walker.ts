@@ -7,8 +7,9 @@ import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
+import { addToTotals, approximately, fieldOverflow, findOverflow, reportOverflow } from "./size-limits.js";
 import { elements } from "./tensor.js";
-import type { Framework, GroupInfo, LayerInfo, ParamCount } from "./types.js";
+import type { Framework, GroupInfo, LayerInfo, ParamCount, ReceptiveField } from "./types.js";
 import { evaluate } from "./values.js";
 
 /** More leaf layers than this in one model is certainly a runaway repeat or block nesting. */
@@ -102,14 +103,25 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
 /** Applies one layer kind and records it; unknown input or arguments give an unknown output silently. */
 export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: string, preset?: Args): Tensor {
   const args = preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
-  const outcome = input.shape && !args.unknown
+  let outcome = input.shape && !args.unknown
     ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
+  const name = scope.nextName(kind.kind, nameOverride);
+  const batch = ctx.model.batch;
+  const figures = outcome && { shape: outcome.output, batch, params: outcome.params, macs: outcome.macs };
+  const found = figures && findOverflow(figures, ctx.model.totals);
+  const overflow = found && reportOverflow(found, name, call.span, ctx.report);
+  if (overflow) {
+    // The numbers of this layer are not exact: it counts as an error, so its output is unknown from here on.
+    ctx.model.overflow ??= overflow;
+    outcome = undefined;
+  } else if (figures) addToTotals(ctx.model.totals, figures);
   const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
+  if (output.field) output.field = exactField(output.field, call.span, ctx);
   if (output.shape && input.node !== undefined) output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
   // One literal with every field keeps every LayerInfo the same shape for the engine (this runs per layer).
   const layer: LayerInfo = {
-    name: scope.nextName(kind.kind, nameOverride),
+    name,
     kind: kind.kind,
     span: call.span,
     via: scope.via,
@@ -123,8 +135,23 @@ export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scop
     paramFormula: outcome?.paramFormula,
     args: args.plain(),
   };
+  if (overflow) layer.overflow = overflow;
   record(layer, call.span, ctx);
   return output;
+}
+
+/**
+ * A receptive field whose size, jump or start left the exact range (a stride product past 2^53, so that a
+ * centre would become ∞·0 = NaN) is dropped with a warning: the shapes stay right, only the field is unknown.
+ */
+function exactField(field: ReceptiveField, span: Span, ctx: WalkContext): ReceptiveField | undefined {
+  const bad = fieldOverflow(field);
+  if (!bad) return field;
+  const value = bad.part === "jump" && bad.value === 0 ? "a value too small to hold" : approximately(bad.value);
+  const message = `the receptive field's ${bad.part} reaches ${value}, beyond what the analysis counts exactly ` +
+    "(2^53 − 1): the receptive field is unknown from this layer on; fewer strided or upsampling layers keep it";
+  ctx.report.warning("size-overflow", message, span, undefined, { quantity: "receptive-field" });
+  return undefined;
 }
 
 function record(layer: LayerInfo, span: Span, ctx: WalkContext): void {

@@ -52,6 +52,7 @@ function field(rf: ReceptiveField | undefined): string | undefined {
 /** The layer hover: the lines a user reads top to bottom. */
 export function layerText(l: LayerInfo, instances = 1): string {
   const lines = [`**${l.name}** · \`${l.kind}\``, "", `\`${formatShape(l.inputShape)}\` → \`${formatShape(l.outputShape)}\``];
+  if (l.overflow) return [...lines, "", `Figures unknown: ${l.overflow.message}.`].join("\n");
   const table: [string, string | undefined][] = [
     ["Output size", l.formula?.includes("\n") ? l.formula.split("\n").join("; ") : l.formula],
     ["Parameters", l.paramFormula ? `${l.paramFormula}` : l.params.trainable + l.params.nonTrainable ? params(l.params) : "0"],
@@ -82,6 +83,10 @@ function groupText(g: GroupInfo, instances: number): string {
 
 /** Model totals, as the code lens and the status bar summarise them. */
 export function modelText(m: ModelInfo): string {
+  // Past 2^53 − 1 the sums are not the model's totals: say so instead of printing digits that are not exact.
+  if (m.overflow) {
+    return [`**model ${m.name}** (${m.framework})`, "", `Totals unknown: ${m.overflow.message}.`].join("\n");
+  }
   return [
     `**model ${m.name}** (${m.framework})`,
     "",

@@ -17,7 +17,16 @@ export function megabytes(bytes: number): string {
   return (bytes / 1e6).toFixed(2);
 }
 
-/** A receptive-field axis value: whole numbers plainly, fractions (after upsampling) to three places. */
+/**
+ * A receptive-field axis value: whole numbers plainly, fractions (after upsampling) to three places. A
+ * fraction that three places would round to a whole number (2.0001, a jump of 1e-8) keeps its significant
+ * digits instead, so it never reads as `2.` or `0.`; the analysis leaves out fields that are not finite.
+ */
 export function fieldNumber(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(3).replace(/0+$/, "");
+  if (!Number.isFinite(x)) return "?";
+  if (Number.isInteger(x)) return String(x);
+  const short = x.toFixed(3).replace(/0+$/, "");
+  if (!short.endsWith(".")) return short;
+  const precise = String(Number(x.toPrecision(12)));
+  return Number.isInteger(Number(precise)) ? `≈${precise}` : precise;
 }

@@ -34,6 +34,8 @@ interface Row {
   rf: string;
   /** Size or parameters unknown because of an error above. */
   unknown: boolean;
+  /** The figures passed 2^53 here, so none of them is exact. */
+  overflow: boolean;
 }
 
 const titles: Record<ColumnName | "name", string> = {
@@ -60,6 +62,10 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const rule = (ch: string) => ch.repeat(ruleWidth);
   const unknown = m.layers.filter((l) => !l.outputShape).length;
   const partial = unknown > 0 ? ` (partial: ${unknown} of ${m.layers.length} layers unknown until the errors are fixed)` : "";
+  // Past 2^53 the sums are no longer exact, so the analysis keeps none of them and neither does the table.
+  const lost = m.overflow ? `unknown (size overflow at ${m.overflow.where})` : undefined;
+  const count = (n: number, note = "") => lost ?? `${grouped(n)}${note}`;
+  const mb = (bytes: number) => (lost ? "unknown" : megabytes(bytes));
   const lines = [
     rule("="),
     `Model ${m.name} (${m.framework}), input ${formatShape(m.input)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`,
@@ -69,10 +75,10 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
     ...cells.map(line),
     rule("="),
     `Output shape: ${formatShape(m.output)}`,
-    `Total params: ${grouped(m.params.total)}${partial}`,
-    `Trainable params: ${grouped(m.params.trainable)}`,
-    `Non-trainable params: ${grouped(m.params.nonTrainable)}`,
-    `Total MACs: ${grouped(m.macs)} (${compact(m.macs)}); FLOPs = 2·MACs = ${compact(2 * m.macs)}${unknown > 0 ? " (partial)" : ""}`,
+    `Total params: ${count(m.params.total, partial)}`,
+    `Trainable params: ${count(m.params.trainable)}`,
+    `Non-trainable params: ${count(m.params.nonTrainable)}`,
+    `Total MACs: ${lost ?? `${grouped(m.macs)} (${compact(m.macs)}); FLOPs = 2·MACs = ${compact(2 * m.macs)}${unknown > 0 ? " (partial)" : ""}`}`,
   ];
   if (m.receptiveField && !m.receptiveField.global) {
     const rf = m.receptiveField;
@@ -80,10 +86,10 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   }
   lines.push(
     rule("-"),
-    `Input size (MB): ${megabytes(m.memory.input)}`,
-    `Forward pass activations (MB): ${megabytes(m.memory.activations)}`,
-    `Params size (MB): ${megabytes(m.memory.params)}`,
-    `Estimated total size (MB): ${megabytes(m.memory.input + m.memory.activations + m.memory.params)}`,
+    `Input size (MB): ${mb(m.memory.input)}`,
+    `Forward pass activations (MB): ${mb(m.memory.activations)}`,
+    `Params size (MB): ${mb(m.memory.params)}`,
+    `Estimated total size (MB): ${mb(m.memory.input + m.memory.activations + m.memory.params)}`,
     rule("="),
   );
   return lines.join("\n");
@@ -115,6 +121,7 @@ function layerRow(l: LayerInfo): Row {
   return {
     name: l.name, kind: l.kind, ...(l.inputShape ? { input: l.inputShape } : {}), ...(l.outputShape ? { output: l.outputShape } : {}),
     params: l.params.trainable + l.params.nonTrainable, macs: l.macs, memory: l.memory, rf: field(l), unknown: !l.outputShape,
+    overflow: !!l.overflow,
   };
 }
 
@@ -148,7 +155,7 @@ function collapsedRow(name: string, layers: LayerInfo[], group: GroupInfo | unde
   return {
     name, kind: groupKind(name, group), ...(input ? { input } : {}), ...(output ? { output } : {}),
     params: sum((l) => l.params.trainable + l.params.nonTrainable), macs: sum((l) => l.macs), memory: sum((l) => l.memory),
-    rf: field(last), unknown: layers.some((l) => !l.outputShape),
+    rf: field(last), unknown: layers.some((l) => !l.outputShape), overflow: layers.some((l) => !!l.overflow),
   };
 }
 
@@ -160,7 +167,7 @@ function groupKind(name: string, group: GroupInfo | undefined): string {
 }
 
 function cellText(r: Row, column: ColumnName | "name"): string {
-  const count = (n: number) => (r.unknown && n === 0 ? "?" : n ? grouped(n) : "--");
+  const count = (n: number) => (r.overflow ? "overflow" : r.unknown && n === 0 ? "?" : n ? grouped(n) : "--");
   switch (column) {
     case "name": return r.name;
     case "kind": return r.kind;
@@ -168,7 +175,7 @@ function cellText(r: Row, column: ColumnName | "name"): string {
     case "output": return formatShape(r.output);
     case "params": return count(r.params);
     case "macs": return count(r.macs);
-    case "memory": return r.unknown ? "?" : megabytes(r.memory);
+    case "memory": return r.overflow ? "overflow" : r.unknown ? "?" : megabytes(r.memory);
     case "rf": return r.rf;
   }
 }

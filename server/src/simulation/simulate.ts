@@ -5,7 +5,8 @@ import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../exp
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
 import { runnableModel } from "./runnable-model.js";
 import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
-import { layerTimes, median, tensorStats, type TensorStats } from "./statistics.js";
+import { layerTimes, median, nonFiniteTensors, tensorStats } from "./statistics.js";
+import type { NonFiniteTensor, TensorStats } from "./statistics.js";
 import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
 
 export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
@@ -45,9 +46,13 @@ export interface SimulationReport {
   engine: string;
   batch: number;
   seed: number;
-  /** `random`: seeded initialisation, whose class scores mean nothing (so no top-k is shown for them). */
-  weights: { source: string; unused: string[]; random: boolean };
-  input: { source: string; shape: number[] };
+  /**
+   * `random`: seeded initialisation, whose class scores mean nothing (so no top-k is shown for them).
+   * `nonFinite` is there only when some weight tensors hold NaN or ±Infinity.
+   */
+  weights: { source: string; unused: string[]; random: boolean; nonFinite?: NonFiniteTensor[] };
+  /** `nonFinite` is there only when the input holds NaN or ±Infinity: how many values. */
+  input: { source: string; shape: number[]; nonFinite?: number };
   memory: { weights: number; activations: number; limit: number };
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
   timing: { buildMs: number; sessionMs: number; firstRunMs: number; steadyMs?: number; unattributedMs: number };
@@ -69,6 +74,8 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   const memory = checkMemory(model, batch, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
   const { weights, unused, source, random } = await resolveWeights(model, options.weights, seed);
   const x = input ?? randomInput({ ...req, batch });
+  const poisoned = nonFiniteTensors(weights);
+  const badInput = nonFiniteTensors(new Map([["input", x]]))[0];
 
   let t = performance.now();
   const bytes = buildOnnx(model, weights, { batch });
@@ -98,8 +105,13 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
     });
     return {
       model: model.name, framework: model.framework, engine: engine.name, batch, seed,
-      weights: { source, unused, random },
-      input: { source: typeof options.input === "string" ? options.input : options.input ? "given tensor" : `standard normal, seed ${seed}`, shape: x.shape },
+      weights: { source, unused, random, ...(poisoned.length ? { nonFinite: poisoned } : {}) },
+      input: {
+        source: typeof options.input === "string" ? options.input
+          : options.input ? "given tensor" : `standard normal, seed ${seed}`,
+        shape: x.shape,
+        ...(badInput ? { nonFinite: badInput.count } : {}),
+      },
       memory,
       timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
       layers,

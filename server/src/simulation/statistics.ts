@@ -45,6 +45,24 @@ export function tensorStats(data: Float32Array): TensorStats {
   };
 }
 
+/** A weight tensor holding NaN or ±Infinity: its name, how many such values, and its size. */
+export interface NonFiniteTensor {
+  tensor: string;
+  count: number;
+  size: number;
+}
+
+/** The tensors of `weights` that hold NaN or ±Infinity, in order; every forward pass through them is poisoned. */
+export function nonFiniteTensors(weights: ReadonlyMap<string, { data: Float32Array }>): NonFiniteTensor[] {
+  const found: NonFiniteTensor[] = [];
+  for (const [tensor, { data }] of weights) {
+    let count = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) count++;
+    if (count > 0) found.push({ tensor, count, size: data.length });
+  }
+  return found;
+}
+
 /**
  * Sums node kernel times per layer. The builder names nodes `<layer>#<n>`; onnxruntime renames the
  * nodes it rewrites into its blocked layout after their output (`<layer>_nchwc`), and adds layout

@@ -1,6 +1,7 @@
 // What the simulation report view shows: per-layer statistics, histograms, feature-map thumbnails, top-5.
 import type { FloatTensor } from "../export/onnx-params.js";
 import type { SimulationReport } from "./simulate.js";
+import type { NonFiniteTensor } from "./statistics.js";
 
 export interface LayerView {
   name: string;
@@ -11,6 +12,8 @@ export interface LayerView {
   min: number;
   max: number;
   zeros: number;
+  /** NaN and ±Infinity values in the output (whole batch), which the other statistics leave out. */
+  nonFinite: number;
   timeMs: number;
   /** 40 equal bins between min and max of the first sample. */
   histogram: number[];
@@ -26,6 +29,8 @@ export interface SimulationView {
   input: string;
   weights: string;
   timing: SimulationReport["timing"];
+  /** Weight tensors that hold NaN or ±Infinity (empty when all are finite). */
+  nonFiniteWeights: NonFiniteTensor[];
   layers: LayerView[];
   /** Top-5 classes after a softmax of the output (when the output is a flat vector of scores). */
   top5: { index: number; probability: number }[];
@@ -39,10 +44,15 @@ const MAX_SIDE = 64;
 export function simulationView(report: SimulationReport): SimulationView {
   return {
     model: report.model, framework: report.framework, engine: report.engine, batch: report.batch,
-    input: `${report.input.source} (${report.input.shape.join("×")})`, weights: report.weights.source, timing: report.timing,
+    input: `${report.input.source} (${report.input.shape.join("×")}${inputWarning(report.input.nonFinite)})`,
+    weights: report.weights.source, timing: report.timing,
+    nonFiniteWeights: report.weights.nonFinite ?? [],
     layers: report.layers.map((l) => {
       const tensor = report.tensors?.get(l.name);
-      const view: LayerView = { name: l.name, kind: l.kind, shape: l.shape, mean: l.mean, std: l.std, min: l.min, max: l.max, zeros: l.zeros, timeMs: l.timeMs, histogram: tensor ? histogram(firstSample(tensor)) : [] };
+      const view: LayerView = {
+        name: l.name, kind: l.kind, shape: l.shape, mean: l.mean, std: l.std, min: l.min, max: l.max, zeros: l.zeros,
+        nonFinite: l.nonFinite, timeMs: l.timeMs, histogram: tensor ? histogram(firstSample(tensor)) : [],
+      };
       const maps = tensor && report.framework === "pytorch" ? featureMaps(tensor) : undefined;
       if (maps) view.maps = maps;
       return view;
@@ -51,16 +61,21 @@ export function simulationView(report: SimulationReport): SimulationView {
   };
 }
 
+function inputWarning(nonFinite: number | undefined): string {
+  return nonFinite ? `, ⚠ ${nonFinite} NaN/Inf values` : "";
+}
+
 function firstSample(t: FloatTensor): Float32Array {
   const per = t.data.length / (t.shape[0] ?? 1);
   return t.data.subarray(0, per);
 }
 
+/** Counts of the finite values in 40 equal bins; NaN and ±Infinity are counted apart (`nonFinite`). */
 export function histogram(data: Float32Array): number[] {
-  let min = Infinity, max = -Infinity;
-  for (const v of data) if (Number.isFinite(v)) { if (v < min) min = v; if (v > max) max = v; }
+  let min = Infinity, max = -Infinity, finite = 0;
+  for (const v of data) if (Number.isFinite(v)) { finite++; if (v < min) min = v; if (v > max) max = v; }
   const counts = new Array<number>(BINS).fill(0);
-  if (!(max > min)) { counts[0] = data.length; return counts; }
+  if (!(max > min)) { counts[0] = finite; return counts; }
   const scale = BINS / (max - min);
   for (const v of data) if (Number.isFinite(v)) counts[Math.min(BINS - 1, Math.floor((v - min) * scale))]!++;
   return counts;
@@ -75,11 +90,17 @@ function featureMaps(t: FloatTensor): LayerView["maps"] | undefined {
   const out = new Uint8Array(channels * height * width);
   for (let ch = 0; ch < channels; ch++) {
     const base = ch * h * w;
+    // The scale comes from the finite values; NaN draws black, +Infinity white, −Infinity black.
     let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < h * w; i++) { const v = t.data[base + i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+    for (let i = 0; i < h * w; i++) {
+      const v = t.data[base + i]!;
+      if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    }
     const range = hi > lo ? hi - lo : 1;
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-      out[(ch * height + y) * width + x] = Math.round(((t.data[base + y * step * w + x * step]! - lo) / range) * 255);
+      const v = t.data[base + y * step * w + x * step]!;
+      const grey = Number.isNaN(v) ? 0 : Math.min(255, Math.max(0, Math.round(((v - lo) / range) * 255)));
+      out[(ch * height + y) * width + x] = grey;
     }
   }
   return { channels, height, width, data: Buffer.from(out).toString("base64") };
@@ -90,6 +111,8 @@ export function topFive(output: FloatTensor): { index: number; probability: numb
   const per = output.shape.slice(1).reduce((a, b) => a * b, 1);
   if (output.shape.length !== 2 || per < 2) return [];
   const scores = output.data.subarray(0, per);
+  // A softmax over NaN or ±Infinity has no ranking to show; the report counts those values instead.
+  if (scores.some((s) => !Number.isFinite(s))) return [];
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
   let sum = 0;

@@ -2,6 +2,7 @@
 import type { ArgSpec } from "../arguments.js";
 import { kerasTransposedOutput, transposedOutput } from "../geometry.js";
 import { throughTransposed } from "../receptive-field.js";
+import { exact, reportInexactStep } from "../size-limits.js";
 import { channels, makeShape } from "../tensor.js";
 import { convArgs, checkGroups } from "./conv.js";
 import { batchElements, featureMapRank, type LayerKind, type LayerOutcome } from "./kind.js";
@@ -51,6 +52,13 @@ export const convtranspose: LayerKind = {
         return undefined;
       }
       const size = ctx.input[framework === "pytorch" ? i + 1 : i]!;
+      // (W − 1)·S + D(K − 1) bounds every step of both frameworks' formulas: past 2^53 − 1 they would round.
+      const reach = size * stride[i]! + dilation[i]! * kernel[i]! + (outPad ?? 0);
+      if (!exact(reach)) {
+        const what = `the upsampled size${onAxis(i, rank)} of ${ctx.written}`;
+        reportInexactStep(what, reach, "use a smaller stride, kernel or dilation", a.callSpan, report);
+        return undefined;
+      }
       const r = framework === "pytorch"
         ? { ...transposedOutput({ size, kernel: kernel[i]!, stride: stride[i]!, dilation: dilation[i]!, padBefore: pads[i]!, padAfter: pads[i]! }, outPad ?? 0), padBefore: pads[i]! }
         : kerasTransposedOutput(size, kernel[i]!, stride[i]!, dilation[i]!, padWord === "same", outPad);

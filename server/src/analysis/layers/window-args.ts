@@ -1,6 +1,7 @@
 // Reads kernel, stride, dilation and padding of a conv or pool and turns them into per-axis windows.
 import type { AxisWindow } from "../geometry.js";
 import { samePadding } from "../geometry.js";
+import { exact, reportInexactStep } from "../size-limits.js";
 import { axisName, spatial } from "../tensor.js";
 import type { LayerContext } from "./kind.js";
 
@@ -57,6 +58,16 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
     }
     return { size, kernel: k, stride: s, dilation: d, padBefore: pads[i]!, padAfter: pads[i]! };
   });
+  // The padded input and the dilated kernel enter the size formula: past 2^53 − 1 its result would be rounded.
+  for (const [i, a] of axes.entries()) {
+    const padded = a.size + a.padBefore + a.padAfter, reach = a.dilation * (a.kernel - 1) + 1;
+    if (!exact(padded) || !exact(reach)) {
+      const what = `${exact(padded) ? "the dilated kernel" : "the padded input"}${onAxis(i, opts.rank)}`;
+      const fix = "use a smaller padding, kernel or dilation";
+      reportInexactStep(`${what} of ${ctx.written}`, exact(padded) ? reach : padded, fix, args.callSpan, report);
+      return undefined;
+    }
+  }
   return { axes, mode };
 }
 
