@@ -142,7 +142,9 @@ const valuesPerChunk = 4096;
  * (a segmentation map of 27 M floats is past V8's 512 MiB limit), so its data goes out a chunk at a time.
  */
 function writeJsonReport(report: SimulationReport, io: Io): void {
-  const { output, tensors: _tensors, ...rest } = report;
+  // The kept tensors (a Map) are for in-process callers; JSON would print them as {}.
+  const { output, ...rest } = report;
+  delete rest.tensors;
   const placeholder = "\u0000data\u0000";
   const [before, after] = JSON.stringify({ ...rest, output: { shape: output.shape, data: placeholder } }, null, 2).split(JSON.stringify(placeholder));
   io.out(`${before}[`);
