@@ -149,6 +149,7 @@ describe(".npy: the header is a Python dict, read as one", () => {
     await assert.rejects(readInputFile(path, request, false, { admit: (batch) => { seen.push(batch); throw new Error("over budget"); } }), /over budget/);
     assert.deepEqual(seen, [5000]);
     await rejects(readInputFile(corpus("npy-negative-shape.npy"), request, false), /npy-negative-shape\.npy: its shape \(-1, 8, 8\)/);
+    await rejects(readInputFile(path, request, false, { memoryLimit: 1024 ** 2 }), /claims\.npy: the array takes 3\.7 MiB as float32, more than the memory limit of 1\.0 MiB$/);
   });
 });
 

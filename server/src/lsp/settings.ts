@@ -5,7 +5,7 @@ export interface Settings {
   inlayHints: InlayHintSettings;
   hoverDetail: "full" | "short";
   framework: "pytorch" | "keras";
-  /** The simulation's memory budget for weights plus activations, in MiB. */
+  /** The simulation's memory budget (its estimated peak above the process's baseline), in MiB. */
   memoryBudgetMiB: number;
 }
 

@@ -2,7 +2,7 @@
 import type { FloatTensor } from "../export/onnx-params.js";
 import type { Framework } from "../analysis/types.js";
 import { decodeImage, imageTensor, isImagePath } from "./image-input.js";
-import { InputFileError } from "./input-error.js";
+import { formatBytes, InputFileError } from "./input-error.js";
 import { DEFAULT_MEMORY_LIMIT } from "./memory-budget.js";
 import { readNpyFile } from "./npy.js";
 import { Random } from "./random.js";
@@ -64,12 +64,18 @@ export interface InputFileLimits {
  */
 export async function readInputFile(path: string, req: InputRequest, batchGiven: boolean, limits: InputFileLimits = {}): Promise<FloatTensor> {
   const admit = limits.admit ?? (() => undefined);
-  const decodeBudget = (limits.memoryLimit ?? DEFAULT_MEMORY_LIMIT) / 2;
+  const memoryLimit = limits.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+  const decodeBudget = memoryLimit / 2;
   if (isImagePath(path)) {
     const bytes = readRegularFile(path, decodeBudget);
     admit(1);
     return checkInput(imageTensor(decodeImage(bytes, path, decodeBudget), req.sample, req.framework, path), req, batchGiven, path);
   }
-  const array = readNpyFile(path, (shape) => admit(batchOf(shape, req, batchGiven, path)));
+  const array = readNpyFile(path, (shape) => {
+    const batch = batchOf(shape, req, batchGiven, path);
+    const bytes = shape.reduce((p, d) => p * d, 4);
+    if (bytes > memoryLimit) throw new InputFileError(path, `the array takes ${formatBytes(bytes)} as float32, more than the memory limit of ${formatBytes(memoryLimit)}`, false);
+    admit(batch);
+  });
   return checkInput(array, req, batchGiven, path);
 }
