@@ -62,15 +62,17 @@ describe("bombs end quickly, with the sentence, in bounded memory", () => {
     ["a FIFO as the input", { input: bombs.fifo }, /^cannot read .*fifo\.npy: is not a regular file \(it is a FIFO \(named pipe\)\)/],
   ];
   for (const [name, options, message] of cases) {
-    it(name, () => {
+    it(name, (t) => {
       const r = simulateInChild(PICTURE_MODEL, options);
+      t.diagnostic(`${r.ms.toFixed(0)} ms, peak RSS ${(r.peak / MIB).toFixed(0)} MiB: ${r.message}`);
       assert.match(r.message ?? "(no error)", message);
       assert.ok(r.ms < TIME_LIMIT_MS, `${r.ms.toFixed(0)} ms`);
       assert.ok(r.peak < REFUSAL_PEAK, `peak RSS ${(r.peak / MIB).toFixed(0)} MiB`);
     });
   }
-  it("a model the budget admits stays within the estimate plus the stated allowance (ResNet-18, batch 2)", () => {
+  it("a model the budget admits stays within the estimate plus the stated allowance (ResNet-18, batch 2)", (t) => {
     const r = simulateInChild(readRepoFile("examples/resnet18.cnn"), { batch: 2 });
+    t.diagnostic(`peak RSS ${(r.peak / MIB).toFixed(0)} MiB, estimate ${(r.estimate! / MIB).toFixed(0)} MiB`);
     assert.equal(r.message, undefined);
     assert.ok(r.peak <= r.estimate! + BASELINE_ALLOWANCE, `peak ${(r.peak / MIB).toFixed(0)} MiB, estimate ${(r.estimate! / MIB).toFixed(0)} MiB`);
   });

@@ -50,7 +50,8 @@ export const onnxRuntimeEngine: ForwardEngine = {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
       // More threads than cores only cost a stack each (100,000 once took 16 GB): simulate() notes the cut.
-      ...(options.threads ? { intraOpNumThreads: Math.min(options.threads, availableParallelism()), interOpNumThreads: 1 } : {}),
+      ...(options.threads
+        ? { intraOpNumThreads: Math.min(options.threads, availableParallelism()), interOpNumThreads: 1 } : {}),
       ...(prefix ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
       logSeverityLevel: 3,
     });

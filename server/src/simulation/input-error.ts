@@ -27,5 +27,6 @@ export function formatBytes(bytes: number): string {
 
 /** A name from a file, quoted when it holds characters that would garble a one-line message. */
 export function quoteName(name: string): string {
-  return /^[\w.\-/:[\]]{1,200}$/.test(name) ? name : JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
+  return /^[\w.\-/:[\]]{1,200}$/.test(name) ? name : JSON.stringify(name.length > 200 ? `${name.slice(0,
+    200)}…` : name);
 }

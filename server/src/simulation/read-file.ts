@@ -16,7 +16,9 @@ export interface RegularFile {
 export function readRegularFile(path: string, maxBytes: number): Buffer {
   return withRegularFile(path, (file) => {
     if (file.size > maxBytes) {
-      throw new InputFileError(path, `the file is ${formatBytes(file.size)}, more than the ${formatBytes(maxBytes)} the memory limit allows for it`, false);
+      throw new InputFileError(path,
+        `the file is ${formatBytes(file.size)}, more than the ${formatBytes(maxBytes)} the memory limit allows for ` +
+        `it`, false);
     }
     return file.read(0, file.size);
   });
@@ -56,7 +58,9 @@ function openFile(path: string, fd: number, size: number): RegularFile {
       } catch (err) {
         throw new InputFileError(path, plainReason(err), true);
       }
-      if (n === 0) throw new InputFileError(path, `the file ended at byte ${position + done}, before the ${target.length} bytes its header promised: it may have changed while being read`, false);
+      if (n === 0) throw new InputFileError(path,
+        `the file ended at byte ${position + done}, before the ${target.length} bytes its header promised: it may ` +
+        `have changed while being read`, false);
       done += n;
     }
   };

@@ -73,7 +73,8 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   // A file input decides the batch from its header; the budget is checked before its data is read.
   let memory: MemoryEstimate | undefined;
   const admit = (batch: number) => void (memory = checkMemory(model, batch, limit));
-  const input = typeof options.input === "string" ? await readInputFile(options.input, req, batchGiven, { memoryLimit: limit, admit })
+  const input = typeof options.input === "string"
+    ? await readInputFile(options.input, req, batchGiven, { memoryLimit: limit, admit })
     : options.input ? checkInput(options.input, req, batchGiven) : undefined;
   const batch = input ? input.shape[0]! : req.batch;
   memory ??= checkMemory(model, batch, limit);
@@ -129,10 +130,14 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
  */
 function threadCount(asked: number | undefined): { count?: number; note?: string } {
   if (asked === undefined) return {};
-  if (!Number.isSafeInteger(asked) || asked < 1) throw new Error(`threads must be a whole number of at least 1, not ${asked}`);
+  if (!Number.isSafeInteger(asked) || asked < 1) {
+    throw new Error(`threads must be a whole number of at least 1, not ${asked}`);
+  }
   const cores = availableParallelism();
   if (asked <= cores) return { count: asked };
-  return { count: cores, note: `${asked} threads were asked for, but this machine has ${cores} core${cores > 1 ? "s" : ""}: using ${cores}` };
+  const cut = `this machine has ${cores} core${cores > 1 ? "s" : ""}: using ${cores}`;
+  const note = `${asked} threads were asked for, but ${cut}`;
+  return { count: cores, note };
 }
 
 async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string }> {

@@ -78,7 +78,8 @@ function shapeProblems(model: ModelInfo, shapes: Map<string, number[]>, sourceNa
     if (!shape) {
       problems.push(`layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`);
     } else if (!sameShape(shape, spec.shape)) {
-      problems.push(`layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(shape)} in ${sourceName} but the model needs ${fmt(spec.shape)}`);
+      problems.push(`layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(shape)} in ${sourceName} ` +
+        `but the model needs ${fmt(spec.shape)}`);
     }
   }
   return problems;
@@ -87,7 +88,8 @@ function shapeProblems(model: ModelInfo, shapes: Map<string, number[]>, sourceNa
 function problemsText(model: ModelInfo, problems: string[]): string {
   const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join("\n");
   const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
-  return `${problems.length} weight tensor${problems.length > 1 ? "s do" : " does"} not fit model ${model.name}:\n${shown}${more}`;
+  const count = `${problems.length} weight tensor${problems.length > 1 ? "s do" : " does"}`;
+  return `${count} not fit model ${model.name}:\n${shown}${more}`;
 }
 
 /** Tensors no layer reads (BatchNorm's num_batches_tracked is expected and left out). */
