@@ -104,6 +104,8 @@ describe("safetensors: the format exactly, or a sentence naming the file and the
     refuses(() => parseSafetensors(file('{"x": {"dtype": "Q9", "shape": [], "data_offsets": [0, 0]}}'), "w"), /^w: tensor x has dtype Q9, which this reader does not know/);
     refuses(() => parseSafetensors(file('{"x\\n": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}', 4), "w"), 'w: tensor "x\\n": data_offsets [0, 4] hold 4 bytes, but F32 of shape [2] takes 8');
     refuses(() => parseSafetensors(file("{not json"), "w"), /^w: its header is not valid JSON text/);
+    const deep = `{"x": {"dtype": "F32", "shape": ${"[".repeat(1e5)}${"]".repeat(1e5)}, "data_offsets": [0, 0]}}`;
+    refuses(() => parseSafetensors(file(deep), "w"), /^w: tensor x: its shape .* is not an array of non-negative integers$/);
     // Empty tensors and metadata are fine.
     const ok = parseSafetensors(file('{"__metadata__": {"format": "pt"}, "e": {"dtype": "F32", "shape": [0, 3], "data_offsets": [0, 0]}}'));
     assert.deepEqual(ok.tensors.get("e")!.shape, [0, 3]);
@@ -141,6 +143,7 @@ describe(".npy: the header is a Python dict, read as one", () => {
     assert.throws(() => parsePythonLiteral("{'a': 1, 'a': 2}"), /the key 'a' appears twice/);
     assert.throws(() => parsePythonLiteral("{'a': os.system('x')}"), /unexpected name 'os'/);
     assert.throws(() => parsePythonLiteral("{'a': 'open"), /the string at character 6 is not closed/);
+    assert.throws(() => parsePythonLiteral("(".repeat(1e6)), /^Error: it nests more than 32 levels deep$/);
   });
   it("checks the batch against the memory limit from the header, before reading the data", async () => {
     const path = join(dir, "claims.npy");

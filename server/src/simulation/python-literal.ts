@@ -17,24 +17,30 @@ export function parsePythonLiteral(text: string): PyValue {
     if (t?.kind !== kind) throw new Error(`expected ${kind} ${where(t)}`);
     return t;
   };
+  let depth = 0;
   const value = (): PyValue => {
     const t = tokens[at++];
     if (!t) throw new Error("it ends in the middle of a value");
+    // The parser recurses: a header of a million '(' would otherwise exhaust the stack.
+    if (depth > MAX_DEPTH) throw new Error(`it nests more than ${MAX_DEPTH} levels deep`);
     if (t.kind === "string" || t.kind === "number" || t.kind === "constant") return t.value;
     if (t.kind === "{") return dict();
     if (t.kind === "(" || t.kind === "[") return sequence(t.kind === "(" ? ")" : "]");
     throw new Error(`unexpected ${t.kind} ${where(t)}`);
   };
   const sequence = (close: string): PyValue[] => {
+    depth++;
     const items: PyValue[] = [];
     while (peek()?.kind !== close) {
       items.push(value());
       if (peek()?.kind !== close) expect(",");
     }
     at++;
+    depth--;
     return items;
   };
   const dict = (): Map<string, PyValue> => {
+    depth++;
     const map = new Map<string, PyValue>();
     while (peek()?.kind !== "}") {
       const key = expect("string");
@@ -44,6 +50,7 @@ export function parsePythonLiteral(text: string): PyValue {
       if (peek()?.kind !== "}") expect(",");
     }
     at++;
+    depth--;
     return map;
   };
   const result = value();
@@ -95,5 +102,6 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+const MAX_DEPTH = 32;
 const ESCAPES: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', n: "\n", t: "\t", r: "\r", "0": "\0" };
 const CONSTANTS: Record<string, boolean | null> = { True: true, False: false, None: null };

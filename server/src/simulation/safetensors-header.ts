@@ -96,6 +96,11 @@ const isCount = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v)
 const describe = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`);
 
 function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? "missing";
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? "missing";
+  } catch {
+    return "(nested too deeply to show)"; // JSON.stringify recurses: a crafted header can exhaust the stack
+  }
   return text.length > 60 ? `${text.slice(0, 60)}…` : text.replace(/,/g, ", ");
 }
