@@ -180,11 +180,12 @@ describe("pictures: the header's size is checked before decoding", () => {
     refuses(decode(patched(65535, 65535)), /the picture is 65535×65535 pixels; decoding it would take about 160\.0 GiB/);
     assert.equal(decode(patched(4, 4))().width, 4);
   });
-  it("every damaged PNG, .npy or safetensors file is an InputFileError, never a raw TypeError or RangeError", () => {
+  it("every damaged PNG, JPEG, .npy or safetensors file is an InputFileError, never a raw TypeError or RangeError", () => {
     const png = new PNG({ width: 5, height: 3 });
     png.data.fill(90);
     const files: [string, Buffer, (b: Buffer, name: string) => unknown][] = [
       ["x.png", PNG.sync.write(png), (b, name) => decodeImage(b, name, 1024 ** 3)],
+      ["x.jpg", Buffer.from(jpeg.encode({ width: 5, height: 3, data: png.data }, 80).data), (b, name) => decodeImage(b, name, 1024 ** 3)],
       ["x.npy", Buffer.concat([npyHeader([2, 3]), Buffer.alloc(24)]), (b, name) => parseNpy(b, name)],
       ["x.safetensors", Buffer.from(encodeSafetensors(randomWeights(model(), 1))), (b, name) => parseSafetensors(b, name)],
     ];
