@@ -53,7 +53,7 @@ export const optionSpecs: readonly OptionSpec[] = [
   { name: "seed", value: "N", kind: "whole", help: "seed of the random weights and input (default 0)", commands: ["simulate", "export"] },
   { name: "threads", value: "N", kind: "count", help: "ONNX Runtime threads (at most the machine's cores)", commands: ["simulate"] },
   { name: "memory-limit", value: "MiB", kind: "count", commands: ["simulate"],
-    help: "refuse runs whose weights and activations need more (default 2048)" },
+    help: "refuse runs whose weights and activations need more (default 4096)" },
   { name: "to", value: "FORMAT", kind: "text", help: "onnx, pytorch or keras", commands: ["export"] },
   { name: "output", short: "o", value: "F", kind: "file", commands: ["export"],
     help: "where to write; default: pytorch and keras print to standard output, onnx writes NAME.onnx in the current directory" },

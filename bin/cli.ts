@@ -6,11 +6,12 @@ import { toJson } from "../server/src/report/json.js";
 import { columnNames, summaryTable, type ColumnName, type TableOptions } from "../server/src/report/table.js";
 import type { SimulationReport } from "../server/src/simulation/simulate.js";
 import { LineIndex } from "../server/src/text/line-index.js";
-import { describeError, FileAccessError, readSourceFile, writeOutputFile } from "./cli-files.js";
+import { InputFileError } from "../server/src/simulation/input-error.js";
+import { FileAccessError, readSourceFile, writeOutputFile } from "./cli-files.js";
 import { commandSpecs, helpText, parseCommandLine, UsageError, type CommandName, type ParsedCommandLine } from "./cli-options.js";
 
 export interface Io {
-  /** Reads a source file; throws FileAccessError (or an errno error) when it cannot. */
+  /** Reads a source file; throws InputFileError with a sentence when it cannot. */
   readFile(path: string): string;
   writeFile(path: string, data: Uint8Array | string): void;
   out(text: string): void;
@@ -101,12 +102,7 @@ function tableOptions(cli: ParsedCommandLine, io: Io): TableOptions | string {
 
 /** The sentence for an input the command could not read or decode, or undefined for a real bug. */
 function inputProblem(e: unknown): string | undefined {
-  if (e instanceof FileAccessError) return e.message;
-  if (e instanceof Error && e.name === "InputFileError") return e.message;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const path = (e as NodeJS.ErrnoException | undefined)?.path;
-  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return `cannot read ${path ?? "a file"}: ${describeError(e)}`;
-  return undefined;
+  return e instanceof FileAccessError || e instanceof InputFileError ? e.message : undefined;
 }
 
 async function simulateCommand(analysis: Analysis, model: string | undefined, cli: ParsedCommandLine, json: boolean, io: Io): Promise<number> {
@@ -129,6 +125,7 @@ async function simulateCommand(analysis: Analysis, model: string | undefined, cl
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
+  for (const note of report.notes) io.err(`note: ${note}`);
   if (json) writeJsonReport(report, io);
   else io.out(simulationTable(report));
   return 0;

@@ -28,11 +28,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Each row: what the user typed, the exit code, and the one line of stderr that must say why. */
 const cases: { name: string; args: () => string[]; code: number; err: RegExp; out?: RegExp }[] = [
-  { name: "a missing file", args: () => ["summary", "missing.cnn"], code: 2, err: /^cnnlens: cannot read missing\.cnn: no such file or directory$/m },
-  { name: "a directory", args: () => ["summary", repoRoot + "/examples"], code: 2, err: /^cnnlens: cannot read .*examples: it is a directory$/m },
-  { name: "/dev/null", args: () => ["check", "/dev/null"], code: 2, err: /^cnnlens: cannot read \/dev\/null: it is a device, not a regular file$/m },
-  { name: "a missing --input", args: () => ["simulate", lenet, "--input", "missing.npy"], code: 2, err: /^cnnlens: cannot read missing\.npy: no such file or directory$/m },
-  { name: "a missing --weights", args: () => ["simulate", lenet, "--weights", "missing"], code: 2, err: /^cnnlens: cannot read missing: no such file or directory$/m },
+  { name: "a missing file", args: () => ["summary", "missing.cnn"], code: 2, err: /^cnnlens: cannot read missing\.cnn: no such file$/m },
+  { name: "a directory", args: () => ["summary", repoRoot + "/examples"], code: 2, err: /^cnnlens: cannot read .*examples: is a directory$/m },
+  { name: "/dev/null", args: () => ["check", "/dev/null"], code: 2, err: /^cnnlens: cannot read \/dev\/null: is not a regular file \(it is a device\); give the path of a file saved on disk$/m },
+  { name: "a missing --input", args: () => ["simulate", lenet, "--input", "missing.npy"], code: 2, err: /^cnnlens: cannot read missing\.npy: no such file$/m },
+  { name: "a missing --weights", args: () => ["simulate", lenet, "--weights", "missing"], code: 2, err: /^cnnlens: cannot read missing: no such file$/m },
+  { name: "a broken PNG as --input", args: () => ["simulate", join(repoRoot, "examples", "resnet18.cnn"), "--input", join(dir, "broken.png")], code: 2,
+    err: /^cnnlens: .*broken\.png: is not a readable PNG image/m },
   { name: "an unwritable -o", args: () => ["export", lenet, "--to", "pytorch", "-o", "/nonexistent/dir/x.py"], code: 2,
     err: /^cnnlens: cannot write \/nonexistent\/dir\/x\.py: the folder \/nonexistent\/dir does not exist$/m },
   { name: "a misspelt command", args: () => ["sumary", lenet], code: 2, err: /^cnnlens: unknown command 'sumary'; did you mean summary\?$/m },
@@ -67,7 +69,7 @@ describe("cnnlens: exit codes and words for every bad input", () => {
     if (made.status !== 0) return;
     const r = cnnlens("check", fifo);
     assert.equal(r.code, 2);
-    assert.match(r.err, /it is a pipe \(FIFO\), not a regular file/);
+    assert.match(r.err, /is not a regular file \(it is a FIFO \(named pipe\)\)/);
     rmSync(fifo);
   });
 });

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { run, type Io } from "../../bin/cli.js";
+import { InputFileError } from "../../server/src/simulation/input-error.js";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { readRepoFile, repoRoot } from "./helpers.js";
@@ -16,7 +17,7 @@ async function cli(argv: string[], files: Record<string, string> = {}) {
     readFile: (p) => {
       if (p in files) return files[p]!;
       if (p.startsWith("examples/")) return readRepoFile(p);
-      throw Object.assign(new Error("no such file"), { code: "ENOENT", path: p });
+      throw new InputFileError(p, "no such file", true);
     },
     writeFile: (p, data) => { written.set(p, data); },
     out: (t) => out.push(t),
@@ -64,7 +65,7 @@ describe("cnnlens", () => {
     assert.equal((await cli(["summary", "x.cnn", "--bogus"])).code, 2);
     const missing = await cli(["check", "missing.cnn"]);
     assert.equal(missing.code, 2);
-    assert.match(missing.err, /^cnnlens: cannot read missing.cnn: no such file or directory$/);
+    assert.match(missing.err, /^cnnlens: cannot read missing.cnn: no such file$/);
   });
   it("simulate runs a real forward pass and prints the statistics, top-5 and times", async () => {
     const r = await cli(["simulate", "examples/lenet5.cnn", "--seed", "1"]);
@@ -79,7 +80,7 @@ describe("cnnlens", () => {
     assert.equal((await cli(["simulate", "examples/lenet5.cnn", "--batch", "0"])).code, 2);
     const tooBig = await cli(["simulate", "examples/vgg16.cnn", "--memory-limit", "100"]);
     assert.equal(tooBig.code, 1);
-    assert.match(tooBig.err, /simulating VGG16 with batch 1 needs about [\d.]+ MiB \(weights [\d.]+ MiB \+ activations [\d.]+ MiB\), more than the limit of 100\.0 MiB/);
+    assert.match(tooBig.err, /simulating VGG16 with batch 1 needs about [\d.]+ MiB at its peak \(weights [\d.]+ MiB and activations [\d.]+ MiB, held about [\d.]+ and [\d.]+ times\), more than the limit of 100\.0 MiB/);
     const bad = await cli(["simulate", "bad.cnn"], { "bad.cnn": "model M {\n  input(3, 8, 8)\n  conv(4, 9)\n}\n" });
     assert.equal(bad.code, 1);
     assert.match(bad.err, /model M has errors, so it cannot be simulated/);

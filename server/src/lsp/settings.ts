@@ -5,11 +5,11 @@ export interface Settings {
   inlayHints: InlayHintSettings;
   hoverDetail: "full" | "short";
   framework: "pytorch" | "keras";
-  /** The simulation's memory budget for weights plus activations, in MiB. */
+  /** The simulation's memory budget (its estimated peak above the process's baseline), in MiB. */
   memoryBudgetMiB: number;
 }
 
-export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch", memoryBudgetMiB: 2048 };
+export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch", memoryBudgetMiB: 4096 };
 
 /** Reads whatever the client sent, falling back to the defaults for anything missing or malformed. */
 export function readSettings(raw: unknown): Settings {

@@ -1,11 +1,11 @@
 // The forward-pass engine: an interface, and its implementation on onnxruntime-node (CPU).
 import { readFile, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FloatTensor } from "../export/onnx-params.js";
 
 export interface EngineOptions {
-  /** Threads for one operator (intra-op); default: onnxruntime's choice (the physical cores). */
+  /** Threads for one operator (intra-op), at most the machine's cores; default: onnxruntime's choice. */
   threads?: number;
   /** Record per-node kernel times, read back with `nodeTimes()`. */
   profile?: boolean;
@@ -49,7 +49,9 @@ export const onnxRuntimeEngine: ForwardEngine = {
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
-      ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+      // More threads than cores only cost a stack each (100,000 once took 16 GB): simulate() notes the cut.
+      ...(options.threads
+        ? { intraOpNumThreads: Math.min(options.threads, availableParallelism()), interOpNumThreads: 1 } : {}),
       ...(prefix ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
       logSeverityLevel: 3,
     });

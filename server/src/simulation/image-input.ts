@@ -3,6 +3,8 @@ import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import type { FloatTensor } from "../export/onnx-params.js";
 import type { Framework } from "../analysis/types.js";
+import { checkImageHeader } from "./image-header.js";
+import { InputFileError } from "./input-error.js";
 
 /** torchvision's ImageNet statistics (transforms.Normalize in every pretrained model's recipe). */
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -12,25 +14,38 @@ export function isImagePath(path: string): boolean {
   return /\.(png|jpe?g)$/i.test(path);
 }
 
-interface Rgba {
+export interface Rgba {
   width: number;
   height: number;
   data: Uint8Array;
 }
 
-/** Decodes the bytes of a PNG or JPEG file into RGBA pixels. */
-export function decodeImage(bytes: Uint8Array, path: string): Rgba {
+/**
+ * Decodes the bytes of a PNG or JPEG file into RGBA pixels. The size in the header is checked first: a picture
+ * that is empty, or whose decoding would take more than `maxDecodeBytes`, is refused before it is decoded.
+ */
+export function decodeImage(bytes: Uint8Array, path: string, maxDecodeBytes: number): Rgba {
+  const { format, width, height } = checkImageHeader(bytes, path, maxDecodeBytes);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let image: Rgba;
   try {
-    if (/\.png$/i.test(path)) {
-      const png = PNG.sync.read(buffer);
-      return { width: png.width, height: png.height, data: png.data };
+    if (format === "PNG") {
+      image = PNG.sync.read(buffer);
+    } else {
+      const maxMemoryUsageInMB = Math.max(1, Math.floor(maxDecodeBytes / 1024 ** 2));
+      const maxResolutionInMP = (width * height) / 1e6 + 1;
+      image = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB, maxResolutionInMP });
     }
-    const img = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
-    return { width: img.width, height: img.height, data: img.data };
-  } catch (e) {
-    throw new Error(`${path} is not a readable ${/\.png$/i.test(path) ? "PNG" : "JPEG"} image: ${(e as Error).message}`);
+  } catch {
+    // The decoders' own messages speak of streams and markers; the user needs to know the file is damaged.
+    throw new InputFileError(path, `is not a readable ${format} image: its data is damaged or cut short`, false);
   }
+  if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
+    throw new InputFileError(path,
+      `is not a readable ${format} image: it decodes to ${image.width}×${image.height} pixels, not the ` +
+      `${width}×${height} its header says`, false);
+  }
+  return image;
 }
 
 /**
@@ -41,8 +56,13 @@ export function decodeImage(bytes: Uint8Array, path: string): Rgba {
 export function imageTensor(image: Rgba, sample: number[], framework: Framework, path: string): FloatTensor {
   const [h, w, c] = framework === "pytorch" ? [sample[1], sample[2], sample[0]] : [sample[0], sample[1], sample[2]];
   if (sample.length !== 3 || c !== 3 || h === undefined || w === undefined) {
-    throw new Error(`${path}: an image needs a model with a 3-channel 2-D input (${framework === "pytorch" ? "input(3, H, W)" : "input(H, W, 3)"}), not (${sample.join(", ")})`);
+    const wanted = framework === "pytorch" ? "input(3, H, W)" : "input(H, W, 3)";
+    const given = sample.join(", ");
+    const why = `an image needs a model with a 3-channel 2-D input (${wanted}), not (${given})`;
+    throw new InputFileError(path, why, false);
   }
+  if (image.width < 1 || image.height < 1) throw new InputFileError(path,
+    `the picture is ${image.width}×${image.height} pixels: it has no pixels`, false);
   const data = new Float32Array(3 * h * w);
   const sx = image.width / w;
   const sy = image.height / h;

@@ -1,5 +1,8 @@
 // Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header, raw data.
 import type { FloatTensor } from "../export/onnx-params.js";
+import { InputFileError } from "./input-error.js";
+import { withRegularFile } from "./read-file.js";
+import { DTYPE_BYTES, MAX_HEADER_BYTES, parseSafetensorsHeader, type TensorEntry } from "./safetensors-header.js";
 
 export interface SafetensorsFile {
   /** Floating-point tensors, converted to float32. */
@@ -14,40 +17,54 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
-const BYTES: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+/** The dtypes read as floating-point tensors; the others are listed in `skipped`. */
+const FLOAT_DTYPES = new Set(["F32", "F64", "F16", "BF16"]);
 
-/** Parses safetensors bytes; throws with the reason when the file is not valid safetensors. */
+/** Parses safetensors bytes held in memory; throws an InputFileError naming the file when they are not valid. */
 export function parseSafetensors(bytes: Uint8Array, fileName = "weights"): SafetensorsFile {
-  const fail = (why: string): never => {
-    throw new Error(`${fileName} is not a valid safetensors file: ${why}`);
-  };
-  if (bytes.length < 8) fail("it is shorter than the 8-byte header length");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.length) fail(`the header length ${headerLength} runs past the end of the file (${bytes.length} bytes)`);
-  let header: Record<string, HeaderEntry | Record<string, string>>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as typeof header;
-  } catch (err) {
-    return fail(`the JSON header does not parse (${(err as Error).message})`);
-  }
+  const headerLength = checkHeaderLength(bytes.subarray(0, 8), bytes.length, fileName);
+  const entries = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.length - 8 - headerLength,
+    fileName);
   const data = bytes.subarray(8 + headerLength);
+  return collect(entries, () => true, (e) => data.subarray(e.begin, e.end));
+}
+
+/**
+ * Reads the safetensors file at `path`: the header first, then `select(floatShapes)` (which throws to refuse the
+ * file, and names the tensors to read), then only those tensors' bytes.
+ */
+export function readSafetensorsFile(path: string, select: (floatShapes: Map<string,
+  number[]>) => Set<string>): SafetensorsFile {
+  return withRegularFile(path, (file) => {
+    const headerLength = checkHeaderLength(file.read(0, Math.min(8, file.size)), file.size, path);
+    const entries = parseSafetensorsHeader(file.read(8, headerLength), file.size - 8 - headerLength, path);
+    const wanted = select(new Map(entries.filter((e) => FLOAT_DTYPES.has(e.dtype)).map((e) => [e.name, e.shape])));
+    return collect(entries, (e) => wanted.has(e.name), (e) => file.read(8 + headerLength + e.begin, e.end - e.begin));
+  });
+}
+
+/** The header length from the first 8 bytes, checked against the file's size and the format's cap. */
+function checkHeaderLength(first: Uint8Array, fileSize: number, fileName: string): number {
+  const bad = (why: string): never => {
+    throw new InputFileError(fileName, why, false);
+  };
+  if (first.length < 8) bad("it is shorter than the 8-byte header length that starts a safetensors file");
+  const length = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) bad(`its header length ${length} is more than the ${MAX_HEADER_BYTES} ` +
+    `bytes safetensors allows`);
+  if (8n + length > BigInt(fileSize)) bad(`the header length ${length} runs past the end of the file (${fileSize} ` +
+    `bytes)`);
+  return Number(length);
+}
+
+function collect(entries: TensorEntry[], keep: (e: TensorEntry) => boolean,
+  bytesOf: (e: TensorEntry) => Uint8Array): SafetensorsFile {
   const tensors = new Map<string, FloatTensor>();
   const skipped = new Map<string, string>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    const { dtype, shape, data_offsets: offsets } = entry as HeaderEntry;
-    const width = BYTES[dtype];
-    if (width === undefined) {
-      skipped.set(name, dtype);
-      continue;
-    }
-    const [begin, end] = offsets;
-    const count = shape.reduce((p, d) => p * d, 1);
-    if (end > data.length || end - begin !== count * width) {
-      fail(`tensor '${name}' (${dtype} ${shape.join("×")}) has data offsets ${begin}–${end}, which do not fit ${count * width} bytes in ${data.length}`);
-    }
-    tensors.set(name, { shape, data: toFloat32(data.subarray(begin, end), dtype, count) });
+  for (const e of entries) {
+    if (!FLOAT_DTYPES.has(e.dtype)) skipped.set(e.name, e.dtype);
+    else if (keep(e)) tensors.set(e.name, { shape: e.shape, data: toFloat32(bytesOf(e), e.dtype,
+      (e.end - e.begin) / DTYPE_BYTES[e.dtype]!) });
   }
   return { tensors, skipped };
 }
@@ -81,6 +98,10 @@ export function encodeSafetensors(tensors: Map<string, FloatTensor>): Uint8Array
 function toFloat32(raw: Uint8Array, dtype: string, count: number): Float32Array {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(count);
+  if (dtype === "F32" && littleEndianHost && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength) {
+    // A buffer read for this tensor alone becomes the tensor, without a second copy.
+    return new Float32Array(raw.buffer, 0, count);
+  }
   if (dtype === "F32") {
     // A copy: the data is not necessarily 4-byte aligned inside the file's buffer.
     new Uint8Array(out.buffer).set(raw);

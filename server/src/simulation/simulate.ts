@@ -1,28 +1,30 @@
 // simulate(): a real forward pass of an analysed model on onnxruntime, with per-layer statistics and checks.
 import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
 import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../export/onnx-builder.js";
-import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../export/onnx-params.js";
+import type { FloatTensor, WeightMap } from "../export/onnx-params.js";
+import { availableParallelism } from "node:os";
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
 import { runnableModel } from "./runnable-model.js";
 import { checkInput, randomInput, readInputFile, type InputRequest } from "./inputs.js";
 import { layerTimes, median, nonFiniteTensors, tensorStats } from "./statistics.js";
 import type { NonFiniteTensor, TensorStats } from "./statistics.js";
 import { checkWeights, loadWeightsFile, randomWeights } from "./weights.js";
+import { checkMemory, DEFAULT_MEMORY_LIMIT, type MemoryEstimate } from "./memory-budget.js";
 
-export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
+export { DEFAULT_MEMORY_LIMIT } from "./memory-budget.js";
 
 export interface SimulateOptions {
   /** Seed of the random weights and input (default 0). */
   seed?: number;
   /** Batch size (default: the model's `batch`, or the input array's). */
   batch?: number;
-  /** onnxruntime intra-op threads (default: its own choice). */
+  /** onnxruntime intra-op threads (default: its own choice); more than the machine's cores are cut to them. */
   threads?: number;
   /** A .safetensors path, or tensors by state_dict name; default: the framework's random initialisation. */
   weights?: string | WeightMap;
   /** A .npy path, or a tensor (one sample or a batch, file layout); default: seeded standard normal. */
   input?: string | FloatTensor;
-  /** Bytes that weights plus activations may take (default 2 GiB). */
+  /** Bytes the simulation's estimated peak may take above the process's baseline (default 4 GiB). */
   memoryLimit?: number;
   /** Runs after the first, for the steady-state time (default 2). */
   repeats?: number;
@@ -53,7 +55,11 @@ export interface SimulationReport {
   weights: { source: string; unused: string[]; random: boolean; nonFinite?: NonFiniteTensor[] };
   /** `nonFinite` is there only when the input holds NaN or ±Infinity: how many values. */
   input: { source: string; shape: number[]; nonFinite?: number };
-  memory: { weights: number; activations: number; limit: number };
+  memory: MemoryEstimate;
+  /** The intra-op threads asked of onnxruntime (undefined: its own choice). */
+  threads?: number;
+  /** Sentences for the user about options that were adjusted (e.g. threads cut to the core count). */
+  notes: string[];
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
   timing: { buildMs: number; sessionMs: number; firstRunMs: number; steadyMs?: number; unattributedMs: number };
   layers: LayerReport[];
@@ -68,10 +74,16 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   const seed = options.seed ?? 0;
   const req: InputRequest = { sample: model.input!, framework: model.framework, batch: options.batch ?? model.batch, seed };
   const batchGiven = options.batch !== undefined;
-  const input = typeof options.input === "string" ? await readInputFile(options.input, req, batchGiven)
+  const limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+  const threads = threadCount(options.threads);
+  // A file input decides the batch from its header; the budget is checked before its data is read.
+  let memory: MemoryEstimate | undefined;
+  const admit = (batch: number) => void (memory = checkMemory(model, batch, limit));
+  const input = typeof options.input === "string"
+    ? await readInputFile(options.input, req, batchGiven, { memoryLimit: limit, admit })
     : options.input ? checkInput(options.input, req, batchGiven) : undefined;
   const batch = input ? input.shape[0]! : req.batch;
-  const memory = checkMemory(model, batch, options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+  memory ??= checkMemory(model, batch, limit);
   const { weights, unused, source, random } = await resolveWeights(model, options.weights, seed);
   const x = input ?? randomInput({ ...req, batch });
   const poisoned = nonFiniteTensors(weights);
@@ -82,7 +94,7 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   const buildMs = performance.now() - t;
   const engine = options.engine ?? onnxRuntimeEngine;
   t = performance.now();
-  const session = await engine.load(bytes, { profile: true, ...(options.threads ? { threads: options.threads } : {}) });
+  const session = await engine.load(bytes, { profile: true, ...(threads.count ? { threads: threads.count } : {}) });
   const sessionMs = performance.now() - t;
   try {
     t = performance.now();
@@ -113,6 +125,8 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
         ...(badInput ? { nonFinite: badInput.count } : {}),
       },
       memory,
+      ...(threads.count ? { threads: threads.count } : {}),
+      notes: threads.note ? [threads.note] : [],
       timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
       layers,
       output: outputs.get(ONNX_OUTPUT)!,
@@ -123,15 +137,20 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
   }
 }
 
-/** Weights once plus every layer's output (the simulation keeps them all), checked before allocating. */
-function checkMemory(model: ModelInfo, batch: number, limit: number): SimulationReport["memory"] {
-  const weights = parameterSpecs(model).reduce((sum, s) => sum + volume(s.shape) * 4, 0);
-  const perSample = model.layers.reduce((sum, l) => sum + volume(l.outputShape ?? []), volume(model.input ?? []));
-  const activations = perSample * batch * 4;
-  if (weights + activations > limit) {
-    throw new Error(`simulating ${model.name} with batch ${batch} needs about ${mib(weights + activations)} (weights ${mib(weights)} + activations ${mib(activations)}), more than the limit of ${mib(limit)}: lower the batch or raise the memory limit`);
+/**
+ * The intra-op threads to ask for: more threads than cores only add memory (a stack each) and contention,
+ * so a larger request is cut to os.availableParallelism(), with a note saying so.
+ */
+function threadCount(asked: number | undefined): { count?: number; note?: string } {
+  if (asked === undefined) return {};
+  if (!Number.isSafeInteger(asked) || asked < 1) {
+    throw new Error(`threads must be a whole number of at least 1, not ${asked}`);
   }
-  return { weights, activations, limit };
+  const cores = availableParallelism();
+  if (asked <= cores) return { count: asked };
+  const cut = `this machine has ${cores} core${cores > 1 ? "s" : ""}: using ${cores}`;
+  const note = `${asked} threads were asked for, but ${cut}`;
+  return { count: cores, note };
 }
 
 async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string; random: boolean }> {
@@ -141,5 +160,4 @@ async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"
   return { weights: randomWeights(model, seed), unused: [], source, random: true };
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);

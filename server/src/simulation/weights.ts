@@ -1,9 +1,9 @@
 // Weights for a simulation: each framework's default initialisation (seeded), or tensors from a safetensors file.
-import { readFile } from "node:fs/promises";
 import type { ModelInfo } from "../analysis/types.js";
 import { parameterSpecs, volume, type FloatTensor, type ParamSpec, type WeightMap } from "../export/onnx-params.js";
 import { Random } from "./random.js";
-import { parseSafetensors } from "./safetensors.js";
+import { InputFileError } from "./input-error.js";
+import { readSafetensorsFile } from "./safetensors.js";
 
 export type { FloatTensor, WeightMap } from "../export/onnx-params.js";
 
@@ -46,34 +46,55 @@ export interface CheckedWeights {
  * reported at once, each naming the layer and both shapes.
  */
 export function checkWeights(model: ModelInfo, source: WeightMap, sourceName = "the weights"): CheckedWeights {
-  const problems: string[] = [];
-  const weights: WeightMap = new Map();
-  for (const spec of parameterSpecs(model)) {
-    const layer = model.layers[spec.layer]!;
-    const t = source.get(spec.name);
-    if (!t) {
-      problems.push(`layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`);
-    } else if (!sameShape(t.shape, spec.shape)) {
-      problems.push(`layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(t.shape)} in ${sourceName} but the model needs ${fmt(spec.shape)}`);
-    } else {
-      weights.set(spec.name, t);
-    }
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join("\n");
-    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
-    throw new Error(`${problems.length} weight tensor${problems.length > 1 ? "s do" : " does"} not fit model ${model.name}:\n${shown}${more}`);
-  }
-  const unused = [...source.keys()].filter((k) => !weights.has(k) && !k.endsWith(".num_batches_tracked"));
-  return { weights, unused };
+  const shapes = new Map([...source].map(([name, t]) => [name, t.shape]));
+  const problems = shapeProblems(model, shapes, sourceName);
+  if (problems.length > 0) throw new Error(problemsText(model, problems));
+  const weights: WeightMap = new Map(parameterSpecs(model).map((spec) => [spec.name, source.get(spec.name)!]));
+  return { weights, unused: unusedNames(shapes.keys(), weights) };
 }
 
-/** Reads a .safetensors file and checks it against the model. */
+/**
+ * Reads a .safetensors file and checks it against the model: the header's shapes are checked first, and only the
+ * tensors the model reads are then read, so a file that does not fit, or holds much more, costs no memory.
+ */
 export async function loadWeightsFile(model: ModelInfo, path: string): Promise<CheckedWeights> {
-  const file = parseSafetensors(new Uint8Array(await readFile(path)), path);
-  const checked = checkWeights(model, file.tensors, path);
-  const unusedSkipped = [...file.skipped.keys()].filter((k) => !k.endsWith(".num_batches_tracked"));
-  return { weights: checked.weights, unused: [...checked.unused, ...unusedSkipped] };
+  let floatNames: string[] = [];
+  const file = readSafetensorsFile(path, (shapes) => {
+    floatNames = [...shapes.keys()];
+    const problems = shapeProblems(model, shapes, path);
+    if (problems.length > 0) throw new InputFileError(path, problemsText(model, problems), false);
+    return new Set(parameterSpecs(model).map((spec) => spec.name));
+  });
+  const weights: WeightMap = new Map(parameterSpecs(model).map((spec) => [spec.name, file.tensors.get(spec.name)!]));
+  const all = [...floatNames, ...file.skipped.keys()];
+  return { weights, unused: unusedNames(all, weights) };
+}
+
+function shapeProblems(model: ModelInfo, shapes: Map<string, number[]>, sourceName: string): string[] {
+  const problems: string[] = [];
+  for (const spec of parameterSpecs(model)) {
+    const layer = model.layers[spec.layer]!;
+    const shape = shapes.get(spec.name);
+    if (!shape) {
+      problems.push(`layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`);
+    } else if (!sameShape(shape, spec.shape)) {
+      problems.push(`layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(shape)} in ${sourceName} ` +
+        `but the model needs ${fmt(spec.shape)}`);
+    }
+  }
+  return problems;
+}
+
+function problemsText(model: ModelInfo, problems: string[]): string {
+  const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join("\n");
+  const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
+  const count = `${problems.length} weight tensor${problems.length > 1 ? "s do" : " does"}`;
+  return `${count} not fit model ${model.name}:\n${shown}${more}`;
+}
+
+/** Tensors no layer reads (BatchNorm's num_batches_tracked is expected and left out). */
+function unusedNames(names: Iterable<string>, used: WeightMap): string[] {
+  return [...names].filter((k) => !used.has(k) && !k.endsWith(".num_batches_tracked"));
 }
 
 const fmt = (shape: number[]) => (shape.length ? shape.join("×") : "a scalar");
