@@ -48,7 +48,7 @@ export async function runServerCommand(
     return show(ctx, MessageType.Warning, sentence);
   }
   if (params.command === ServerCommands.summary) {
-    return show(ctx, MessageType.Info, models.map(summaryTable).join("\n\n"));
+    return show(ctx, MessageType.Info, models.map((m) => summaryTable(m)).join("\n\n"));
   }
   const clientProgress = params.workDoneToken !== undefined ? workDone : undefined;
   return simulateText(ctx, doc, models[0]!.name, clientProgress);
