@@ -10,6 +10,9 @@ import type {
 import { repoRoot } from "../unit/helpers.js";
 import { advertises, minimalProfile, type ClientProfile } from "./profiles/index.js";
 
+/** The `<|>` marker splitter, shared with the in-process cursor tests. */
+export { markers } from "../unit/cursor.js";
+
 /** A request the server sent to the client, and whether the client had advertised it. */
 export interface ServerRequest {
   method: string;
@@ -103,19 +106,4 @@ export class TestClient {
     this.connection.dispose();
     if (!this.exited) await new Promise<void>((resolve) => { this.process.once("exit", () => resolve()); setTimeout(() => { this.process.kill(); }, 2000).unref(); });
   }
-}
-
-/** Splits `<|>` markers out of a text: the clean text and each marker's position. */
-export function markers(text: string): { text: string; positions: Position[] } {
-  const positions: Position[] = [];
-  let clean = "";
-  const parts = text.split("<|>");
-  parts.forEach((part, i) => {
-    clean += part;
-    if (i < parts.length - 1) {
-      const lines = clean.split("\n");
-      positions.push({ line: lines.length - 1, character: lines[lines.length - 1]!.length });
-    }
-  });
-  return { text: clean, positions };
 }

@@ -13,6 +13,16 @@ interface EdgeCase {
 
 const { cases } = readJson<{ cases: EdgeCase[] }>("test/golden/edge-cases.json");
 
+/** PyTorch's refusal, read from its own message, and the diagnostic code that says the same. */
+const codeForTorchError: [RegExp, string][] = [
+  [/Kernel size can't be greater than actual input size/, "kernel-too-large"],
+  [/must be divisible by groups/, "groups-mismatch"],
+  [/padding='same' is not supported for strided/, "same-stride"],
+  [/pad should be at most half of kernel size/, "pool-padding"],
+  [/Output size is too small/, "output-size"],
+  [/output padding must be smaller than either stride or dilation/, "output-padding"],
+];
+
 describe("single layers agree with PyTorch", () => {
   it("has the cases the issue asks for", () => {
     assert.ok(cases.length >= 60, `${cases.length} cases`);
@@ -27,6 +37,10 @@ describe("single layers agree with PyTorch", () => {
         const found = errors(analysis);
         assert.ok(found.length > 0, `PyTorch says "${c.expect.error}" but the analysis found no error`);
         for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
+        const torchError = c.expect.error;
+        const code = codeForTorchError.find(([pattern]) => pattern.test(torchError))?.[1];
+        assert.ok(code, `no diagnostic code is known for PyTorch's "${torchError}": add it to codeForTorchError`);
+        assert.deepEqual(found.map((e) => e.code), [code], "the diagnostic that says what PyTorch says");
         // Some mistakes keep the shape for the layers after them (recovery), but no weights are invented.
         assert.equal(layer.params.trainable + layer.params.nonTrainable, 0, "no parameters for a layer PyTorch refuses");
         return;

@@ -33,7 +33,7 @@ model M { input(3, 8, 8)
     const { ast, errors } = parse(text);
     assert.ok(errors.length >= 3, errors.map((e) => e.message).join("; "));
     assert.deepEqual(ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)), ["A", "B", "C", "D"]);
-    for (const e of errors) assert.ok(e.span.end <= text.length);
+    for (const e of errors) assert.ok(e.span.end <= text.length && e.code === "syntax", `${e.code}: ${e.message}`);
   });
   it("words that begin with a keyword are names", () => {
     const { ast, errors } = parse("model models { input(3) additional: dense(2) }");

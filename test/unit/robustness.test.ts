@@ -30,6 +30,21 @@ describe("bad input never breaks the analysis", () => {
     ["a half-typed model", "model M { input(3, 224, 224) conv(64, 7, stride: 2, padd"],
     ["unicode", "model Ωμέγα { input(3, 8, 8) conv(4, 3) → relu }"],
   ];
+  // The distinct error codes each case gives, in order of first appearance: the mistake, not just some error.
+  const expectedCodes: Record<string, string[]> = {
+    "empty": [],
+    "only a comment": [],
+    "binary": ["lexer", "syntax"],
+    "1 MB of brackets": ["nesting", "syntax"],
+    "1 MB of braces in a model": ["nesting", "syntax"],
+    "a long run of minus signs": ["nesting"],
+    "numbers out of range": ["number-range"],
+    "a block that uses itself": ["recursive-block"],
+    "blocks that double at every level": ["too-large"],
+    "a huge repeat": ["argument-value"],
+    "a half-typed model": ["syntax"],
+    "unicode": ["lexer", "syntax"],
+  };
   for (const [name, text] of cases) {
     it(name, () => {
       const analysis = analyze(text);
@@ -39,6 +54,8 @@ describe("bad input never breaks the analysis", () => {
         assert.ok(d.message.length > 0);
       }
       if (text.trim() && !text.startsWith("#")) assert.ok(errors(analysis).length > 0, "the mistake is reported");
+      const codes = expectedCodes[name];
+      if (codes) assert.deepEqual([...new Set(errors(analysis).map((d) => d.code))], codes, "the mistake's own codes");
     });
   }
 

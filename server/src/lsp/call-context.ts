@@ -26,7 +26,8 @@ export function callContext(text: string, offset: number): CallContext | undefin
     else if (c === "(") {
       if (depth > 0) { depth--; continue; }
       const m = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
-      if (!m) continue; // a tuple's parenthesis: keep looking for the call around it
+      // A tuple's parenthesis: keep looking for the call around it; the commas so far were the tuple's own.
+      if (!m) { commas = 0; continue; }
       const inside = text.slice(i + 1, offset);
       const keyword = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[A-Za-z_]*$/.exec(inside)?.[1];
       const given = [...inside.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*:/g)].map((g) => g[1]!);
@@ -37,4 +38,9 @@ export function callContext(text: string, offset: number): CallContext | undefin
     else if ((c === "{" || c === "}") && depth === 0) return undefined;
   }
   return undefined;
+}
+
+/** True inside a `#` comment, by the parser's comment spans: completion and signature help stay quiet there. */
+export function inComment(comments: readonly { span: { start: number; end: number } }[], offset: number): boolean {
+  return comments.some((c) => c.span.start < offset && offset <= c.span.end);
 }

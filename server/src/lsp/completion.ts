@@ -5,7 +5,7 @@ import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind, layerKinds } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
-import { callContext } from "./call-context.js";
+import { callContext, inComment } from "./call-context.js";
 import { plainText } from "./markup.js";
 import { describeDefault } from "./signature-help.js";
 
@@ -20,11 +20,16 @@ export interface CompletionOptions {
  * such a client would insert `${1:out_channels}` literally, and a name followed by `(` brings signature help.
  */
 export function completions(doc: Analysed, offset: number, options: CompletionOptions): CompletionItem[] {
+  if (inComment(doc.analysis.ast.comments, offset)) return [];
   const before = doc.text.slice(Math.max(0, offset - 200), offset);
   if (/\bframework\s+\w*$/.test(before)) return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
   if (/\bshortcut\s+\w*$/.test(before)) return [{ label: "auto", kind: CompletionItemKind.Keyword, detail: "identity, or a 1×1 conv + batchnorm projection when shapes differ" }];
   const call = callContext(doc.text, offset);
-  if (call) return argumentCompletions(doc, call.name, call.keyword, call.given);
+  // Arguments given by position are taken too: their names would only give a duplicate-argument error.
+  if (call) {
+    const positional = Math.max(0, call.argumentIndex - call.given.length);
+    return argumentCompletions(doc, call.name, call.keyword, call.given, positional);
+  }
   const items = depthAt(doc.text, offset) === 0 ? topLevel() : bodyCompletions(doc, offset);
   return items.map((item) => forClient(item, options));
 }
@@ -89,18 +94,20 @@ function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
   return items;
 }
 
-function argumentCompletions(doc: Analysed, name: string, keyword: string | undefined, given: string[]): CompletionItem[] {
+function argumentCompletions(
+  doc: Analysed, name: string, keyword: string | undefined, given: string[], positional: number,
+): CompletionItem[] {
   const kind = findLayerKind(name);
   if (kind && keyword) return valueCompletions(findSpec(kind.args, keyword));
   if (kind) {
-    return kind.args.filter((a) => !given.includes(a.name)).map((a, i) => ({
+    return kind.args.filter((a, i) => i >= positional && !given.includes(a.name)).map((a, i) => ({
       label: `${a.name}:`, kind: CompletionItemKind.Property, detail: describeDefault(a),
       documentation: a.doc + (a.aliases?.length ? ` (also: ${a.aliases.join(", ")})` : ""),
       insertText: `${a.name}: `, sortText: String(i).padStart(3, "0"),
     }));
   }
   const block = doc.analysis.ast.definitions.find((d) => d.kind === "block" && d.name.text === name);
-  if (block?.kind === "block") return block.params.filter((p) => !given.includes(p.name.text)).map((p) => ({ label: `${p.name.text}:`, kind: CompletionItemKind.Property, insertText: `${p.name.text}: ` }));
+  if (block?.kind === "block") return block.params.filter((p, i) => i >= positional && !given.includes(p.name.text)).map((p) => ({ label: `${p.name.text}:`, kind: CompletionItemKind.Property, insertText: `${p.name.text}: ` }));
   return [];
 }
 

@@ -4,7 +4,7 @@ import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
-import { callContext } from "./call-context.js";
+import { callContext, inComment } from "./call-context.js";
 
 /** `stride = 1`, `padding = 0 (pytorch) / valid (keras)`, or just the name when required. */
 export function describeDefault(a: ArgSpec): string {
@@ -16,6 +16,7 @@ export function describeDefault(a: ArgSpec): string {
 }
 
 export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | null {
+  if (inComment(doc.analysis.ast.comments, offset)) return null;
   const call = callContext(doc.text, offset);
   if (!call) return null;
   const kind = findLayerKind(call.name);
