@@ -1,0 +1,77 @@
+// Runs batches of generated Python in Debian's python3 (PyTorch, or the Keras stand-in), one process a batch.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import type { Analysis, Shape } from "../../server/src/analysis/index.js";
+import { kerasLayerPart, torchAttribute } from "../../server/src/export/names.js";
+import { simulate } from "../../server/src/simulation/simulate.js";
+import { repoRoot } from "./helpers.js";
+
+/** Debian's python3 with python3-torch (1.13), not whatever python3 comes first on PATH. */
+export const PYTHON = "/usr/bin/python3";
+
+/** Why the PyTorch tests cannot run here, or undefined when they can. */
+export const torchMissing: string | undefined = spawnSync(PYTHON, ["-c", "import torch, numpy"]).status === 0
+  ? undefined : `Debian's PyTorch is missing (${PYTHON} -c "import torch"): apt-get install -y python3-torch`;
+
+/** One PyTorch job of test/export/run_pytorch.py. */
+export interface TorchJob { id: string; code: string; class: string; input: Shape; batch: number; layers: string[]; save?: string }
+export interface TorchResult {
+  id: string;
+  error?: string;
+  missing: string[];
+  output: Shape;
+  values: Record<string, { index: number[]; value: number[]; scale: number }>;
+}
+
+/** One job of test/export/run_keras_stub.py. */
+export interface KerasJob { id: string; code: string; function: string; shapes: Record<string, Shape> }
+export interface KerasResult { id: string; error?: string; output: Shape; name: string }
+
+/** Runs jobs in one process of the given runner; the results by id. */
+export function runPython<J extends { id: string }, R extends { id: string }>(runner: "run_pytorch.py" | "run_keras_stub.py", jobs: J[], cwd?: string): Map<string, R> {
+  const run = spawnSync(PYTHON, [join(repoRoot, "test/export", runner)], {
+    input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28, ...(cwd ? { cwd } : {}),
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
+  if (run.status !== 0) throw new Error(`${runner} failed: ${run.stderr}`);
+  return new Map((JSON.parse(run.stdout) as R[]).map((r) => [r.id, r]));
+}
+
+/** The Keras layer name the writer gives an analysis name: each named part mangled, indices kept. */
+export function kerasName(name: string): string {
+  return name.split(".").map((part) => (/^\d+$/.test(part) ? part : kerasLayerPart(part))).join(".");
+}
+
+/** The module path the PyTorch writer gives an analysis name: each named part mangled, indices kept. */
+export function torchPath(name: string): string {
+  return name.split(".").map((part) => (/^\d+$/.test(part) ? part : torchAttribute(part))).join(".");
+}
+
+/** A model's shapes by Keras layer name, in Keras' layout, for the stand-in. */
+export function kerasShapes(analysis: Analysis, model: string): Record<string, Shape> {
+  const m = analysis.models.find((x) => x.name === model)!;
+  const layout = (s: Shape) => (m.framework === "pytorch" && s.length >= 2 ? [...s.slice(1), s[0]!] : s);
+  const shapes: Record<string, Shape> = {};
+  for (const l of m.layers) if (l.outputShape) shapes[kerasName(l.name)] = layout(l.outputShape);
+  for (const g of m.groups) if (g.outputShape && g.kind === "block") shapes[kerasName(g.name)] = layout(g.outputShape);
+  return shapes;
+}
+
+/**
+ * Compares every layer's output as PyTorch computed it (the job saved its weights and input under `save`)
+ * with the simulation's on the same weights and input; returns the first difference, or undefined.
+ */
+export async function differsFromSimulation(analysis: Analysis, model: string, save: string, result: TorchResult): Promise<string | undefined> {
+  const report = await simulate(analysis, model, { weights: `${save}.safetensors`, input: `${save}.npy`, keepTensors: true, repeats: 0 });
+  const layers = analysis.models.find((m) => m.name === model)!.layers;
+  if (!layers.every((l) => result.values[l.name])) return `PyTorch recorded no values for some layers of ${model}`;
+  for (const l of layers) {
+    const expected = result.values[l.name]!;
+    const ours = report.tensors!.get(l.name)!.data;
+    const tolerance = 1e-4 * Math.max(expected.scale, 1e-6);
+    for (const [i, at] of expected.index.entries()) {
+      if (Math.abs(ours[at]! - expected.value[i]!) > tolerance) return `${l.name}[${at}]: simulation ${ours[at]} vs PyTorch ${expected.value[i]}`;
+    }
+  }
+  return undefined;
+}
