@@ -1,8 +1,11 @@
 // Runs batches of generated Python in Debian's python3 (PyTorch, or the Keras stand-in), one process a batch.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis, Shape } from "../../server/src/analysis/index.js";
 import { kerasLayerPart, torchAttribute } from "../../server/src/export/names.js";
+import type { FloatTensor } from "../../server/src/export/onnx-params.js";
+import { parseSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { repoRoot } from "./helpers.js";
 
@@ -37,6 +40,23 @@ export function runPython<J extends { id: string }, R extends { id: string }>(ru
   return new Map((JSON.parse(run.stdout) as R[]).map((r) => [r.id, r]));
 }
 
+/** As runPython, without blocking: batches of one test run side by side on the machine's cores. */
+export function runPythonAsync<J extends { id: string }, R extends { id: string }>(runner: "run_pytorch.py" | "run_keras_stub.py", jobs: J[], cwd?: string): Promise<Map<string, R>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [join(repoRoot, "test/export", runner)], { ...(cwd ? { cwd } : {}), env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${runner} failed: ${Buffer.concat(err).toString()}`));
+      resolve(new Map((JSON.parse(Buffer.concat(out).toString()) as R[]).map((r) => [r.id, r])));
+    });
+    child.stdin.end(JSON.stringify(jobs));
+  });
+}
+
 /** The Keras layer name the writer gives an analysis name: each named part mangled, indices kept. */
 export function kerasName(name: string): string {
   return name.split(".").map((part) => (/^\d+$/.test(part) ? part : kerasLayerPart(part))).join(".");
@@ -59,14 +79,21 @@ export function kerasShapes(analysis: Analysis, model: string): Record<string, S
 
 /**
  * Compares every layer's output as PyTorch computed it (the job saved its weights and input under `save`)
- * with the simulation's on the same weights and input; returns the first difference, or undefined.
+ * with the simulation's on the same weights and input; returns the first difference, or undefined. Module
+ * paths the writer renamed (torchPath) are mapped back to the analysis' names, weights included.
  */
 export async function differsFromSimulation(analysis: Analysis, model: string, save: string, result: TorchResult): Promise<string | undefined> {
-  const report = await simulate(analysis, model, { weights: `${save}.safetensors`, input: `${save}.npy`, keepTensors: true, repeats: 0 });
   const layers = analysis.models.find((m) => m.name === model)!.layers;
-  if (!layers.every((l) => result.values[l.name])) return `PyTorch recorded no values for some layers of ${model}`;
+  const analysisName = new Map(layers.map((l) => [torchPath(l.name), l.name]));
+  const weights = new Map<string, FloatTensor>();
+  for (const [key, tensor] of parseSafetensors(readFileSync(`${save}.safetensors`)).tensors) {
+    const cut = key.lastIndexOf(".");
+    weights.set(`${analysisName.get(key.slice(0, cut)) ?? key.slice(0, cut)}${key.slice(cut)}`, tensor);
+  }
+  const report = await simulate(analysis, model, { weights, input: `${save}.npy`, keepTensors: true, repeats: 0 });
   for (const l of layers) {
-    const expected = result.values[l.name]!;
+    const expected = result.values[torchPath(l.name)];
+    if (!expected) return `PyTorch recorded no values for ${l.name}`;
     const ours = report.tensors!.get(l.name)!.data;
     const tolerance = 1e-4 * Math.max(expected.scale, 1e-6);
     for (const [i, at] of expected.index.entries()) {
