@@ -4,13 +4,15 @@ import { PYTHON_BUILTINS, PYTHON_KEYWORDS, TORCH_MODULE_ATTRIBUTES } from "./res
 
 /**
  * Which names a target has taken. A name is taken when its base (the name without trailing underscores)
- * is in `names` (each with its own trailing underscores) or matches one of `patterns` (written without any).
+ * is in `names` (each with its own trailing underscores) or matches one of `patterns` (a family of names
+ * written with no trailing underscore, or up to `familyUnderscores` of them).
  */
 export interface NameTarget {
   /** What the names are, for refusals: "a PyTorch module attribute". */
   what: string;
   names: readonly string[];
   patterns: readonly RegExp[];
+  familyUnderscores?: number;
 }
 
 /**
@@ -36,7 +38,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function escapeCount(base: string, target: NameTarget): number {
   let trailing = -1;
   for (const n of bases(target).get(base) ?? []) trailing = Math.max(trailing, n);
-  if (trailing < 0 && (base.startsWith("__") || base === "" || target.patterns.some((p) => p.test(base)))) trailing = 0;
+  if (target.patterns.some((p) => p.test(base))) trailing = Math.max(trailing, target.familyUnderscores ?? 0);
+  if (trailing < 0 && (base.startsWith("__") || base === "")) trailing = 0;
   if (trailing < 0) return 0;
   // Two keep `__name` clear of Python's private-name mangling, which would rename it inside a class.
   return Math.max(trailing + 1, base.startsWith("__") ? 2 : 1);
@@ -152,13 +155,20 @@ export const PYTHON_GLOBAL: NameTarget = {
   what: "a Python class or function",
   names: PYTHON_VARIABLE.names,
   patterns: [...PYTHON_VARIABLE.patterns, /_use\d+$/],
+  familyUnderscores: 2,
 };
 
 /** A block's or model's class (or function) name. */
 export const pyGlobal = (name: string): string => mangle(name, PYTHON_GLOBAL);
 
-/** The class of the n-th kind of use of a block whose uses differ: taken, so no .cnn name becomes it. */
-export const specialisedName = (block: string, n: number): string => `${pyGlobal(block)}_use${n}`;
+/**
+ * The class of the n-th kind of use of a block whose uses differ: taken, so no .cnn name becomes it. A
+ * name starting with two underscores ends with two as well, clear of Python's private-name mangling.
+ */
+export function specialisedName(block: string, n: number): string {
+  const base = `${pyGlobal(block)}_use${n}`;
+  return base.startsWith("__") ? `${base}__` : base;
+}
 
 /**
  * Variables of one generated function: clear of Python's and the writer's names and of `others`, the
