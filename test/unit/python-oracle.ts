@@ -43,7 +43,9 @@ export function runPython<J extends { id: string }, R extends { id: string }>(ru
 /** As runPython, without blocking: batches of one test run side by side on the machine's cores. */
 export function runPythonAsync<J extends { id: string }, R extends { id: string }>(runner: "run_pytorch.py" | "run_keras_stub.py", jobs: J[], cwd?: string): Promise<Map<string, R>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [join(repoRoot, "test/export", runner)], { ...(cwd ? { cwd } : {}), env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    // One thread each: the batches already share the cores between them.
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1" };
+    const child = spawn(PYTHON, [join(repoRoot, "test/export", runner)], { ...(cwd ? { cwd } : {}), env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));

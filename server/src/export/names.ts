@@ -13,6 +13,8 @@ export interface NameTarget {
   names: readonly string[];
   patterns: readonly RegExp[];
   familyUnderscores?: number;
+  /** A target whose names are taken too (built once, so a target per function stays cheap). */
+  inherits?: NameTarget;
 }
 
 /**
@@ -37,7 +39,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function escapeCount(base: string, target: NameTarget): number {
   let trailing = -1;
-  for (const n of bases(target).get(base) ?? []) trailing = Math.max(trailing, n);
+  for (let t: NameTarget | undefined = target; t; t = t.inherits) {
+    for (const n of bases(t).get(base) ?? []) trailing = Math.max(trailing, n);
+  }
   if (target.patterns.some((p) => p.test(base))) trailing = Math.max(trailing, target.familyUnderscores ?? 0);
   if (trailing < 0 && (base.startsWith("__") || base === "")) trailing = 0;
   if (trailing < 0) return 0;
@@ -176,5 +180,5 @@ export function specialisedName(block: string, n: number): string {
  * which a label of the same name would rebind).
  */
 export function variableTarget(others: Iterable<string>): NameTarget {
-  return { what: "a Python variable", names: [...PYTHON_VARIABLE.names, ...others], patterns: PYTHON_VARIABLE.patterns };
+  return { what: "a Python variable", names: [...others], patterns: PYTHON_VARIABLE.patterns, inherits: PYTHON_VARIABLE };
 }
