@@ -37,6 +37,8 @@ describe("export scaling", () => {
   it("line numbers come from one index of the line starts, equal to counting", () => {
     const text = "a\nbb\n\nccc\r\nd";
     const index = new LineIndex(text);
-    for (let offset = 0; offset <= text.length; offset++) assert.equal(index.line(offset), lineOfOffset(text, offset), `offset ${offset}`);
+    for (let offset = 0; offset <= text.length; offset++) {
+      assert.equal(index.line(offset), lineOfOffset(text, offset), `offset ${offset}`);
+    }
   });
 });

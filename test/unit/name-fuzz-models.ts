@@ -50,16 +50,21 @@ export function randomModel(next: () => number): string {
     const [c, pad] = distinct(2);
     params.set(b, [c!, pad!]);
     const labels = distinct(2);
-    text.push(`block ${b}(${c}, ${pad} = 1) {`, ...body(next, pick, labels, { c: c!, pad: pad! }, []).map((l) => `  ${l}`), "}", "");
+    const lines = body(next, pick, labels, { c: c!, pad: pad! }, []);
+    text.push(`block ${b}(${c}, ${pad} = 1) {`, ...lines.map((l) => `  ${l}`), "}", "");
   }
   const labels = distinct(4);
   const uses = blocks.map((b) => (next() < 0.5 ? `${b}(4)` : `${b}(4, ${params.get(b)![1]}: 1)`));
-  text.push(`model ${model} {`, "  input(3, 6, 6)", "  conv(4, 3, padding: 1)", ...body(next, pick, labels, { c: "4", pad: "1" }, uses).map((l) => `  ${l}`), "  conv(4, 1) -> relu()", "}");
+  const lines = ["input(3, 6, 6)", "conv(4, 3, padding: 1)", ...body(next, pick, labels, { c: "4", pad: "1" }, uses)];
+  // The model ends in a layer, so that its output is a module's output that the oracle records.
+  text.push(`model ${model} {`, ...[...lines, "conv(4, 1) -> relu()"].map((l) => `  ${l}`), "}");
   return text.join("\n") + "\n";
 }
 
 /** Statements on a 4-channel tensor: labels, label merges, residuals, branches, repeats and block uses. */
-function body(next: () => number, pick: <T>(xs: readonly T[]) => T, labels: string[], v: { c: string; pad: string }, uses: string[]): string[] {
+function body(
+  next: () => number, pick: <T>(xs: readonly T[]) => T, labels: string[], v: { c: string; pad: string }, uses: string[],
+): string[] {
   const out: string[] = [];
   const defined: string[] = [];
   const conv = () => `conv(${v.c}, 3, padding: ${v.pad})`;

@@ -31,7 +31,9 @@ function makeCases(seed: number, count: number): Case[] {
   });
 }
 
-describe(`export fuzz with hostile names (seeds ${FIXED_SEED} and ${ROTATING}; rerun one with FUZZ_SEED=…)`, { skip: torchMissing }, () => {
+const title = `export fuzz with hostile names (seeds ${FIXED_SEED} and ${ROTATING}; rerun one with FUZZ_SEED=…)`;
+
+describe(title, { skip: torchMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), "cnnlens-fuzz-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const half = Math.ceil(CASES / 2);
@@ -52,7 +54,8 @@ describe(`export fuzz with hostile names (seeds ${FIXED_SEED} and ${ROTATING}; r
       const k = exportKeras(c.analysis, c.text);
       assert.deepEqual([...t.errors, ...k.errors], [], `${c.id}\n${c.text}`);
       const save = n % SAMPLE_EVERY === 0 ? { save: join(dir, `case${n}`) } : {};
-      c.torch = { id: c.id, code: t.code, class: pyGlobal(m.name), input: m.input!, batch: 1, layers: m.layers.map((l) => torchPath(l.name)), ...save };
+      const layers = m.layers.map((l) => torchPath(l.name));
+      c.torch = { id: c.id, code: t.code, class: pyGlobal(m.name), input: m.input!, batch: 1, layers, ...save };
       c.keras = { id: c.id, code: k.code, function: pyGlobal(m.name), shapes: kerasShapes(c.analysis, m.name) };
       c.output = m.output!;
     });
@@ -99,7 +102,8 @@ describe(`export fuzz with hostile names (seeds ${FIXED_SEED} and ${ROTATING}; r
   it(`one case in ${SAMPLE_EVERY}: PyTorch computes what the simulation computes`, async () => {
     let compared = 0;
     for (const c of cases.filter((x) => x.torch?.save)) {
-      const problem = await differsFromSimulation(c.analysis, c.analysis.models[0]!.name, c.torch!.save!, torch.get(c.id)!);
+      const model = c.analysis.models[0]!.name;
+      const problem = await differsFromSimulation(c.analysis, model, c.torch!.save!, torch.get(c.id)!);
       assert.equal(problem, undefined, `${c.id}\n${c.text}`);
       compared++;
     }

@@ -64,6 +64,7 @@ describe("a label that takes an automatic name", () => {
     assert.match(collisions(text)[0]!.message, /both named 'B11' automatically/);
   });
   it("labels in other scopes and labels of chains are no collision", () => {
-    assert.deepEqual(collisions("block B(c) { conv1: conv(c, 1) }\nmodel M { input(3, 8, 8) B(4) conv(4, 1) conv1: conv(4, 1) -> relu }"), []);
+    const text = "block B(c) { conv1: conv(c, 1) }\nmodel M { input(3, 8, 8) B(4) conv(4, 1) conv1: conv(4, 1) -> relu }";
+    assert.deepEqual(collisions(text), []);
   });
 });

@@ -17,7 +17,15 @@ export const torchMissing: string | undefined = spawnSync(PYTHON, ["-c", "import
   ? undefined : `Debian's PyTorch is missing (${PYTHON} -c "import torch"): apt-get install -y python3-torch`;
 
 /** One PyTorch job of test/export/run_pytorch.py. */
-export interface TorchJob { id: string; code: string; class: string; input: Shape; batch: number; layers: string[]; save?: string }
+export interface TorchJob {
+  id: string;
+  code: string;
+  class: string;
+  input: Shape;
+  batch: number;
+  layers: string[];
+  save?: string;
+}
 export interface TorchResult {
   id: string;
   error?: string;
@@ -30,8 +38,11 @@ export interface TorchResult {
 export interface KerasJob { id: string; code: string; function: string; shapes: Record<string, Shape> }
 export interface KerasResult { id: string; error?: string; output: Shape; name: string }
 
+/** The runners in test/export: PyTorch, and the Keras stand-in. */
+export type Runner = "run_pytorch.py" | "run_keras_stub.py";
+
 /** Runs jobs in one process of the given runner; the results by id. */
-export function runPython<J extends { id: string }, R extends { id: string }>(runner: "run_pytorch.py" | "run_keras_stub.py", jobs: J[], cwd?: string): Map<string, R> {
+export function runPython<J extends { id: string }, R extends { id: string }>(runner: Runner, jobs: J[], cwd?: string): Map<string, R> {
   const run = spawnSync(PYTHON, [join(repoRoot, "test/export", runner)], {
     input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28, ...(cwd ? { cwd } : {}),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
@@ -41,7 +52,9 @@ export function runPython<J extends { id: string }, R extends { id: string }>(ru
 }
 
 /** As runPython, without blocking: batches of one test run side by side on the machine's cores. */
-export function runPythonAsync<J extends { id: string }, R extends { id: string }>(runner: "run_pytorch.py" | "run_keras_stub.py", jobs: J[], cwd?: string): Promise<Map<string, R>> {
+export function runPythonAsync<J extends { id: string }, R extends { id: string }>(
+  runner: Runner, jobs: J[], cwd?: string,
+): Promise<Map<string, R>> {
   return new Promise((resolve, reject) => {
     // One thread each: the batches already share the cores between them.
     const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1" };
@@ -84,7 +97,9 @@ export function kerasShapes(analysis: Analysis, model: string): Record<string, S
  * with the simulation's on the same weights and input; returns the first difference, or undefined. Module
  * paths the writer renamed (torchPath) are mapped back to the analysis' names, weights included.
  */
-export async function differsFromSimulation(analysis: Analysis, model: string, save: string, result: TorchResult): Promise<string | undefined> {
+export async function differsFromSimulation(
+  analysis: Analysis, model: string, save: string, result: TorchResult,
+): Promise<string | undefined> {
   const layers = analysis.models.find((m) => m.name === model)!.layers;
   const analysisName = new Map(layers.map((l) => [torchPath(l.name), l.name]));
   const weights = new Map<string, FloatTensor>();
@@ -99,7 +114,8 @@ export async function differsFromSimulation(analysis: Analysis, model: string, s
     const ours = report.tensors!.get(l.name)!.data;
     const tolerance = 1e-4 * Math.max(expected.scale, 1e-6);
     for (const [i, at] of expected.index.entries()) {
-      if (Math.abs(ours[at]! - expected.value[i]!) > tolerance) return `${l.name}[${at}]: simulation ${ours[at]} vs PyTorch ${expected.value[i]}`;
+      const diff = Math.abs(ours[at]! - expected.value[i]!);
+      if (diff > tolerance) return `${l.name}[${at}]: simulation ${ours[at]} vs PyTorch ${expected.value[i]}`;
     }
   }
   return undefined;

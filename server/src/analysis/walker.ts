@@ -165,9 +165,14 @@ function takeName(kind: string, span: Span, scope: Scope, ctx: WalkContext, labe
     const labelSpan = label ? label.span : earlier.span;
     const other = label ? earlier.span : span;
     const where = scope.prefix ? "block" : "model";
-    ctx.report.error("name-collision", `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is not a layer kind or block followed by a number)`, labelSpan, [{ span: other, message: `this one is named '${local}' too` }]);
+    const message = `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would `
+      + `share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is `
+      + "not a layer kind or block followed by a number)";
+    ctx.report.error("name-collision", message, labelSpan, [{ span: other, message: `this one is named '${local}' too` }]);
   } else {
-    ctx.report.error("name-collision", `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically (a block's name plus a number equals another's): label one of them, or rename a block`, span, [{ span: earlier.span, message: `this one is named '${local}' too` }]);
+    const message = `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically `
+      + "(a block's name plus a number equals another's): label one of them, or rename a block";
+    ctx.report.error("name-collision", message, span, [{ span: earlier.span, message: `this one is named '${local}' too` }]);
   }
   return full;
 }

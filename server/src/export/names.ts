@@ -87,8 +87,11 @@ export const PYTHON_VARIABLE: NameTarget = {
 };
 
 // Attributes later PyTorch versions add to nn.Module (the generated list comes from the installed 1.13).
-const LATER_TORCH = ["compile", "set_submodule", "register_full_backward_pre_hook", "register_load_state_dict_pre_hook",
-  "register_load_state_dict_post_hook", "register_state_dict_pre_hook", "register_state_dict_post_hook", "mtia", "smart_apply"];
+const LATER_TORCH = [
+  "compile", "set_submodule", "register_full_backward_pre_hook", "register_load_state_dict_pre_hook",
+  "register_load_state_dict_post_hook", "register_state_dict_pre_hook", "register_state_dict_post_hook", "mtia",
+  "smart_apply",
+];
 
 /**
  * Submodule attributes (`self.<name>`, keys of nn.ModuleDict and OrderedDict): never what nn.Module or its
@@ -180,5 +183,6 @@ export function specialisedName(block: string, n: number): string {
  * which a label of the same name would rebind).
  */
 export function variableTarget(others: Iterable<string>): NameTarget {
-  return { what: "a Python variable", names: [...others], patterns: PYTHON_VARIABLE.patterns, inherits: PYTHON_VARIABLE };
+  const names = [...others];
+  return { what: "a Python variable", names, patterns: PYTHON_VARIABLE.patterns, inherits: PYTHON_VARIABLE };
 }
