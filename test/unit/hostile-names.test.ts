@@ -1,6 +1,6 @@
 // Hostile names: file names and labels never run as code, and every name still makes its own module.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -83,6 +83,21 @@ describe("hostile names in the exports, run by Python", { skip: torchMissing }, 
       assert.equal(torchResults.get(job.id)!.error, undefined, job.id);
       assert.equal(kerasResults.get(job.id)!.error, undefined, job.id);
     }
+    assert.equal(existsSync(join(dir, MARKER)), false, "the payload ran");
+  });
+
+  it("written to disk as UTF-8 and imported as a module, the exports still build their models", () => {
+    hostileFileNames.forEach((_, i) => {
+      writeFileSync(join(dir, `torch_${i}.py`), torchJobs[i]!.code);
+      writeFileSync(join(dir, `keras_${i}.py`), kerasJobs[i]!.code);
+    });
+    const stub = join(repoRoot, "test/export/keras_stub");
+    const script = `import sys; sys.path.insert(0, ${JSON.stringify(stub)})\nimport importlib\n`
+      + `for i in range(${hostileFileNames.length}):\n  importlib.import_module(f"torch_{i}").M()\n`
+      + "  import keras; keras.NAMES.clear(); importlib.import_module(f'keras_{i}').M()\n";
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
+    const run = spawnSync(PYTHON, ["-c", script], { cwd: dir, encoding: "utf8", env });
+    assert.equal(run.status, 0, run.stderr);
     assert.equal(existsSync(join(dir, MARKER)), false, "the payload ran");
   });
 

@@ -3,7 +3,7 @@ import type { Framework, Shape } from "../analysis/types.js";
 import type { BlockOp, Op, UseRecord } from "./ir.js";
 import { kerasLayer } from "./keras-layers.js";
 import type { ClassIR } from "./lower-file.js";
-import { kerasLayerPart, pyString } from "./names.js";
+import { kerasLayerPart, pyCommentText, pyString } from "./names.js";
 import { py, shapeComment, withComment } from "./python.js";
 import { loops, type Vars } from "./vars.js";
 
@@ -39,7 +39,7 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
       case "layer":
         for (const step of kerasLayer(op, w.source)) {
           if (step.note) {
-            out.push(`${indent}# ${step.note}`);
+            out.push(`${indent}# ${pyCommentText(step.note)}`);
             w.notes.add(`${w.where}.${op.attr}: ${step.note}`);
           }
           const args = [...step.args, `name=${layerName(f.prefix, kerasLayerPart(op.attr) + step.suffix)}`];

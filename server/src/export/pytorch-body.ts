@@ -1,6 +1,7 @@
 // A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
 import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
+import { pyCommentText } from "./names.js";
 import { py, shapeComment, withComment } from "./python.js";
 import { torchLayer } from "./pytorch-layers.js";
 import { attr, ctor, torchShape, type TorchWriter } from "./pytorch-modules.js";
@@ -65,7 +66,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       case "layer": {
         const t = torchLayer(op, w.source);
         if (t.note) {
-          out.push(`${indent}# ${t.note}`);
+          out.push(`${indent}# ${pyCommentText(t.note)}`);
           w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
         }
         const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
