@@ -17,6 +17,7 @@ import keras  # noqa: E402  (the stand-in, found first on the path)
 
 def run(job):
     keras.RECORD.clear()
+    keras.NAMES.clear()
     keras.SHAPES.clear()
     keras.SHAPES.update(job["shapes"])
     module = types.ModuleType("generated_" + job["id"])

@@ -99,9 +99,11 @@ describe("export --to pytorch: refusals and classes per use", () => {
     assert.match(errors[0]!, /^line 4: kernel 9 is larger than the padded input 8.*fix the errors first/);
   });
 
-  it("refuses a layer name that nn.Module already uses", () => {
-    const { errors } = torch(wrap([3, 8, 8], ["train: conv(4, 3)"]));
-    assert.match(errors[0]!, /the layer name 'train' cannot be a PyTorch module attribute/);
+  it("renames a layer name that nn.Module already uses, and says so", () => {
+    const { code, errors, notes } = torch(wrap([3, 8, 8], ["train: conv(4, 3)", "train_: conv(4, 3)"]));
+    assert.deepEqual(errors, []);
+    assert.ok(code.includes("self.train_ = nn.Conv2d(3, 4, 3)") && code.includes("self.train__ = nn.Conv2d(4, 4, 3)"), code);
+    assert.ok(notes.some((n) => n.startsWith("Case.train: written as train_")), notes.join("\n"));
   });
 
   it("exports one model of several on request, and names a missing one", () => {
@@ -113,15 +115,15 @@ describe("export --to pytorch: refusals and classes per use", () => {
 
   it("gives a block a class per kind of use when the uses differ in more than their arguments", () => {
     const { code, notes } = torch(readRepoFile("test/export/cases/0001_specialized.cnn"));
-    assert.deepEqual(code.split("\n").filter((l) => l.startsWith("class ")), ["class Stage_1(nn.Module):", "class Stage_2(nn.Module):", "class Stage_3(nn.Module):", "class Stage_4(nn.Module):", "class Specialized(nn.Module):", "class Unrolled(nn.Module):"]);
-    assert.ok(code.includes("self.Stage2 = Stage_2()") && code.includes("        self.conv3 = nn.Conv2d(16, 16, 1)"));
-    assert.ok(notes.includes("Stage: its uses differ in more than their arguments, so each kind of use has its own class (Stage_1, Stage_2, Stage_3, Stage_4)"), notes.join("\n"));
+    assert.deepEqual(code.split("\n").filter((l) => l.startsWith("class ")), ["class Stage_use1(nn.Module):", "class Stage_use2(nn.Module):", "class Stage_use3(nn.Module):", "class Stage_use4(nn.Module):", "class Specialized(nn.Module):", "class Unrolled(nn.Module):"]);
+    assert.ok(code.includes("self.Stage2 = Stage_use2()") && code.includes("        self.conv3 = nn.Conv2d(16, 16, 1)"));
+    assert.ok(notes.includes("Stage: its uses differ in more than their arguments, so each kind of use has its own class (Stage_use1, Stage_use2, Stage_use3, Stage_use4)"), notes.join("\n"));
   });
 
   it("writes a loop out when its iterations need different classes", () => {
     const { code } = torch(readRepoFile("test/export/cases/0001_specialized.cnn"));
     const unrolled = code.slice(code.indexOf("class Unrolled"));
-    assert.ok(unrolled.includes("        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_4())))\n        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_3())))\n"), unrolled);
+    assert.ok(unrolled.includes("        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use4())))\n        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use3())))\n"), unrolled);
   });
 
   it("writes loops inside blocks over a parameter, with computed defaults", () => {

@@ -36,3 +36,35 @@ describe("layer names", () => {
     assert.deepEqual(layers.map((l) => l.name), ["conv1", "batchnorm1", "relu1", "maxpool1", "flatten1", "dense1"]);
   });
 });
+
+describe("a label that takes an automatic name", () => {
+  const collisions = (text: string) => analyze(text).diagnostics.filter((d) => d.code === "name-collision");
+  it("is an error on the label, whichever comes first, with the fix in the message", () => {
+    for (const text of [
+      "block B(c) { conv(c, 3, padding: 1) }\nmodel M { input(3, 8, 8) conv1: B(8) conv(4, 3) }",
+      "model M { input(3, 8, 8) conv(4, 3) conv1: conv(4, 3) }",
+      "model M { input(3, 8, 8) conv2: conv(4, 3) conv(4, 3) }",
+      "model M { input(3, 8, 8) repeat1: relu repeat 2 { relu } }",
+    ]) {
+      const found = collisions(text);
+      assert.equal(found.length, 1, text);
+      const label = /(\w+):/.exec(text.slice(text.indexOf("model")))![1]!;
+      assert.equal(text.slice(found[0]!.span.start, found[0]!.span.end), label, text);
+      assert.match(found[0]!.message, /rename the label/);
+      assert.equal(found[0]!.related?.length, 1);
+    }
+  });
+  it("inside a block, once however often the block is used", () => {
+    const text = "block B(c) { conv(c, 1) relu2: relu relu }\nmodel M { input(3, 8, 8) B(4) B(4) repeat 3 { B(4) } }";
+    assert.equal(collisions(text).length, 1);
+  });
+  it("two automatic names that meet (block B's 11th use and block B1's first)", () => {
+    const uses = Array.from({ length: 11 }, () => "B(4)").join(" ");
+    const text = `block B(c) { relu }\nblock B1(c) { relu }\nmodel M { input(3, 8, 8) ${uses} B1(4) }`;
+    assert.match(collisions(text)[0]!.message, /both named 'B11' automatically/);
+  });
+  it("labels in other scopes and labels of chains are no collision", () => {
+    const text = "block B(c) { conv1: conv(c, 1) }\nmodel M { input(3, 8, 8) B(4) conv(4, 1) conv1: conv(4, 1) -> relu }";
+    assert.deepEqual(collisions(text), []);
+  });
+});

@@ -16,6 +16,12 @@ export interface LabelEntry extends Tensor {
   span: Span;
 }
 
+/** Who took a layer, block-use or repeat name in a scope: a label (its span) or the counter (the call's). */
+export interface NameClaim {
+  span: Span;
+  label: boolean;
+}
+
 /** Everything that belongs to the model as a whole, shared by every scope of one walk. */
 export class ModelState {
   readonly layers: LayerInfo[] = [];
@@ -50,6 +56,7 @@ export class ModelState {
 export class Scope {
   private readonly counters = new Map<string, number>();
   private readonly labels = new Map<string, LabelEntry>();
+  private readonly claims = new Map<string, NameClaim>();
 
   constructor(
     readonly prefix: string,
@@ -64,6 +71,14 @@ export class Scope {
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
     return this.prefix + (override ?? `${kind}${n}`);
+  }
+
+  /** Records who took a local name; returns the earlier claim when the name is already taken here. */
+  claim(local: string, claim: NameClaim): NameClaim | undefined {
+    const earlier = this.claims.get(local);
+    if (earlier) return earlier;
+    this.claims.set(local, claim);
+    return undefined;
   }
 
   lookup(name: string): LabelEntry | undefined {

@@ -1,5 +1,5 @@
 // Walks a model's statements: layers, block uses, repeats and merges, threading the tensor through them.
-import type { BlockDef, ChainItem, LayerCall, Repeat, Span, Statement } from "../../../grammar/index.js";
+import type { BlockDef, ChainItem, LayerCall, Name, Repeat, Span, Statement } from "../../../grammar/index.js";
 import { resolveArgs, type Args } from "./arguments.js";
 import { bindBlockArgs } from "./block-args.js";
 import type { Reporter } from "./diagnostics.js";
@@ -45,7 +45,7 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
     chain = chain.slice(1);
   }
   // "A statement with a label and a single layer names that layer after the label."
-  const nameOverride = statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label.text : undefined;
+  const nameOverride = statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label : undefined;
   for (const item of chain) current = walkItem(item, current, scope, ctx, nameOverride);
   if (statement.label) defineLabel(statement.label.text, statement.label.span, current, scope, ctx);
   return current;
@@ -60,7 +60,7 @@ function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx
   ctx.model.labels.push({ name, span, shape: tensor.shape, via: scope.via });
 }
 
-function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
   if (ctx.model.exhausted) return {};
   switch (item.kind) {
     case "layer":
@@ -76,7 +76,7 @@ function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext
   }
 }
 
-function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
   const name = call.name.text;
   if (name.toLowerCase() === "input") {
     ctx.report.error("misplaced-input", "input(…) must be the first statement of a model: remove this one, or move it to the top", call.span);
@@ -101,12 +101,12 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
 }
 
 /** Applies one layer kind and records it; unknown input or arguments give an unknown output silently. */
-export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: string, preset?: Args): Tensor {
+export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: Name, preset?: Args): Tensor {
   const args = preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
   let outcome = input.shape && !args.unknown
     ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
-  const name = scope.nextName(kind.kind, nameOverride);
+  const name = takeName(kind.kind, call.span, scope, ctx, nameOverride);
   const batch = ctx.model.batch;
   const figures = outcome && { shape: outcome.output, batch, params: outcome.params, macs: outcome.macs };
   const found = figures && findOverflow(figures, ctx.model.totals);
@@ -162,7 +162,7 @@ function record(layer: LayerInfo, span: Span, ctx: WalkContext): void {
   }
 }
 
-function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: string | undefined): Tensor {
+function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
   if (scope.blockStack.includes(block.name.text)) {
     ctx.report.error("recursive-block", `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")}): a block cannot contain itself`, call.span);
     return {};
@@ -173,14 +173,40 @@ function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope,
   }
   const env = bindBlockArgs(block, call, scope.env, ctx.report);
   if (ctx.shallow) return {};
-  const useName = scope.nextName(block.name.text, nameOverride);
+  const useName = takeName(block.name.text, call.span, scope, ctx, nameOverride);
   const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
   return withGroup("block", useName, call.span, input, scope, ctx, () => walkBody(block.body, input, inner, ctx), block.name.text);
 }
 
+/**
+ * The next `<kind><n>` name (or the label's) in the scope, reported when another layer, block use or repeat
+ * of the scope already has it: the exports would write one module over the other, or compute another thing.
+ */
+function takeName(kind: string, span: Span, scope: Scope, ctx: WalkContext, label?: Name): string {
+  const full = scope.nextName(kind, label?.text);
+  const local = full.slice(scope.prefix.length);
+  const earlier = scope.claim(local, { span: label?.span ?? span, label: label !== undefined });
+  // Two labels of one name are a duplicate label, reported where the second is defined.
+  if (!earlier || (label && earlier.label)) return full;
+  if (label || earlier.label) {
+    const labelSpan = label ? label.span : earlier.span;
+    const other = label ? earlier.span : span;
+    const where = scope.prefix ? "block" : "model";
+    const message = `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would `
+      + `share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is `
+      + "not a layer kind or block followed by a number)";
+    ctx.report.error("name-collision", message, labelSpan, [{ span: other, message: `this one is named '${local}' too` }]);
+  } else {
+    const message = `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically `
+      + "(a block's name plus a number equals another's): label one of them, or rename a block";
+    ctx.report.error("name-collision", message, span, [{ span: earlier.span, message: `this one is named '${local}' too` }]);
+  }
+  return full;
+}
+
 function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
   const value = evaluate(item.count, scope.env, ctx.report);
-  const name = scope.nextName("repeat");
+  const name = takeName("repeat", item.span, scope, ctx);
   let count: number | undefined;
   if (value?.type === "number" && value.integer && value.value >= 1 && value.value <= MAX_REPEAT) count = value.value;
   else if (value !== undefined) ctx.report.error("argument-value", `repeat needs a whole number from 1 to ${MAX_REPEAT}`, item.count.span);

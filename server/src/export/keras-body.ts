@@ -3,8 +3,8 @@ import type { Framework, Shape } from "../analysis/types.js";
 import type { BlockOp, Op, UseRecord } from "./ir.js";
 import { kerasLayer } from "./keras-layers.js";
 import type { ClassIR } from "./lower-file.js";
+import { kerasLayerPart, pyCommentText, pyString } from "./names.js";
 import { py, shapeComment, withComment } from "./python.js";
-import { labelVar } from "./pytorch-body.js";
 import { loops, type Vars } from "./vars.js";
 
 const IN = "    ";
@@ -39,10 +39,10 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
       case "layer":
         for (const step of kerasLayer(op, w.source)) {
           if (step.note) {
-            out.push(`${indent}# ${step.note}`);
+            out.push(`${indent}# ${pyCommentText(step.note)}`);
             w.notes.add(`${w.where}.${op.attr}: ${step.note}`);
           }
-          const args = [...step.args, `name=${layerName(f.prefix, op.attr + step.suffix)}`];
+          const args = [...step.args, `name=${layerName(f.prefix, kerasLayerPart(op.attr) + step.suffix)}`];
           assign(`layers.${step.cls}(${args.join(", ")})(${cur})`, step.suffix === "" ? op.info?.outputShape : undefined);
         }
         break;
@@ -54,11 +54,11 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
         cur = run;
         if (loops(op, w.classOf)) {
           out.push(`${indent}for ${op.index} in range(${py(op.count)}):`);
-          cur = kerasLines(op.body, { ...f, cur, prefix: `${f.prefix}${op.attr}.{${op.index}}.` }, indent + IN, w, out);
+          cur = kerasLines(op.body, { ...f, cur, prefix: `${f.prefix}${kerasLayerPart(op.attr)}.{${op.index}}.` }, indent + IN, w, out);
         } else {
           // The iterations need different block functions (a block with one per use): one after the other.
           op.iterations!.forEach((b, i) => {
-            cur = kerasLines(b, { ...f, cur, prefix: `${f.prefix}${op.attr}.${i}.` }, indent, w, out);
+            cur = kerasLines(b, { ...f, cur, prefix: `${f.prefix}${kerasLayerPart(op.attr)}.${i}.` }, indent, w, out);
           });
         }
         break;
@@ -81,23 +81,26 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
         break;
       }
       case "mergeLabels":
-        assign(merge(op.merge, [cur, ...op.labels.map(labelVar)]), op.outShape);
+        assign(merge(op.merge, [cur, ...op.labels.map((l) => f.vars.label(l))]), op.outShape);
         break;
       case "save":
-        out.push(`${indent}${labelVar(op.label)} = ${cur}`);
+        out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
         break;
       case "load":
-        cur = labelVar(op.label);
+        cur = f.vars.label(op.label);
         break;
     }
   }
   return cur;
 }
 
-/** A layer name as Python: a plain string, or an f-string inside blocks and loops. */
+/**
+ * A layer name as Python: a plain string, or an f-string inside blocks and loops. The parts are mangled
+ * identifiers, dots, digits and the writer's own `{name}` and `{i}` fields: nothing to escape in the f-string.
+ */
 export function layerName(prefix: string, local: string): string {
   const name = prefix + local;
-  return name.includes("{") ? `f"${name}"` : `"${name}"`;
+  return name.includes("{") ? `f"${name}"` : pyString(name);
 }
 
 function merge(op: "concat" | "add", parts: string[]): string {
@@ -115,7 +118,7 @@ function call(op: BlockOp, cur: string, prefix: string, w: KerasWriter): string 
       else args.push(named ? `${cls.params[i]}=${py(a)}` : py(a));
     });
   }
-  return `${cls.name}(${[...args, `name=${layerName(prefix, op.attr)}`].join(", ")})`;
+  return `${cls.name}(${[...args, `name=${layerName(prefix, kerasLayerPart(op.attr))}`].join(", ")})`;
 }
 
 /** A shape in Keras' layout: channels last. */

@@ -3,24 +3,17 @@ import type { BlockDef, LayerCall } from "../../../grammar/index.js";
 import { channels } from "../analysis/tensor.js";
 import { bodyKey, type Op, type UseRecord } from "./ir.js";
 import { Mismatch, NameScope, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
-import { pyName } from "./python.js";
+import { mangle, type NameTarget } from "./names.js";
 import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "./sym.js";
 import { walkBody } from "./lower.js";
 
 /** The constructor argument that carries the input channels of a block class (PyTorch needs them). */
 export const IN_CHANNELS = "in_channels";
 
-/** Python names of a block's parameters, kept apart from the generated code's own names. */
-export function paramNames(block: BlockDef): string[] {
-  const taken = new Set<string>();
-  return block.params.map((p) => {
-    const name = pyName(p.name.text, new Set([...RESERVED_IN_CLASS, ...taken]));
-    taken.add(name);
-    return name;
-  });
+/** Python names of a block's parameters (`variables`: see names.ts' variableTarget), one mangling for all. */
+export function paramNames(block: BlockDef, variables: NameTarget): string[] {
+  return block.params.map((p) => mangle(p.name.text, variables));
 }
-
-const RESERVED_IN_CLASS = ["self", "x", "name", IN_CHANNELS, "identity", "step", "i", "j", "k", "torch", "nn", "F", "keras", "layers", "OrderedDict"];
 
 /** A use `Name(args)`: the arguments in the caller's terms; the use lowered (once) for its class. */
 export function lowerBlockUse(block: BlockDef, call: LayerCall, flow: Flow, scope: NameScope, ctx: LowerContext, override: string | undefined, out: Op[]): Flow {
@@ -49,7 +42,7 @@ export function lowerBlockUse(block: BlockDef, call: LayerCall, flow: Flow, scop
     }
   }
   // The block's output said in the caller's terms: its parameters replaced by the arguments.
-  const bindings = new Map<string, Sym>(paramNames(block).map((n, i) => [n, all[i]!]));
+  const bindings = new Map<string, Sym>(paramNames(block, ctx.variables).map((n, i) => [n, all[i]!]));
   bindings.set(IN_CHANNELS, inChannels);
   let outChannels = result?.channels ? substitute(result.channels, bindings) : undefined;
   if (group?.outputShape) {
@@ -91,7 +84,7 @@ function newRecord(id: string, block: BlockDef, all: Sym[], inChannels: Sym, ful
  */
 export function classWalk(block: BlockDef, values: Sym[], inChannels: Sym, full: string, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
   const env = new Map<string, Sym>();
-  paramNames(block).forEach((name, i) => {
+  paramNames(block, ctx.variables).forEach((name, i) => {
     const v = values[i]?.value;
     env.set(block.params[i]!.name.text, ctx.literal && v ? lit(v) : variable(name, v));
   });

@@ -3,6 +3,7 @@ import type { BlockDef } from "../../../grammar/index.js";
 import type { Framework, GroupInfo, LayerInfo, ModelInfo, Shape } from "../analysis/types.js";
 import type { Sym } from "./sym.js";
 import type { LayerOp, UseRecord } from "./ir.js";
+import type { NameTarget } from "./names.js";
 
 /** The tensor flowing through a body, as far as the writers need it. */
 export interface Flow {
@@ -49,6 +50,8 @@ export interface LowerContext {
   /** The use whose generic body is being walked: collects the block uses inside it. */
   record?: UseRecord;
   bases: { next: number };
+  /** Block parameters' names: clear of the file's classes (variableTarget of names.ts). */
+  variables: NameTarget;
 }
 
 /** The body differs between uses (or iterations) in a way one class (or loop) cannot say. */

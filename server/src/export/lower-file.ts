@@ -5,7 +5,7 @@ import type { Analysis, GroupInfo } from "../analysis/types.js";
 import type { ModelIR, Op, UseRecord } from "./ir.js";
 import { classWalk, paramNames } from "./lower-block.js";
 import { Mismatch, NameScope, NotGeneric, Refusal, type LayerFact, type LowerContext } from "./lower-context.js";
-import { pyName, RESERVED } from "./python.js";
+import { pyGlobal, specialisedName, variableTarget, type NameTarget } from "./names.js";
 import { num } from "./sym.js";
 import { walkBody } from "./lower.js";
 
@@ -31,31 +31,34 @@ export interface LoweredFile {
 /** Lowers every model of a file without errors. Throws Refusal when the lowering cannot be exact. */
 export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
   const blocks = new Map<string, BlockDef>();
-  const modelDefs: ModelDef[] = [];
+  // By offset, so that finding each model's definition stays linear in the number of models.
+  const modelDefs = new Map<number, ModelDef>();
   for (const d of analysis.ast.definitions) {
     if (d.kind === "block") blocks.set(d.name.text, d);
-    else if (d.kind === "model") modelDefs.push(d);
+    else if (d.kind === "model") modelDefs.set(d.span.start, d);
   }
+  // Parameters are variables of their block's class (or function), which may call any other block.
+  const variables = variableTarget([...blocks.keys()].map(pyGlobal));
   const records = new Map<string, UseRecord>();
   const bases = { next: 1 };
   const context = (index: number): LowerContext => {
     const info = analysis.models[index]!;
     const groups = new Map<string, GroupInfo>(info.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]));
     return {
-      framework: analysis.framework, blocks, fact, bases, literal: true, loopDepth: 0,
+      framework: analysis.framework, blocks, fact, bases, variables, literal: true, loopDepth: 0,
       uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
       model: { index, info, groups },
     };
   };
   const models = analysis.models.map((info, index): ModelIR => {
-    const def = modelDefs.find((d) => d.span.start === info.span.start);
+    const def = modelDefs.get(info.span.start);
     if (!def || !info.input) throw new Refusal(`model ${info.name} has no input`);
     const ctx = { ...context(index), cursor: { index: 0 } };
     const ops: Op[] = [];
     const start = { channels: num(channels(info.input, info.framework)), stride: num(1), base: 0, shape: info.input };
     exactly(`model ${info.name}`, () => walkBody(def.body.slice(1), start, new NameScope("", new Map()), ctx, ops));
     if (ctx.cursor.index !== info.layers.length) throw new Refusal(`model ${info.name}: the exporter stopped at layer ${ctx.cursor.index} of ${info.layers.length}`);
-    return { name: info.name, className: info.name, framework: info.framework, input: info.input, batch: info.batch, body: ops, ...(info.output ? { outShape: info.output } : {}) };
+    return { name: info.name, className: pyGlobal(info.name), framework: info.framework, input: info.input, batch: info.batch, body: ops, ...(info.output ? { outShape: info.output } : {}) };
   });
 
   const generic = decide([...records.values()]);
@@ -65,7 +68,19 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
     const walked = exactly(r.name, () => classWalk(blocks.get(r.block)!, r.values, r.inChannels, r.name, ctx));
     r.specialized = { body: walked.ops, key: walked.key };
   }
-  return classesFor(blocks, [...records.values()], generic, models);
+  return classesFor(blocks, [...records.values()], generic, models, variables);
+}
+
+/** The specialised classes of each block (blocks whose uses differ), grouped once for the notes. */
+export function specialisedClasses(file: LoweredFile): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of file.classes) {
+    if (c.generic) continue;
+    const list = out.get(c.block.name.text);
+    if (list) list.push(c.name);
+    else out.set(c.block.name.text, [c.name]);
+  }
+  return out;
 }
 
 /** Runs a lowering step whose failure means the export would not be exact: a Refusal that says where. */
@@ -100,18 +115,23 @@ function decide(records: UseRecord[]): Map<string, boolean> {
   return generic;
 }
 
-function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic: Map<string, boolean>, models: ModelIR[]): LoweredFile {
+function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic: Map<string, boolean>, models: ModelIR[], variables: NameTarget): LoweredFile {
   const classes: ClassIR[] = [];
   const byUse = new Map<UseRecord, ClassIR>();
-  const taken = new Set<string>(RESERVED);
+  // Grouped once: filtering every record per block would be quadratic in files with many blocks.
+  const usesOf = new Map<string, UseRecord[]>();
+  for (const r of records) {
+    const list = usesOf.get(r.block);
+    if (list) list.push(r);
+    else usesOf.set(r.block, [r]);
+  }
   for (const block of blocks.values()) {
-    const uses = records.filter((r) => r.block === block.name.text);
+    const uses = usesOf.get(block.name.text) ?? [];
     if (uses.length === 0) continue;
-    const base = pyName(block.name.text, taken);
     if (generic.get(block.name.text)) {
-      const cls: ClassIR = { name: base, block, generic: true, params: paramNames(block), body: uses[0]!.generic!.body, first: uses[0]! };
+      const params = paramNames(block, variables);
+      const cls: ClassIR = { name: pyGlobal(block.name.text), block, generic: true, params, body: uses[0]!.generic!.body, first: uses[0]! };
       classes.push(cls);
-      taken.add(base);
       for (const u of uses) byUse.set(u, cls);
       continue;
     }
@@ -120,17 +140,12 @@ function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic
       const k = u.specialized!.key;
       let cls = byKey.get(k);
       if (!cls) {
-        cls = { name: pyName(`${base}_${byKey.size + 1}`, taken), block, generic: false, params: [], body: u.specialized!.body, first: u };
+        cls = { name: specialisedName(block.name.text, byKey.size + 1), block, generic: false, params: [], body: u.specialized!.body, first: u };
         byKey.set(k, cls);
         classes.push(cls);
-        taken.add(cls.name);
       }
       byUse.set(u, cls);
     }
-  }
-  for (const m of models) {
-    m.className = pyName(taken.has(m.name) ? `${m.name}Model` : m.name, taken);
-    taken.add(m.className);
   }
   return {
     models, classes,

@@ -1,35 +1,8 @@
-// Python source helpers shared by the PyTorch and Keras writers: expressions, literals, names, shapes.
+// Python source helpers shared by the PyTorch and Keras writers: expressions, literals, shapes (names: names.ts).
 import type { Value } from "../analysis/values.js";
 import type { Shape } from "../analysis/types.js";
+import { pyString } from "./names.js";
 import type { Sym, SymNode } from "./sym.js";
-
-const KEYWORDS = new Set([
-  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-  "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-  "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case",
-]);
-
-/**
- * A Python name for a .cnn name: keywords, and names the generated code itself uses (`x`, `self`, the
- * imports), get a trailing underscore so that they can neither break the syntax nor shadow anything.
- */
-export function pyName(name: string, taken: ReadonlySet<string> = RESERVED): string {
-  let out = name;
-  while (KEYWORDS.has(out) || taken.has(out)) out += "_";
-  return out;
-}
-
-/** Names every generated file uses at module or function level. */
-export const RESERVED: ReadonlySet<string> = new Set([
-  "self", "x", "torch", "nn", "F", "OrderedDict", "keras", "layers", "inputs", "name", "in_channels", "identity", "step",
-  "i", "j", "k", "print", "range", "super", "int", "float", "len", "KerasDense", "KerasSameConvTranspose1d",
-  "KerasSameConvTranspose2d", "KerasSameConvTranspose3d",
-]);
-
-/** True for a name Python accepts as an attribute (`self.<name>`). */
-export function isAttributeName(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name);
-}
 
 /** A value as a Python literal. */
 export function pyValue(v: Value | undefined): string {
@@ -37,7 +10,7 @@ export function pyValue(v: Value | undefined): string {
   switch (v.type) {
     case "number": return pyNumber(v.value);
     case "bool": return v.value ? "True" : "False";
-    case "word": return JSON.stringify(v.value);
+    case "word": return pyString(v.value);
     case "tuple": return v.items.length === 1 ? `(${pyValue(v.items[0])},)` : `(${v.items.map(pyValue).join(", ")})`;
   }
 }

@@ -1,7 +1,8 @@
 // A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
 import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
-import { py, pyName, shapeComment, withComment } from "./python.js";
+import { pyCommentText } from "./names.js";
+import { py, shapeComment, withComment } from "./python.js";
 import { torchLayer } from "./pytorch-layers.js";
 import { attr, ctor, torchShape, type TorchWriter } from "./pytorch-modules.js";
 import { repeatForward, repeatInit } from "./pytorch-repeat.js";
@@ -19,7 +20,7 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
     switch (op.op) {
       case "layer":
       case "block":
-        out.push(`${indent}${owner}.${attr(op.attr)} = ${ctor(op, w)}`);
+        out.push(`${indent}${owner}.${attr(op.attr, w)} = ${ctor(op, w)}`);
         break;
       case "repeat":
         out.push(...repeatInit(op, owner, indent, w, depth));
@@ -29,7 +30,7 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
         if (op.when && op.shortcut.length > 0) {
           out.push(`${indent}if ${py(op.when)}:  # shortcut auto: a projection where the shape changes`);
           out.push(...initLines(op.shortcut, owner, indent + IN, w, depth));
-          out.push(`${indent}else:`, `${indent}${IN}${op.shortcut.map((s) => `${owner}.${(s as LayerOp).attr}`).join(" = ")} = None`);
+          out.push(`${indent}else:`, `${indent}${IN}${op.shortcut.map((s) => `${owner}.${attr((s as LayerOp).attr)}`).join(" = ")} = None`);
         } else out.push(...initLines(op.shortcut, owner, indent, w, depth));
         break;
       }
@@ -65,7 +66,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       case "layer": {
         const t = torchLayer(op, w.source);
         if (t.note) {
-          out.push(`${indent}# ${t.note}`);
+          out.push(`${indent}# ${pyCommentText(t.note)}`);
           w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
         }
         const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
@@ -101,13 +102,13 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
         break;
       }
       case "mergeLabels":
-        assign(torchMerge(op.merge, [cur, ...op.labels.map(labelVar)]), op.outShape);
+        assign(torchMerge(op.merge, [cur, ...op.labels.map((l) => f.vars.label(l))]), op.outShape);
         break;
       case "save":
-        out.push(`${indent}${labelVar(op.label)} = ${cur}`);
+        out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
         break;
       case "load":
-        cur = labelVar(op.label);
+        cur = f.vars.label(op.label);
         break;
     }
   }
@@ -119,7 +120,3 @@ function torchMerge(op: "concat" | "add", parts: string[]): string {
   return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + ");
 }
 
-/** The Python variable of a label. */
-export function labelVar(label: string): string {
-  return pyName(label);
-}

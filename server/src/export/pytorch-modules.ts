@@ -2,8 +2,8 @@
 import type { Framework, Shape } from "../analysis/types.js";
 import type { BlockOp, LayerOp, Op, UseRecord } from "./ir.js";
 import type { ClassIR } from "./lower-file.js";
-import { Refusal } from "./lower-context.js";
-import { isAttributeName, py } from "./python.js";
+import { torchAttribute } from "./names.js";
+import { py } from "./python.js";
 import { torchLayer } from "./pytorch-layers.js";
 
 /** What the writer of one class needs: the source framework, the block classes, and where notes go. */
@@ -17,9 +17,6 @@ export interface TorchWriter {
   /** Helper classes the code uses (pytorch-helpers.ts). */
   helpers: Set<string>;
 }
-
-// Attributes nn.Module (and the containers of loops) already have: a layer cannot take these names.
-const TAKEN = new Set(["training", "forward", "train", "eval", "parameters", "buffers", "children", "modules", "state_dict", "load_state_dict", "to", "cuda", "cpu", "type", "float", "double", "half", "bfloat16", "apply", "zero_grad", "named_parameters", "named_modules", "named_children", "named_buffers", "register_buffer", "register_parameter", "register_module", "add_module", "get_submodule", "get_parameter", "get_buffer", "requires_grad_", "share_memory", "extra_repr", "append", "extend", "insert", "pop", "keys", "items", "values", "update", "clear", "dump_patches", "xpu", "ipu", "call_super_init"]);
 
 /** The expression that builds a layer's module or a block's instance. */
 export function ctor(op: LayerOp | BlockOp, w: TorchWriter): string {
@@ -40,10 +37,14 @@ export function ctor(op: LayerOp | BlockOp, w: TorchWriter): string {
   return `${cls.name}(${args.join(", ")})`;
 }
 
-/** A layer name as an attribute, refused when Python or nn.Module already uses it. */
-export function attr(name: string): string {
-  if (!isAttributeName(name) || TAKEN.has(name)) throw new Refusal(`the layer name '${name}' cannot be a PyTorch module attribute (nn.Module uses it, or Python does): rename the label`);
-  return name;
+/**
+ * A layer's local name as a submodule attribute: unchanged, unless nn.Module, its containers or Python
+ * use the name (then with underscores appended, noted once per class, since its state_dict keys change).
+ */
+export function attr(name: string, w?: TorchWriter): string {
+  const written = torchAttribute(name);
+  if (w && written !== name) w.notes.add(`${w.where}.${name}: written as ${written} (nn.Module or Python uses '${name}'), so its state_dict keys start with ${written}.`);
+  return written;
 }
 
 /** A body that is a plain chain of modules runs as nn.Sequential, with no code in forward. */

@@ -1,5 +1,6 @@
 // `repeat` in PyTorch: a container of iterations named 0, 1, … (so keys read repeat1.0.conv1), built in a loop.
 import type { Op, RepeatOp } from "./ir.js";
+import { pyString } from "./names.js";
 import { py } from "./python.js";
 import { attr, isChain, type TorchWriter } from "./pytorch-modules.js";
 import { forwardLines, initLines, type Forward } from "./pytorch-body.js";
@@ -12,13 +13,13 @@ export function repeatInit(op: RepeatOp, owner: string, indent: string, w: Torch
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   const chain = bodies.every((b) => isChain(b, w));
-  const out = [`${indent}${owner}.${attr(op.attr)} = nn.${chain ? "Sequential" : "ModuleList"}()`];
+  const out = [`${indent}${owner}.${attr(op.attr, w)} = nn.${chain ? "Sequential" : "ModuleList"}()`];
   if (loop) {
     out.push(`${indent}for ${usesVariable(op.body, op.index) ? op.index : "_"} in range(${py(op.count)}):`);
-    out.push(...iteration(op.body, `${owner}.${op.attr}`, chain, indent + IN, w, depth));
+    out.push(...iteration(op.body, `${owner}.${attr(op.attr)}`, chain, indent + IN, w, depth));
   } else {
     // The iterations need different block classes (a block with a class per use): one after the other.
-    for (const b of bodies) out.push(...iteration(b, `${owner}.${op.attr}`, chain, indent, w, depth));
+    for (const b of bodies) out.push(...iteration(b, `${owner}.${attr(op.attr)}`, chain, indent, w, depth));
   }
   return out;
 }
@@ -32,7 +33,7 @@ function iteration(body: Op[], container: string, chain: boolean, indent: string
     w.imports.add("OrderedDict");
     return [`${indent}${container}.append(nn.Sequential(OrderedDict(${single[1]}=${single[2]})))`];
   }
-  if (single) return [`${indent}${container}.append(nn.ModuleDict({"${single[1]}": ${single[2]}}))`];
+  if (single) return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
   return [`${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`, ...lines, `${indent}${container}.append(${step})`];
 }
 
@@ -48,11 +49,11 @@ export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: Torch
   if (!loop) {
     let cur = f.run;
     bodies.forEach((b, i) => {
-      cur = forwardLines(b, { ...f, cur, access: (a) => `${f.access(op.attr)}[${i}].${a}` }, indent, w, out);
+      cur = forwardLines(b, { ...f, cur, access: (a) => `${f.access(op.attr)}[${i}].${attr(a)}` }, indent, w, out);
     });
     return cur;
   }
   const step = f.depth === 0 ? "step" : `step${f.depth + 1}`;
   out.push(`${indent}for ${step} in ${f.access(op.attr)}:`);
-  return forwardLines(op.body, { ...f, cur: f.run, access: (a) => `${step}.${a}`, depth: f.depth + 1 }, indent + IN, w, out);
+  return forwardLines(op.body, { ...f, cur: f.run, access: (a) => `${step}.${attr(a)}`, depth: f.depth + 1 }, indent + IN, w, out);
 }

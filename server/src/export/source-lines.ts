@@ -11,6 +11,29 @@ export function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
+/**
+ * 0-based lines of many offsets in one text: the line starts are found once and searched, so that a file
+ * of n models costs n·log n, not n times the text's length (what made exporting 20,000 models quadratic).
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  }
+
+  /** The 0-based line of an offset (as lineOfOffset). */
+  line(offset: number): number {
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
 /** `1,234,567` */
 export function thousands(n: number): string {
   return n.toLocaleString("en-US");

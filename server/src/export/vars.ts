@@ -1,14 +1,22 @@
 // Local variable names of generated functions, and which loop variables a body actually uses.
 import { bodyKey, type Op, type RepeatOp, type UseRecord } from "./ir.js";
-import { pyName } from "./python.js";
+import { mangle, type NameTarget } from "./names.js";
 
-/** Fresh names for one function (`identity`, `identity2`, `branch1`, …), clear of its labels' variables. */
+/**
+ * The variables of one function: each label's (mangled for `target`, see names.ts' variableTarget) and
+ * fresh ones (`identity`, `identity2`, `branch1`, …), which the mangling never gives a label.
+ */
 export class Vars {
   private readonly used = new Set<string>();
   private readonly temporary = new Set<string>();
 
-  constructor(ops: Op[]) {
-    for (const label of labelsIn(ops)) this.used.add(pyName(label));
+  constructor(ops: Op[], private readonly target: NameTarget) {
+    for (const label of labelsIn(ops)) this.used.add(this.label(label));
+  }
+
+  /** The variable that holds a label's tensor. */
+  label(name: string): string {
+    return mangle(name, this.target);
   }
 
   /** A variable whose value is no longer needed: the next fresh name may reuse it. */

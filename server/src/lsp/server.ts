@@ -23,6 +23,7 @@ import { semanticLegend, semanticTokens } from "./semantic-tokens.js";
 import { runServerCommand, serverCommandIds } from "./server-commands.js";
 import { defaultSettings, readSettings, type Settings } from "./settings.js";
 import { signatureHelp } from "./signature-help.js";
+import { fileNameOfUri } from "./uri-name.js";
 
 /** Wires the features to `connection` and starts listening. */
 export function startServer(connection: Connection): void {
@@ -182,7 +183,7 @@ export function startServer(connection: Connection): void {
       const analysed = cache.get(doc);
       if (p.format === "pytorch" || p.format === "keras") {
         const { exportCode } = await import("../export/code.js");
-        const fileName = p.uri.slice(p.uri.lastIndexOf("/") + 1);
+        const fileName = fileNameOfUri(p.uri);
         const result = exportCode(p.format, analysed.analysis, analysed.text, { fileName, ...(p.model ? { model: p.model } : {}) });
         return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
       }

@@ -9,6 +9,15 @@ from . import layers, ops  # noqa: F401
 
 RECORD = []
 SHAPES = {}
+# Every layer's name, given or automatic (Keras names an unnamed Add "add", then "add_1", …), as Keras keeps them.
+NAMES = []
+
+
+def auto_name(cls):
+    """The name Keras 3 gives an unnamed layer: its class in snake case, numbered from the second on."""
+    base = "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(cls))
+    taken = sum(1 for n in NAMES if n == base or (n.startswith(base + "_") and n[len(base) + 1:].isdigit()))
+    return base if taken == 0 else f"{base}_{taken}"
 
 
 class KerasTensor:
@@ -16,10 +25,14 @@ class KerasTensor:
         self.shape = tuple(shape)
 
 
-def Input(shape, batch_size=None, **kwargs):
+def Input(shape, batch_size=None, name=None, **kwargs):
+    NAMES.append(name or auto_name("InputLayer"))
     return KerasTensor((batch_size,) + tuple(shape))
 
 
 class Model:
     def __init__(self, inputs, outputs, name=None):
         self.inputs, self.outputs, self.name = inputs, outputs, name
+        twice = sorted({n for n in NAMES if NAMES.count(n) > 1})
+        if twice:
+            raise ValueError(f"The name {twice[0]!r} is used {NAMES.count(twice[0])} times in the model. All operation names should be unique.")

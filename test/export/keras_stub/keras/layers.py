@@ -6,6 +6,7 @@ class _Layer:
     def __init__(self, cls, *args, **kwargs):
         self.cls, self.args, self.kwargs = cls, args, kwargs
         self.name = kwargs.get("name")
+        keras.NAMES.append(self.name or keras.auto_name(cls))
 
     def __call__(self, inputs):
         keras.RECORD.append({"cls": self.cls, "args": [_plain(a) for a in self.args],
