@@ -43,7 +43,7 @@ def fnv1a32(text):
 
 
 def hash_uniform(name, n):
-    """n values in [0, 1) from the tensor's name; test/unit/simulation-golden.test.ts computes the same bits."""
+    """n values in [0, 1) from the tensor's name; test/oracle/simulation-golden.test.ts computes the same bits."""
     with np.errstate(over="ignore"):
         x = np.arange(n, dtype=np.uint32) * np.uint32(0x9E3779B1) + np.uint32(fnv1a32(name))
         x ^= x >> np.uint32(16)

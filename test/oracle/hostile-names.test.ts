@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { exportKeras } from "../../server/src/export/keras.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { pyCommentText, pyGlobal, pyString } from "../../server/src/export/names.js";
-import { analyze, readRepoFile, repoRoot } from "./helpers.js";
+import { analyze, readRepoFile, repoRoot } from "../unit/helpers.js";
 import {
   differsFromSimulation, kerasShapes, PYTHON, runPython, torchMissing, torchPath,
   type KerasJob, type KerasResult, type TorchJob, type TorchResult,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../../server/src/export/onnx-params.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
-import { analyze, readJson, readRepoFile, repoRoot } from "./helpers.js";
+import { analyze, readJson, readRepoFile, repoRoot } from "../unit/helpers.js";
 
 interface TensorRecord {
   shape: number[];

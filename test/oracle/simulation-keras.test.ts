@@ -5,7 +5,7 @@ import type { FloatTensor, WeightMap } from "../../server/src/export/onnx-params
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { Random } from "../../server/src/simulation/random.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
-import { analyze, wrap } from "./helpers.js";
+import { analyze, wrap } from "../unit/helpers.js";
 
 const run = async (source: string, input: FloatTensor, weights?: WeightMap) =>
   simulate(analyze(source), undefined, { input, keepTensors: true, repeats: 0, ...(weights ? { weights } : {}) });

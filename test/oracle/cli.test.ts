@@ -5,7 +5,7 @@ import { run, type Io } from "../../bin/cli.js";
 import { InputFileError } from "../../server/src/simulation/input-error.js";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { readRepoFile, repoRoot } from "./helpers.js";
+import { readRepoFile, repoRoot } from "../unit/helpers.js";
 import { readdirSync } from "node:fs";
 import { shortenMiddle } from "../../server/src/report/table.js";
 

@@ -1,7 +1,7 @@
 // Bad input of every kind gives diagnostics, never an exception, a hang or runaway memory.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze, errors } from "./helpers.js";
+import { analyze, errors } from "../unit/helpers.js";
 
 /** A small deterministic generator, so a failing fuzz case can be replayed. */
 function random(seed: number): () => number {

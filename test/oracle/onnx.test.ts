@@ -10,7 +10,7 @@ import { parameterSpecs } from "../../server/src/export/onnx-params.js";
 import { DataType, encodeModel } from "../../server/src/export/onnx-proto.js";
 import { onnxRuntimeEngine } from "../../server/src/simulation/engine.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
-import { analyze, readRepoFile, repoRoot, wrap } from "./helpers.js";
+import { analyze, readRepoFile, repoRoot, wrap } from "../unit/helpers.js";
 
 const PYTHON = "/usr/bin/python3";
 const hasOnnx = existsSync(PYTHON) && (() => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { ModelInfo, Shape } from "../../server/src/analysis/index.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
-import { analyze, readRepoFile, repoRoot } from "./helpers.js";
+import { analyze, readRepoFile, repoRoot } from "../unit/helpers.js";
 
 // Debian's python3 with python3-torch (1.13), not whatever python3 comes first on PATH.
 const PYTHON = "/usr/bin/python3";

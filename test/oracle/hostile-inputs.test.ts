@@ -17,7 +17,7 @@ import { encodeSafetensors, parseSafetensors } from "../../server/src/simulation
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { loadWeightsFile, randomWeights } from "../../server/src/simulation/weights.js";
 import { npyHeader, pngBytes } from "../hostile/bombs-files.js";
-import { analyze, repoRoot, wrap } from "./helpers.js";
+import { analyze, repoRoot, wrap } from "../unit/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cnnlens-hostile-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { encodeSafetensors } from "../../server/src/simulation/safetensors.js";
 import { analyze } from "../../server/src/analysis/index.js";
-import { repoRoot } from "./helpers.js";
+import { repoRoot } from "../unit/helpers.js";
 
 let dir = "";
 const lenet = join(repoRoot, "examples", "lenet5.cnn");

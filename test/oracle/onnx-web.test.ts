@@ -6,7 +6,7 @@ import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import { exportOnnx } from "../../server/src/export/onnx-export.js";
 import { randomInput } from "../../server/src/simulation/inputs.js";
-import { analyze, readRepoFile } from "./helpers.js";
+import { analyze, readRepoFile } from "../unit/helpers.js";
 
 async function run(ort: typeof ortNode | typeof ortWeb, bytes: Uint8Array, input: { shape: number[]; data: Float32Array }): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);

@@ -8,7 +8,7 @@ import type { Analysis, Shape } from "../../server/src/analysis/index.js";
 import { exportKeras } from "../../server/src/export/keras.js";
 import { pyGlobal } from "../../server/src/export/names.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
-import { analyze } from "./helpers.js";
+import { analyze } from "../unit/helpers.js";
 import { random, randomModel } from "./name-fuzz-models.js";
 import {
   differsFromSimulation, kerasShapes, runPythonAsync, torchMissing, torchPath,

@@ -11,7 +11,7 @@ import { encodeSafetensors, parseSafetensors } from "../../server/src/simulation
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { tensorStats } from "../../server/src/simulation/statistics.js";
 import { checkWeights, randomWeights, type WeightMap } from "../../server/src/simulation/weights.js";
-import { analyze, readRepoFile, wrap } from "./helpers.js";
+import { analyze, readRepoFile, wrap } from "../unit/helpers.js";
 
 const modelOf = (source: string) => analyze(source).models[0]!;
 const SMALL = wrap([3, 8, 8], ["conv(4, 3, padding: 1) -> batchnorm -> relu", "maxpool(2)", "flatten", "dense(5)"]);

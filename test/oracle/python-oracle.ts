@@ -7,7 +7,7 @@ import { kerasLayerPart, torchAttribute } from "../../server/src/export/names.js
 import type { FloatTensor } from "../../server/src/export/onnx-params.js";
 import { parseSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
-import { repoRoot } from "./helpers.js";
+import { repoRoot } from "../unit/helpers.js";
 
 /** Debian's python3 with python3-torch (1.13), not whatever python3 comes first on PATH. */
 export const PYTHON = "/usr/bin/python3";

@@ -9,7 +9,7 @@ import { PNG } from "pngjs";
 import { IMAGENET_MEAN, IMAGENET_STD } from "../../server/src/simulation/image-input.js";
 import { readInputFile } from "../../server/src/simulation/inputs.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
-import { analyze, readRepoFile } from "./helpers.js";
+import { analyze, readRepoFile } from "../unit/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cnnlens-image-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { exportCode, type CodeTarget } from "../../server/src/export/code.js";
 import { LineIndex, lineOfOffset } from "../../server/src/export/source-lines.js";
-import { analyze } from "./helpers.js";
+import { analyze } from "../unit/helpers.js";
 
 /** A file of `n` small models, each with a block use, so that every kind of definition grows. */
 function manyModels(n: number): string {

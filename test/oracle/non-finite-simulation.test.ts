@@ -10,7 +10,7 @@ import { encodeSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate, type SimulationReport } from "../../server/src/simulation/simulate.js";
 import { simulationView, type SimulationView } from "../../server/src/simulation/view-model.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
-import { analyze, wrap } from "./helpers.js";
+import { analyze, wrap } from "../unit/helpers.js";
 
 const SMALL = wrap([3, 8, 8], ["conv(4, 3, padding: 1) -> batchnorm", "maxpool(2)", "flatten", "dense(5)"]);
 

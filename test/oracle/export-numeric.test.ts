@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
-import { analyze, readJson, readRepoFile, repoRoot } from "./helpers.js";
+import { analyze, readJson, readRepoFile, repoRoot } from "../unit/helpers.js";
 
 const PYTHON = "/usr/bin/python3";
 const torchMissing = spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 && "Debian's PyTorch is missing: apt-get install -y python3-torch";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { LayerInfo, ModelInfo, Shape } from "../../server/src/analysis/index.js";
 import { exportKeras } from "../../server/src/export/keras.js";
-import { analyze, readRepoFile, repoRoot, wrap } from "./helpers.js";
+import { analyze, readRepoFile, repoRoot, wrap } from "../unit/helpers.js";
 
 // TensorFlow cannot be installed here: the code is compiled, then run against a recording stand-in
 // for Keras (test/export/keras_stub) that hands each named layer the analysis' shape.

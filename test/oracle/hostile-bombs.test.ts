@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { after, describe, it } from "node:test";
 import { BASELINE_ALLOWANCE } from "../../server/src/simulation/memory-budget.js";
 import { writeBombs } from "../hostile/bombs-files.js";
-import { readRepoFile, repoRoot, wrap } from "./helpers.js";
+import { readRepoFile, repoRoot, wrap } from "../unit/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cnnlens-bombs-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
