@@ -16,8 +16,9 @@ const width = (span: Span) => span.end - span.start;
 export function locate(analysis: Analysis, offset: number): Located | undefined {
   for (const m of analysis.models) if (inside(m.nameSpan, offset)) return { kind: "model", model: m };
   for (const b of analysis.blocks) if (inside(b.nameSpan, offset)) return { kind: "block", name: b.name, span: b.nameSpan };
+  const inBlock = analysis.blocks.some((b) => inside(b.span, offset));
   for (const m of analysis.models) {
-    if (!inside(m.span, offset) && !analysis.blocks.some((b) => inside(b.span, offset))) continue;
+    if (!inside(m.span, offset) && !inBlock) continue;
     const label = m.labels.find((l) => inside(l.span, offset));
     if (label) return { kind: "label", model: m, label };
     const layer = innermost(m.layers, offset);

@@ -10,8 +10,20 @@ export interface Reference {
   scope?: Span;
 }
 
-/** All block and label references of a file, in text order. */
+/** Each document version's references, found once: definition, references and rename all start from them. */
+const cache = new WeakMap<FileAst, Reference[]>();
+
+/** All block and label references of a file, in text order (shared; do not modify). */
 export function collectReferences(ast: FileAst): Reference[] {
+  let refs = cache.get(ast);
+  if (!refs) {
+    refs = findReferences(ast);
+    cache.set(ast, refs);
+  }
+  return refs;
+}
+
+function findReferences(ast: FileAst): Reference[] {
   const blocks = new Set(ast.definitions.flatMap((d) => (d.kind === "block" ? [d.name.text] : [])));
   const refs: Reference[] = [];
   for (const def of ast.definitions) {
