@@ -26,6 +26,16 @@ export function generateModels(count = 5_000): string {
   return lines.join("\n") + "\n";
 }
 
+/** `count` small blocks, each used once by one model: per-block searches in per-layer loops would be quadratic. */
+export function generateBlocks(count = 5_000): string {
+  const lines: string[] = [];
+  for (let i = 1; i <= count; i++) lines.push(`block B${i}(c) {`, `  x${i}: conv(c, 3, padding: 1)`, "  relu", "}");
+  lines.push("model Uses {", "  input(3, 8, 8)");
+  for (let i = 1; i <= count; i++) lines.push(`  u${i}: B${i}(4)`);
+  lines.push("}", "");
+  return lines.join("\n");
+}
+
 /** A long chain of unary minus signs and subtractions inside one call (sign handling must stay linear). */
 export function generateMinusRun(count = 50_000): string {
   return `model Signs {\n  input(3, 8, 8)\n  conv(4, 3${" - -1".repeat(count)})\n}\n`;
