@@ -26,7 +26,7 @@ export function parse(text: string): ParseResult {
   const errors: SyntaxError[] = [];
   const lexed = T.cnnLexer.tokenize(text);
   reportLexerErrors(lexed.errors, errors);
-  const tokens = limitNesting(lexed.tokens, errors);
+  const tokens = limitOperators(limitNesting(lexed.tokens, errors), errors);
   const comments = (lexed.groups["comments"] ?? []).map((t) => ({ text: t.image, span: spanOf(t) }));
   const definitions: Definition[] = [];
   for (const chunk of splitDefinitions(tokens, errors)) {
@@ -78,6 +78,45 @@ function limitNesting(tokens: IToken[], errors: SyntaxError[]): IToken[] {
     }
     minusRun = type === T.Minus ? minusRun + 1 : 0;
     if (minusRun > MAX_NESTING) { tooDeep(t, "signs"); continue; }
+    kept.push(t);
+  }
+  return kept;
+}
+
+const operators = new Set<unknown>([T.Plus, T.Minus, T.Star, T.Slash, T.FloorDiv]);
+/** Tokens that end an argument's expression: the operator count starts again after them (and after a call). */
+const expressionEnds = new Set<unknown>([T.Comma, T.Colon, T.LCurly, T.RCurly, T.Arrow, T.Semicolon]);
+
+/**
+ * Drops the rest of an expression after MAX_NESTING operators (up to the next `,` `:` `->` `{` `}` `;` or the
+ * bracket that closes it), with one error: each operator is one level of the expression tree, and a tree
+ * 100,000 levels deep (`1 - -1 - -1 …`) would exhaust the stack of every walk over it.
+ */
+function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
+  const kept: IToken[] = [];
+  let count = 0;
+  let skipping = false;
+  let skippedBrackets = 0;
+  let reported = false;
+  let depth = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (skipping) {
+      if (type === T.LParen) { skippedBrackets++; continue; }
+      if (type === T.RParen && skippedBrackets > 0) { skippedBrackets--; continue; }
+      if (skippedBrackets > 0 || !(expressionEnds.has(type) || type === T.RParen)) continue;
+      skipping = false;
+    }
+    if (type === T.LParen) depth++;
+    if (type === T.RParen) depth = Math.max(0, depth - 1);
+    // A call's closing bracket ends its arguments: statements on separate lines have no token between them.
+    if (expressionEnds.has(type) || (type === T.RParen && depth === 0)) count = 0;
+    else if (operators.has(type) && ++count > MAX_NESTING) {
+      if (!reported) errors.push({ code: "nesting", message: `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; split it into block parameters`, span: spanOf(t) });
+      reported = true;
+      skipping = true;
+      continue;
+    }
     kept.push(t);
   }
   return kept;

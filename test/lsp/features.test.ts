@@ -150,7 +150,7 @@ describe("rename, references, definition", () => {
   it("refuses a reserved word", async () => {
     const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n}");
     const uri = await openDoc(text);
-    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "model" }), /not a valid name/);
+    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "model" }), /reserved word/);
   });
 });
 

@@ -1,29 +1,56 @@
 // The canonical layout of a .cnn file: two-space indentation by braces, one space around `->` and after
 // commas, none inside brackets; line breaks, blank lines (at most one in a row) and comments are kept.
-import { cnnLexer } from "../../../grammar/tokens.js";
+//
+// Formatting never changes meaning: the output is checked to lex into exactly the input's tokens and
+// comments, and a text that does not is left as it is. Its size is bounded (see formatText).
 import type { IToken } from "chevrotain";
+import { MAX_NESTING } from "../../../grammar/index.js";
+import { cnnLexer } from "../../../grammar/tokens.js";
 
 const noSpaceAfter = new Set(["LParen"]);
 const noSpaceBefore = new Set(["RParen", "Comma", "Colon"]);
+/** After these tokens (or at the start of a value) a minus sign is a sign, not a subtraction. */
+const beforeSign = new Set(["LParen", "Comma", "Colon", "Equals", "Plus", "Minus", "Star", "Slash", "FloorDiv", "Arrow"]);
+/** The widest indentation unit accepted from a client (a tab size is a number the client sends). */
+export const MAX_INDENT_WIDTH = 16;
 
-/** The formatted text, or undefined when the text does not lex cleanly (a broken file is left as it is). */
-export function formatText(text: string, indentUnit = "  "): string | undefined {
+/** The indentation unit for LSP formatting options; a hostile or absurd tab size is clamped to 1…16. */
+export function indentUnit(options: { tabSize: unknown; insertSpaces: unknown }): string {
+  if (options.insertSpaces === false) return "\t";
+  const size = typeof options.tabSize === "number" && Number.isFinite(options.tabSize) ? Math.floor(options.tabSize) : 2;
+  return " ".repeat(Math.min(MAX_INDENT_WIDTH, Math.max(1, size)));
+}
+
+/**
+ * The formatted text, or undefined when the text is left as it is: it does not lex cleanly, it nests deeper
+ * than the parser reads (MAX_NESTING), or (a bug's last guard) the result would not lex to the same tokens.
+ *
+ * Bound: every output line starts at an input line break (or the file's start), with at most one blank line
+ * before it; its indentation is at most MAX_NESTING units, and the rest is the input's tokens with one space
+ * or the input's own gap between them. So with B input line breaks, E the longest line break (1 or 2) and U
+ * the unit's length: output length ≤ 2·(input length) + (B + 1)·(MAX_NESTING·U + 2·E).
+ */
+export function formatText(text: string, unit = "  "): string | undefined {
   const lexed = cnnLexer.tokenize(text);
   if (lexed.errors.length > 0) return undefined;
   const tokens = [...lexed.tokens, ...(lexed.groups["comments"] ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+  const eol = firstLineBreak(text);
   const lines: string[] = [];
   let depth = 0;
   let current = "";
   let lineIndent = 0;
   let previous: IToken | undefined;
+  let previousCode: IToken | undefined;
+  // Decided when the minus is read, from the code token before it (comments do not count).
+  let minusIsSign = false;
   const flush = () => {
-    lines.push(current ? indentUnit.repeat(lineIndent) + current : "");
+    lines.push(current ? unit.repeat(lineIndent) + current : "");
     current = "";
   };
   for (const t of tokens) {
     const type = t.tokenType.name;
     if (previous) {
-      const breaks = countNewlines(text, previous.startOffset + previous.image.length, t.startOffset);
+      const breaks = countLineBreaks(text, previous.startOffset + previous.image.length, t.startOffset);
       if (breaks > 0) {
         flush();
         if (breaks > 1) lines.push("");
@@ -35,36 +62,54 @@ export function formatText(text: string, indentUnit = "  "): string | undefined 
       lineIndent = type === "RCurly" ? Math.max(0, depth - 1) : depth;
       current = t.image;
     } else {
-      current += spacing(previous!, t, text) + t.image;
+      current += spacing(previous!, t, minusIsSign, text) + t.image;
     }
-    if (type === "LCurly") depth++;
+    if (type === "Minus") minusIsSign = previousCode === undefined || beforeSign.has(previousCode.tokenType.name);
+    if (type === "LCurly" && ++depth > MAX_NESTING) return undefined;
     if (type === "RCurly") depth = Math.max(0, depth - 1);
     previous = t;
+    if (type !== "Comment") previousCode = t;
   }
   if (current) flush();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  return lines.join("\n") + "\n";
+  const formatted = lines.join(eol) + eol;
+  return sameTokens(lexed.tokens, lexed.groups["comments"] ?? [], formatted) ? formatted : undefined;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
+/** The file's own line break (the first one it uses), so that formatting keeps CRLF and CR files as they are. */
+function firstLineBreak(text: string): string {
+  const at = text.search(/[\r\n]/);
+  if (at < 0) return "\n";
+  return text[at] === "\n" ? "\n" : text[at + 1] === "\n" ? "\r\n" : "\r";
+}
+
+/** Line breaks between two offsets: `\r\n`, a lone `\r` and `\n` each count once (comments end at any). */
+function countLineBreaks(text: string, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (text[i] === "\n") n++;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
   return n;
 }
 
-function spacing(a: IToken, b: IToken, text: string): string {
+function spacing(a: IToken, b: IToken, minusIsSign: boolean, text: string): string {
   const ta = a.tokenType.name;
   const tb = b.tokenType.name;
   // A trailing comment keeps the gap the author chose, so aligned comments stay aligned.
   if (tb === "Comment") return text.slice(a.startOffset + a.image.length, b.startOffset) || " ";
   if (noSpaceAfter.has(ta) || noSpaceBefore.has(tb)) return "";
   if (tb === "LParen") return ta === "Identifier" || ta === "Concat" || ta === "Add" ? "" : " ";
-  if (ta === "Minus" && isUnary(a, text)) return "";
+  // A minus sign right after an opening bracket, a comma, a colon or an operator is a sign: `(-1)`, `a * -2`.
+  if (ta === "Minus" && minusIsSign) return "";
   return " ";
 }
 
-/** A minus sign right after an opening bracket, a comma, a colon or an operator is a sign, not a subtraction. */
-function isUnary(minus: IToken, text: string): boolean {
-  const before = text.slice(0, minus.startOffset).trimEnd();
-  return /[(,:=+\-*/]$/.test(before) || before.endsWith("->");
+/** Whether `formatted` lexes to the same tokens and comments as the original (the meaning-preserving guard). */
+function sameTokens(tokens: IToken[], comments: IToken[], formatted: string): boolean {
+  const again = cnnLexer.tokenize(formatted);
+  const againComments = again.groups["comments"] ?? [];
+  if (again.errors.length > 0 || again.tokens.length !== tokens.length || againComments.length !== comments.length) return false;
+  const same = (x: IToken[], y: IToken[]) => x.every((t, i) => t.tokenType === y[i]!.tokenType && t.image === y[i]!.image);
+  return same(tokens, again.tokens) && same(comments, againComments);
 }

@@ -2,15 +2,17 @@
 import type { CodeAction, Command, Diagnostic as LspDiagnostic } from "vscode-languageserver";
 import { CodeActionKind } from "vscode-languageserver";
 import type { ChainItem, Residual, Statement } from "../../../grammar/index.js";
+import type { LayerInfo } from "../analysis/index.js";
 import { ServerCommands } from "../protocol.js";
 import type { Analysed } from "./documents.js";
 import { toOffset, toRange } from "./convert.js";
 
-/** The quick fixes for the diagnostics the client sends with the request. */
+/** The quick fixes for the diagnostics the client sends with the request (any number: linear in them and the file). */
 export function codeActions(doc: Analysed, diagnostics: LspDiagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  const index = new Lookup(doc);
   for (const d of diagnostics) {
-    const fix = fixFor(doc, d);
+    const fix = fixFor(doc, d, index);
     if (fix) actions.push({ ...fix, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true });
   }
   return actions;
@@ -31,7 +33,58 @@ function edit(doc: Analysed, start: number, end: number, newText: string): CodeA
   return { changes: { [doc.uri]: [{ range: toRange(doc.index, { start, end }), newText }] } };
 }
 
-function fixFor(doc: Analysed, d: LspDiagnostic): Fix | undefined {
+/**
+ * What the fixes look up, indexed on first use: searched once per diagnostic instead, a request that selects
+ * a whole file of errors would be quadratic.
+ */
+class Lookup {
+  /** The first instance of each layer's text, by start; layer texts never overlap. */
+  private layers?: LayerInfo[];
+  private residuals?: Map<number, Residual>;
+  constructor(private readonly doc: Analysed) {}
+
+  /** The layer whose text holds `offset` (a binary search over the layers sorted once). */
+  layerAt(offset: number): LayerInfo | undefined {
+    if (!this.layers) {
+      const first = new Map<number, LayerInfo>();
+      for (const m of this.doc.analysis.models) for (const l of m.layers) if (!first.has(l.span.start)) first.set(l.span.start, l);
+      this.layers = [...first.values()].sort((a, b) => a.span.start - b.span.start);
+    }
+    let lo = 0;
+    let hi = this.layers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.layers[mid]!.span.start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const layer = this.layers[lo];
+    return layer && layer.span.start <= offset && offset <= layer.span.end ? layer : undefined;
+  }
+
+  /** The residual whose keyword starts at `offset`. */
+  residualAt(offset: number): Residual | undefined {
+    if (!this.residuals) {
+      const found = new Map<number, Residual>();
+      const visit = (body: Statement[]): void => {
+        for (const s of body) for (const item of s.chain) visitItem(item);
+      };
+      const visitItem = (item: ChainItem): void => {
+        if (item.kind === "residual") {
+          found.set(item.keyword.start, item);
+          visit(item.body);
+          if (item.shortcut?.kind === "body") visit(item.shortcut.body);
+        }
+        if (item.kind === "mergeBranches") for (const b of item.branches) visit(b.body);
+        if (item.kind === "repeat") visit(item.body);
+      };
+      for (const def of this.doc.analysis.ast.definitions) if (def.kind !== "framework") visit(def.body);
+      this.residuals = found;
+    }
+    return this.residuals.get(offset);
+  }
+}
+
+function fixFor(doc: Analysed, d: LspDiagnostic, index: Lookup): Fix | undefined {
   const start = toOffset(doc.index, d.range.start);
   const end = toOffset(doc.index, d.range.end);
   const suggestion = (d.data as { suggestion?: string } | undefined)?.suggestion;
@@ -43,9 +96,9 @@ function fixFor(doc: Analysed, d: LspDiagnostic): Fix | undefined {
     case "dense-not-flat":
       return { title: "Insert flatten before dense", edit: edit(doc, start, start, "flatten -> ") };
     case "kernel-too-large":
-      return paddingFix(doc, start);
+      return paddingFix(doc, start, index);
     case "shape-mismatch": {
-      const residual = findResidual(doc, start);
+      const residual = index.residualAt(start);
       if (!residual || residual.shortcut) return undefined;
       return { title: "Add `shortcut auto` (a 1×1 conv + batchnorm projection)", edit: edit(doc, residual.span.end, residual.span.end, " shortcut auto") };
     }
@@ -55,8 +108,8 @@ function fixFor(doc: Analysed, d: LspDiagnostic): Fix | undefined {
 }
 
 /** Inserts the padding that keeps the spatial size: D(K−1)/2 for odd kernels, `same` otherwise. */
-function paddingFix(doc: Analysed, offset: number): Fix | undefined {
-  const layer = doc.analysis.models.flatMap((m) => m.layers).find((l) => l.span.start <= offset && offset <= l.span.end);
+function paddingFix(doc: Analysed, offset: number, index: Lookup): Fix | undefined {
+  const layer = index.layerAt(offset);
   if (!layer || layer.kind !== "conv") return undefined;
   const kernel = ([] as number[]).concat(layer.args["kernel"] as number | number[]);
   const dilation = ([] as number[]).concat((layer.args["dilation"] as number | number[] | undefined) ?? 1);
@@ -72,25 +125,4 @@ function paddingFix(doc: Analysed, offset: number): Fix | undefined {
   }
   const close = layer.span.start + text.lastIndexOf(")");
   return { title: `Insert padding: ${value} to keep the size`, edit: edit(doc, close, close, `, padding: ${value}`) };
-}
-
-function findResidual(doc: Analysed, keywordStart: number): Residual | undefined {
-  const visit = (body: Statement[]): Residual | undefined => {
-    for (const s of body) for (const item of s.chain) {
-      const found = visitItem(item);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  const visitItem = (item: ChainItem): Residual | undefined => {
-    if (item.kind === "residual") {
-      if (item.keyword.start === keywordStart) return item;
-      return visit(item.body) ?? (item.shortcut?.kind === "body" ? visit(item.shortcut.body) : undefined);
-    }
-    if (item.kind === "mergeBranches") for (const b of item.branches) { const r = visit(b.body); if (r) return r; }
-    if (item.kind === "repeat") return visit(item.body);
-    return undefined;
-  };
-  for (const def of doc.analysis.ast.definitions) if (def.kind !== "framework") { const r = visit(def.body); if (r) return r; }
-  return undefined;
 }

@@ -47,11 +47,20 @@ function forClient(item: CompletionItem, options: CompletionOptions): Completion
   return out;
 }
 
+const lineBreak = /[\r\n]/g;
+
 function depthAt(text: string, offset: number): number {
   let depth = 0;
   for (let i = 0; i < offset; i++) {
     const c = text[i];
-    if (c === "#") { const nl = text.indexOf("\n", i); if (nl < 0 || nl >= offset) break; i = nl; continue; }
+    // A comment ends at any line break: \n, \r\n or a lone \r (a CR-only file has no \n at all).
+    if (c === "#") {
+      lineBreak.lastIndex = i;
+      const nl = lineBreak.exec(text)?.index ?? -1;
+      if (nl < 0 || nl >= offset) break;
+      i = nl;
+      continue;
+    }
     if (c === "{") depth++;
     else if (c === "}") depth = Math.max(0, depth - 1);
   }

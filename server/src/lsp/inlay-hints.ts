@@ -1,7 +1,7 @@
 // Inlay hints: the output shape at the end of every line that computes something, one hint per line.
 import type { InlayHint, Range } from "vscode-languageserver";
 import { InlayHintKind } from "vscode-languageserver";
-import type { Span } from "../../../grammar/index.js";
+import type { Span, Statement } from "../../../grammar/index.js";
 import type { Shape } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
 import { compact } from "../report/format.js";
@@ -40,10 +40,12 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     }
     entry.shapes.push(shape);
   };
+  // Found once, not once per model: a file of thousands of models must not make the hints quadratic.
+  const firstStatements = new Map<number, Statement | undefined>();
+  for (const d of doc.analysis.ast.definitions) if (d.kind === "model") firstStatements.set(d.name.span.start, d.body[0]);
   for (const m of doc.analysis.models) {
     // The input line shows the sample's shape too, so every line of a model reads the same way.
-    const def = doc.analysis.ast.definitions.find((d) => d.kind === "model" && d.name.span.start === m.nameSpan.start);
-    const first = def?.kind === "model" ? def.body[0] : undefined;
+    const first = firstStatements.get(m.nameSpan.start);
     if (first && m.input) add(first.span, m.input, 0);
     for (const l of m.layers) add(l.span, l.outputShape, l.params.trainable + l.params.nonTrainable);
     for (const g of m.groups) add(g.span, g.outputShape, g.params.trainable + g.params.nonTrainable);

@@ -1,6 +1,7 @@
 // What sits at an offset: a layer, a block use, a model name, a label, or a block definition's name.
 import type { Span } from "../../../grammar/index.js";
 import type { Analysis, GroupInfo, LabelInfo, LayerInfo, ModelInfo } from "../analysis/index.js";
+import { SpanIndex } from "./span-index.js";
 
 export type Located =
   | { kind: "layer"; model: ModelInfo; layer: LayerInfo; instances: number }
@@ -16,25 +17,33 @@ const width = (span: Span) => span.end - span.start;
 export function locate(analysis: Analysis, offset: number): Located | undefined {
   for (const m of analysis.models) if (inside(m.nameSpan, offset)) return { kind: "model", model: m };
   for (const b of analysis.blocks) if (inside(b.nameSpan, offset)) return { kind: "block", name: b.name, span: b.nameSpan };
+  const inBlock = analysis.blocks.some((b) => inside(b.span, offset));
   for (const m of analysis.models) {
-    if (!inside(m.span, offset) && !analysis.blocks.some((b) => inside(b.span, offset))) continue;
-    const label = m.labels.find((l) => inside(l.span, offset));
+    if (!inside(m.span, offset) && !inBlock) continue;
+    const index = indexOf(m);
+    const label = index.labels.at(offset)?.[0];
     if (label) return { kind: "label", model: m, label };
-    const layer = innermost(m.layers, offset);
-    const group = innermost(m.groups.filter((g) => g.kind === "block"), offset);
+    const layers = index.layers.at(offset);
+    const groups = index.blockUses.at(offset);
+    const layer = layers?.[0];
+    const group = groups?.[0];
     // A block use's name is more specific than the layers that it expands to.
-    if (group && (!layer || width(group.span) <= width(layer.span))) {
-      return { kind: "group", model: m, group, instances: m.groups.filter((g) => g.span.start === group.span.start).length };
-    }
-    if (layer) return { kind: "layer", model: m, layer, instances: m.layers.filter((l) => l.span.start === layer.span.start).length };
+    if (group && (!layer || width(group.span) <= width(layer.span))) return { kind: "group", model: m, group, instances: groups.length };
+    if (layer) return { kind: "layer", model: m, layer, instances: layers.length };
   }
   return undefined;
 }
 
-function innermost<T extends { span: Span }>(items: T[], offset: number): T | undefined {
-  let best: T | undefined;
-  for (const item of items) if (inside(item.span, offset) && (!best || width(item.span) < width(best.span))) best = item;
-  return best;
+/** Each model's labels, layers and block uses by position, built on a model's first hover (once per version). */
+const indexes = new WeakMap<ModelInfo, { labels: SpanIndex<LabelInfo>; layers: SpanIndex<LayerInfo>; blockUses: SpanIndex<GroupInfo> }>();
+
+function indexOf(m: ModelInfo) {
+  let index = indexes.get(m);
+  if (!index) {
+    index = { labels: new SpanIndex(m.labels), layers: new SpanIndex(m.layers), blockUses: new SpanIndex(m.groups.filter((g) => g.kind === "block")) };
+    indexes.set(m, index);
+  }
+  return index;
 }
 
 /** The model whose text contains the offset (or, inside a block, the first model that uses it). */

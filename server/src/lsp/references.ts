@@ -10,8 +10,20 @@ export interface Reference {
   scope?: Span;
 }
 
-/** All block and label references of a file, in text order. */
+/** Each document version's references, found once: definition, references and rename all start from them. */
+const cache = new WeakMap<FileAst, Reference[]>();
+
+/** All block and label references of a file, in text order (shared; do not modify). */
 export function collectReferences(ast: FileAst): Reference[] {
+  let refs = cache.get(ast);
+  if (!refs) {
+    refs = findReferences(ast);
+    cache.set(ast, refs);
+  }
+  return refs;
+}
+
+function findReferences(ast: FileAst): Reference[] {
   const blocks = new Set(ast.definitions.flatMap((d) => (d.kind === "block" ? [d.name.text] : [])));
   const refs: Reference[] = [];
   for (const def of ast.definitions) {
@@ -59,9 +71,18 @@ function walk(body: Statement[], def: Exclude<Definition, { kind: "framework" }>
   }
 }
 
-/** The reference under `offset`, if any. */
+/** The reference under `offset`, if any: a binary search, since references are names that never overlap. */
 export function referenceAt(refs: Reference[], offset: number): Reference | undefined {
-  return refs.find((r) => r.span.start <= offset && offset <= r.span.end);
+  let lo = 0;
+  let hi = refs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (refs[mid]!.span.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  // Names that touch share an offset; the earlier one wins there, as a search from the start would find it.
+  const contains = (r: Reference | undefined) => r !== undefined && r.span.start <= offset && offset <= r.span.end;
+  return [refs[lo - 1], refs[lo]].find(contains);
 }
 
 /** Every reference to the same block, or to the same label in the same model or block. */

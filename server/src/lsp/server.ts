@@ -6,7 +6,7 @@ import { modelErrors } from "../analysis/index.js";
 import { ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
-import { formatText } from "../format/format.js";
+import { formatText, indentUnit } from "../format/format.js";
 import { readClientFeatures, type ClientFeatures } from "./client-capabilities.js";
 import { asFixCommands, codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
@@ -127,7 +127,7 @@ export function startServer(connection: Connection): void {
   connection.onRenameRequest((p) => answer(p.textDocument.uri, null, (doc) => rename(doc, at(doc, p.position), p.newName)));
   connection.onFoldingRanges((p) => answer(p.textDocument.uri, [], foldingRanges));
   connection.onDocumentFormatting((p) => answer(p.textDocument.uri, [], (doc) => {
-    const formatted = formatText(doc.text, p.options.insertSpaces ? " ".repeat(p.options.tabSize) : "\t");
+    const formatted = formatText(doc.text, indentUnit(p.options));
     if (formatted === undefined || formatted === doc.text) return [];
     return [{ range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) }, newText: formatted }];
   }));

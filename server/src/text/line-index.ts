@@ -8,6 +8,8 @@ export interface Position {
 /** Line starts of one text, computed once; lookups are binary searches. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line of the last lookup: whole-document features ask in text order, mostly on the same or next line. */
+  private lastLine = 0;
 
   constructor(private readonly text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -19,14 +21,27 @@ export class LineIndex {
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    let line = this.lastLine;
+    if (!this.onLine(o, line)) line = this.onLine(o, line + 1) ? line + 1 : this.search(o);
+    this.lastLine = line;
+    return { line, character: o - this.starts[line]! };
+  }
+
+  private onLine(offset: number, line: number): boolean {
+    const start = this.starts[line];
+    const next = this.starts[line + 1];
+    return start !== undefined && start <= offset && (next === undefined || offset < next);
+  }
+
+  private search(offset: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
+      if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo]! };
+    return lo;
   }
 
   offset(position: Position): number {

@@ -1,0 +1,48 @@
+// Hostile documents and options over stdio: the server answers quickly and with a bounded edit, never a crash.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { TextEdit } from "vscode-languageserver-protocol";
+import { generateBraceBomb, withLineEndings } from "../hostile/bombs.js";
+import { readRepoFile } from "../unit/helpers.js";
+import { TestClient } from "./lsp-client.js";
+
+describe("a CR-only document over stdio", () => {
+  const client = new TestClient();
+  before(() => client.initialize());
+  after(() => client.stop());
+
+  it("completes layers inside a body after a comment (a comment ends at a lone CR)", async () => {
+    const uri = "file:///cr-completion.cnn";
+    await client.open(uri, "# a comment\rmodel M {\r  input(3, 8, 8)\r  \r}\r");
+    const items = await client.request<{ label: string }[]>("textDocument/completion", { textDocument: { uri }, position: { line: 3, character: 2 } });
+    assert.ok(items.some((i) => i.label === "conv"), items.map((i) => i.label).join(" "));
+  });
+});
+
+describe("formatting hostile documents over stdio", () => {
+  const client = new TestClient();
+  before(() => client.initialize());
+  after(() => client.stop());
+  const format = (uri: string, options: Record<string, unknown>) =>
+    client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options });
+
+  it("leaves the 23,000-brace bomb as it is (no 533 MB edit)", async () => {
+    const uri = "file:///bomb.cnn";
+    await client.open(uri, generateBraceBomb(23_000));
+    assert.deepEqual(await format(uri, { tabSize: 2, insertSpaces: true }), []);
+  });
+  it("clamps an absurd tab size instead of allocating it", async () => {
+    const uri = "file:///tabs.cnn";
+    await client.open(uri, "model M {\ninput(3, 8, 8)\n}\n");
+    const edits = await format(uri, { tabSize: 1e9, insertSpaces: true });
+    assert.equal(edits[0]!.newText, `model M {\n${" ".repeat(16)}input(3, 8, 8)\n}\n`);
+  });
+  it("keeps a CR-only file's line breaks, so the result still parses", async () => {
+    const uri = "file:///cr.cnn";
+    const text = withLineEndings(readRepoFile("examples/lenet5.cnn"), "\r").replace(/\r {2}/g, "\r");
+    await client.open(uri, text);
+    const edits = await format(uri, { tabSize: 2, insertSpaces: true });
+    assert.equal(edits.length, 1);
+    assert.equal(edits[0]!.newText, withLineEndings(readRepoFile("examples/lenet5.cnn"), "\r"));
+  });
+});
