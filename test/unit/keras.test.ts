@@ -53,6 +53,15 @@ describe("keras", () => {
     assert.deepEqual(bn.params, { trainable: 32, nonTrainable: 32 });
     assert.equal(bn.args["eps"], 1e-3);
   });
+  it("batchnorm: center and scale drop β and γ independently, and both may be given (TF.js agrees)", () => {
+    // Regression: both were aliases of PyTorch's affine (16 instead of 24; "affine is given twice" for both).
+    assert.deepEqual(layer([4, 4, 8], "batchnorm(center: false)").params, { trainable: 8, nonTrainable: 16 });
+    assert.deepEqual(layer([4, 4, 8], "batchnorm(scale: false)").params, { trainable: 8, nonTrainable: 16 });
+    assert.deepEqual(layer([4, 4, 8], "BatchNormalization(center: false, scale: false)").params, { trainable: 0, nonTrainable: 16 });
+    const a = analyze(wrap([4, 4, 8], ["batchnorm(affine: false)"], "keras"));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
+  });
   it("explicit pixels are refused with the keras way to say it", () => {
     const a = analyze(wrap([8, 8, 3], ["conv(4, 3, padding: 1)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
@@ -65,5 +74,11 @@ describe("pytorch counts batchnorm statistics as buffers", () => {
     const bn = analyze(wrap([16, 8, 8], ["batchnorm"])).models[0]!.layers[0]!;
     assert.deepEqual(bn.params, { trainable: 32, nonTrainable: 0 });
     assert.equal(bn.args["eps"], 1e-5);
+  });
+  it("affine drops both; Keras' center and scale are refused in a pytorch file", () => {
+    assert.deepEqual(analyze(wrap([16, 8, 8], ["batchnorm(affine: false)"])).models[0]!.layers[0]!.params, { trainable: 0, nonTrainable: 0 });
+    const a = analyze(wrap([16, 8, 8], ["batchnorm(center: false)"]));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.match(a.diagnostics[0]!.message, /affine: false/);
   });
 });
