@@ -62,6 +62,14 @@ describe("keras", () => {
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
     assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
   });
+  it("a class name with a dimension needs an input of that rank (Keras checks ndim); the short name follows the input", () => {
+    // Regression: Conv2D on a sequence was built as a 1-D conv, where Keras (and TF.js) refuse it.
+    const a = analyze(wrap([10, 16], ["Conv2D(8, 3)"], "keras"));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["input-rank"]);
+    assert.match(a.diagnostics[0]!.message, /Conv2D needs a 2-D feature map, .*write Conv1D/);
+    assert.deepEqual(layer([10, 16], "conv(8, 3)").outputShape, [8, 8]);
+    assert.deepEqual(analyze(wrap([3, 8, 8], ["MaxPool1d(2)"])).diagnostics.map((d) => d.code), ["input-rank"]);
+  });
   it("explicit pixels are refused with the keras way to say it", () => {
     const a = analyze(wrap([8, 8, 3], ["conv(4, 3, padding: 1)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
