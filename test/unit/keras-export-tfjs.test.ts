@@ -1,0 +1,126 @@
+// The Keras export, run: its functional graph rebuilt in TF.js with the simulation's weights, compared at every layer.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { before, describe, it } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import type { ModelInfo } from "../../server/src/analysis/index.js";
+import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../../server/src/export/onnx-params.js";
+import { exportKeras } from "../../server/src/export/keras.js";
+import { Random } from "../../server/src/simulation/random.js";
+import { simulate } from "../../server/src/simulation/simulate.js";
+import { analyze, readRepoFile, repoRoot } from "./helpers.js";
+import { rebuild, setWeights, TfjsGap, type RecordedCall } from "./tfjs-keras.js";
+
+// The recording stand-in (test/export/keras_stub) runs the generated Python and returns the functional graph.
+const PYTHON = "/usr/bin/python3";
+const pythonMissing = spawnSync(PYTHON, ["--version"]).status === 0 ? undefined : `${PYTHON} is missing: install python3 to run the Keras export`;
+const TOLERANCE = 1e-4;
+
+// Every layer kind a keras file can export, with TF.js-built merges, in one model beside the examples and fixtures.
+const LAYERS_MODEL = `framework keras
+model KerasLayers {
+  input(12, 10, 4)
+  stem: conv(8, 3, padding: same) -> batchnorm(center: false) -> leakyrelu(0.2)
+  conv(8, 3, padding: same, groups: 8) -> batchnorm(scale: false) -> elu
+  conv(16, 3, strides: 2, groups: 8, use_bias: false) -> batchnorm(center: false, scale: false, epsilon: 0.01) -> relu6
+  upsample((2, 3), interpolation: bilinear) -> zeropad(((1, 0), (2, 1)))
+  conv(8, (3, 2), dilation_rate: 2) -> gelu
+  residual { conv(8, 3, padding: same) -> sigmoid } shortcut { conv(8, 1) -> tanh }
+  concat { branch { maxpool(3, strides: 2, padding: same) } branch { avgpool(2, padding: same) -> identity } }
+  convtranspose(6, 3, strides: 2) -> dropout(0.2)
+  dense(5) -> softmax
+  globalmaxpool
+}
+`;
+
+const files: [string, string][] = [
+  ["examples/keras_smallnet.cnn", readRepoFile("examples/keras_smallnet.cnn")],
+  ["test/export/cases/0004_keras_same.cnn", readRepoFile("test/export/cases/0004_keras_same.cnn")],
+  ["KerasLayers (in this test)", LAYERS_MODEL],
+];
+
+interface Job { id: string; code: string; function: string; shapes: Record<string, number[]> }
+interface Result { id: string; error?: string; layers: RecordedCall[]; outputSource: string }
+
+/** Weights with every tensor random (the default initialisation's zero biases and unit statistics would hide layout bugs). */
+function randomWeights(model: ModelInfo, seed: number): WeightMap {
+  const out: WeightMap = new Map();
+  for (const spec of parameterSpecs(model)) {
+    const r = new Random(seed, spec.name);
+    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5, 2) : r.fillUniform(volume(spec.shape), -0.5, 0.5);
+    out.set(spec.name, { shape: spec.shape, data });
+  }
+  return out;
+}
+
+describe("export --to keras, run in TF.js, equals the simulation at every layer", { skip: pythonMissing }, () => {
+  const jobs: Job[] = [];
+  const analyses = new Map<string, ReturnType<typeof analyze>>();
+  for (const [file, text] of files) {
+    const analysis = analyze(text);
+    const { code, errors } = exportKeras(analysis, text, { fileName: file });
+    assert.deepEqual(errors, [], file);
+    for (const m of analysis.models) {
+      const id = `${file}#${m.name}`;
+      analyses.set(id, analysis);
+      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name, l.outputShape!])) });
+    }
+  }
+  const results = new Map<string, Result>();
+  before(async () => {
+    // TF.js greets Node users with a banner when its backend starts: not a test's output.
+    const warn = console.warn;
+    console.warn = () => undefined;
+    await tf.setBackend("cpu");
+    tf.tidy(() => tf.zeros([1]));
+    console.warn = warn;
+    const run = spawnSync(PYTHON, [`${repoRoot}/test/export/run_keras_stub.py`], { input: JSON.stringify(jobs), encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    assert.equal(run.status, 0, run.stderr);
+    for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
+  });
+
+  for (const job of jobs) {
+    it(job.id, async (t) => {
+      const r = results.get(job.id)!;
+      assert.equal(r.error, undefined, r.error);
+      const analysis = analyses.get(job.id)!;
+      const model = analysis.models.find((m) => m.name === job.function)!;
+      assert.equal(analysis.framework, "keras");
+      let built;
+      try {
+        built = rebuild(r.layers, model.input!);
+      } catch (e) {
+        if (e instanceof TfjsGap) return t.skip(`TF.js cannot build it: ${e.message}`);
+        throw e;
+      }
+      const weights = randomWeights(model, 11);
+      const names = new Set(model.layers.map((l) => l.name));
+      for (const call of r.layers) {
+        if (names.has(call.output)) setWeights(built.layers.get(call.output)!, call.cls, call.output, weights);
+      }
+      const batch = 2;
+      const input: FloatTensor = { shape: [batch, ...model.input!], data: new Random(5, job.id).fillNormal(batch * volume(model.input!)) };
+      const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
+      const x = tf.tensor(input.data, input.shape);
+      const ys = built.model.predict(x) as tf.Tensor[];
+      const byId = new Map(built.outputs.map((id, i) => [id, ys[i]!]));
+      let worst = 0;
+      for (const l of model.layers) {
+        const got = byId.get(l.name);
+        assert.ok(got, `${l.name}: the export builds no layer of that name`);
+        const want = sim.tensors!.get(l.name)!;
+        assert.deepEqual(got.shape, want.shape, `${l.name}: shape in TF.js vs the simulation`);
+        const data = got.dataSync();
+        want.data.forEach((v, i) => {
+          const diff = Math.abs(data[i]! - v);
+          worst = Math.max(worst, diff / (1 + Math.abs(v)));
+          assert.ok(diff <= TOLERANCE * (1 + Math.abs(v)), `${l.name} (${l.kind}): value ${i} is ${data[i]} in TF.js, ${v} in the simulation`);
+        });
+      }
+      // The model's result is the recorded output tensor: the same as the simulation's.
+      assert.ok(byId.has(r.outputSource), "the model's output is a layer of the graph");
+      tf.dispose([x, ...ys]);
+      t.diagnostic(`${model.layers.length} layers, largest difference ${worst.toExponential(2)} (relative to 1 + |value|)`);
+    });
+  }
+});
