@@ -9,7 +9,7 @@ import { exportKeras } from "../../server/src/export/keras.js";
 import { Random } from "../../server/src/simulation/random.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { analyze, readRepoFile, repoRoot } from "./helpers.js";
-import { rebuild, setWeights, TfjsGap, type RecordedCall } from "./tfjs-keras.js";
+import { rebuild, setWeights, TfjsGap, transpose, type RecordedCall } from "./tfjs-keras.js";
 
 // The recording stand-in (test/export/keras_stub) runs the generated Python and returns the functional graph.
 const PYTHON = "/usr/bin/python3";
@@ -33,21 +33,44 @@ model KerasLayers {
 }
 `;
 
+// The Keras files, then the PyTorch files small enough for TF.js' pure-JavaScript kernels in a few seconds
+// (their Keras export moves the channels last: flatten permutes, explicit padding becomes ZeroPadding).
 const files: [string, string][] = [
-  ["examples/keras_smallnet.cnn", readRepoFile("examples/keras_smallnet.cnn")],
-  ["test/export/cases/0004_keras_same.cnn", readRepoFile("test/export/cases/0004_keras_same.cnn")],
+  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn"].map((f): [string, string] => [f, readRepoFile(f)]),
   ["KerasLayers (in this test)", LAYERS_MODEL],
+  ...["examples/lenet5.cnn", "examples/unet_small.cnn", "test/export/cases/0001_specialized.cnn", "test/export/cases/0002_loops_and_labels.cnn", "test/export/cases/0003_one_and_three_d.cnn"]
+    .map((f): [string, string] => [f, readRepoFile(f)]),
 ];
+
+/** PyTorch's layout → Keras': the channels (axis 1 of a batch) moved last. */
+function channelsLast(t: FloatTensor): FloatTensor {
+  return t.shape.length < 3 ? t : transpose(t, [0, ...t.shape.slice(2).map((_, i) => i + 2), 1]);
+}
+
+/** Keras' layout → PyTorch's. */
+function channelsFirst(t: FloatTensor): FloatTensor {
+  const r = t.shape.length;
+  return r < 3 ? t : transpose(t, [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)]);
+}
+
+/** A shape in Keras' layout: a PyTorch file's channels moved last. */
+function kerasLayout(shape: number[], framework: string): number[] {
+  return framework === "pytorch" && shape.length >= 2 ? [...shape.slice(1), shape[0]!] : shape;
+}
 
 interface Job { id: string; code: string; function: string; shapes: Record<string, number[]> }
 interface Result { id: string; error?: string; layers: RecordedCall[]; outputSource: string }
 
-/** Weights with every tensor random (the default initialisation's zero biases and unit statistics would hide layout bugs). */
+/**
+ * Weights with every tensor random (Keras' zero biases and unit statistics would hide layout bugs), kernels in
+ * ±1/√fan_in as PyTorch initialises them, so that activations stay near 1 through deep stacks.
+ */
 function randomWeights(model: ModelInfo, seed: number): WeightMap {
   const out: WeightMap = new Map();
   for (const spec of parameterSpecs(model)) {
     const r = new Random(seed, spec.name);
-    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5, 2) : r.fillUniform(volume(spec.shape), -0.5, 0.5);
+    const bound = spec.kind === "batchnorm" ? 0.5 : 1 / Math.sqrt(spec.fanIn);
+    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5, 2) : r.fillUniform(volume(spec.shape), -bound, bound);
     out.set(spec.name, { shape: spec.shape, data });
   }
   return out;
@@ -56,14 +79,16 @@ function randomWeights(model: ModelInfo, seed: number): WeightMap {
 describe("export --to keras, run in TF.js, equals the simulation at every layer", { skip: pythonMissing }, () => {
   const jobs: Job[] = [];
   const analyses = new Map<string, ReturnType<typeof analyze>>();
+  const refusals = new Map<string, string[]>();
   for (const [file, text] of files) {
     const analysis = analyze(text);
-    const { code, errors } = exportKeras(analysis, text, { fileName: file });
-    assert.deepEqual(errors, [], file);
     for (const m of analysis.models) {
       const id = `${file}#${m.name}`;
+      // One model per export: a model Keras cannot express (0003's LRN) is reported by its own test.
+      const { code, errors } = exportKeras(analysis, text, { fileName: file, model: m.name });
       analyses.set(id, analysis);
-      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name, l.outputShape!])) });
+      refusals.set(id, errors);
+      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])) });
     }
   }
   const results = new Map<string, Result>();
@@ -81,14 +106,19 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
 
   for (const job of jobs) {
     it(job.id, async (t) => {
-      const r = results.get(job.id)!;
-      assert.equal(r.error, undefined, r.error);
       const analysis = analyses.get(job.id)!;
       const model = analysis.models.find((m) => m.name === job.function)!;
-      assert.equal(analysis.framework, "keras");
+      const refused = refusals.get(job.id)!;
+      if (refused.length > 0) {
+        assert.equal(analysis.framework, "pytorch", `the export refuses a keras file: ${refused.join("; ")}`);
+        return t.skip(`the Keras export refuses it: ${refused.join("; ")}`);
+      }
+      const r = results.get(job.id)!;
+      assert.equal(r.error, undefined, r.error);
+      const torch = analysis.framework === "pytorch";
       let built;
       try {
-        built = rebuild(r.layers, model.input!);
+        built = rebuild(r.layers, kerasLayout(model.input!, analysis.framework));
       } catch (e) {
         if (e instanceof TfjsGap) return t.skip(`TF.js cannot build it: ${e.message}`);
         throw e;
@@ -101,16 +131,19 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       const batch = 2;
       const input: FloatTensor = { shape: [batch, ...model.input!], data: new Random(5, job.id).fillNormal(batch * volume(model.input!)) };
       const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
-      const x = tf.tensor(input.data, input.shape);
+      const kerasInput = torch ? channelsLast(input) : input;
+      const x = tf.tensor(kerasInput.data, kerasInput.shape);
       const ys = built.model.predict(x) as tf.Tensor[];
       const byId = new Map(built.outputs.map((id, i) => [id, ys[i]!]));
       let worst = 0;
       for (const l of model.layers) {
-        const got = byId.get(l.name);
-        assert.ok(got, `${l.name}: the export builds no layer of that name`);
+        const out = byId.get(l.name);
+        assert.ok(out, `${l.name}: the export builds no layer of that name`);
+        const kerasGot: FloatTensor = { shape: out.shape, data: out.dataSync() as Float32Array };
+        const got = torch ? channelsFirst(kerasGot) : kerasGot;
         const want = sim.tensors!.get(l.name)!;
         assert.deepEqual(got.shape, want.shape, `${l.name}: shape in TF.js vs the simulation`);
-        const data = got.dataSync();
+        const data = got.data;
         want.data.forEach((v, i) => {
           const diff = Math.abs(data[i]! - v);
           worst = Math.max(worst, diff / (1 + Math.abs(v)));

@@ -28,10 +28,9 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
     };
   };
   const pool = (): Config => ({ ...common, poolSize: args[0] ?? kw["pool_size"] ?? 2, strides: kw["strides"] ?? args[1] ?? null, padding: kw["padding"] ?? "valid" });
-  const global = (): Config => {
-    if (kw["keepdims"] === true) throw new TfjsGap(`${name}: TF.js' global pools have no keepdims`);
-    return common;
-  };
+  const global = (): Config => common;
+  // TF.js' global pools have no keepdims: Keras 3's keepdims=True is a mean or max that keeps the axes as 1.
+  if (cls.startsWith("Global") && kw["keepdims"] === true) return new KeepDimsPool(cls.includes("Average"), common);
   switch (cls) {
     case "Conv1D": return L.conv1d(conv() as never);
     case "Conv2D":
@@ -85,6 +84,7 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
     case "ZeroPadding2D": return L.zeroPadding2d({ ...common, padding: args[0] ?? kw["padding"] ?? 1 } as never);
     case "Cropping2D": return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
     case "Permute": return L.permute({ ...common, dims: args[0] } as never);
+    case "Lambda": throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
     case "Add": return L.add(common);
     case "Concatenate": return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
     default: throw new TfjsGap(`${name ?? cls}: TF.js has no ${cls} layer`);
@@ -103,6 +103,22 @@ class HalfPixelBilinear extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
     return tf.image.resizeBilinear(x, [x.shape[1] * this.size[0], x.shape[2] * this.size[1]], false, true);
+  }
+}
+
+/** Keras 3's GlobalAveragePooling/GlobalMaxPooling with keepdims=True: every spatial axis kept as size 1. */
+class KeepDimsPool extends tf.layers.Layer {
+  static className = "KeepDimsPool";
+  constructor(private readonly average: boolean, config: Config) {
+    super(config);
+  }
+  override computeOutputShape(s: tf.Shape): tf.Shape {
+    return s.map((d, i) => (i === 0 || i === s.length - 1 ? d : 1));
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
+    return this.average ? tf.mean(x, axes, true) : tf.max(x, axes, true);
   }
 }
 
