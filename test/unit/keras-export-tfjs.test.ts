@@ -9,7 +9,7 @@ import { exportKeras } from "../../server/src/export/keras.js";
 import { Random } from "../../server/src/simulation/random.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { analyze, readRepoFile, repoRoot } from "./helpers.js";
-import { rebuild, setWeights, TfjsGap, transpose, type RecordedCall } from "./tfjs-keras.js";
+import { HalfPixelBilinear, rebuild, setWeights, TfjsGap, transpose, type RecordedCall } from "./tfjs-keras.js";
 
 // The recording stand-in (test/export/keras_stub) runs the generated Python and returns the functional graph.
 const PYTHON = "/usr/bin/python3";
@@ -156,4 +156,22 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       t.diagnostic(`${model.layers.length} layers, largest difference ${worst.toExponential(2)} (relative to 1 + |value|)`);
     });
   }
+});
+
+// Why the rebuild departs from TF.js' own layers in two places: TF.js follows older Keras there.
+describe("where TF.js is not Keras 3 (docs/keras.md), the rebuild follows Keras 3", () => {
+  it("TF.js' Softmax defaults to axis 1 (and refuses it on a feature map); Keras 3's to the last axis", () => {
+    assert.equal(tf.layers.softmax().getConfig()["axis"], 1);
+    const x = tf.tensor([[[1, 2, 3], [4, 5, 6]]]);
+    assert.throws(() => tf.layers.softmax().apply(x), /non-last dimension/);
+    const last = (tf.layers.softmax({ axis: -1 }).apply(x) as tf.Tensor).sum(-1).dataSync();
+    assert.deepEqual([...last].map((v) => Number(v.toFixed(5))), [1, 1], "Keras 3: each row sums to 1");
+  });
+  it("TF.js' bilinear UpSampling2D has no half-pixel centres; Keras 3's (tf.image.resize) has", () => {
+    const x = tf.tensor([0, 1], [1, 1, 2, 1]);
+    const tfjs = (tf.layers.upSampling2d({ size: [1, 2], interpolation: "bilinear" }).apply(x) as tf.Tensor).dataSync();
+    const keras3 = (new HalfPixelBilinear([1, 2], {}).apply(x) as tf.Tensor).dataSync();
+    assert.deepEqual([...tfjs], [0, 0.5, 1, 1], "TF.js samples at x·(in/out)");
+    assert.deepEqual([...keras3], [0, 0.25, 0.75, 1], "Keras 3 samples at (x + 0.5)·(in/out) − 0.5, as PyTorch's align_corners=False");
+  });
 });

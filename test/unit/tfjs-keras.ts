@@ -92,7 +92,7 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
 }
 
 /** Keras 3's bilinear UpSampling2D: tf.image.resize with half-pixel centres, as TF.js' own layer does not. */
-class HalfPixelBilinear extends tf.layers.Layer {
+export class HalfPixelBilinear extends tf.layers.Layer {
   static className = "HalfPixelBilinear";
   constructor(private readonly size: [number, number], config: Config) {
     super(config);
