@@ -1,4 +1,4 @@
-// Generates test/golden/keras/: single-layer shapes, parameter counts and refusals as Keras (TF.js layers) computes them.
+// Writes test/golden/keras/: single-layer shapes, parameter counts and refusals as Keras (TF.js layers) has them.
 //
 // Run: node scripts/golden/keras_cases.mjs (part of `npm run golden`). TensorFlow cannot be installed here;
 // @tensorflow/tfjs (a development dependency, pure JavaScript CPU backend) implements the Keras layers API with
@@ -36,13 +36,18 @@ function build(input, exprs) {
         const layer = new Function("layers", `return layers.${expr};`)(tf.layers);
         x = layer.apply(x);
         const shape = x.shape.slice(1);
-        if (shape.some((d) => d === null || d <= 0)) return { error: `size ${shape.join("x")} (TF.js returns sizes <= 0 silently where TensorFlow raises)` };
-        layers.push({ outputShape: shape, trainable: weightsOf(layer.trainableWeights), nonTrainable: weightsOf(layer.nonTrainableWeights) });
+        if (shape.some((d) => d === null || d <= 0)) {
+          return { error: `size ${shape.join("x")} (TF.js returns sizes <= 0 silently where TensorFlow raises)` };
+        }
+        layers.push({ outputShape: shape, trainable: weightsOf(layer.trainableWeights),
+          nonTrainable: weightsOf(layer.nonTrainableWeights) });
       }
       // A forward pass on zeros confirms the inferred shape (and refuses what only the kernels check).
       const y = runOnZeros(input, exprs);
       const last = layers[layers.length - 1];
-      if (JSON.stringify(y) !== JSON.stringify(last.outputShape)) return { error: `forward pass gives ${y.join("x")}, inference ${last.outputShape.join("x")}` };
+      if (JSON.stringify(y) !== JSON.stringify(last.outputShape)) {
+        return { error: `forward pass gives ${y.join("x")}, inference ${last.outputShape.join("x")}` };
+      }
       return { layers };
     } catch (e) {
       const message = `${e.name}: ${String(e.message).split("\n")[0]}`;
@@ -82,13 +87,17 @@ function main() {
   writeFileSync(join(OUT, "edge-cases.json"), JSON.stringify(doc, null, 2) + "\n");
   const errors = cases.filter((c) => "error" in c.expect).length;
   const skipped = cases.filter((c) => "unavailable" in c.expect).length;
-  console.error(`${join(OUT, "edge-cases.json")}: ${cases.length} cases (${cases.length - errors - skipped} normal, ${errors} refused, ${skipped} unavailable in TF.js)`);
+  const normal = cases.length - errors - skipped;
+  const counts = `${normal} normal, ${errors} refused, ${skipped} unavailable in TF.js`;
+  console.error(`${join(OUT, "edge-cases.json")}: ${cases.length} cases (${counts})`);
   const examples = EXAMPLES.map((e) => {
     const r = build(e.input, e.layers.map((l) => l[1]));
     if (!("layers" in r)) throw new Error(`${e.file}: TF.js cannot build it: ${r.error ?? r.unavailable}`);
-    return { file: e.file, input: e.input, layers: e.layers.map(([name, tfjs], i) => ({ name, tfjs, ...r.layers[i] })) };
+    return { file: e.file, input: e.input, layers: e.layers.map(([name, tfjs], i) => ({ name, tfjs,
+      ...r.layers[i] })) };
   });
-  writeFileSync(join(OUT, "examples.json"), JSON.stringify({ generator: "scripts/golden/keras_cases.mjs", tfjs: tf.version.tfjs, examples }, null, 2) + "\n");
+  writeFileSync(join(OUT, "examples.json"), JSON.stringify({ generator: "scripts/golden/keras_cases.mjs",
+    tfjs: tf.version.tfjs, examples }, null, 2) + "\n");
   console.error(`${join(OUT, "examples.json")}: ${examples.length} models`);
 }
 

@@ -13,7 +13,8 @@ import { HalfPixelBilinear, rebuild, setWeights, TfjsGap, transpose, type Record
 
 // The recording stand-in (test/export/keras_stub) runs the generated Python and returns the functional graph.
 const PYTHON = "/usr/bin/python3";
-const pythonMissing = spawnSync(PYTHON, ["--version"]).status === 0 ? undefined : `${PYTHON} is missing: install python3 to run the Keras export`;
+const pythonMissing = spawnSync(PYTHON,
+  ["--version"]).status === 0 ? undefined : `${PYTHON} is missing: install python3 to run the Keras export`;
 const TOLERANCE = 1e-4;
 
 // Every layer kind a keras file can export, with TF.js-built merges, in one model beside the examples and fixtures.
@@ -36,9 +37,11 @@ model KerasLayers {
 // The Keras files, then the PyTorch files small enough for TF.js' pure-JavaScript kernels in a few seconds
 // (their Keras export moves the channels last: flatten permutes, explicit padding becomes ZeroPadding).
 const files: [string, string][] = [
-  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn"].map((f): [string, string] => [f, readRepoFile(f)]),
+  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn"].map((f): [string, string] => [f,
+    readRepoFile(f)]),
   ["KerasLayers (in this test)", LAYERS_MODEL],
-  ...["examples/lenet5.cnn", "examples/unet_small.cnn", "test/export/cases/0001_specialized.cnn", "test/export/cases/0002_loops_and_labels.cnn", "test/export/cases/0003_one_and_three_d.cnn"]
+  ...["examples/lenet5.cnn", "examples/unet_small.cnn", "test/export/cases/0001_specialized.cnn",
+    "test/export/cases/0002_loops_and_labels.cnn", "test/export/cases/0003_one_and_three_d.cnn"]
     .map((f): [string, string] => [f, readRepoFile(f)]),
 ];
 
@@ -70,7 +73,8 @@ function randomWeights(model: ModelInfo, seed: number): WeightMap {
   for (const spec of parameterSpecs(model)) {
     const r = new Random(seed, spec.name);
     const bound = spec.kind === "batchnorm" ? 0.5 : 1 / Math.sqrt(spec.fanIn);
-    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5, 2) : r.fillUniform(volume(spec.shape), -bound, bound);
+    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5,
+      2) : r.fillUniform(volume(spec.shape), -bound, bound);
     out.set(spec.name, { shape: spec.shape, data });
   }
   return out;
@@ -88,7 +92,8 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       const { code, errors } = exportKeras(analysis, text, { fileName: file, model: m.name });
       analyses.set(id, analysis);
       refusals.set(id, errors);
-      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])) });
+      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name,
+        kerasLayout(l.outputShape!, m.framework)])) });
     }
   }
   const results = new Map<string, Result>();
@@ -99,7 +104,8 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
     await tf.setBackend("cpu");
     tf.tidy(() => tf.zeros([1]));
     console.warn = warn;
-    const run = spawnSync(PYTHON, [`${repoRoot}/test/export/run_keras_stub.py`], { input: JSON.stringify(jobs), encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    const run = spawnSync(PYTHON, [`${repoRoot}/test/export/run_keras_stub.py`], { input: JSON.stringify(jobs),
+      encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
     assert.equal(run.status, 0, run.stderr);
     for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
   });
@@ -129,7 +135,8 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         if (names.has(call.output)) setWeights(built.layers.get(call.output)!, call.cls, call.output, weights);
       }
       const batch = 2;
-      const input: FloatTensor = { shape: [batch, ...model.input!], data: new Random(5, job.id).fillNormal(batch * volume(model.input!)) };
+      const input: FloatTensor = { shape: [batch, ...model.input!], data: new Random(5,
+        job.id).fillNormal(batch * volume(model.input!)) };
       const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
       const kerasInput = torch ? channelsLast(input) : input;
       const x = tf.tensor(kerasInput.data, kerasInput.shape);
@@ -147,13 +154,15 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         want.data.forEach((v, i) => {
           const diff = Math.abs(data[i]! - v);
           worst = Math.max(worst, diff / (1 + Math.abs(v)));
-          assert.ok(diff <= TOLERANCE * (1 + Math.abs(v)), `${l.name} (${l.kind}): value ${i} is ${data[i]} in TF.js, ${v} in the simulation`);
+          assert.ok(diff <= TOLERANCE * (1 + Math.abs(v)),
+            `${l.name} (${l.kind}): value ${i} is ${data[i]} in TF.js, ${v} in the simulation`);
         });
       }
       // The model's result is the recorded output tensor: the same as the simulation's.
       assert.ok(byId.has(r.outputSource), "the model's output is a layer of the graph");
       tf.dispose([x, ...ys]);
-      t.diagnostic(`${model.layers.length} layers, largest difference ${worst.toExponential(2)} (relative to 1 + |value|)`);
+      const largest = worst.toExponential(2);
+      t.diagnostic(`${model.layers.length} layers, largest difference ${largest} (relative to 1 + |value|)`);
     });
   }
 });
@@ -172,6 +181,7 @@ describe("where TF.js is not Keras 3 (docs/keras.md), the rebuild follows Keras 
     const tfjs = (tf.layers.upSampling2d({ size: [1, 2], interpolation: "bilinear" }).apply(x) as tf.Tensor).dataSync();
     const keras3 = (new HalfPixelBilinear([1, 2], {}).apply(x) as tf.Tensor).dataSync();
     assert.deepEqual([...tfjs], [0, 0.5, 1, 1], "TF.js samples at x·(in/out)");
-    assert.deepEqual([...keras3], [0, 0.25, 0.75, 1], "Keras 3 samples at (x + 0.5)·(in/out) − 0.5, as PyTorch's align_corners=False");
+    assert.deepEqual([...keras3], [0, 0.25, 0.75, 1],
+      "Keras 3 samples at (x + 0.5)·(in/out) − 0.5, as PyTorch's align_corners=False");
   });
 });

@@ -1,4 +1,4 @@
-// Keras files against Keras itself: single layers and the Keras examples (golden data from scripts/golden/keras_cases.mjs, TF.js).
+// Keras files against Keras (TF.js layers): single layers and the Keras examples, from scripts/golden/keras_cases.mjs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze, errors, FIRST_LAYER_LINE, lineOf, readJson, readRepoFile, wrap } from "./helpers.js";
@@ -39,13 +39,15 @@ describe("single layers in keras files agree with Keras (TF.js layers)", () => {
       if ("error" in expect) {
         const found = errors(analysis);
         assert.ok(found.length > 0, `Keras (TF.js) refuses it ("${expect.error}") but the analysis found no error`);
-        for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
+        for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE,
+          `error on the layer's line: ${e.message}`);
         assert.equal(layer.params.trainable + layer.params.nonTrainable, 0, "no parameters for a layer Keras refuses");
         return;
       }
       assert.deepEqual(errors(analysis), []);
       assert.deepEqual(layer.outputShape, expect.outputShape, "output shape");
-      assert.deepEqual(layer.params, { trainable: expect.trainable, nonTrainable: expect.nonTrainable }, "trainable and non-trainable parameters");
+      assert.deepEqual(layer.params, { trainable: expect.trainable, nonTrainable: expect.nonTrainable },
+        "trainable and non-trainable parameters");
     });
   }
 });
@@ -60,7 +62,8 @@ describe("the Keras examples agree with Keras (TF.js layers), layer by layer", (
       for (const [i, want] of ex.layers.entries()) {
         const got = layers[i]!;
         assert.deepEqual(got.outputShape, want.outputShape, `${want.name} (${want.tfjs}): output shape`);
-        assert.deepEqual(got.params, { trainable: want.trainable, nonTrainable: want.nonTrainable }, `${want.name} (${want.tfjs}): parameters`);
+        assert.deepEqual(got.params, { trainable: want.trainable, nonTrainable: want.nonTrainable },
+          `${want.name} (${want.tfjs}): parameters`);
       }
     });
   }

@@ -57,12 +57,13 @@ describe("keras", () => {
     // Regression: both were aliases of PyTorch's affine (16 instead of 24; "affine is given twice" for both).
     assert.deepEqual(layer([4, 4, 8], "batchnorm(center: false)").params, { trainable: 8, nonTrainable: 16 });
     assert.deepEqual(layer([4, 4, 8], "batchnorm(scale: false)").params, { trainable: 8, nonTrainable: 16 });
-    assert.deepEqual(layer([4, 4, 8], "BatchNormalization(center: false, scale: false)").params, { trainable: 0, nonTrainable: 16 });
+    const both = layer([4, 4, 8], "BatchNormalization(center: false, scale: false)");
+    assert.deepEqual(both.params, { trainable: 0, nonTrainable: 16 });
     const a = analyze(wrap([4, 4, 8], ["batchnorm(affine: false)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
     assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
   });
-  it("a class name with a dimension needs an input of that rank (Keras checks ndim); the short name follows the input", () => {
+  it("a class name with a dimension needs an input of its rank (Keras checks ndim); a short name follows it", () => {
     // Regression: Conv2D on a sequence was built as a 1-D conv, where Keras (and TF.js) refuse it.
     const a = analyze(wrap([10, 16], ["Conv2D(8, 3)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["input-rank"]);
@@ -84,7 +85,8 @@ describe("pytorch counts batchnorm statistics as buffers", () => {
     assert.equal(bn.args["eps"], 1e-5);
   });
   it("affine drops both; Keras' center and scale are refused in a pytorch file", () => {
-    assert.deepEqual(analyze(wrap([16, 8, 8], ["batchnorm(affine: false)"])).models[0]!.layers[0]!.params, { trainable: 0, nonTrainable: 0 });
+    const none = analyze(wrap([16, 8, 8], ["batchnorm(affine: false)"])).models[0]!.layers[0]!;
+    assert.deepEqual(none.params, { trainable: 0, nonTrainable: 0 });
     const a = analyze(wrap([16, 8, 8], ["batchnorm(center: false)"]));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
     assert.match(a.diagnostics[0]!.message, /affine: false/);

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { FloatTensor, WeightMap } from "../../server/src/export/onnx-params.js";
 
 /** One recorded layer call: class, arguments, and the tensors it is called on and returns. */
-export interface RecordedCall { cls: string; args: unknown[]; kwargs: Record<string, unknown>; inputs: string[]; output: string }
+export interface RecordedCall { cls: string; args: unknown[]; kwargs: Record<string,
+  unknown>; inputs: string[]; output: string }
 
 /** Thrown for what TF.js cannot build although Keras 3 can: the test skips with this reason. */
 export class TfjsGap extends Error {}
@@ -21,13 +22,16 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
   const name = kw["name"] as string | undefined;
   const common: Config = name === undefined ? {} : { name: name.replace(/[^\w]/g, "_") };
   const conv = (): Config => {
-    if (kw["groups"] !== undefined && kw["groups"] !== 1) throw new TfjsGap(`${name}: TF.js' Conv has no groups (grouped convs other than depthwise)`);
+    if (kw["groups"] !== undefined && kw["groups"] !== 1) {
+      throw new TfjsGap(`${name}: TF.js' Conv has no groups (grouped convs other than depthwise)`);
+    }
     return {
       ...common, filters: args[0], kernelSize: args[1], strides: kw["strides"] ?? 1, padding: kw["padding"] ?? "valid",
       dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true,
     };
   };
-  const pool = (): Config => ({ ...common, poolSize: args[0] ?? kw["pool_size"] ?? 2, strides: kw["strides"] ?? args[1] ?? null, padding: kw["padding"] ?? "valid" });
+  const pool = (): Config => ({ ...common, poolSize: args[0] ?? kw["pool_size"] ?? 2,
+    strides: kw["strides"] ?? args[1] ?? null, padding: kw["padding"] ?? "valid" });
   const global = (): Config => common;
   // TF.js' global pools have no keepdims: Keras 3's keepdims=True is a mean or max that keeps the axes as 1.
   if (cls.startsWith("Global") && kw["keepdims"] === true) return new KeepDimsPool(cls.includes("Average"), common);
@@ -36,16 +40,24 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
     case "Conv2D":
       // Keras 3's Conv2D(groups=C_in) is a depthwise conv (output c·m + j reads channel c): TF.js builds it so.
       if (kw["groups"] === inChannels && inChannels > 1) {
-        return L.depthwiseConv2d({ ...common, kernelSize: args[1], strides: kw["strides"] ?? 1, padding: kw["padding"] ?? "valid", depthMultiplier: Number(args[0]) / inChannels, dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
+        return L.depthwiseConv2d({ ...common, kernelSize: args[1], strides: kw["strides"] ?? 1,
+          padding: kw["padding"] ?? "valid", depthMultiplier: Number(args[0]) / inChannels,
+          dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
       }
       return L.conv2d(conv() as never);
     case "Conv3D": return L.conv3d(conv() as never);
     case "DepthwiseConv2D":
-      return L.depthwiseConv2d({ ...common, kernelSize: args[0], strides: kw["strides"] ?? 1, padding: kw["padding"] ?? "valid", depthMultiplier: kw["depth_multiplier"] ?? 1, dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
+      return L.depthwiseConv2d({ ...common, kernelSize: args[0], strides: kw["strides"] ?? 1,
+        padding: kw["padding"] ?? "valid", depthMultiplier: kw["depth_multiplier"] ?? 1,
+        dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
     case "Conv2DTranspose":
     case "Conv3DTranspose": {
-      if (kw["output_padding"] !== undefined) throw new TfjsGap(`${name}: TF.js' transposed conv has no output_padding`);
-      if (kw["dilation_rate"] !== undefined && kw["dilation_rate"] !== 1) throw new TfjsGap(`${name}: TF.js' transposed conv has no dilation`);
+      if (kw["output_padding"] !== undefined) {
+        throw new TfjsGap(`${name}: TF.js' transposed conv has no output_padding`);
+      }
+      if (kw["dilation_rate"] !== undefined && kw["dilation_rate"] !== 1) {
+        throw new TfjsGap(`${name}: TF.js' transposed conv has no dilation`);
+      }
       const c = conv();
       return cls === "Conv2DTranspose" ? L.conv2dTranspose(c as never) : L.conv3dTranspose(c as never);
     }
@@ -60,13 +72,16 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
     case "GlobalMaxPooling1D": return L.globalMaxPooling1d(global());
     case "GlobalMaxPooling2D": return L.globalMaxPooling2d(global());
     case "BatchNormalization":
-      return L.batchNormalization({ ...common, epsilon: kw["epsilon"] ?? 1e-3, momentum: kw["momentum"] ?? 0.99, center: kw["center"] ?? true, scale: kw["scale"] ?? true } as never);
-    case "ReLU": return L.reLU({ ...common, ...(kw["max_value"] !== undefined ? { maxValue: kw["max_value"] } : {}) } as never);
+      return L.batchNormalization({ ...common, epsilon: kw["epsilon"] ?? 1e-3, momentum: kw["momentum"] ?? 0.99,
+        center: kw["center"] ?? true, scale: kw["scale"] ?? true } as never);
+    case "ReLU": return L.reLU({ ...common,
+      ...(kw["max_value"] !== undefined ? { maxValue: kw["max_value"] } : {}) } as never);
     case "LeakyReLU": return L.leakyReLU({ ...common, alpha: kw["negative_slope"] ?? 0.3 } as never);
     case "ELU":
       if ((kw["alpha"] ?? 1) !== 1) throw new TfjsGap(`${name}: TF.js' ELU takes alpha 1 only`);
       return L.elu(common);
-    case "Activation": return L.activation({ ...common, activation: activationOf(String(args[0] ?? kw["activation"]), name) } as never);
+    case "Activation": return L.activation({ ...common, activation: activationOf(String(args[0] ?? kw["activation"]),
+      name) } as never);
     case "Identity": return L.activation({ ...common, activation: "linear" });
     // Keras 3's Softmax normalises the last axis by default; TF.js' defaults to axis 1 (Keras 2's layer did too).
     case "Softmax": return L.softmax({ ...common, axis: kw["axis"] ?? -1 } as never);
@@ -84,7 +99,8 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
     case "ZeroPadding2D": return L.zeroPadding2d({ ...common, padding: args[0] ?? kw["padding"] ?? 1 } as never);
     case "Cropping2D": return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
     case "Permute": return L.permute({ ...common, dims: args[0] } as never);
-    case "Lambda": throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
+    case "Lambda":
+      throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
     case "Add": return L.add(common);
     case "Concatenate": return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
     default: throw new TfjsGap(`${name ?? cls}: TF.js has no ${cls} layer`);
@@ -128,7 +144,8 @@ function activationOf(word: string, name: string | undefined): string {
 }
 
 /** A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. */
-export function rebuild(calls: RecordedCall[], input: number[]): { model: tf.LayersModel; layers: Map<string, Layer>; outputs: string[] } {
+export function rebuild(calls: RecordedCall[], input: number[]): { model: tf.LayersModel; layers: Map<string,
+  Layer>; outputs: string[] } {
   const inp = tf.input({ shape: input });
   const tensors = new Map<string, tf.SymbolicTensor>([["input", inp]]);
   const layers = new Map<string, Layer>();
@@ -165,7 +182,9 @@ export function setWeights(layer: Layer, cls: string, name: string, weights: Wei
   }
   const expected = layer.getWeights().map((t) => t.shape.join("x"));
   const given = values.map((t) => t.shape.join("x"));
-  if (expected.join() !== given.join()) throw new Error(`${name} (${cls}): Keras holds ${expected.join(", ")}, the simulation ${given.join(", ")}`);
+  if (expected.join() !== given.join()) {
+    throw new Error(`${name} (${cls}): Keras holds ${expected.join(", ")}, the simulation ${given.join(", ")}`);
+  }
   layer.setWeights(values.map((t) => tf.tensor(t.data, t.shape)));
 }
 

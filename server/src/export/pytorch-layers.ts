@@ -62,10 +62,16 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
       if (source === "keras") {
         // Keras drops γ (scale) and β (center) independently; PyTorch's affine keeps or drops both.
         const center = a["center"] ?? bool(true), scale = a["scale"] ?? bool(true);
-        if (key(center) !== key(scale)) throw new Refusal(`${op.attr}: PyTorch's BatchNorm learns scale and shift together (affine), not only one of them as center: ${py(center)}, scale: ${py(scale)} asks`);
+        if (key(center) !== key(scale)) {
+          const asked = `center: ${py(center)}, scale: ${py(scale)}`;
+          const what = "PyTorch's BatchNorm learns scale and shift together (affine)";
+          throw new Refusal(`${op.attr}: ${what}, not one as ${asked} asks`);
+        }
         affine = scale;
       }
-      return { ctor: `nn.BatchNorm${d}d(${[py(op.inChannels), ...kw("eps", a["eps"], 1e-5), ...kw("momentum", momentum, 0.1), ...kw("affine", affine, true)].join(", ")})` };
+      const args = [py(op.inChannels), ...kw("eps", a["eps"], 1e-5), ...kw("momentum", momentum, 0.1)];
+      args.push(...kw("affine", affine, true));
+      return { ctor: `nn.BatchNorm${d}d(${args.join(", ")})` };
     }
     case "relu": return { ctor: "nn.ReLU()" };
     case "relu6": return { ctor: "nn.ReLU6()" };

@@ -45,7 +45,10 @@ export function featureMapRank(ctx: LayerContext): number | undefined {
   const stated = /([123])d(?:transpose)?$/i.exec(ctx.written)?.[1];
   if (stated !== undefined && rank >= 1 && Number(stated) !== rank) {
     const fix = rank <= 3 ? `write ${ctx.written.replace(/[123](?=d(?:transpose)?$)/i, String(rank))}, or ` : "";
-    ctx.report.error("input-rank", `${ctx.written} needs a ${stated}-D feature map, but its input ${ctx.input.join("×")} has ${rank} spatial ${rank === 1 ? "axis" : "axes"}: ${fix}use the name without a dimension (conv, maxpool, …), which follows the input`, ctx.args.callSpan);
+    const has = `its input ${ctx.input.join("×")} has ${rank} spatial ${rank === 1 ? "axis" : "axes"}`;
+    const message = `${ctx.written} needs a ${stated}-D feature map, but ${has}: ${fix}`;
+    const short = "use the name without a dimension (conv, maxpool, …), which follows the input";
+    ctx.report.error("input-rank", `${message}${short}`, ctx.args.callSpan);
     return undefined;
   }
   if (rank >= 1 && rank <= 3) return rank;

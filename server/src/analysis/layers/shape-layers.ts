@@ -24,7 +24,8 @@ export const batchnorm: LayerKind = {
     if (misplaced !== undefined) {
       const fix = keras ? "Keras' BatchNormalization takes scale: false (no γ) and center: false (no β) instead"
         : "PyTorch's BatchNorm takes affine: false instead, which drops both γ and β";
-      ctx.report.error("argument-value", `${ctx.written} in a ${ctx.framework} file has no argument ${misplaced}: ${fix}`, ctx.args.span(misplaced));
+      const message = `${ctx.written} in a ${ctx.framework} file has no argument ${misplaced}: ${fix}`;
+      ctx.report.error("argument-value", message, ctx.args.span(misplaced));
       // Recovery: the shape passes on, no weights are invented.
       return { output: ctx.input.slice(), macs: 0 };
     }
@@ -35,7 +36,8 @@ export const batchnorm: LayerKind = {
     // Keras counts the running mean and variance as non-trainable parameters; PyTorch keeps them as buffers.
     const nonTrainable = keras ? 2 * c : 0;
     const total = trainable + nonTrainable;
-    const learned = gamma && beta ? `2·${c} trainable (γ, β)` : gamma || beta ? `${c} trainable (${gamma ? "γ" : "β"})` : "0 trainable";
+    const learned = gamma && beta ? `2·${c} trainable (γ, β)`
+      : gamma || beta ? `${c} trainable (${gamma ? "γ" : "β"})` : "0 trainable";
     return {
       output: ctx.input.slice(),
       params: { trainable, nonTrainable },
@@ -43,7 +45,7 @@ export const batchnorm: LayerKind = {
       formula: `same shape: ${ctx.input.join("×")}`,
       paramFormula: keras
         ? `${learned} + 2·${c} non-trainable (running mean, variance) = ${total}`
-        : `${affine ? `2·${c} (γ, β) = ${trainable}` : "0 (affine: false)"}; running mean and variance are buffers, not parameters`,
+        : `${affine ? `2·${c} (γ, β) = ${trainable}` : "0 (affine: false)"}; running mean and variance are buffers`,
     };
   },
 };
