@@ -1,6 +1,7 @@
 // Keras semantics, from TensorFlow's documented rules (TensorFlow cannot be installed here to run).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { analyze, errors, readRepoFile, wrap } from "./helpers.js";
 
 function layer(input: number[], line: string) {
@@ -62,6 +63,12 @@ describe("keras", () => {
     const a = analyze(wrap([4, 4, 8], ["batchnorm(affine: false)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
     assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
+  });
+  it("the PyTorch export refuses one of center and scale (affine is both or neither) and keeps both false", () => {
+    const one = wrap([4, 4, 8], ["batchnorm(center: false)"], "keras");
+    assert.match(exportPyTorch(analyze(one), one).errors.join("\n"), /learns scale and shift together \(affine\)/);
+    const both = wrap([4, 4, 8], ["batchnorm(center: false, scale: false)"], "keras");
+    assert.match(exportPyTorch(analyze(both), both).code, /nn\.BatchNorm2d\(8, eps=0\.001, momentum=0\.01.*affine=False\)/);
   });
   it("a class name with a dimension needs an input of its rank (Keras checks ndim); a short name follows it", () => {
     // Regression: Conv2D on a sequence was built as a 1-D conv, where Keras (and TF.js) refuse it.
