@@ -2,7 +2,8 @@
 
 Reads a JSON list of jobs on stdin: {"id", "code", "function", "shapes": {layer name: shape}}. For each
 job it calls the model function and prints, in one JSON list, the recorded layers (class, positional and
-keyword arguments, in call order), the model's output shape and name, or the error.
+keyword arguments, in call order, with the tensors each is called on and the one it returns: the functional
+graph), the model's output shape, name and source tensor, or the error.
 """
 import os
 import sys
@@ -23,7 +24,8 @@ def run(job):
     module = types.ModuleType("generated_" + job["id"])
     exec(compile(job["code"], job["id"] + ".py", "exec"), module.__dict__)
     model = getattr(module, job["function"])()
-    return {"id": job["id"], "layers": list(keras.RECORD), "output": list(model.outputs.shape[1:]), "name": model.name}
+    return {"id": job["id"], "layers": list(keras.RECORD), "output": list(model.outputs.shape[1:]), "name": model.name,
+            "outputSource": model.outputs.source}
 
 
 if __name__ == "__main__":

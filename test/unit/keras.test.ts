@@ -1,6 +1,7 @@
 // Keras semantics, from TensorFlow's documented rules (TensorFlow cannot be installed here to run).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { analyze, errors, readRepoFile, wrap } from "./helpers.js";
 
 function layer(input: number[], line: string) {
@@ -53,6 +54,30 @@ describe("keras", () => {
     assert.deepEqual(bn.params, { trainable: 32, nonTrainable: 32 });
     assert.equal(bn.args["eps"], 1e-3);
   });
+  it("batchnorm: center and scale drop β and γ independently, and both may be given (TF.js agrees)", () => {
+    // Regression: both were aliases of PyTorch's affine (16 instead of 24; "affine is given twice" for both).
+    assert.deepEqual(layer([4, 4, 8], "batchnorm(center: false)").params, { trainable: 8, nonTrainable: 16 });
+    assert.deepEqual(layer([4, 4, 8], "batchnorm(scale: false)").params, { trainable: 8, nonTrainable: 16 });
+    const both = layer([4, 4, 8], "BatchNormalization(center: false, scale: false)");
+    assert.deepEqual(both.params, { trainable: 0, nonTrainable: 16 });
+    const a = analyze(wrap([4, 4, 8], ["batchnorm(affine: false)"], "keras"));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
+  });
+  it("the PyTorch export refuses one of center and scale (affine is both or neither) and keeps both false", () => {
+    const one = wrap([4, 4, 8], ["batchnorm(center: false)"], "keras");
+    assert.match(exportPyTorch(analyze(one), one).errors.join("\n"), /learns scale and shift together \(affine\)/);
+    const both = wrap([4, 4, 8], ["batchnorm(center: false, scale: false)"], "keras");
+    assert.match(exportPyTorch(analyze(both), both).code, /nn\.BatchNorm2d\(8, eps=0\.001, momentum=0\.01.*affine=False\)/);
+  });
+  it("a class name with a dimension needs an input of its rank (Keras checks ndim); a short name follows it", () => {
+    // Regression: Conv2D on a sequence was built as a 1-D conv, where Keras (and TF.js) refuse it.
+    const a = analyze(wrap([10, 16], ["Conv2D(8, 3)"], "keras"));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["input-rank"]);
+    assert.match(a.diagnostics[0]!.message, /Conv2D needs a 2-D feature map, .*write Conv1D/);
+    assert.deepEqual(layer([10, 16], "conv(8, 3)").outputShape, [8, 8]);
+    assert.deepEqual(analyze(wrap([3, 8, 8], ["MaxPool1d(2)"])).diagnostics.map((d) => d.code), ["input-rank"]);
+  });
   it("explicit pixels are refused with the keras way to say it", () => {
     const a = analyze(wrap([8, 8, 3], ["conv(4, 3, padding: 1)"], "keras"));
     assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
@@ -65,5 +90,12 @@ describe("pytorch counts batchnorm statistics as buffers", () => {
     const bn = analyze(wrap([16, 8, 8], ["batchnorm"])).models[0]!.layers[0]!;
     assert.deepEqual(bn.params, { trainable: 32, nonTrainable: 0 });
     assert.equal(bn.args["eps"], 1e-5);
+  });
+  it("affine drops both; Keras' center and scale are refused in a pytorch file", () => {
+    const none = analyze(wrap([16, 8, 8], ["batchnorm(affine: false)"])).models[0]!.layers[0]!;
+    assert.deepEqual(none.params, { trainable: 0, nonTrainable: 0 });
+    const a = analyze(wrap([16, 8, 8], ["batchnorm(center: false)"]));
+    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.match(a.diagnostics[0]!.message, /affine: false/);
   });
 });

@@ -61,7 +61,9 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
     case "batchnorm": {
       // PyTorch's momentum weighs the new batch, Keras' the old statistics: 0.1 there is 0.9 here.
       const momentum = torch && a["momentum"] ? arith("-", num(1), a["momentum"]) : a["momentum"];
-      const affine = isValue(a["affine"], true) ? [] : [`center=${py(a["affine"]!)}`, `scale=${py(a["affine"]!)}`];
+      // PyTorch's affine is Keras' center and scale together; a Keras file states each as it was given.
+      const both = isValue(a["affine"], true) ? [] : [`center=${py(a["affine"]!)}`, `scale=${py(a["affine"]!)}`];
+      const affine = torch ? both : [...kw("center", a["center"], true), ...kw("scale", a["scale"], true)];
       // Keras' defaults (1e-3, 0.99) differ from PyTorch's, so a PyTorch file states both.
       const stated = torch ? [`epsilon=${py(a["eps"]!)}`, `momentum=${py(momentum!)}`] : [...kw("epsilon", a["eps"], 1e-3), ...kw("momentum", momentum, 0.99)];
       return one("BatchNormalization", [...stated, ...affine]);

@@ -79,9 +79,10 @@ export const emitters: Record<string, Emitter> = {
 
 function batchnorm(e: LayerEmit): Value {
   const c = e.layer.inputShape[channelAxis(e.layer.inputShape, e.framework)]!;
-  const affine = e.layer.args.affine !== false;
-  const scale = affine ? e.param("weight") : e.g.floatConst(Array<number>(c).fill(1));
-  const shift = affine ? e.param("bias") : e.g.floatConst(Array<number>(c).fill(0));
+  const a = e.layer.args;
+  // PyTorch's affine: false drops both; Keras' scale: false drops γ and center: false drops β, independently.
+  const scale = a.affine !== false && a.scale !== false ? e.param("weight") : e.g.floatConst(Array<number>(c).fill(1));
+  const shift = a.affine !== false && a.center !== false ? e.param("bias") : e.g.floatConst(Array<number>(c).fill(0));
   const inputs = [e.cf(), scale, shift, e.param("running_mean"), e.param("running_var")];
   // training_mode defaults to 0: normalise by the running statistics, as model.eval() does.
   const out = e.g.op("BatchNormalization", inputs, { epsilon: { float: num(e, "eps", 1e-5) } });

@@ -79,7 +79,10 @@ function tensorsOf(layer: LayerInfo, fw: ModelInfo["framework"]): Entry[] {
     }
     case "batchnorm": {
       const c = input.length === 1 || fw === "keras" ? input[input.length - 1]! : input[0]!;
-      const out: Entry[] = a.affine === false ? [] : [["weight", [c], c, c], ["bias", [c], c, c]];
+      // Keras' scale (γ, "weight") and center (β, "bias") come and go independently; affine is PyTorch's both.
+      const out: Entry[] = [];
+      if (a.affine !== false && a.scale !== false) out.push(["weight", [c], c, c]);
+      if (a.affine !== false && a.center !== false) out.push(["bias", [c], c, c]);
       out.push(["running_mean", [c], c, c], ["running_var", [c], c, c]);
       return out;
     }

@@ -6,7 +6,7 @@ import type { LayerOp } from "./ir.js";
 import type { LayerFact } from "./lower-context.js";
 import { Refusal } from "./lower-context.js";
 import { pyNumber, py } from "./python.js";
-import { arith, isLiteral, key, num, type Sym } from "./sym.js";
+import { arith, bool, isLiteral, key, num, type Sym } from "./sym.js";
 import { axisValues, isValue, literalAxes, softmaxAxis, torchPads, wordOf } from "./layer-values.js";
 
 /** A layer's module, and the forward-pass wrapping it needs (explicit padding, layout moves, cropping). */
@@ -58,7 +58,20 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
     case "batchnorm": {
       // Keras' momentum weighs the old statistics, PyTorch's the new batch: 0.99 there is 0.01 here.
       const momentum = source === "keras" && a["momentum"] ? arith("-", num(1), a["momentum"]) : a["momentum"];
-      return { ctor: `nn.BatchNorm${d}d(${[py(op.inChannels), ...kw("eps", a["eps"], 1e-5), ...kw("momentum", momentum, 0.1), ...kw("affine", a["affine"], true)].join(", ")})` };
+      let affine = a["affine"];
+      if (source === "keras") {
+        // Keras drops γ (scale) and β (center) independently; PyTorch's affine keeps or drops both.
+        const center = a["center"] ?? bool(true), scale = a["scale"] ?? bool(true);
+        if (key(center) !== key(scale)) {
+          const asked = `center: ${py(center)}, scale: ${py(scale)}`;
+          const what = "PyTorch's BatchNorm learns scale and shift together (affine)";
+          throw new Refusal(`${op.attr}: ${what}, not one as ${asked} asks`);
+        }
+        affine = scale;
+      }
+      const args = [py(op.inChannels), ...kw("eps", a["eps"], 1e-5), ...kw("momentum", momentum, 0.1)];
+      args.push(...kw("affine", affine, true));
+      return { ctor: `nn.BatchNorm${d}d(${args.join(", ")})` };
     }
     case "relu": return { ctor: "nn.ReLU()" };
     case "relu6": return { ctor: "nn.ReLU6()" };

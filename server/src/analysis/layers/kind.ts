@@ -39,8 +39,19 @@ export interface LayerKind {
 /** Spatial rank of a feature map, or undefined (reported) when the input is flat or too high-ranked. */
 export function featureMapRank(ctx: LayerContext): number | undefined {
   const rank = ctx.input.length - 1;
-  if (rank >= 1 && rank <= 3) return rank;
   const layout = ctx.framework === "pytorch" ? "(C, L), (C, H, W) or (C, D, H, W)" : "(L, C), (H, W, C) or (D, H, W, C)";
+  // `Conv2D`, `MaxPool1d`: a class name with its dimension builds a layer of that rank only (Keras checks
+  // the input's ndim, PyTorch the input's dims); the short names (`conv`, `maxpool`) follow the input.
+  const stated = /([123])d(?:transpose)?$/i.exec(ctx.written)?.[1];
+  if (stated !== undefined && rank >= 1 && Number(stated) !== rank) {
+    const fix = rank <= 3 ? `write ${ctx.written.replace(/[123](?=d(?:transpose)?$)/i, String(rank))}, or ` : "";
+    const has = `its input ${ctx.input.join("×")} has ${rank} spatial ${rank === 1 ? "axis" : "axes"}`;
+    const message = `${ctx.written} needs a ${stated}-D feature map, but ${has}: ${fix}`;
+    const short = "use the name without a dimension (conv, maxpool, …), which follows the input";
+    ctx.report.error("input-rank", `${message}${short}`, ctx.args.callSpan);
+    return undefined;
+  }
+  if (rank >= 1 && rank <= 3) return rank;
   ctx.report.error("input-rank", `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`, ctx.args.callSpan);
   return undefined;
 }

@@ -11,23 +11,41 @@ export const batchnorm: LayerKind = {
   args: [
     { name: "eps", aliases: ["epsilon"], type: "number", default: (fw) => (fw === "keras" ? 1e-3 : 1e-5), doc: "added to the variance (pytorch 1e-5, keras 1e-3)" },
     { name: "momentum", type: "number", default: (fw) => (fw === "keras" ? 0.99 : 0.1), doc: "running-statistics momentum (training only)" },
-    { name: "affine", aliases: ["scale", "center"], type: "bool", default: true, doc: "learnable scale and shift" },
+    { name: "affine", type: "bool", default: true, doc: "pytorch: learnable scale and shift, both or neither" },
+    // Keras drops gamma (scale) and beta (center) independently; PyTorch's affine keeps or drops both.
+    { name: "scale", type: "bool", default: true, doc: "keras: learnable scale γ" },
+    { name: "center", type: "bool", default: true, doc: "keras: learnable shift β" },
   ],
   apply(ctx) {
     const c = channels(ctx.input, ctx.framework);
+    const keras = ctx.framework === "keras";
+    const wrong = keras ? ["affine"] : ["scale", "center"];
+    const misplaced = wrong.find((n) => ctx.args.has(n));
+    if (misplaced !== undefined) {
+      const fix = keras ? "Keras' BatchNormalization takes scale: false (no γ) and center: false (no β) instead"
+        : "PyTorch's BatchNorm takes affine: false instead, which drops both γ and β";
+      const message = `${ctx.written} in a ${ctx.framework} file has no argument ${misplaced}: ${fix}`;
+      ctx.report.error("argument-value", message, ctx.args.span(misplaced));
+      // Recovery: the shape passes on, no weights are invented.
+      return { output: ctx.input.slice(), macs: 0 };
+    }
     const affine = ctx.args.bool("affine") ?? true;
-    const trainable = affine ? 2 * c : 0;
+    const gamma = affine && (ctx.args.bool("scale") ?? true);
+    const beta = affine && (ctx.args.bool("center") ?? true);
+    const trainable = (gamma ? c : 0) + (beta ? c : 0);
     // Keras counts the running mean and variance as non-trainable parameters; PyTorch keeps them as buffers.
-    const nonTrainable = ctx.framework === "keras" ? 2 * c : 0;
+    const nonTrainable = keras ? 2 * c : 0;
     const total = trainable + nonTrainable;
+    const learned = gamma && beta ? `2·${c} trainable (γ, β)`
+      : gamma || beta ? `${c} trainable (${gamma ? "γ" : "β"})` : "0 trainable";
     return {
       output: ctx.input.slice(),
       params: { trainable, nonTrainable },
       macs: 0,
       formula: `same shape: ${ctx.input.join("×")}`,
-      paramFormula: ctx.framework === "keras"
-        ? `2·${c} trainable (γ, β) + 2·${c} non-trainable (running mean, variance) = ${total}`
-        : `2·${c} (γ, β) = ${trainable}; running mean and variance are buffers, not parameters`,
+      paramFormula: keras
+        ? `${learned} + 2·${c} non-trainable (running mean, variance) = ${total}`
+        : `${affine ? `2·${c} (γ, β) = ${trainable}` : "0 (affine: false)"}; running mean and variance are buffers`,
     };
   },
 };
