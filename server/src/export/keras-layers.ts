@@ -3,7 +3,7 @@ import { windowOutput } from "../analysis/geometry.js";
 import { spatial } from "../analysis/tensor.js";
 import type { Framework } from "../analysis/types.js";
 import { isLayerKindName, type LayerKindName } from "../analysis/layers/names.js";
-import { NON_NEGATIVE, unitOf, type DataCodedKind } from "../layers/index.js";
+import { NON_NEGATIVE, unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js";
 import type { LayerOp } from "./ir.js";
 import { Refusal, type LayerFact } from "./lower-context.js";
 import { py } from "./python.js";
@@ -30,10 +30,12 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
   const one = (cls: string, args: string[] = []): KerasStep[] => [{ cls, args, suffix: "" }];
   const torch = source === "pytorch";
   if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: Keras export does not know the layer kind '${op.kind}'`);
+  const refusal = unitOf(op.kind).refuses?.keras;
+  if (refusal) throw new Refusal(`${op.attr}: ${refusal}`);
   const code = unitOf(op.kind).code?.keras;
   if (code) return one(code.cls, [...(code.args ?? []), ...(code.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, a[arg], omit))]);
   // The kinds whose code is not data in their unit (server/src/layers/): the compiler checks every one is here.
-  const kind = op.kind as Exclude<LayerKindName, DataCodedKind>;
+  const kind = op.kind as Exclude<LayerKindName, DataCodedKind | RefusedKind<"keras">>;
   switch (kind) {
     case "conv": return conv(op, source, d, kw);
     case "convtranspose": {
@@ -86,7 +88,6 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
     case "dense":
       if (torch && op.rank > 0) throw new Refusal(`${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis, which is a spatial axis in PyTorch's layout but the channels in Keras': put flatten before it`);
       return one("Dense", [py(a["out_features"]!), ...kw("use_bias", a["bias"], true)]);
-    case "lrn": throw new Refusal(`${op.attr}: Keras has no local response normalisation layer`);
     case "upsample": {
       const smooth = (wordOf(a["mode"]) ?? "nearest") !== "nearest";
       if (smooth && d !== 2) throw new Refusal(`${op.attr}: Keras' UpSampling${d}D has nearest-neighbour interpolation only`);

@@ -3,7 +3,7 @@ import { kerasTransposedOutput, samePadding } from "../analysis/geometry.js";
 import { spatial } from "../analysis/tensor.js";
 import type { Framework } from "../analysis/types.js";
 import { isLayerKindName, type LayerKindName } from "../analysis/layers/names.js";
-import { unitOf, type DataCodedKind } from "../layers/index.js";
+import { unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js";
 import type { LayerOp } from "./ir.js";
 import type { LayerFact } from "./lower-context.js";
 import { Refusal } from "./lower-context.js";
@@ -35,10 +35,12 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
   const kw = (name: string, s: Sym | undefined, skip?: number | boolean | string) =>
     s === undefined || (skip !== undefined && isValue(s, skip)) ? [] : [`${name}=${py(s)}`];
   if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: PyTorch export does not know the layer kind '${op.kind}'`);
+  const refusal = unitOf(op.kind).refuses?.pytorch;
+  if (refusal) throw new Refusal(`${op.attr}: ${refusal}`);
   const code = unitOf(op.kind).code?.pytorch;
   if (code) return { ctor: `${code.cls}(${[...(code.args ?? []), ...(code.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, a[arg], omit))].join(", ")})` };
   // The kinds whose code is not data in their unit (server/src/layers/): the compiler checks every one is here.
-  const kind = op.kind as Exclude<LayerKindName, DataCodedKind>;
+  const kind = op.kind as Exclude<LayerKindName, DataCodedKind | RefusedKind<"pytorch">>;
   switch (kind) {
     case "conv": {
       const pad = convPadding(op);

@@ -15,8 +15,13 @@ export const layerUnits = {
   ...convUnits, ...poolUnits, ...shapeUnits, ...activationUnits,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
 
+type Units = typeof layerUnits;
+type KindsWith<Face> = { [K in keyof Units]: Units[K] extends Face ? K : never }[keyof Units];
+
 /** The kinds whose PyTorch and Keras code is data in their unit; the exporters' switches handle the rest. */
-export type DataCodedKind = { [K in keyof typeof layerUnits]: (typeof layerUnits)[K] extends { code: object } ? K : never }[keyof typeof layerUnits];
+export type DataCodedKind = KindsWith<{ code: object }>;
+/** The kinds a backend has no layer for (a named refusal in the unit), which its switch may leave out. */
+export type RefusedKind<Backend extends "pytorch" | "keras"> = KindsWith<{ refuses: { [B in Backend]: string } }>;
 
 /** The unit of a kind. */
 export function unitOf(kind: LayerKindName): LayerUnit {

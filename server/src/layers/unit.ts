@@ -44,4 +44,6 @@ export interface LayerUnit<K extends LayerKindName = LayerKindName> {
   onnx: Emitter;
   /** The PyTorch and Keras classes, when they are plain data; else the exporters' switches hold the code. */
   code?: { pytorch: ClassCode; keras: ClassCode };
+  /** A backend that has no such layer at all: the reason, shown after the layer's name when an export refuses. */
+  refuses?: { pytorch?: string; keras?: string };
 }
