@@ -4,12 +4,15 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { findLayerKind, LAYER_KIND_NAMES, layerKinds, layerKindsByName, type LayerKindName } from "../../server/src/analysis/layers/index.js";
+import {
+  findLayerKind, LAYER_KIND_NAMES, layerKinds, layerKindsByName, type LayerKindName,
+} from "../../server/src/analysis/layers/index.js";
 import type { Analysis } from "../../server/src/analysis/types.js";
 import { exportKeras } from "../../server/src/export/keras.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { layerUnits, NON_NEGATIVE, parameterSpecs, SAME_SHAPE, unitOf } from "../../server/src/layers/index.js";
 import { buildOnnx } from "../../server/src/layers/onnx-model.js";
+import { volume } from "../../server/src/onnx/tensors.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, errors, readJson, repoRoot, wrap } from "./helpers.js";
 
@@ -17,8 +20,10 @@ interface EdgeCase {
   id: string;
   input: number[];
   source: string;
-  expect: { outputShape: number[] } | { error: string };
+  expect: { outputShape: number[]; params: number } | { error: string };
 }
+
+type Accepted = EdgeCase & { expect: { outputShape: number[]; params: number } };
 
 interface ExampleGolden {
   layers: { kind: string }[];
@@ -30,8 +35,9 @@ const exampleKinds = new Set(readdirSync(goldenDir).filter((f) => f.endsWith(".j
   .flatMap((f) => readJson<ExampleGolden>(`test/golden/examples/${f}`).layers.map((l) => l.kind)));
 
 /** The PyTorch golden cases of one kind that PyTorch accepts: a single layer, named by any of its spellings. */
-function goldenCases(kind: LayerKindName): EdgeCase[] {
-  return cases.filter((c) => !("error" in c.expect) && findLayerKind(/^\w+/.exec(c.source)![0])?.kind === kind);
+function goldenCases(kind: LayerKindName): Accepted[] {
+  const accepted = cases.filter((c): c is Accepted => !("error" in c.expect));
+  return accepted.filter((c) => findLayerKind(/^\w+/.exec(c.source)![0])?.kind === kind);
 }
 
 function analysed(c: EdgeCase): Analysis {
@@ -46,11 +52,14 @@ function checkCode(kind: LayerKindName, backend: "pytorch" | "keras") {
   const named = unitOf(kind).refuses?.[backend];
   const results = goldenCases(kind).map((c) => ({ c, result: write(analysed(c), wrap(c.input, [c.source])) }));
   if (named) {
-    for (const { c, result } of results) assert.ok(result.errors.some((e) => e.includes(named)), `${c.id}: refused as "${named}"`);
+    for (const { c, result } of results) {
+      assert.ok(result.errors.some((e) => e.includes(named)), `${c.id}: refused as "${named}"`);
+    }
     return;
   }
   const written = results.filter(({ result }) => result.errors.length === 0);
-  assert.ok(written.length > 0, `no golden case of ${kind} exports to ${backend}: ${results.map(({ result }) => result.errors.join("; ")).join(" | ")}`);
+  const why = results.map(({ result }) => result.errors.join("; ")).join(" | ");
+  assert.ok(written.length > 0, `no golden case of ${kind} exports to ${backend}: ${why}`);
   for (const { result } of written) assert.match(result.code, /class Case|def |Model/, "code was written");
 }
 
@@ -67,35 +76,40 @@ describe("every layer kind has every face", () => {
 
   it("keeps the properties the exporters read (shape-keeping kinds, never-negative outputs)", () => {
     // These change the exported code (`shortcut auto`'s stride, Keras' zero padding before a max pool).
-    const sameShape = ["batchnorm", "dropout", "elu", "gelu", "identity", "leakyrelu", "lrn", "relu", "relu6", "sigmoid", "softmax", "tanh"];
+    const sameShape = ["batchnorm", "dropout", "elu", "gelu", "identity", "leakyrelu", "lrn", "relu", "relu6",
+      "sigmoid", "softmax", "tanh"];
     for (const k of sameShape) assert.ok(SAME_SHAPE.has(k), `${k} keeps its input's shape`);
     for (const k of ["relu", "relu6", "sigmoid", "softmax"]) assert.ok(NON_NEGATIVE.has(k), `${k} is never negative`);
-    for (const k of ["conv", "dense", "maxpool", "flatten", "leakyrelu", "elu", "gelu", "tanh", "identity"]) assert.ok(!NON_NEGATIVE.has(k), k);
+    for (const k of ["conv", "dense", "maxpool", "flatten", "leakyrelu", "elu", "gelu", "tanh"]) {
+      assert.ok(!NON_NEGATIVE.has(k), `${k} may be negative`);
+    }
     for (const kind of SAME_SHAPE) {
-      for (const c of goldenCases(kind as LayerKindName)) assert.deepEqual((c.expect as { outputShape: number[] }).outputShape, c.input, c.id);
+      for (const c of goldenCases(kind as LayerKindName)) assert.deepEqual(c.expect.outputShape, c.input, c.id);
     }
   });
 
   for (const kind of LAYER_KIND_NAMES) {
     describe(kind, () => {
       it("has a golden case from PyTorch (test/golden/edge-cases.json or test/golden/examples)", () => {
-        assert.ok(goldenCases(kind).length > 0 || exampleKinds.has(kind), `add a case for ${kind} to scripts/golden/edge_cases.py`);
+        const found = goldenCases(kind).length > 0 || exampleKinds.has(kind);
+        assert.ok(found, `add a case for ${kind} to scripts/golden/edge_cases.py`);
       });
 
       it("has a shape rule that gives PyTorch's output shape", () => {
         for (const c of goldenCases(kind)) {
           const layer = analysed(c).models[0]!.layers[0]!;
           assert.equal(layer.kind, kind);
-          assert.deepEqual(layer.outputShape, (c.expect as { outputShape: number[] }).outputShape, c.id);
+          assert.deepEqual(layer.outputShape, c.expect.outputShape, c.id);
         }
       });
 
-      it("lowers to ONNX, with the tensors its unit names", () => {
+      it("owns PyTorch's parameters as state_dict tensors, and lowers to ONNX with them", () => {
         const built = goldenCases(kind).map((c) => {
           const model = analysed(c).models[0]!;
-          const bytes = buildOnnx(model, randomWeights(model, 0), { outputs: "final" });
-          for (const spec of parameterSpecs(model)) assert.ok(spec.name.startsWith(`${model.layers[0]!.name}.`), spec.name);
-          return bytes.length;
+          const learnable = parameterSpecs(model).filter((s) => s.role === "weight" || s.role === "bias");
+          const count = learnable.reduce((n, s) => n + volume(s.shape), 0);
+          assert.equal(count, c.expect.params, `${c.id}: PyTorch's parameters`);
+          return buildOnnx(model, randomWeights(model, 0), { outputs: "final" }).length;
         });
         assert.ok(built.length > 0 && built.every((n) => n > 0), `${kind}: a golden case builds to ONNX`);
       });

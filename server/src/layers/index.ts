@@ -28,11 +28,15 @@ export function unitOf(kind: LayerKindName): LayerUnit {
   return layerUnits[kind] as LayerUnit;
 }
 
+function kindsWhere(test: (unit: LayerUnit) => boolean): ReadonlySet<string> {
+  return new Set((Object.values(layerUnits) as LayerUnit[]).filter(test).map((u) => u.analysis.kind));
+}
+
 /** Kinds whose output keeps the input's shape (the exports' `shortcut auto` stride passes through them). */
-export const SAME_SHAPE: ReadonlySet<string> = new Set(Object.values(layerUnits).filter((u) => u.sameShape).map((u) => u.analysis.kind));
+export const SAME_SHAPE: ReadonlySet<string> = kindsWhere((u) => u.sameShape);
 
 /** Kinds whose output is never negative (zero padding before a max pool equals -inf padding after them). */
-export const NON_NEGATIVE: ReadonlySet<string> = new Set(Object.values(layerUnits).filter((u) => u.nonNegative).map((u) => u.analysis.kind));
+export const NON_NEGATIVE: ReadonlySet<string> = kindsWhere((u) => u.nonNegative);
 
 /** The tensors one layer owns (none when its input shape is unknown). */
 export function tensorsOf(layer: ModelInfo["layers"][number], fw: ModelInfo["framework"]): TensorEntry[] {

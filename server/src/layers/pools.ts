@@ -4,6 +4,8 @@ import { avgpool, maxpool } from "../analysis/layers/pool.js";
 import { adaptivePool, globalPool, pool } from "../onnx/pool.js";
 import type { LayerUnit } from "./unit.js";
 
+type PoolKind = "maxpool" | "avgpool" | "adaptiveavgpool" | "adaptivemaxpool" | "globalavgpool" | "globalmaxpool";
+
 // A max pool of a non-negative input is non-negative too, but nothing reads that yet: false is the safe side.
 const pooled = { sameShape: false, nonNegative: false } as const;
 
@@ -15,4 +17,4 @@ export const poolUnits = {
   adaptivemaxpool: { analysis: adaptivemaxpool, ...pooled, onnx: (e) => adaptivePool(e, true) },
   globalavgpool: { analysis: globalavgpool, ...pooled, onnx: (e) => globalPool(e, false) },
   globalmaxpool: { analysis: globalmaxpool, ...pooled, onnx: (e) => globalPool(e, true) },
-} satisfies { [K in "maxpool" | "avgpool" | "adaptiveavgpool" | "adaptivemaxpool" | "globalavgpool" | "globalmaxpool"]: LayerUnit<K> };
+} satisfies { [K in PoolKind]: LayerUnit<K> };

@@ -33,7 +33,10 @@ export const shapeUnits = {
       return out;
     },
   },
-  lrn: { analysis: lrn, sameShape: true, nonNegative: false, onnx: lrnEmitter, refuses: { keras: "Keras has no local response normalisation layer" } },
+  lrn: {
+    analysis: lrn, sameShape: true, nonNegative: false, onnx: lrnEmitter,
+    refuses: { keras: "Keras has no local response normalisation layer" },
+  },
   upsample: { analysis: upsample, ...reshaping, onnx: upsampleEmitter },
   zeropad: { analysis: zeropad, ...reshaping, onnx: zeropadEmitter },
 } satisfies { [K in "batchnorm" | "flatten" | "dense" | "lrn" | "upsample" | "zeropad"]: LayerUnit<K> };

@@ -12,7 +12,8 @@ export type { LayerKind, LayerContext, LayerOutcome } from "./kind.js";
 export { LAYER_KIND_NAMES, isLayerKindName, type LayerKindName } from "./names.js";
 
 type SimpleKind = (typeof simpleKinds)[number];
-const simple = Object.fromEntries(simpleKinds.map((k) => [k.kind, k])) as { [K in SimpleKind["kind"]]: Extract<SimpleKind, LayerKind<K>> };
+type SimpleByName = { [K in SimpleKind["kind"]]: Extract<SimpleKind, LayerKind<K>> };
+const simple = Object.fromEntries(simpleKinds.map((k) => [k.kind, k])) as SimpleByName;
 
 /** Each kind's analysis face by name: the compiler refuses a name without a face, or a face under another name. */
 export const layerKindsByName = {
