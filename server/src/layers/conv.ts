@@ -1,17 +1,16 @@
-// conv and convtranspose: their weights, ONNX lowering and properties (PyTorch/Keras code: export/*-layers.ts).
+// conv: its weights, ONNX lowering and properties (its PyTorch and Keras code: export/*-layers.ts, see unit.ts).
 import { conv } from "../analysis/layers/conv.js";
-import { convtranspose } from "../analysis/layers/conv-transpose.js";
 import { channels } from "../analysis/tensor.js";
-import { conv as convEmitter, convTranspose as convTransposeEmitter } from "../onnx/conv.js";
+import { conv as convEmitter } from "../onnx/conv.js";
 import { perAxis } from "../onnx/tensors.js";
-import type { ShapedLayer, TensorEntry, LayerUnit } from "./unit.js";
 import type { Framework } from "../analysis/types.js";
+import type { LayerUnit, ShapedLayer, TensorEntry } from "./unit.js";
 
 /**
  * Weights in PyTorch's layout, also in Keras files: conv [C_out, C_in/groups, …K]; a transposed conv's is
  * [C_in, C_out/groups, …K], and its fan_in reads dim 1 as PyTorch's does.
  */
-function convTensors(layer: ShapedLayer, fw: Framework): TensorEntry[] {
+export function convTensors(layer: ShapedLayer, fw: Framework): TensorEntry[] {
   const input = layer.inputShape;
   const a = layer.args;
   const rank = input.length - 1;
@@ -28,10 +27,7 @@ function convTensors(layer: ShapedLayer, fw: Framework): TensorEntry[] {
   return out;
 }
 
-const windowed = { sameShape: false, nonNegative: false } as const;
-
-/** The convolutions' faces, by name. */
-export const convUnits = {
-  conv: { analysis: conv, ...windowed, tensors: convTensors, onnx: convEmitter },
-  convtranspose: { analysis: convtranspose, ...windowed, tensors: convTensors, onnx: convTransposeEmitter },
-} satisfies { [K in "conv" | "convtranspose"]: LayerUnit<K> };
+/** conv's faces. */
+export const convUnit = {
+  analysis: conv, sameShape: false, nonNegative: false, tensors: convTensors, onnx: convEmitter,
+} satisfies LayerUnit<"conv">;

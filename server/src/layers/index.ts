@@ -3,16 +3,25 @@ import type { LayerKindName } from "../analysis/layers/names.js";
 import type { ModelInfo } from "../analysis/types.js";
 import type { ParamSpec } from "../onnx/tensors.js";
 import { activationUnits } from "./activations.js";
-import { convUnits } from "./conv.js";
-import { poolUnits } from "./pools.js";
-import { shapeUnits } from "./shape-layers.js";
+import { adaptivePoolUnits } from "./adaptive-pool.js";
+import { batchnormUnit } from "./batchnorm.js";
+import { convUnit } from "./conv.js";
+import { convTransposeUnit } from "./conv-transpose.js";
+import { denseUnit } from "./dense.js";
+import { flattenUnit } from "./flatten.js";
+import { lrnUnit } from "./lrn.js";
+import { poolUnits } from "./pool.js";
+import { upsampleUnit } from "./upsample.js";
+import { zeropadUnit } from "./zeropad.js";
 import type { LayerUnit, TensorEntry, ShapedLayer } from "./unit.js";
 
 export type { ClassCode, LayerUnit, TensorEntry } from "./unit.js";
 
 /** Each kind's unit by name: a kind without a unit, or a unit under another name, does not compile. */
 export const layerUnits = {
-  ...convUnits, ...poolUnits, ...shapeUnits, ...activationUnits,
+  conv: convUnit, convtranspose: convTransposeUnit, ...poolUnits, ...adaptivePoolUnits, batchnorm: batchnormUnit,
+  ...activationUnits, flatten: flattenUnit, dense: denseUnit, lrn: lrnUnit, upsample: upsampleUnit,
+  zeropad: zeropadUnit,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
 
 type Units = typeof layerUnits;
