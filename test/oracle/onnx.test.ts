@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildOnnx, ONNX_OUTPUT } from "../../server/src/export/onnx-builder.js";
-import { parameterSpecs } from "../../server/src/export/onnx-params.js";
-import { DataType, encodeModel } from "../../server/src/export/onnx-proto.js";
+import { buildOnnx, ONNX_OUTPUT } from "../../server/src/layers/onnx-model.js";
+import { parameterSpecs } from "../../server/src/layers/index.js";
+import { DataType, encodeModel } from "../../server/src/onnx/proto.js";
 import { onnxRuntimeEngine } from "../../server/src/simulation/engine.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, readRepoFile, repoRoot, wrap } from "../unit/helpers.js";

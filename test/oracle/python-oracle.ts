@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis, Shape } from "../../server/src/analysis/index.js";
 import { kerasLayerPart, torchAttribute } from "../../server/src/export/names.js";
-import type { FloatTensor } from "../../server/src/export/onnx-params.js";
+import type { FloatTensor } from "../../server/src/onnx/tensors.js";
 import { parseSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { repoRoot } from "../unit/helpers.js";

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parameterSpecs, volume, type FloatTensor, type WeightMap } from "../../server/src/export/onnx-params.js";
+import { volume, type FloatTensor, type WeightMap } from "../../server/src/onnx/tensors.js";
+import { parameterSpecs } from "../../server/src/layers/index.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { analyze, readJson, readRepoFile, repoRoot } from "../unit/helpers.js";
 

@@ -1,7 +1,7 @@
 // Keras files in the simulation: channels-last layout, TensorFlow's `same` padding, flatten order (H, W, C).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FloatTensor, WeightMap } from "../../server/src/export/onnx-params.js";
+import type { FloatTensor, WeightMap } from "../../server/src/onnx/tensors.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { Random } from "../../server/src/simulation/random.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";

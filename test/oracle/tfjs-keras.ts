@@ -1,6 +1,6 @@
 // Rebuilds a Keras 3 functional graph (as the stand-in in test/export/keras_stub records it) in TF.js layers.
 import * as tf from "@tensorflow/tfjs";
-import type { FloatTensor, WeightMap } from "../../server/src/export/onnx-params.js";
+import type { FloatTensor, WeightMap } from "../../server/src/onnx/tensors.js";
 
 /** One recorded layer call: class, arguments, and the tensors it is called on and returns. */
 export interface RecordedCall { cls: string; args: unknown[]; kwargs: Record<string,

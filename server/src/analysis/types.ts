@@ -1,5 +1,6 @@
 // The result of analysing a .cnn document: plain data with source offsets, no editor or framework types.
 import type { FileAst, Span } from "../../../grammar/index.js";
+import type { LayerKindName } from "./layers/names.js";
 
 export type Framework = "pytorch" | "keras";
 
@@ -58,7 +59,7 @@ export interface LayerInfo {
   /** The name used in summaries and for weights: `conv1`, `layer1.conv2`, `repeat1.0.batchnorm1`. */
   name: string;
   /** Canonical kind: `conv`, `batchnorm`, … */
-  kind: string;
+  kind: LayerKindName;
   /** The layer call in the text (inside the block definition for layers of a block). */
   span: Span;
   /** The block uses that lead to this layer, outermost first. */

@@ -2,6 +2,8 @@
 import { windowOutput } from "../analysis/geometry.js";
 import { spatial } from "../analysis/tensor.js";
 import type { Framework } from "../analysis/types.js";
+import { isLayerKindName, type LayerKindName } from "../analysis/layers/names.js";
+import { NON_NEGATIVE, unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js";
 import type { LayerOp } from "./ir.js";
 import { Refusal, type LayerFact } from "./lower-context.js";
 import { py } from "./python.js";
@@ -20,9 +22,6 @@ export interface KerasStep {
 /** The code written for a layer, to compare uses. */
 export const kerasFact: LayerFact = (op, source) => JSON.stringify(kerasLayer(op, source));
 
-// Activations whose output is never negative: zero padding before a max pool then equals PyTorch's -inf.
-const NON_NEGATIVE = new Set(["relu", "relu6", "sigmoid", "softmax"]);
-
 /** The Keras layers for a layer op of a `source` file; throws Refusal for what Keras cannot do exactly. */
 export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
   const a = op.args;
@@ -30,7 +29,14 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
   const kw = (name: string, s: Sym | undefined, skip?: number | boolean | string) => (s === undefined || (skip !== undefined && isValue(s, skip)) ? [] : [`${name}=${py(s)}`]);
   const one = (cls: string, args: string[] = []): KerasStep[] => [{ cls, args, suffix: "" }];
   const torch = source === "pytorch";
-  switch (op.kind) {
+  if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: Keras export does not know the layer kind '${op.kind}'`);
+  const refusal = unitOf(op.kind).refuses?.keras;
+  if (refusal) throw new Refusal(`${op.attr}: ${refusal}`);
+  const code = unitOf(op.kind).code?.keras;
+  if (code) return one(code.cls, [...(code.args ?? []), ...(code.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, a[arg], omit))]);
+  // The kinds whose code is not data in their unit (server/src/layers/): the compiler checks every one is here.
+  const kind = op.kind as Exclude<LayerKindName, DataCodedKind | RefusedKind<"keras">>;
+  switch (kind) {
     case "conv": return conv(op, source, d, kw);
     case "convtranspose": {
       if (!isValue(a["groups"], 1)) throw new Refusal(`${op.attr}: Keras' Conv${d}DTranspose has no groups`);
@@ -68,14 +74,7 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
       const stated = torch ? [`epsilon=${py(a["eps"]!)}`, `momentum=${py(momentum!)}`] : [...kw("epsilon", a["eps"], 1e-3), ...kw("momentum", momentum, 0.99)];
       return one("BatchNormalization", [...stated, ...affine]);
     }
-    case "relu": return one("ReLU");
-    case "relu6": return one("ReLU", ["max_value=6"]);
     case "leakyrelu": return one("LeakyReLU", torch ? [`negative_slope=${py(a["slope"]!)}`] : kw("negative_slope", a["slope"], 0.3));
-    case "elu": return one("ELU", kw("alpha", a["alpha"], 1));
-    case "gelu": return one("Activation", ['"gelu"']);
-    case "sigmoid": return one("Activation", ['"sigmoid"']);
-    case "tanh": return one("Activation", ['"tanh"']);
-    case "identity": return one("Identity");
     case "softmax": {
       const axis = softmaxAxis(op, source, "keras");
       return one("Softmax", axis === "-1" ? [] : [`axis=${axis}`]);
@@ -91,7 +90,6 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
     case "dense":
       if (torch && op.rank > 0) throw new Refusal(`${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis, which is a spatial axis in PyTorch's layout but the channels in Keras': put flatten before it`);
       return one("Dense", [py(a["out_features"]!), ...kw("use_bias", a["bias"], true)]);
-    case "lrn": throw new Refusal(`${op.attr}: Keras has no local response normalisation layer`);
     case "upsample": {
       const smooth = (wordOf(a["mode"]) ?? "nearest") !== "nearest";
       if (smooth && d !== 2) throw new Refusal(`${op.attr}: Keras' UpSampling${d}D has nearest-neighbour interpolation only`);
@@ -102,8 +100,11 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
       if (d === 1 && sides) return one("ZeroPadding1D", [`(${sides[0]![0]}, ${sides[0]![1]})`]);
       return one(`ZeroPadding${d}D`, [py(a["padding"]!)]);
     }
+    default: {
+      const missing: never = kind;
+      throw new Refusal(`${op.attr}: Keras export has no code for the layer kind '${String(missing)}'`);
+    }
   }
-  throw new Refusal(`${op.attr}: Keras export does not know the layer kind '${op.kind}'`);
 }
 
 function conv(op: LayerOp, source: Framework, d: number, kw: (n: string, s: Sym | undefined, skip?: number | boolean) => string[]): KerasStep[] {

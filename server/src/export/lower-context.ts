@@ -61,7 +61,7 @@ export class NotGeneric extends Error {}
 export class Mismatch extends Error {}
 
 /** Something the target framework cannot express, in words for the user. */
-export class Refusal extends Error {}
+export { Refusal } from "./refusal.js";
 
 /** A naming and label scope, mirroring the analysis' Scope: block uses and repeat iterations open one. */
 export class NameScope {

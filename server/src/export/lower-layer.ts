@@ -7,6 +7,7 @@ import type { Framework } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { matchLayer, Mismatch, Refusal, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
 import { arith, fromExpr, fromPlain, key, lit, num, sameValue, type Sym } from "./sym.js";
+import { SAME_SHAPE } from "../layers/index.js";
 
 /** A layer call of the text: its arguments evaluated in the scope's (symbolic) environment. */
 export function lowerLayer(kind: LayerKind, call: LayerCall, flow: Flow, scope: NameScope, ctx: LowerContext, override: string | undefined, out: Op[]): Flow {
@@ -83,8 +84,6 @@ function outChannels(kind: string, args: Record<string, Sym>, inChannels: Sym | 
   if (kind === "dense") return rank === 0 || fw === "keras" ? args["out_features"] : inChannels;
   return inChannels;
 }
-
-const SAME_SHAPE = new Set(["batchnorm", "relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "softmax", "identity", "dropout", "lrn"]);
 
 /**
  * The spatial step through a layer when its output size is ⌊(W − 1)/S⌋ + 1 (padding that exactly

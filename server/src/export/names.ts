@@ -1,5 +1,5 @@
 // The only way .cnn names and outside text reach generated Python: one injective mangling per target.
-import { Refusal } from "./lower-context.js";
+import { Refusal } from "./refusal.js";
 import { PYTHON_BUILTINS, PYTHON_KEYWORDS, TORCH_MODULE_ATTRIBUTES } from "./reserved-names.js";
 
 /**

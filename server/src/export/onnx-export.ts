@@ -2,7 +2,7 @@
 import type { Analysis } from "../analysis/types.js";
 import { runnableModel } from "../simulation/runnable-model.js";
 import { loadWeightsFile, randomWeights } from "../simulation/weights.js";
-import { buildOnnx } from "./onnx-builder.js";
+import { buildOnnx } from "../layers/onnx-model.js";
 
 export interface OnnxExportOptions {
   /** A .safetensors file with `<layer>.weight` … tensors; PyTorch's random initialisation otherwise. */

@@ -2,6 +2,8 @@
 import { kerasTransposedOutput, samePadding } from "../analysis/geometry.js";
 import { spatial } from "../analysis/tensor.js";
 import type { Framework } from "../analysis/types.js";
+import { isLayerKindName, type LayerKindName } from "../analysis/layers/names.js";
+import { unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js";
 import type { LayerOp } from "./ir.js";
 import type { LayerFact } from "./lower-context.js";
 import { Refusal } from "./lower-context.js";
@@ -32,7 +34,14 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
   const d = Math.max(op.rank, 1);
   const kw = (name: string, s: Sym | undefined, skip?: number | boolean | string) =>
     s === undefined || (skip !== undefined && isValue(s, skip)) ? [] : [`${name}=${py(s)}`];
-  switch (op.kind) {
+  if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: PyTorch export does not know the layer kind '${op.kind}'`);
+  const refusal = unitOf(op.kind).refuses?.pytorch;
+  if (refusal) throw new Refusal(`${op.attr}: ${refusal}`);
+  const code = unitOf(op.kind).code?.pytorch;
+  if (code) return { ctor: `${code.cls}(${[...(code.args ?? []), ...(code.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, a[arg], omit))].join(", ")})` };
+  // The kinds whose code is not data in their unit (server/src/layers/): the compiler checks every one is here.
+  const kind = op.kind as Exclude<LayerKindName, DataCodedKind | RefusedKind<"pytorch">>;
+  switch (kind) {
     case "conv": {
       const pad = convPadding(op);
       const ctor = `nn.Conv${d}d(${[py(op.inChannels), py(a["out_channels"]!), py(a["kernel"]!), ...kw("stride", a["stride"], 1), ...pad.kw, ...kw("dilation", a["dilation"], 1), ...kw("groups", a["groups"], 1), ...kw("bias", a["bias"], true)].join(", ")})`;
@@ -73,14 +82,7 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
       args.push(...kw("affine", affine, true));
       return { ctor: `nn.BatchNorm${d}d(${args.join(", ")})` };
     }
-    case "relu": return { ctor: "nn.ReLU()" };
-    case "relu6": return { ctor: "nn.ReLU6()" };
     case "leakyrelu": return { ctor: `nn.LeakyReLU(${kw("negative_slope", a["slope"], 0.01).join("")})` };
-    case "elu": return { ctor: `nn.ELU(${kw("alpha", a["alpha"], 1).join("")})` };
-    case "gelu": return { ctor: "nn.GELU()" };
-    case "sigmoid": return { ctor: "nn.Sigmoid()" };
-    case "tanh": return { ctor: "nn.Tanh()" };
-    case "identity": return { ctor: "nn.Identity()" };
     case "softmax": return { ctor: `nn.Softmax(dim=${softmaxAxis(op, source, "pytorch")})` };
     case "dropout": return { ctor: `nn.Dropout(p=${py(a["p"]!)})` };
     case "flatten":
@@ -102,8 +104,11 @@ export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
       if (d === 2) return { ctor: `nn.ZeroPad2d(${pads})` };
       return { ctor: `nn.ConstantPad${d}d(${pads}, 0.0)` };
     }
+    default: {
+      const missing: never = kind;
+      throw new Refusal(`${op.attr}: PyTorch export has no code for the layer kind '${String(missing)}'`);
+    }
   }
-  throw new Refusal(`${op.attr}: PyTorch export does not know the layer kind '${op.kind}'`);
 }
 
 function convPadding(op: LayerOp): { kw: string[]; wrap: Partial<TorchLayer> } {

@@ -2,7 +2,7 @@
 import { readFile, readdir, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 
 export interface EngineOptions {
   /** Threads for one operator (intra-op), at most the machine's cores; default: onnxruntime's choice. */

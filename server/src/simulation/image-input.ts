@@ -1,7 +1,7 @@
 // A PNG or JPEG picture as the input of a 3-channel 2-D model: resized and normalised as torchvision does.
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 import type { Framework } from "../analysis/types.js";
 import { checkImageHeader } from "./image-header.js";
 import { InputFileError } from "./input-error.js";

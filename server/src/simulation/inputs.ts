@@ -1,5 +1,5 @@
 // The input batch of a simulation: seeded standard-normal noise, a float .npy array, or a picture.
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 import type { Framework } from "../analysis/types.js";
 import { decodeImage, imageTensor, isImagePath } from "./image-input.js";
 import { formatBytes, InputFileError } from "./input-error.js";

@@ -1,6 +1,7 @@
 // The memory a simulation will take, estimated before anything is allocated, and the budget it must fit.
 import type { ModelInfo } from "../analysis/types.js";
-import { parameterSpecs, volume } from "../export/onnx-params.js";
+import { volume } from "../onnx/tensors.js";
+import { parameterSpecs } from "../layers/index.js";
 
 // 4 GiB: every example runs at batch 1 (VGG-16 peaks at 2.2 GB) with room for the process itself.
 export const DEFAULT_MEMORY_LIMIT = 4 * 1024 ** 3;

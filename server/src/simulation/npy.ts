@@ -1,5 +1,5 @@
 // Reads NumPy .npy arrays (float32 or float64, C order) for simulation inputs: the header first, then the data.
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 import { formatBytes, InputFileError } from "./input-error.js";
 import { parsePythonLiteral, type PyValue } from "./python-literal.js";
 import { withRegularFile, type RegularFile } from "./read-file.js";

@@ -1,5 +1,5 @@
 // Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header, raw data.
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 import { InputFileError } from "./input-error.js";
 import { withRegularFile } from "./read-file.js";
 import { DTYPE_BYTES, MAX_HEADER_BYTES, parseSafetensorsHeader, type TensorEntry } from "./safetensors-header.js";

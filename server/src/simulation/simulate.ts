@@ -1,7 +1,7 @@
 // simulate(): a real forward pass of an analysed model on onnxruntime, with per-layer statistics and checks.
 import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
-import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../export/onnx-builder.js";
-import type { FloatTensor, WeightMap } from "../export/onnx-params.js";
+import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../layers/onnx-model.js";
+import type { FloatTensor, WeightMap } from "../onnx/tensors.js";
 import { availableParallelism } from "node:os";
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
 import { runnableModel } from "./runnable-model.js";

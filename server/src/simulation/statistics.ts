@@ -1,5 +1,5 @@
 // Per-layer statistics of a forward pass: mean, standard deviation, extremes, zeros, and kernel time.
-import { NODE_SEPARATOR } from "../export/onnx-graph.js";
+import { NODE_SEPARATOR } from "../onnx/graph.js";
 
 export interface TensorStats {
   mean: number;

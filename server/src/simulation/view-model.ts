@@ -1,5 +1,5 @@
 // What the simulation report view shows: per-layer statistics, histograms, feature-map thumbnails, top-5.
-import type { FloatTensor } from "../export/onnx-params.js";
+import type { FloatTensor } from "../onnx/tensors.js";
 import type { SimulationReport } from "./simulate.js";
 import type { NonFiniteTensor } from "./statistics.js";
 

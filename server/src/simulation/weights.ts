@@ -1,11 +1,12 @@
 // Weights for a simulation: each framework's default initialisation (seeded), or tensors from a safetensors file.
 import type { ModelInfo } from "../analysis/types.js";
-import { parameterSpecs, volume, type FloatTensor, type ParamSpec, type WeightMap } from "../export/onnx-params.js";
+import { volume, type FloatTensor, type ParamSpec, type WeightMap } from "../onnx/tensors.js";
+import { parameterSpecs } from "../layers/index.js";
 import { Random } from "./random.js";
 import { InputFileError } from "./input-error.js";
 import { readSafetensorsFile } from "./safetensors.js";
 
-export type { FloatTensor, WeightMap } from "../export/onnx-params.js";
+export type { FloatTensor, WeightMap } from "../onnx/tensors.js";
 
 /**
  * Random weights as a freshly built model has them. PyTorch: Conv/ConvTranspose/Linear weight and bias

@@ -47,7 +47,7 @@ function applyGlobal(ctx: LayerContext): LayerOutcome | undefined {
 
 const globalArgs: ArgSpec[] = [{ name: "keepdims", type: "bool", default: false, doc: "keras: keep the spatial axes as size 1" }];
 
-export const adaptiveavgpool: LayerKind = {
+export const adaptiveavgpool: LayerKind<"adaptiveavgpool"> = {
   kind: "adaptiveavgpool",
   aliases: ["adaptiveavgpool1d", "adaptiveavgpool2d", "adaptiveavgpool3d"],
   doc: "Adaptive average pooling (nn.AdaptiveAvgPool2d): averages into a fixed output size.",
@@ -55,7 +55,7 @@ export const adaptiveavgpool: LayerKind = {
   apply: applyAdaptive,
 };
 
-export const adaptivemaxpool: LayerKind = {
+export const adaptivemaxpool: LayerKind<"adaptivemaxpool"> = {
   kind: "adaptivemaxpool",
   aliases: ["adaptivemaxpool1d", "adaptivemaxpool2d", "adaptivemaxpool3d"],
   doc: "Adaptive max pooling (nn.AdaptiveMaxPool2d): the maximum into a fixed output size.",
@@ -63,7 +63,7 @@ export const adaptivemaxpool: LayerKind = {
   apply: applyAdaptive,
 };
 
-export const globalavgpool: LayerKind = {
+export const globalavgpool: LayerKind<"globalavgpool"> = {
   kind: "globalavgpool",
   aliases: ["globalaveragepooling1d", "globalaveragepooling2d", "globalaveragepooling3d", "globalavgpool2d", "globalaveragepooling"],
   doc: "Global average pooling: the mean of each channel (keras GlobalAveragePooling2D; C×1×1 in pytorch files).",
@@ -71,7 +71,7 @@ export const globalavgpool: LayerKind = {
   apply: applyGlobal,
 };
 
-export const globalmaxpool: LayerKind = {
+export const globalmaxpool: LayerKind<"globalmaxpool"> = {
   kind: "globalmaxpool",
   aliases: ["globalmaxpooling1d", "globalmaxpooling2d", "globalmaxpooling3d", "globalmaxpool2d", "globalmaxpooling"],
   doc: "Global max pooling: the maximum of each channel (keras GlobalMaxPooling2D; C×1×1 in pytorch files).",

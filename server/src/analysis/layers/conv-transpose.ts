@@ -14,7 +14,7 @@ const args: ArgSpec[] = [
   ...convArgs.slice(4),
 ];
 
-export const convtranspose: LayerKind = {
+export const convtranspose: LayerKind<"convtranspose"> = {
   kind: "convtranspose",
   aliases: ["convtranspose1d", "convtranspose2d", "convtranspose3d", "conv1dtranspose", "conv2dtranspose", "conv3dtranspose", "deconv", "deconvolution"],
   doc: "Transposed convolution (nn.ConvTranspose2d / keras Conv2DTranspose): upsamples by scattering each input through the kernel.",

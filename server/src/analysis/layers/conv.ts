@@ -29,7 +29,7 @@ export function checkGroups(ctx: LayerContext, cin: number, cout: number): boole
   return true;
 }
 
-export const conv: LayerKind = {
+export const conv: LayerKind<"conv"> = {
   kind: "conv",
   aliases: ["conv1d", "conv2d", "conv3d", "convolution", "convolution1d", "convolution2d", "convolution3d"],
   doc: "Convolution (nn.Conv2d / keras Conv2D): each output channel is a learned filter slid over the input.",

@@ -5,16 +5,24 @@ import { convtranspose } from "./conv-transpose.js";
 import type { LayerKind } from "./kind.js";
 import { avgpool, maxpool } from "./pool.js";
 import { batchnorm, dense, flatten, upsample, zeropad } from "./shape-layers.js";
-import { dropout, elu, gelu, identity, leakyrelu, lrn, relu, relu6, sigmoid, softmax, tanh } from "./simple.js";
+import { LAYER_KIND_NAMES, type LayerKindName } from "./names.js";
+import { lrn, simpleKinds } from "./simple.js";
 
 export type { LayerKind, LayerContext, LayerOutcome } from "./kind.js";
+export { LAYER_KIND_NAMES, isLayerKindName, type LayerKindName } from "./names.js";
+
+type SimpleKind = (typeof simpleKinds)[number];
+type SimpleByName = { [K in SimpleKind["kind"]]: Extract<SimpleKind, LayerKind<K>> };
+const simple = Object.fromEntries(simpleKinds.map((k) => [k.kind, k])) as SimpleByName;
+
+/** Each kind's analysis face by name: the compiler refuses a name without a face, or a face under another name. */
+export const layerKindsByName = {
+  conv, convtranspose, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool,
+  batchnorm, ...simple, flatten, dense, lrn, upsample, zeropad,
+} satisfies { [K in LayerKindName]: LayerKind<K> };
 
 /** Every layer kind, in the order the documentation lists them. */
-export const layerKinds: readonly LayerKind[] = [
-  conv, convtranspose, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool,
-  batchnorm, relu, relu6, leakyrelu, elu, gelu, sigmoid, tanh, softmax, identity, dropout, flatten, dense, lrn,
-  upsample, zeropad,
-];
+export const layerKinds: readonly LayerKind[] = LAYER_KIND_NAMES.map((name) => layerKindsByName[name]);
 
 const byName = new Map<string, LayerKind>();
 for (const k of layerKinds) {

@@ -3,6 +3,7 @@ import type { Args, ArgSpec } from "../arguments.js";
 import type { Reporter } from "../diagnostics.js";
 import type { Framework, ParamCount, ReceptiveField, Shape } from "../types.js";
 import { elements, spatial } from "../tensor.js";
+import type { LayerKindName } from "./names.js";
 
 export interface LayerContext {
   framework: Framework;
@@ -26,8 +27,9 @@ export interface LayerOutcome {
   field?: (rf: ReceptiveField, modelInput: number[]) => ReceptiveField;
 }
 
-export interface LayerKind {
-  kind: string;
+/** One kind's analysis face; `K` is its canonical name, so the registry can check names against kinds. */
+export interface LayerKind<K extends string = LayerKindName> {
+  kind: K;
   /** Other accepted names, lower case: PyTorch and Keras class names. */
   aliases: string[];
   doc: string;

@@ -60,7 +60,7 @@ function applyPool(ctx: LayerContext, max: boolean): LayerOutcome | undefined {
   };
 }
 
-export const maxpool: LayerKind = {
+export const maxpool: LayerKind<"maxpool"> = {
   kind: "maxpool",
   aliases: ["maxpool1d", "maxpool2d", "maxpool3d", "maxpooling1d", "maxpooling2d", "maxpooling3d", "maxpooling"],
   doc: "Max pooling (nn.MaxPool2d / keras MaxPooling2D): the largest value in each window.",
@@ -68,7 +68,7 @@ export const maxpool: LayerKind = {
   apply: (ctx) => applyPool(ctx, true),
 };
 
-export const avgpool: LayerKind = {
+export const avgpool: LayerKind<"avgpool"> = {
   kind: "avgpool",
   aliases: ["avgpool1d", "avgpool2d", "avgpool3d", "averagepooling1d", "averagepooling2d", "averagepooling3d", "averagepooling"],
   doc: "Average pooling (nn.AvgPool2d / keras AveragePooling2D): the mean of each window.",

@@ -4,7 +4,7 @@ import { channels, elements, makeShape, spatial } from "../tensor.js";
 import { batchElements, featureMapRank, noParams, type LayerKind } from "./kind.js";
 import { joinFormulas } from "./window-args.js";
 
-export const batchnorm: LayerKind = {
+export const batchnorm: LayerKind<"batchnorm"> = {
   kind: "batchnorm",
   aliases: ["batchnorm1d", "batchnorm2d", "batchnorm3d", "batchnormalization"],
   doc: "Batch normalisation over the channel axis; in inference it scales and shifts by the running statistics.",
@@ -50,7 +50,7 @@ export const batchnorm: LayerKind = {
   },
 };
 
-export const flatten: LayerKind = {
+export const flatten: LayerKind<"flatten"> = {
   kind: "flatten",
   aliases: [],
   doc: "Flattens every non-batch axis into one (nn.Flatten / keras Flatten).",
@@ -61,7 +61,7 @@ export const flatten: LayerKind = {
   },
 };
 
-export const dense: LayerKind = {
+export const dense: LayerKind<"dense"> = {
   kind: "dense",
   aliases: ["linear", "fc", "fullyconnected"],
   doc: "Fully connected layer (nn.Linear / keras Dense), acting on the last axis.",
@@ -91,7 +91,7 @@ export const dense: LayerKind = {
   },
 };
 
-export const upsample: LayerKind = {
+export const upsample: LayerKind<"upsample"> = {
   kind: "upsample",
   aliases: ["upsampling1d", "upsampling2d", "upsampling3d", "upsampling"],
   doc: "Upsampling by an integer factor (nn.Upsample / keras UpSampling2D), nearest or (bi)linear.",
@@ -117,7 +117,7 @@ export const upsample: LayerKind = {
   },
 };
 
-export const zeropad: LayerKind = {
+export const zeropad: LayerKind<"zeropad"> = {
   kind: "zeropad",
   aliases: ["zeropad1d", "zeropad2d", "zeropad3d", "zeropadding1d", "zeropadding2d", "zeropadding3d"],
   doc: "Adds zeros around the spatial axes: P on each side, P per axis, or (before, after) per axis.",

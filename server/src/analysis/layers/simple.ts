@@ -3,7 +3,7 @@ import type { ArgSpec } from "../arguments.js";
 import { channelAxis } from "../tensor.js";
 import { sameShapeOutcome, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
 
-function elementwise(kind: string, aliases: string[], doc: string, args: ArgSpec[] = [], check?: (ctx: LayerContext) => boolean): LayerKind {
+function elementwise<K extends string>(kind: K, aliases: string[], doc: string, args: ArgSpec[] = [], check?: (ctx: LayerContext) => boolean): LayerKind<K> {
   return {
     kind, aliases, doc, args,
     apply(ctx): LayerOutcome | undefined {
@@ -56,3 +56,6 @@ export const lrn = elementwise("lrn", ["localresponsenorm", "localresponsenormal
   { name: "beta", type: "number", default: 0.75, doc: "exponent" },
   { name: "k", type: "number", default: 2, doc: "additive constant" },
 ]);
+
+/** The kinds that keep their input's shape and have no parameters, in the documentation's order (lrn apart). */
+export const simpleKinds = [relu, relu6, leakyrelu, elu, gelu, sigmoid, tanh, softmax, identity, dropout] as const;

@@ -1,8 +1,8 @@
 // conv and convtranspose as ONNX Conv / ConvTranspose, with each framework's padding written out explicitly.
 import { samePadding } from "../analysis/geometry.js";
-import { cfValue, type LayerEmit } from "./onnx-layers.js";
-import type { Value } from "./onnx-graph.js";
-import { perAxis, spatialOf } from "./onnx-params.js";
+import { cfValue, type LayerEmit } from "./emit.js";
+import type { Value } from "./graph.js";
+import { perAxis, spatialOf } from "./tensors.js";
 
 /** The window geometry of a conv or pool layer, per spatial axis. */
 export interface Window {

@@ -1,6 +1,6 @@
 // Accumulates ONNX nodes, initializers and constants with unique names while the builder walks a model.
-import { DataType, floatBytes, int64Bytes, type AttrValue, type NodeData, type TensorData } from "./onnx-proto.js";
-import type { FloatTensor } from "./onnx-params.js";
+import { DataType, floatBytes, int64Bytes, type AttrValue, type NodeData, type TensorData } from "./proto.js";
+import type { FloatTensor } from "./tensors.js";
 
 /** A value in the graph: its rank (batch included) and whether it is in Keras' channels-last order. */
 export interface Value {

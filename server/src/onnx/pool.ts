@@ -1,8 +1,8 @@
 // Pools as ONNX MaxPool / AveragePool / ReduceMean, reproducing PyTorch's ceil_mode, padding counts and adaptive windows.
-import { readWindow } from "./onnx-conv.js";
-import { cfValue, type LayerEmit } from "./onnx-layers.js";
-import type { Value } from "./onnx-graph.js";
-import { perAxis, spatialOf } from "./onnx-params.js";
+import { readWindow } from "./conv.js";
+import { cfValue, type LayerEmit } from "./emit.js";
+import type { Value } from "./graph.js";
+import { perAxis, spatialOf } from "./tensors.js";
 
 /**
  * maxpool and avgpool. ceil_mode is never handed to onnxruntime: the extra rows PyTorch's rounding up

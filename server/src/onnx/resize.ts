@@ -1,7 +1,7 @@
 // upsample (Resize), zeropad (Pad) and lrn (LRN, or PyTorch's exact window for even sizes).
-import { cfValue, type LayerEmit } from "./onnx-layers.js";
-import type { Value } from "./onnx-graph.js";
-import { perAxis, spatialOf } from "./onnx-params.js";
+import { cfValue, type LayerEmit } from "./emit.js";
+import type { Value } from "./graph.js";
+import { perAxis, spatialOf } from "./tensors.js";
 
 /**
  * nn.Upsample(scale_factor) and UpSampling2D. Nearest: PyTorch reads source ⌊dst/scale⌋ ("asymmetric" +

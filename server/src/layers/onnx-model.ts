@@ -1,9 +1,10 @@
-// buildOnnx: an ONNX model (opset 17) that computes what PyTorch or Keras would for an analysed model.
+// buildOnnx: an ONNX model (opset 17) that computes what PyTorch or Keras would, from each layer unit's ONNX face.
 import type { LayerInfo, ModelInfo } from "../analysis/types.js";
-import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "./onnx-graph.js";
-import { emitters, type LayerEmit } from "./onnx-layers.js";
-import type { WeightMap } from "./onnx-params.js";
-import { DataType, encodeModel, type ValueInfoData } from "./onnx-proto.js";
+import type { LayerEmit } from "../onnx/emit.js";
+import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "../onnx/graph.js";
+import { DataType, encodeModel, type ValueInfoData } from "../onnx/proto.js";
+import type { WeightMap } from "../onnx/tensors.js";
+import { unitOf } from "./index.js";
 
 /** The graph input: one batch in the file's layout ([N, C, H, W] for pytorch, [N, H, W, C] for keras). */
 export const ONNX_INPUT = "input";
@@ -86,9 +87,8 @@ export class Layout {
 }
 
 function emitLayer(g: GraphBuilder, layer: LayerInfo, input: Value, model: ModelInfo, weights: WeightMap, layout: Layout): Value {
-  const emit = emitters[layer.kind];
+  const emit = unitOf(layer.kind).onnx;
   const { inputShape, outputShape } = layer;
-  if (!emit) throw new Error(`layer ${layer.name}: the kind ${layer.kind} has no ONNX translation`);
   if (!inputShape || !outputShape) throw new Error(`layer ${layer.name} has no known shape: fix the model's errors first`);
   const ctx: LayerEmit = {
     g, layer: { ...layer, inputShape, outputShape }, framework: model.framework, input, weights,

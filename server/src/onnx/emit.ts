@@ -1,11 +1,8 @@
-// Layer kind → ONNX nodes: the registry, and the layers without windows (activations, dense, batchnorm…).
+// What an ONNX emitter gets and returns, and the emitters of layers without windows (dense, batchnorm, softmax…).
 import type { Framework, LayerInfo } from "../analysis/types.js";
 import { channelAxis } from "../analysis/tensor.js";
-import { conv, convTranspose } from "./onnx-conv.js";
-import type { GraphBuilder, Value } from "./onnx-graph.js";
-import type { ParamRole, WeightMap } from "./onnx-params.js";
-import { adaptivePool, globalPool, pool } from "./onnx-pool.js";
-import { lrn, upsample, zeropad } from "./onnx-resize.js";
+import type { GraphBuilder, Value } from "./graph.js";
+import type { ParamRole, WeightMap } from "./tensors.js";
 
 /** What an emitter gets: the layer, its input, and helpers for layouts and weights. */
 export interface LayerEmit {
@@ -31,53 +28,24 @@ export function cfValue(name: string, rank: number): Value {
 }
 
 /** A result in the file's order (channels last for Keras). */
-function fileValue(e: LayerEmit, name: string, rank: number): Value {
+export function fileValue(e: LayerEmit, name: string, rank: number): Value {
   return { name, rank, channelsLast: e.framework === "keras" };
 }
 
 /** An element-wise layer keeps its input's order. */
-function elementwise(build: (e: LayerEmit, x: string) => string): Emitter {
+export function elementwise(build: (e: LayerEmit, x: string) => string): Emitter {
   return (e) => ({ ...e.input, name: build(e, e.input.name) });
 }
 
-const unary = (opType: string, attrs?: (e: LayerEmit) => Record<string, { float: number }>): Emitter =>
+/** A one-node element-wise layer, with float attributes read from its arguments. */
+export const unary = (opType: string, attrs?: (e: LayerEmit) => Record<string, { float: number }>): Emitter =>
   elementwise((e, x) => e.g.op(opType, [x], attrs?.(e)));
 
-const num = (e: LayerEmit, key: string, fallback: number) => Number(e.layer.args[key] ?? fallback);
+/** A numeric argument of the layer, or its default. */
+export const num = (e: LayerEmit, key: string, fallback: number) => Number(e.layer.args[key] ?? fallback);
 
-export const emitters: Record<string, Emitter> = {
-  conv,
-  convtranspose: convTranspose,
-  maxpool: (e) => pool(e, true),
-  avgpool: (e) => pool(e, false),
-  adaptiveavgpool: (e) => adaptivePool(e, false),
-  adaptivemaxpool: (e) => adaptivePool(e, true),
-  globalavgpool: (e) => globalPool(e, false),
-  globalmaxpool: (e) => globalPool(e, true),
-  batchnorm,
-  relu: unary("Relu"),
-  relu6: elementwise((e, x) => e.g.op("Clip", [x, e.g.scalar(0), e.g.scalar(6)])),
-  leakyrelu: unary("LeakyRelu", (e) => ({ alpha: { float: num(e, "slope", 0.01) } })),
-  elu: unary("Elu", (e) => ({ alpha: { float: num(e, "alpha", 1) } })),
-  // Opset 17 has no Gelu: PyTorch's and Keras' exact form x·½·(1 + erf(x/√2)).
-  gelu: elementwise((e, x) => {
-    const erf = e.g.op("Erf", [e.g.op("Mul", [x, e.g.scalar(Math.SQRT1_2)])]);
-    return e.g.op("Mul", [e.g.op("Mul", [x, e.g.scalar(0.5)]), e.g.op("Add", [erf, e.g.scalar(1)])]);
-  }),
-  sigmoid: unary("Sigmoid"),
-  tanh: unary("Tanh"),
-  identity: unary("Identity"),
-  // Inference: dropout passes everything through, unscaled (PyTorch scales during training instead).
-  dropout: unary("Identity"),
-  softmax,
-  flatten: (e) => fileValue(e, e.g.op("Flatten", [e.file()], { axis: 1 }), 2),
-  dense,
-  lrn,
-  upsample,
-  zeropad,
-};
-
-function batchnorm(e: LayerEmit): Value {
+/** BatchNormalization by the running statistics (inference). */
+export function batchnorm(e: LayerEmit): Value {
   const c = e.layer.inputShape[channelAxis(e.layer.inputShape, e.framework)]!;
   const a = e.layer.args;
   // PyTorch's affine: false drops both; Keras' scale: false drops γ and center: false drops β, independently.
@@ -90,7 +58,7 @@ function batchnorm(e: LayerEmit): Value {
 }
 
 /** nn.Linear / Dense on the last axis of the file's layout (Keras' Dense on a feature map mixes channels). */
-function dense(e: LayerEmit): Value {
+export function dense(e: LayerEmit): Value {
   const x = e.file();
   const rank = e.layer.inputShape.length + 1;
   const bias = e.layer.args.bias !== false;
@@ -105,10 +73,13 @@ function dense(e: LayerEmit): Value {
 }
 
 /** The axis counts without the batch axis, as in the file's shapes; the default is the channel axis. */
-function softmax(e: LayerEmit): Value {
+export function softmax(e: LayerEmit): Value {
   const shape = e.layer.inputShape;
   const given = e.layer.args.axis;
   const axis = given === undefined || given === null ? channelAxis(shape, e.framework) : Number(given);
   const onnxAxis = axis < 0 ? axis : axis + 1;
   return fileValue(e, e.g.op("Softmax", [e.file()], { axis: onnxAxis }), shape.length + 1);
 }
+
+/** Flatten in the file's order, so the values keep the framework's order. */
+export const flatten: Emitter = (e) => fileValue(e, e.g.op("Flatten", [e.file()], { axis: 1 }), 2);

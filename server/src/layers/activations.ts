@@ -1,0 +1,60 @@
+// The activations and other shape-keeping kinds without parameters: one entry per kind holds all its faces.
+import {
+  dropout, elu, gelu, identity, leakyrelu, relu, relu6, sigmoid, softmax, tanh,
+} from "../analysis/layers/simple.js";
+import type { simpleKinds } from "../analysis/layers/simple.js";
+import { elementwise, num, softmax as softmaxEmitter, unary } from "../onnx/emit.js";
+import type { LayerUnit } from "./unit.js";
+
+const same = { sameShape: true, nonNegative: false } as const;
+const positive = { sameShape: true, nonNegative: true } as const;
+
+/** Each simple kind's faces, by name. */
+export const activationUnits = {
+  relu: {
+    analysis: relu, ...positive, onnx: unary("Relu"),
+    code: { pytorch: { cls: "nn.ReLU" }, keras: { cls: "ReLU" } },
+  },
+  relu6: {
+    analysis: relu6, ...positive,
+    onnx: elementwise((e, x) => e.g.op("Clip", [x, e.g.scalar(0), e.g.scalar(6)])),
+    code: { pytorch: { cls: "nn.ReLU6" }, keras: { cls: "ReLU", args: ["max_value=6"] } },
+  },
+  // Keras files state the slope only when it is not Keras' default; PyTorch files always (the defaults differ).
+  leakyrelu: {
+    analysis: leakyrelu, ...same,
+    onnx: unary("LeakyRelu", (e) => ({ alpha: { float: num(e, "slope", 0.01) } })),
+  },
+  elu: {
+    analysis: elu, ...same, onnx: unary("Elu", (e) => ({ alpha: { float: num(e, "alpha", 1) } })),
+    code: {
+      pytorch: { cls: "nn.ELU", kwargs: [["alpha", "alpha", 1]] },
+      keras: { cls: "ELU", kwargs: [["alpha", "alpha", 1]] },
+    },
+  },
+  gelu: {
+    analysis: gelu, ...same,
+    // Opset 17 has no Gelu: PyTorch's and Keras' exact form x·½·(1 + erf(x/√2)).
+    onnx: elementwise((e, x) => {
+      const erf = e.g.op("Erf", [e.g.op("Mul", [x, e.g.scalar(Math.SQRT1_2)])]);
+      return e.g.op("Mul", [e.g.op("Mul", [x, e.g.scalar(0.5)]), e.g.op("Add", [erf, e.g.scalar(1)])]);
+    }),
+    code: { pytorch: { cls: "nn.GELU" }, keras: { cls: "Activation", args: ['"gelu"'] } },
+  },
+  sigmoid: {
+    analysis: sigmoid, ...positive, onnx: unary("Sigmoid"),
+    code: { pytorch: { cls: "nn.Sigmoid" }, keras: { cls: "Activation", args: ['"sigmoid"'] } },
+  },
+  tanh: {
+    analysis: tanh, ...same, onnx: unary("Tanh"),
+    code: { pytorch: { cls: "nn.Tanh" }, keras: { cls: "Activation", args: ['"tanh"'] } },
+  },
+  // The axis counts without the batch axis and defaults to the channels: the exporters' switches write it.
+  softmax: { analysis: softmax, ...positive, onnx: softmaxEmitter },
+  identity: {
+    analysis: identity, ...same, onnx: unary("Identity"),
+    code: { pytorch: { cls: "nn.Identity" }, keras: { cls: "Identity" } },
+  },
+  // Inference: dropout passes everything through, unscaled (PyTorch scales during training instead).
+  dropout: { analysis: dropout, ...same, onnx: unary("Identity") },
+} satisfies { [K in (typeof simpleKinds)[number]["kind"]]: LayerUnit<K> };

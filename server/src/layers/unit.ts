@@ -1,0 +1,49 @@
+// What one layer kind is, face by face: the shape of the per-kind modules in this folder.
+//
+// Why a folder above analysis/ and onnx/: analysis/ must stay pure (it may not import ONNX or code
+// generation), so a kind's analysis face (arguments, docs, shape, parameters, MACs, receptive field,
+// checks) lives in analysis/layers/, keyed by the same closed `LayerKindName`, and the module here imports
+// it and adds the faces the analysis does not need. The PyTorch and Keras code of kinds whose code is plain
+// data (most activations) is in the unit too; kinds whose code needs the exporters' symbolic values
+// (conv's padding, pools' ceil mode) keep that code in export/pytorch-layers.ts and export/keras-layers.ts,
+// in switches the compiler checks for every remaining `LayerKindName`, because export/ sits above this
+// folder and an import back into it would be a folder cycle.
+import type { LayerKind } from "../analysis/layers/index.js";
+import type { LayerKindName } from "../analysis/layers/names.js";
+import type { Framework, LayerInfo } from "../analysis/types.js";
+import type { Emitter } from "../onnx/emit.js";
+import type { ParamRole } from "../onnx/tensors.js";
+
+/** One tensor a layer owns: its state_dict role, shape (PyTorch layout), and fan-in/out for initialisation. */
+export type TensorEntry = [role: ParamRole, shape: number[], fanIn: number, fanOut: number];
+
+/** A layer with a known input shape, as the tensors face reads it. */
+export type ShapedLayer = LayerInfo & { inputShape: number[] };
+
+/**
+ * A framework class written as data: `nn.ELU(alpha=0.5)` is `{ cls: "nn.ELU", kwargs: [["alpha", "alpha", 1]] }`
+ * (keyword, the layer's argument, and the default at which the keyword is left out).
+ */
+export interface ClassCode {
+  cls: string;
+  args?: string[];
+  kwargs?: [keyword: string, argument: string, omitWhen: number | boolean | string][];
+}
+
+/** Every face of one layer kind. */
+export interface LayerUnit<K extends LayerKindName = LayerKindName> {
+  /** Arguments, docs, shape rule, parameters, MACs, receptive field and checks (analysis/layers/). */
+  analysis: LayerKind<K>;
+  /** The output has the input's shape (decides `shortcut auto`'s projection stride in the exports). */
+  sameShape: boolean;
+  /** The output is never negative (zero padding before a max pool then equals PyTorch's -inf padding). */
+  nonNegative: boolean;
+  /** The tensors the layer owns, named `<layer>.<role>` as in a PyTorch state_dict; none when omitted. */
+  tensors?: (layer: ShapedLayer, framework: Framework) => TensorEntry[];
+  /** The ONNX (opset 17) lowering. */
+  onnx: Emitter;
+  /** The PyTorch and Keras classes, when they are plain data; else the exporters' switches hold the code. */
+  code?: { pytorch: ClassCode; keras: ClassCode };
+  /** A backend that has no such layer at all: the reason, shown after the layer's name when an export refuses. */
+  refuses?: { pytorch?: string; keras?: string };
+}
