@@ -1,6 +1,8 @@
 // The Keras export, run: its functional graph rebuilt in TF.js with the simulation's weights, compared at every layer.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import type { ModelInfo } from "../../server/src/analysis/index.js";
@@ -38,13 +40,23 @@ model KerasLayers {
 // The Keras files, then the PyTorch files small enough for TF.js' pure-JavaScript kernels in a few seconds
 // (their Keras export moves the channels last: flatten permutes, explicit padding becomes ZeroPadding).
 const files: [string, string][] = [
-  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn"].map((f): [string, string] => [f,
+  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn", ...kerasFixtures()].map((f): [string, string] => [f,
     readRepoFile(f)]),
   ["KerasLayers (in this test)", LAYERS_MODEL],
   ...["examples/lenet5.cnn", "examples/unet_small.cnn", "test/export/cases/0001_specialized.cnn",
     "test/export/cases/0002_loops_and_labels.cnn", "test/export/cases/0003_one_and_three_d.cnn"]
     .map((f): [string, string] => [f, readRepoFile(f)]),
 ];
+
+/** The golden fixtures written for Keras that analyse without errors (the others show diagnostics). */
+function kerasFixtures(): string[] {
+  return readdirSync(join(repoRoot, "test/fixtures")).filter((f) => f.endsWith(".cnn")).sort()
+    .map((f) => `test/fixtures/${f}`)
+    .filter((f) => {
+      const text = readRepoFile(f);
+      return /^framework keras$/m.test(text) && !analyze(text).diagnostics.some((d) => d.severity === "error");
+    });
+}
 
 /** PyTorch's layout → Keras': the channels (axis 1 of a batch) moved last. */
 function channelsLast(t: FloatTensor): FloatTensor {
@@ -141,7 +153,9 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
       const kerasInput = torch ? channelsLast(input) : input;
       const x = tf.tensor(kerasInput.data, kerasInput.shape);
-      const ys = built.model.predict(x) as tf.Tensor[];
+      // predict gives one tensor, not a list, for a model with a single output (a one-layer model).
+      const predicted = built.model.predict(x);
+      const ys = Array.isArray(predicted) ? predicted : [predicted];
       const byId = new Map(built.outputs.map((id, i) => [id, ys[i]!]));
       let worst = 0;
       for (const l of model.layers) {
