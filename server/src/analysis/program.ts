@@ -8,6 +8,12 @@ import type { Argument, Expr } from "../../../grammar/index.js";
  * export/sym.ts). Layers and groups are indices into the model's `layers` and `groups`, so a step and the
  * numbers the analysis computed for it cannot drift apart. The record is built for every model (its cost is
  * one small object per step); it is only complete for models without errors, the only ones exported.
+ *
+ * Why a record and not one walker generic over its domain: the analysis walks every use with numbers, and
+ * that hot path stays as it was (no symbolic value beside each number); the exporters need symbols only
+ * for what the text wrote (arguments, repeat counts, block arguments), which they evaluate from the recorded
+ * expressions with sym.ts. Measured with CPU time on the shared 2-core machine, ResNet-50 and the generated
+ * 10,000-layer model analyse as fast as before within the noise (about 2 ms and 170–260 ms both ways).
  */
 export type Step = LayerStep | BlockStep | RepeatStep | ResidualStep | BranchesStep | MergeLabelsStep | SaveStep | LoadStep;
 
