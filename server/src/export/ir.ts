@@ -106,7 +106,7 @@ export interface UseRecord {
   block: string;
   /** The use's full name (`repeat1.0.Bottleneck1`). */
   name: string;
-  /** `model index:first layer index:block`, the same for every walk that meets this use. */
+  /** `model index:full name`, the same every time the lowering meets this use (repeats lower it again). */
   id: string;
   /** The body with symbolic parameters, its key, and whether it matched the analysis. */
   generic?: { body: Op[]; key: string };

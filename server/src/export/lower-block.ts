@@ -37,8 +37,8 @@ export function lowerBlockUse(step: BlockStep, flow: Flow, frame: Frame, ctx: Lo
     result = { ...(record.outChannels ? { channels: record.outChannels } : {}), ...(record.outStride ? { stride: record.outStride } : {}), ...(record.outPrevKind ? { prevKind: record.outPrevKind } : {}) };
   } else {
     try {
-      const walked = classWalk(block, step, all, inChannels, { ...ctx, literal: false });
-      result = { ...(walked.out.channels ? { channels: walked.out.channels } : {}), ...(walked.stride ? { stride: walked.stride } : {}), ...(walked.out.prevKind ? { prevKind: walked.out.prevKind } : {}) };
+      const lowered = lowerUseBody(block, step, all, inChannels, { ...ctx, literal: false });
+      result = { ...(lowered.out.channels ? { channels: lowered.out.channels } : {}), ...(lowered.stride ? { stride: lowered.stride } : {}), ...(lowered.out.prevKind ? { prevKind: lowered.out.prevKind } : {}) };
     } catch (e) {
       if (!(e instanceof NotGeneric)) throw e;
     }
@@ -69,11 +69,11 @@ function newRecord(id: string, block: BlockDef, step: BlockStep, all: Sym[], inC
   if (group?.outputShape) record.outShape = group.outputShape;
   ctx.uses.add(record);
   try {
-    const walked = classWalk(block, step, all, inChannels, { ...ctx, literal: false, record });
-    record.generic = { body: walked.ops, key: walked.key };
-    if (walked.out.channels) record.outChannels = walked.out.channels;
-    if (walked.stride) record.outStride = walked.stride;
-    if (walked.out.prevKind) record.outPrevKind = walked.out.prevKind;
+    const lowered = lowerUseBody(block, step, all, inChannels, { ...ctx, literal: false, record });
+    record.generic = { body: lowered.ops, key: lowered.key };
+    if (lowered.out.channels) record.outChannels = lowered.out.channels;
+    if (lowered.stride) record.outStride = lowered.stride;
+    if (lowered.out.prevKind) record.outPrevKind = lowered.out.prevKind;
   } catch (e) {
     if (!(e instanceof NotGeneric)) throw e;
   }
@@ -84,7 +84,7 @@ function newRecord(id: string, block: BlockDef, step: BlockStep, all: Sym[], inC
  * Lowers a block's body for one use: generically (parameters and in_channels as variables carrying this
  * use's values) or literally (a specialised class), from the analysis' record of this use.
  */
-export function classWalk(block: BlockDef, step: BlockStep, values: Sym[], inChannels: Sym, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
+export function lowerUseBody(block: BlockDef, step: BlockStep, values: Sym[], inChannels: Sym, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
   const env = new Map<string, Sym>();
   paramNames(block, ctx.variables).forEach((name, i) => {
     const v = values[i]?.value;

@@ -28,7 +28,7 @@ export interface ModelView {
   info: ModelInfo;
 }
 
-/** The block uses of the file, each lowered once generically; filled while the models are walked. */
+/** The block uses of the file, each lowered once generically; filled while the models are lowered. */
 export interface UseTable {
   get(id: string): UseRecord | undefined;
   add(record: UseRecord): void;

@@ -4,7 +4,7 @@ import type { SaveStep } from "../analysis/program.js";
 import { channels } from "../analysis/tensor.js";
 import type { Analysis } from "../analysis/types.js";
 import type { ModelIR, Op, UseRecord } from "./ir.js";
-import { classWalk, paramNames } from "./lower-block.js";
+import { lowerUseBody, paramNames } from "./lower-block.js";
 import { Frame, NotGeneric, Refusal, type Flow, type LayerFact, type LowerContext } from "./lower-context.js";
 import { pyGlobal, specialisedName, variableTarget, type NameTarget } from "./names.js";
 import { num } from "./sym.js";
@@ -58,8 +58,8 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
   for (const r of records.values()) {
     if (generic.get(r.block)) continue;
     const ctx = context(r.at.model);
-    const walked = exactly(r.name, () => classWalk(blocks.get(r.block)!, r.at.step, r.values, r.inChannels, ctx));
-    r.specialized = { body: walked.ops, key: walked.key };
+    const lowered = exactly(r.name, () => lowerUseBody(blocks.get(r.block)!, r.at.step, r.values, r.inChannels, ctx));
+    r.specialized = { body: lowered.ops, key: lowered.key };
   }
   return classesFor(blocks, [...records.values()], generic, models, variables);
 }
