@@ -13,7 +13,7 @@ import type { Argument, Expr } from "../../../grammar/index.js";
  * that hot path stays as it was (no symbolic value beside each number); the exporters need symbols only
  * for what the text wrote (arguments, repeat counts, block arguments), which they evaluate from the recorded
  * expressions with sym.ts. Measured with CPU time on the shared 2-core machine, ResNet-50 and the generated
- * 10,000-layer model analyse as fast as before within the noise (about 2 ms and 170–260 ms both ways).
+ * 10,000-layer model analyse as fast as before within the noise (about 2 ms and 150–260 ms both ways).
  */
 export type Step = LayerStep | BlockStep | RepeatStep | ResidualStep | BranchesStep | MergeLabelsStep | SaveStep | LoadStep;
 
