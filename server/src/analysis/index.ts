@@ -1,6 +1,7 @@
 // analyze(text) → Analysis: the whole analysis of a document, a pure function of its text.
 import { parse, type BlockDef, type ModelDef, type Span } from "../../../grammar/index.js";
 import { Reporter } from "./diagnostics.js";
+import type { Step } from "./program.js";
 import { findLayerKind } from "./layers/index.js";
 import { readInput } from "./model-input.js";
 import { inputField } from "./receptive-field.js";
@@ -12,6 +13,7 @@ import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
 import { walkBody, type WalkContext } from "./walker.js";
 
 export * from "./types.js";
+export type * from "./program.js";
 export { modelErrors } from "./model-errors.js";
 export { Codes } from "./diagnostics.js";
 
@@ -86,7 +88,9 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
     report.error("missing-input", `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`, def.name.span);
   }
   const scope = new Scope("", new Map(), [], []);
-  const ctx: WalkContext = { framework, blocks, report, model: state };
+  const program: Step[] = [];
+  info.program = program;
+  const ctx: WalkContext = { framework, blocks, report, model: state, steps: program };
   let start: Tensor = {};
   // An input too large to count (its values or bytes past 2^53 − 1) leaves the whole model unknown.
   const inputFigures = input?.shape && { shape: input.shape, batch: state.batch };

@@ -4,6 +4,7 @@ import { Args } from "./arguments.js";
 import { conv } from "./layers/conv.js";
 import { batchnorm } from "./layers/shape-layers.js";
 import type { LayerKind } from "./layers/index.js";
+import { recordInto, recordStep, type BranchesStep, type LayerStep, type ResidualStep, type SaveStep } from "./program.js";
 import { mergeFields } from "./receptive-field.js";
 import type { Scope, Tensor } from "./scope.js";
 import { reportOverflow, shapeOverflow } from "./size-limits.js";
@@ -14,15 +15,23 @@ import { applyLayer, walkBody, type WalkContext } from "./walker.js";
 
 /** `residual { main } shortcut …`: main path first, then the shortcut (as torchvision runs them), then add. */
 export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
-  const main = walkBody(item.body, input, scope, ctx);
+  const step: ResidualStep = { step: "residual", main: [], shortcut: [] };
+  recordStep(ctx, step);
+  const main = recordInto(ctx, step.main, () => walkBody(item.body, input, scope, ctx));
   let shortcut: Tensor = input;
   let shortcutSpan: Span = item.keyword;
   if (item.shortcut?.kind === "body") {
-    shortcut = walkBody(item.shortcut.body, input, scope, ctx);
+    const body = item.shortcut.body;
+    shortcut = recordInto(ctx, step.shortcut, () => walkBody(body, input, scope, ctx));
     shortcutSpan = item.shortcut.span;
   } else if (item.shortcut?.kind === "auto") {
     shortcutSpan = item.shortcut.span;
-    shortcut = autoShortcut(input, main, item.shortcut.span, scope, ctx);
+    const span = item.shortcut.span;
+    shortcut = recordInto(ctx, step.shortcut, () => autoShortcut(input, main, span, scope, ctx));
+    const [conv, norm] = step.shortcut as LayerStep[];
+    // The names the projection takes here; or, where the shapes agree, would take in a use that has one.
+    step.auto = conv && norm ? { present: true, conv: conv.local, batchnorm: norm.local }
+      : { present: false, conv: scope.peekName("conv"), batchnorm: scope.peekName("batchnorm") };
   }
   if (!main.shape || !shortcut.shape) return {};
   if (!sameShape(main.shape, shortcut.shape)) {
@@ -80,7 +89,13 @@ function projectionStride(from: number, to: number): number | undefined {
 
 /** `concat { branch {…} … }` / `add { branch {…} … }`: every branch starts from the same tensor. */
 export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
-  const outs = item.branches.map((b) => ({ tensor: b.body.length ? walkBody(b.body, input, scope, ctx) : input, span: b.keyword }));
+  const step: BranchesStep = { step: "branches", merge: item.op, branches: [] };
+  recordStep(ctx, step);
+  const outs = item.branches.map((b) => {
+    const steps: BranchesStep["branches"][number] = [];
+    step.branches.push(steps);
+    return { tensor: b.body.length ? recordInto(ctx, steps, () => walkBody(b.body, input, scope, ctx)) : input, span: b.keyword };
+  });
   if (outs.length === 0) {
     ctx.report.error("argument-count", `${item.op} needs at least one branch { … }`, item.keyword);
     return {};
@@ -91,6 +106,7 @@ export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, 
 /** `concat(a, b)` / `add(a)`: the current tensor merged with each labelled one, in order. */
 export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
   const parts: { tensor: Tensor; span: Span }[] = [{ tensor: input, span: item.keyword }];
+  const labels: SaveStep[] = [];
   let ok = true;
   for (const arg of item.args) {
     const v = arg.value;
@@ -106,7 +122,9 @@ export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, 
       continue;
     }
     parts.push({ tensor: entry, span: v.span });
+    if (entry.save) labels.push(entry.save);
   }
+  recordStep(ctx, { step: "mergeLabels", merge: item.op, labels });
   if (item.args.length === 0) {
     ctx.report.error("argument-count", `${item.op}(…) needs at least one label, e.g. ${item.op}(enc1)`, item.keyword);
     return {};

@@ -1,5 +1,6 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
 import type { Span } from "../../../grammar/index.js";
+import type { SaveStep } from "./program.js";
 import type { Environment } from "./values.js";
 import type { RunningTotals } from "./size-limits.js";
 import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape, SizeOverflow } from "./types.js";
@@ -14,6 +15,8 @@ export interface Tensor {
 
 export interface LabelEntry extends Tensor {
   span: Span;
+  /** The definition in the walk's record, which loads and label merges refer to. */
+  save?: SaveStep;
 }
 
 /** Who took a layer, block-use or repeat name in a scope: a label (its span) or the counter (the call's). */
@@ -71,6 +74,11 @@ export class Scope {
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
     return this.prefix + (override ?? `${kind}${n}`);
+  }
+
+  /** The name the next layer of this kind would take here (without the prefix), without taking it. */
+  peekName(kind: string): string {
+    return `${kind}${(this.counters.get(kind) ?? 0) + 1}`;
   }
 
   /** Records who took a local name; returns the earlier claim when the name is already taken here. */

@@ -1,6 +1,7 @@
 // The result of analysing a .cnn document: plain data with source offsets, no editor or framework types.
 import type { FileAst, Span } from "../../../grammar/index.js";
 import type { LayerKindName } from "./layers/names.js";
+import type { Step } from "./program.js";
 
 export type Framework = "pytorch" | "keras";
 
@@ -136,6 +137,8 @@ export interface ModelInfo {
    * of the layers before it only: the model's real totals are unknown and must not be shown as exact digits.
    */
   overflow?: SizeOverflow;
+  /** The walk's record of the model body (after `input`), which the exporters read: see program.ts. */
+  program?: Step[];
 }
 
 export interface BlockInfo {

@@ -5,6 +5,7 @@ import { bindBlockArgs } from "./block-args.js";
 import type { Reporter } from "./diagnostics.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
+import { recordInto, recordStep, type BlockStep, type Recorder, type RepeatStep, type Step } from "./program.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
 import { addToTotals, approximately, fieldOverflow, findOverflow, reportOverflow } from "./size-limits.js";
@@ -18,7 +19,7 @@ const MAX_REPEAT = 10_000;
 const MAX_BLOCK_DEPTH = 64;
 
 /** What every walk needs: the file's blocks and framework, the diagnostics and the model being built. */
-export interface WalkContext {
+export interface WalkContext extends Recorder {
   framework: Framework;
   blocks: ReadonlyMap<string, BlockDef>;
   report: Reporter;
@@ -41,7 +42,9 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
   const first = chain[0];
   // A chain may start from a labelled tensor: `up: enc2 -> upsample(2)`.
   if (first?.kind === "layer" && first.args === undefined && scope.lookup(first.name.text)) {
-    current = scope.lookup(first.name.text)!;
+    const entry = scope.lookup(first.name.text)!;
+    current = entry;
+    if (entry.save) recordStep(ctx, { step: "load", from: entry.save });
     chain = chain.slice(1);
   }
   // "A statement with a label and a single layer names that layer after the label."
@@ -52,7 +55,9 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
 }
 
 function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
-  const earlier = scope.define(name, { ...tensor, span });
+  const save = { step: "save" as const, label: name };
+  recordStep(ctx, save);
+  const earlier = scope.define(name, { ...tensor, span, save });
   if (earlier) {
     ctx.report.error("duplicate-label", `label '${name}' is already defined in this ${scope.prefix ? "block" : "model"}: choose another name`, span, [{ span: earlier.span, message: `'${name}' is first defined here` }]);
     return;
@@ -107,6 +112,10 @@ export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scop
     ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
     : undefined;
   const name = takeName(kind.kind, call.span, scope, ctx, nameOverride);
+  if (ctx.steps) {
+    const local = name.slice(scope.prefix.length);
+    recordStep(ctx, { step: "layer", kind: kind.kind, local, layer: ctx.model.layers.length, ...(preset ? {} : { args: call.args ?? [] }) });
+  }
   const batch = ctx.model.batch;
   const figures = outcome && { shape: outcome.output, batch, params: outcome.params, macs: outcome.macs };
   const found = figures && findOverflow(figures, ctx.model.totals);
@@ -175,7 +184,13 @@ function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope,
   if (ctx.shallow) return {};
   const useName = takeName(block.name.text, call.span, scope, ctx, nameOverride);
   const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
-  return withGroup("block", useName, call.span, input, scope, ctx, () => walkBody(block.body, input, inner, ctx), block.name.text);
+  const step: BlockStep = { step: "block", block: block.name.text, local: useName.slice(scope.prefix.length), name: useName, args: call.args ?? [], group: -1, body: [] };
+  recordStep(ctx, step);
+  const walk = () => recordInto(ctx, step.body, () => walkBody(block.body, input, inner, ctx));
+  const output = withGroup("block", useName, call.span, input, scope, ctx, walk, block.name.text);
+  // withGroup adds the group once its layers are walked: it is the last one.
+  step.group = ctx.model.groups.length - 1;
+  return output;
 }
 
 /**
@@ -215,11 +230,20 @@ function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext)
     walkBody(item.body, {}, scope.iteration(`${name}.0.`), ctx);
     return {};
   }
-  return withGroup("repeat", name, item.span, input, scope, ctx, () => {
+  const step: RepeatStep = { step: "repeat", local: name.slice(scope.prefix.length), name, count: item.count, group: -1, iterations: [] };
+  recordStep(ctx, step);
+  const output = withGroup("repeat", name, item.span, input, scope, ctx, () => {
     let current = input;
-    for (let i = 0; i < count && !ctx.model.exhausted; i++) current = walkBody(item.body, current, scope.iteration(`${name}.${i}.`), ctx);
+    for (let i = 0; i < count && !ctx.model.exhausted; i++) {
+      const iteration: Step[] = [];
+      step.iterations.push(iteration);
+      const from = current;
+      current = recordInto(ctx, iteration, () => walkBody(item.body, from, scope.iteration(`${name}.${i}.`), ctx));
+    }
     return current;
   });
+  step.group = ctx.model.groups.length - 1;
+  return output;
 }
 
 /** Runs `inner` and records the layers it added as one group (for hovers on blocks, repeats and merges). */

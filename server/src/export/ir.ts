@@ -1,4 +1,5 @@
 // The exporters' intermediate form: a model or block body as modules and dataflow, framework-neutral.
+import type { BlockStep } from "../analysis/program.js";
 import type { Framework, LayerInfo, Shape } from "../analysis/types.js";
 import type { Sym } from "./sym.js";
 
@@ -105,7 +106,7 @@ export interface UseRecord {
   block: string;
   /** The use's full name (`repeat1.0.Bottleneck1`). */
   name: string;
-  /** `model index:first layer index:block`, the same for every walk that meets this use. */
+  /** `model index:full name`, the same every time the lowering meets this use (repeats lower it again). */
   id: string;
   /** The body with symbolic parameters, its key, and whether it matched the analysis. */
   generic?: { body: Op[]; key: string };
@@ -123,8 +124,8 @@ export interface UseRecord {
   outPrevKind?: string;
   /** The block uses inside this use's generic body. */
   inner: UseRecord[];
-  /** Where to walk again for the specialised body. */
-  at: { model: number; layer: number };
+  /** The model and the analysis' record of this use, to lower again for the specialised body. */
+  at: { model: number; step: BlockStep };
 }
 
 /** A lowered model: its body and the source it came from. */

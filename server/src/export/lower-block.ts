@@ -1,11 +1,12 @@
 // Lowers block uses: each use's body is lowered once with symbolic parameters, to become one class.
-import type { BlockDef, LayerCall } from "../../../grammar/index.js";
+import type { Argument, BlockDef } from "../../../grammar/index.js";
+import type { BlockStep } from "../analysis/program.js";
 import { channels } from "../analysis/tensor.js";
 import { bodyKey, type Op, type UseRecord } from "./ir.js";
-import { Mismatch, NameScope, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
+import { Frame, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
 import { mangle, type NameTarget } from "./names.js";
 import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "./sym.js";
-import { walkBody } from "./lower.js";
+import { lowerSteps } from "./lower.js";
 
 /** The constructor argument that carries the input channels of a block class (PyTorch needs them). */
 export const IN_CHANNELS = "in_channels";
@@ -16,29 +17,30 @@ export function paramNames(block: BlockDef, variables: NameTarget): string[] {
 }
 
 /** A use `Name(args)`: the arguments in the caller's terms; the use lowered (once) for its class. */
-export function lowerBlockUse(block: BlockDef, call: LayerCall, flow: Flow, scope: NameScope, ctx: LowerContext, override: string | undefined, out: Op[]): Flow {
-  const names = scope.next(block.name.text, override);
-  const { given, all } = bindArgs(block, call, scope.env);
-  const group = ctx.model.groups.get(names.full);
+export function lowerBlockUse(step: BlockStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
+  const block = ctx.blocks.get(step.block);
+  if (!block) throw new NotGeneric(`${step.name}: there is no block ${step.block}`);
+  const names = frame.take(step.local);
+  const { given, all } = bindArgs(block, step.args, frame.env);
+  const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
   let inChannels = flow.channels;
   const actual = group?.inputShape ? channels(group.inputShape, ctx.framework) : undefined;
   if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual)) inChannels = num(actual);
-  if (!inChannels) throw new Mismatch(`${names.full}: its input channels are unknown`);
+  // Only a dry run (after a flatten, whose output no analysis measured) can lose the channels.
+  if (!inChannels) throw new NotGeneric(`${names.full}: its input channels are unknown`);
   let record: UseRecord | undefined;
   let result: { channels?: Sym; stride?: Sym; prevKind?: string } | undefined;
-  if (ctx.cursor) {
+  if (!ctx.dry) {
     const id = `${ctx.model.index}:${names.full}`;
-    record = ctx.uses.get(id) ?? newRecord(id, block, all, inChannels, names.full, ctx);
+    record = ctx.uses.get(id) ?? newRecord(id, block, step, all, inChannels, ctx);
     if (ctx.record && !ctx.record.inner.includes(record)) ctx.record.inner.push(record);
-    if (!group) throw new Mismatch(`${names.full}: the analysis has no group for this block use`);
-    ctx.cursor.index = group.layers[1];
     result = { ...(record.outChannels ? { channels: record.outChannels } : {}), ...(record.outStride ? { stride: record.outStride } : {}), ...(record.outPrevKind ? { prevKind: record.outPrevKind } : {}) };
   } else {
     try {
-      const walked = classWalk(block, all, inChannels, names.full, { ...ctx, literal: false });
-      result = { ...(walked.out.channels ? { channels: walked.out.channels } : {}), ...(walked.stride ? { stride: walked.stride } : {}), ...(walked.out.prevKind ? { prevKind: walked.out.prevKind } : {}) };
+      const lowered = lowerUseBody(block, step, all, inChannels, { ...ctx, literal: false });
+      result = { ...(lowered.out.channels ? { channels: lowered.out.channels } : {}), ...(lowered.stride ? { stride: lowered.stride } : {}), ...(lowered.out.prevKind ? { prevKind: lowered.out.prevKind } : {}) };
     } catch (e) {
-      if (!(e instanceof NotGeneric || e instanceof Mismatch)) throw e;
+      if (!(e instanceof NotGeneric)) throw e;
     }
   }
   // The block's output said in the caller's terms: its parameters replaced by the arguments.
@@ -57,32 +59,32 @@ export function lowerBlockUse(block: BlockDef, call: LayerCall, flow: Flow, scop
   return next;
 }
 
-function newRecord(id: string, block: BlockDef, all: Sym[], inChannels: Sym, full: string, ctx: LowerContext): UseRecord {
-  const group = ctx.model.groups.get(full);
+function newRecord(id: string, block: BlockDef, step: BlockStep, all: Sym[], inChannels: Sym, ctx: LowerContext): UseRecord {
+  const group = ctx.model.info.groups[step.group];
   const record: UseRecord = {
-    block: block.name.text, name: full, id, values: all.map((s) => (s.value ? lit(s.value) : s)), inChannels: inChannels.value ? lit(inChannels.value) : inChannels,
-    inner: [], at: { model: ctx.model.index, layer: ctx.cursor!.index },
+    block: block.name.text, name: step.name, id, values: all.map((s) => (s.value ? lit(s.value) : s)), inChannels: inChannels.value ? lit(inChannels.value) : inChannels,
+    inner: [], at: { model: ctx.model.index, step },
   };
   if (group?.inputShape) record.inShape = group.inputShape;
   if (group?.outputShape) record.outShape = group.outputShape;
   ctx.uses.add(record);
   try {
-    const walked = classWalk(block, all, inChannels, full, { ...ctx, literal: false, record, cursor: { index: ctx.cursor!.index } });
-    record.generic = { body: walked.ops, key: walked.key };
-    if (walked.out.channels) record.outChannels = walked.out.channels;
-    if (walked.stride) record.outStride = walked.stride;
-    if (walked.out.prevKind) record.outPrevKind = walked.out.prevKind;
+    const lowered = lowerUseBody(block, step, all, inChannels, { ...ctx, literal: false, record });
+    record.generic = { body: lowered.ops, key: lowered.key };
+    if (lowered.out.channels) record.outChannels = lowered.out.channels;
+    if (lowered.stride) record.outStride = lowered.stride;
+    if (lowered.out.prevKind) record.outPrevKind = lowered.out.prevKind;
   } catch (e) {
-    if (!(e instanceof NotGeneric || e instanceof Mismatch)) throw e;
+    if (!(e instanceof NotGeneric)) throw e;
   }
   return record;
 }
 
 /**
  * Lowers a block's body for one use: generically (parameters and in_channels as variables carrying this
- * use's values) or literally (a specialised class). With a cursor, every layer is matched to the analysis.
+ * use's values) or literally (a specialised class), from the analysis' record of this use.
  */
-export function classWalk(block: BlockDef, values: Sym[], inChannels: Sym, full: string, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
+export function lowerUseBody(block: BlockDef, step: BlockStep, values: Sym[], inChannels: Sym, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
   const env = new Map<string, Sym>();
   paramNames(block, ctx.variables).forEach((name, i) => {
     const v = values[i]?.value;
@@ -90,21 +92,20 @@ export function classWalk(block: BlockDef, values: Sym[], inChannels: Sym, full:
   });
   const input = ctx.literal && inChannels.value ? lit(inChannels.value) : variable(IN_CHANNELS, inChannels.value);
   const base = ctx.bases.next++;
-  const group = ctx.model.groups.get(full);
+  const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
   const start: Flow = { channels: input, stride: num(1), base };
   if (group?.inputShape) start.shape = group.inputShape;
   const ops: Op[] = [];
-  const out = walkBody(block.body, start, new NameScope(`${full}.`, env), { ...ctx, loopDepth: 0 }, ops);
-  if (ctx.cursor && group && ctx.cursor.index !== group.layers[1]) throw new Mismatch(`${full}: the body ends before the analysis' layers do`);
+  const out = lowerSteps(step.body, start, new Frame(`${step.name}.`, env), { ...ctx, loopDepth: 0 }, ops);
   return { ops, key: bodyKey(ops), out, ...(out.base === base && out.stride ? { stride: out.stride } : {}) };
 }
 
 /** The arguments of a use, one per parameter: as given (undefined for a default), and with defaults. */
-function bindArgs(block: BlockDef, call: LayerCall, env: ReadonlyMap<string, Sym>): { given: (Sym | undefined)[]; all: Sym[] } {
+function bindArgs(block: BlockDef, args: readonly Argument[], env: ReadonlyMap<string, Sym>): { given: (Sym | undefined)[]; all: Sym[] } {
   const params = block.params;
   const given: (Sym | undefined)[] = params.map(() => undefined);
   let position = 0;
-  for (const arg of call.args ?? []) {
+  for (const arg of args) {
     const i = arg.key ? params.findIndex((p) => p.name.text === arg.key!.text) : position++;
     if (i >= 0 && i < params.length) given[i] = fromExpr(arg.value, env);
   }
@@ -113,7 +114,7 @@ function bindArgs(block: BlockDef, call: LayerCall, env: ReadonlyMap<string, Sym
   params.forEach((p, i) => {
     // Defaults may refer to earlier parameters (`block B(c, mid = c // 4)`), as the analysis evaluates them.
     const s = given[i] ?? (p.default ? fromExpr(p.default, local) : undefined);
-    if (!s) throw new Mismatch(`${block.name.text}: no value for ${p.name.text}`);
+    if (!s) throw new NotGeneric(`${block.name.text}: no value for ${p.name.text}`);
     all.push(s);
     local.set(p.name.text, s);
   });

@@ -1,13 +1,14 @@
 // Lowers a whole analysed file: every model's body, and one class per block (or per use when they differ).
-import type { BlockDef, ModelDef } from "../../../grammar/index.js";
+import type { BlockDef } from "../../../grammar/index.js";
+import type { SaveStep } from "../analysis/program.js";
 import { channels } from "../analysis/tensor.js";
-import type { Analysis, GroupInfo } from "../analysis/types.js";
+import type { Analysis } from "../analysis/types.js";
 import type { ModelIR, Op, UseRecord } from "./ir.js";
-import { classWalk, paramNames } from "./lower-block.js";
-import { Mismatch, NameScope, NotGeneric, Refusal, type LayerFact, type LowerContext } from "./lower-context.js";
+import { lowerUseBody, paramNames } from "./lower-block.js";
+import { Frame, NotGeneric, Refusal, type Flow, type LayerFact, type LowerContext } from "./lower-context.js";
 import { pyGlobal, specialisedName, variableTarget, type NameTarget } from "./names.js";
 import { num } from "./sym.js";
-import { walkBody } from "./lower.js";
+import { lowerSteps } from "./lower.js";
 
 /** A block's class: generic (parameters as constructor arguments) or specialised to some uses' values. */
 export interface ClassIR {
@@ -31,42 +32,34 @@ export interface LoweredFile {
 /** Lowers every model of a file without errors. Throws Refusal when the lowering cannot be exact. */
 export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
   const blocks = new Map<string, BlockDef>();
-  // By offset, so that finding each model's definition stays linear in the number of models.
-  const modelDefs = new Map<number, ModelDef>();
-  for (const d of analysis.ast.definitions) {
-    if (d.kind === "block") blocks.set(d.name.text, d);
-    else if (d.kind === "model") modelDefs.set(d.span.start, d);
-  }
+  for (const d of analysis.ast.definitions) if (d.kind === "block") blocks.set(d.name.text, d);
   // Parameters are variables of their block's class (or function), which may call any other block.
   const variables = variableTarget([...blocks.keys()].map(pyGlobal));
   const records = new Map<string, UseRecord>();
   const bases = { next: 1 };
-  const context = (index: number): LowerContext => {
-    const info = analysis.models[index]!;
-    const groups = new Map<string, GroupInfo>(info.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]));
-    return {
-      framework: analysis.framework, blocks, fact, bases, variables, literal: true, loopDepth: 0,
-      uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
-      model: { index, info, groups },
-    };
-  };
+  // One map for the whole file: every label definition of the record is its own object.
+  const labels = new Map<SaveStep, Flow>();
+  const context = (index: number): LowerContext => ({
+    framework: analysis.framework, blocks, fact, bases, variables, labels, literal: true, dry: false, loopDepth: 0,
+    uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
+    model: { index, info: analysis.models[index]! },
+  });
   const models = analysis.models.map((info, index): ModelIR => {
-    const def = modelDefs.get(info.span.start);
-    if (!def || !info.input) throw new Refusal(`model ${info.name} has no input`);
-    const ctx = { ...context(index), cursor: { index: 0 } };
+    const program = info.program;
+    if (!program || !info.input) throw new Refusal(`model ${info.name} has no input`);
+    const ctx = context(index);
     const ops: Op[] = [];
     const start = { channels: num(channels(info.input, info.framework)), stride: num(1), base: 0, shape: info.input };
-    exactly(`model ${info.name}`, () => walkBody(def.body.slice(1), start, new NameScope("", new Map()), ctx, ops));
-    if (ctx.cursor.index !== info.layers.length) throw new Refusal(`model ${info.name}: the exporter stopped at layer ${ctx.cursor.index} of ${info.layers.length}`);
+    exactly(`model ${info.name}`, () => lowerSteps(program, start, new Frame("", new Map()), ctx, ops));
     return { name: info.name, className: pyGlobal(info.name), framework: info.framework, input: info.input, batch: info.batch, body: ops, ...(info.output ? { outShape: info.output } : {}) };
   });
 
   const generic = decide([...records.values()]);
   for (const r of records.values()) {
     if (generic.get(r.block)) continue;
-    const ctx = { ...context(r.at.model), cursor: { index: r.at.layer } };
-    const walked = exactly(r.name, () => classWalk(blocks.get(r.block)!, r.values, r.inChannels, r.name, ctx));
-    r.specialized = { body: walked.ops, key: walked.key };
+    const ctx = context(r.at.model);
+    const lowered = exactly(r.name, () => lowerUseBody(blocks.get(r.block)!, r.at.step, r.values, r.inChannels, ctx));
+    r.specialized = { body: lowered.ops, key: lowered.key };
   }
   return classesFor(blocks, [...records.values()], generic, models, variables);
 }
@@ -89,7 +82,6 @@ function exactly<T>(where: string, step: () => T): T {
     return step();
   } catch (e) {
     if (e instanceof NotGeneric) throw new Refusal(`${where}: ${e.message}`);
-    if (e instanceof Mismatch) throw new Refusal(`${where}: the exporter and the analysis disagree (${e.message}); please report this file`);
     throw e;
   }
 }

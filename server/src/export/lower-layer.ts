@@ -1,28 +1,27 @@
-// Lowers one layer call: canonical arguments as symbolic values, checked against the analysis' layer.
-import type { LayerCall } from "../../../grammar/index.js";
+// Lowers one recorded layer: its written arguments as symbolic values, with the analysis' name and shapes.
 import { findSpec } from "../analysis/arguments.js";
 import type { LayerKind } from "../analysis/layers/index.js";
+import type { LayerStep } from "../analysis/program.js";
 import { channels } from "../analysis/tensor.js";
-import type { Framework } from "../analysis/types.js";
+import type { Framework, LayerInfo } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
-import { matchLayer, Mismatch, Refusal, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
-import { arith, fromExpr, fromPlain, key, lit, num, sameValue, type Sym } from "./sym.js";
+import { Refusal, type Flow, type Frame, type LowerContext } from "./lower-context.js";
+import { arith, fromExpr, fromPlain, key, lit, num, type Sym } from "./sym.js";
 import { SAME_SHAPE } from "../layers/index.js";
 
-/** A layer call of the text: its arguments evaluated in the scope's (symbolic) environment. */
-export function lowerLayer(kind: LayerKind, call: LayerCall, flow: Flow, scope: NameScope, ctx: LowerContext, override: string | undefined, out: Op[]): Flow {
+/** A layer of the record: its arguments evaluated in the frame's (symbolic) environment. */
+export function lowerLayer(kind: LayerKind, step: LayerStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
   const args: Record<string, Sym> = {};
   let position = 0;
-  for (const a of call.args ?? []) {
+  for (const a of step.args ?? []) {
     const spec = a.key ? findSpec(kind.args, a.key.text) : kind.args[position++];
-    const value = spec && fromExpr(a.value, scope.env);
+    const value = spec && fromExpr(a.value, frame.env);
     if (!spec || !value) continue;
     // The analysis lower-cases words like `Bilinear`; literal words are written as it reads them.
     args[spec.name] = spec.type === "word" && value.value?.type === "word" && value.node.t === "lit" ? lit({ type: "word", value: value.value.value.toLowerCase() }) : value;
   }
   for (const [name, v] of Object.entries(defaults(kind, ctx.framework))) args[name] ??= v;
-  const names = scope.next(kind.kind, override);
-  return pushLayer(kind.kind, args, names, flow, ctx, out);
+  return pushLayer(kind.kind, args, frame.take(step.local), layerInfo(step.layer, ctx), flow, ctx, out);
 }
 
 /** The arguments a layer kind takes by default in this framework. */
@@ -36,16 +35,13 @@ export function defaults(kind: LayerKind, fw: Framework): Record<string, Sym> {
   return out;
 }
 
-/** Records a layer op after checking it against the analysis; returns the flow after it. */
-export function pushLayer(kind: string, args: Record<string, Sym>, names: { full: string; local: string }, flow: Flow, ctx: LowerContext, out: Op[]): Flow {
-  const layer = matchLayer(ctx, names.full, kind);
-  if (layer) {
-    for (const [name, plain] of Object.entries(layer.args)) {
-      const ours = args[name]?.value;
-      const theirs = fromPlain(plain);
-      if (ours && theirs && !sameValue(ours, theirs)) throw new Mismatch(`${names.full}: ${name} is ${JSON.stringify(plain)} in the analysis`);
-    }
-  }
+/** The analysis' layer at a recorded index; none in dry runs, which no analysis walked. */
+export function layerInfo(index: number, ctx: LowerContext): LayerInfo | undefined {
+  return ctx.dry ? undefined : ctx.model.info.layers[index];
+}
+
+/** Records a layer op with this use's analysis layer (if any); returns the flow after it. */
+export function pushLayer(kind: string, args: Record<string, Sym>, names: { local: string }, layer: LayerInfo | undefined, flow: Flow, ctx: LowerContext, out: Op[]): Flow {
   const inShape = layer?.inputShape ?? flow.shape;
   const rank = inShape ? inShape.length - 1 : -1;
   let inChannels = flow.channels;

@@ -1,23 +1,23 @@
 // Lowers residual { } (with shortcut auto's projection), concat/add branches and label merges.
-import type { MergeBranches, MergeLabels, Residual } from "../../../grammar/index.js";
 import { conv } from "../analysis/layers/conv.js";
 import { batchnorm } from "../analysis/layers/shape-layers.js";
+import type { BranchesStep, LayerStep, MergeLabelsStep, ResidualStep } from "../analysis/program.js";
 import { channelAxis } from "../analysis/tensor.js";
 import type { Shape } from "../analysis/types.js";
 import type { Op, ResidualOp } from "./ir.js";
-import { NotGeneric, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
-import { defaults, pushLayer, sameSym } from "./lower-layer.js";
+import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
+import { defaults, layerInfo, pushLayer, sameSym } from "./lower-layer.js";
 import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "./sym.js";
-import { walkBody } from "./lower.js";
+import { lowerSteps } from "./lower.js";
 
 /** `residual { main } shortcut …`: the main path, then the shortcut (the analysis' naming order), then add. */
-export function lowerResidual(item: Residual, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+export function lowerResidual(step: ResidualStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
   const base = ctx.bases.next++;
   const start: Flow = { ...flow, stride: num(1), base };
   const op: ResidualOp = { op: "residual", main: [], shortcut: [] };
-  const main = walkBody(item.body, start, scope, ctx, op.main);
-  if (item.shortcut?.kind === "body") walkBody(item.shortcut.body, start, scope, ctx, op.shortcut);
-  else if (item.shortcut?.kind === "auto") autoShortcut(item.shortcut.span, flow, main, base, scope, ctx, op);
+  const main = lowerSteps(step.main, start, frame, ctx, op.main);
+  if (step.auto) autoShortcut(step, flow, main, base, frame, ctx, op);
+  else lowerSteps(step.shortcut, start, frame, ctx, op.shortcut);
   if (main.shape) op.outShape = main.shape;
   out.push(op);
   const stride = main.base === base && main.stride && flow.stride ? arith("*", flow.stride, main.stride) : undefined;
@@ -31,11 +31,12 @@ export function lowerResidual(item: Residual, flow: Flow, scope: NameScope, ctx:
  * path changes the shape. The condition is written over the block's parameters when the main path only
  * strides (`stride != 1 or in_channels != width * 4`, torchvision's test), else as this use's fact.
  */
-function autoShortcut(span: { start: number; end: number }, input: Flow, main: Flow, base: number, scope: NameScope, ctx: LowerContext, op: ResidualOp): void {
-  const next = ctx.cursor ? ctx.model.info.layers[ctx.cursor.index] : undefined;
-  // The analysis gives the projection's layers the span of `shortcut auto` itself.
-  const present = ctx.cursor ? next?.span.start === span.start && next.span.end === span.end : undefined;
-  const projected = present ? next : undefined;
+function autoShortcut(step: ResidualStep, input: Flow, main: Flow, base: number, frame: Frame, ctx: LowerContext, op: ResidualOp): void {
+  const auto = step.auto!;
+  // A dry run has no use of its own: the projection is there or not as the symbols say.
+  const present = ctx.dry ? undefined : auto.present;
+  const [convStep, normStep] = step.shortcut as LayerStep[];
+  const projected = present && convStep ? layerInfo(convStep.layer, ctx) : undefined;
   const mainStride = main.base === base ? main.stride : undefined;
   let when: Sym | undefined = mainStride && main.channels && input.channels
     ? or(notEqual(mainStride, num(1)), notEqual(input.channels, main.channels)) : undefined;
@@ -49,53 +50,42 @@ function autoShortcut(span: { start: number; end: number }, input: Flow, main: F
   }
   if (isLiteral(when) && when.value?.type === "bool" && !when.value.value) return;
   if (!isLiteral(when)) op.when = when;
-  const take = (kind: string) => {
-    if (present) return scope.next(kind);
-    // Not in this use, but in others: the names are the ones it would take, and no other layer may take them.
-    const names = scope.peek(kind);
-    scope.reserved.add(names.local);
-    return names;
-  };
-  const saved = ctx.cursor;
-  if (!present) ctx.cursor = undefined;
-  try {
-    const convArgs = { ...defaults(conv, ctx.framework), out_channels: main.channels ?? num(0), kernel: num(1), stride: stride ?? num(1), bias: bool(false) };
-    const afterConv = pushLayer("conv", convArgs, take("conv"), { ...input, stride: undefined }, ctx, op.shortcut);
-    // Without the analysis' layer (a use without the projection) only the rank of the input is known.
-    const bnInput = afterConv.shape || !input.shape ? afterConv : { ...afterConv, shape: input.shape };
-    pushLayer("batchnorm", defaults(batchnorm, ctx.framework), take("batchnorm"), bnInput, ctx, op.shortcut);
-  } finally {
-    ctx.cursor = saved;
-  }
+  // Not in this use, but in others: the names are the ones it would take, and no other layer may take them.
+  const take = (local: string) => (present ? frame.take(local) : frame.reserve(local));
+  const convArgs = { ...defaults(conv, ctx.framework), out_channels: main.channels ?? num(0), kernel: num(1), stride: stride ?? num(1), bias: bool(false) };
+  const afterConv = pushLayer("conv", convArgs, take(auto.conv), projected, { ...input, stride: undefined }, ctx, op.shortcut);
+  // Without the analysis' layer (a use without the projection) only the rank of the input is known.
+  const bnInput = afterConv.shape || !input.shape ? afterConv : { ...afterConv, shape: input.shape };
+  const normInfo = present && normStep ? layerInfo(normStep.layer, ctx) : undefined;
+  pushLayer("batchnorm", defaults(batchnorm, ctx.framework), take(auto.batchnorm), normInfo, bnInput, ctx, op.shortcut);
   if (!stride && !present) throw new NotGeneric("the projection stride of shortcut auto is unknown in some uses");
 }
 
 /** `concat { branch … }` / `add { branch … }`: every branch starts from the same tensor. */
-export function lowerBranches(item: MergeBranches, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+export function lowerBranches(step: BranchesStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
   const branches: Op[][] = [];
-  const flows = item.branches.map((b) => {
+  const flows = step.branches.map((b) => {
     const ops: Op[] = [];
     branches.push(ops);
-    return b.body.length ? walkBody(b.body, flow, scope, ctx, ops) : flow;
+    return lowerSteps(b, flow, frame, ctx, ops);
   });
-  const next = merged(item.op, flows, ctx);
-  out.push({ op: "branches", merge: item.op, branches, ...(next.shape ? { outShape: next.shape } : {}) });
+  const next = merged(step.merge, flows, ctx);
+  out.push({ op: "branches", merge: step.merge, branches, ...(next.shape ? { outShape: next.shape } : {}) });
   return next;
 }
 
 /** `concat(a, b)` / `add(a)`: the current tensor with each labelled one, in that order. */
-export function lowerLabelMerge(item: MergeLabels, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
+export function lowerLabelMerge(step: MergeLabelsStep, flow: Flow, ctx: LowerContext, out: Op[]): Flow {
   const labels: string[] = [];
   const flows = [flow];
-  for (const arg of item.args) {
-    if (arg.value.kind !== "word") continue;
-    const found = scope.lookup(arg.value.name);
-    if (!found) continue;
-    labels.push(arg.value.name);
+  for (const save of step.labels) {
+    const found = ctx.labels.get(save);
+    if (!found) throw new NotGeneric(`the label ${save.label} is merged before it is defined`);
+    labels.push(save.label);
     flows.push(found);
   }
-  const next = merged(item.op, flows, ctx);
-  out.push({ op: "mergeLabels", merge: item.op, labels, ...(next.shape ? { outShape: next.shape } : {}) });
+  const next = merged(step.merge, flows, ctx);
+  out.push({ op: "mergeLabels", merge: step.merge, labels, ...(next.shape ? { outShape: next.shape } : {}) });
   return next;
 }
 

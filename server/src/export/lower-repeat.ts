@@ -1,42 +1,40 @@
 // Lowers `repeat N { … }` to one loop body, with the channels entering iteration i as an expression of i.
-import type { Repeat } from "../../../grammar/index.js";
+import type { RepeatStep, Step } from "../analysis/program.js";
 import { bodyKey, type Op } from "./ir.js";
-import { Mismatch, NotGeneric, type Flow, type LowerContext, type NameScope } from "./lower-context.js";
+import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { sameSym } from "./lower-layer.js";
 import { arith, choose, equal, fromExpr, isLiteral, num, pick, variable, type Sym } from "./sym.js";
-import { walkBody } from "./lower.js";
+import { lowerSteps } from "./lower.js";
 
 const INDEX = ["i", "j", "k"];
 
 /**
- * Walks the iterations twice: first as they are, to learn the channels entering each (3, 64, 64 for VGG's
- * first two convs; 64, 96, 128, … in a DenseNet block), then again with those channels written as one
+ * Lowers the recorded iterations twice: first as they are, to learn the channels entering each (3, 64, 64 for
+ * VGG's first two convs; 64, 96, 128, … in a DenseNet block), then again with those channels written as one
  * expression of the loop index; every iteration must then give the same code, which is the loop's body.
  */
-export function lowerRepeat(item: Repeat, flow: Flow, scope: NameScope, ctx: LowerContext, out: Op[]): Flow {
-  const count = fromExpr(item.count, scope.env);
+export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
+  const count = fromExpr(step.count, frame.env);
   const n = count?.value?.type === "number" ? count.value.value : undefined;
-  const names = scope.next("repeat");
-  if (!count || n === undefined) throw new Mismatch(`${names.full}: the repeat count is unknown`);
+  const names = frame.take(step.local);
+  // A dry run lowers the last iteration again (every iteration is the same text), so the count may differ.
+  const iterationSteps = (i: number): readonly Step[] => step.iterations[i] ?? step.iterations[step.iterations.length - 1] ?? [];
+  if (!count || n === undefined) throw new NotGeneric(`${names.full}: the repeat count is unknown`);
   const index = INDEX[ctx.loopDepth] ?? `i${ctx.loopDepth}`;
   const inner: LowerContext = { ...ctx, loopDepth: ctx.loopDepth + 1 };
-  const start = ctx.cursor?.index;
-  const iteration = (i: number) => scope.iteration(`${names.full}.${i}.`);
+  const iteration = (i: number) => frame.iteration(`${names.full}.${i}.`);
+  const walk = (i: number, from: Flow, ops: Op[]) => lowerSteps(iterationSteps(i), from, iteration(i), inner, ops);
 
   const entering: (Sym | undefined)[] = [];
   let f = flow;
   for (let i = 0; i < n; i++) {
     entering.push(f.channels);
-    f = walkBody(item.body, f, iteration(i), inner, []);
+    f = walk(i, f, []);
   }
   const after = f;
-  const probes = [...entering, ...probe(item, after, scope, inner, n === 1 ? 0 : 3 - n)];
+  const probes = [...entering, ...probe(iterationSteps(n - 1), after, frame, inner, n === 1 ? 0 : 3 - n)];
   const fitted = fit(probes, n, variable(index, undefined));
 
-  const rewind = () => {
-    if (ctx.cursor && start !== undefined) ctx.cursor.index = start;
-  };
-  rewind();
   let body: Op[] | undefined;
   let key = "";
   let loopable = true;
@@ -44,7 +42,7 @@ export function lowerRepeat(item: Repeat, flow: Flow, scope: NameScope, ctx: Low
   for (let i = 0; i < n; i++) {
     const channels = fitted ? { node: fitted.node, value: entering[i]?.value } : entering[i];
     const ops: Op[] = [];
-    f = walkBody(item.body, { ...f, channels }, iteration(i), inner, ops);
+    f = walk(i, { ...f, channels }, ops);
     const k = bodyKey(ops);
     if (body === undefined) [body, key] = [ops, k];
     else if (k !== key) loopable = false;
@@ -54,15 +52,14 @@ export function lowerRepeat(item: Repeat, flow: Flow, scope: NameScope, ctx: Low
   const iterations: Op[][] = [];
   // Written out only when iterations differ in code or (through block uses) in classes: else the loop stands.
   if (ctx.literal && (!loopable || usesBlocks(body ?? []))) {
-    rewind();
     f = flow;
     for (let i = 0; i < n; i++) {
       const ops: Op[] = [];
-      f = walkBody(item.body, { ...f, channels: entering[i] }, iteration(i), inner, ops);
+      f = walk(i, { ...f, channels: entering[i] }, ops);
       iterations.push(ops);
     }
   }
-  const group = ctx.model.groups.get(names.full);
+  const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
   out.push({ op: "repeat", attr: names.local, count, index, body: body ?? [], loopable, ...(iterations.length ? { iterations } : {}), ...(group?.outputShape ? { outShape: group.outputShape } : {}) });
   return group?.outputShape ? { ...after, shape: group.outputShape } : after;
 }
@@ -72,17 +69,17 @@ function usesBlocks(ops: Op[]): boolean {
     || (o.op === "residual" && (usesBlocks(o.main) || usesBlocks(o.shortcut))) || (o.op === "branches" && o.branches.some(usesBlocks)));
 }
 
-/** The channels entering up to `extra` further iterations, in a dry run (no analysis to match). */
-function probe(item: Repeat, from: Flow, scope: NameScope, ctx: LowerContext, extra: number): (Sym | undefined)[] {
+/** The channels entering up to `extra` further iterations, in a dry run (no analysis layers to read). */
+function probe(steps: readonly Step[], from: Flow, frame: Frame, ctx: LowerContext, extra: number): (Sym | undefined)[] {
   const out: (Sym | undefined)[] = [];
   let f: Flow = { channels: from.channels, stride: undefined, base: from.base };
   for (let i = 0; i < extra && f.channels; i++) {
     out.push(f.channels);
     if (i + 1 === extra) break;
     try {
-      f = walkBody(item.body, f, scope.iteration("probe."), { ...ctx, cursor: undefined, record: undefined }, []);
+      f = lowerSteps(steps, f, frame.iteration("probe."), { ...ctx, dry: true, record: undefined }, []);
     } catch (e) {
-      if (e instanceof NotGeneric || e instanceof Mismatch) break;
+      if (e instanceof NotGeneric) break;
       throw e;
     }
   }
