@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The webview scripts run in the browser.
+    files: ["client/webview/**/*.ts"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The client is thin: from the server it knows only the protocol (server/src/protocol.ts).
     files: ["client/**/*.ts"],
     rules: {

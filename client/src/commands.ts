@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ExportRequest, SimulateRequest, SummaryRequest, type SimulateResult } from "../../server/src/protocol.js";
-import { simulationHtml } from "./simulation-view.js";
+import { simulationHtml, simulationScript } from "./simulation-view.js";
 import { summaryHtml } from "./summary-view.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
@@ -53,8 +53,12 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         return undefined;
       }
       const view = result.view;
-      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
-      panel.webview.html = simulationHtml(view, panel.webview.cspSource);
+      // The page may load only the bundled scripts in dist/.
+      const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
+      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`,
+        vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [dist] });
+      const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...simulationScript));
+      panel.webview.html = simulationHtml(view, panel.webview.cspSource, script.toString());
       return view;
     }),
     vscode.commands.registerCommand("cnnlens.exportOnnx", async (uri?: unknown, model?: unknown, destination?: unknown) => {
