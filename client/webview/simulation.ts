@@ -38,7 +38,8 @@ if (view.nonFiniteWeights.length) {
 const firstPoisoned = poisoned[0];
 if (firstPoisoned) {
   warnings.push("⚠ " + poisoned.length + " of " + view.layers.length + " layers output NaN or ±Infinity, first " +
-    firstPoisoned.name + " (" + firstPoisoned.nonFinite + " values); the statistics, plots and histograms leave them out");
+    firstPoisoned.name + " (" + firstPoisoned.nonFinite + " values); the statistics, plots and histograms " +
+    "leave them out");
 }
 byId("warnings").textContent = warnings.join(" · ");
 if (view.top5.length) {

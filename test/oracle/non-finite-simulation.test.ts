@@ -98,16 +98,17 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
 
 /** The webview's script (client/webview/simulation.ts), bundled as esbuild.mjs bundles it. */
 const webviewScript = buildSync({
-  entryPoints: [join(repoRoot, "client/webview/simulation.ts")], bundle: true, write: false, format: "iife", platform: "browser",
-  target: "es2022", logLevel: "silent",
+  entryPoints: [join(repoRoot, "client/webview/simulation.ts")], bundle: true, write: false, format: "iife",
+  platform: "browser", target: "es2022", logLevel: "silent",
 }).outputFiles[0]!.text;
 
 /** Runs the webview's own script against a minimal DOM and reads back what it drew. */
 function renderWebview(view: SimulationView) {
-  const html = simulationHtml(view, "vscode-resource:", "https://webview.test/dist/webview-simulation.js?a=1&b=2");
-  // The page loads the bundled script by the URI given, allowed by the nonce its policy names.
+  const uri = "https://webview.test/dist/webview-simulation.js?a=1&b=2";
+  const html = simulationHtml(view, "vscode-resource:", uri);
+  // The page loads the bundled script by the URI given (escaped), allowed by the nonce its policy names.
   const nonce = /script-src 'nonce-([^']+)'/.exec(html)![1]!;
-  assert.ok(html.includes(`<script nonce="${nonce}" src="https://webview.test/dist/webview-simulation.js?a=1&amp;b=2">`));
+  assert.ok(html.includes(`<script nonce="${nonce}" src="${uri.replace("&", "&amp;")}">`));
   const script = webviewScript;
   const data = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]!;
   const byId = new Map<string, FakeElement>();
