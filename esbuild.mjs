@@ -1,4 +1,4 @@
-// Bundles the extension's client and server, the CLI and the analysis library with esbuild.
+// Bundles the extension's client, server and webview scripts, the CLI and the analysis library with esbuild.
 import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
@@ -12,6 +12,9 @@ const bundles = [
   { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", external: ["onnxruntime-node"],
     banner: { js: 'import { createRequire as __cnnlensRequire } from "node:module"; const require = __cnnlensRequire(import.meta.url);' } },
   { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm" },
+  // The webview scripts run in the editor's browser, loaded by the pages of client/src/*-view.ts.
+  { entryPoints: ["client/webview/simulation.ts"], outfile: "dist/webview-simulation.js", format: "iife",
+    platform: "browser", target: "es2022" },
 ];
 
 for (const options of bundles) {

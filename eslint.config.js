@@ -19,4 +19,19 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // The webview scripts run in the browser.
+    files: ["client/webview/**/*.ts"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The client is thin: from the server it knows only the protocol (server/src/protocol.ts).
+    files: ["client/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{
+        regex: "(^|/)server/(?!src/protocol\\.js$)",
+        message: "The client imports nothing from server/ but server/src/protocol.ts: move what it needs there.",
+      }] }],
+    },
+  },
 );

@@ -8,6 +8,7 @@ import * as T from "./tokens.js";
 
 export * from "./ast.js";
 export { keywordNames } from "./tokens.js";
+export type { IToken as Token } from "chevrotain";
 
 /** Deeper nesting than this is certainly a mistake, and unbounded depth would exhaust the stack. */
 export const MAX_NESTING = 64;
@@ -19,21 +20,66 @@ export interface ParseResult {
   errors: SyntaxError[];
 }
 
+/** A document's tokens as the lexer reads them; a token's end is `startOffset + image.length`. */
+export interface Lexed {
+  /** Code tokens and comments together, in document order: what the editor features and the formatter read. */
+  tokens: IToken[];
+  /** The code tokens alone, which the parser reads. */
+  code: IToken[];
+  comments: IToken[];
+  /** Characters no token matches. */
+  errors: { offset: number; length: number }[];
+}
+
 let parser: CnnParser | undefined;
+
+/** Lexes a document: the one token stream of the language, for the parser and every feature that reads tokens. */
+export function lex(text: string): Lexed {
+  const lexed = T.cnnLexer.tokenize(text);
+  const comments = lexed.groups["comments"] ?? [];
+  return { tokens: inOrder(lexed.tokens, comments), code: lexed.tokens, comments, errors: lexed.errors };
+}
+
+/** Merges the code tokens and the comments (each already in order) by offset. */
+function inOrder(code: IToken[], comments: IToken[]): IToken[] {
+  if (comments.length === 0) return code;
+  const out: IToken[] = [];
+  let j = 0;
+  for (const t of code) {
+    while (j < comments.length && comments[j]!.startOffset < t.startOffset) out.push(comments[j++]!);
+    out.push(t);
+  }
+  while (j < comments.length) out.push(comments[j++]!);
+  return out;
+}
 
 /** Parses a whole document. Every error has an exact range; whatever could be recovered is in the AST. */
 export function parse(text: string): ParseResult {
   const errors: SyntaxError[] = [];
-  const lexed = T.cnnLexer.tokenize(text);
+  const lexed = lex(text);
   reportLexerErrors(lexed.errors, errors);
-  const tokens = limitOperators(limitNesting(lexed.tokens, errors), errors);
-  const comments = (lexed.groups["comments"] ?? []).map((t) => ({ text: t.image, span: spanOf(t) }));
+  const tokens = limitOperators(limitNesting(lexed.code, errors), errors);
+  const comments = lexed.comments.map((t) => ({ text: t.image, span: spanOf(t) }));
   const definitions: Definition[] = [];
   for (const chunk of splitDefinitions(tokens, errors)) {
     const def = parseDefinition(chunk, errors, text.length);
     if (def) definitions.push(def);
   }
-  return { ast: { definitions, comments }, errors };
+  const ast: FileAst = { definitions, comments };
+  tokenStreams.set(ast, lexed.tokens);
+  return { ast, errors };
+}
+
+/** Each parsed AST's token stream, kept beside the AST so that the AST stays plain data. */
+const tokenStreams = new WeakMap<FileAst, readonly IToken[]>();
+
+/**
+ * Every token `parse` read for this AST, comments included, in document order (before the nesting limits
+ * dropped any): completion, semantic tokens and folding read these rather than lexing the text again.
+ * An AST that `parse` did not make has none.
+ */
+export function tokensOf(ast: FileAst): readonly IToken[] {
+  return tokenStreams.get(ast) ?? [];
 }
 
 function spanOf(token: IToken): Span {

@@ -1,8 +1,8 @@
 // The commands: Show Summary (a webview table), Simulate Forward Pass and Export.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ExportRequest, SimulateRequest, SummaryRequest } from "../../server/src/protocol.js";
-import { simulationHtml } from "./simulation-view.js";
+import { ExportRequest, SimulateRequest, SummaryRequest, type SimulateResult } from "../../server/src/protocol.js";
+import { simulationHtml, simulationScript } from "./simulation-view.js";
 import { summaryHtml } from "./summary-view.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
@@ -44,7 +44,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
         return undefined;
       }
-      const result: { view?: unknown; error?: string } = await vscode.window.withProgress(
+      const result: SimulateResult = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`, cancellable: true },
         (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
       ).then((r) => r, (e: Error) => ({ error: e.message }));
@@ -52,9 +52,13 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         if (result.error !== "cancelled") void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
         return undefined;
       }
-      const view = result.view as { model: string };
-      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
-      panel.webview.html = simulationHtml(view, panel.webview.cspSource);
+      const view = result.view;
+      // The page may load only the bundled scripts in dist/.
+      const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
+      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`,
+        vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [dist] });
+      const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...simulationScript));
+      panel.webview.html = simulationHtml(view, panel.webview.cspSource, script.toString());
       return view;
     }),
     vscode.commands.registerCommand("cnnlens.exportOnnx", async (uri?: unknown, model?: unknown, destination?: unknown) => {

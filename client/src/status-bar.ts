@@ -1,9 +1,7 @@
 // The status bar item: the totals of the model under the cursor.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ModelAtRequest } from "../../server/src/protocol.js";
-import { compact } from "../../server/src/report/format.js";
-
+import { compact, ModelAtRequest } from "../../server/src/protocol.js";
 
 export class ModelStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);

@@ -1,5 +1,12 @@
 // Custom requests between the extension and the language server, declared once and imported by both sides.
+// Only types come from the server's modules (they vanish from the client's bundle), and the one pure helper below.
 import { RequestType } from "vscode-languageserver-protocol";
+import type { JsonDocument } from "./report/json.js";
+import type { SimulationView } from "./simulation/view-model.js";
+
+export type { JsonDocument, SimulationView };
+/** The status bar's figures read like the summary's (2.50 M): the same pure helper on both sides. */
+export { compact } from "./report/format.js";
 
 export interface SummaryParams {
   uri: string;
@@ -11,7 +18,7 @@ export interface SummaryResult {
   /** The summary table (the same text `cnnlens summary` prints), one per model. */
   tables: { model: string; text: string }[];
   /** The JSON document of `cnnlens summary --json`. */
-  json: unknown;
+  json: JsonDocument;
 }
 
 /** `cnnlens/summary`: the summary of a document, answered from the analysis cache. */
@@ -48,7 +55,10 @@ export interface SimulateParams {
  * `cnnlens/simulate`: a real forward pass in the server (onnxruntime), cancellable by the client's token.
  * Answers the report view's data (server/src/simulation/view-model.ts), or an error message.
  */
-export const SimulateRequest = new RequestType<SimulateParams, { view?: unknown; error?: string }, void>("cnnlens/simulate");
+export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>("cnnlens/simulate");
+
+/** The report's data, or why there is none (`cancelled` when the client's token cancelled it). */
+export type SimulateResult = { view: SimulationView; error?: undefined } | { view?: undefined; error: string };
 
 export interface ExportParams {
   uri: string;

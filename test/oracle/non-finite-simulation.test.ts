@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { buildSync } from "esbuild";
 import { simulationHtml } from "../../client/src/simulation-view.js";
 import { simulationTable } from "../../server/src/report/simulation-table.js";
 import { encodeSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate, type SimulationReport } from "../../server/src/simulation/simulate.js";
 import { simulationView, type SimulationView } from "../../server/src/simulation/view-model.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
-import { analyze, wrap } from "../unit/helpers.js";
+import { analyze, repoRoot, wrap } from "../unit/helpers.js";
 
 const SMALL = wrap([3, 8, 8], ["conv(4, 3, padding: 1) -> batchnorm", "maxpool(2)", "flatten", "dense(5)"]);
 
@@ -95,10 +96,20 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
   });
 });
 
+/** The webview's script (client/webview/simulation.ts), bundled as esbuild.mjs bundles it. */
+const webviewScript = buildSync({
+  entryPoints: [join(repoRoot, "client/webview/simulation.ts")], bundle: true, write: false, format: "iife",
+  platform: "browser", target: "es2022", logLevel: "silent",
+}).outputFiles[0]!.text;
+
 /** Runs the webview's own script against a minimal DOM and reads back what it drew. */
 function renderWebview(view: SimulationView) {
-  const html = simulationHtml(view, "vscode-resource:");
-  const script = /<script nonce="[^"]+">([\s\S]*)<\/script>/.exec(html)![1]!;
+  const uri = "https://webview.test/dist/webview-simulation.js?a=1&b=2";
+  const html = simulationHtml(view, "vscode-resource:", uri);
+  // The page loads the bundled script by the URI given (escaped), allowed by the nonce its policy names.
+  const nonce = /script-src 'nonce-([^']+)'/.exec(html)![1]!;
+  assert.ok(html.includes(`<script nonce="${nonce}" src="${uri.replace("&", "&amp;")}">`));
+  const script = webviewScript;
   const data = /<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]!;
   const byId = new Map<string, FakeElement>();
   const document = {

@@ -44,6 +44,10 @@ describe("completion offers what fits the place", () => {
     ["a block's parameters, not the one given by position", body.replace("  <|>", "  B(4, <|>)"), ["stride:"]],
     ["inside a comment: nothing", "model M {\n  input(3, 8, 8)\n  # conv(<|>\n}", []],
     ["inside a comment at the top: nothing", "# a mo<|>del\nmodel M { input(3) }", []],
+    // The parser's tokens, not the characters: a comma or a keyword in a comment inside the call is no argument.
+    ["a comment inside a call", "model M { input(3, 8, 8) conv(8, # stride: 2, x\n <|>) }",
+      ["kernel:", "stride:", "padding:", "dilation:", "groups:", "bias:"]],
+    ["a brace in a comment opens no body", "# {\n<|>", ["model", "block", "framework"]],
   ];
   for (const [name, source, expected] of cases) it(name, () => check(source, expected));
 

@@ -1,7 +1,7 @@
 // The parser: the whole syntax of the spec, and recovery that keeps the rest of the file.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parse, type ModelDef, type BlockDef } from "../../grammar/index.js";
+import { lex, parse, tokensOf, type ModelDef, type BlockDef } from "../../grammar/index.js";
 import { readRepoFile } from "./helpers.js";
 
 describe("parse", () => {
@@ -42,5 +42,13 @@ model M { input(3, 8, 8)
   });
   it("comments are kept for the formatter", () => {
     assert.deepEqual(parse("# a\nmodel M { input(1) } # b").ast.comments.map((c) => c.text), ["# a", "# b"]);
+  });
+  it("the token stream the parser read stays with its AST, comments in place", () => {
+    const text = "# a\nmodel M { # b\n  input(1) } # c";
+    const { ast } = parse(text);
+    const images = tokensOf(ast).map((t) => t.image);
+    assert.deepEqual(images, ["# a", "model", "M", "{", "# b", "input", "(", "1", ")", "}", "# c"]);
+    assert.deepEqual(lex(text).tokens.map((t) => t.image), images);
+    assert.deepEqual(tokensOf({ definitions: [], comments: [] }), []);
   });
 });

@@ -3,9 +3,7 @@
 //
 // Formatting never changes meaning: the output is checked to lex into exactly the input's tokens and
 // comments, and a text that does not is left as it is. Its size is bounded (see formatText).
-import type { IToken } from "chevrotain";
-import { MAX_NESTING } from "../../../grammar/index.js";
-import { cnnLexer } from "../../../grammar/tokens.js";
+import { lex, MAX_NESTING, type Token } from "../../../grammar/index.js";
 
 const noSpaceAfter = new Set(["LParen"]);
 const noSpaceBefore = new Set(["RParen", "Comma", "Colon"]);
@@ -31,16 +29,17 @@ export function indentUnit(options: { tabSize: unknown; insertSpaces: unknown })
  * the unit's length: output length ≤ 2·(input length) + (B + 1)·(MAX_NESTING·U + 2·E).
  */
 export function formatText(text: string, unit = "  "): string | undefined {
-  const lexed = cnnLexer.tokenize(text);
+  // The parser's token stream, comments in place.
+  const lexed = lex(text);
   if (lexed.errors.length > 0) return undefined;
-  const tokens = [...lexed.tokens, ...(lexed.groups["comments"] ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+  const tokens = lexed.tokens;
   const eol = firstLineBreak(text);
   const lines: string[] = [];
   let depth = 0;
   let current = "";
   let lineIndent = 0;
-  let previous: IToken | undefined;
-  let previousCode: IToken | undefined;
+  let previous: Token | undefined;
+  let previousCode: Token | undefined;
   // Decided when the minus is read, from the code token before it (comments do not count).
   let minusIsSign = false;
   const flush = () => {
@@ -73,7 +72,7 @@ export function formatText(text: string, unit = "  "): string | undefined {
   if (current) flush();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const formatted = lines.join(eol) + eol;
-  return sameTokens(lexed.tokens, lexed.groups["comments"] ?? [], formatted) ? formatted : undefined;
+  return sameTokens(tokens, formatted) ? formatted : undefined;
 }
 
 /** The file's own line break (the first one it uses), so that formatting keeps CRLF and CR files as they are. */
@@ -93,7 +92,7 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return n;
 }
 
-function spacing(a: IToken, b: IToken, minusIsSign: boolean, text: string): string {
+function spacing(a: Token, b: Token, minusIsSign: boolean, text: string): string {
   const ta = a.tokenType.name;
   const tb = b.tokenType.name;
   // A trailing comment keeps the gap the author chose, so aligned comments stay aligned.
@@ -105,11 +104,9 @@ function spacing(a: IToken, b: IToken, minusIsSign: boolean, text: string): stri
   return " ";
 }
 
-/** Whether `formatted` lexes to the same tokens and comments as the original (the meaning-preserving guard). */
-function sameTokens(tokens: IToken[], comments: IToken[], formatted: string): boolean {
-  const again = cnnLexer.tokenize(formatted);
-  const againComments = again.groups["comments"] ?? [];
-  if (again.errors.length > 0 || again.tokens.length !== tokens.length || againComments.length !== comments.length) return false;
-  const same = (x: IToken[], y: IToken[]) => x.every((t, i) => t.tokenType === y[i]!.tokenType && t.image === y[i]!.image);
-  return same(tokens, again.tokens) && same(comments, againComments);
+/** Whether `formatted` lexes to the same tokens and comments, in the same order (the meaning-preserving guard). */
+function sameTokens(tokens: readonly Token[], formatted: string): boolean {
+  const again = lex(formatted);
+  if (again.errors.length > 0 || again.tokens.length !== tokens.length) return false;
+  return tokens.every((t, i) => t.tokenType === again.tokens[i]!.tokenType && t.image === again.tokens[i]!.image);
 }

@@ -1,4 +1,5 @@
-// Finds, from the text before the cursor, the layer call the cursor is in and which argument it is on.
+// Finds, from the parser's tokens before the cursor, the layer call the cursor is in and which argument it is on.
+import type { Token } from "../../../grammar/index.js";
 
 export interface CallContext {
   /** The layer or block name before the open parenthesis. */
@@ -13,31 +14,73 @@ export interface CallContext {
   given: string[];
 }
 
+/** How far back (in characters) a call's open parenthesis is looked for. */
 const LOOKBACK = 4000;
 
-/** The innermost unclosed `name(` before `offset`, or undefined outside any call. */
-export function callContext(text: string, offset: number): CallContext | undefined {
+/** How many tokens start before `offset` (the tokens are in document order): a word being typed is the last. */
+export function tokensBefore(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const isComment = (t: Token) => t.tokenType.name === "Comment";
+/** A name or a reserved word (`conv`, `concat`): what may stand before a call's parenthesis or a `:`. */
+export const isWord = (t: Token | undefined): t is Token => t !== undefined && /^[A-Za-z_]/.test(t.image);
+
+/**
+ * The word the cursor is typing, when the last token before `offset` reaches it and its typed part matches
+ * `typed` (letters for a keyword's value, word characters for a name).
+ */
+export function typedWord(t: Token | undefined, offset: number, typed: RegExp): boolean {
+  if (t === undefined || t.startOffset + t.image.length < offset) return false;
+  return typed.test(t.image.slice(0, offset - t.startOffset));
+}
+
+/** The innermost unclosed `name(` before `offset`, or undefined outside any call. Comments are passed over. */
+export function callContext(tokens: readonly Token[], offset: number): CallContext | undefined {
+  const end = tokensBefore(tokens, offset);
   let depth = 0;
   let commas = 0;
-  const start = Math.max(0, offset - LOOKBACK);
-  for (let i = offset - 1; i >= start; i--) {
-    const c = text[i]!;
-    if (c === ")") depth++;
-    else if (c === "(") {
+  for (let i = end - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.startOffset < offset - LOOKBACK) break;
+    const type = t.tokenType.name;
+    if (type === "RParen") depth++;
+    else if (type === "LParen") {
       if (depth > 0) { depth--; continue; }
-      const m = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(Math.max(0, i - 64), i));
+      const name = tokens[i - 1];
       // A tuple's parenthesis: keep looking for the call around it; the commas so far were the tuple's own.
-      if (!m) { commas = 0; continue; }
-      const inside = text.slice(i + 1, offset);
-      const keyword = /([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[A-Za-z_]*$/.exec(inside)?.[1];
-      const given = [...inside.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*:/g)].map((g) => g[1]!);
-      const ctx: CallContext = { name: m[1]!, nameStart: i - m[0].length, argumentIndex: commas, given };
+      if (!isWord(name)) { commas = 0; continue; }
+      const inside = tokens.slice(i + 1, end).filter((u) => !isComment(u));
+      const ctx: CallContext = {
+        name: name.image, nameStart: name.startOffset, argumentIndex: commas, given: given(inside),
+      };
+      const keyword = keywordAt(inside, offset);
       if (keyword) ctx.keyword = keyword;
       return ctx;
-    } else if (c === "," && depth === 0) commas++;
-    else if ((c === "{" || c === "}") && depth === 0) return undefined;
+    } else if (type === "Comma" && depth === 0) commas++;
+    else if ((type === "LCurly" || type === "RCurly") && depth === 0) return undefined;
   }
   return undefined;
+}
+
+/** The keywords written `name:` among a call's tokens so far. */
+function given(inside: Token[]): string[] {
+  return inside.flatMap((t, j) => isWord(t) && inside[j + 1]?.tokenType.name === "Colon" ? [t.image] : []);
+}
+
+/** The keyword whose value the cursor is on: `padding: |` or `padding: sa|`. */
+function keywordAt(inside: Token[], offset: number): string | undefined {
+  let k = inside.length - 1;
+  if (isWord(inside[k]) && typedWord(inside[k], offset, /^[A-Za-z_]*$/)) k--;
+  const key = inside[k - 1];
+  return inside[k]?.tokenType.name === "Colon" && isWord(key) ? key.image : undefined;
 }
 
 /** True inside a `#` comment, by the parser's comment spans: completion and signature help stay quiet there. */

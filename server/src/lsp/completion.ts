@@ -5,7 +5,8 @@ import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind, layerKinds } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
-import { callContext, inComment } from "./call-context.js";
+import { tokensOf, type Token } from "../../../grammar/index.js";
+import { callContext, inComment, tokensBefore, typedWord } from "./call-context.js";
 import { plainText } from "./markup.js";
 import { describeDefault } from "./signature-help.js";
 
@@ -21,16 +22,22 @@ export interface CompletionOptions {
  */
 export function completions(doc: Analysed, offset: number, options: CompletionOptions): CompletionItem[] {
   if (inComment(doc.analysis.ast.comments, offset)) return [];
-  const before = doc.text.slice(Math.max(0, offset - 200), offset);
-  if (/\bframework\s+\w*$/.test(before)) return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
-  if (/\bshortcut\s+\w*$/.test(before)) return [{ label: "auto", kind: CompletionItemKind.Keyword, detail: "identity, or a 1×1 conv + batchnorm projection when shapes differ" }];
-  const call = callContext(doc.text, offset);
+  const tokens = tokensOf(doc.analysis.ast);
+  const after = wordBefore(tokens, offset);
+  if (after === "Framework") {
+    return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
+  }
+  if (after === "Shortcut") {
+    const detail = "identity, or a 1×1 conv + batchnorm projection when shapes differ";
+    return [{ label: "auto", kind: CompletionItemKind.Keyword, detail }];
+  }
+  const call = callContext(tokens, offset);
   // Arguments given by position are taken too: their names would only give a duplicate-argument error.
   if (call) {
     const positional = Math.max(0, call.argumentIndex - call.given.length);
     return argumentCompletions(doc, call.name, call.keyword, call.given, positional);
   }
-  const items = depthAt(doc.text, offset) === 0 ? topLevel() : bodyCompletions(doc, offset);
+  const items = depthAt(tokens, offset) === 0 ? topLevel() : bodyCompletions(doc, offset);
   return items.map((item) => forClient(item, options));
 }
 
@@ -47,22 +54,29 @@ function forClient(item: CompletionItem, options: CompletionOptions): Completion
   return out;
 }
 
-const lineBreak = /[\r\n]/g;
+/**
+ * The type of the code token before the word being typed (or before the cursor), when a gap separates
+ * them: `framework |` and `shortcut au|` name what may follow.
+ */
+function wordBefore(tokens: readonly Token[], offset: number): string | undefined {
+  let k = tokensBefore(tokens, offset) - 1;
+  const typing = typedWord(tokens[k], offset, /^\w+$/);
+  if (typing) k--;
+  const previous = tokens[k];
+  if (!previous) return undefined;
+  // Without a gap the word is still being typed (`framework|`).
+  const gapEnd = typing ? tokens[k + 1]!.startOffset : offset;
+  return previous.startOffset + previous.image.length < gapEnd ? previous.tokenType.name : undefined;
+}
 
-function depthAt(text: string, offset: number): number {
+/** How many `{` before `offset` are still open, by the parser's tokens (so braces in comments do not count). */
+function depthAt(tokens: readonly Token[], offset: number): number {
   let depth = 0;
-  for (let i = 0; i < offset; i++) {
-    const c = text[i];
-    // A comment ends at any line break: \n, \r\n or a lone \r (a CR-only file has no \n at all).
-    if (c === "#") {
-      lineBreak.lastIndex = i;
-      const nl = lineBreak.exec(text)?.index ?? -1;
-      if (nl < 0 || nl >= offset) break;
-      i = nl;
-      continue;
-    }
-    if (c === "{") depth++;
-    else if (c === "}") depth = Math.max(0, depth - 1);
+  const end = tokensBefore(tokens, offset);
+  for (let i = 0; i < end; i++) {
+    const type = tokens[i]!.tokenType.name;
+    if (type === "LCurly") depth++;
+    else if (type === "RCurly") depth = Math.max(0, depth - 1);
   }
   return depth;
 }

@@ -1,7 +1,6 @@
 // Semantic tokens: layer kinds, block names, labels, argument names and words, beyond what TextMate can know.
 import type { SemanticTokens, SemanticTokensLegend } from "vscode-languageserver";
-import type { IToken } from "chevrotain";
-import { cnnLexer } from "../../../grammar/tokens.js";
+import { tokensOf, type Token } from "../../../grammar/index.js";
 import { findLayerKind } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
 import { toPosition } from "./convert.js";
@@ -15,10 +14,10 @@ export const semanticLegend: SemanticTokensLegend = { tokenTypes: [...types], to
 const keywordTypes = new Set(["Framework", "Model", "Block", "Residual", "Shortcut", "Auto", "Concat", "Add", "Branch", "Repeat", "True", "False"]);
 
 export function semanticTokens(doc: Analysed): SemanticTokens {
-  const lexed = cnnLexer.tokenize(doc.text);
   const blocks = new Set(doc.analysis.blocks.map((b) => b.name));
   const labels = new Set(doc.analysis.models.flatMap((m) => m.labels.map((l) => l.name)));
-  const all = [...lexed.tokens, ...(lexed.groups["comments"] ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+  // The parser's own token stream, comments in place: nothing is lexed again.
+  const all = tokensOf(doc.analysis.ast);
   const data: number[] = [];
   let line = 0;
   let character = 0;
@@ -38,7 +37,9 @@ export function semanticTokens(doc: Analysed): SemanticTokens {
   return { data };
 }
 
-function classify(t: IToken, prev: IToken | undefined, next: IToken | undefined, depth: number, blocks: Set<string>, labels: Set<string>): { type: TokenType; modifiers: number } | undefined {
+function classify(
+  t: Token, prev: Token | undefined, next: Token | undefined, depth: number, blocks: Set<string>, labels: Set<string>,
+): { type: TokenType; modifiers: number } | undefined {
   const name = t.tokenType.name;
   const plain = (type: TokenType, mods = 0) => ({ type, modifiers: mods });
   if (name === "Comment") return plain("comment");

@@ -2,28 +2,23 @@
 import type { Connection } from "vscode-languageserver";
 import { CodeLensRefreshRequest, ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { modelErrors } from "../analysis/index.js";
-import { ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest } from "../protocol.js";
-import { toJson } from "../report/json.js";
-import { summaryTable } from "../report/table.js";
 import { formatText, indentUnit } from "../format/format.js";
 import { readClientFeatures, type ClientFeatures } from "./client-capabilities.js";
 import { asFixCommands, codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
+import { registerCustomRequests } from "./custom-requests.js";
 import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
 import { foldingRanges } from "./folding.js";
 import { hoverAt } from "./hover.js";
 import { inlayHints } from "./inlay-hints.js";
-import { modelAt } from "./locate.js";
 import { flattenSymbols } from "./flat-symbols.js";
 import { definition, documentSymbols, prepareRename, references, rename } from "./navigation.js";
 import { semanticLegend, semanticTokens } from "./semantic-tokens.js";
 import { runServerCommand, serverCommandIds } from "./server-commands.js";
 import { defaultSettings, readSettings, type Settings } from "./settings.js";
 import { signatureHelp } from "./signature-help.js";
-import { fileNameOfUri } from "./uri-name.js";
 
 /** Wires the features to `connection` and starts listening. */
 export function startServer(connection: Connection): void {
@@ -144,56 +139,7 @@ export function startServer(connection: Connection): void {
     },
   }, p, workDone));
 
-  connection.onRequest(SummaryRequest, (p) => answer(p.uri, null, (doc) => {
-    const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
-    return { tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })), json: toJson({ ...doc.analysis, models }, doc.text) };
-  }));
-  connection.onRequest(ModelAtRequest, (p) => answer(p.uri, null, (doc) => {
-    const offset = p.offset ?? (p.position ? at(doc, p.position) : 0);
-    const m = modelAt(doc.analysis, offset);
-    if (!m) return null;
-    const errors = modelErrors(doc.analysis, m).length;
-    return { name: m.name, params: m.params.total, trainable: m.params.trainable, macs: m.macs, output: m.output ?? null, errors };
-  }));
-
-  connection.onRequest(SimulateRequest, async (p, token) => {
-    const doc = documents.get(p.uri);
-    if (!doc) return { error: "the document is not open" };
-    try {
-      // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
-      const { simulate } = await import("../simulation/simulate.js");
-      const { simulationView } = await import("../simulation/view-model.js");
-      if (token.isCancellationRequested) return { error: "cancelled" };
-      const options = {
-        keepTensors: true, repeats: 2, memoryLimit: settings.memoryBudgetMiB * 1024 ** 2,
-        ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}), ...(p.input ? { input: p.input } : {}),
-      };
-      const report = await simulate(cache.get(doc).analysis, p.model, options);
-      if (token.isCancellationRequested) return { error: "cancelled" };
-      return { view: simulationView(report) };
-    } catch (e) {
-      return { error: (e as Error).message };
-    }
-  });
-
-  connection.onRequest(ExportRequest, async (p) => {
-    const doc = documents.get(p.uri);
-    if (!doc) return { error: "the document is not open" };
-    try {
-      const analysed = cache.get(doc);
-      if (p.format === "pytorch" || p.format === "keras") {
-        const { exportCode } = await import("../export/code.js");
-        const fileName = fileNameOfUri(p.uri);
-        const result = exportCode(p.format, analysed.analysis, analysed.text, { fileName, ...(p.model ? { model: p.model } : {}) });
-        return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
-      }
-      const { exportOnnx } = await import("../export/onnx-export.js");
-      const result = await exportOnnx(analysed.analysis, p.model);
-      return { base64: Buffer.from(result.bytes).toString("base64"), model: result.model };
-    } catch (e) {
-      return { error: (e as Error).message };
-    }
-  });
+  registerCustomRequests(connection, { documents, cache, answer, memoryBudgetMiB: () => settings.memoryBudgetMiB });
 
   documents.listen(connection);
   connection.listen();

@@ -1,5 +1,6 @@
 // Signature help for layer and block calls: the parameter list with defaults, the current one highlighted.
 import type { SignatureHelp } from "vscode-languageserver";
+import { tokensOf } from "../../../grammar/index.js";
 import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind } from "../analysis/layers/index.js";
@@ -17,7 +18,7 @@ export function describeDefault(a: ArgSpec): string {
 
 export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | null {
   if (inComment(doc.analysis.ast.comments, offset)) return null;
-  const call = callContext(doc.text, offset);
+  const call = callContext(tokensOf(doc.analysis.ast), offset);
   if (!call) return null;
   const kind = findLayerKind(call.name);
   let params: { label: string; documentation?: string }[];

@@ -1,0 +1,96 @@
+// The extension's own requests (server/src/protocol.ts): summary, model totals, simulation and export.
+import type { Connection, TextDocuments } from "vscode-languageserver";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { modelErrors } from "../analysis/index.js";
+import {
+  ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest,
+  type ExportParams, type ExportResult, type ModelAtParams, type ModelTotals, type SimulateParams,
+  type SimulateResult, type SummaryParams, type SummaryResult,
+} from "../protocol.js";
+import { toJson } from "../report/json.js";
+import { summaryTable } from "../report/table.js";
+import { toOffset } from "./convert.js";
+import type { AnalysisCache, Analysed } from "./documents.js";
+import { modelAt } from "./locate.js";
+import { fileNameOfUri } from "./uri-name.js";
+
+/** What the handlers need from the server: its documents, their analyses and the current settings. */
+export interface CustomRequestContext {
+  documents: TextDocuments<TextDocument>;
+  cache: AnalysisCache;
+  /** Runs a handler on an open document, answering `empty` for unknown documents and failures. */
+  answer<T>(uri: string, empty: T, handler: (doc: Analysed) => T): T;
+  memoryBudgetMiB(): number;
+}
+
+/** Registers the four custom requests on `connection`. */
+export function registerCustomRequests(connection: Connection, ctx: CustomRequestContext): void {
+  connection.onRequest(SummaryRequest, (p) => ctx.answer(p.uri, null, (doc) => summary(doc, p)));
+  connection.onRequest(ModelAtRequest, (p) => ctx.answer(p.uri, null, (doc) => modelTotals(doc, p)));
+  connection.onRequest(SimulateRequest, (p, token) => simulateView(ctx, p, () => token.isCancellationRequested));
+  connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
+}
+
+/** `cnnlens/summary`: the tables and the JSON document, of one model or all. */
+function summary(doc: Analysed, p: SummaryParams): SummaryResult {
+  const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
+  return {
+    tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })),
+    json: toJson({ ...doc.analysis, models }, doc.text),
+  };
+}
+
+/** `cnnlens/modelAt`: the totals of the model at an offset or position (the start of the file when neither). */
+function modelTotals(doc: Analysed, p: ModelAtParams): ModelTotals | null {
+  const offset = p.offset ?? (p.position ? toOffset(doc.index, p.position) : 0);
+  const m = modelAt(doc.analysis, offset);
+  if (!m) return null;
+  const errors = modelErrors(doc.analysis, m).length;
+  const { total: params, trainable } = m.params;
+  return { name: m.name, params, trainable, macs: m.macs, output: m.output ?? null, errors };
+}
+
+/** `cnnlens/simulate`: a forward pass on ONNX Runtime, as the report view's data. */
+async function simulateView(
+  ctx: CustomRequestContext, p: SimulateParams, cancelled: () => boolean,
+): Promise<SimulateResult> {
+  const doc = ctx.documents.get(p.uri);
+  if (!doc) return { error: "the document is not open" };
+  try {
+    // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
+    const { simulate } = await import("../simulation/simulate.js");
+    const { simulationView } = await import("../simulation/view-model.js");
+    if (cancelled()) return { error: "cancelled" };
+    const options = {
+      keepTensors: true, repeats: 2, memoryLimit: ctx.memoryBudgetMiB() * 1024 ** 2,
+      ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}),
+      ...(p.input ? { input: p.input } : {}),
+    };
+    const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);
+    if (cancelled()) return { error: "cancelled" };
+    return { view: simulationView(report) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** `cnnlens/export`: ONNX bytes as base64, or PyTorch/Keras code with its notes. */
+async function exportModel(ctx: CustomRequestContext, p: ExportParams): Promise<ExportResult> {
+  const doc = ctx.documents.get(p.uri);
+  if (!doc) return { error: "the document is not open" };
+  try {
+    const analysed = ctx.cache.get(doc);
+    if (p.format === "pytorch" || p.format === "keras") {
+      const { exportCode } = await import("../export/code.js");
+      const fileName = fileNameOfUri(p.uri);
+      const options = { fileName, ...(p.model ? { model: p.model } : {}) };
+      const result = exportCode(p.format, analysed.analysis, analysed.text, options);
+      return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
+    }
+    const { exportOnnx } = await import("../export/onnx-export.js");
+    const result = await exportOnnx(analysed.analysis, p.model);
+    return { base64: Buffer.from(result.bytes).toString("base64"), model: result.model };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
