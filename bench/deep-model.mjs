@@ -27,10 +27,10 @@ export function generateDeep(targetLayers = 10_000) {
     const stageEnd = layers + perStage;
     let i = 0;
     while (layers < stageEnd) {
-      // a residual unit: label, 3–4 lines, add back
+      // a residual unit: label, 3–4 lines, add back (no relu6: its automatic names relu61… would meet relu's 61st)
       const name = `r${++label}`;
       emit(`${name}: conv(${channels}, 3, padding: 1, bias: false) -> batchnorm -> relu`, 3);
-      emit(`conv(${channels}, 3, padding: 1, groups: ${channels}, bias: false) -> batchnorm -> relu6`, 3);
+      emit(`conv(${channels}, 3, padding: 1, groups: ${channels}, bias: false) -> batchnorm -> elu`, 3);
       emit(`conv(${channels}, 1) -> batchnorm -> leakyrelu(0.1)`, 3);
       if (i % 3 === 0) emit(`conv(${channels}, (1, 3), padding: (0, 1)) -> batchnorm -> dropout(0.1)`, 3);
       emit(`add(${name}) -> relu`, 1);
