@@ -3,8 +3,10 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 
-const full = execFileSync("node", ["bin/cnnlens.js", "summary", "examples/resnet50.cnn"], { encoding: "utf8" }).trimEnd().split("\n");
-const lines = ["$ npx cnnlens summary examples/resnet50.cnn", ...full.slice(0, 21), "…", ...full.slice(-13)];
+// --depth 1: one row per block use and repeat, the whole table on one screen (100 columns, as a terminal).
+const args = ["summary", "examples/resnet50.cnn", "--depth", "1"];
+const full = execFileSync("node", ["bin/cnnlens.js", ...args], { encoding: "utf8" }).trimEnd().split("\n");
+const lines = [`$ npx cnnlens ${args.join(" ")}`, ...full];
 const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const charWidth = 7.8;
 const lineHeight = 17;
