@@ -9,17 +9,6 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const roots = ["server/src", "grammar", "client/src", "bin"].map((d) => join(root, d));
-/**
- * File cycles that are known and owned elsewhere: the walks of analysis/ and export/lower*.ts, which issue 11's
- * "one walk" rewrites. Each entry is a cycle's files, sorted; remove it when the cycle is gone. Any other
- * cycle fails, and so does every folder cycle.
- */
-const KNOWN_FILE_CYCLES = [
-  ["server/src/analysis/merges.ts", "server/src/analysis/walker.ts"],
-  ["server/src/export/lower-block.ts", "server/src/export/lower-merge.ts", "server/src/export/lower-repeat.ts",
-    "server/src/export/lower.ts"],
-  ["server/src/export/pytorch-body.ts", "server/src/export/pytorch-repeat.ts"],
-].map((c) => c.join(" ↔ "));
 // `import … from "./x.js"`, `export … from "./x.js"`, `import("./x.js")` and `import "./x.js"`.
 const importPattern = new RegExp([
   /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']/.source,
@@ -104,14 +93,8 @@ const folderGraph = new Map([...folders].map(([k, v]) => [k, [...v]]));
 const rel = (p) => relative(root, p) || ".";
 const text = (cycle) => cycle.map(rel).join(" ↔ ");
 const fileCycles = cycles(files).map(text), folderCycles = cycles(folderGraph).map(text);
-const newFileCycles = fileCycles.filter((c) => !KNOWN_FILE_CYCLES.includes(c));
-for (const c of newFileCycles) console.error(`file cycle: ${c}`);
+for (const c of fileCycles) console.error(`file cycle: ${c}`);
 for (const c of folderCycles) console.error(`folder cycle: ${c}`);
-for (const c of KNOWN_FILE_CYCLES.filter((k) => !fileCycles.includes(k))) {
-  console.log(`check-cycles: the known cycle ${c} is gone: remove it from KNOWN_FILE_CYCLES`);
-}
-const known = fileCycles.length - newFileCycles.length;
 console.log(`check-cycles: ${files.size} files, ${folderGraph.size} layers (top folders and root files): ` +
-  `${newFileCycles.length} file cycles (${known} known, owned by the one-walk rewrite), ` +
-  `${folderCycles.length} folder cycles`);
-if (newFileCycles.length + folderCycles.length > 0) process.exit(1);
+  `${fileCycles.length} file cycles, ${folderCycles.length} folder cycles`);
+if (fileCycles.length + folderCycles.length > 0) process.exit(1);

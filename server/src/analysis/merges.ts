@@ -11,23 +11,23 @@ import { reportOverflow, shapeOverflow } from "./size-limits.js";
 import { channelAxis, channels, formatShape, sameShape, spatial } from "./tensor.js";
 import type { ReceptiveField, Shape } from "./types.js";
 import type { Value } from "./values.js";
-import { applyLayer, walkBody, type WalkContext } from "./walker.js";
+import type { WalkContext, Walks } from "./walk-context.js";
 
 /** `residual { main } shortcut …`: main path first, then the shortcut (as torchvision runs them), then add. */
-export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: WalkContext, walks: Walks): Tensor {
   const step: ResidualStep = { step: "residual", main: [], shortcut: [] };
   recordStep(ctx, step);
-  const main = recordInto(ctx, step.main, () => walkBody(item.body, input, scope, ctx));
+  const main = recordInto(ctx, step.main, () => walks.body(item.body, input, scope, ctx));
   let shortcut: Tensor = input;
   let shortcutSpan: Span = item.keyword;
   if (item.shortcut?.kind === "body") {
     const body = item.shortcut.body;
-    shortcut = recordInto(ctx, step.shortcut, () => walkBody(body, input, scope, ctx));
+    shortcut = recordInto(ctx, step.shortcut, () => walks.body(body, input, scope, ctx));
     shortcutSpan = item.shortcut.span;
   } else if (item.shortcut?.kind === "auto") {
     shortcutSpan = item.shortcut.span;
     const span = item.shortcut.span;
-    shortcut = recordInto(ctx, step.shortcut, () => autoShortcut(input, main, span, scope, ctx));
+    shortcut = recordInto(ctx, step.shortcut, () => autoShortcut(input, main, span, scope, ctx, walks));
     const [conv, norm] = step.shortcut as LayerStep[];
     // The names the projection takes here; or, where the shapes agree, would take in a use that has one.
     step.auto = conv && norm ? { present: true, conv: conv.local, batchnorm: norm.local }
@@ -54,7 +54,7 @@ function lastStatementSpan(item: Residual): Span | undefined {
  * `shortcut auto`: identity when the shapes already match, else `conv(C_out, 1, stride: s, bias: false) ->
  * batchnorm` with the stride that maps the spatial size (torchvision's downsample).
  */
-function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx: WalkContext): Tensor {
+function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx: WalkContext, walks: Walks): Tensor {
   if (!input.shape || !main.shape) return {};
   if (sameShape(input.shape, main.shape)) return input;
   const fw = ctx.framework;
@@ -76,9 +76,9 @@ function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx
     stride: { type: "tuple", items: strides.map((s) => num(s!)) },
     bias: { type: "bool", value: false },
   });
-  const afterConv = applyLayer(conv, projection, input, scope, ctx, undefined, projection.synthetic);
+  const afterConv = walks.layer(conv, projection, input, scope, ctx, undefined, projection.synthetic);
   const norm = call(batchnorm, {});
-  return applyLayer(batchnorm, norm, afterConv, scope, ctx, undefined, norm.synthetic);
+  return walks.layer(batchnorm, norm, afterConv, scope, ctx, undefined, norm.synthetic);
 }
 
 /** The smallest stride s with ⌊(from − 1)/s⌋ + 1 = to, if there is one. */
@@ -88,13 +88,13 @@ function projectionStride(from: number, to: number): number | undefined {
 }
 
 /** `concat { branch {…} … }` / `add { branch {…} … }`: every branch starts from the same tensor. */
-export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext, walks: Walks): Tensor {
   const step: BranchesStep = { step: "branches", merge: item.op, branches: [] };
   recordStep(ctx, step);
   const outs = item.branches.map((b) => {
     const steps: BranchesStep["branches"][number] = [];
     step.branches.push(steps);
-    return { tensor: b.body.length ? recordInto(ctx, steps, () => walkBody(b.body, input, scope, ctx)) : input, span: b.keyword };
+    return { tensor: b.body.length ? recordInto(ctx, steps, () => walks.body(b.body, input, scope, ctx)) : input, span: b.keyword };
   });
   if (outs.length === 0) {
     ctx.report.error("argument-count", `${item.op} needs at least one branch { … }`, item.keyword);

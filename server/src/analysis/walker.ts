@@ -2,31 +2,26 @@
 import type { BlockDef, ChainItem, LayerCall, Name, Repeat, Span, Statement } from "../../../grammar/index.js";
 import { resolveArgs, type Args } from "./arguments.js";
 import { bindBlockArgs } from "./block-args.js";
-import type { Reporter } from "./diagnostics.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
-import { recordInto, recordStep, type BlockStep, type Recorder, type RepeatStep, type Step } from "./program.js";
-import { ModelState, Scope, type Tensor } from "./scope.js";
+import { recordInto, recordStep, type BlockStep, type RepeatStep, type Step } from "./program.js";
+import { Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
 import { addToTotals, approximately, fieldOverflow, findOverflow, reportOverflow } from "./size-limits.js";
 import { elements } from "./tensor.js";
-import type { Framework, GroupInfo, LayerInfo, ParamCount, ReceptiveField } from "./types.js";
+import type { GroupInfo, LayerInfo, ParamCount, ReceptiveField } from "./types.js";
 import { evaluate } from "./values.js";
+import type { WalkContext, Walks } from "./walk-context.js";
 
 /** More leaf layers than this in one model is certainly a runaway repeat or block nesting. */
 export const MAX_LAYERS = 100_000;
 const MAX_REPEAT = 10_000;
 const MAX_BLOCK_DEPTH = 64;
 
-/** What every walk needs: the file's blocks and framework, the diagnostics and the model being built. */
-export interface WalkContext extends Recorder {
-  framework: Framework;
-  blocks: ReadonlyMap<string, BlockDef>;
-  report: Reporter;
-  model: ModelState;
-  /** Checking a block definition on its own: uses of other blocks are checked but not expanded. */
-  shallow?: boolean;
-}
+export type { WalkContext } from "./walk-context.js";
+
+/** The walks that merges call back into for their branches and projections. */
+const walks: Walks = { body: walkBody, layer: applyLayer };
 
 /** Runs statements in order from `input`; returns the final tensor. */
 export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
@@ -73,9 +68,9 @@ function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext
     case "repeat":
       return walkRepeat(item, input, scope, ctx);
     case "residual":
-      return withGroup("residual", "residual", item.span, input, scope, ctx, () => applyResidual(item, input, scope, ctx));
+      return withGroup("residual", "residual", item.span, input, scope, ctx, () => applyResidual(item, input, scope, ctx, walks));
     case "mergeBranches":
-      return withGroup(item.op, item.op, item.span, input, scope, ctx, () => applyBranches(item, input, scope, ctx));
+      return withGroup(item.op, item.op, item.span, input, scope, ctx, () => applyBranches(item, input, scope, ctx, walks));
     case "mergeLabels":
       return applyLabelMerge(item, input, scope, ctx);
   }

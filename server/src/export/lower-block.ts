@@ -6,7 +6,6 @@ import { bodyKey, type Op, type UseRecord } from "./ir.js";
 import { Frame, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
 import { mangle, type NameTarget } from "./names.js";
 import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "./sym.js";
-import { lowerSteps } from "./lower.js";
 
 /** The constructor argument that carries the input channels of a block class (PyTorch needs them). */
 export const IN_CHANNELS = "in_channels";
@@ -96,7 +95,7 @@ export function lowerUseBody(block: BlockDef, step: BlockStep, values: Sym[], in
   const start: Flow = { channels: input, stride: num(1), base };
   if (group?.inputShape) start.shape = group.inputShape;
   const ops: Op[] = [];
-  const out = lowerSteps(step.body, start, new Frame(`${step.name}.`, env), { ...ctx, loopDepth: 0 }, ops);
+  const out = ctx.lowerSteps(step.body, start, new Frame(`${step.name}.`, env), { ...ctx, loopDepth: 0 }, ops);
   return { ops, key: bodyKey(ops), out, ...(out.base === base && out.stride ? { stride: out.stride } : {}) };
 }
 

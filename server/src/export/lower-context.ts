@@ -1,9 +1,9 @@
 // What every step of lowering shares: the file, the use being lowered, its scope and the tensor flow.
 import type { BlockDef } from "../../../grammar/index.js";
-import type { SaveStep } from "../analysis/program.js";
+import type { SaveStep, Step } from "../analysis/program.js";
 import type { Framework, ModelInfo, Shape } from "../analysis/types.js";
 import type { Sym } from "./sym.js";
-import type { LayerOp, UseRecord } from "./ir.js";
+import type { LayerOp, Op, UseRecord } from "./ir.js";
 import type { NameTarget } from "./names.js";
 
 /** The tensor flowing through a body, as far as the writers need it. */
@@ -34,6 +34,9 @@ export interface UseTable {
   add(record: UseRecord): void;
 }
 
+/** Lowers recorded steps from a flow, appending ops; returns the final flow (lowerSteps of lower.ts). */
+export type LowerSteps = (steps: readonly Step[], flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]) => Flow;
+
 /** The state of one lowering: the model whose record it reads, and whether block parameters are literals. */
 export interface LowerContext {
   framework: Framework;
@@ -57,6 +60,11 @@ export interface LowerContext {
   variables: NameTarget;
   /** The tensor kept under each label definition of the record, as lowered last. */
   labels: Map<SaveStep, Flow>;
+  /**
+   * The walk over steps, which blocks, repeats and merges call for their bodies: passed in by lower-file.ts so
+   * that they need not import lower.ts, which dispatches to them (no import cycle).
+   */
+  lowerSteps: LowerSteps;
 }
 
 /** The body differs between uses (or iterations) in a way one class (or loop) cannot say. */

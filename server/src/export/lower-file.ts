@@ -41,6 +41,7 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
   const labels = new Map<SaveStep, Flow>();
   const context = (index: number): LowerContext => ({
     framework: analysis.framework, blocks, fact, bases, variables, labels, literal: true, dry: false, loopDepth: 0,
+    lowerSteps,
     uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
     model: { index, info: analysis.models[index]! },
   });

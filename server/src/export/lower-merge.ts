@@ -8,16 +8,15 @@ import type { Op, ResidualOp } from "./ir.js";
 import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { defaults, layerInfo, pushLayer, sameSym } from "./lower-layer.js";
 import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "./sym.js";
-import { lowerSteps } from "./lower.js";
 
 /** `residual { main } shortcut …`: the main path, then the shortcut (the analysis' naming order), then add. */
 export function lowerResidual(step: ResidualStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
   const base = ctx.bases.next++;
   const start: Flow = { ...flow, stride: num(1), base };
   const op: ResidualOp = { op: "residual", main: [], shortcut: [] };
-  const main = lowerSteps(step.main, start, frame, ctx, op.main);
+  const main = ctx.lowerSteps(step.main, start, frame, ctx, op.main);
   if (step.auto) autoShortcut(step, flow, main, base, frame, ctx, op);
-  else lowerSteps(step.shortcut, start, frame, ctx, op.shortcut);
+  else ctx.lowerSteps(step.shortcut, start, frame, ctx, op.shortcut);
   if (main.shape) op.outShape = main.shape;
   out.push(op);
   const stride = main.base === base && main.stride && flow.stride ? arith("*", flow.stride, main.stride) : undefined;
@@ -67,7 +66,7 @@ export function lowerBranches(step: BranchesStep, flow: Flow, frame: Frame, ctx:
   const flows = step.branches.map((b) => {
     const ops: Op[] = [];
     branches.push(ops);
-    return lowerSteps(b, flow, frame, ctx, ops);
+    return ctx.lowerSteps(b, flow, frame, ctx, ops);
   });
   const next = merged(step.merge, flows, ctx);
   out.push({ op: "branches", merge: step.merge, branches, ...(next.shape ? { outShape: next.shape } : {}) });

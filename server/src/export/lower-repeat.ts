@@ -4,7 +4,6 @@ import { bodyKey, type Op } from "./ir.js";
 import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { sameSym } from "./lower-layer.js";
 import { arith, choose, equal, fromExpr, isLiteral, num, pick, variable, type Sym } from "./sym.js";
-import { lowerSteps } from "./lower.js";
 
 const INDEX = ["i", "j", "k"];
 
@@ -23,7 +22,7 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
   const index = INDEX[ctx.loopDepth] ?? `i${ctx.loopDepth}`;
   const inner: LowerContext = { ...ctx, loopDepth: ctx.loopDepth + 1 };
   const iteration = (i: number) => frame.iteration(`${names.full}.${i}.`);
-  const walk = (i: number, from: Flow, ops: Op[]) => lowerSteps(iterationSteps(i), from, iteration(i), inner, ops);
+  const walk = (i: number, from: Flow, ops: Op[]) => ctx.lowerSteps(iterationSteps(i), from, iteration(i), inner, ops);
 
   const entering: (Sym | undefined)[] = [];
   let f = flow;
@@ -77,7 +76,7 @@ function probe(steps: readonly Step[], from: Flow, frame: Frame, ctx: LowerConte
     out.push(f.channels);
     if (i + 1 === extra) break;
     try {
-      f = lowerSteps(steps, f, frame.iteration("probe."), { ...ctx, dry: true, record: undefined }, []);
+      f = ctx.lowerSteps(steps, f, frame.iteration("probe."), { ...ctx, dry: true, record: undefined }, []);
     } catch (e) {
       if (e instanceof NotGeneric) break;
       throw e;

@@ -4,11 +4,10 @@ import type { LayerOp, Op } from "./ir.js";
 import { pyCommentText } from "./names.js";
 import { py, shapeComment, withComment } from "./python.js";
 import { torchLayer } from "./pytorch-layers.js";
-import { attr, ctor, torchShape, type TorchWriter } from "./pytorch-modules.js";
+import { attr, ctor, torchShape, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { repeatForward, repeatInit } from "./pytorch-repeat.js";
-import type { Vars } from "./vars.js";
 
-export type { TorchWriter } from "./pytorch-modules.js";
+export type { Forward, TorchWriter } from "./pytorch-modules.js";
 export { torchShape } from "./pytorch-modules.js";
 
 const IN = "    ";
@@ -23,7 +22,7 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
         out.push(`${indent}${owner}.${attr(op.attr, w)} = ${ctor(op, w)}`);
         break;
       case "repeat":
-        out.push(...repeatInit(op, owner, indent, w, depth));
+        out.push(...repeatInit(op, owner, indent, w, depth, initLines));
         break;
       case "residual": {
         out.push(...initLines(op.main, owner, indent, w, depth));
@@ -42,15 +41,6 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
     }
   }
   return out;
-}
-
-/** The forward pass's state: the tensor variable now, the variable results go to, and module access. */
-export interface Forward {
-  cur: string;
-  run: string;
-  access: (attr: string) => string;
-  vars: Vars;
-  depth: number;
 }
 
 /** `forward` lines for `ops`; returns the variable holding the result. */
@@ -77,7 +67,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
         assign(`${f.access(op.attr)}(${cur})`, op.outShape);
         break;
       case "repeat": {
-        const result = repeatForward(op, { ...f, cur }, indent, w, out);
+        const result = repeatForward(op, { ...f, cur }, indent, w, out, forwardLines);
         if (result === undefined) assign(`${f.access(op.attr)}(${cur})`, op.outShape);
         else cur = result;
         break;

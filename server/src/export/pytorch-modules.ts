@@ -5,6 +5,16 @@ import type { ClassIR } from "./lower-file.js";
 import { torchAttribute } from "./names.js";
 import { py } from "./python.js";
 import { torchLayer } from "./pytorch-layers.js";
+import type { Vars } from "./vars.js";
+
+/** The forward pass's state: the tensor variable now, the variable results go to, and module access. */
+export interface Forward {
+  cur: string;
+  run: string;
+  access: (attr: string) => string;
+  vars: Vars;
+  depth: number;
+}
 
 /** What the writer of one class needs: the source framework, the block classes, and where notes go. */
 export interface TorchWriter {

@@ -2,30 +2,38 @@
 import type { Op, RepeatOp } from "./ir.js";
 import { pyString } from "./names.js";
 import { py } from "./python.js";
-import { attr, isChain, type TorchWriter } from "./pytorch-modules.js";
-import { forwardLines, initLines, type Forward } from "./pytorch-body.js";
+import { attr, isChain, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { loops, usesVariable } from "./vars.js";
 
 const IN = "    ";
 
+// The walks over a body, owned by pytorch-body.ts, which calls into this module for each repeat: passed in so
+// that this module does not import it back.
+/** initLines of pytorch-body.ts. */
+export type InitLines = (ops: Op[], owner: string, indent: string, w: TorchWriter, depth: number) => string[];
+/** forwardLines of pytorch-body.ts. */
+export type ForwardLines = (ops: Op[], f: Forward, indent: string, w: TorchWriter, out: string[]) => string;
+
 /** `__init__` lines: the container, then each iteration's modules (in a loop, or written out). */
-export function repeatInit(op: RepeatOp, owner: string, indent: string, w: TorchWriter, depth: number): string[] {
+export function repeatInit(op: RepeatOp, owner: string, indent: string, w: TorchWriter, depth: number,
+  initLines: InitLines): string[] {
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   const chain = bodies.every((b) => isChain(b, w));
   const out = [`${indent}${owner}.${attr(op.attr, w)} = nn.${chain ? "Sequential" : "ModuleList"}()`];
   if (loop) {
     out.push(`${indent}for ${usesVariable(op.body, op.index) ? op.index : "_"} in range(${py(op.count)}):`);
-    out.push(...iteration(op.body, `${owner}.${attr(op.attr)}`, chain, indent + IN, w, depth));
+    out.push(...iteration(op.body, `${owner}.${attr(op.attr)}`, chain, indent + IN, w, depth, initLines));
   } else {
     // The iterations need different block classes (a block with a class per use): one after the other.
-    for (const b of bodies) out.push(...iteration(b, `${owner}.${attr(op.attr)}`, chain, indent, w, depth));
+    for (const b of bodies) out.push(...iteration(b, `${owner}.${attr(op.attr)}`, chain, indent, w, depth, initLines));
   }
   return out;
 }
 
 /** One iteration: a container whose children are named as the analysis names them. */
-function iteration(body: Op[], container: string, chain: boolean, indent: string, w: TorchWriter, depth: number): string[] {
+function iteration(body: Op[], container: string, chain: boolean, indent: string, w: TorchWriter, depth: number,
+  initLines: InitLines): string[] {
   const step = depth === 0 ? "step" : `step${depth + 1}`;
   const lines = initLines(body, step, indent, w, depth + 1);
   const single = lines.length === 1 ? /^\s*\w+\.(\w+) = (.*)$/.exec(lines[0]!) : null;
@@ -41,7 +49,8 @@ function iteration(body: Op[], container: string, chain: boolean, indent: string
  * `forward` lines: one call when the iterations are a chain, else a loop over the iterations (or each
  * iteration written out); returns the variable holding the result, or undefined for the one-call case.
  */
-export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: TorchWriter, out: string[]): string | undefined {
+export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: TorchWriter, out: string[],
+  forwardLines: ForwardLines): string | undefined {
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   if (bodies.every((b) => isChain(b, w))) return undefined;

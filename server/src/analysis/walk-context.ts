@@ -1,0 +1,28 @@
+// What the walk's modules share: the context of one walk, and the walks that merges call back into.
+import type { BlockDef, LayerCall, Name, Statement } from "../../../grammar/index.js";
+import type { Args } from "./arguments.js";
+import type { Reporter } from "./diagnostics.js";
+import type { LayerKind } from "./layers/index.js";
+import type { Recorder } from "./program.js";
+import type { ModelState, Scope, Tensor } from "./scope.js";
+import type { Framework } from "./types.js";
+
+/** What every walk needs: the file's blocks and framework, the diagnostics and the model being built. */
+export interface WalkContext extends Recorder {
+  framework: Framework;
+  blocks: ReadonlyMap<string, BlockDef>;
+  report: Reporter;
+  model: ModelState;
+  /** Checking a block definition on its own: uses of other blocks are checked but not expanded. */
+  shallow?: boolean;
+}
+
+/**
+ * walkBody and applyLayer of walker.ts, handed to merges.ts by the walker that dispatches to it: a merge walks
+ * its branches and may add a projection, and passing the walks keeps merges.ts from importing walker.ts back.
+ */
+export interface Walks {
+  body(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor;
+  layer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: Name,
+    preset?: Args): Tensor;
+}
