@@ -1,7 +1,7 @@
-"""Writes server/src/export/reserved-names.ts: the names Python and PyTorch already use.
+"""Writes server/src/codegen/reserved-names.ts: the names Python and PyTorch already use.
 
 Run with Debian's python3 (python3-torch installed): /usr/bin/python3 scripts/names/reserved_names.py
-The exporters' name mangling (server/src/export/names.ts) keeps every .cnn name clear of these, so the list
+The exporters' name mangling (server/src/codegen/names.ts) keeps every .cnn name clear of these, so the list
 comes from the interpreter and the framework themselves, never from memory.
 """
 import builtins
@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-OUT = os.path.join(ROOT, "server", "src", "export", "reserved-names.ts")
+OUT = os.path.join(ROOT, "server", "src", "codegen", "reserved-names.ts")
 
 
 def module_attributes():

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { exportKeras } from "../../server/src/export/keras.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
-import { pyCommentText, pyGlobal, pyString } from "../../server/src/export/names.js";
+import { pyCommentText, pyGlobal, pyString } from "../../server/src/codegen/names.js";
 import type { ModelInfo } from "../../server/src/analysis/index.js";
 import { analyze, readRepoFile, repoRoot } from "../unit/helpers.js";
 import {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Analysis, Shape } from "../../server/src/analysis/index.js";
 import { exportKeras } from "../../server/src/export/keras.js";
-import { pyGlobal } from "../../server/src/export/names.js";
+import { pyGlobal } from "../../server/src/codegen/names.js";
 import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { analyze } from "../unit/helpers.js";
 import { random, randomModel } from "./name-fuzz-models.js";

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis, Shape } from "../../server/src/analysis/index.js";
-import { kerasLayerPart, torchAttribute } from "../../server/src/export/names.js";
+import { kerasLayerPart, torchAttribute } from "../../server/src/codegen/names.js";
 import type { FloatTensor } from "../../server/src/onnx/tensors.js";
 import { parseSafetensors } from "../../server/src/simulation/safetensors.js";
 import { simulate } from "../../server/src/simulation/simulate.js";

@@ -4,8 +4,8 @@ import { describe, it } from "node:test";
 import {
   isTaken, KERAS_LAYER, mangle, PYTHON_GLOBAL, PYTHON_VARIABLE, specialisedName, TORCH_ATTRIBUTE, variableTarget,
   type NameTarget,
-} from "../../server/src/export/names.js";
-import { PYTHON_BUILTINS, PYTHON_KEYWORDS, TORCH_MODULE_ATTRIBUTES } from "../../server/src/export/reserved-names.js";
+} from "../../server/src/codegen/names.js";
+import { PYTHON_BUILTINS, PYTHON_KEYWORDS, TORCH_MODULE_ATTRIBUTES } from "../../server/src/codegen/reserved-names.js";
 
 const seeds = [...PYTHON_KEYWORDS, ...PYTHON_BUILTINS, ...TORCH_MODULE_ATTRIBUTES, "x", "conv1", "B_use1", "identity2",
   "step3", "input_layer", "add_1", "conv1_pad", "__x", "_x", "a", "Stage_use12", "i7"];

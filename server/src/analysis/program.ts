@@ -5,7 +5,7 @@ import type { Argument, Expr } from "../../../grammar/index.js";
  * The exporters read this record instead of walking the AST a second time: every name, label, merge, repeat
  * iteration and `shortcut auto` projection is decided once, by the analysis' walk, and the exporters only
  * evaluate the recorded argument expressions in their own domain (symbols over block parameters, see
- * export/sym.ts). Layers and groups are indices into the model's `layers` and `groups`, so a step and the
+ * codegen/sym.ts). Layers and groups are indices into the model's `layers` and `groups`, so a step and the
  * numbers the analysis computed for it cannot drift apart. The record is built for every model (its cost is
  * one small object per step); it is only complete for models without errors, the only ones exported.
  *

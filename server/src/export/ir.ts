@@ -1,35 +1,16 @@
 // The exporters' intermediate form: a model or block body as modules and dataflow, framework-neutral.
 import type { BlockStep } from "../analysis/program.js";
-import type { Framework, LayerInfo, Shape } from "../analysis/types.js";
-import type { Sym } from "./sym.js";
+import type { Framework, Shape } from "../analysis/types.js";
+import type { LayerOp } from "../codegen/layer-op.js";
+import type { Sym } from "../codegen/sym.js";
+
+export type { LayerOp } from "../codegen/layer-op.js";
 
 /**
  * One operation of a body, applied to the current tensor. `attr` is the layer's name relative to the class
  * (or repeat iteration) that owns it, so that attribute paths spell the analysis' layer names exactly.
  */
 export type Op = LayerOp | BlockOp | RepeatOp | ResidualOp | BranchesOp | MergeLabelsOp | SaveOp | LoadOp;
-
-/** A layer: a module of the class (PyTorch) or a layer call (Keras). */
-export interface LayerOp {
-  op: "layer";
-  attr: string;
-  kind: string;
-  /** Canonical argument names (the analysis' keys) to symbolic values; defaults included. */
-  args: Record<string, Sym>;
-  inChannels: Sym;
-  /** Spatial axes of the input (0 for a flat vector). */
-  rank: number;
-  /** This use's input shape (source layout) and the kind of the layer that made the input; not keyed. */
-  inShape?: Shape;
-  prevKind?: string;
-  /**
-   * The code the target writes for this layer (or why it cannot), which may depend on this use's input:
-   * keyed, so that uses whose layers are written differently get different classes.
-   */
-  fact?: string;
-  /** This use's analysis record, for shape comments; not part of the key. */
-  info?: LayerInfo;
-}
 
 /** A block use: an instance of the block's class, or a call of its function. */
 export interface BlockOp {

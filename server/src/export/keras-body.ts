@@ -3,8 +3,8 @@ import type { Framework, Shape } from "../analysis/types.js";
 import type { BlockOp, Op, UseRecord } from "./ir.js";
 import { kerasLayer } from "./keras-layers.js";
 import type { ClassIR } from "./lower-file.js";
-import { kerasLayerPart, pyCommentText, pyString } from "./names.js";
-import { py, shapeComment, withComment } from "./python.js";
+import { kerasLayerPart, pyCommentText, pyString } from "../codegen/names.js";
+import { py, shapeComment, withComment } from "../codegen/python.js";
 import { loops, type Vars } from "./vars.js";
 
 const IN = "    ";

@@ -6,9 +6,9 @@ import { isLayerKindName, type LayerKindName } from "../analysis/layers/names.js
 import { NON_NEGATIVE, unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js";
 import type { LayerOp } from "./ir.js";
 import { Refusal, type LayerFact } from "./lower-context.js";
-import { py } from "./python.js";
-import { arith, isLiteral, key, num, type Sym } from "./sym.js";
-import { isValue, literalAxes, padSides, softmaxAxis, wordOf } from "./layer-values.js";
+import { py } from "../codegen/python.js";
+import { arith, isLiteral, key, num, type Sym } from "../codegen/sym.js";
+import { isValue, literalAxes, padSides, softmaxAxis, wordOf } from "../codegen/layer-values.js";
 
 /** One Keras layer call: its class, arguments (without the name) and the suffix its name gets. */
 export interface KerasStep {

@@ -6,7 +6,7 @@ import { kerasLines, kerasShape, type KerasWriter } from "./keras-body.js";
 import { kerasFact } from "./keras-layers.js";
 import type { ModelIR } from "./ir.js";
 import { specialisedClasses, type ClassIR, type LoweredFile } from "./lower-file.js";
-import { pyCommentText, pyString, variableTarget, type NameTarget } from "./names.js";
+import { pyCommentText, pyString, variableTarget, type NameTarget } from "../codegen/names.js";
 import { blockSignature, LineIndex, shapeChange, thousands } from "./source-lines.js";
 import { Vars } from "./vars.js";
 

@@ -4,8 +4,8 @@ import type { BlockStep } from "../analysis/program.js";
 import { channels } from "../analysis/tensor.js";
 import { bodyKey, type Op, type UseRecord } from "./ir.js";
 import { Frame, NotGeneric, type Flow, type LowerContext } from "./lower-context.js";
-import { mangle, type NameTarget } from "./names.js";
-import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "./sym.js";
+import { mangle, type NameTarget } from "../codegen/names.js";
+import { arith, fromExpr, lit, num, substitute, variable, type Sym } from "../codegen/sym.js";
 
 /** The constructor argument that carries the input channels of a block class (PyTorch needs them). */
 export const IN_CHANNELS = "in_channels";

@@ -2,9 +2,9 @@
 import type { BlockDef } from "../../../grammar/index.js";
 import type { SaveStep, Step } from "../analysis/program.js";
 import type { Framework, ModelInfo, Shape } from "../analysis/types.js";
-import type { Sym } from "./sym.js";
+import type { Sym } from "../codegen/sym.js";
 import type { LayerOp, Op, UseRecord } from "./ir.js";
-import type { NameTarget } from "./names.js";
+import type { NameTarget } from "../codegen/names.js";
 
 /** The tensor flowing through a body, as far as the writers need it. */
 export interface Flow {
@@ -71,7 +71,7 @@ export interface LowerContext {
 export class NotGeneric extends Error {}
 
 /** Something the target framework cannot express, in words for the user. */
-export { Refusal } from "./refusal.js";
+export { Refusal } from "../codegen/refusal.js";
 
 /**
  * One scope of the record being lowered (a model body, a block use, a repeat iteration): the symbolic

@@ -6,8 +6,8 @@ import type { Analysis } from "../analysis/types.js";
 import type { ModelIR, Op, UseRecord } from "./ir.js";
 import { lowerUseBody, paramNames } from "./lower-block.js";
 import { Frame, NotGeneric, Refusal, type Flow, type LayerFact, type LowerContext } from "./lower-context.js";
-import { pyGlobal, specialisedName, variableTarget, type NameTarget } from "./names.js";
-import { num } from "./sym.js";
+import { pyGlobal, specialisedName, variableTarget, type NameTarget } from "../codegen/names.js";
+import { num } from "../codegen/sym.js";
 import { lowerSteps } from "./lower.js";
 
 /** A block's class: generic (parameters as constructor arguments) or specialised to some uses' values. */

@@ -6,7 +6,7 @@ import { channels } from "../analysis/tensor.js";
 import type { Framework, LayerInfo } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { Refusal, type Flow, type Frame, type LowerContext } from "./lower-context.js";
-import { arith, fromExpr, fromPlain, key, lit, num, type Sym } from "./sym.js";
+import { arith, fromExpr, fromPlain, key, lit, num, type Sym } from "../codegen/sym.js";
 import { SAME_SHAPE } from "../layers/index.js";
 
 /** A layer of the record: its arguments evaluated in the frame's (symbolic) environment. */

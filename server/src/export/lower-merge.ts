@@ -7,7 +7,7 @@ import type { Shape } from "../analysis/types.js";
 import type { Op, ResidualOp } from "./ir.js";
 import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { defaults, layerInfo, pushLayer, sameSym } from "./lower-layer.js";
-import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "./sym.js";
+import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "../codegen/sym.js";
 
 /** `residual { main } shortcut …`: the main path, then the shortcut (the analysis' naming order), then add. */
 export function lowerResidual(step: ResidualStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {

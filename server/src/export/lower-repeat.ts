@@ -3,7 +3,7 @@ import type { RepeatStep, Step } from "../analysis/program.js";
 import { bodyKey, type Op } from "./ir.js";
 import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { sameSym } from "./lower-layer.js";
-import { arith, choose, equal, fromExpr, isLiteral, num, pick, variable, type Sym } from "./sym.js";
+import { arith, choose, equal, fromExpr, isLiteral, num, pick, variable, type Sym } from "../codegen/sym.js";
 
 const INDEX = ["i", "j", "k"];
 

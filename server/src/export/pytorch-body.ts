@@ -1,8 +1,8 @@
 // A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
 import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
-import { pyCommentText } from "./names.js";
-import { py, shapeComment, withComment } from "./python.js";
+import { pyCommentText } from "../codegen/names.js";
+import { py, shapeComment, withComment } from "../codegen/python.js";
 import { torchLayer } from "./pytorch-layers.js";
 import { attr, ctor, torchShape, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { repeatForward, repeatInit } from "./pytorch-repeat.js";

@@ -7,9 +7,9 @@ import { unitOf, type DataCodedKind, type RefusedKind } from "../layers/index.js
 import type { LayerOp } from "./ir.js";
 import type { LayerFact } from "./lower-context.js";
 import { Refusal } from "./lower-context.js";
-import { pyNumber, py } from "./python.js";
-import { arith, bool, isLiteral, key, num, type Sym } from "./sym.js";
-import { axisValues, isValue, literalAxes, softmaxAxis, torchPads, wordOf } from "./layer-values.js";
+import { pyNumber, py } from "../codegen/python.js";
+import { arith, bool, isLiteral, key, num, type Sym } from "../codegen/sym.js";
+import { axisValues, isValue, literalAxes, softmaxAxis, torchPads, wordOf } from "../codegen/layer-values.js";
 
 /** A layer's module, and the forward-pass wrapping it needs (explicit padding, layout moves, cropping). */
 export interface TorchLayer {

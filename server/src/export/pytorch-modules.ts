@@ -2,8 +2,8 @@
 import type { Framework, Shape } from "../analysis/types.js";
 import type { BlockOp, LayerOp, Op, UseRecord } from "./ir.js";
 import type { ClassIR } from "./lower-file.js";
-import { torchAttribute } from "./names.js";
-import { py } from "./python.js";
+import { torchAttribute } from "../codegen/names.js";
+import { py } from "../codegen/python.js";
 import { torchLayer } from "./pytorch-layers.js";
 import type { Vars } from "./vars.js";
 

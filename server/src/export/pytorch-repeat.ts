@@ -1,7 +1,7 @@
 // `repeat` in PyTorch: a container of iterations named 0, 1, … (so keys read repeat1.0.conv1), built in a loop.
 import type { Op, RepeatOp } from "./ir.js";
-import { pyString } from "./names.js";
-import { py } from "./python.js";
+import { pyString } from "../codegen/names.js";
+import { py } from "../codegen/python.js";
 import { attr, isChain, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { loops, usesVariable } from "./vars.js";
 

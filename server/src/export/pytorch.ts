@@ -7,7 +7,7 @@ import { attr } from "./pytorch-modules.js";
 import { torchFact } from "./pytorch-layers.js";
 import { TORCH_HELPERS } from "./pytorch-helpers.js";
 import { blockSignature, LineIndex, shapeChange, thousands } from "./source-lines.js";
-import { pyCommentText, variableTarget, type NameTarget } from "./names.js";
+import { pyCommentText, variableTarget, type NameTarget } from "../codegen/names.js";
 import { Vars } from "./vars.js";
 import type { ModelIR, Op } from "./ir.js";
 

@@ -1,8 +1,8 @@
 // Line numbers and headers of the .cnn source, for the comments and docstrings of generated code.
 import type { BlockDef } from "../../../grammar/index.js";
 import type { Shape } from "../analysis/types.js";
-import { py } from "./python.js";
-import { fromExpr, variable, type Sym } from "./sym.js";
+import { py } from "../codegen/python.js";
+import { fromExpr, variable, type Sym } from "../codegen/sym.js";
 
 /** The 0-based line of an offset. */
 export function lineOfOffset(text: string, offset: number): number {

@@ -1,6 +1,6 @@
 // Local variable names of generated functions, and which loop variables a body actually uses.
 import { bodyKey, type Op, type RepeatOp, type UseRecord } from "./ir.js";
-import { mangle, type NameTarget } from "./names.js";
+import { mangle, type NameTarget } from "../codegen/names.js";
 
 /**
  * The variables of one function: each label's (mangled for `target`, see names.ts' variableTarget) and

@@ -1,8 +1,8 @@
 // Reading layer arguments for the writers: literal tests, per-axis values, padding sides, softmax axes.
 import type { Framework } from "../analysis/types.js";
 import type { Value } from "../analysis/values.js";
-import type { LayerOp } from "./ir.js";
-import { Refusal } from "./lower-context.js";
+import type { LayerOp } from "./layer-op.js";
+import { Refusal } from "./refusal.js";
 import { py } from "./python.js";
 import { isLiteral, type Sym } from "./sym.js";
 
