@@ -46,10 +46,15 @@ function analysed(c: EdgeCase): Analysis {
   return analysis;
 }
 
-/** Every case of a kind either exports, or is refused with the unit's named reason; at least one exports. */
+/**
+ * The unit's face for a backend (its class as data, its code, or a named refusal) runs: every case of the kind
+ * either exports, or is refused with the unit's named reason; at least one exports.
+ */
 function checkCode(kind: LayerKindName, backend: "pytorch" | "keras") {
   const write = backend === "pytorch" ? exportPyTorch : exportKeras;
-  const named = unitOf(kind).refuses?.[backend];
+  const face = unitOf(kind)[backend];
+  assert.ok(typeof face === "function" || "cls" in face || "refuses" in face, `${kind} has a ${backend} face`);
+  const named = typeof face === "object" && "refuses" in face ? face.refuses : undefined;
   const results = goldenCases(kind).map((c) => ({ c, result: write(analysed(c), wrap(c.input, [c.source])) }));
   if (named) {
     for (const { c, result } of results) {

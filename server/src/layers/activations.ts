@@ -3,6 +3,9 @@ import {
   dropout, elu, gelu, identity, leakyrelu, relu, relu6, sigmoid, softmax, tanh,
 } from "../analysis/layers/simple.js";
 import type { simpleKinds } from "../analysis/layers/simple.js";
+import { kw, one } from "../codegen/layer-code.js";
+import { softmaxAxis } from "../codegen/layer-values.js";
+import { py } from "../codegen/python.js";
 import { elementwise, num, softmax as softmaxEmitter, unary } from "../onnx/emit.js";
 import type { LayerUnit } from "./unit.js";
 
@@ -13,24 +16,27 @@ const positive = { sameShape: true, nonNegative: true } as const;
 export const activationUnits = {
   relu: {
     analysis: relu, ...positive, onnx: unary("Relu"),
-    code: { pytorch: { cls: "nn.ReLU" }, keras: { cls: "ReLU" } },
+    pytorch: { cls: "nn.ReLU" }, keras: { cls: "ReLU" },
   },
   relu6: {
     analysis: relu6, ...positive,
     onnx: elementwise((e, x) => e.g.op("Clip", [x, e.g.scalar(0), e.g.scalar(6)])),
-    code: { pytorch: { cls: "nn.ReLU6" }, keras: { cls: "ReLU", args: ["max_value=6"] } },
+    pytorch: { cls: "nn.ReLU6" }, keras: { cls: "ReLU", args: ["max_value=6"] },
   },
   // Keras files state the slope only when it is not Keras' default; PyTorch files always (the defaults differ).
   leakyrelu: {
     analysis: leakyrelu, ...same,
     onnx: unary("LeakyRelu", (e) => ({ alpha: { float: num(e, "slope", 0.01) } })),
+    pytorch: (op) => ({ ctor: `nn.LeakyReLU(${kw("negative_slope", op.args["slope"], 0.01).join("")})` }),
+    keras: (op, source) => {
+      const slope = op.args["slope"];
+      return one("LeakyReLU", source === "pytorch" ? [`negative_slope=${py(slope!)}`] : kw("negative_slope", slope, 0.3));
+    },
   },
   elu: {
     analysis: elu, ...same, onnx: unary("Elu", (e) => ({ alpha: { float: num(e, "alpha", 1) } })),
-    code: {
-      pytorch: { cls: "nn.ELU", kwargs: [["alpha", "alpha", 1]] },
-      keras: { cls: "ELU", kwargs: [["alpha", "alpha", 1]] },
-    },
+    pytorch: { cls: "nn.ELU", kwargs: [["alpha", "alpha", 1]] },
+    keras: { cls: "ELU", kwargs: [["alpha", "alpha", 1]] },
   },
   gelu: {
     analysis: gelu, ...same,
@@ -39,22 +45,33 @@ export const activationUnits = {
       const erf = e.g.op("Erf", [e.g.op("Mul", [x, e.g.scalar(Math.SQRT1_2)])]);
       return e.g.op("Mul", [e.g.op("Mul", [x, e.g.scalar(0.5)]), e.g.op("Add", [erf, e.g.scalar(1)])]);
     }),
-    code: { pytorch: { cls: "nn.GELU" }, keras: { cls: "Activation", args: ['"gelu"'] } },
+    pytorch: { cls: "nn.GELU" }, keras: { cls: "Activation", args: ['"gelu"'] },
   },
   sigmoid: {
     analysis: sigmoid, ...positive, onnx: unary("Sigmoid"),
-    code: { pytorch: { cls: "nn.Sigmoid" }, keras: { cls: "Activation", args: ['"sigmoid"'] } },
+    pytorch: { cls: "nn.Sigmoid" }, keras: { cls: "Activation", args: ['"sigmoid"'] },
   },
   tanh: {
     analysis: tanh, ...same, onnx: unary("Tanh"),
-    code: { pytorch: { cls: "nn.Tanh" }, keras: { cls: "Activation", args: ['"tanh"'] } },
+    pytorch: { cls: "nn.Tanh" }, keras: { cls: "Activation", args: ['"tanh"'] },
   },
-  // The axis counts without the batch axis and defaults to the channels: the exporters' switches write it.
-  softmax: { analysis: softmax, ...positive, onnx: softmaxEmitter },
+  // The axis counts without the batch axis and defaults to the channels, in the source's layout.
+  softmax: {
+    analysis: softmax, ...positive, onnx: softmaxEmitter,
+    pytorch: (op, source) => ({ ctor: `nn.Softmax(dim=${softmaxAxis(op, source, "pytorch")})` }),
+    keras: (op, source) => {
+      const axis = softmaxAxis(op, source, "keras");
+      return one("Softmax", axis === "-1" ? [] : [`axis=${axis}`]);
+    },
+  },
   identity: {
     analysis: identity, ...same, onnx: unary("Identity"),
-    code: { pytorch: { cls: "nn.Identity" }, keras: { cls: "Identity" } },
+    pytorch: { cls: "nn.Identity" }, keras: { cls: "Identity" },
   },
   // Inference: dropout passes everything through, unscaled (PyTorch scales during training instead).
-  dropout: { analysis: dropout, ...same, onnx: unary("Identity") },
+  dropout: {
+    analysis: dropout, ...same, onnx: unary("Identity"),
+    pytorch: (op) => ({ ctor: `nn.Dropout(p=${py(op.args["p"]!)})` }),
+    keras: (op) => one("Dropout", [py(op.args["p"]!)]),
+  },
 } satisfies { [K in (typeof simpleKinds)[number]["kind"]]: LayerUnit<K> };

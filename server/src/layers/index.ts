@@ -1,6 +1,7 @@
 // The registry of layer units: every LayerKindName with all of its faces, checked complete by the compiler.
 import type { LayerKindName } from "../analysis/layers/names.js";
 import type { ModelInfo } from "../analysis/types.js";
+import type { KindFacts } from "../codegen/layer-code.js";
 import type { ParamSpec } from "../onnx/tensors.js";
 import { activationUnits } from "./activations.js";
 import { adaptivePoolUnits } from "./adaptive-pool.js";
@@ -15,7 +16,7 @@ import { upsampleUnit } from "./upsample.js";
 import { zeropadUnit } from "./zeropad.js";
 import type { LayerUnit, TensorEntry, ShapedLayer } from "./unit.js";
 
-export type { ClassCode, LayerUnit, TensorEntry } from "./unit.js";
+export type { BackendFace, ClassCode, LayerUnit, TensorEntry } from "./unit.js";
 
 /** Each kind's unit by name: a kind without a unit, or a unit under another name, does not compile. */
 export const layerUnits = {
@@ -23,14 +24,6 @@ export const layerUnits = {
   ...activationUnits, flatten: flattenUnit, dense: denseUnit, lrn: lrnUnit, upsample: upsampleUnit,
   zeropad: zeropadUnit,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
-
-type Units = typeof layerUnits;
-type KindsWith<Face> = { [K in keyof Units]: Units[K] extends Face ? K : never }[keyof Units];
-
-/** The kinds whose PyTorch and Keras code is data in their unit; the exporters' switches handle the rest. */
-export type DataCodedKind = KindsWith<{ code: object }>;
-/** The kinds a backend has no layer for (a named refusal in the unit), which its switch may leave out. */
-export type RefusedKind<Backend extends "pytorch" | "keras"> = KindsWith<{ refuses: { [B in Backend]: string } }>;
 
 /** The unit of a kind. */
 export function unitOf(kind: LayerKindName): LayerUnit {
@@ -46,6 +39,9 @@ export const SAME_SHAPE: ReadonlySet<string> = kindsWhere((u) => u.sameShape);
 
 /** Kinds whose output is never negative (zero padding before a max pool equals -inf padding after them). */
 export const NON_NEGATIVE: ReadonlySet<string> = kindsWhere((u) => u.nonNegative);
+
+/** What the units' PyTorch and Keras faces may ask about other kinds. */
+export const KIND_FACTS: KindFacts = { nonNegative: NON_NEGATIVE };
 
 /** The tensors one layer owns (none when its input shape is unknown). */
 export function tensorsOf(layer: ModelInfo["layers"][number], fw: ModelInfo["framework"]): TensorEntry[] {

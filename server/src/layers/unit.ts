@@ -3,14 +3,12 @@
 // Why a folder above analysis/ and onnx/: analysis/ must stay pure (it may not import ONNX or code
 // generation), so a kind's analysis face (arguments, docs, shape, parameters, MACs, receptive field,
 // checks) lives in analysis/layers/, keyed by the same closed `LayerKindName`, and the module here imports
-// it and adds the faces the analysis does not need. The PyTorch and Keras code of kinds whose code is plain
-// data (most activations) is in the unit too; kinds whose code needs the exporters' symbolic values
-// (conv's padding, pools' ceil mode) keep that code in export/pytorch-layers.ts and export/keras-layers.ts,
-// in switches the compiler checks for every remaining `LayerKindName`, because export/ sits above this
-// folder and an import back into it would be a folder cycle.
+// it and adds the faces the analysis does not need: its tensors, ONNX lowering, and PyTorch and Keras code,
+// written with codegen/ (symbolic values, Python text, Refusal), which sits below this folder.
 import type { LayerKind } from "../analysis/layers/index.js";
 import type { LayerKindName } from "../analysis/layers/names.js";
 import type { Framework, LayerInfo } from "../analysis/types.js";
+import type { CodeFace, KerasStep, TorchLayer } from "../codegen/layer-code.js";
 import type { Emitter } from "../onnx/emit.js";
 import type { ParamRole } from "../onnx/tensors.js";
 
@@ -30,6 +28,12 @@ export interface ClassCode {
   kwargs?: [keyword: string, argument: string, omitWhen: number | boolean | string][];
 }
 
+/**
+ * A backend's code for a kind: its class as data when that is all it is, else a function of the layer op, or
+ * the reason the backend has no such layer at all (shown after the layer's name when an export refuses).
+ */
+export type BackendFace<T> = ClassCode | CodeFace<T> | { refuses: string };
+
 /** Every face of one layer kind. */
 export interface LayerUnit<K extends LayerKindName = LayerKindName> {
   /** Arguments, docs, shape rule, parameters, MACs, receptive field and checks (analysis/layers/). */
@@ -42,8 +46,8 @@ export interface LayerUnit<K extends LayerKindName = LayerKindName> {
   tensors?: (layer: ShapedLayer, framework: Framework) => TensorEntry[];
   /** The ONNX (opset 17) lowering. */
   onnx: Emitter;
-  /** The PyTorch and Keras classes, when they are plain data; else the exporters' switches hold the code. */
-  code?: { pytorch: ClassCode; keras: ClassCode };
-  /** A backend that has no such layer at all: the reason, shown after the layer's name when an export refuses. */
-  refuses?: { pytorch?: string; keras?: string };
+  /** The PyTorch module (`nn.Conv2d(…)`) and what forward adds around it. */
+  pytorch: BackendFace<TorchLayer>;
+  /** The Keras layers (`layers.Conv2D(…)`), channels last, with the padding or cropping they need. */
+  keras: BackendFace<KerasStep[]>;
 }
