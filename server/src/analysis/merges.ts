@@ -88,7 +88,8 @@ function projectionStride(from: number, to: number): number | undefined {
 }
 
 /** `concat { branch {…} … }` / `add { branch {…} … }`: every branch starts from the same tensor. */
-export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext, walks: Walks): Tensor {
+export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext,
+  walks: Walks): Tensor {
   const step: BranchesStep = { step: "branches", merge: item.op, branches: [] };
   recordStep(ctx, step);
   const outs = item.branches.map((b) => {

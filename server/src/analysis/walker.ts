@@ -68,9 +68,11 @@ function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext
     case "repeat":
       return walkRepeat(item, input, scope, ctx);
     case "residual":
-      return withGroup("residual", "residual", item.span, input, scope, ctx, () => applyResidual(item, input, scope, ctx, walks));
+      return withGroup("residual", "residual", item.span, input, scope, ctx, () =>
+        applyResidual(item, input, scope, ctx, walks));
     case "mergeBranches":
-      return withGroup(item.op, item.op, item.span, input, scope, ctx, () => applyBranches(item, input, scope, ctx, walks));
+      return withGroup(item.op, item.op, item.span, input, scope, ctx, () =>
+        applyBranches(item, input, scope, ctx, walks));
     case "mergeLabels":
       return applyLabelMerge(item, input, scope, ctx);
   }

@@ -18,5 +18,6 @@ export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
   const face = unitOf(op.kind).keras;
   if (typeof face === "function") return face(op, source, KIND_FACTS);
   if ("refuses" in face) throw new Refusal(`${op.attr}: ${face.refuses}`);
-  return one(face.cls, [...(face.args ?? []), ...(face.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, op.args[arg], omit))]);
+  const args = [...(face.args ?? []), ...(face.kwargs ?? []).flatMap(([k, arg, omit]) => kw(k, op.args[arg], omit))];
+  return one(face.cls, args);
 }

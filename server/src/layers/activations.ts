@@ -30,7 +30,8 @@ export const activationUnits = {
     pytorch: (op) => ({ ctor: `nn.LeakyReLU(${kw("negative_slope", op.args["slope"], 0.01).join("")})` }),
     keras: (op, source) => {
       const slope = op.args["slope"];
-      return one("LeakyReLU", source === "pytorch" ? [`negative_slope=${py(slope!)}`] : kw("negative_slope", slope, 0.3));
+      const given = source === "pytorch" ? [`negative_slope=${py(slope!)}`] : kw("negative_slope", slope, 0.3);
+      return one("LeakyReLU", given);
     },
   },
   elu: {

@@ -25,10 +25,11 @@ function kerasAdaptive(op: LayerOp, source: Framework, max: boolean): KerasStep[
   return one(`${kind}Pooling${d}D`, [window.every((w) => w === window[0]) ? String(window[0]) : `(${window.join(", ")})`]);
 }
 
-/** PyTorch's adaptive pool to 1; Keras' global pools drop the spatial axes (unless keepdims), so a Flatten follows. */
+/** PyTorch's adaptive pool to 1; Keras' global pools drop the spatial axes (unless keepdims): a Flatten follows. */
 function torchGlobal(op: LayerOp, source: Framework, max: boolean): TorchLayer {
   const pool = `nn.Adaptive${max ? "Max" : "Avg"}Pool${Math.max(op.rank, 1)}d(1)`;
-  return { ctor: source === "keras" && !isValue(op.args["keepdims"], true) ? `nn.Sequential(${pool}, nn.Flatten())` : pool };
+  const flat = source === "keras" && !isValue(op.args["keepdims"], true);
+  return { ctor: flat ? `nn.Sequential(${pool}, nn.Flatten())` : pool };
 }
 
 /** PyTorch files keep the spatial axes as 1 (AdaptiveAvgPool2d(1)); so does keepdims. */
@@ -37,7 +38,8 @@ function kerasGlobal(op: LayerOp, source: Framework, max: boolean): KerasStep[] 
   return one(`Global${max ? "Max" : "Average"}Pooling${Math.max(op.rank, 1)}D`, keep ? ["keepdims=True"] : []);
 }
 
-const adaptive = (op: LayerOp, kind: string) => ({ ctor: `nn.Adaptive${kind}Pool${Math.max(op.rank, 1)}d(${py(op.args["output_size"]!)})` });
+const adaptive = (op: LayerOp, kind: string): TorchLayer =>
+  ({ ctor: `nn.Adaptive${kind}Pool${Math.max(op.rank, 1)}d(${py(op.args["output_size"]!)})` });
 
 /** The adaptive and global pools' faces, by name. */
 export const adaptivePoolUnits = {

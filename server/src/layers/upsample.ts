@@ -12,7 +12,8 @@ export const upsampleUnit = {
   analysis: upsample, sameShape: false, nonNegative: false, onnx: upsampleEmitter,
   pytorch: (op) => {
     const mode = wordOf(op.args["mode"]) ?? "nearest";
-    const smooth = mode === "nearest" ? [] : [`mode="${["linear", "bilinear", "trilinear"][Math.max(op.rank, 1) - 1]}"`];
+    const smoothMode = ["linear", "bilinear", "trilinear"][Math.max(op.rank, 1) - 1];
+    const smooth = mode === "nearest" ? [] : [`mode="${smoothMode}"`];
     return { ctor: `nn.Upsample(${[`scale_factor=${py(op.args["scale"]!)}`, ...smooth].join(", ")})` };
   },
   keras: (op) => {
