@@ -9,16 +9,36 @@ const bundles = [
   { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs", format: "cjs", external: ["vscode"] },
   { entryPoints: ["server/src/main.ts"], outfile: "dist/server.cjs", format: "cjs", external: ["onnxruntime-node"] },
   // CommonJS dependencies (pngjs) call require(); an ES module bundle needs one made for it.
-  { entryPoints: ["bin/cli-main.ts"], outfile: "dist/cnnlens.js", format: "esm", external: ["onnxruntime-node"],
-    banner: { js: 'import { createRequire as __cnnlensRequire } from "node:module"; const require = __cnnlensRequire(import.meta.url);' } },
+  {
+    entryPoints: ["bin/cli-main.ts"],
+    outfile: "dist/cnnlens.js",
+    format: "esm",
+    external: ["onnxruntime-node"],
+    banner: {
+      js: 'import { createRequire as __cnnlensRequire } from "node:module"; const require = __cnnlensRequire(import.meta.url);',
+    },
+  },
   { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm" },
   // The webview scripts run in the editor's browser, loaded by the pages of client/src/*-view.ts.
-  { entryPoints: ["client/webview/simulation.ts"], outfile: "dist/webview-simulation.js", format: "iife",
-    platform: "browser", target: "es2022" },
+  {
+    entryPoints: ["client/webview/simulation.ts"],
+    outfile: "dist/webview-simulation.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+  },
 ];
 
 for (const options of bundles) {
-  const config = { bundle: true, platform: "node", target: "node20", sourcemap: true, minify: !watch, logLevel: "warning", ...options };
+  const config = {
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    sourcemap: true,
+    minify: !watch,
+    logLevel: "warning",
+    ...options,
+  };
   if (watch) await (await esbuild.context(config)).watch();
   else await esbuild.build(config);
 }

@@ -17,6 +17,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Prettier lays code out at 120 columns but leaves long strings and comments alone: no line may pass 120.
+      "max-len": ["error", { code: 120, tabWidth: 2 }],
     },
   },
   {
@@ -28,10 +30,17 @@ export default tseslint.config(
     // The client is thin: from the server it knows only the protocol (server/src/protocol.ts).
     files: ["client/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{
-        regex: "(^|/)server/(?!src/protocol\\.js$)",
-        message: "The client imports nothing from server/ but server/src/protocol.ts: move what it needs there.",
-      }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)server/(?!src/protocol\\.js$)",
+              message: "The client imports nothing from server/ but server/src/protocol.ts: move what it needs there.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

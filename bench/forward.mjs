@@ -13,9 +13,14 @@ import { randomWeights } from "../out/server/src/simulation/weights.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const torch = spawnSync("/usr/bin/python3", [join(root, "bench", "torch_forward.py"), "1", "2"], { encoding: "utf8", timeout: 300_000 });
+const torch = spawnSync("/usr/bin/python3", [join(root, "bench", "torch_forward.py"), "1", "2"], {
+  encoding: "utf8",
+  timeout: 300_000,
+});
 if (torch.status !== 0) {
-  console.error(`bench: PyTorch is needed for the reference (apt-get install -y python3-torch python3-torchvision)\n${torch.stderr}`);
+  console.error(
+    `bench: PyTorch is needed for the reference (apt-get install -y python3-torch python3-torchvision)\n${torch.stderr}`,
+  );
   process.exit(1);
 }
 const reference = JSON.parse(torch.stdout);
@@ -42,12 +47,16 @@ async function ours(name, threads) {
   return { firstMs, steadyMs: median(runs) };
 }
 
-console.log(`\nForward pass, batch 1, 3×224×224 — CNN Lens (onnxruntime-node) vs PyTorch ${reference.torch}, same machine, same run\n`);
+console.log(
+  `\nForward pass, batch 1, 3×224×224 — CNN Lens (onnxruntime-node) vs PyTorch ${reference.torch}, same machine, same run\n`,
+);
 console.log("model      threads   steady ms (ours / torch / torch ÷ ours)   first result ms (ours / torch)   targets");
 for (const r of reference.results) {
   const o = await ours(r.model, r.threads);
   const ratio = r.steadyMs / o.steadyMs;
   const targets = [`steady ≤ PyTorch ${o.steadyMs <= r.steadyMs ? "✓" : "✗"}`];
   if (r.model === "resnet50") targets.push(`first < 3 s ${o.firstMs < 3000 ? "✓" : "✗"}`);
-  console.log(`${r.model.padEnd(10)} ${String(r.threads).padStart(7)}   ${o.steadyMs.toFixed(1).padStart(8)} / ${r.steadyMs.toFixed(1).padStart(6)} / ${ratio.toFixed(2)}×   ${o.firstMs.toFixed(0).padStart(12)} / ${r.firstMs.toFixed(0).padStart(6)}            ${targets.join(", ")}`);
+  console.log(
+    `${r.model.padEnd(10)} ${String(r.threads).padStart(7)}   ${o.steadyMs.toFixed(1).padStart(8)} / ${r.steadyMs.toFixed(1).padStart(6)} / ${ratio.toFixed(2)}×   ${o.firstMs.toFixed(0).padStart(12)} / ${r.firstMs.toFixed(0).padStart(6)}            ${targets.join(", ")}`,
+  );
 }

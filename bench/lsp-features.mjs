@@ -5,15 +5,24 @@ import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
 import { generateDeep } from "./deep-model.mjs";
 import { generateLabels } from "../out/test/hostile/bombs.js";
 
 const TARGET_MS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
+const connection = createProtocolConnection(
+  new StreamMessageReader(server.stdout),
+  new StreamMessageWriter(server.stdin),
+);
 const published = new Map();
 connection.onNotification("textDocument/publishDiagnostics", (p) => {
   published.get(`${p.uri}@${p.version}`)?.(p);
@@ -54,7 +63,8 @@ async function benchDocument(title, uri, text) {
   const lines = text.split("\n").length;
   let version = 1;
   const first = await diagnosticsAfter(uri, version, () =>
-    connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version, text } }));
+    connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version, text } }),
+  );
   const errors = first.diagnostics.filter((d) => d.severity === 1).length;
   const middle = Math.floor(lines / 2);
   const doc = { textDocument: { uri } };
@@ -64,52 +74,119 @@ async function benchDocument(title, uri, text) {
   const inCall = { ...call, character: call.character + 5 };
   const everything = { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } };
   const rows = [
-    ["didChange → diagnostics", () => {
-      version++;
-      return diagnosticsAfter(uri, version, () => connection.sendNotification("textDocument/didChange", {
-        textDocument: { uri, version }, contentChanges: [{ range: { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } }, text: version % 2 ? " " : "  " }],
-      }));
-    }],
-    ["hover", (i) => connection.sendRequest("textDocument/hover", { ...doc, position: { line: 3 + ((i * 131) % (lines - 6)), character: 4 } })],
-    ["inlay hints, 60 lines", (i) => {
-      const start = (i * 173) % Math.max(1, lines - 60);
-      return connection.sendRequest("textDocument/inlayHint", { ...doc, range: { start: { line: start, character: 0 }, end: { line: start + 60, character: 0 } } });
-    }],
+    [
+      "didChange → diagnostics",
+      () => {
+        version++;
+        return diagnosticsAfter(uri, version, () =>
+          connection.sendNotification("textDocument/didChange", {
+            textDocument: { uri, version },
+            contentChanges: [
+              {
+                range: { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } },
+                text: version % 2 ? " " : "  ",
+              },
+            ],
+          }),
+        );
+      },
+    ],
+    [
+      "hover",
+      (i) =>
+        connection.sendRequest("textDocument/hover", {
+          ...doc,
+          position: { line: 3 + ((i * 131) % (lines - 6)), character: 4 },
+        }),
+    ],
+    [
+      "inlay hints, 60 lines",
+      (i) => {
+        const start = (i * 173) % Math.max(1, lines - 60);
+        return connection.sendRequest("textDocument/inlayHint", {
+          ...doc,
+          range: { start: { line: start, character: 0 }, end: { line: start + 60, character: 0 } },
+        });
+      },
+    ],
     ["inlay hints, whole file", () => connection.sendRequest("textDocument/inlayHint", { ...doc, range: everything })],
-    ["completion", () => connection.sendRequest("textDocument/completion", { ...doc, position: { line: middle, character: 2 } })],
+    [
+      "completion",
+      () => connection.sendRequest("textDocument/completion", { ...doc, position: { line: middle, character: 2 } }),
+    ],
     ["completion, in a call", () => connection.sendRequest("textDocument/completion", { ...doc, position: inCall })],
     ["signature help", () => connection.sendRequest("textDocument/signatureHelp", { ...doc, position: inCall })],
     ["document symbols", () => connection.sendRequest("textDocument/documentSymbol", doc)],
     ["definition", () => connection.sendRequest("textDocument/definition", { ...doc, position: labelUse })],
-    ["references", () => connection.sendRequest("textDocument/references", { ...doc, position: labelUse, context: { includeDeclaration: true } })],
+    [
+      "references",
+      () =>
+        connection.sendRequest("textDocument/references", {
+          ...doc,
+          position: labelUse,
+          context: { includeDeclaration: true },
+        }),
+    ],
     ["prepare rename", () => connection.sendRequest("textDocument/prepareRename", { ...doc, position: labelUse })],
-    ["rename", () => connection.sendRequest("textDocument/rename", { ...doc, position: labelUse, newName: "renamed_label" })],
+    [
+      "rename",
+      () => connection.sendRequest("textDocument/rename", { ...doc, position: labelUse, newName: "renamed_label" }),
+    ],
     ["folding ranges", () => connection.sendRequest("textDocument/foldingRange", doc)],
     ["semantic tokens", () => connection.sendRequest("textDocument/semanticTokens/full", doc)],
-    ["formatting", () => connection.sendRequest("textDocument/formatting", { ...doc, options: { tabSize: 2, insertSpaces: true } })],
-    ["code actions, whole file", () => connection.sendRequest("textDocument/codeAction", { ...doc, range: everything, context: { diagnostics: first.diagnostics } })],
+    [
+      "formatting",
+      () => connection.sendRequest("textDocument/formatting", { ...doc, options: { tabSize: 2, insertSpaces: true } }),
+    ],
+    [
+      "code actions, whole file",
+      () =>
+        connection.sendRequest("textDocument/codeAction", {
+          ...doc,
+          range: everything,
+          context: { diagnostics: first.diagnostics },
+        }),
+    ],
     ["code lens", () => connection.sendRequest("textDocument/codeLens", doc)],
-    ["cnnlens/modelAt", () => connection.sendRequest("cnnlens/modelAt", { uri, position: { line: middle, character: 2 } })],
+    [
+      "cnnlens/modelAt",
+      () => connection.sendRequest("cnnlens/modelAt", { uri, position: { line: middle, character: 2 } }),
+    ],
     ["cnnlens/summary", () => connection.sendRequest("cnnlens/summary", { uri })],
   ];
-  console.log(`\n${title}: ${(text.length / 1024).toFixed(0)} KB, ${lines.toLocaleString("en-US")} lines, ${errors} errors; ${RUNS} runs per row\n`);
+  console.log(
+    `\n${title}: ${(text.length / 1024).toFixed(0)} KB, ${lines.toLocaleString("en-US")} lines, ${errors} errors; ${RUNS} runs per row\n`,
+  );
   console.log("request".padEnd(28), "p50 ms".padStart(9), "p99 ms".padStart(9), `  target p99 < ${TARGET_MS} ms`);
   let missed = 0;
   for (const [name, make] of rows) {
     const s = await time(make);
     if (s.p99 >= TARGET_MS) missed++;
-    console.log(name.padEnd(28), s.p50.toFixed(1).padStart(9), s.p99.toFixed(1).padStart(9), `  ${s.p99 < TARGET_MS ? "✓" : "✗"}`);
+    console.log(
+      name.padEnd(28),
+      s.p50.toFixed(1).padStart(9),
+      s.p99.toFixed(1).padStart(9),
+      `  ${s.p99 < TARGET_MS ? "✓" : "✗"}`,
+    );
   }
   await connection.sendNotification("textDocument/didClose", doc);
   return missed;
 }
 
 // Another process on the machine slows every row down; the load average says how comparable a run is.
-console.log(`load average: ${loadavg().map((x) => x.toFixed(2)).join(", ")}`);
+console.log(
+  `load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ")}`,
+);
 await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
 await connection.sendNotification("initialized", {});
 const deep = generateDeep(10_000);
-let missed = await benchDocument(`Generated ${deep.layers.toLocaleString("en-US")}-layer model`, "file:///bench/deep.cnn", deep.text);
+let missed = await benchDocument(
+  `Generated ${deep.layers.toLocaleString("en-US")}-layer model`,
+  "file:///bench/deep.cnn",
+  deep.text,
+);
 missed += await benchDocument("Generated 50,000-label model", "file:///bench/labels.cnn", generateLabels(50_000));
 console.log(missed ? `\n${missed} rows missed the target` : "\nevery row is under the target");
 await connection.sendRequest("shutdown");

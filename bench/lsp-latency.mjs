@@ -3,12 +3,21 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from "vscode-languageserver-protocol/node";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
 import { generateDeep } from "./deep-model.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
+const connection = createProtocolConnection(
+  new StreamMessageReader(server.stdout),
+  new StreamMessageWriter(server.stdin),
+);
 const waiting = new Map();
 connection.onNotification("textDocument/publishDiagnostics", (p) => {
   waiting.get(p.version)?.(p);
@@ -29,7 +38,9 @@ let version = 1;
 await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
 await connection.sendNotification("initialized", {});
 const opened = new Promise((resolve) => waiting.set(1, resolve));
-await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version, text: deep.text } });
+await connection.sendNotification("textDocument/didOpen", {
+  textDocument: { uri, languageId: "cnn", version, text: deep.text },
+});
 const first = await opened;
 if (first.diagnostics.some((d) => d.severity === 1)) throw new Error("the generated model has errors");
 
@@ -63,12 +74,21 @@ async function timeRequests(count, make) {
   }
   return samples;
 }
-const hover = await timeRequests(300, (i) => ["textDocument/hover", { textDocument: { uri }, position: { line: 5 + ((i * 131) % (lines.length - 10)), character: 5 } }]);
+const hover = await timeRequests(300, (i) => [
+  "textDocument/hover",
+  { textDocument: { uri }, position: { line: 5 + ((i * 131) % (lines.length - 10)), character: 5 } },
+]);
 const visibleHints = await timeRequests(300, (i) => {
   const start = (i * 173) % (lines.length - 60);
-  return ["textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: start, character: 0 }, end: { line: start + 60, character: 0 } } }];
+  return [
+    "textDocument/inlayHint",
+    { textDocument: { uri }, range: { start: { line: start, character: 0 }, end: { line: start + 60, character: 0 } } },
+  ];
 });
-const allHints = await timeRequests(20, () => ["textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } }]);
+const allHints = await timeRequests(20, () => [
+  "textDocument/inlayHint",
+  { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } },
+]);
 
 const rows = [
   ["didChange → diagnostics (full re-analysis)", summarise(change), 150],
@@ -76,10 +96,18 @@ const rows = [
   ["inlay hints, 60 visible lines", summarise(visibleHints), 50],
   ["inlay hints, whole file", summarise(allHints), 50],
 ];
-console.log(`\nEditor latency on the generated ${deep.layers.toLocaleString("en-US")}-layer file (${lines.length.toLocaleString("en-US")} lines), over stdio\n`);
+console.log(
+  `\nEditor latency on the generated ${deep.layers.toLocaleString("en-US")}-layer file (${lines.length.toLocaleString("en-US")} lines), over stdio\n`,
+);
 console.log("request".padEnd(44), "runs".padStart(5), "p50 ms".padStart(9), "p99 ms".padStart(9), "  target p99");
 for (const [name, s, target] of rows) {
-  console.log(name.padEnd(44), String(s.n).padStart(5), s.p50.toFixed(1).padStart(9), s.p99.toFixed(1).padStart(9), `  < ${target} ms ${s.p99 < target ? "✓" : "✗"}`);
+  console.log(
+    name.padEnd(44),
+    String(s.n).padStart(5),
+    s.p50.toFixed(1).padStart(9),
+    s.p99.toFixed(1).padStart(9),
+    `  < ${target} ms ${s.p99 < target ? "✓" : "✗"}`,
+  );
 }
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

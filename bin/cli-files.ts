@@ -15,7 +15,11 @@ export const maxSourceBytes = 64 * 1024 * 1024;
 export function readSourceFile(path: string): string {
   return withRegularFile(path, (file) => {
     if (file.size > maxSourceBytes) {
-      throw new InputFileError(path, `the file is ${formatBytes(file.size)}, more than the ${formatBytes(maxSourceBytes)} a .cnn file may have`, true);
+      throw new InputFileError(
+        path,
+        `the file is ${formatBytes(file.size)}, more than the ${formatBytes(maxSourceBytes)} a .cnn file may have`,
+        true,
+      );
     }
     return file.read(0, file.size).toString("utf8");
   });
@@ -32,12 +36,20 @@ export function writeOutputFile(path: string, data: Uint8Array | string): void {
 
 function writeProblem(e: unknown, path: string): string {
   switch ((e as NodeJS.ErrnoException).code) {
-    case "ENOENT": return `the folder ${dirname(path)} does not exist`;
-    case "ENOTDIR": return "a part of the path is not a folder";
-    case "EISDIR": return "it is a folder";
-    case "EACCES": case "EPERM": return "permission denied";
-    case "EROFS": return "the file system is read-only";
-    case "ENOSPC": return "no space left on the device";
-    default: return `the system refused (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+    case "ENOENT":
+      return `the folder ${dirname(path)} does not exist`;
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "EISDIR":
+      return "it is a folder";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOSPC":
+      return "no space left on the device";
+    default:
+      return `the system refused (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
   }
 }

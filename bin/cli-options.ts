@@ -13,10 +13,26 @@ interface CommandSpec {
 }
 
 export const commandSpecs: readonly CommandSpec[] = [
-  { name: "summary", synopsis: "FILE", summary: "a table of every layer: output shape, parameters, MACs, receptive field; totals" },
-  { name: "check", synopsis: "FILE", summary: "diagnostics as file:line:col: severity: message [code]; exit 1 on errors" },
-  { name: "simulate", synopsis: "FILE", summary: "a real forward pass on ONNX Runtime: per-layer statistics and times" },
-  { name: "export", synopsis: "FILE --to onnx|pytorch|keras", summary: "the model as an .onnx file, a PyTorch nn.Module or Keras code" },
+  {
+    name: "summary",
+    synopsis: "FILE",
+    summary: "a table of every layer: output shape, parameters, MACs, receptive field; totals",
+  },
+  {
+    name: "check",
+    synopsis: "FILE",
+    summary: "diagnostics as file:line:col: severity: message [code]; exit 1 on errors",
+  },
+  {
+    name: "simulate",
+    synopsis: "FILE",
+    summary: "a real forward pass on ONNX Runtime: per-layer statistics and times",
+  },
+  {
+    name: "export",
+    synopsis: "FILE --to onnx|pytorch|keras",
+    summary: "the model as an .onnx file, a PyTorch nn.Module or Keras code",
+  },
 ];
 
 /** How a value is checked before a command sees it. */
@@ -39,24 +55,78 @@ const all: readonly CommandName[] = ["summary", "check", "simulate", "export"];
 export const optionSpecs: readonly OptionSpec[] = [
   { name: "json", help: "print one JSON document instead of text", commands: ["summary", "check", "simulate"] },
   { name: "model", value: "NAME", kind: "text", help: "only this model of the file", commands: all },
-  { name: "width", value: "N", kind: "count", commands: ["summary"],
-    help: "the table's width in columns (default: the terminal's, or 100 when not a terminal)" },
-  { name: "depth", value: "N", kind: "count", commands: ["summary"],
-    help: "collapse block uses, repeats and labelled chains deeper than N into one row each (as torchinfo's depth)" },
-  { name: "columns", value: "LIST", kind: "text", commands: ["summary"],
-    help: "which columns, comma-separated, from: kind, input, output, params, macs, memory, rf (default: kind,output,params,macs,rf)" },
-  { name: "weights", value: "F", kind: "file", commands: ["simulate", "export"],
-    help: "a .safetensors file with <layer>.weight/.bias/.running_mean/.running_var (default: random, seeded)" },
-  { name: "input", value: "F", kind: "file", commands: ["simulate"],
-    help: "a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture (resized, ImageNet-normalised)" },
-  { name: "batch", value: "N", kind: "count", help: "the batch size of the random input (default: the model's)", commands: ["simulate"] },
-  { name: "seed", value: "N", kind: "whole", help: "seed of the random weights and input (default 0)", commands: ["simulate", "export"] },
-  { name: "threads", value: "N", kind: "count", help: "ONNX Runtime threads (at most the machine's cores)", commands: ["simulate"] },
-  { name: "memory-limit", value: "MiB", kind: "count", commands: ["simulate"],
-    help: "refuse runs whose weights and activations need more (default 4096)" },
+  {
+    name: "width",
+    value: "N",
+    kind: "count",
+    commands: ["summary"],
+    help: "the table's width in columns (default: the terminal's, or 100 when not a terminal)",
+  },
+  {
+    name: "depth",
+    value: "N",
+    kind: "count",
+    commands: ["summary"],
+    help: "collapse block uses, repeats and labelled chains deeper than N into one row each (as torchinfo's depth)",
+  },
+  {
+    name: "columns",
+    value: "LIST",
+    kind: "text",
+    commands: ["summary"],
+    help: "which columns, comma-separated, from: kind, input, output, params, macs, memory, rf (default: kind,output,params,macs,rf)",
+  },
+  {
+    name: "weights",
+    value: "F",
+    kind: "file",
+    commands: ["simulate", "export"],
+    help: "a .safetensors file with <layer>.weight/.bias/.running_mean/.running_var (default: random, seeded)",
+  },
+  {
+    name: "input",
+    value: "F",
+    kind: "file",
+    commands: ["simulate"],
+    help: "a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture (resized, ImageNet-normalised)",
+  },
+  {
+    name: "batch",
+    value: "N",
+    kind: "count",
+    help: "the batch size of the random input (default: the model's)",
+    commands: ["simulate"],
+  },
+  {
+    name: "seed",
+    value: "N",
+    kind: "whole",
+    help: "seed of the random weights and input (default 0)",
+    commands: ["simulate", "export"],
+  },
+  {
+    name: "threads",
+    value: "N",
+    kind: "count",
+    help: "ONNX Runtime threads (at most the machine's cores)",
+    commands: ["simulate"],
+  },
+  {
+    name: "memory-limit",
+    value: "MiB",
+    kind: "count",
+    commands: ["simulate"],
+    help: "refuse runs whose weights and activations need more (default 4096)",
+  },
   { name: "to", value: "FORMAT", kind: "text", help: "onnx, pytorch or keras", commands: ["export"] },
-  { name: "output", short: "o", value: "F", kind: "file", commands: ["export"],
-    help: "where to write; default: pytorch and keras print to standard output, onnx writes NAME.onnx in the current directory" },
+  {
+    name: "output",
+    short: "o",
+    value: "F",
+    kind: "file",
+    commands: ["export"],
+    help: "where to write; default: pytorch and keras print to standard output, onnx writes NAME.onnx in the current directory",
+  },
 ];
 
 /** Options every command takes; they stop the command and print something else. */
@@ -81,11 +151,18 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const first = argv[0];
   const general = new Set(generalSpecs.flatMap((s) => [`--${s.name}`, s.short ? `-${s.short}` : ""]));
   if (first === undefined || first.startsWith("-")) {
-    if (first !== undefined && general.has(first) && argv.length === 1) return { flags: new Set([longName(first)]), values: new Map(), numbers: new Map() };
+    if (first !== undefined && general.has(first) && argv.length === 1)
+      return { flags: new Set([longName(first)]), values: new Map(), numbers: new Map() };
     throw new UsageError(first === undefined ? "a command is needed" : `a command comes first, before ${first}`);
   }
   const command = commandSpecs.find((c) => c.name === first)?.name;
-  if (!command) throw new UsageError(`unknown command '${first}'${didYouMean(first, commandSpecs.map((c) => c.name))}`);
+  if (!command)
+    throw new UsageError(
+      `unknown command '${first}'${didYouMean(
+        first,
+        commandSpecs.map((c) => c.name),
+      )}`,
+    );
   const specs = [...optionSpecs.filter((s) => s.commands.includes(command)), ...generalSpecs];
   const rest = argv.slice(1);
   let parsed: ReturnType<typeof parseArgs>;
@@ -94,7 +171,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       args: [...rest],
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(specs.map((s) => [s.name, { type: s.value ? "string" : "boolean", ...(s.short ? { short: s.short } : {}) }])),
+      options: Object.fromEntries(
+        specs.map((s) => [s.name, { type: s.value ? "string" : "boolean", ...(s.short ? { short: s.short } : {}) }]),
+      ),
     });
   } catch (e) {
     throw new UsageError(explainParseError(e as Error & { code?: string }, command, rest));
@@ -109,9 +188,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     }
     if (typeof value !== "string") continue;
     const spec = specs.find((s) => s.name === name)!;
-    if (value === "" || (value.startsWith("-") && spec.kind !== "whole")) throw new UsageError(`--${name} needs a value (${spec.value})`);
+    if (value === "" || (value.startsWith("-") && spec.kind !== "whole"))
+      throw new UsageError(`--${name} needs a value (${spec.value})`);
     values.set(name, value);
-    if (spec.kind === "count" || spec.kind === "whole") numbers.set(name, wholeNumber(name, value, spec.kind === "count" ? 1 : 0));
+    if (spec.kind === "count" || spec.kind === "whole")
+      numbers.set(name, wholeNumber(name, value, spec.kind === "count" ? 1 : 0));
   }
   if (flags.has("help") || flags.has("version")) return { command, flags, values, numbers };
   const positionals = parsed.positionals;
@@ -151,7 +232,9 @@ export function helpText(command?: CommandName): string {
 function optionLines(specs: readonly OptionSpec[]): string[] {
   const left = (s: OptionSpec) => `${s.short ? `-${s.short}, ` : "    "}--${s.name}${s.value ? ` ${s.value}` : ""}`;
   const width = Math.max(...specs.map((s) => left(s).length));
-  return specs.flatMap((s) => wrap(s.help, helpWidth - width - 4).map((text, i) => `  ${(i === 0 ? left(s) : "").padEnd(width)}  ${text}`));
+  return specs.flatMap((s) =>
+    wrap(s.help, helpWidth - width - 4).map((text, i) => `  ${(i === 0 ? left(s) : "").padEnd(width)}  ${text}`),
+  );
 }
 
 /** Help lines stay within a terminal of this many columns. */
@@ -185,8 +268,11 @@ function explainParseError(e: Error & { code?: string }, command: CommandName, a
   const bare = option.split(/[= ]/)[0]!;
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const elsewhere = optionSpecs.find((s) => `--${s.name}` === bare || (s.short && `-${s.short}` === bare));
-    if (elsewhere) return `${command} does not take ${bare} (only ${elsewhere.commands.join(", ")} do${elsewhere.commands.length === 1 ? "es" : ""})`;
-    const names = [...optionSpecs.filter((s) => s.commands.includes(command)), ...generalSpecs].map((s) => `--${s.name}`);
+    if (elsewhere)
+      return `${command} does not take ${bare} (only ${elsewhere.commands.join(", ")} do${elsewhere.commands.length === 1 ? "es" : ""})`;
+    const names = [...optionSpecs.filter((s) => s.commands.includes(command)), ...generalSpecs].map(
+      (s) => `--${s.name}`,
+    );
     return `unknown option ${bare}${didYouMean(bare, names)}`;
   }
   if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {

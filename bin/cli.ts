@@ -8,7 +8,14 @@ import type { SimulationReport } from "../server/src/simulation/simulate.js";
 import { LineIndex } from "../server/src/text/line-index.js";
 import { InputFileError } from "../server/src/simulation/input-error.js";
 import { FileAccessError, readSourceFile, writeOutputFile } from "./cli-files.js";
-import { commandSpecs, helpText, parseCommandLine, UsageError, type CommandName, type ParsedCommandLine } from "./cli-options.js";
+import {
+  commandSpecs,
+  helpText,
+  parseCommandLine,
+  UsageError,
+  type CommandName,
+  type ParsedCommandLine,
+} from "./cli-options.js";
 
 export interface Io {
   /** Reads a source file; throws InputFileError with a sentence when it cannot. */
@@ -28,7 +35,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     const command = commandSpecs.find((c) => c.name === argv[0])?.name;
-    io.err(`cnnlens: ${e.message}\n${command ? `usage: cnnlens ${command} ${commandSpecs.find((c) => c.name === command)!.synopsis} [options]; ` : ""}cnnlens ${command ?? ""}${command ? " " : ""}--help lists the options`);
+    io.err(
+      `cnnlens: ${e.message}\n${command ? `usage: cnnlens ${command} ${commandSpecs.find((c) => c.name === command)!.synopsis} [options]; ` : ""}cnnlens ${command ?? ""}${command ? " " : ""}--help lists the options`,
+    );
     return 2;
   }
   if (cli.flags.has("version")) {
@@ -57,10 +66,14 @@ async function runCommand(command: CommandName, file: string, cli: ParsedCommand
   const analysis = analyze(text);
   const hasErrors = analysis.diagnostics.some((d) => d.severity === "error");
   if (modelName && !analysis.models.some((m) => m.name === modelName)) {
-    io.err(`cnnlens: no model '${modelName}' in ${file} (models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`);
+    io.err(
+      `cnnlens: no model '${modelName}' in ${file} (models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`,
+    );
     return 2;
   }
-  const selected: Analysis = modelName ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) } : analysis;
+  const selected: Analysis = modelName
+    ? { ...analysis, models: analysis.models.filter((m) => m.name === modelName) }
+    : analysis;
   if (command === "simulate") return simulateCommand(analysis, modelName, cli, json, io);
   if (command === "export") return exportCommand(analysis, text, file, modelName, cli, io);
   if (json) {
@@ -92,9 +105,13 @@ function tableOptions(cli: ParsedCommandLine, io: Io): TableOptions | string {
   if (depth !== undefined) options.depth = depth;
   const list = cli.values.get("columns");
   if (list !== undefined) {
-    const chosen = list.split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "name" && c !== "layer");
+    const chosen = list
+      .split(",")
+      .map((c) => c.trim().toLowerCase())
+      .filter((c) => c !== "" && c !== "name" && c !== "layer");
     const unknown = chosen.filter((c) => !(columnNames as readonly string[]).includes(c));
-    if (unknown.length > 0) return `--columns: no column ${unknown.map((c) => `'${c}'`).join(", ")}; choose from ${columnNames.join(", ")}`;
+    if (unknown.length > 0)
+      return `--columns: no column ${unknown.map((c) => `'${c}'`).join(", ")}; choose from ${columnNames.join(", ")}`;
     options.columns = chosen as ColumnName[];
   }
   return options;
@@ -105,7 +122,13 @@ function inputProblem(e: unknown): string | undefined {
   return e instanceof FileAccessError || e instanceof InputFileError ? e.message : undefined;
 }
 
-async function simulateCommand(analysis: Analysis, model: string | undefined, cli: ParsedCommandLine, json: boolean, io: Io): Promise<number> {
+async function simulateCommand(
+  analysis: Analysis,
+  model: string | undefined,
+  cli: ParsedCommandLine,
+  json: boolean,
+  io: Io,
+): Promise<number> {
   const n = cli.numbers;
   // Loaded here so that summary and check never pay for onnxruntime's native library.
   const { simulate } = await import("../server/src/simulation/simulate.js");
@@ -143,7 +166,11 @@ function writeJsonReport(report: SimulationReport, io: Io): void {
   const { output, ...rest } = report;
   delete rest.tensors;
   const placeholder = "\u0000data\u0000";
-  const [before, after] = JSON.stringify({ ...rest, output: { shape: output.shape, data: placeholder } }, null, 2).split(JSON.stringify(placeholder));
+  const [before, after] = JSON.stringify(
+    { ...rest, output: { shape: output.shape, data: placeholder } },
+    null,
+    2,
+  ).split(JSON.stringify(placeholder));
   io.out(`${before}[`);
   const data = output.data;
   for (let start = 0; start < data.length; start += valuesPerChunk) {
@@ -154,7 +181,14 @@ function writeJsonReport(report: SimulationReport, io: Io): void {
   io.out(`  ]${after}`);
 }
 
-async function exportCommand(analysis: Analysis, text: string, file: string, model: string | undefined, cli: ParsedCommandLine, io: Io): Promise<number> {
+async function exportCommand(
+  analysis: Analysis,
+  text: string,
+  file: string,
+  model: string | undefined,
+  cli: ParsedCommandLine,
+  io: Io,
+): Promise<number> {
   const format = cli.values.get("to");
   if (format === "pytorch" || format === "keras") {
     for (const option of ["weights", "seed"]) {
@@ -176,19 +210,32 @@ async function exportCommand(analysis: Analysis, text: string, file: string, mod
   const seed = cli.numbers.get("seed");
   let result: Awaited<ReturnType<typeof exportOnnx>>;
   try {
-    result = await exportOnnx(analysis, model, { ...(weights ? { weights } : {}), ...(seed !== undefined ? { seed } : {}) });
+    result = await exportOnnx(analysis, model, {
+      ...(weights ? { weights } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    });
   } catch (e) {
     if (inputProblem(e) !== undefined) throw e;
     io.err(`cnnlens: ${(e as Error).message}`);
     return 1;
   }
   io.writeFile(target, result.bytes);
-  io.out(`wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`);
+  io.out(
+    `wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`,
+  );
   return 0;
 }
 
 /** Framework code to `-o FILE` or standard output; notes on what had to be written differently go to stderr. */
-async function exportCodeCommand(analysis: Analysis, text: string, file: string, format: "pytorch" | "keras", model: string | undefined, cli: ParsedCommandLine, io: Io): Promise<number> {
+async function exportCodeCommand(
+  analysis: Analysis,
+  text: string,
+  file: string,
+  format: "pytorch" | "keras",
+  model: string | undefined,
+  cli: ParsedCommandLine,
+  io: Io,
+): Promise<number> {
   const { exportCode } = await import("../server/src/export/code.js");
   const result = exportCode(format, analysis, text, { fileName: basename(file), ...(model ? { model } : {}) });
   if (result.errors.length > 0) {

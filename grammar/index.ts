@@ -88,12 +88,20 @@ function spanOf(token: IToken): Span {
 
 function reportLexerErrors(lexErrors: { offset: number; length: number }[], errors: SyntaxError[]): void {
   for (const e of lexErrors.slice(0, MAX_LEXER_ERRORS)) {
-    errors.push({ code: "lexer", message: "unexpected character: remove it (names use letters, digits and '_'; comments start with '#')", span: { start: e.offset, end: e.offset + e.length } });
+    errors.push({
+      code: "lexer",
+      message: "unexpected character: remove it (names use letters, digits and '_'; comments start with '#')",
+      span: { start: e.offset, end: e.offset + e.length },
+    });
   }
   if (lexErrors.length > MAX_LEXER_ERRORS) {
     const rest = lexErrors.slice(MAX_LEXER_ERRORS);
     const last = rest[rest.length - 1]!;
-    errors.push({ code: "lexer", message: `${rest.length} more unexpected characters: is this a .cnn text file?`, span: { start: rest[0]!.offset, end: last.offset + last.length } });
+    errors.push({
+      code: "lexer",
+      message: `${rest.length} more unexpected characters: is this a .cnn text file?`,
+      span: { start: rest[0]!.offset, end: last.offset + last.length },
+    });
   }
 }
 
@@ -108,22 +116,37 @@ function limitNesting(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   let minusRun = 0;
   let reported = false;
   const tooDeep = (t: IToken, what: string) => {
-    if (!reported) errors.push({ code: "nesting", message: `${what} nested more than ${MAX_NESTING} levels deep: the rest of this nesting is ignored`, span: spanOf(t) });
+    if (!reported)
+      errors.push({
+        code: "nesting",
+        message: `${what} nested more than ${MAX_NESTING} levels deep: the rest of this nesting is ignored`,
+        span: spanOf(t),
+      });
     reported = true;
   };
   for (const t of tokens) {
     const type = t.tokenType;
     if (type === T.LParen || type === T.LCurly) {
-      if (skippedDepth > 0 || depth >= MAX_NESTING) { skippedDepth++; tooDeep(t, "brackets"); continue; }
+      if (skippedDepth > 0 || depth >= MAX_NESTING) {
+        skippedDepth++;
+        tooDeep(t, "brackets");
+        continue;
+      }
       depth++;
     } else if (type === T.RParen || type === T.RCurly) {
-      if (skippedDepth > 0) { skippedDepth--; continue; }
+      if (skippedDepth > 0) {
+        skippedDepth--;
+        continue;
+      }
       depth = Math.max(0, depth - 1);
     } else if (skippedDepth > 0) {
       continue;
     }
     minusRun = type === T.Minus ? minusRun + 1 : 0;
-    if (minusRun > MAX_NESTING) { tooDeep(t, "signs"); continue; }
+    if (minusRun > MAX_NESTING) {
+      tooDeep(t, "signs");
+      continue;
+    }
     kept.push(t);
   }
   return kept;
@@ -148,8 +171,14 @@ function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   for (const t of tokens) {
     const type = t.tokenType;
     if (skipping) {
-      if (type === T.LParen) { skippedBrackets++; continue; }
-      if (type === T.RParen && skippedBrackets > 0) { skippedBrackets--; continue; }
+      if (type === T.LParen) {
+        skippedBrackets++;
+        continue;
+      }
+      if (type === T.RParen && skippedBrackets > 0) {
+        skippedBrackets--;
+        continue;
+      }
       if (skippedBrackets > 0 || !(expressionEnds.has(type) || type === T.RParen)) continue;
       skipping = false;
     }
@@ -158,7 +187,12 @@ function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
     // A call's closing bracket ends its arguments: statements on separate lines have no token between them.
     if (expressionEnds.has(type) || (type === T.RParen && depth === 0)) count = 0;
     else if (operators.has(type) && ++count > MAX_NESTING) {
-      if (!reported) errors.push({ code: "nesting", message: `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; split it into block parameters`, span: spanOf(t) });
+      if (!reported)
+        errors.push({
+          code: "nesting",
+          message: `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; split it into block parameters`,
+          span: spanOf(t),
+        });
       reported = true;
       skipping = true;
       continue;
@@ -200,12 +234,20 @@ function parseDefinition(chunk: IToken[], errors: SyntaxError[], textLength: num
   try {
     const definition = parser.parseDefinition(chunk, hull);
     for (const e of parser.errors) {
-      errors.push({ code: "syntax", message: e.message, span: errorSpan(e.token, (e as { previousToken?: IToken }).previousToken, hull, textLength) });
+      errors.push({
+        code: "syntax",
+        message: e.message,
+        span: errorSpan(e.token, (e as { previousToken?: IToken }).previousToken, hull, textLength),
+      });
     }
     return definition;
   } catch (e) {
     // Recovery should make this unreachable; if it is reached, the user still gets a diagnostic, not a crash.
-    errors.push({ code: "syntax", message: `this definition could not be parsed (${(e as Error).message})`, span: hull });
+    errors.push({
+      code: "syntax",
+      message: `this definition could not be parsed (${(e as Error).message})`,
+      span: hull,
+    });
     return undefined;
   }
 }

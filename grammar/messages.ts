@@ -3,9 +3,24 @@ import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain"
 import { EOF } from "chevrotain";
 
 const tokenWords: Record<string, string> = {
-  Identifier: "a name", Integer: "a whole number", Decimal: "a number", Arrow: "'->'", FloorDiv: "'//'",
-  Slash: "'/'", Star: "'*'", Plus: "'+'", Minus: "'-'", Equals: "'='", LParen: "'('", RParen: "')'",
-  LCurly: "'{'", RCurly: "'}'", Comma: "','", Colon: "':'", Semicolon: "';'", EOF: "the end of the file",
+  Identifier: "a name",
+  Integer: "a whole number",
+  Decimal: "a number",
+  Arrow: "'->'",
+  FloorDiv: "'//'",
+  Slash: "'/'",
+  Star: "'*'",
+  Plus: "'+'",
+  Minus: "'-'",
+  Equals: "'='",
+  LParen: "'('",
+  RParen: "')'",
+  LCurly: "'{'",
+  RCurly: "'}'",
+  Comma: "','",
+  Colon: "':'",
+  Semicolon: "';'",
+  EOF: "the end of the file",
 };
 
 function word(type: TokenType): string {
@@ -29,7 +44,13 @@ const ruleWords: Record<string, string> = {
 
 function expectedFor(ruleName: string, paths: TokenType[][][]): string {
   if (ruleWords[ruleName]) return ruleWords[ruleName]!;
-  const firsts = new Set(paths.flat().map((p) => p[0]).filter((t): t is TokenType => t !== undefined).map(word));
+  const firsts = new Set(
+    paths
+      .flat()
+      .map((p) => p[0])
+      .filter((t): t is TokenType => t !== undefined)
+      .map(word),
+  );
   return [...firsts].join(" or ");
 }
 

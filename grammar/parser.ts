@@ -7,8 +7,22 @@
 // span is computed from real tokens, so nodes that recovery left partial still carry valid ranges.
 import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import type {
-  Argument, BlockDef, ChainItem, Definition, Expr, FrameworkDecl, LayerCall, MergeBranches, MergeLabels, ModelDef,
-  Name, Param, Repeat, Residual, Span, Statement,
+  Argument,
+  BlockDef,
+  ChainItem,
+  Definition,
+  Expr,
+  FrameworkDecl,
+  LayerCall,
+  MergeBranches,
+  MergeLabels,
+  ModelDef,
+  Name,
+  Param,
+  Repeat,
+  Residual,
+  Span,
+  Statement,
 } from "./ast.js";
 import { messageProvider } from "./messages.js";
 import * as T from "./tokens.js";
@@ -25,12 +39,15 @@ function spanOf(t: IToken): Span {
 /** The span from the first real token to the end of `last` (a token or a span), else `fallback`'s ends. */
 function hull(first: IToken | undefined, last: IToken | Span | undefined, fallback: Span): Span {
   const start = real(first) ? first.startOffset : fallback.start;
-  const end = last === undefined ? fallback.end : "tokenType" in last ? (real(last) ? spanOf(last).end : fallback.end) : last.end;
+  const end =
+    last === undefined ? fallback.end : "tokenType" in last ? (real(last) ? spanOf(last).end : fallback.end) : last.end;
   return { start, end: Math.max(start, end) };
 }
 
 function nameOf(t: IToken, fallback: Span): Name {
-  return real(t) ? { text: t.image, span: spanOf(t) } : { text: "", span: { start: fallback.start, end: fallback.start } };
+  return real(t)
+    ? { text: t.image, span: spanOf(t) }
+    : { text: "", span: { start: fallback.start, end: fallback.start } };
 }
 
 const binaryOps: TokenType[] = [T.Plus, T.Minus, T.Star, T.FloorDiv, T.Slash];
@@ -60,7 +77,12 @@ export class CnnParser extends EmbeddedActionsParser {
   ];
   private readonly bodyItemAlternatives = [
     { ALT: (): Statement | undefined => this.SUBRULE(this.statement) },
-    { ALT: (): Statement | undefined => { this.CONSUME(T.Semicolon); return undefined; } },
+    {
+      ALT: (): Statement | undefined => {
+        this.CONSUME(T.Semicolon);
+        return undefined;
+      },
+    },
   ];
 
   constructor() {
@@ -80,11 +102,16 @@ export class CnnParser extends EmbeddedActionsParser {
     return real(t) ? { start: t.startOffset, end: t.startOffset } : this.origin;
   }
 
-  private definition = this.RULE("definition", (): Definition | undefined => this.OR([
-    { ALT: () => this.SUBRULE(this.frameworkDecl) },
-    { ALT: () => this.SUBRULE(this.modelDef) },
-    { ALT: () => this.SUBRULE(this.blockDef) },
-  ]), { recoveryValueFunc: () => undefined });
+  private definition = this.RULE(
+    "definition",
+    (): Definition | undefined =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.frameworkDecl) },
+        { ALT: () => this.SUBRULE(this.modelDef) },
+        { ALT: () => this.SUBRULE(this.blockDef) },
+      ]),
+    { recoveryValueFunc: () => undefined },
+  );
 
   private frameworkDecl = this.RULE("frameworkDecl", (): FrameworkDecl => {
     const keyword = this.CONSUME(T.Framework);
@@ -108,7 +135,13 @@ export class CnnParser extends EmbeddedActionsParser {
     const id = this.CONSUME(T.Identifier);
     this.CONSUME(T.LParen);
     const params: Param[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const p = this.SUBRULE(this.param); if (p) params.push(p); } });
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const p = this.SUBRULE(this.param);
+        if (p) params.push(p);
+      },
+    });
     this.CONSUME(T.RParen);
     const body = this.SUBRULE(this.body);
     return this.ACTION(() => {
@@ -117,90 +150,127 @@ export class CnnParser extends EmbeddedActionsParser {
     });
   });
 
-  private param = this.RULE("param", (): Param | undefined => {
-    const id = this.CONSUME(T.Identifier);
-    const def = this.OPTION(() => {
-      this.CONSUME(T.Equals);
-      return this.SUBRULE(this.expression);
-    });
-    if (!real(id)) return undefined;
-    return def ? { name: nameOf(id, this.origin), default: def } : { name: nameOf(id, this.origin) };
-  }, { recoveryValueFunc: () => undefined });
+  private param = this.RULE(
+    "param",
+    (): Param | undefined => {
+      const id = this.CONSUME(T.Identifier);
+      const def = this.OPTION(() => {
+        this.CONSUME(T.Equals);
+        return this.SUBRULE(this.expression);
+      });
+      if (!real(id)) return undefined;
+      return def ? { name: nameOf(id, this.origin), default: def } : { name: nameOf(id, this.origin) };
+    },
+    { recoveryValueFunc: () => undefined },
+  );
 
-  private body = this.RULE("body", (): { statements: Statement[]; end: Span } => {
-    const open = this.CONSUME(T.LCurly);
-    const statements: Statement[] = [];
-    this.MANY(() => {
-      const s = this.OR(this.bodyItemAlternatives);
-      this.ACTION(() => { if (s && s.chain.length > 0) statements.push(s); });
-    });
-    const close = this.CONSUME(T.RCurly);
-    return this.ACTION(() => {
-      const last = statements[statements.length - 1];
-      const end = real(close) ? spanOf(close) : last ? last.span : real(open) ? spanOf(open) : this.origin;
-      return { statements, end };
-    });
-  }, { recoveryValueFunc: () => ({ statements: [], end: this.origin }) });
+  private body = this.RULE(
+    "body",
+    (): { statements: Statement[]; end: Span } => {
+      const open = this.CONSUME(T.LCurly);
+      const statements: Statement[] = [];
+      this.MANY(() => {
+        const s = this.OR(this.bodyItemAlternatives);
+        this.ACTION(() => {
+          if (s && s.chain.length > 0) statements.push(s);
+        });
+      });
+      const close = this.CONSUME(T.RCurly);
+      return this.ACTION(() => {
+        const last = statements[statements.length - 1];
+        const end = real(close) ? spanOf(close) : last ? last.span : real(open) ? spanOf(open) : this.origin;
+        return { statements, end };
+      });
+    },
+    { recoveryValueFunc: () => ({ statements: [], end: this.origin }) },
+  );
 
-  private statement = this.RULE("statement", (): Statement => {
-    const start = this.here();
-    const label = this.OPTION(() => {
-      const t = this.CONSUME(T.Identifier, { LABEL: "label" });
-      this.CONSUME(T.Colon);
-      return t;
-    });
-    const chain: ChainItem[] = [];
-    const first = this.SUBRULE(this.chainItem);
-    if (first) chain.push(first);
-    this.MANY(() => {
-      this.CONSUME(T.Arrow);
-      const item = this.SUBRULE2(this.chainItem);
-      if (item) chain.push(item);
-    });
-    return this.ACTION(() => {
-      const end = chain[chain.length - 1]?.span.end ?? (real(label) ? spanOf(label).end : start.end);
-      const span = { start: real(label) ? label.startOffset : chain[0]?.span.start ?? start.start, end };
-      return real(label) ? { label: nameOf(label, span), chain, span } : { chain, span };
-    });
-  }, { recoveryValueFunc: () => ({ chain: [], span: this.origin }) });
+  private statement = this.RULE(
+    "statement",
+    (): Statement => {
+      const start = this.here();
+      const label = this.OPTION(() => {
+        const t = this.CONSUME(T.Identifier, { LABEL: "label" });
+        this.CONSUME(T.Colon);
+        return t;
+      });
+      const chain: ChainItem[] = [];
+      const first = this.SUBRULE(this.chainItem);
+      if (first) chain.push(first);
+      this.MANY(() => {
+        this.CONSUME(T.Arrow);
+        const item = this.SUBRULE2(this.chainItem);
+        if (item) chain.push(item);
+      });
+      return this.ACTION(() => {
+        const end = chain[chain.length - 1]?.span.end ?? (real(label) ? spanOf(label).end : start.end);
+        const span = { start: real(label) ? label.startOffset : (chain[0]?.span.start ?? start.start), end };
+        return real(label) ? { label: nameOf(label, span), chain, span } : { chain, span };
+      });
+    },
+    { recoveryValueFunc: () => ({ chain: [], span: this.origin }) },
+  );
 
-  private chainItem = this.RULE("chainItem", (): ChainItem | undefined => this.OR(this.chainItemAlternatives), { recoveryValueFunc: () => undefined });
+  private chainItem = this.RULE("chainItem", (): ChainItem | undefined => this.OR(this.chainItemAlternatives), {
+    recoveryValueFunc: () => undefined,
+  });
 
-  private layerCall = this.RULE("layerCall", (): LayerCall | undefined => {
-    const id = this.CONSUME(T.Identifier);
-    const args = this.OPTION(() => this.SUBRULE(this.argList));
-    if (!real(id)) return undefined;
-    const span = hull(id, args?.end ?? id, this.origin);
-    return args ? { kind: "layer", name: nameOf(id, span), args: args.args, span } : { kind: "layer", name: nameOf(id, span), span };
-  }, { recoveryValueFunc: () => undefined });
+  private layerCall = this.RULE(
+    "layerCall",
+    (): LayerCall | undefined => {
+      const id = this.CONSUME(T.Identifier);
+      const args = this.OPTION(() => this.SUBRULE(this.argList));
+      if (!real(id)) return undefined;
+      const span = hull(id, args?.end ?? id, this.origin);
+      return args
+        ? { kind: "layer", name: nameOf(id, span), args: args.args, span }
+        : { kind: "layer", name: nameOf(id, span), span };
+    },
+    { recoveryValueFunc: () => undefined },
+  );
 
-  private argList = this.RULE("argList", (): { args: Argument[]; end: Span } => {
-    const open = this.CONSUME(T.LParen);
-    const args: Argument[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
-    const close = this.CONSUME(T.RParen);
-    const end = real(close) ? spanOf(close) : args[args.length - 1]?.span ?? (real(open) ? spanOf(open) : this.origin);
-    return { args, end };
-  }, { recoveryValueFunc: () => ({ args: [], end: this.origin }) });
+  private argList = this.RULE(
+    "argList",
+    (): { args: Argument[]; end: Span } => {
+      const open = this.CONSUME(T.LParen);
+      const args: Argument[] = [];
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
+      const close = this.CONSUME(T.RParen);
+      const end = real(close)
+        ? spanOf(close)
+        : (args[args.length - 1]?.span ?? (real(open) ? spanOf(open) : this.origin));
+      return { args, end };
+    },
+    { recoveryValueFunc: () => ({ args: [], end: this.origin }) },
+  );
 
-  private argument = this.RULE("argument", (): Argument => {
-    const key = this.OPTION(() => {
-      const t = this.CONSUME(T.Identifier, { LABEL: "key" });
-      this.CONSUME(T.Colon);
-      return t;
-    });
-    const value = this.SUBRULE(this.expression);
-    return this.ACTION(() => {
-      const span = { start: real(key) ? key.startOffset : value.span.start, end: value.span.end };
-      return real(key) ? { key: nameOf(key, span), value, span } : { value, span };
-    });
-  }, { recoveryValueFunc: (): Argument => ({ value: { kind: "missing", span: this.origin }, span: this.origin }) });
+  private argument = this.RULE(
+    "argument",
+    (): Argument => {
+      const key = this.OPTION(() => {
+        const t = this.CONSUME(T.Identifier, { LABEL: "key" });
+        this.CONSUME(T.Colon);
+        return t;
+      });
+      const value = this.SUBRULE(this.expression);
+      return this.ACTION(() => {
+        const span = { start: real(key) ? key.startOffset : value.span.start, end: value.span.end };
+        return real(key) ? { key: nameOf(key, span), value, span } : { value, span };
+      });
+    },
+    { recoveryValueFunc: (): Argument => ({ value: { kind: "missing", span: this.origin }, span: this.origin }) },
+  );
 
   private residualItem = this.RULE("residualItem", (): Residual => {
     const keyword = this.CONSUME(T.Residual);
     const body = this.SUBRULE(this.body);
     const keywordSpan = real(keyword) ? spanOf(keyword) : this.origin;
-    const item = this.ACTION((): Residual => ({ kind: "residual", keyword: keywordSpan, body: body.statements, span: hull(keyword, body.end, this.origin) }));
+    const item = this.ACTION((): Residual => ({
+      kind: "residual",
+      keyword: keywordSpan,
+      body: body.statements,
+      span: hull(keyword, body.end, this.origin),
+    }));
     this.OPTION(() => {
       this.CONSUME(T.Shortcut);
       this.OR([
@@ -230,17 +300,20 @@ export class CnnParser extends EmbeddedActionsParser {
 
   // `concat { branch {…} … }` merges branches; `concat(a, b)` merges the current tensor with labels.
   private mergeItem = this.RULE("mergeItem", (): MergeBranches | MergeLabels => {
-    const opToken = this.OR([
-      { ALT: () => this.CONSUME(T.Concat) },
-      { ALT: () => this.CONSUME(T.Add) },
-    ]);
+    const opToken = this.OR([{ ALT: () => this.CONSUME(T.Concat) }, { ALT: () => this.CONSUME(T.Add) }]);
     const op = opToken.image === "add" ? "add" : "concat";
     const keyword = real(opToken) ? spanOf(opToken) : this.origin;
     return this.OR2([
       {
         ALT: (): MergeLabels => {
           const list = this.SUBRULE(this.argList);
-          return this.ACTION(() => ({ kind: "mergeLabels", op, keyword, args: list.args, span: hull(opToken, list.end, keyword) }));
+          return this.ACTION(() => ({
+            kind: "mergeLabels",
+            op,
+            keyword,
+            args: list.args,
+            span: hull(opToken, list.end, keyword),
+          }));
         },
       },
       {
@@ -252,11 +325,21 @@ export class CnnParser extends EmbeddedActionsParser {
             const body = this.SUBRULE(this.body);
             this.ACTION(() => {
               const kwSpan = real(kw) ? spanOf(kw) : body.end;
-              branches.push({ keyword: kwSpan, body: body.statements, span: { start: kwSpan.start, end: body.end.end } });
+              branches.push({
+                keyword: kwSpan,
+                body: body.statements,
+                span: { start: kwSpan.start, end: body.end.end },
+              });
             });
           });
           const close = this.CONSUME(T.RCurly);
-          return this.ACTION(() => ({ kind: "mergeBranches", op, keyword, branches, span: hull(opToken, real(close) ? close : branches[branches.length - 1]?.span, keyword) }));
+          return this.ACTION(() => ({
+            kind: "mergeBranches",
+            op,
+            keyword,
+            branches,
+            span: hull(opToken, real(close) ? close : branches[branches.length - 1]?.span, keyword),
+          }));
         },
       },
     ]);
@@ -268,59 +351,87 @@ export class CnnParser extends EmbeddedActionsParser {
     const body = this.SUBRULE(this.body);
     return this.ACTION(() => {
       const keywordSpan = real(keyword) ? spanOf(keyword) : count.span;
-      return { kind: "repeat", keyword: keywordSpan, count, body: body.statements, span: hull(keyword, body.end, keywordSpan) };
+      return {
+        kind: "repeat",
+        keyword: keywordSpan,
+        count,
+        body: body.statements,
+        span: hull(keyword, body.end, keywordSpan),
+      };
     });
   });
 
   // Operands and operators are read flat, then precedence is applied: signs bind tightest, then * / //,
   // then + −, all left to right. One rule per value keeps a file of numbers cheap to parse.
-  private expression = this.RULE("expression", (): Expr => {
-    const operands: Expr[] = [this.SUBRULE(this.operand)];
-    const ops: IToken[] = [];
-    this.MANY(() => {
-      ops.push(this.OR(this.operatorAlternatives));
-      operands.push(this.SUBRULE2(this.operand));
-    });
-    return this.ACTION(() => combine(operands, ops));
-  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
+  private expression = this.RULE(
+    "expression",
+    (): Expr => {
+      const operands: Expr[] = [this.SUBRULE(this.operand)];
+      const ops: IToken[] = [];
+      this.MANY(() => {
+        ops.push(this.OR(this.operatorAlternatives));
+        operands.push(this.SUBRULE2(this.operand));
+      });
+      return this.ACTION(() => combine(operands, ops));
+    },
+    { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) },
+  );
 
-  private operand = this.RULE("operand", (): Expr => {
-    const signs: IToken[] = [];
-    this.MANY(() => signs.push(this.CONSUME(T.Minus)));
-    const value = this.OR(this.operandAlternatives);
-    return this.ACTION(() => {
-      let expr = value;
-      for (let i = signs.length - 1; i >= 0; i--) {
-        const s = signs[i]!;
-        expr = { kind: "unary", op: "-", operand: expr, span: { start: real(s) ? s.startOffset : expr.span.start, end: expr.span.end } };
-      }
-      return expr;
-    });
-  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
+  private operand = this.RULE(
+    "operand",
+    (): Expr => {
+      const signs: IToken[] = [];
+      this.MANY(() => signs.push(this.CONSUME(T.Minus)));
+      const value = this.OR(this.operandAlternatives);
+      return this.ACTION(() => {
+        let expr = value;
+        for (let i = signs.length - 1; i >= 0; i--) {
+          const s = signs[i]!;
+          expr = {
+            kind: "unary",
+            op: "-",
+            operand: expr,
+            span: { start: real(s) ? s.startOffset : expr.span.start, end: expr.span.end },
+          };
+        }
+        return expr;
+      });
+    },
+    { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) },
+  );
 
   /** `(a, b, …)`: a tuple, or with one item a parenthesised expression. */
-  private tuple = this.RULE("tuple", (): Expr => {
-    const open = this.CONSUME(T.LParen);
-    const items: Expr[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.expression)) });
-    const close = this.CONSUME(T.RParen);
-    return this.ACTION((): Expr => {
-      const span = hull(open, real(close) ? close : items[items.length - 1]?.span, this.origin);
-      if (items.length === 1) return { ...items[0]!, span } as Expr;
-      return items.length > 1 ? { kind: "tuple", items, span } : { kind: "missing", span };
-    });
-  }, { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) });
+  private tuple = this.RULE(
+    "tuple",
+    (): Expr => {
+      const open = this.CONSUME(T.LParen);
+      const items: Expr[] = [];
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.expression)) });
+      const close = this.CONSUME(T.RParen);
+      return this.ACTION((): Expr => {
+        const span = hull(open, real(close) ? close : items[items.length - 1]?.span, this.origin);
+        if (items.length === 1) return { ...items[0]!, span } as Expr;
+        return items.length > 1 ? { kind: "tuple", items, span } : { kind: "missing", span };
+      });
+    },
+    { recoveryValueFunc: (): Expr => ({ kind: "missing", span: this.origin }) },
+  );
 }
 
 function atom(t: IToken): Expr {
   if (!real(t)) return { kind: "missing", span: { start: 0, end: 0 } };
   const span = spanOf(t);
   switch (t.tokenType) {
-    case T.Integer: return { kind: "int", value: Number(t.image), raw: t.image, span };
-    case T.Decimal: return { kind: "decimal", value: Number(t.image), raw: t.image, span };
-    case T.True: return { kind: "bool", value: true, span };
-    case T.False: return { kind: "bool", value: false, span };
-    default: return { kind: "word", name: t.image, span };
+    case T.Integer:
+      return { kind: "int", value: Number(t.image), raw: t.image, span };
+    case T.Decimal:
+      return { kind: "decimal", value: Number(t.image), raw: t.image, span };
+    case T.True:
+      return { kind: "bool", value: true, span };
+    case T.False:
+      return { kind: "bool", value: false, span };
+    default:
+      return { kind: "word", name: t.image, span };
   }
 }
 

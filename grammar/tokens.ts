@@ -1,7 +1,11 @@
 // The tokens of the .cnn language and the lexer built from them.
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+});
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n\r]*/, group: "comments" });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -9,7 +13,11 @@ export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][
 // Keywords are declared with `longer_alt: Identifier` so that a name which merely starts with a keyword
 // (`models`, `addition`, `blocked`) still lexes as one identifier.
 function keyword(word: string): TokenType {
-  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+  return createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+  });
 }
 export const Framework = keyword("framework");
 export const Model = keyword("model");
@@ -25,7 +33,10 @@ export const True = keyword("true");
 export const False = keyword("false");
 
 // Decimals come before integers so that `0.5` is not lexed as `0` followed by garbage.
-export const Decimal = createToken({ name: "Decimal", pattern: /\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/ });
+export const Decimal = createToken({
+  name: "Decimal",
+  pattern: /\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+/,
+});
 export const Integer = createToken({ name: "Integer", pattern: /\d+/ });
 
 // `->` must be tried before `-`, and `//` before `/`: Chevrotain takes the first pattern that matches.
@@ -48,11 +59,26 @@ const keywords = [Framework, Model, Block, Residual, Shortcut, Auto, Concat, Add
 
 /** Every token type, in the order the lexer tries them (keywords before Identifier). */
 export const allTokens: TokenType[] = [
-  WhiteSpace, Comment,
-  ...keywords, Identifier,
-  Decimal, Integer,
-  Arrow, FloorDiv, Slash, Star, Plus, Minus, Equals,
-  LParen, RParen, LCurly, RCurly, Comma, Colon, Semicolon,
+  WhiteSpace,
+  Comment,
+  ...keywords,
+  Identifier,
+  Decimal,
+  Integer,
+  Arrow,
+  FloorDiv,
+  Slash,
+  Star,
+  Plus,
+  Minus,
+  Equals,
+  LParen,
+  RParen,
+  LCurly,
+  RCurly,
+  Comma,
+  Colon,
+  Semicolon,
 ];
 
 /** Reserved words, for completion and for the "reserved word" diagnostic. */

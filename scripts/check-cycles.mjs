@@ -10,17 +10,24 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const roots = ["server/src", "grammar", "client/src", "bin"].map((d) => join(root, d));
 // `import … from "./x.js"`, `export … from "./x.js"`, `import("./x.js")` and `import "./x.js"`.
-const importPattern = new RegExp([
-  /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']/.source,
-  /import\(\s*["'](\.[^"']+)["']\s*\)/.source,
-  /(?:^|[\s;])import\s*["'](\.[^"']+)["']/.source,
-].join("|"), "g");
+const importPattern = new RegExp(
+  [
+    /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']/.source,
+    /import\(\s*["'](\.[^"']+)["']\s*\)/.source,
+    /(?:^|[\s;])import\s*["'](\.[^"']+)["']/.source,
+  ].join("|"),
+  "g",
+);
 
 /** Every .ts file under `dir` (tests and generated output excluded). */
 function sources(dir) {
   let out = [];
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     const path = join(dir, name);
     if (name === "node_modules" || name === "out" || name === "dist") continue;
@@ -40,7 +47,10 @@ function fileGraph() {
       const spec = m[1] ?? m[2] ?? m[3];
       edges.add(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
     }
-    graph.set(file, [...edges].filter((e) => e !== file));
+    graph.set(
+      file,
+      [...edges].filter((e) => e !== file),
+    );
   }
   return graph;
 }
@@ -48,19 +58,32 @@ function fileGraph() {
 /** The cycles of a graph, one per strongly connected component with more than one node (Tarjan). */
 function cycles(graph) {
   let index = 0;
-  const stack = [], onStack = new Set(), idx = new Map(), low = new Map(), out = [];
+  const stack = [],
+    onStack = new Set(),
+    idx = new Map(),
+    low = new Map(),
+    out = [];
   const visit = (v) => {
-    idx.set(v, index); low.set(v, index); index++;
-    stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue;
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
     }
     if (low.get(v) === idx.get(v)) {
       const component = [];
       let w;
-      do { w = stack.pop(); onStack.delete(w); component.push(w); } while (w !== v);
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
       if (component.length > 1) out.push(component.sort());
     }
   };
@@ -92,9 +115,12 @@ const folderGraph = new Map([...folders].map(([k, v]) => [k, [...v]]));
 
 const rel = (p) => relative(root, p) || ".";
 const text = (cycle) => cycle.map(rel).join(" ↔ ");
-const fileCycles = cycles(files).map(text), folderCycles = cycles(folderGraph).map(text);
+const fileCycles = cycles(files).map(text),
+  folderCycles = cycles(folderGraph).map(text);
 for (const c of fileCycles) console.error(`file cycle: ${c}`);
 for (const c of folderCycles) console.error(`folder cycle: ${c}`);
-console.log(`check-cycles: ${files.size} files, ${folderGraph.size} layers (top folders and root files): ` +
-  `${fileCycles.length} file cycles, ${folderCycles.length} folder cycles`);
+console.log(
+  `check-cycles: ${files.size} files, ${folderGraph.size} layers (top folders and root files): ` +
+    `${fileCycles.length} file cycles, ${folderCycles.length} folder cycles`,
+);
 if (fileCycles.length + folderCycles.length > 0) process.exit(1);

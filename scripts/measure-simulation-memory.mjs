@@ -4,8 +4,20 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const runs = process.argv.slice(2).length ? process.argv.slice(2)
-  : ["lenet5:1", "resnet18:1", "resnet18:8", "vgg16:1", "vgg16:4", "alexnet:16", "resnet50:8", "densenet121:4", "unet_small:2", "mobilenet_v2:16"];
+const runs = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : [
+      "lenet5:1",
+      "resnet18:1",
+      "resnet18:8",
+      "vgg16:1",
+      "vgg16:4",
+      "alexnet:16",
+      "resnet50:8",
+      "densenet121:4",
+      "unet_small:2",
+      "mobilenet_v2:16",
+    ];
 
 /** The child: analyse one example, simulate it without a limit, report the estimate and the peak. */
 const child = `
@@ -24,7 +36,13 @@ console.log("| model | batch | weights MiB | activations MiB | estimate MiB | pe
 console.log("|---|---|---|---|---|---|---|");
 for (const run of ["lenet5:1", ...runs]) {
   const [name, batch] = run.split(":");
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", child, `${root}examples/${name}.cnn`, batch], { encoding: "utf8" });
+  const out = execFileSync(
+    process.execPath,
+    ["--input-type=module", "-e", child, `${root}examples/${name}.cnn`, batch],
+    { encoding: "utf8" },
+  );
   const m = JSON.parse(out.trim().split("\n").pop());
-  console.log(`| ${name} | ${batch} | ${mib(m.weights)} | ${mib(m.activations)} | ${mib(m.estimate)} | ${mib(m.peak)} | ${mib(m.peak - m.estimate)} |`);
+  console.log(
+    `| ${name} | ${batch} | ${mib(m.weights)} | ${mib(m.activations)} | ${mib(m.estimate)} | ${mib(m.peak)} | ${mib(m.peak - m.estimate)} |`,
+  );
 }

@@ -13,7 +13,8 @@ const copy = (from, to = from) => {
 copy("onnxruntime-common/package.json");
 copy("onnxruntime-common/dist");
 copy("onnxruntime-node/package.json");
-for (const f of readdirSync(join("node_modules", "onnxruntime-node", "dist")).filter((f) => f.endsWith(".js"))) copy(`onnxruntime-node/dist/${f}`);
+for (const f of readdirSync(join("node_modules", "onnxruntime-node", "dist")).filter((f) => f.endsWith(".js")))
+  copy(`onnxruntime-node/dist/${f}`);
 // The native binding is loaded from bin/napi-v*/<platform>/<arch>/; only this machine's is needed.
 const bin = join("node_modules", "onnxruntime-node", "bin");
 for (const napi of readdirSync(bin)) {

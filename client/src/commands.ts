@@ -26,77 +26,116 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         void vscode.window.showWarningMessage("CNN Lens: this file defines no model.");
         return undefined;
       }
-      const panel = vscode.window.createWebviewPanel("cnnlens.summary", `Summary: ${summary.tables.map((s) => s.model).join(", ")}`, vscode.ViewColumn.Beside, { enableScripts: false });
+      const panel = vscode.window.createWebviewPanel(
+        "cnnlens.summary",
+        `Summary: ${summary.tables.map((s) => s.model).join(", ")}`,
+        vscode.ViewColumn.Beside,
+        { enableScripts: false },
+      );
       panel.webview.html = summaryHtml(summary.tables, panel.webview.cspSource);
       return summary;
     }),
-    vscode.commands.registerCommand("cnnlens.simulateWithInput", async (uri?: unknown, model?: unknown, input?: unknown) => {
-      // A picture shows the feature maps of what a network sees; a .npy array gives an exact input.
-      const chosen = input instanceof vscode.Uri ? [input] : await vscode.window.showOpenDialog({
-        canSelectMany: false, openLabel: "Simulate with this input", filters: { "Pictures and arrays": ["png", "jpg", "jpeg", "npy"] },
-      });
-      if (!chosen?.[0]) return undefined;
-      return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
-    }),
+    vscode.commands.registerCommand(
+      "cnnlens.simulateWithInput",
+      async (uri?: unknown, model?: unknown, input?: unknown) => {
+        // A picture shows the feature maps of what a network sees; a .npy array gives an exact input.
+        const chosen =
+          input instanceof vscode.Uri
+            ? [input]
+            : await vscode.window.showOpenDialog({
+                canSelectMany: false,
+                openLabel: "Simulate with this input",
+                filters: { "Pictures and arrays": ["png", "jpg", "jpeg", "npy"] },
+              });
+        if (!chosen?.[0]) return undefined;
+        return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
+      },
+    ),
     vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown, input?: unknown) => {
       const t = { ...target(uri, model), ...(typeof input === "string" ? { input } : {}) };
       if (!t.uri) {
         void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
         return undefined;
       }
-      const result: SimulateResult = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`, cancellable: true },
-        (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
-      ).then((r) => r, (e: Error) => ({ error: e.message }));
+      const result: SimulateResult = await vscode.window
+        .withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`,
+            cancellable: true,
+          },
+          (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
+        )
+        .then(
+          (r) => r,
+          (e: Error) => ({ error: e.message }),
+        );
       if (!result.view) {
-        if (result.error !== "cancelled") void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
+        if (result.error !== "cancelled")
+          void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
         return undefined;
       }
       const view = result.view;
       // The page may load only the bundled scripts in dist/.
       const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
-      const panel = vscode.window.createWebviewPanel("cnnlens.simulation", `Simulation: ${view.model}`,
-        vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [dist] });
+      const panel = vscode.window.createWebviewPanel(
+        "cnnlens.simulation",
+        `Simulation: ${view.model}`,
+        vscode.ViewColumn.Beside,
+        { enableScripts: true, localResourceRoots: [dist] },
+      );
       const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...simulationScript));
       panel.webview.html = simulationHtml(view, panel.webview.cspSource, script.toString());
       return view;
     }),
-    vscode.commands.registerCommand("cnnlens.exportOnnx", async (uri?: unknown, model?: unknown, destination?: unknown) => {
-      const t = target(uri, model);
-      if (!t) {
-        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
-        return undefined;
-      }
-      const result = await client.sendRequest(ExportRequest, { ...t, format: "onnx" });
-      if (!result.base64) {
-        void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
-        return undefined;
-      }
-      // A destination argument (tests, other extensions) skips the dialog.
-      const suggested = vscode.Uri.parse(t.uri.replace(/\.cnn$/i, "") + ".onnx");
-      const where = destination instanceof vscode.Uri ? destination
-        : await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { ONNX: ["onnx"] } });
-      if (!where) return undefined;
-      await vscode.workspace.fs.writeFile(where, Buffer.from(result.base64, "base64"));
-      void vscode.window.showInformationMessage(`CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} (random weights; cnnlens export --weights F for yours).`);
-      return where;
-    }),
-    ...(["pytorch", "keras"] as const).map((format) => vscode.commands.registerCommand(format === "pytorch" ? "cnnlens.exportPyTorch" : "cnnlens.exportKeras", async (uri?: unknown, model?: unknown) => {
-      const t = target(uri, model);
-      if (!t) {
-        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
-        return undefined;
-      }
-      const result = await client.sendRequest(ExportRequest, { ...t, format });
-      if (result.code === undefined) {
-        void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
-        return undefined;
-      }
-      // An unsaved Python document: the user reads it, then saves it where the project wants it.
-      const doc = await vscode.workspace.openTextDocument({ language: "python", content: result.code });
-      await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
-      for (const note of result.notes ?? []) void vscode.window.showInformationMessage(`CNN Lens: ${note}`);
-      return doc;
-    })),
+    vscode.commands.registerCommand(
+      "cnnlens.exportOnnx",
+      async (uri?: unknown, model?: unknown, destination?: unknown) => {
+        const t = target(uri, model);
+        if (!t) {
+          void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
+          return undefined;
+        }
+        const result = await client.sendRequest(ExportRequest, { ...t, format: "onnx" });
+        if (!result.base64) {
+          void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+          return undefined;
+        }
+        // A destination argument (tests, other extensions) skips the dialog.
+        const suggested = vscode.Uri.parse(t.uri.replace(/\.cnn$/i, "") + ".onnx");
+        const where =
+          destination instanceof vscode.Uri
+            ? destination
+            : await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { ONNX: ["onnx"] } });
+        if (!where) return undefined;
+        await vscode.workspace.fs.writeFile(where, Buffer.from(result.base64, "base64"));
+        void vscode.window.showInformationMessage(
+          `CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} (random weights; cnnlens export --weights F for yours).`,
+        );
+        return where;
+      },
+    ),
+    ...(["pytorch", "keras"] as const).map((format) =>
+      vscode.commands.registerCommand(
+        format === "pytorch" ? "cnnlens.exportPyTorch" : "cnnlens.exportKeras",
+        async (uri?: unknown, model?: unknown) => {
+          const t = target(uri, model);
+          if (!t) {
+            void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
+            return undefined;
+          }
+          const result = await client.sendRequest(ExportRequest, { ...t, format });
+          if (result.code === undefined) {
+            void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+            return undefined;
+          }
+          // An unsaved Python document: the user reads it, then saves it where the project wants it.
+          const doc = await vscode.workspace.openTextDocument({ language: "python", content: result.code });
+          await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+          for (const note of result.notes ?? []) void vscode.window.showInformationMessage(`CNN Lens: ${note}`);
+          return doc;
+        },
+      ),
+    ),
   );
 }

@@ -1,7 +1,12 @@
 // The VS Code extension: starts the bundled language server and registers the commands and the status bar.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
 import type { InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
 import { ModelStatus } from "./status-bar.js";
@@ -19,7 +24,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: "cnnlens" },
     // clientCommands: code lenses may name the commands registered below (webviews) rather than the server's.
     initializationOptions: {
-      settings: vscode.workspace.getConfiguration("cnnlens"), clientCommands: true,
+      settings: vscode.workspace.getConfiguration("cnnlens"),
+      clientCommands: true,
     } satisfies InitializationOptions,
   };
   client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);

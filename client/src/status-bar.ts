@@ -14,7 +14,9 @@ export class ModelStatus implements vscode.Disposable {
     this.subscriptions.push(
       vscode.window.onDidChangeTextEditorSelection((e) => this.update(e.textEditor)),
       vscode.window.onDidChangeActiveTextEditor((e) => this.update(e)),
-      vscode.workspace.onDidChangeTextDocument((e) => vscode.window.activeTextEditor?.document === e.document && this.update(vscode.window.activeTextEditor)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => vscode.window.activeTextEditor?.document === e.document && this.update(vscode.window.activeTextEditor),
+      ),
     );
     this.update(vscode.window.activeTextEditor);
   }
@@ -27,7 +29,9 @@ export class ModelStatus implements vscode.Disposable {
     const ticket = ++this.pending;
     const uri = editor.document.uri.toString();
     const position = editor.selection.active;
-    const totals = await this.client.sendRequest(ModelAtRequest, { uri, position: { line: position.line, character: position.character } }).catch(() => null);
+    const totals = await this.client
+      .sendRequest(ModelAtRequest, { uri, position: { line: position.line, character: position.character } })
+      .catch(() => null);
     if (ticket !== this.pending) return; // a newer cursor position has been asked for meanwhile
     if (!totals) {
       this.item.hide();

@@ -17,7 +17,10 @@ const OUT = join(ROOT, "test", "golden", "keras");
 
 // TF.js greets Node users on the console when its backend starts: silence that banner, keep every other message.
 const { log, warn } = console;
-const quiet = (print) => (...a) => (/tfjs-node|^=+$/.test(String(a[0]).trim()) ? undefined : print(...a));
+const quiet =
+  (print) =>
+  (...a) =>
+    /tfjs-node|^=+$/.test(String(a[0]).trim()) ? undefined : print(...a);
 console.log = quiet(log);
 console.warn = quiet(warn);
 const tf = await import("@tensorflow/tfjs");
@@ -39,8 +42,11 @@ function build(input, exprs) {
         if (shape.some((d) => d === null || d <= 0)) {
           return { error: `size ${shape.join("x")} (TF.js returns sizes <= 0 silently where TensorFlow raises)` };
         }
-        layers.push({ outputShape: shape, trainable: weightsOf(layer.trainableWeights),
-          nonTrainable: weightsOf(layer.nonTrainableWeights) });
+        layers.push({
+          outputShape: shape,
+          trainable: weightsOf(layer.trainableWeights),
+          nonTrainable: weightsOf(layer.nonTrainableWeights),
+        });
       }
       // A forward pass on zeros confirms the inferred shape (and refuses what only the kernels check).
       const y = runOnZeros(input, exprs);
@@ -91,13 +97,21 @@ function main() {
   const counts = `${normal} normal, ${errors} refused, ${skipped} unavailable in TF.js`;
   console.error(`${join(OUT, "edge-cases.json")}: ${cases.length} cases (${counts})`);
   const examples = EXAMPLES.map((e) => {
-    const r = build(e.input, e.layers.map((l) => l[1]));
+    const r = build(
+      e.input,
+      e.layers.map((l) => l[1]),
+    );
     if (!("layers" in r)) throw new Error(`${e.file}: TF.js cannot build it: ${r.error ?? r.unavailable}`);
-    return { file: e.file, input: e.input, layers: e.layers.map(([name, tfjs], i) => ({ name, tfjs,
-      ...r.layers[i] })) };
+    return {
+      file: e.file,
+      input: e.input,
+      layers: e.layers.map(([name, tfjs], i) => ({ name, tfjs, ...r.layers[i] })),
+    };
   });
-  writeFileSync(join(OUT, "examples.json"), JSON.stringify({ generator: "scripts/golden/keras_cases.mjs",
-    tfjs: tf.version.tfjs, examples }, null, 2) + "\n");
+  writeFileSync(
+    join(OUT, "examples.json"),
+    JSON.stringify({ generator: "scripts/golden/keras_cases.mjs", tfjs: tf.version.tfjs, examples }, null, 2) + "\n",
+  );
   console.error(`${join(OUT, "examples.json")}: ${examples.length} models`);
 }
 

@@ -17,7 +17,9 @@ async function loadTestElectron() {
   for (const base of [join(ROOT, "package.json"), join(ROOT, ".e2e/package.json")]) {
     try {
       return createRequire(base)("@vscode/test-electron");
-    } catch { /* try the next place */ }
+    } catch {
+      /* try the next place */
+    }
   }
   return undefined;
 }
@@ -26,12 +28,16 @@ const testElectron = await loadTestElectron();
 const executable = process.env.VSCODE_EXECUTABLE;
 const hasMocha = [join(ROOT, ".e2e/node_modules/mocha"), join(ROOT, "node_modules/mocha")].some((p) => existsSync(p));
 if (!testElectron || !hasMocha) {
-  console.error(`@vscode/test-electron and mocha are needed; install them (not saved in package.json) with:\n  ${INSTALL}`);
+  console.error(
+    `@vscode/test-electron and mocha are needed; install them (not saved in package.json) with:\n  ${INSTALL}`,
+  );
   process.exit(2);
 }
 if (!executable || !existsSync(executable)) {
-  console.error("Set VSCODE_EXECUTABLE to a desktop VS Code (>= 1.100), e.g. /usr/share/code/code or\n" +
-    "'/Applications/Visual Studio Code.app/Contents/MacOS/Electron'. It is never downloaded here.");
+  console.error(
+    "Set VSCODE_EXECUTABLE to a desktop VS Code (>= 1.100), e.g. /usr/share/code/code or\n" +
+      "'/Applications/Visual Studio Code.app/Contents/MacOS/Electron'. It is never downloaded here.",
+  );
   process.exit(2);
 }
 if (!existsSync(join(ROOT, "dist/client.cjs"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
@@ -47,8 +53,17 @@ try {
     vscodeExecutablePath: executable,
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: join(ROOT, "test/e2e/suite/index.cjs"),
-    launchArgs: [workspace, "--disable-extensions", "--disable-workspace-trust", "--skip-welcome", "--skip-release-notes",
-      "--user-data-dir", join(tmp, "user-data"), "--extensions-dir", join(tmp, "extensions")],
+    launchArgs: [
+      workspace,
+      "--disable-extensions",
+      "--disable-workspace-trust",
+      "--skip-welcome",
+      "--skip-release-notes",
+      "--user-data-dir",
+      join(tmp, "user-data"),
+      "--extensions-dir",
+      join(tmp, "extensions"),
+    ],
   });
 } catch (error) {
   console.error(`the extension-host tests failed: ${error.message ?? error}`);

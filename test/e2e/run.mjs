@@ -34,12 +34,15 @@ async function hostSuite() {
   let result = { passed: 0, failed: 1 }; // until the suite says otherwise
   const workbenchLog = [];
   try {
-    for (const f of readdirSync(join(ROOT, "examples"))) copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
+    for (const f of readdirSync(join(ROOT, "examples")))
+      copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
     server = await startCodeServer(dirs);
     browser = await startBrowser(dirs);
     const page = await (await browser.browser.newContext()).newPage();
     let exit;
-    const exited = new Promise((resolve) => { exit = resolve; });
+    const exited = new Promise((resolve) => {
+      exit = resolve;
+    });
     await page.exposeFunction("codeAutomationExit", (code) => exit(code));
     // Everything the page logs arrives here, the workbench's own chatter too: print the test runner's
     // lines (from E2E-BEGIN on) as they come, keep the rest for a failure report.
@@ -53,20 +56,27 @@ async function hostSuite() {
         else workbenchLog.push(line);
       }
     });
-    await page.goto(server.url({
-      extensionDevelopmentPath: ROOT,
-      extensionTestsPath: join(ROOT, "test/e2e/suite/index.cjs"),
-    }));
+    await page.goto(
+      server.url({
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: join(ROOT, "test/e2e/suite/index.cjs"),
+      }),
+    );
     let timer;
     const code = await Promise.race([
       exited,
-      new Promise((resolve) => { timer = setTimeout(() => resolve("timeout"), HOST_SUITE_TIMEOUT_MS); }),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), HOST_SUITE_TIMEOUT_MS);
+      }),
     ]);
     clearTimeout(timer);
-    if (code === "timeout") throw new Error(`the extension-host tests did not finish in ${HOST_SUITE_TIMEOUT_MS / 1000} s`);
+    if (code === "timeout")
+      throw new Error(`the extension-host tests did not finish in ${HOST_SUITE_TIMEOUT_MS / 1000} s`);
     if (code !== 0 && result.failed === 0) {
       result.failed = 1; // a crash outside any test
-      console.log(`  the extension host exited with ${code}\n--- workbench log ---\n${workbenchLog.slice(-40).join("\n")}`);
+      console.log(
+        `  the extension host exited with ${code}\n--- workbench log ---\n${workbenchLog.slice(-40).join("\n")}`,
+      );
     }
   } catch (error) {
     console.log(`  extension-host suite: ${error.stack ?? error}`);
@@ -94,12 +104,16 @@ async function uiSuite(shots) {
 async function runMocha(shots) {
   const Mocha = e2eRequire("mocha");
   const mocha = new Mocha({ reporter: "spec", color: false, timeout: 60_000, bail: true });
-  for (const f of readdirSync(join(ROOT, "test/e2e/ui")).filter((f) => f.endsWith(".test.mjs")).sort()) {
+  for (const f of readdirSync(join(ROOT, "test/e2e/ui"))
+    .filter((f) => f.endsWith(".test.mjs"))
+    .sort()) {
     mocha.addFile(join(ROOT, "test/e2e/ui", f));
   }
   process.env.E2E_SCREENSHOTS = shots;
   await mocha.loadFilesAsync();
-  const stats = await new Promise((resolve) => { const r = mocha.run(() => resolve(r.stats)); });
+  const stats = await new Promise((resolve) => {
+    const r = mocha.run(() => resolve(r.stats));
+  });
   return { passed: stats.passes, failed: stats.failures };
 }
 

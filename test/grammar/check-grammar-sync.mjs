@@ -18,7 +18,12 @@ async function loadSources() {
   ].join("\n");
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: process.cwd(), loader: "ts", sourcefile: "grammar-sync-entry.ts" },
-    bundle: true, write: false, format: "esm", platform: "node", target: "node20", logLevel: "silent",
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "silent",
   });
   return import("data:text/javascript;base64," + Buffer.from(result.outputFiles[0].text).toString("base64"));
 }
@@ -56,18 +61,22 @@ if (grammar.repository["layer-names"].match !== expected) {
     writeFileSync(GRAMMAR, JSON.stringify(grammar, null, 2) + "\n");
     console.log(`${GRAMMAR}: layer-names regenerated`);
   } else {
-    failures.push(`${GRAMMAR}: layer-names is out of date with server/src/analysis/layers: run node test/grammar/check-grammar-sync.mjs --write`);
+    failures.push(
+      `${GRAMMAR}: layer-names is out of date with server/src/analysis/layers: run node test/grammar/check-grammar-sync.mjs --write`,
+    );
   }
 }
 
 const grammarText = JSON.stringify(grammar);
 for (const word of src.keywordNames) {
-  if (!new RegExp(`[|(:]${word}[|)]`).test(grammarText)) failures.push(`${GRAMMAR}: keyword '${word}' is not highlighted`);
+  if (!new RegExp(`[|(:]${word}[|)]`).test(grammarText))
+    failures.push(`${GRAMMAR}: keyword '${word}' is not highlighted`);
 }
 
 const snippets = JSON.parse(readFileSync(SNIPPETS, "utf8"));
 for (const [name, snippet] of Object.entries(snippets)) {
-  if (!snippet.prefix || !snippet.body || !snippet.description) failures.push(`${SNIPPETS}: '${name}' needs a prefix, a body and a description`);
+  if (!snippet.prefix || !snippet.body || !snippet.description)
+    failures.push(`${SNIPPETS}: '${name}' needs a prefix, a body and a description`);
   const code = expandSnippet(snippet.body);
   const standalone = /^\s*(?:framework|model|block)\b/.test(code);
   const text = standalone ? code : `model SnippetCheck {\n  input(64, 32, 32)\n${code}\n}\n`;

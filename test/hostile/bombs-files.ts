@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 
 /** A PNG with this IHDR and the given compressed data (the data need not match the header). */
-export function pngBytes(width: number, height: number, options: { colorType?: number; depth?: number; interlace?: 0 | 1; idat?: Uint8Array } = {}): Buffer {
+export function pngBytes(
+  width: number,
+  height: number,
+  options: { colorType?: number; depth?: number; interlace?: 0 | 1; idat?: Uint8Array } = {},
+): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -19,7 +23,12 @@ export function pngBytes(width: number, height: number, options: { colorType?: n
     return Buffer.concat([head, data, crc]);
   };
   const idat = options.idat ?? deflateSync(Buffer.alloc(64));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -62,11 +71,17 @@ export interface Bombs {
 /** Writes the bombs into `dir`. */
 export function writeBombs(dir: string): Bombs {
   const files: Bombs = {
-    tallPng: join(dir, "tall.png"), inflateBombPng: join(dir, "interlaced-bomb.png"), bigNpy: join(dir, "big.npy"),
-    devZero: join(dir, "zero.safetensors"), fifo: join(dir, "fifo.npy"),
+    tallPng: join(dir, "tall.png"),
+    inflateBombPng: join(dir, "interlaced-bomb.png"),
+    bigNpy: join(dir, "big.npy"),
+    devZero: join(dir, "zero.safetensors"),
+    fifo: join(dir, "fifo.npy"),
   };
   writeFileSync(files.tallPng, pngBytes(1, 100_000_000, { colorType: 0 }));
-  writeFileSync(files.inflateBombPng, pngBytes(512, 512, { colorType: 0, interlace: 1, idat: deflateSync(Buffer.alloc(64 * 1024 ** 2)) }));
+  writeFileSync(
+    files.inflateBombPng,
+    pngBytes(512, 512, { colorType: 0, interlace: 1, idat: deflateSync(Buffer.alloc(64 * 1024 ** 2)) }),
+  );
   const shape = [2_400_000, 3, 8, 8];
   const header = npyHeader(shape);
   const fd = openSync(files.bigNpy, "w");

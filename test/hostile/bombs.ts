@@ -51,5 +51,5 @@ export function withLineEndings(text: string, eol: "\n" | "\r\n" | "\r" | "mixed
 /** A deterministic pseudo-random source, so that a failure can be replayed from its seed. */
 export function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }

@@ -29,7 +29,12 @@ async function main(file: string): Promise<void> {
     for (const args of commandLines(file, out)) {
       const err: string[] = [];
       // Standard output is counted, not kept: a bomb's table may be large and only its survival matters.
-      const io: Io = { readFile: readSourceFile, writeFile: writeOutputFile, out: () => undefined, err: (t) => err.push(t) };
+      const io: Io = {
+        readFile: readSourceFile,
+        writeFile: writeOutputFile,
+        out: () => undefined,
+        err: (t) => err.push(t),
+      };
       try {
         outcomes.push({ args, code: await run(args, io), err: err.join("\n").slice(0, 2000) });
       } catch (e) {

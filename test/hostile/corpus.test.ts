@@ -20,26 +20,37 @@ const requestBoundMs = 30_000;
 
 const corpusDir = join(repoRoot, "test", "hostile", "corpus");
 const inputs: HostileText[] = [
-  ...readdirSync(corpusDir).filter((f) => f.endsWith(".cnn")).sort().map((f) => ({ name: f, text: readFileSync(join(corpusDir, f), "latin1") })),
+  ...readdirSync(corpusDir)
+    .filter((f) => f.endsWith(".cnn"))
+    .sort()
+    .map((f) => ({ name: f, text: readFileSync(join(corpusDir, f), "latin1") })),
   ...generatedTexts(),
 ];
 
 /** A stack trace, a raw JavaScript error or an errno code: what a user must never read. */
-const leaked = /\n\s+at [\w.<]|\b(TypeError|RangeError|ReferenceError|SyntaxError|Maximum call stack)\b|\bE[A-Z]{3,}\b:/;
+const leaked =
+  /\n\s+at [\w.<]|\b(TypeError|RangeError|ReferenceError|SyntaxError|Maximum call stack)\b|\bE[A-Z]{3,}\b:/;
 
 describe("the hostile corpus through every CLI command", () => {
   const dir = mkdtempSync(join(tmpdir(), "cnnlens-corpus-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   // Two children at a time (the machine's cores); each test waits for its own child.
-  const results = inPool(inputs.map((input, i) => () => {
-    const file = join(dir, `input${i}.cnn`);
-    writeFileSync(file, input.text, input.name.endsWith(".cnn") ? "latin1" : "utf8");
-    return runChild([join(repoRoot, "out", "test", "hostile", "cli-suite.js"), file], cliBoundMs);
-  }), 2);
+  const results = inPool(
+    inputs.map((input, i) => () => {
+      const file = join(dir, `input${i}.cnn`);
+      writeFileSync(file, input.text, input.name.endsWith(".cnn") ? "latin1" : "utf8");
+      return runChild([join(repoRoot, "out", "test", "hostile", "cli-suite.js"), file], cliBoundMs);
+    }),
+    2,
+  );
   inputs.forEach((input, i) => {
     it(input.name, async () => {
       const child = await results[i]!;
-      assert.equal(child.signal, null, `ended by ${child.signal} (a hang past ${cliBoundMs} ms, or a crash): ${child.stderr}`);
+      assert.equal(
+        child.signal,
+        null,
+        `ended by ${child.signal} (a hang past ${cliBoundMs} ms, or a crash): ${child.stderr}`,
+      );
       assert.equal(child.status, 0, child.stderr);
       const { outcomes, maxRssMiB } = JSON.parse(child.stdout) as { outcomes: CommandOutcome[]; maxRssMiB: number };
       for (const o of outcomes) {
@@ -52,7 +63,12 @@ describe("the hostile corpus through every CLI command", () => {
   });
 });
 
-interface ChildResult { status: number | null; signal: string | null; stdout: string; stderr: string }
+interface ChildResult {
+  status: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs node with args, killing it after boundMs. */
 function runChild(args: string[], boundMs: number): Promise<ChildResult> {
@@ -60,8 +76,12 @@ function runChild(args: string[], boundMs: number): Promise<ChildResult> {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), boundMs);
     child.on("close", (status, signal) => {
       clearTimeout(timer);
@@ -77,16 +97,22 @@ function inPool<T>(tasks: (() => Promise<T>)[], width: number): Promise<T>[] {
   const lanes: Promise<void>[] = [];
   const resolvers = tasks.map(() => {
     let resolve!: (value: T) => void;
-    settled.push(new Promise<T>((r) => { resolve = r; }));
+    settled.push(
+      new Promise<T>((r) => {
+        resolve = r;
+      }),
+    );
     return resolve;
   });
   for (let lane = 0; lane < width; lane++) {
-    lanes.push((async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        resolvers[i]!(await tasks[i]!());
-      }
-    })());
+    lanes.push(
+      (async () => {
+        while (next < tasks.length) {
+          const i = next++;
+          resolvers[i]!(await tasks[i]!());
+        }
+      })(),
+    );
   }
   return settled;
 }
@@ -123,7 +149,10 @@ describe("the hostile corpus through the language server", () => {
         const answer = await within(client.request<unknown>(method, params), method);
         if (method === "textDocument/formatting" && Array.isArray(answer)) {
           const size = (answer as { newText: string }[]).reduce((s, e) => s + e.newText.length, 0);
-          assert.ok(size <= 4 * input.text.length + 4096, `formatting produced ${size} characters from ${input.text.length}`);
+          assert.ok(
+            size <= 4 * input.text.length + 4096,
+            `formatting produced ${size} characters from ${input.text.length}`,
+          );
         }
       }
       await client.connection.sendNotification("textDocument/didClose", doc);
@@ -135,7 +164,9 @@ describe("the hostile corpus through the language server", () => {
 /** Resolves as the promise does, or fails the test once the request bound has passed. */
 async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${requestBoundMs} ms`)), requestBoundMs); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${requestBoundMs} ms`)), requestBoundMs);
+  });
   try {
     return await Promise.race([promise, timeout]);
   } finally {

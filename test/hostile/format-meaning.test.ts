@@ -26,8 +26,37 @@ function repositoryFiles(): { name: string; text: string }[] {
   return found.sort().map((path) => ({ name: relative(repoRoot, path), text: readFileSync(path, "utf8") }));
 }
 
-const snippets = ["conv(", "64", ", 3", ")", " -> ", "relu", "{", "}", "residual {", "} shortcut auto", "concat(", "x:", "\n", "\r",
-  "\r\n", "# note\n", "# no end", "repeat 2 {", "dense(10)", "- -1", "(((", ":", ",", "padding: same", "  ", "\t", ";", "1e400", "-"];
+const snippets = [
+  "conv(",
+  "64",
+  ", 3",
+  ")",
+  " -> ",
+  "relu",
+  "{",
+  "}",
+  "residual {",
+  "} shortcut auto",
+  "concat(",
+  "x:",
+  "\n",
+  "\r",
+  "\r\n",
+  "# note\n",
+  "# no end",
+  "repeat 2 {",
+  "dense(10)",
+  "- -1",
+  "(((",
+  ":",
+  ",",
+  "padding: same",
+  "  ",
+  "\t",
+  ";",
+  "1e400",
+  "-",
+];
 
 /** Mutants of the examples, as the live-server fuzz test makes them (a fixed seed, so a failure replays). */
 function fuzzCorpus(count: number): { name: string; text: string }[] {
@@ -89,7 +118,10 @@ function checkOne(name: string, text: string, unit = "  "): boolean {
   if (formatted === undefined) return false;
   assert.deepEqual(meaning(analyze(formatted)), meaning(analyze(text)), `${name}: formatting changed the analysis`);
   assert.equal(formatText(formatted, unit), formatted, `${name}: formatting twice changed the text`);
-  assert.ok(formatted.length <= bound(text, unit), `${name}: ${formatted.length} characters exceed the bound ${bound(text, unit)}`);
+  assert.ok(
+    formatted.length <= bound(text, unit),
+    `${name}: ${formatted.length} characters exceed the bound ${bound(text, unit)}`,
+  );
   return true;
 }
 
@@ -98,7 +130,10 @@ const styles = ["\n", "\r\n", "\r", "mixed"] as const;
 describe("formatting keeps the meaning", () => {
   const files = repositoryFiles();
   it("finds the repository's .cnn files", () => {
-    assert.ok(files.some((f) => f.name === "examples/resnet50.cnn") && files.some((f) => f.name.startsWith("test/hostile/corpus/")));
+    assert.ok(
+      files.some((f) => f.name === "examples/resnet50.cnn") &&
+        files.some((f) => f.name.startsWith("test/hostile/corpus/")),
+    );
     assert.ok(files.length >= 20, `only ${files.length} files`);
   });
   for (const style of styles) {
@@ -112,7 +147,9 @@ describe("formatting keeps the meaning", () => {
   it("of 400 fuzzed mutants of the examples, in every line-ending style", () => {
     let formatted = 0;
     const corpus = fuzzCorpus(400);
-    corpus.forEach((m, i) => { if (checkOne(m.name, withLineEndings(m.text, styles[i % styles.length]!))) formatted++; });
+    corpus.forEach((m, i) => {
+      if (checkOne(m.name, withLineEndings(m.text, styles[i % styles.length]!))) formatted++;
+    });
     assert.ok(formatted > corpus.length / 2, `only ${formatted} of ${corpus.length} mutants were formatted`);
   });
   it("with a tab or a wide indentation unit", () => {
@@ -136,8 +173,10 @@ describe("formatting specific hostile input", () => {
     assert.equal(formatted, "model M {\r\n  input(3, 8, 8)\r\n  conv(4, 1)\r\n}\r\n");
   });
   it("writes signs without a space and subtractions with one, in time linear in the minus signs", () => {
-    assert.equal(formatText("model M {\n  conv(4, 3-1*-1, padding:(1- -1)//2, stride: - - 1)\n}\n"),
-      "model M {\n  conv(4, 3 - 1 * -1, padding: (1 - -1) // 2, stride: --1)\n}\n");
+    assert.equal(
+      formatText("model M {\n  conv(4, 3-1*-1, padding:(1- -1)//2, stride: - - 1)\n}\n"),
+      "model M {\n  conv(4, 3 - 1 * -1, padding: (1 - -1) // 2, stride: --1)\n}\n",
+    );
     const run = generateMinusRun(50_000);
     const started = performance.now();
     assert.ok(checkOne("50,000 minus signs", run));
@@ -154,7 +193,8 @@ describe("formatting specific hostile input", () => {
     assert.ok(grown < 64 * 1024 ** 2, `formatting grew the process by ${Math.round(grown / 1024 ** 2)} MB`);
   });
   it("stays within the bound at the deepest nesting it formats", () => {
-    const deepest = "model Deep {\n" + "residual {\n".repeat(MAX_NESTING - 1) + "relu\n".repeat(20_000) + "}\n".repeat(MAX_NESTING);
+    const deepest =
+      "model Deep {\n" + "residual {\n".repeat(MAX_NESTING - 1) + "relu\n".repeat(20_000) + "}\n".repeat(MAX_NESTING);
     const formatted = formatText(deepest, " ".repeat(MAX_INDENT_WIDTH))!;
     assert.ok(formatted !== undefined);
     assert.ok(formatted.length <= bound(deepest, " ".repeat(MAX_INDENT_WIDTH)));

@@ -36,7 +36,8 @@ function analysed(text: string): Doc {
 }
 
 /** Offsets spread evenly through the text: per-position requests are timed at many places at once. */
-const spread = (doc: Doc, count = 20) => Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * doc.text.length) / count));
+const spread = (doc: Doc, count = 20) =>
+  Array.from({ length: count }, (_, i) => Math.floor(((i + 0.5) * doc.text.length) / count));
 const whole: Range = { start: { line: 0, character: 0 }, end: { line: 10_000_000, character: 0 } };
 const lastLabelUse = (doc: Doc) => Math.max(0, doc.text.lastIndexOf("add(") + 4);
 
@@ -102,7 +103,12 @@ describe("every LSP feature scales linearly", () => {
         // Enough calls that the small input takes 10 ms, so that the ratio is not noise.
         let runs = 1;
         while (runs < 1024 && cpuTime(() => feature(small), runs, 1) < 10) runs *= 2;
-        const measure = () => cpuTime(() => feature(big), runs) / Math.max(0.001, cpuTime(() => feature(small), runs));
+        const measure = () =>
+          cpuTime(() => feature(big), runs) /
+          Math.max(
+            0.001,
+            cpuTime(() => feature(small), runs),
+          );
         // A ratio over the limit is measured once more: a burst of load elsewhere is not quadratic work.
         let ratio = measure();
         if (ratio > LIMIT) ratio = Math.min(ratio, measure());

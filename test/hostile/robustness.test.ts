@@ -12,8 +12,40 @@ function random(seed: number): () => number {
   };
 }
 
-const pieces = ["model", "block", "M", "(", ")", "{", "}", "->", ":", ",", "conv", "3", "input", "relu", "residual",
-  "shortcut", "auto", "concat", "branch", "repeat", "add", "dense", "1e400", "-", "//", "0", "\n", "#", "x", "same", "*", "."];
+const pieces = [
+  "model",
+  "block",
+  "M",
+  "(",
+  ")",
+  "{",
+  "}",
+  "->",
+  ":",
+  ",",
+  "conv",
+  "3",
+  "input",
+  "relu",
+  "residual",
+  "shortcut",
+  "auto",
+  "concat",
+  "branch",
+  "repeat",
+  "add",
+  "dense",
+  "1e400",
+  "-",
+  "//",
+  "0",
+  "\n",
+  "#",
+  "x",
+  "same",
+  "*",
+  ".",
+];
 
 describe("bad input never breaks the analysis", () => {
   const cases: [string, string][] = [
@@ -25,16 +57,20 @@ describe("bad input never breaks the analysis", () => {
     ["a long run of minus signs", "model M { input(3) dense(" + "-".repeat(100_000) + "1) }"],
     ["numbers out of range", "model M { input(3, 8, 8) conv(1e400, 99999999999999999999) }"],
     ["a block that uses itself", "block A(c) { A(c) }\nmodel M { input(3, 8, 8) A(4) }"],
-    ["blocks that double at every level", Array.from({ length: 40 }, (_, i) => `block B${i}(c) { B${i + 1}(c) B${i + 1}(c) }`).join("\n") + "\nblock B40(c) { relu }\nmodel M { input(3, 8, 8) B0(4) }"],
+    [
+      "blocks that double at every level",
+      Array.from({ length: 40 }, (_, i) => `block B${i}(c) { B${i + 1}(c) B${i + 1}(c) }`).join("\n") +
+        "\nblock B40(c) { relu }\nmodel M { input(3, 8, 8) B0(4) }",
+    ],
     ["a huge repeat", "model M { input(3, 8, 8) repeat 99999999 { repeat 99999999 { relu } } }"],
     ["a half-typed model", "model M { input(3, 224, 224) conv(64, 7, stride: 2, padd"],
     ["unicode", "model Ωμέγα { input(3, 8, 8) conv(4, 3) → relu }"],
   ];
   // The distinct error codes each case gives, in order of first appearance: the mistake, not just some error.
   const expectedCodes: Record<string, string[]> = {
-    "empty": [],
+    empty: [],
     "only a comment": [],
-    "binary": ["lexer", "syntax"],
+    binary: ["lexer", "syntax"],
     "1 MB of brackets": ["nesting", "syntax"],
     "1 MB of braces in a model": ["nesting", "syntax"],
     "a long run of minus signs": ["nesting"],
@@ -43,14 +79,17 @@ describe("bad input never breaks the analysis", () => {
     "blocks that double at every level": ["too-large"],
     "a huge repeat": ["argument-value"],
     "a half-typed model": ["syntax"],
-    "unicode": ["lexer", "syntax"],
+    unicode: ["lexer", "syntax"],
   };
   for (const [name, text] of cases) {
     it(name, () => {
       const analysis = analyze(text);
       assert.ok(Array.isArray(analysis.diagnostics));
       for (const d of analysis.diagnostics) {
-        assert.ok(d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end, `range ${d.span.start}-${d.span.end} inside the text`);
+        assert.ok(
+          d.span.start >= 0 && d.span.end <= text.length && d.span.start <= d.span.end,
+          `range ${d.span.start}-${d.span.end} inside the text`,
+        );
         assert.ok(d.message.length > 0);
       }
       if (text.trim() && !text.startsWith("#")) assert.ok(errors(analysis).length > 0, "the mistake is reported");
@@ -60,17 +99,23 @@ describe("bad input never breaks the analysis", () => {
   }
 
   it("the model that doubles at every level is cut off with a clear error", () => {
-    const text = Array.from({ length: 40 }, (_, i) => `block B${i}(c) { B${i + 1}(c) B${i + 1}(c) }`).join("\n") + "\nblock B40(c) { relu }\nmodel M { input(3, 8, 8) B0(4) }";
+    const text =
+      Array.from({ length: 40 }, (_, i) => `block B${i}(c) { B${i + 1}(c) B${i + 1}(c) }`).join("\n") +
+      "\nblock B40(c) { relu }\nmodel M { input(3, 8, 8) B0(4) }";
     assert.ok(analyze(text).diagnostics.some((d) => d.code === "too-large"));
   });
 
   it("survives 3,000 random token soups and random edits of an example", () => {
     const next = random(42);
-    const base = "model M {\n  input(3, 32, 32)\n  a: conv(16, 3, padding: 1) -> relu\n  residual { conv(16, 3, padding: 1) } shortcut auto\n  concat(a)\n  repeat 2 { maxpool(2) }\n  flatten -> dense(10)\n}\n";
+    const base =
+      "model M {\n  input(3, 32, 32)\n  a: conv(16, 3, padding: 1) -> relu\n  residual { conv(16, 3, padding: 1) } shortcut auto\n  concat(a)\n  repeat 2 { maxpool(2) }\n  flatten -> dense(10)\n}\n";
     for (let i = 0; i < 3000; i++) {
       let text: string;
       if (i % 2 === 0) {
-        text = Array.from({ length: 1 + Math.floor(next() * 60) }, () => pieces[Math.floor(next() * pieces.length)]).join(" ");
+        text = Array.from(
+          { length: 1 + Math.floor(next() * 60) },
+          () => pieces[Math.floor(next() * pieces.length)],
+        ).join(" ");
       } else {
         const at = Math.floor(next() * base.length);
         const cut = Math.floor(next() * 12);
@@ -78,7 +123,8 @@ describe("bad input never breaks the analysis", () => {
         text = base.slice(0, at) + insert + base.slice(at + cut);
       }
       const analysis = analyze(text);
-      for (const d of analysis.diagnostics) assert.ok(d.span.end <= text.length, `range inside the text for: ${JSON.stringify(text)}`);
+      for (const d of analysis.diagnostics)
+        assert.ok(d.span.end <= text.length, `range inside the text for: ${JSON.stringify(text)}`);
     }
   });
 });

@@ -3,8 +3,22 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type {
-  CodeAction, CodeLens, Command, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint,
-  Location, MarkupContent, Position, SignatureHelp, SymbolInformation, TextEdit, WorkspaceEdit,
+  CodeAction,
+  CodeLens,
+  Command,
+  CompletionItem,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  InlayHint,
+  Location,
+  MarkupContent,
+  Position,
+  SignatureHelp,
+  SymbolInformation,
+  TextEdit,
+  WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { markers, TestClient } from "./lsp-client.js";
 import { minimalProfile, vscodeProfile, type ClientProfile } from "./profiles/index.js";
@@ -26,9 +40,16 @@ const source = [
 
 /** Related places (the other input of `add`), a tag (`inexact-division`) and a quick fix (`covn`). */
 const broken = [
-  "model M {", "  input(3, 9, 9)", "  maxpool(2)",
-  "  add {", "    branch { conv(4, 1) }", "    branch { conv(8, 1) }", "  }",
-  "  covn(3, 1)", "}", "",
+  "model M {",
+  "  input(3, 9, 9)",
+  "  maxpool(2)",
+  "  add {",
+  "    branch { conv(4, 1) }",
+  "    branch { conv(8, 1) }",
+  "  }",
+  "  covn(3, 1)",
+  "}",
+  "",
 ].join("\n");
 const everyLine = { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } };
 const serverCommands = ["cnnlens.server.summary", "cnnlens.server.simulate", "cnnlens.server.applyFix"];
@@ -67,8 +88,14 @@ function suite(profile: ClientProfile): void {
     const diagnostics = await client.diagnosticsFor(brokenUri);
     const codes = diagnostics.map((d) => d.code);
     assert.deepEqual(codes, ["inexact-division", "inexact-division", "shape-mismatch", "unknown-layer"]);
-    assert.equal(diagnostics.some((d) => d.relatedInformation), rich);
-    assert.equal(diagnostics.some((d) => d.tags), rich);
+    assert.equal(
+      diagnostics.some((d) => d.relatedInformation),
+      rich,
+    );
+    assert.equal(
+      diagnostics.some((d) => d.tags),
+      rich,
+    );
   });
 
   it("hover: markdown for VS Code, the same words without marks otherwise", async () => {
@@ -104,11 +131,21 @@ function suite(profile: ClientProfile): void {
     const symbols = await client.request<(DocumentSymbol | SymbolInformation)[]>("textDocument/documentSymbol", whole);
     if (rich) {
       const tree = symbols as DocumentSymbol[];
-      assert.deepEqual(tree.map((s) => [s.name, s.children?.map((c) => c.name)]), [["Pair", []], ["M", ["skip"]]]);
+      assert.deepEqual(
+        tree.map((s) => [s.name, s.children?.map((c) => c.name)]),
+        [
+          ["Pair", []],
+          ["M", ["skip"]],
+        ],
+      );
     } else {
       const flat = symbols as SymbolInformation[];
       const rows = flat.map((s) => [s.name, s.containerName ?? "", s.location.uri]);
-      assert.deepEqual(rows, [["Pair", "", uri], ["M", "", uri], ["skip", "M", uri]]);
+      assert.deepEqual(rows, [
+        ["Pair", "", uri],
+        ["M", "", uri],
+        ["skip", "M", uri],
+      ]);
       assert.ok(flat.every((s) => !("children" in s)));
     }
   });
@@ -119,14 +156,30 @@ function suite(profile: ClientProfile): void {
     assert.deepEqual(definition.range.start, { line: 7, character: 2 });
     const context = { includeDeclaration: true };
     const refs = await client.request<Location[]>("textDocument/references", { ...at(onLabel), context });
-    assert.deepEqual(refs.map((r) => r.range.start.line), [7, 9]);
+    assert.deepEqual(
+      refs.map((r) => r.range.start.line),
+      [7, 9],
+    );
     const edit = await client.request<WorkspaceEdit>("textDocument/rename", { ...at(onLabel), newName: "enc" });
-    assert.deepEqual(edit.changes![uri]!.map((e) => [e.range.start.line, e.newText]), [[7, "enc"], [9, "enc"]]);
+    assert.deepEqual(
+      edit.changes![uri]!.map((e) => [e.range.start.line, e.newText]),
+      [
+        [7, "enc"],
+        [9, "enc"],
+      ],
+    );
   });
 
   it("folding, semantic tokens and formatting", async () => {
     const ranges = await client.request<FoldingRange[]>("textDocument/foldingRange", whole);
-    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine]), [[2, 3], [5, 10], [0, 1]]);
+    assert.deepEqual(
+      ranges.map((r) => [r.startLine, r.endLine]),
+      [
+        [2, 3],
+        [5, 10],
+        [0, 1],
+      ],
+    );
     const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", whole);
     assert.ok(tokens.data.length > 0 && tokens.data.length % 5 === 0);
     const options = { tabSize: 2, insertSpaces: true };
@@ -169,9 +222,15 @@ function suite(profile: ClientProfile): void {
 
   it("inlay hints and the custom summary request", async () => {
     const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { ...whole, range: everyLine });
-    assert.ok(hints.some((h) => h.position.line === 8 && h.label === "→ 8×8×8"), JSON.stringify(hints));
+    assert.ok(
+      hints.some((h) => h.position.line === 8 && h.label === "→ 8×8×8"),
+      JSON.stringify(hints),
+    );
     const summary = await client.request<{ tables: { model: string }[] }>("cnnlens/summary", { uri });
-    assert.deepEqual(summary.tables.map((t) => t.model), ["M"]);
+    assert.deepEqual(
+      summary.tables.map((t) => t.model),
+      ["M"],
+    );
   });
 
   it("a settings change: pulled and refreshed where advertised, read from the notification otherwise", async () => {
@@ -207,7 +266,11 @@ async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
 }
 
 describe("a client that applies edits but takes no CodeAction literals (LSP before 3.8)", () => {
-  const profile = { name: "commands only", capabilities: { workspace: { applyEdit: true } }, initializationOptions: {} };
+  const profile = {
+    name: "commands only",
+    capabilities: { workspace: { applyEdit: true } },
+    initializationOptions: {},
+  };
   const client = new TestClient(profile);
   before(() => client.initialize());
   after(() => client.stop());

@@ -1,7 +1,15 @@
 // The language server over stdio: diagnostics, inlay hints, hover, completion, rename, formatting, quick fixes.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { CodeAction, CompletionItem, Diagnostic, Hover, InlayHint, TextEdit, WorkspaceEdit } from "vscode-languageserver-protocol";
+import type {
+  CodeAction,
+  CompletionItem,
+  Diagnostic,
+  Hover,
+  InlayHint,
+  TextEdit,
+  WorkspaceEdit,
+} from "vscode-languageserver-protocol";
 import { readJson, readRepoFile } from "../unit/helpers.js";
 import { markers, TestClient } from "./lsp-client.js";
 import { vscodeProfile } from "./profiles/index.js";
@@ -27,7 +35,9 @@ async function hover(source: string): Promise<string> {
 describe("opening examples/resnet50.cnn", () => {
   const text = readRepoFile("examples/resnet50.cnn");
   let uri: string;
-  before(async () => { uri = await openDoc(text); });
+  before(async () => {
+    uri = await openDoc(text);
+  });
 
   it("gives no diagnostics", async () => {
     assert.deepEqual(await client.diagnosticsFor(uri), []);
@@ -35,15 +45,21 @@ describe("opening examples/resnet50.cnn", () => {
 
   it("gives an inlay hint on every layer line, with PyTorch's shapes", async () => {
     const lines = text.split("\n");
-    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } } });
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+    });
     const hinted = new Map(hints.map((h) => [h.position.line, String(h.label)]));
     // Every line that holds a layer, a block use or a repeat has its hint, at the end of the code.
     lines.forEach((line, i) => {
       const code = line.replace(/#.*/, "").trim();
-      if (/^(conv|maxpool|relu|Bottleneck|repeat|adaptiveavgpool)/.test(code)) assert.ok(hinted.has(i), `line ${i + 1}: ${code}`);
+      if (/^(conv|maxpool|relu|Bottleneck|repeat|adaptiveavgpool)/.test(code))
+        assert.ok(hinted.has(i), `line ${i + 1}: ${code}`);
     });
     // The model's lines against torchvision's shapes: the stem, the stages and the head.
-    const golden = readJson<{ layers: { module: string; outputShape: number[] }[] }>("test/golden/examples/resnet50.json").layers;
+    const golden = readJson<{ layers: { module: string; outputShape: number[] }[] }>(
+      "test/golden/examples/resnet50.json",
+    ).layers;
     // A module called several times (torchvision reuses one ReLU per block) counts by its last call.
     const torch = (module: string) => `→ ${golden.findLast((l) => l.module === module)!.outputShape.join("×")}`;
     const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
@@ -64,8 +80,15 @@ describe("a typo", () => {
     const diagnostics = await client.diagnosticsFor(uri);
     assert.equal(diagnostics.length, 1);
     const d = diagnostics[0]!;
-    assert.deepEqual([d.code, d.range], ["unknown-layer", { start: { line: 2, character: 2 }, end: { line: 2, character: 6 } }]);
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics } });
+    assert.deepEqual(
+      [d.code, d.range],
+      ["unknown-layer", { start: { line: 2, character: 2 }, end: { line: 2, character: 6 } }],
+    );
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics },
+    });
     assert.equal(actions[0]!.title, "Change to 'conv'");
     const edits = (actions[0]!.edit as WorkspaceEdit).changes![uri]!;
     assert.deepEqual(edits, [{ range: d.range, newText: "conv" }]);
@@ -75,15 +98,25 @@ describe("a typo", () => {
     const text = "model M {\n  input(3, 8, 8)\n  residual { conv(8, 3, padding: 1) }\n  conv(8, 11)\n  dense(10)\n}\n";
     const uri = await openDoc(text);
     const diagnostics = await client.diagnosticsFor(uri);
-    const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } });
-    assert.deepEqual(actions.map((a) => a.title), [
-      "Add `shortcut auto` (a 1×1 conv + batchnorm projection)",
-      "Insert padding: 5 to keep the size",
-    ]);
+    const actions = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    });
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ["Add `shortcut auto` (a 1×1 conv + batchnorm projection)", "Insert padding: 5 to keep the size"],
+    );
     const dense = await openDoc("model M {\n  input(3, 8, 8)\n  dense(10)\n}\n");
     const dd = await client.diagnosticsFor(dense);
-    const fix = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri: dense }, range: dd[0]!.range, context: { diagnostics: dd } });
-    assert.deepEqual((fix[0]!.edit as WorkspaceEdit).changes![dense], [{ range: { start: { line: 2, character: 2 }, end: { line: 2, character: 2 } }, newText: "flatten -> " }]);
+    const fix = await client.request<CodeAction[]>("textDocument/codeAction", {
+      textDocument: { uri: dense },
+      range: dd[0]!.range,
+      context: { diagnostics: dd },
+    });
+    assert.deepEqual((fix[0]!.edit as WorkspaceEdit).changes![dense], [
+      { range: { start: { line: 2, character: 2 }, end: { line: 2, character: 2 } }, newText: "flatten -> " },
+    ]);
   });
 });
 
@@ -96,13 +129,23 @@ describe("hover", () => {
     assert.match(value, /Receptive field: size 5×5, jump 1, start 2/);
   });
   it("on a block use gives the block's totals; on the model line, the model's", async () => {
-    const text = "block Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n  conv(c, 3, padding: 1)\n}\nmodel <|>M {\n  input(3, 8, 8)\n  Pa<|>ir(4)\n}";
+    const text =
+      "block Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n  conv(c, 3, padding: 1)\n}\nmodel <|>M {\n  input(3, 8, 8)\n  Pa<|>ir(4)\n}";
     const { text: clean, positions } = markers(text);
     const uri = await openDoc(clean);
-    const onModel = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positions[0] });
-    const onBlock = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: positions[1] });
+    const onModel = await client.request<Hover>("textDocument/hover", {
+      textDocument: { uri },
+      position: positions[0],
+    });
+    const onBlock = await client.request<Hover>("textDocument/hover", {
+      textDocument: { uri },
+      position: positions[1],
+    });
     assert.match((onModel.contents as { value: string }).value, /Parameters: 260/);
-    assert.match((onBlock.contents as { value: string }).value, /\*\*Pair1\*\* · block `Pair`[\s\S]*Parameters: 260[\s\S]*Layers: 3/);
+    assert.match(
+      (onBlock.contents as { value: string }).value,
+      /\*\*Pair1\*\* · block `Pair`[\s\S]*Parameters: 260[\s\S]*Layers: 3/,
+    );
   });
   it("on a label gives its shape", async () => {
     assert.match(await hover("model M {\n  input(3, 8, 8)\n  st<|>em: conv(4, 1)\n}"), /\*\*stem\*\*: `4×8×8`/);
@@ -113,7 +156,10 @@ describe("completion", () => {
   const labels = async (source: string) => {
     const { text, positions } = markers(source);
     const uri = await openDoc(text);
-    const items = await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri }, position: positions[0] });
+    const items = await client.request<CompletionItem[]>("textDocument/completion", {
+      textDocument: { uri },
+      position: positions[0],
+    });
     return items.map((i) => i.label);
   };
   it("offers argument names inside a layer call, without those already given", async () => {
@@ -122,7 +168,10 @@ describe("completion", () => {
     assert.ok(!got.includes("stride:"));
   });
   it("offers values after a keyword", async () => {
-    assert.deepEqual(await labels("framework keras\nmodel M {\n  input(8, 8, 3)\n  conv(8, 3, padding: <|>)\n}"), ["same", "valid"]);
+    assert.deepEqual(await labels("framework keras\nmodel M {\n  input(8, 8, 3)\n  conv(8, 3, padding: <|>)\n}"), [
+      "same",
+      "valid",
+    ]);
   });
   it("offers layers, blocks and labels in a body, and definitions at the top", async () => {
     const got = await labels("block Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  a: conv(4, 1)\n  <|>\n}");
@@ -133,32 +182,63 @@ describe("completion", () => {
 
 describe("rename, references, definition", () => {
   it("renames a block at its definition and every use", async () => {
-    const { text, positions } = markers("block <|>Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Pair(4) -> Pair(8)\n}");
+    const { text, positions } = markers(
+      "block <|>Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Pair(4) -> Pair(8)\n}",
+    );
     const uri = await openDoc(text);
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "Twin" });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri },
+      position: positions[0],
+      newName: "Twin",
+    });
     const edits = edit.changes![uri]!.map((e: TextEdit) => [e.range.start.line, e.range.start.character, e.newText]);
-    assert.deepEqual(edits, [[0, 6, "Twin"], [3, 2, "Twin"], [3, 13, "Twin"]]);
+    assert.deepEqual(edits, [
+      [0, 6, "Twin"],
+      [3, 2, "Twin"],
+      [3, 13, "Twin"],
+    ]);
   });
   it("renames a label with its uses in concat and chains", async () => {
-    const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n  conv(4, 1)\n  concat(skip)\n  up: skip -> relu\n}");
+    const { text, positions } = markers(
+      "model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n  conv(4, 1)\n  concat(skip)\n  up: skip -> relu\n}",
+    );
     const uri = await openDoc(text);
-    const edit = await client.request<WorkspaceEdit>("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "enc1" });
+    const edit = await client.request<WorkspaceEdit>("textDocument/rename", {
+      textDocument: { uri },
+      position: positions[0],
+      newName: "enc1",
+    });
     assert.equal(edit.changes![uri]!.length, 3);
-    const refs = await client.request<unknown[]>("textDocument/references", { textDocument: { uri }, position: positions[0], context: { includeDeclaration: false } });
+    const refs = await client.request<unknown[]>("textDocument/references", {
+      textDocument: { uri },
+      position: positions[0],
+      context: { includeDeclaration: false },
+    });
     assert.equal(refs.length, 2);
   });
   it("refuses a reserved word", async () => {
     const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n}");
     const uri = await openDoc(text);
-    await assert.rejects(client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "model" }), /reserved word/);
+    await assert.rejects(
+      client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName: "model" }),
+      /reserved word/,
+    );
   });
 });
 
 describe("formatting", () => {
   it("gives the canonical layout and keeps comments", async () => {
-    const uri = await openDoc("model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}");
-    const edits = await client.request<TextEdit[]>("textDocument/formatting", { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
-    assert.equal(edits[0]!.newText, "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n");
+    const uri = await openDoc(
+      "model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}",
+    );
+    const edits = await client.request<TextEdit[]>("textDocument/formatting", {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.equal(
+      edits[0]!.newText,
+      "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n",
+    );
   });
 });
 
@@ -168,14 +248,18 @@ describe("requests that have nothing to answer", () => {
     assert.equal(await client.request("textDocument/hover", never), null);
     assert.deepEqual(await client.request("textDocument/completion", never), []);
     const uri = await openDoc("model M { input(4) dense(2) }");
-    assert.equal(await client.request("textDocument/hover", { textDocument: { uri }, position: { line: 99, character: 99 } }), null);
+    assert.equal(
+      await client.request("textDocument/hover", { textDocument: { uri }, position: { line: 99, character: 99 } }),
+      null,
+    );
     const diagnostics = await client.diagnosticsFor(uri);
     assert.deepEqual(diagnostics as Diagnostic[], []);
   });
 });
 
 describe("the rest of the language features", () => {
-  const source = "# a block\n# with two lines of comment\nblock Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n}\nmodel M {\n  input(3, 8, 8)\n  skip: Pair(4)\n  conv(8, 3, stride: <|>)\n  concat(skip)\n}";
+  const source =
+    "# a block\n# with two lines of comment\nblock Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n}\nmodel M {\n  input(3, 8, 8)\n  skip: Pair(4)\n  conv(8, 3, stride: <|>)\n  concat(skip)\n}";
   let uri: string;
   let position: { line: number; character: number };
   before(async () => {
@@ -184,30 +268,67 @@ describe("the rest of the language features", () => {
     position = positions[0]!;
   });
   it("signature help shows the layer's parameters with defaults, the current one active", async () => {
-    const help = await client.request<{ signatures: { label: string }[]; activeParameter: number }>("textDocument/signatureHelp", { textDocument: { uri }, position });
-    assert.match(help.signatures[0]!.label, /^conv\(out_channels, kernel, stride = 1, padding = 0 \(pytorch\) \/ valid \(keras\), dilation = 1, groups = 1, bias = true\)$/);
+    const help = await client.request<{ signatures: { label: string }[]; activeParameter: number }>(
+      "textDocument/signatureHelp",
+      { textDocument: { uri }, position },
+    );
+    assert.match(
+      help.signatures[0]!.label,
+      /^conv\(out_channels, kernel, stride = 1, padding = 0 \(pytorch\) \/ valid \(keras\), dilation = 1, groups = 1, bias = true\)$/,
+    );
     assert.equal(help.activeParameter, 2);
   });
   it("document symbols outline the block, the model and its labels", async () => {
-    const symbols = await client.request<{ name: string; detail: string; children?: { name: string; detail: string }[] }[]>("textDocument/documentSymbol", { textDocument: { uri } });
-    assert.deepEqual(symbols.map((s) => [s.name, s.children?.map((c) => [c.name, c.detail])]), [["Pair", []], ["M", [["skip", "4×8×8"]]]]);
+    const symbols = await client.request<
+      { name: string; detail: string; children?: { name: string; detail: string }[] }[]
+    >("textDocument/documentSymbol", { textDocument: { uri } });
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.children?.map((c) => [c.name, c.detail])]),
+      [
+        ["Pair", []],
+        ["M", [["skip", "4×8×8"]]],
+      ],
+    );
   });
   it("go to definition from a block use and from a label use", async () => {
-    const fromUse = await client.request<{ range: { start: { line: number } } }>("textDocument/definition", { textDocument: { uri }, position: { line: 7, character: 9 } });
+    const fromUse = await client.request<{ range: { start: { line: number } } }>("textDocument/definition", {
+      textDocument: { uri },
+      position: { line: 7, character: 9 },
+    });
     assert.equal(fromUse.range.start.line, 2);
-    const fromLabel = await client.request<{ range: { start: { line: number; character: number } } }>("textDocument/definition", { textDocument: { uri }, position: { line: 9, character: 10 } });
+    const fromLabel = await client.request<{ range: { start: { line: number; character: number } } }>(
+      "textDocument/definition",
+      { textDocument: { uri }, position: { line: 9, character: 10 } },
+    );
     assert.deepEqual(fromLabel.range.start, { line: 7, character: 2 });
   });
   it("folding covers bodies and comment runs", async () => {
-    const ranges = await client.request<{ startLine: number; endLine: number; kind?: string }[]>("textDocument/foldingRange", { textDocument: { uri } });
-    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine, r.kind ?? ""]), [[2, 3, ""], [5, 9, ""], [0, 1, "comment"]]);
+    const ranges = await client.request<{ startLine: number; endLine: number; kind?: string }[]>(
+      "textDocument/foldingRange",
+      { textDocument: { uri } },
+    );
+    assert.deepEqual(
+      ranges.map((r) => [r.startLine, r.endLine, r.kind ?? ""]),
+      [
+        [2, 3, ""],
+        [5, 9, ""],
+        [0, 1, "comment"],
+      ],
+    );
   });
   it("code lenses give each model's totals and its actions", async () => {
-    const lenses = await client.request<{ command: { title: string; command: string } }[]>("textDocument/codeLens", { textDocument: { uri } });
-    assert.deepEqual(lenses.map((l) => l.command.command), ["", "cnnlens.simulate", "cnnlens.showSummary"]);
+    const lenses = await client.request<{ command: { title: string; command: string } }[]>("textDocument/codeLens", {
+      textDocument: { uri },
+    });
+    assert.deepEqual(
+      lenses.map((l) => l.command.command),
+      ["", "cnnlens.simulate", "cnnlens.showSummary"],
+    );
   });
   it("semantic tokens mark layers, blocks, labels and argument names", async () => {
-    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", { textDocument: { uri } });
+    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", {
+      textDocument: { uri },
+    });
     assert.equal(tokens.data.length % 5, 0);
     assert.ok(tokens.data.length / 5 > 20);
   });

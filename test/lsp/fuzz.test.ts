@@ -7,11 +7,35 @@ import { TestClient } from "./lsp-client.js";
 /** Deterministic, so a failure can be replayed from the seed. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const snippets = ["conv(", "64", ", 3", ")", " -> ", "relu", "{", "}", "residual {", "} shortcut auto", "concat(", "x:", "\n", "#",
-  "repeat 2 {", "dense(10)", "Bottleneck(64, stride: 2)", "\u0000\u00ff", "9999999999999999999999", "1e400", "(((", ":", ",", "padding: same"];
+const snippets = [
+  "conv(",
+  "64",
+  ", 3",
+  ")",
+  " -> ",
+  "relu",
+  "{",
+  "}",
+  "residual {",
+  "} shortcut auto",
+  "concat(",
+  "x:",
+  "\n",
+  "#",
+  "repeat 2 {",
+  "dense(10)",
+  "Bottleneck(64, stride: 2)",
+  "\u0000\u00ff",
+  "9999999999999999999999",
+  "1e400",
+  "(((",
+  ":",
+  ",",
+  "padding: same",
+];
 
 describe("fuzzing the live server", () => {
   const client = new TestClient();
@@ -32,7 +56,10 @@ describe("fuzzing the live server", () => {
       let deleteCount = 0;
       if (kind < 0.5) insert = snippets[Math.floor(next() * snippets.length)]!;
       else if (kind < 0.8) deleteCount = Math.floor(next() * 10);
-      else insert = String.fromCharCode(...Array.from({ length: 1 + Math.floor(next() * 5) }, () => Math.floor(next() * 128)));
+      else
+        insert = String.fromCharCode(
+          ...Array.from({ length: 1 + Math.floor(next() * 5) }, () => Math.floor(next() * 128)),
+        );
       // Positions past the end are legal in LSP; the document clamps them, and so must the server.
       const lineText = lines[Math.min(line, lines.length - 1)] ?? "";
       const end = { line, character: Math.min(character + deleteCount, Math.max(character, lineText.length)) };
@@ -43,7 +70,10 @@ describe("fuzzing the live server", () => {
         const doc = { textDocument: { uri }, position };
         const [hover, hints, completion, lenses, symbols] = await Promise.all([
           client.request("textDocument/hover", doc),
-          client.request("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9999, character: 0 } } }),
+          client.request("textDocument/inlayHint", {
+            textDocument: { uri },
+            range: { start: { line: 0, character: 0 }, end: { line: 9999, character: 0 } },
+          }),
           client.request("textDocument/completion", doc),
           client.request("textDocument/codeLens", { textDocument: { uri } }),
           client.request("textDocument/documentSymbol", { textDocument: { uri } }),

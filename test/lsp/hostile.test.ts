@@ -14,8 +14,14 @@ describe("a CR-only document over stdio", () => {
   it("completes layers inside a body after a comment (a comment ends at a lone CR)", async () => {
     const uri = "file:///cr-completion.cnn";
     await client.open(uri, "# a comment\rmodel M {\r  input(3, 8, 8)\r  \r}\r");
-    const items = await client.request<{ label: string }[]>("textDocument/completion", { textDocument: { uri }, position: { line: 3, character: 2 } });
-    assert.ok(items.some((i) => i.label === "conv"), items.map((i) => i.label).join(" "));
+    const items = await client.request<{ label: string }[]>("textDocument/completion", {
+      textDocument: { uri },
+      position: { line: 3, character: 2 },
+    });
+    assert.ok(
+      items.some((i) => i.label === "conv"),
+      items.map((i) => i.label).join(" "),
+    );
   });
 });
 

@@ -4,16 +4,26 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import {
-  createProtocolConnection, ErrorCodes, LSPErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter,
+  createProtocolConnection,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
 import { generateLabels } from "../hostile/bombs.js";
 import { repoRoot } from "../unit/helpers.js";
 
 /** A bare server process and a connection to it, with a promise of its exit code. */
 function startServer() {
-  const child = spawn(process.execPath, [join(repoRoot, "dist", "server.cjs"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(repoRoot, "dist", "server.cjs"), "--stdio"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const exitCode = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   connection.listen();
   const kill = setTimeout(() => child.kill(), 20_000);
   void exitCode.then(() => clearTimeout(kill));
@@ -41,7 +51,9 @@ describe("shutdown and exit", () => {
     const { connection, exitCode } = startServer();
     await initialize(connection);
     const uri = "file:///after.cnn";
-    await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version: 1, text: "model M {\n  input(3, 8, 8)\n}\n" } });
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "cnn", version: 1, text: "model M {\n  input(3, 8, 8)\n}\n" },
+    });
     assert.equal(await connection.sendRequest("shutdown"), null);
     for (const [method, params] of [
       ["textDocument/hover", { textDocument: { uri }, position: { line: 1, character: 3 } }],
@@ -72,12 +84,18 @@ describe("cancellation", () => {
     const { connection, exitCode } = startServer();
     await initialize(connection);
     const uri = "file:///long.cnn";
-    await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version: 1, text: generateLabels(20_000) } });
+    await connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "cnn", version: 1, text: generateLabels(20_000) },
+    });
     // The summary runs the whole analysis first; the hover queued behind it is cancelled before it starts.
     const { CancellationTokenSource } = await import("vscode-languageserver-protocol/node");
     const source = new CancellationTokenSource();
     const slow = connection.sendRequest("cnnlens/summary", { uri });
-    const queued = connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line: 5, character: 3 } }, source.token);
+    const queued = connection.sendRequest(
+      "textDocument/hover",
+      { textDocument: { uri }, position: { line: 5, character: 3 } },
+      source.token,
+    );
     source.cancel();
     const error = await errorOf(queued);
     assert.equal(error.code, LSPErrorCodes.RequestCancelled);

@@ -2,10 +2,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import {
-  createMessageConnection, ErrorCodes, ResponseError, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection,
+  ErrorCodes,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
 } from "vscode-languageserver-protocol/node";
 import type {
-  ConfigurationParams, Diagnostic, InitializeResult, Position, PublishDiagnosticsParams, ShowMessageParams,
+  ConfigurationParams,
+  Diagnostic,
+  InitializeResult,
+  Position,
+  PublishDiagnosticsParams,
+  ShowMessageParams,
 } from "vscode-languageserver-protocol";
 import { repoRoot } from "../unit/helpers.js";
 import { advertises, minimalProfile, type ClientProfile } from "./profiles/index.js";
@@ -39,14 +49,23 @@ export class TestClient {
 
   /** A client that advertises `profile` (by default, no optional capability at all). */
   constructor(readonly profile: ClientProfile = minimalProfile) {
-    this.process = spawn(process.execPath, [join(repoRoot, "dist", "server.cjs"), "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
-    this.process.on("exit", () => { this.exited = true; });
-    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.process = spawn(process.execPath, [join(repoRoot, "dist", "server.cjs"), "--stdio"], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    this.process.on("exit", () => {
+      this.exited = true;
+    });
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
     this.connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.connection.onNotification("window/showMessage", (p: ShowMessageParams) => { this.messages.push(p); });
+    this.connection.onNotification("window/showMessage", (p: ShowMessageParams) => {
+      this.messages.push(p);
+    });
     // A request the profile did not advertise is answered as an editor without it would: method not found.
     this.connection.onRequest((method: string, params: unknown) => {
       const advertised = advertises(this.profile.capabilities, method);
@@ -54,7 +73,7 @@ export class TestClient {
       if (!advertised) return new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
       if (method === "workspace/configuration") {
         const items = (params as ConfigurationParams).items;
-        return items.map((i) => (i.section ? this.configuration[i.section] ?? null : null));
+        return items.map((i) => (i.section ? (this.configuration[i.section] ?? null) : null));
       }
       if (method === "workspace/applyEdit") return { applied: true };
       return null;
@@ -71,19 +90,27 @@ export class TestClient {
 
   async open(uri: string, text: string): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "cnn", version: 1, text } });
+    await this.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "cnn", version: 1, text },
+    });
   }
 
   async replace(uri: string, text: string): Promise<void> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
   }
 
   async edit(uri: string, range: { start: Position; end: Position }, text: string): Promise<void> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text }],
+    });
   }
 
   /** Waits for the diagnostics of the document's current version (a condition, not a sleep). */
@@ -104,6 +131,12 @@ export class TestClient {
     await this.connection.sendRequest("shutdown").catch(() => undefined);
     await this.connection.sendNotification("exit").catch(() => undefined);
     this.connection.dispose();
-    if (!this.exited) await new Promise<void>((resolve) => { this.process.once("exit", () => resolve()); setTimeout(() => { this.process.kill(); }, 2000).unref(); });
+    if (!this.exited)
+      await new Promise<void>((resolve) => {
+        this.process.once("exit", () => resolve());
+        setTimeout(() => {
+          this.process.kill();
+        }, 2000).unref();
+      });
   }
 }

@@ -38,10 +38,13 @@ const skip = nvimMissing && !process.env.CI ? "nvim is not installed (apt-get in
 describe("Neovim's built-in LSP client", { skip }, () => {
   let run: NeovimRun;
   let home: string;
-  before(async () => {
-    home = mkdtempSync(join(tmpdir(), "cnnlens-nvim-"));
-    run = await runNeovim(home);
-  }, { timeout: TIMEOUT_MS + 5000 });
+  before(
+    async () => {
+      home = mkdtempSync(join(tmpdir(), "cnnlens-nvim-"));
+      run = await runNeovim(home);
+    },
+    { timeout: TIMEOUT_MS + 5000 },
+  );
   after(() => rmSync(home, { recursive: true, force: true }));
 
   it("runs every step without an error", () => {
@@ -77,7 +80,10 @@ describe("Neovim's built-in LSP client", { skip }, () => {
 
   it("receives no request it did not advertise", () => {
     const requests = run.methods.filter((m) => serverRequestMethods.includes(m));
-    assert.deepEqual(requests.filter((m) => !advertises(run.capabilities, m)), []);
+    assert.deepEqual(
+      requests.filter((m) => !advertises(run.capabilities, m)),
+      [],
+    );
     // Neovim takes progress, so the simulation's progress was asked for: the check above saw a request.
     assert.ok(requests.includes("window/workDoneProgress/create"), run.methods.join(", "));
   });
@@ -89,22 +95,37 @@ async function runNeovim(home: string): Promise<NeovimRun> {
   const out = join(home, "out.json");
   writeFileSync(file, "");
   const env = {
-    ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, "config"), XDG_DATA_HOME: join(home, "data"),
-    XDG_STATE_HOME: join(home, "state"), XDG_CACHE_HOME: join(home, "cache"),
-    CNNLENS_SERVER: join(repoRoot, "dist", "server.cjs"), CNNLENS_OUT: out,
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_STATE_HOME: join(home, "state"),
+    XDG_CACHE_HOME: join(home, "cache"),
+    CNNLENS_SERVER: join(repoRoot, "dist", "server.cjs"),
+    CNNLENS_OUT: out,
   };
   const script = join(repoRoot, "test", "lsp", "nvim", "init.lua");
   const child = spawn("nvim", ["--headless", "--clean", "-u", script, file], { cwd: home, env, stdio: "pipe" });
   let output = "";
-  child.stdout.on("data", (d: Buffer) => { output += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { output += d.toString(); });
+  child.stdout.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   const code = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`nvim did not finish within ${TIMEOUT_MS / 1000} s:\n${output}`));
     }, TIMEOUT_MS);
-    child.on("error", (e) => { clearTimeout(timer); reject(new Error(`could not start nvim: ${e.message}`)); });
-    child.on("exit", (c) => { clearTimeout(timer); resolve(c); });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`could not start nvim: ${e.message}`));
+    });
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
   });
   let text: string;
   try {

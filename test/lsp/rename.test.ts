@@ -10,11 +10,17 @@ describe("rename over stdio", () => {
   after(() => client.stop());
 
   it("refuses a layer kind and a label in use with RequestFailed and the reason", async () => {
-    const { text, positions } = markers("model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n  other: relu\n  add(skip)\n}");
+    const { text, positions } = markers(
+      "model M {\n  input(3, 8, 8)\n  sk<|>ip: conv(4, 1)\n  other: relu\n  add(skip)\n}",
+    );
     const uri = "file:///rename.cnn";
     await client.open(uri, text);
-    const attempt = (newName: string) => client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName });
-    for (const [newName, reason] of [["conv", /'conv' is a layer kind/], ["other", /label 'other' already exists \(line 4\)/]] as const) {
+    const attempt = (newName: string) =>
+      client.request("textDocument/rename", { textDocument: { uri }, position: positions[0], newName });
+    for (const [newName, reason] of [
+      ["conv", /'conv' is a layer kind/],
+      ["other", /label 'other' already exists \(line 4\)/],
+    ] as const) {
       await assert.rejects(attempt(newName), (e: unknown) => {
         assert.ok(e instanceof ResponseError);
         assert.equal(e.code, LSPErrorCodes.RequestFailed);

@@ -14,13 +14,20 @@ let dir = "";
 const lenet = join(repoRoot, "examples", "lenet5.cnn");
 
 function cnnlens(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnnlens.js"), ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "cnnlens.js"), ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "cnnlens-cli-"));
-  writeFileSync(join(dir, "broken.png"), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("not really a picture")]));
+  writeFileSync(
+    join(dir, "broken.png"),
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("not really a picture")]),
+  );
   writeFileSync(join(dir, "secret.cnn"), "model M { input(4) dense(2) }\n");
   chmodSync(join(dir, "secret.cnn"), 0o000);
 });
@@ -28,29 +35,102 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Each row: what the user typed, the exit code, and the one line of stderr that must say why. */
 const cases: { name: string; args: () => string[]; code: number; err: RegExp; out?: RegExp }[] = [
-  { name: "a missing file", args: () => ["summary", "missing.cnn"], code: 2, err: /^cnnlens: cannot read missing\.cnn: no such file$/m },
-  { name: "a directory", args: () => ["summary", repoRoot + "/examples"], code: 2, err: /^cnnlens: cannot read .*examples: is a directory$/m },
-  { name: "/dev/null", args: () => ["check", "/dev/null"], code: 2, err: /^cnnlens: cannot read \/dev\/null: is not a regular file \(it is a device\); give the path of a file saved on disk$/m },
-  { name: "a missing --input", args: () => ["simulate", lenet, "--input", "missing.npy"], code: 2, err: /^cnnlens: cannot read missing\.npy: no such file$/m },
-  { name: "a missing --weights", args: () => ["simulate", lenet, "--weights", "missing"], code: 2, err: /^cnnlens: cannot read missing: no such file$/m },
-  { name: "a broken PNG as --input", args: () => ["simulate", join(repoRoot, "examples", "resnet18.cnn"), "--input", join(dir, "broken.png")], code: 2,
-    err: /^cnnlens: .*broken\.png: is not a readable PNG image/m },
-  { name: "an unwritable -o", args: () => ["export", lenet, "--to", "pytorch", "-o", "/nonexistent/dir/x.py"], code: 2,
-    err: /^cnnlens: cannot write \/nonexistent\/dir\/x\.py: the folder \/nonexistent\/dir does not exist$/m },
-  { name: "a misspelt command", args: () => ["sumary", lenet], code: 2, err: /^cnnlens: unknown command 'sumary'; did you mean summary\?$/m },
-  { name: "a misspelt option", args: () => ["summary", lenet, "--jsno"], code: 2, err: /^cnnlens: unknown option --jsno; did you mean --json\?$/m },
-  { name: "an option of another command", args: () => ["summary", lenet, "--to", "onnx"], code: 2, err: /^cnnlens: summary does not take --to \(only export does\)$/m },
-  { name: "weights for code that holds none", args: () => ["export", lenet, "--to", "pytorch", "--seed", "3"], code: 2, err: /--seed applies only to --to onnx/ },
-  { name: "a seed that is not a whole number", args: () => ["simulate", lenet, "--seed", "1e400"], code: 2, err: /^cnnlens: --seed needs a whole number, not '1e400'$/m },
-  { name: "an option without its value", args: () => ["simulate", lenet, "--weights"], code: 2, err: /^cnnlens: --weights needs a value \(F\)$/m },
-  { name: "an unknown column", args: () => ["summary", lenet, "--columns", "kind,flops"], code: 2, err: /^cnnlens: --columns: no column 'flops'; choose from kind, input/m },
+  {
+    name: "a missing file",
+    args: () => ["summary", "missing.cnn"],
+    code: 2,
+    err: /^cnnlens: cannot read missing\.cnn: no such file$/m,
+  },
+  {
+    name: "a directory",
+    args: () => ["summary", repoRoot + "/examples"],
+    code: 2,
+    err: /^cnnlens: cannot read .*examples: is a directory$/m,
+  },
+  {
+    name: "/dev/null",
+    args: () => ["check", "/dev/null"],
+    code: 2,
+    err: /^cnnlens: cannot read \/dev\/null: is not a regular file \(it is a device\); give the path of a file saved on disk$/m,
+  },
+  {
+    name: "a missing --input",
+    args: () => ["simulate", lenet, "--input", "missing.npy"],
+    code: 2,
+    err: /^cnnlens: cannot read missing\.npy: no such file$/m,
+  },
+  {
+    name: "a missing --weights",
+    args: () => ["simulate", lenet, "--weights", "missing"],
+    code: 2,
+    err: /^cnnlens: cannot read missing: no such file$/m,
+  },
+  {
+    name: "a broken PNG as --input",
+    args: () => ["simulate", join(repoRoot, "examples", "resnet18.cnn"), "--input", join(dir, "broken.png")],
+    code: 2,
+    err: /^cnnlens: .*broken\.png: is not a readable PNG image/m,
+  },
+  {
+    name: "an unwritable -o",
+    args: () => ["export", lenet, "--to", "pytorch", "-o", "/nonexistent/dir/x.py"],
+    code: 2,
+    err: /^cnnlens: cannot write \/nonexistent\/dir\/x\.py: the folder \/nonexistent\/dir does not exist$/m,
+  },
+  {
+    name: "a misspelt command",
+    args: () => ["sumary", lenet],
+    code: 2,
+    err: /^cnnlens: unknown command 'sumary'; did you mean summary\?$/m,
+  },
+  {
+    name: "a misspelt option",
+    args: () => ["summary", lenet, "--jsno"],
+    code: 2,
+    err: /^cnnlens: unknown option --jsno; did you mean --json\?$/m,
+  },
+  {
+    name: "an option of another command",
+    args: () => ["summary", lenet, "--to", "onnx"],
+    code: 2,
+    err: /^cnnlens: summary does not take --to \(only export does\)$/m,
+  },
+  {
+    name: "weights for code that holds none",
+    args: () => ["export", lenet, "--to", "pytorch", "--seed", "3"],
+    code: 2,
+    err: /--seed applies only to --to onnx/,
+  },
+  {
+    name: "a seed that is not a whole number",
+    args: () => ["simulate", lenet, "--seed", "1e400"],
+    code: 2,
+    err: /^cnnlens: --seed needs a whole number, not '1e400'$/m,
+  },
+  {
+    name: "an option without its value",
+    args: () => ["simulate", lenet, "--weights"],
+    code: 2,
+    err: /^cnnlens: --weights needs a value \(F\)$/m,
+  },
+  {
+    name: "an unknown column",
+    args: () => ["summary", lenet, "--columns", "kind,flops"],
+    code: 2,
+    err: /^cnnlens: --columns: no column 'flops'; choose from kind, input/m,
+  },
   { name: "--version", args: () => ["--version"], code: 0, err: /^$/, out: /^cnnlens \d+\.\d+\.\d+\n$/ },
   { name: "--help", args: () => ["--help"], code: 0, err: /^$/, out: /^usage: cnnlens <command> FILE \[options\]/ },
   { name: "no arguments", args: () => [], code: 2, err: /^cnnlens: a command is needed$/m },
 ];
 if (process.getuid?.() !== 0) {
   // root reads any file, so a permission test only means something for other users.
-  cases.push({ name: "a file without read permission", args: () => ["check", join(dir, "secret.cnn")], code: 2, err: /cannot read .*secret\.cnn: permission denied$/m });
+  cases.push({
+    name: "a file without read permission",
+    args: () => ["check", join(dir, "secret.cnn")],
+    code: 2,
+    err: /cannot read .*secret\.cnn: permission denied$/m,
+  });
 }
 
 describe("cnnlens: exit codes and words for every bad input", () => {
@@ -81,11 +161,16 @@ describe("cnnlens --help is generated from the option table the parser uses", ()
       const listed = [...help.matchAll(/^ {2}(?:-\w, )? *--([\w-]+)/gm)].map((m) => m[1]!);
       assert.ok(listed.includes("model") && listed.includes("help"), help);
       for (const option of listed.filter((o) => o !== "help" && o !== "version")) {
-        const valued = /^ {2}(?:-\w, )? *--[\w-]+ ([A-Z]\w*)/m.test(help.split("\n").find((l) => l.includes(`--${option}`))!);
+        const valued = /^ {2}(?:-\w, )? *--[\w-]+ ([A-Z]\w*)/m.test(
+          help.split("\n").find((l) => l.includes(`--${option}`))!,
+        );
         const r = cnnlens(command, lenet, `--${option}`, ...(valued ? ["x"] : []));
         assert.doesNotMatch(r.err, /unknown option|does not take/, `--${option} is listed, so ${command} takes it`);
       }
-      assert.ok(help.split("\n").every((l) => l.length <= 100), "help fits 100 columns");
+      assert.ok(
+        help.split("\n").every((l) => l.length <= 100),
+        "help fits 100 columns",
+      );
     });
   }
   it("export --help says that PyTorch and Keras code goes to standard output and names --weights and --seed", () => {

@@ -12,16 +12,33 @@ import { analyze, readRepoFile, repoRoot, wrap } from "../unit/helpers.js";
 // TensorFlow cannot be installed here: the code is compiled, then run against a recording stand-in
 // for Keras (test/export/keras_stub) that hands each named layer the analysis' shape.
 const PYTHON = "/usr/bin/python3";
-const pythonMissing = spawnSync(PYTHON, ["--version"]).status === 0 ? undefined : `${PYTHON} is missing: install python3 to check the Keras export`;
+const pythonMissing =
+  spawnSync(PYTHON, ["--version"]).status === 0
+    ? undefined
+    : `${PYTHON} is missing: install python3 to check the Keras export`;
 const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
 
-interface Recorded { cls: string; args: unknown[]; kwargs: Record<string, unknown> }
-interface Result { id: string; error?: string; layers: Recorded[]; output: Shape; name: string }
+interface Recorded {
+  cls: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+interface Result {
+  id: string;
+  error?: string;
+  layers: Recorded[];
+  output: Shape;
+  name: string;
+}
 
 // Every example and case; of 0003 only the 1-D model (Keras has no LRN, which the 3-D one uses).
 const files: [string, string?][] = [
-  ...readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn")).map((f): [string] => [`examples/${f}`]),
-  ...["0001_specialized", "0002_loops_and_labels", "0004_keras_same"].map((f): [string] => [`test/export/cases/${f}.cnn`]),
+  ...readdirSync(join(repoRoot, "examples"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f): [string] => [`examples/${f}`]),
+  ...["0001_specialized", "0002_loops_and_labels", "0004_keras_same"].map((f): [string] => [
+    `test/export/cases/${f}.cnn`,
+  ]),
   ["test/export/cases/0003_one_and_three_d.cnn", "Signal"],
 ];
 
@@ -37,16 +54,22 @@ function kerasLayout(shape: Shape, framework: string): Shape {
 /** A per-axis argument equals a scalar or tuple, as Keras reads `3` and `(3, 3)` alike. */
 function same(actual: unknown, expected: unknown): boolean {
   const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
-  const a = list(actual), e = list(expected);
+  const a = list(actual),
+    e = list(expected);
   const n = Math.max(a.length, e.length);
-  return Array.from({ length: n }, (_, i) => a[Math.min(i, a.length - 1)] === e[Math.min(i, e.length - 1)]).every(Boolean);
+  return Array.from({ length: n }, (_, i) => a[Math.min(i, a.length - 1)] === e[Math.min(i, e.length - 1)]).every(
+    Boolean,
+  );
 }
 
 /** What the analysis says a layer must be in Keras, checked on the recorded construction. */
 function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, fw: string): void {
-  const a = l.args, kw = rec.kwargs, where = `${l.name} (${rec.cls})`;
+  const a = l.args,
+    kw = rec.kwargs,
+    where = `${l.name} (${rec.cls})`;
   const d = l.inputShape!.length - 1;
-  const expectSame = (v: unknown, e: unknown, what: string) => assert.ok(same(v, e), `${where}: ${what} ${JSON.stringify(v)}, expected ${JSON.stringify(e)}`);
+  const expectSame = (v: unknown, e: unknown, what: string) =>
+    assert.ok(same(v, e), `${where}: ${what} ${JSON.stringify(v)}, expected ${JSON.stringify(e)}`);
   switch (l.kind) {
     case "conv": {
       const depthwise = rec.cls === "DepthwiseConv2D";
@@ -56,19 +79,36 @@ function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, f
       expectSame(rec.args[depthwise ? 0 : 1], a["kernel"], "kernel");
       expectSame(kw["strides"] ?? 1, a["stride"], "strides");
       expectSame(kw["use_bias"] ?? true, a["bias"], "use_bias");
-      const padding = fw === "keras" ? a["padding"] : kw["padding"] ?? (before?.kwargs["name"] === `${l.name}_pad` ? before.args[0] : 0);
+      const padding =
+        fw === "keras"
+          ? a["padding"]
+          : (kw["padding"] ?? (before?.kwargs["name"] === `${l.name}_pad` ? before.args[0] : 0));
       if (fw === "keras") expectSame(kw["padding"] ?? "valid", padding, "padding");
-      else if (kw["padding"] === "same") assert.ok(same(a["stride"], 1) && a["padding"] !== 0, `${where}: "same" only for stride 1 and padding that offsets the kernel`);
+      else if (kw["padding"] === "same")
+        assert.ok(
+          same(a["stride"], 1) && a["padding"] !== 0,
+          `${where}: "same" only for stride 1 and padding that offsets the kernel`,
+        );
       else expectSame(padding, a["padding"], "padding (ZeroPadding before it)");
       return;
     }
     case "batchnorm":
       assert.equal(rec.cls, "BatchNormalization", where);
       expectSame(kw["epsilon"] ?? 1e-3, a["eps"], "epsilon");
-      expectSame(Number((kw["momentum"] as number ?? 0.99).toFixed(6)), fw === "pytorch" ? Number((1 - (a["momentum"] as number)).toFixed(6)) : a["momentum"], "momentum");
+      expectSame(
+        Number(((kw["momentum"] as number) ?? 0.99).toFixed(6)),
+        fw === "pytorch" ? Number((1 - (a["momentum"] as number)).toFixed(6)) : a["momentum"],
+        "momentum",
+      );
       return;
-    case "relu": assert.equal(rec.cls, "ReLU", where); assert.equal(kw["max_value"], undefined); return;
-    case "relu6": assert.equal(rec.cls, "ReLU", where); assert.equal(kw["max_value"], 6); return;
+    case "relu":
+      assert.equal(rec.cls, "ReLU", where);
+      assert.equal(kw["max_value"], undefined);
+      return;
+    case "relu6":
+      assert.equal(rec.cls, "ReLU", where);
+      assert.equal(kw["max_value"], 6);
+      return;
     case "maxpool":
     case "avgpool":
       assert.equal(rec.cls, `${l.kind === "maxpool" ? "Max" : "Average"}Pooling${d}D`, where);
@@ -83,16 +123,43 @@ function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, f
       else {
         assert.equal(rec.cls, `${kind}Pooling${d}D`, where);
         const sizes = kerasLayout(l.inputShape!, fw).slice(0, -1);
-        const out = Array.isArray(a["output_size"]) ? a["output_size"] as number[] : sizes.map(() => a["output_size"] as number);
-        expectSame(rec.args[0], sizes.map((w, i) => w / out[i]!), "pool_size");
+        const out = Array.isArray(a["output_size"])
+          ? (a["output_size"] as number[])
+          : sizes.map(() => a["output_size"] as number);
+        expectSame(
+          rec.args[0],
+          sizes.map((w, i) => w / out[i]!),
+          "pool_size",
+        );
       }
       return;
     }
-    case "dense": assert.equal(rec.cls, "Dense", where); expectSame(rec.args[0], a["out_features"], "units"); return;
-    case "dropout": assert.equal(rec.cls, "Dropout", where); expectSame(rec.args[0], a["p"], "rate"); return;
-    case "convtranspose": assert.equal(rec.cls, `Conv${d}DTranspose`, where); expectSame(rec.args[0], a["out_channels"], "filters"); return;
+    case "dense":
+      assert.equal(rec.cls, "Dense", where);
+      expectSame(rec.args[0], a["out_features"], "units");
+      return;
+    case "dropout":
+      assert.equal(rec.cls, "Dropout", where);
+      expectSame(rec.args[0], a["p"], "rate");
+      return;
+    case "convtranspose":
+      assert.equal(rec.cls, `Conv${d}DTranspose`, where);
+      expectSame(rec.args[0], a["out_channels"], "filters");
+      return;
     default: {
-      const classes: Record<string, string> = { flatten: "Flatten", identity: "Identity", softmax: "Softmax", globalavgpool: `GlobalAveragePooling${d}D`, upsample: `UpSampling${d}D`, zeropad: `ZeroPadding${d}D`, leakyrelu: "LeakyReLU", elu: "ELU", gelu: "Activation", sigmoid: "Activation", tanh: "Activation" };
+      const classes: Record<string, string> = {
+        flatten: "Flatten",
+        identity: "Identity",
+        softmax: "Softmax",
+        globalavgpool: `GlobalAveragePooling${d}D`,
+        upsample: `UpSampling${d}D`,
+        zeropad: `ZeroPadding${d}D`,
+        leakyrelu: "LeakyReLU",
+        elu: "ELU",
+        gelu: "Activation",
+        sigmoid: "Activation",
+        tanh: "Activation",
+      };
       assert.equal(rec.cls, classes[l.kind], where);
     }
   }
@@ -110,12 +177,22 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
     for (const m of analysis.models.filter((x) => !model || x.name === model)) {
       const id = `${file}#${m.name}`;
       models.set(id, m);
-      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])) });
+      jobs.push({
+        id,
+        code,
+        function: m.name,
+        shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])),
+      });
     }
   }
   const results = new Map<string, Result>();
   before(() => {
-    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_keras_stub.py")], { input: JSON.stringify(jobs), encoding: "utf8", env, maxBuffer: 1 << 26 });
+    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_keras_stub.py")], {
+      input: JSON.stringify(jobs),
+      encoding: "utf8",
+      env,
+      maxBuffer: 1 << 26,
+    });
     assert.equal(run.status, 0, run.stderr);
     for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
   });
@@ -133,7 +210,9 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
       assert.equal(r.name, m.name);
       assert.deepEqual(r.output, kerasLayout(m.output!, m.framework), "model output");
       const byName = new Map<string, number[]>();
-      r.layers.forEach((rec, i) => byName.set(String(rec.kwargs["name"]), [...(byName.get(String(rec.kwargs["name"])) ?? []), i]));
+      r.layers.forEach((rec, i) =>
+        byName.set(String(rec.kwargs["name"]), [...(byName.get(String(rec.kwargs["name"])) ?? []), i]),
+      );
       for (const l of m.layers) {
         const at = byName.get(l.name) ?? [];
         assert.equal(at.length, 1, `${l.name} is built once`);
@@ -143,7 +222,11 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
       for (const rec of r.layers) {
         const name = rec.kwargs["name"] as string | undefined;
         if (name === undefined) assert.ok(rec.cls === "Add" || rec.cls === "Concatenate", `${rec.cls} without a name`);
-        else assert.ok(names.has(name) || names.has(name.replace(/_(pad|crop|permute)$/, "")), `${name} is a layer or a helper of one`);
+        else
+          assert.ok(
+            names.has(name) || names.has(name.replace(/_(pad|crop|permute)$/, "")),
+            `${name} is a layer or a helper of one`,
+          );
       }
     });
   }
@@ -159,7 +242,8 @@ describe("export --to keras: what it writes and refuses", () => {
       '    x = layers.ZeroPadding2D(3, name="conv1_pad")(inputs)',
       '        x = Bottleneck(x, 64, name=f"repeat1.{i}.Bottleneck1")  # 56x56x256',
       '    return keras.Model(inputs, x, name="ResNet50")',
-    ]) assert.ok(code.split("\n").includes(line), line);
+    ])
+      assert.ok(code.split("\n").includes(line), line);
     assert.match(code, /layers\.BatchNormalization\(epsilon=1e-05, momentum=0\.9, name=f"\{name\}\.batchnorm1"\)/);
     assert.ok(notes.some((n) => n.startsWith("ResNet50.maxpool1: zero padding equals PyTorch's -inf padding")));
   });
@@ -172,8 +256,17 @@ describe("export --to keras: what it writes and refuses", () => {
 
   it("refuses what Keras has no layer for, or computes differently", () => {
     assert.match(keras(wrap([3, 8, 8], ["lrn"])).errors[0]!, /lrn1: Keras has no local response normalisation layer/);
-    assert.match(keras(wrap([3, 8, 8], ["dense(4)"])).errors[0]!, /dense1: dense on a 3-axis tensor acts on its last axis/);
-    assert.match(keras(wrap([3, 8, 8], ["avgpool(3, stride: 2, padding: 1, count_include_pad: false)"])).errors[0]!, /avgpool1: PyTorch's average pooling/);
-    assert.match(keras(wrap([3, 7, 7], ["adaptiveavgpool(2)"])).errors[0]!, /Keras has no adaptive pooling; it is exact only when the input size \(7x7\)/);
+    assert.match(
+      keras(wrap([3, 8, 8], ["dense(4)"])).errors[0]!,
+      /dense1: dense on a 3-axis tensor acts on its last axis/,
+    );
+    assert.match(
+      keras(wrap([3, 8, 8], ["avgpool(3, stride: 2, padding: 1, count_include_pad: false)"])).errors[0]!,
+      /avgpool1: PyTorch's average pooling/,
+    );
+    assert.match(
+      keras(wrap([3, 7, 7], ["adaptiveavgpool(2)"])).errors[0]!,
+      /Keras has no adaptive pooling; it is exact only when the input size \(7x7\)/,
+    );
   });
 });

@@ -12,10 +12,16 @@ import { simulate } from "../../server/src/simulation/simulate.js";
 import { analyze, readJson, readRepoFile, repoRoot } from "../unit/helpers.js";
 
 const PYTHON = "/usr/bin/python3";
-const torchMissing = spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 && "Debian's PyTorch is missing: apt-get install -y python3-torch";
+const torchMissing =
+  spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 &&
+  "Debian's PyTorch is missing: apt-get install -y python3-torch";
 const examples = Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json"));
 
-interface Result { id: string; error?: string; values: Record<string, { index: number[]; value: number[]; scale: number }> }
+interface Result {
+  id: string;
+  error?: string;
+  values: Record<string, { index: number[]; value: number[]; scale: number }>;
+}
 
 describe("simulation = PyTorch on every example, with the exported module's weights", { skip: torchMissing }, () => {
   const dir = mkdtempSync(join(tmpdir(), "cnnlens-numeric-"));
@@ -28,9 +34,21 @@ describe("simulation = PyTorch on every example, with the exported module's weig
       const m = analysis.models[0]!;
       const { code, errors } = exportPyTorch(analysis, text, { fileName: path });
       assert.deepEqual(errors, [], path);
-      return { id: name, code, class: m.name, input: m.input, batch: 1, layers: m.layers.map((l) => l.name), save: join(dir, name) };
+      return {
+        id: name,
+        code,
+        class: m.name,
+        input: m.input,
+        batch: 1,
+        layers: m.layers.map((l) => l.name),
+        save: join(dir, name),
+      };
     });
-    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_pytorch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28 });
+    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_pytorch.py")], {
+      input: JSON.stringify(jobs),
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     assert.equal(run.status, 0, run.stderr);
     for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
   });
@@ -41,7 +59,13 @@ describe("simulation = PyTorch on every example, with the exported module's weig
       assert.equal(r.error, undefined, r.error);
       const analysis = analyze(readRepoFile(path));
       // VGG-16 peaks at about 2.2 GB (docs/simulation.md, "Memory"), above the default budget.
-      const report = await simulate(analysis, undefined, { weights: join(dir, `${name}.safetensors`), input: join(dir, `${name}.npy`), keepTensors: true, repeats: 0, memoryLimit: 4 * 1024 ** 3 });
+      const report = await simulate(analysis, undefined, {
+        weights: join(dir, `${name}.safetensors`),
+        input: join(dir, `${name}.npy`),
+        keepTensors: true,
+        repeats: 0,
+        memoryLimit: 4 * 1024 ** 3,
+      });
       let compared = 0;
       for (const layer of analysis.models[0]!.layers) {
         const expected = r.values[layer.name];
@@ -50,7 +74,10 @@ describe("simulation = PyTorch on every example, with the exported module's weig
         const tolerance = 1e-4 * Math.max(expected.scale, 1e-6);
         expected.index.forEach((at, i) => {
           const diff = Math.abs(ours[at]! - expected.value[i]!);
-          assert.ok(diff <= tolerance, `${layer.name}[${at}]: ours ${ours[at]} vs PyTorch ${expected.value[i]} (allowed ${tolerance})`);
+          assert.ok(
+            diff <= tolerance,
+            `${layer.name}[${at}]: ours ${ours[at]} vs PyTorch ${expected.value[i]} (allowed ${tolerance})`,
+          );
         });
         compared++;
       }

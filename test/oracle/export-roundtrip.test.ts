@@ -37,8 +37,12 @@ interface Result {
 }
 
 const files = [
-  ...readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn")).map((f) => `examples/${f}`),
-  ...readdirSync(join(repoRoot, "test/export/cases")).filter((f) => f.endsWith(".cnn")).map((f) => `test/export/cases/${f}`),
+  ...readdirSync(join(repoRoot, "examples"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f) => `examples/${f}`),
+  ...readdirSync(join(repoRoot, "test/export/cases"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f) => `test/export/cases/${f}`),
 ].sort();
 
 /** PyTorch's layout: a Keras file's channels-last shapes with the channels moved first. */
@@ -54,9 +58,15 @@ function torchLayout(shape: Shape, framework: string): Shape {
 function expectedKeys(model: ModelInfo): string[] {
   const keys: string[] = [];
   for (const l of model.layers) {
-    if (l.kind === "conv" || l.kind === "convtranspose" || l.kind === "dense") keys.push(`${l.name}.weight`, ...(l.args["bias"] === false ? [] : [`${l.name}.bias`]));
+    if (l.kind === "conv" || l.kind === "convtranspose" || l.kind === "dense")
+      keys.push(`${l.name}.weight`, ...(l.args["bias"] === false ? [] : [`${l.name}.bias`]));
     if (l.kind === "batchnorm") {
-      keys.push(...(l.args["affine"] === false ? [] : [`${l.name}.weight`, `${l.name}.bias`]), `${l.name}.running_mean`, `${l.name}.running_var`, `${l.name}.num_batches_tracked`);
+      keys.push(
+        ...(l.args["affine"] === false ? [] : [`${l.name}.weight`, `${l.name}.bias`]),
+        `${l.name}.running_mean`,
+        `${l.name}.running_var`,
+        `${l.name}.num_batches_tracked`,
+      );
     }
   }
   return keys.sort();
@@ -73,13 +83,24 @@ describe("PyTorch round trip: the generated code run by PyTorch", { skip: torchM
     for (const m of analysis.models) {
       const id = `${file}#${m.name}`;
       models.set(id, m);
-      jobs.push({ id, code, class: m.name, input: torchLayout(m.input!, m.framework), batch: m.batch, layers: m.layers.map((l) => l.name) });
+      jobs.push({
+        id,
+        code,
+        class: m.name,
+        input: torchLayout(m.input!, m.framework),
+        batch: m.batch,
+        layers: m.layers.map((l) => l.name),
+      });
     }
   }
   const results = new Map<string, Result>();
   before(() => {
     // One process for every model: importing torch once keeps the whole suite to a few seconds.
-    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_pytorch.py")], { input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28 });
+    const run = spawnSync(PYTHON, [join(repoRoot, "test/export/run_pytorch.py")], {
+      input: JSON.stringify(jobs),
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     assert.equal(run.status, 0, run.stderr);
     for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
   });
@@ -91,7 +112,11 @@ describe("PyTorch round trip: the generated code run by PyTorch", { skip: torchM
       assert.equal(r.error, undefined, r.error);
       assert.deepEqual(r.missing, [], "every layer is a module at the path of its name");
       for (const l of m.layers) {
-        assert.deepEqual(r.calls[l.name], [torchLayout(l.outputShape!, m.framework)], `${l.name}: called once, with the analysis' output shape`);
+        assert.deepEqual(
+          r.calls[l.name],
+          [torchLayout(l.outputShape!, m.framework)],
+          `${l.name}: called once, with the analysis' output shape`,
+        );
       }
       assert.deepEqual(r.output, torchLayout(m.output!, m.framework), "model output");
       // PyTorch counts parameters only; a Keras file's batchnorm statistics are buffers in PyTorch.

@@ -44,9 +44,16 @@ interface ChildResult {
 /** Simulates `source` with `options` in a fresh node process; kills it after the time limit. */
 function simulateInChild(source: string, options: object): ChildResult {
   const start = performance.now();
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", CHILD, source, JSON.stringify(options)], { encoding: "utf8", timeout: TIME_LIMIT_MS * 2 });
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", CHILD, source, JSON.stringify(options)], {
+    encoding: "utf8",
+    timeout: TIME_LIMIT_MS * 2,
+  });
   const ms = performance.now() - start;
-  assert.equal(child.status, 0, `the child ended with ${child.status ?? child.signal} after ${ms.toFixed(0)} ms: ${child.stderr}`);
+  assert.equal(
+    child.status,
+    0,
+    `the child ended with ${child.status ?? child.signal} after ${ms.toFixed(0)} ms: ${child.stderr}`,
+  );
   return { ...(JSON.parse(child.stdout.trim().split("\n").pop()!) as Omit<ChildResult, "ms">), ms };
 }
 
@@ -54,12 +61,36 @@ const PICTURE_MODEL = wrap([3, 8, 8], ["conv(4, 3)"]);
 
 describe("bombs end quickly, with the sentence, in bounded memory", () => {
   const cases: [string, object, RegExp][] = [
-    ["a 138-byte PNG claiming 20000×20000", { input: join(repoRoot, "test/hostile/corpus/png-claims-20000x20000.png") }, /png-claims-20000x20000\.png: the picture is 20000×20000 pixels; decoding it would take about 14\.9 GiB/],
-    ["a 1×100,000,000 grayscale PNG", { input: bombs.tallPng }, /tall\.png: the picture is 1×100000000 pixels; decoding it would take about 22\.4 GiB/],
-    ["an interlaced PNG whose data inflates to 64 MiB", { input: bombs.inflateBombPng }, /interlaced-bomb\.png: is not a readable PNG image: its compressed data inflates to more than the \d+ bytes a 512×512 picture holds/],
-    ["a 1.8 GB .npy (its batch is refused from the header)", { input: bombs.bigNpy }, /^simulating Case with batch 2400000 needs about [\d.]+ MiB at its peak/],
-    ["a link to /dev/zero as weights", { weights: bombs.devZero }, /^cannot read .*zero\.safetensors: is not a regular file \(it is a device\)/],
-    ["a FIFO as the input", { input: bombs.fifo }, /^cannot read .*fifo\.npy: is not a regular file \(it is a FIFO \(named pipe\)\)/],
+    [
+      "a 138-byte PNG claiming 20000×20000",
+      { input: join(repoRoot, "test/hostile/corpus/png-claims-20000x20000.png") },
+      /png-claims-20000x20000\.png: the picture is 20000×20000 pixels; decoding it would take about 14\.9 GiB/,
+    ],
+    [
+      "a 1×100,000,000 grayscale PNG",
+      { input: bombs.tallPng },
+      /tall\.png: the picture is 1×100000000 pixels; decoding it would take about 22\.4 GiB/,
+    ],
+    [
+      "an interlaced PNG whose data inflates to 64 MiB",
+      { input: bombs.inflateBombPng },
+      /interlaced-bomb\.png: is not a readable PNG image: its compressed data inflates to more than the \d+ bytes a 512×512 picture holds/,
+    ],
+    [
+      "a 1.8 GB .npy (its batch is refused from the header)",
+      { input: bombs.bigNpy },
+      /^simulating Case with batch 2400000 needs about [\d.]+ MiB at its peak/,
+    ],
+    [
+      "a link to /dev/zero as weights",
+      { weights: bombs.devZero },
+      /^cannot read .*zero\.safetensors: is not a regular file \(it is a device\)/,
+    ],
+    [
+      "a FIFO as the input",
+      { input: bombs.fifo },
+      /^cannot read .*fifo\.npy: is not a regular file \(it is a FIFO \(named pipe\)\)/,
+    ],
   ];
   for (const [name, options, message] of cases) {
     it(name, (t) => {
@@ -74,6 +105,9 @@ describe("bombs end quickly, with the sentence, in bounded memory", () => {
     const r = simulateInChild(readRepoFile("examples/resnet18.cnn"), { batch: 2 });
     t.diagnostic(`peak RSS ${(r.peak / MIB).toFixed(0)} MiB, estimate ${(r.estimate! / MIB).toFixed(0)} MiB`);
     assert.equal(r.message, undefined);
-    assert.ok(r.peak <= r.estimate! + BASELINE_ALLOWANCE, `peak ${(r.peak / MIB).toFixed(0)} MiB, estimate ${(r.estimate! / MIB).toFixed(0)} MiB`);
+    assert.ok(
+      r.peak <= r.estimate! + BASELINE_ALLOWANCE,
+      `peak ${(r.peak / MIB).toFixed(0)} MiB, estimate ${(r.estimate! / MIB).toFixed(0)} MiB`,
+    );
   });
 });

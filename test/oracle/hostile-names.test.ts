@@ -10,8 +10,16 @@ import { pyCommentText, pyGlobal, pyString } from "../../server/src/codegen/name
 import type { ModelInfo } from "../../server/src/analysis/index.js";
 import { analyze, readRepoFile, repoRoot } from "../unit/helpers.js";
 import {
-  differsFromSimulation, kerasShapes, PYTHON, runPython, torchMissing, torchPath,
-  type KerasJob, type KerasResult, type TorchJob, type TorchResult,
+  differsFromSimulation,
+  kerasShapes,
+  PYTHON,
+  runPython,
+  torchMissing,
+  torchPath,
+  type KerasJob,
+  type KerasResult,
+  type TorchJob,
+  type TorchResult,
 } from "./python-oracle.js";
 import { spawnSync } from "node:child_process";
 import { fileNameOfUri } from "../../server/src/lsp/uri-name.js";
@@ -21,26 +29,47 @@ const payload = `import os; open(${JSON.stringify(MARKER)}, "w").close()`;
 
 /** File names that would end the header comment and run `payload` if written as they are. */
 const hostileFileNames = [
-  `a\n${payload}\n#.cnn`, `a\r${payload}\r#.cnn`, `a\r\n${payload}\n#.cnn`, `a\u2028${payload}\u2029#.cnn`,
-  `a\u0085${payload}\u000b\u000c#.cnn`, `a"""\n${payload}\n""".cnn`, `a\\\n${payload}.cnn`, `a\u0000\n${payload}.cnn`,
-  `a\ud800\n${payload}\udfff.cnn`, `\u202e${payload}.cnn`, "réseau 🙂.cnn",
+  `a\n${payload}\n#.cnn`,
+  `a\r${payload}\r#.cnn`,
+  `a\r\n${payload}\n#.cnn`,
+  `a\u2028${payload}\u2029#.cnn`,
+  `a\u0085${payload}\u000b\u000c#.cnn`,
+  `a"""\n${payload}\n""".cnn`,
+  `a\\\n${payload}.cnn`,
+  `a\u0000\n${payload}.cnn`,
+  `a\ud800\n${payload}\udfff.cnn`,
+  `\u202e${payload}.cnn`,
+  "réseau 🙂.cnn",
 ];
 
 /** Models small enough to run in PyTorch and the simulation side by side in a test. */
 const runnable = (m: ModelInfo) => m.memory.activations <= 256e6;
 
-const corpus = readdirSync(join(repoRoot, "test/hostile/corpus")).filter((f) => f.endsWith(".cnn")).sort();
+const corpus = readdirSync(join(repoRoot, "test/hostile/corpus"))
+  .filter((f) => f.endsWith(".cnn"))
+  .sort();
 
 describe("hostile text as Python", () => {
   it("pyString is a literal Python reads back as exactly the text; pyCommentText keeps one line", () => {
-    const texts = [...hostileFileNames, "", "'", "\"", "\\", "\\\\\"", "{x}", "\u0000\u0001\u007f"];
+    const texts = [...hostileFileNames, "", "'", '"', "\\", '\\\\"', "{x}", "\u0000\u0001\u007f"];
     const evalLines = "import json, sys; print(json.dumps([eval(l) for l in sys.stdin.read().split('\\n')]))";
     const run = spawnSync(PYTHON, ["-c", evalLines], { input: texts.map(pyString).join("\n"), encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), texts);
     // Every character Python or an editor may take for a line end, and NUL, which Python refuses in source.
-    const breaks = ["\n", "\r", "\u0085", "\u000b", "\u000c", "\u001c", "\u001d", "\u001e", "\u2028", "\u2029",
-      "\u0000"];
+    const breaks = [
+      "\n",
+      "\r",
+      "\u0085",
+      "\u000b",
+      "\u000c",
+      "\u001c",
+      "\u001d",
+      "\u001e",
+      "\u2028",
+      "\u2029",
+      "\u0000",
+    ];
     for (const t of texts) assert.ok(!breaks.some((b) => pyCommentText(t).includes(b)), JSON.stringify(t));
   });
 });
@@ -96,9 +125,10 @@ describe("hostile names in the exports, run by Python", { skip: torchMissing }, 
       writeFileSync(join(dir, `keras_${i}.py`), kerasJobs[i]!.code);
     });
     const stub = join(repoRoot, "test/export/keras_stub");
-    const script = `import sys; sys.path.insert(0, ${JSON.stringify(stub)})\nimport importlib\n`
-      + `for i in range(${hostileFileNames.length}):\n  importlib.import_module(f"torch_{i}").M()\n`
-      + "  import keras; keras.NAMES.clear(); importlib.import_module(f'keras_{i}').M()\n";
+    const script =
+      `import sys; sys.path.insert(0, ${JSON.stringify(stub)})\nimport importlib\n` +
+      `for i in range(${hostileFileNames.length}):\n  importlib.import_module(f"torch_{i}").M()\n` +
+      "  import keras; keras.NAMES.clear(); importlib.import_module(f'keras_{i}').M()\n";
     const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
     const run = spawnSync(PYTHON, ["-c", script], { cwd: dir, encoding: "utf8", env });
     assert.equal(run.status, 0, run.stderr);
@@ -140,14 +170,16 @@ describe("the export request's file name", () => {
   it("is the URI's last segment, decoded; a malformed escape stays as written", () => {
     assert.equal(fileNameOfUri("file:///home/u/My%20Net.cnn"), "My Net.cnn");
     const hostile = "file:///tmp/a%0Aimport%20os%3B%20os.system(%22id%22)%0A%23.cnn";
-    assert.equal(fileNameOfUri(hostile), "a\nimport os; os.system(\"id\")\n#.cnn");
+    assert.equal(fileNameOfUri(hostile), 'a\nimport os; os.system("id")\n#.cnn');
     assert.equal(fileNameOfUri("file:///tmp/bad%E0%A4%A.cnn"), "bad%E0%A4%A.cnn");
     assert.equal(fileNameOfUri("untitled:Untitled-1?x=1#frag"), "untitled:Untitled-1");
     // Decoded, it still cannot end the header comment.
     const text = "model M {\n  input(3, 8, 8)\n  relu\n}\n";
     const fileName = fileNameOfUri("file:///tmp/a%0Aimport%20os%0A.cnn");
     const head = exportPyTorch(analyze(text), text, { fileName }).code.split("\n")[0]!;
-    assert.equal(head, "# Generated by CNN Lens from a\\nimport os\\n.cnn (pytorch conventions): "
-      + "cnnlens export --to pytorch.");
+    assert.equal(
+      head,
+      "# Generated by CNN Lens from a\\nimport os\\n.cnn (pytorch conventions): " + "cnnlens export --to pytorch.",
+    );
   });
 });

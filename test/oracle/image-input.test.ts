@@ -16,9 +16,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A 4×2 picture: the left half pure red, the right half pure blue. */
 function picture(): { width: number; height: number; data: Buffer } {
-  const width = 4, height = 2;
+  const width = 4,
+    height = 2;
   const data = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(x < 2 ? [255, 0, 0, 255] : [0, 0, 255, 255], (y * width + x) * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set(x < 2 ? [255, 0, 0, 255] : [0, 0, 255, 255], (y * width + x) * 4);
   return { width, height, data };
 }
 
@@ -47,13 +49,21 @@ describe("image input", () => {
   });
   it("refuses a model that does not take a 3-channel picture, and a file that is not an image", async () => {
     const path = join(dir, "halves.png");
-    await assert.rejects(readInputFile(path, { sample: [1, 28, 28], framework: "pytorch", batch: 1, seed: 0 }, false), /needs a model with a 3-channel 2-D input/);
+    await assert.rejects(
+      readInputFile(path, { sample: [1, 28, 28], framework: "pytorch", batch: 1, seed: 0 }, false),
+      /needs a model with a 3-channel 2-D input/,
+    );
     const fake = join(dir, "fake.png");
     writeFileSync(fake, "not a png");
-    await assert.rejects(readInputFile(fake, { sample: [3, 8, 8], framework: "pytorch", batch: 1, seed: 0 }, false), /is not a readable PNG image/);
+    await assert.rejects(
+      readInputFile(fake, { sample: [3, 8, 8], framework: "pytorch", batch: 1, seed: 0 }, false),
+      /is not a readable PNG image/,
+    );
   });
   it("a simulation runs on a picture", async () => {
-    const report = await simulate(analyze(readRepoFile("examples/keras_smallnet.cnn")), undefined, { input: join(dir, "halves.jpg") });
+    const report = await simulate(analyze(readRepoFile("examples/keras_smallnet.cnn")), undefined, {
+      input: join(dir, "halves.jpg"),
+    });
     assert.equal(report.input.source, join(dir, "halves.jpg"));
     assert.deepEqual(report.input.shape, [1, 32, 32, 3]);
   });

@@ -16,8 +16,10 @@ import { HalfPixelBilinear, rebuild, setWeights, TfjsGap, transpose, type Record
 
 // The recording stand-in (test/export/keras_stub) runs the generated Python and returns the functional graph.
 const PYTHON = "/usr/bin/python3";
-const pythonMissing = spawnSync(PYTHON,
-  ["--version"]).status === 0 ? undefined : `${PYTHON} is missing: install python3 to run the Keras export`;
+const pythonMissing =
+  spawnSync(PYTHON, ["--version"]).status === 0
+    ? undefined
+    : `${PYTHON} is missing: install python3 to run the Keras export`;
 const TOLERANCE = 1e-4;
 
 // Every layer kind a keras file can export, with TF.js-built merges, in one model beside the examples and fixtures.
@@ -40,17 +42,24 @@ model KerasLayers {
 // The Keras files, then the PyTorch files small enough for TF.js' pure-JavaScript kernels in a few seconds
 // (their Keras export moves the channels last: flatten permutes, explicit padding becomes ZeroPadding).
 const files: [string, string][] = [
-  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn", ...kerasFixtures()].map((f): [string, string] => [f,
-    readRepoFile(f)]),
+  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn", ...kerasFixtures()].map(
+    (f): [string, string] => [f, readRepoFile(f)],
+  ),
   ["KerasLayers (in this test)", LAYERS_MODEL],
-  ...["examples/lenet5.cnn", "examples/unet_small.cnn", "test/export/cases/0001_specialized.cnn",
-    "test/export/cases/0002_loops_and_labels.cnn", "test/export/cases/0003_one_and_three_d.cnn"]
-    .map((f): [string, string] => [f, readRepoFile(f)]),
+  ...[
+    "examples/lenet5.cnn",
+    "examples/unet_small.cnn",
+    "test/export/cases/0001_specialized.cnn",
+    "test/export/cases/0002_loops_and_labels.cnn",
+    "test/export/cases/0003_one_and_three_d.cnn",
+  ].map((f): [string, string] => [f, readRepoFile(f)]),
 ];
 
 /** The golden fixtures written for Keras that analyse without errors (the others show diagnostics). */
 function kerasFixtures(): string[] {
-  return readdirSync(join(repoRoot, "test/fixtures")).filter((f) => f.endsWith(".cnn")).sort()
+  return readdirSync(join(repoRoot, "test/fixtures"))
+    .filter((f) => f.endsWith(".cnn"))
+    .sort()
     .map((f) => `test/fixtures/${f}`)
     .filter((f) => {
       const text = readRepoFile(f);
@@ -74,8 +83,18 @@ function kerasLayout(shape: number[], framework: string): number[] {
   return framework === "pytorch" && shape.length >= 2 ? [...shape.slice(1), shape[0]!] : shape;
 }
 
-interface Job { id: string; code: string; function: string; shapes: Record<string, number[]> }
-interface Result { id: string; error?: string; layers: RecordedCall[]; outputSource: string }
+interface Job {
+  id: string;
+  code: string;
+  function: string;
+  shapes: Record<string, number[]>;
+}
+interface Result {
+  id: string;
+  error?: string;
+  layers: RecordedCall[];
+  outputSource: string;
+}
 
 /**
  * Weights with every tensor random (Keras' zero biases and unit statistics would hide layout bugs), kernels in
@@ -86,8 +105,10 @@ function randomWeights(model: ModelInfo, seed: number): WeightMap {
   for (const spec of parameterSpecs(model)) {
     const r = new Random(seed, spec.name);
     const bound = spec.kind === "batchnorm" ? 0.5 : 1 / Math.sqrt(spec.fanIn);
-    const data = spec.role === "running_var" ? r.fillUniform(volume(spec.shape), 0.5,
-      2) : r.fillUniform(volume(spec.shape), -bound, bound);
+    const data =
+      spec.role === "running_var"
+        ? r.fillUniform(volume(spec.shape), 0.5, 2)
+        : r.fillUniform(volume(spec.shape), -bound, bound);
     out.set(spec.name, { shape: spec.shape, data });
   }
   return out;
@@ -105,8 +126,12 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       const { code, errors } = exportKeras(analysis, text, { fileName: file, model: m.name });
       analyses.set(id, analysis);
       refusals.set(id, errors);
-      jobs.push({ id, code, function: m.name, shapes: Object.fromEntries(m.layers.map((l) => [l.name,
-        kerasLayout(l.outputShape!, m.framework)])) });
+      jobs.push({
+        id,
+        code,
+        function: m.name,
+        shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])),
+      });
     }
   }
   const results = new Map<string, Result>();
@@ -117,8 +142,11 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
     await tf.setBackend("cpu");
     tf.tidy(() => tf.zeros([1]));
     console.warn = warn;
-    const run = spawnSync(PYTHON, [`${repoRoot}/test/export/run_keras_stub.py`], { input: JSON.stringify(jobs),
-      encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    const run = spawnSync(PYTHON, [`${repoRoot}/test/export/run_keras_stub.py`], {
+      input: JSON.stringify(jobs),
+      encoding: "utf8",
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+    });
     assert.equal(run.status, 0, run.stderr);
     for (const r of JSON.parse(run.stdout) as Result[]) results.set(r.id, r);
   });
@@ -148,8 +176,10 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         if (names.has(call.output)) setWeights(built.layers.get(call.output)!, call.cls, call.output, weights);
       }
       const batch = 2;
-      const input: FloatTensor = { shape: [batch, ...model.input!], data: new Random(5,
-        job.id).fillNormal(batch * volume(model.input!)) };
+      const input: FloatTensor = {
+        shape: [batch, ...model.input!],
+        data: new Random(5, job.id).fillNormal(batch * volume(model.input!)),
+      };
       const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
       const kerasInput = torch ? channelsLast(input) : input;
       const x = tf.tensor(kerasInput.data, kerasInput.shape);
@@ -169,8 +199,10 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         want.data.forEach((v, i) => {
           const diff = Math.abs(data[i]! - v);
           worst = Math.max(worst, diff / (1 + Math.abs(v)));
-          assert.ok(diff <= TOLERANCE * (1 + Math.abs(v)),
-            `${l.name} (${l.kind}): value ${i} is ${data[i]} in TF.js, ${v} in the simulation`);
+          assert.ok(
+            diff <= TOLERANCE * (1 + Math.abs(v)),
+            `${l.name} (${l.kind}): value ${i} is ${data[i]} in TF.js, ${v} in the simulation`,
+          );
         });
       }
       // The model's result is the recorded output tensor: the same as the simulation's.
@@ -186,17 +218,29 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
 describe("where TF.js is not Keras 3 (docs/keras.md), the rebuild follows Keras 3", () => {
   it("TF.js' Softmax defaults to axis 1 (and refuses it on a feature map); Keras 3's to the last axis", () => {
     assert.equal(tf.layers.softmax().getConfig()["axis"], 1);
-    const x = tf.tensor([[[1, 2, 3], [4, 5, 6]]]);
+    const x = tf.tensor([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ]);
     assert.throws(() => tf.layers.softmax().apply(x), /non-last dimension/);
     const last = (tf.layers.softmax({ axis: -1 }).apply(x) as tf.Tensor).sum(-1).dataSync();
-    assert.deepEqual([...last].map((v) => Number(v.toFixed(5))), [1, 1], "Keras 3: each row sums to 1");
+    assert.deepEqual(
+      [...last].map((v) => Number(v.toFixed(5))),
+      [1, 1],
+      "Keras 3: each row sums to 1",
+    );
   });
   it("TF.js' bilinear UpSampling2D has no half-pixel centres; Keras 3's (tf.image.resize) has", () => {
     const x = tf.tensor([0, 1], [1, 1, 2, 1]);
     const tfjs = (tf.layers.upSampling2d({ size: [1, 2], interpolation: "bilinear" }).apply(x) as tf.Tensor).dataSync();
     const keras3 = (new HalfPixelBilinear([1, 2], {}).apply(x) as tf.Tensor).dataSync();
     assert.deepEqual([...tfjs], [0, 0.5, 1, 1], "TF.js samples at x·(in/out)");
-    assert.deepEqual([...keras3], [0, 0.25, 0.75, 1],
-      "Keras 3 samples at (x + 0.5)·(in/out) − 0.5, as PyTorch's align_corners=False");
+    assert.deepEqual(
+      [...keras3],
+      [0, 0.25, 0.75, 1],
+      "Keras 3 samples at (x + 0.5)·(in/out) − 0.5, as PyTorch's align_corners=False",
+    );
   });
 });

@@ -11,8 +11,15 @@ import { exportPyTorch } from "../../server/src/export/pytorch.js";
 import { analyze } from "../unit/helpers.js";
 import { random, randomModel } from "./name-fuzz-models.js";
 import {
-  differsFromSimulation, kerasShapes, runPythonAsync, torchMissing, torchPath,
-  type KerasJob, type KerasResult, type TorchJob, type TorchResult,
+  differsFromSimulation,
+  kerasShapes,
+  runPythonAsync,
+  torchMissing,
+  torchPath,
+  type KerasJob,
+  type KerasResult,
+  type TorchJob,
+  type TorchResult,
 } from "./python-oracle.js";
 
 const CASES = Number(process.env["FUZZ_CASES"] ?? 2000);
@@ -21,7 +28,14 @@ const FIXED_SEED = 20261202;
 const ROTATING = Number(process.env["FUZZ_SEED"] ?? Math.floor(Date.now() / 86_400_000));
 const SAMPLE_EVERY = 50;
 
-interface Case { id: string; text: string; analysis: Analysis; torch?: TorchJob; keras?: KerasJob; output?: Shape }
+interface Case {
+  id: string;
+  text: string;
+  analysis: Analysis;
+  torch?: TorchJob;
+  keras?: KerasJob;
+  output?: Shape;
+}
 
 function makeCases(seed: number, count: number): Case[] {
   const next = random(seed);

@@ -40,7 +40,13 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
       { tensor: "dense1.bias", count: 1, size: 5 },
     ]);
     const counts = poisoned.layers.map((l) => [l.name, l.nonFinite]);
-    assert.deepEqual(counts, [["conv1", 64], ["batchnorm1", 64], ["maxpool1", 16], ["flatten1", 16], ["dense1", 5]]);
+    assert.deepEqual(counts, [
+      ["conv1", 64],
+      ["batchnorm1", 64],
+      ["maxpool1", 16],
+      ["flatten1", 16],
+      ["dense1", 5],
+    ]);
     assert.equal(clean.weights.nonFinite, undefined);
     assert.ok(clean.layers.every((l) => l.nonFinite === 0));
   });
@@ -73,9 +79,18 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
 
   it("the view model carries the counts, and histograms count only finite values", () => {
     const view = simulationView(poisoned);
-    assert.deepEqual(view.layers.map((l) => l.nonFinite), [64, 64, 16, 16, 5]);
-    assert.deepEqual(view.nonFiniteWeights.map((w) => w.tensor), ["conv1.weight", "dense1.bias"]);
-    assert.equal(view.layers[0]!.histogram.reduce((a, b) => a + b, 0), 256 - 64);
+    assert.deepEqual(
+      view.layers.map((l) => l.nonFinite),
+      [64, 64, 16, 16, 5],
+    );
+    assert.deepEqual(
+      view.nonFiniteWeights.map((w) => w.tensor),
+      ["conv1.weight", "dense1.bias"],
+    );
+    assert.equal(
+      view.layers[0]!.histogram.reduce((a, b) => a + b, 0),
+      256 - 64,
+    );
     assert.deepEqual(view.top5, []);
     assert.deepEqual(simulationView(clean).nonFiniteWeights, []);
   });
@@ -83,7 +98,10 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
   it("the webview draws a NaN/Inf column, marks the rows and writes the warning", () => {
     const page = renderWebview(simulationView(poisoned));
     assert.deepEqual(page.headers, ["Layer", "Kind", "Shape", "Mean", "Std", "Min", "Max", "Zeros", "NaN/Inf", "ms"]);
-    assert.deepEqual(page.rows.map((r) => r[8]), ["⚠ 64", "⚠ 64", "⚠ 16", "⚠ 16", "⚠ 5"]);
+    assert.deepEqual(
+      page.rows.map((r) => r[8]),
+      ["⚠ 64", "⚠ 64", "⚠ 16", "⚠ 16", "⚠ 5"],
+    );
     assert.ok(page.marked.every(Boolean));
     assert.match(page.warnings, /⚠ weights with NaN or ±Infinity: conv1\.weight \(1 of 108\), dense1\.bias \(1 of 5\)/);
     assert.match(page.warnings, /⚠ 5 of 5 layers output NaN or ±Infinity, first conv1 \(64 values\)/);
@@ -98,8 +116,13 @@ describe("a simulation whose weights hold NaN and Infinity", () => {
 
 /** The webview's script (client/webview/simulation.ts), bundled as esbuild.mjs bundles it. */
 const webviewScript = buildSync({
-  entryPoints: [join(repoRoot, "client/webview/simulation.ts")], bundle: true, write: false, format: "iife",
-  platform: "browser", target: "es2022", logLevel: "silent",
+  entryPoints: [join(repoRoot, "client/webview/simulation.ts")],
+  bundle: true,
+  write: false,
+  format: "iife",
+  platform: "browser",
+  target: "es2022",
+  logLevel: "silent",
 }).outputFiles[0]!.text;
 
 /** Runs the webview's own script against a minimal DOM and reads back what it drew. */
@@ -126,7 +149,9 @@ function renderWebview(view: SimulationView) {
     marked: rows.map((r) => r.classes.has("nonfinite")),
     warnings: document.getElementById("warnings").textContent,
     title: document.getElementById("layer-title").textContent,
-    stdLine: document.getElementById("depth").children.find((c) => c.attributes.get("class") === "std")
+    stdLine: document
+      .getElementById("depth")
+      .children.find((c) => c.attributes.get("class") === "std")
       ?.attributes.get("points"),
   };
 }

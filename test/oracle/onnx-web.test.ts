@@ -8,7 +8,11 @@ import { exportOnnx } from "../../server/src/export/onnx-export.js";
 import { randomInput } from "../../server/src/simulation/inputs.js";
 import { analyze, readRepoFile } from "../unit/helpers.js";
 
-async function run(ort: typeof ortNode | typeof ortWeb, bytes: Uint8Array, input: { shape: number[]; data: Float32Array }): Promise<Float32Array> {
+async function run(
+  ort: typeof ortNode | typeof ortWeb,
+  bytes: Uint8Array,
+  input: { shape: number[]; data: Float32Array },
+): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);
   try {
     const out = await session.run({ input: new ort.Tensor("float32", input.data, input.shape) });

@@ -13,39 +13,50 @@ import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, readRepoFile, repoRoot, wrap } from "../unit/helpers.js";
 
 const PYTHON = "/usr/bin/python3";
-const hasOnnx = existsSync(PYTHON) && (() => {
-  try {
-    execFileSync(PYTHON, ["-c", "import onnx"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasOnnx =
+  existsSync(PYTHON) &&
+  (() => {
+    try {
+      execFileSync(PYTHON, ["-c", "import onnx"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 const modelOf = (source: string) => analyze(source).models[0]!;
 
 const sources = (): [string, string][] => [
-  ...readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn")).map((f): [string, string] => [f, readRepoFile(`examples/${f}`)]),
-  ...readdirSync(join(repoRoot, "test/golden/simulation")).filter((f) => f.endsWith(".cnn")).map((f): [string, string] => [f, readRepoFile(`test/golden/simulation/${f}`)]),
+  ...readdirSync(join(repoRoot, "examples"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f): [string, string] => [f, readRepoFile(`examples/${f}`)]),
+  ...readdirSync(join(repoRoot, "test/golden/simulation"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f): [string, string] => [f, readRepoFile(`test/golden/simulation/${f}`)]),
   ["negative-axis", wrap([3, 4, 4], ["conv(2, 3, padding: same)", "softmax(axis: -1)", "lrn(3)", "gelu"])],
 ];
 
-test("every example and golden net builds a model that onnx.checker accepts (full check, opset 17)", { skip: !hasOnnx && "needs /usr/bin/python3 with onnx" }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "cnnlens-onnx-"));
-  try {
-    const files = sources().map(([name, text]) => {
-      const model = modelOf(text);
-      const path = join(dir, `${name}.onnx`);
-      writeFileSync(path, buildOnnx(model, randomWeights(model, 0)));
-      return path;
-    });
-    const script = "import onnx, sys\nfor p in sys.argv[1:]:\n    m = onnx.load(p)\n    onnx.checker.check_model(m, full_check=True)\n    assert m.opset_import[0].version == 17\nprint(len(sys.argv) - 1)";
-    const out = execFileSync(PYTHON, ["-c", script, ...files], { encoding: "utf8" });
-    assert.equal(Number(out.trim()), files.length);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "every example and golden net builds a model that onnx.checker accepts (full check, opset 17)",
+  { skip: !hasOnnx && "needs /usr/bin/python3 with onnx" },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "cnnlens-onnx-"));
+    try {
+      const files = sources().map(([name, text]) => {
+        const model = modelOf(text);
+        const path = join(dir, `${name}.onnx`);
+        writeFileSync(path, buildOnnx(model, randomWeights(model, 0)));
+        return path;
+      });
+      const script =
+        "import onnx, sys\nfor p in sys.argv[1:]:\n    m = onnx.load(p)\n    onnx.checker.check_model(m, full_check=True)\n    assert m.opset_import[0].version == 17\nprint(len(sys.argv) - 1)";
+      const out = execFileSync(PYTHON, ["-c", script, ...files], { encoding: "utf8" });
+      assert.equal(Number(out.trim()), files.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("with outputs 'all' every layer is a graph output named after it; with 'final' only the result", async () => {
   const model = modelOf(readRepoFile("examples/lenet5.cnn"));
@@ -68,7 +79,18 @@ test("the builder refuses a model with errors and a missing tensor, naming what 
 });
 
 test("parameter specs follow PyTorch's state_dict names and layouts", () => {
-  const model = modelOf(wrap([4, 8, 8], ["conv(6, 3, groups: 2, bias: false)", "convtranspose(8, (2, 3), groups: 2)", "batchnorm(affine: false)", "flatten", "dense(5)"]));
+  const model = modelOf(
+    wrap(
+      [4, 8, 8],
+      [
+        "conv(6, 3, groups: 2, bias: false)",
+        "convtranspose(8, (2, 3), groups: 2)",
+        "batchnorm(affine: false)",
+        "flatten",
+        "dense(5)",
+      ],
+    ),
+  );
   const specs = parameterSpecs(model).map((s) => `${s.name} ${s.shape.join("x")} fan_in ${s.fanIn}`);
   assert.deepEqual(specs, [
     "conv1.weight 6x2x3x3 fan_in 18",
@@ -83,7 +105,8 @@ test("parameter specs follow PyTorch's state_dict names and layouts", () => {
 
 test("the protobuf writer encodes negative int64 attributes as ten-byte varints", () => {
   const bytes = encodeModel({
-    name: "t", initializers: [],
+    name: "t",
+    initializers: [],
     nodes: [{ opType: "Softmax", inputs: ["x"], outputs: ["y"], attributes: { axis: -1 } }],
     inputs: [{ name: "x", elemType: DataType.FLOAT, dims: [1, 3] }],
     outputs: [{ name: "y", elemType: DataType.FLOAT, dims: { rank: 2 } }],

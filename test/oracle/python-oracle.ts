@@ -13,8 +13,10 @@ import { repoRoot } from "../unit/helpers.js";
 export const PYTHON = "/usr/bin/python3";
 
 /** Why the PyTorch tests cannot run here, or undefined when they can. */
-export const torchMissing: string | undefined = spawnSync(PYTHON, ["-c", "import torch, numpy"]).status === 0
-  ? undefined : `Debian's PyTorch is missing (${PYTHON} -c "import torch"): apt-get install -y python3-torch`;
+export const torchMissing: string | undefined =
+  spawnSync(PYTHON, ["-c", "import torch, numpy"]).status === 0
+    ? undefined
+    : `Debian's PyTorch is missing (${PYTHON} -c "import torch"): apt-get install -y python3-torch`;
 
 /** One PyTorch job of test/export/run_pytorch.py. */
 export interface TorchJob {
@@ -35,16 +37,33 @@ export interface TorchResult {
 }
 
 /** One job of test/export/run_keras_stub.py. */
-export interface KerasJob { id: string; code: string; function: string; shapes: Record<string, Shape> }
-export interface KerasResult { id: string; error?: string; output: Shape; name: string }
+export interface KerasJob {
+  id: string;
+  code: string;
+  function: string;
+  shapes: Record<string, Shape>;
+}
+export interface KerasResult {
+  id: string;
+  error?: string;
+  output: Shape;
+  name: string;
+}
 
 /** The runners in test/export: PyTorch, and the Keras stand-in. */
 export type Runner = "run_pytorch.py" | "run_keras_stub.py";
 
 /** Runs jobs in one process of the given runner; the results by id. */
-export function runPython<J extends { id: string }, R extends { id: string }>(runner: Runner, jobs: J[], cwd?: string): Map<string, R> {
+export function runPython<J extends { id: string }, R extends { id: string }>(
+  runner: Runner,
+  jobs: J[],
+  cwd?: string,
+): Map<string, R> {
   const run = spawnSync(PYTHON, [join(repoRoot, "test/export", runner)], {
-    input: JSON.stringify(jobs), encoding: "utf8", maxBuffer: 1 << 28, ...(cwd ? { cwd } : {}),
+    input: JSON.stringify(jobs),
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
   });
   if (run.status !== 0) throw new Error(`${runner} failed: ${run.stderr}`);
@@ -53,7 +72,9 @@ export function runPython<J extends { id: string }, R extends { id: string }>(ru
 
 /** As runPython, without blocking: batches of one test run side by side on the machine's cores. */
 export function runPythonAsync<J extends { id: string }, R extends { id: string }>(
-  runner: Runner, jobs: J[], cwd?: string,
+  runner: Runner,
+  jobs: J[],
+  cwd?: string,
 ): Promise<Map<string, R>> {
   return new Promise((resolve, reject) => {
     // One thread each: the batches already share the cores between them.
@@ -74,12 +95,18 @@ export function runPythonAsync<J extends { id: string }, R extends { id: string 
 
 /** The Keras layer name the writer gives an analysis name: each named part mangled, indices kept. */
 export function kerasName(name: string): string {
-  return name.split(".").map((part) => (/^\d+$/.test(part) ? part : kerasLayerPart(part))).join(".");
+  return name
+    .split(".")
+    .map((part) => (/^\d+$/.test(part) ? part : kerasLayerPart(part)))
+    .join(".");
 }
 
 /** The module path the PyTorch writer gives an analysis name: each named part mangled, indices kept. */
 export function torchPath(name: string): string {
-  return name.split(".").map((part) => (/^\d+$/.test(part) ? part : torchAttribute(part))).join(".");
+  return name
+    .split(".")
+    .map((part) => (/^\d+$/.test(part) ? part : torchAttribute(part)))
+    .join(".");
 }
 
 /** A model's shapes by Keras layer name, in Keras' layout, for the stand-in. */
@@ -98,7 +125,10 @@ export function kerasShapes(analysis: Analysis, model: string): Record<string, S
  * paths the writer renamed (torchPath) are mapped back to the analysis' names, weights included.
  */
 export async function differsFromSimulation(
-  analysis: Analysis, model: string, save: string, result: TorchResult,
+  analysis: Analysis,
+  model: string,
+  save: string,
+  result: TorchResult,
 ): Promise<string | undefined> {
   const layers = analysis.models.find((m) => m.name === model)!.layers;
   const analysisName = new Map(layers.map((l) => [torchPath(l.name), l.name]));

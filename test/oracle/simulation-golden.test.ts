@@ -32,7 +32,9 @@ interface Golden {
 const DIR = "test/golden/simulation";
 const TOLERANCE = 1e-4;
 
-for (const file of readdirSync(join(repoRoot, DIR)).filter((f) => f.endsWith(".json")).sort()) {
+for (const file of readdirSync(join(repoRoot, DIR))
+  .filter((f) => f.endsWith(".json"))
+  .sort()) {
   test(`simulation agrees with PyTorch layer by layer: ${file}`, async () => {
     const golden = readJson<Golden>(`${DIR}/${file}`);
     const analysis = analyze(readRepoFile(golden.cnn));
@@ -60,9 +62,12 @@ for (const file of readdirSync(join(repoRoot, DIR)).filter((f) => f.endsWith(".j
 function compare(label: string, got: FloatTensor, rec: TensorRecord): void {
   assert.deepEqual(got.shape, rec.shape, `${label}: shape`);
   const tol = TOLERANCE * Math.max(rec.maxAbs, 1e-6);
-  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${label}: ${what} is ${a}, PyTorch ${b} (tolerance ${tol.toExponential(2)})`);
+  const near = (a: number, b: number, what: string) =>
+    assert.ok(Math.abs(a - b) <= tol, `${label}: ${what} is ${a}, PyTorch ${b} (tolerance ${tol.toExponential(2)})`);
   const d = got.data;
-  let min = Infinity, max = -Infinity, sum = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0;
   for (const v of d) {
     min = Math.min(min, v);
     max = Math.max(max, v);
@@ -74,7 +79,9 @@ function compare(label: string, got: FloatTensor, rec: TensorRecord): void {
   if (rec.values) rec.values.forEach((v, i) => near(d[i]!, v, `value ${i}`));
   if (rec.samples) rec.samples.index.forEach((at, k) => near(d[at]!, rec.samples!.values[k]!, `value ${at}`));
   rec.marginals?.forEach((expected, axis) => {
-    marginal(got, axis).forEach((m, i) => near(m, expected[i]!, `mean over the other axes at index ${i} of axis ${axis}`));
+    marginal(got, axis).forEach((m, i) =>
+      near(m, expected[i]!, `mean over the other axes at index ${i} of axis ${axis}`),
+    );
   });
 }
 
@@ -108,7 +115,12 @@ function hashWeights(model: Parameters<typeof parameterSpecs>[0]): WeightMap {
   const out: WeightMap = new Map();
   for (const spec of parameterSpecs(model)) {
     const u = hashUniform(spec.name, volume(spec.shape));
-    const norm: Record<string, (x: number) => number> = { weight: (x) => 0.5 + x, bias: (x) => 0.2 * x - 0.1, running_mean: (x) => 0.2 * x - 0.1, running_var: (x) => 0.5 + x };
+    const norm: Record<string, (x: number) => number> = {
+      weight: (x) => 0.5 + x,
+      bias: (x) => 0.2 * x - 0.1,
+      running_mean: (x) => 0.2 * x - 0.1,
+      running_var: (x) => 0.5 + x,
+    };
     const f = spec.kind === "batchnorm" ? norm[spec.role]! : (x: number) => (2 * x - 1) / Math.sqrt(spec.fanIn);
     out.set(spec.name, { shape: spec.shape, data: Float32Array.from(u, f) });
   }

@@ -14,15 +14,20 @@ const run = async (source: string, input: FloatTensor, weights?: WeightMap) =>
 function toChannelsFirst(t: FloatTensor): FloatTensor {
   const [n, h, w, c] = t.shape as [number, number, number, number];
   const out = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
-    out[((b * c + k) * h + y) * w + x] = t.data[((b * h + y) * w + x) * c + k]!;
-  }
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++) {
+          out[((b * c + k) * h + y) * w + x] = t.data[((b * h + y) * w + x) * c + k]!;
+        }
   return { shape: [n, c, h, w], data: out };
 }
 
 function assertClose(got: FloatTensor, want: FloatTensor, what: string): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  want.data.forEach((v, i) => assert.ok(Math.abs(got.data[i]! - v) < 1e-5, `${what}: value ${i} is ${got.data[i]}, expected ${v}`));
+  want.data.forEach((v, i) =>
+    assert.ok(Math.abs(got.data[i]! - v) < 1e-5, `${what}: value ${i} is ${got.data[i]}, expected ${v}`),
+  );
 }
 
 const tensor = (shape: number[], values: number[]): FloatTensor => ({ shape, data: Float32Array.from(values) });
@@ -32,7 +37,10 @@ test("keras `same` pools put the odd pixel after and leave the padding out of th
   const input = tensor([1, 3, 3, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const avg = await run(wrap([3, 3, 1], ["avgpool(2, strides: 2, padding: same)"], "keras"), input);
   assert.deepEqual([...avg.output.data], [3, 4.5, 7.5, 9]);
-  const max = await run(wrap([3, 3, 1], ["maxpool(2, strides: 2, padding: same)"], "keras"), tensor([1, 3, 3, 1], [-1, -2, -3, -4, -5, -6, -7, -8, -9]));
+  const max = await run(
+    wrap([3, 3, 1], ["maxpool(2, strides: 2, padding: same)"], "keras"),
+    tensor([1, 3, 3, 1], [-1, -2, -3, -4, -5, -6, -7, -8, -9]),
+  );
   assert.deepEqual([...max.output.data], [-1, -3, -7, -9]);
 });
 
@@ -50,8 +58,28 @@ test("a keras conv net equals its pytorch twin on the transposed input, layer by
   const hwc: FloatTensor = { shape: [2, 8, 8, 3], data: random.fillNormal(2 * 8 * 8 * 3) };
   const chw = toChannelsFirst(hwc);
   // TensorFlow's `same` with stride 2 on 8 pixels pads 0 before and 1 after; PyTorch gets it from zeropad.
-  const kerasSource = wrap([8, 8, 3], ["conv(4, 3, strides: 2, padding: same) -> batchnorm(epsilon: 0.00001) -> relu", "maxpool(2)", "upsample(2, interpolation: bilinear)", "leakyrelu(0.2)", "dropout(0.5)"], "keras");
-  const twin = wrap([3, 8, 8], ["zeropad(((0, 1), (0, 1)))", "conv(4, 3, stride: 2) -> batchnorm -> relu", "maxpool(2)", "upsample(2, mode: bilinear)", "leakyrelu(0.2)", "dropout(0.5)"]);
+  const kerasSource = wrap(
+    [8, 8, 3],
+    [
+      "conv(4, 3, strides: 2, padding: same) -> batchnorm(epsilon: 0.00001) -> relu",
+      "maxpool(2)",
+      "upsample(2, interpolation: bilinear)",
+      "leakyrelu(0.2)",
+      "dropout(0.5)",
+    ],
+    "keras",
+  );
+  const twin = wrap(
+    [3, 8, 8],
+    [
+      "zeropad(((0, 1), (0, 1)))",
+      "conv(4, 3, stride: 2) -> batchnorm -> relu",
+      "maxpool(2)",
+      "upsample(2, mode: bilinear)",
+      "leakyrelu(0.2)",
+      "dropout(0.5)",
+    ],
+  );
   // One set of weights for both (PyTorch layout in both files), with running statistics that matter.
   const weights = randomWeights(analyze(kerasSource).models[0]!, 5);
   weights.set("batchnorm1.running_mean", tensor([4], [0.1, -0.2, 0.3, 0]));
@@ -66,15 +94,19 @@ test("a keras conv net equals its pytorch twin on the transposed input, layer by
 test("keras transposed conv `same` crops TensorFlow's way: the overhang goes at the end", async () => {
   const random = new Random(3, "deconv");
   const hwc: FloatTensor = { shape: [1, 3, 3, 2], data: random.fillNormal(18) };
-  const weights: WeightMap = new Map([["convtranspose1.weight", { shape: [2, 1, 3, 3], data: random.fillNormal(18) }], ["convtranspose1.bias", tensor([1], [0.5])]]);
+  const weights: WeightMap = new Map([
+    ["convtranspose1.weight", { shape: [2, 1, 3, 3], data: random.fillNormal(18) }],
+    ["convtranspose1.bias", tensor([1], [0.5])],
+  ]);
   const keras = await run(wrap([3, 3, 2], ["convtranspose(1, 3, strides: 2, padding: same)"], "keras"), hwc, weights);
   const full = await run(wrap([2, 3, 3], ["convtranspose(1, 3, stride: 2)"]), toChannelsFirst(hwc), weights);
   assert.deepEqual(keras.output.shape, [1, 6, 6, 1]);
   assert.deepEqual(full.output.shape, [1, 1, 7, 7]);
   // Full output 7×7; TensorFlow pads ⌊(7 − 6)/2⌋ = 0 before, so Keras' 6×6 is the top-left corner.
-  for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) {
-    assert.ok(Math.abs(keras.output.data[y * 6 + x]! - full.output.data[y * 7 + x]!) < 1e-5, `(${y}, ${x})`);
-  }
+  for (let y = 0; y < 6; y++)
+    for (let x = 0; x < 6; x++) {
+      assert.ok(Math.abs(keras.output.data[y * 6 + x]! - full.output.data[y * 7 + x]!) < 1e-5, `(${y}, ${x})`);
+    }
 });
 
 test("keras global pools drop the spatial axes; softmax defaults to the channel (last) axis", async () => {

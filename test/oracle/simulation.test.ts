@@ -41,11 +41,20 @@ test("random weights follow each framework's default initialisation", () => {
 });
 
 test("safetensors: round trip, F16/BF16/F64 conversion, and clear errors", () => {
-  const t = new Map([["b", { shape: [2], data: Float32Array.of(1.5, -2) }], ["a", { shape: [1, 1], data: Float32Array.of(3) }]]);
+  const t = new Map([
+    ["b", { shape: [2], data: Float32Array.of(1.5, -2) }],
+    ["a", { shape: [1, 1], data: Float32Array.of(3) }],
+  ]);
   const bytes = encodeSafetensors(t);
   assert.equal(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8, 0);
   assert.deepEqual(parseSafetensors(bytes).tensors, t);
-  const header = JSON.stringify({ h: { dtype: "F16", shape: [2], data_offsets: [0, 4] }, g: { dtype: "BF16", shape: [1], data_offsets: [4, 6] }, d: { dtype: "F64", shape: [1], data_offsets: [6, 14] }, n: { dtype: "I64", shape: [], data_offsets: [14, 22] }, __metadata__: { format: "pt" } });
+  const header = JSON.stringify({
+    h: { dtype: "F16", shape: [2], data_offsets: [0, 4] },
+    g: { dtype: "BF16", shape: [1], data_offsets: [4, 6] },
+    d: { dtype: "F64", shape: [1], data_offsets: [6, 14] },
+    n: { dtype: "I64", shape: [], data_offsets: [14, 22] },
+    __metadata__: { format: "pt" },
+  });
   const head = new TextEncoder().encode(header);
   const file = new Uint8Array(8 + head.length + 22);
   const view = new DataView(file.buffer);
@@ -61,7 +70,10 @@ test("safetensors: round trip, F16/BF16/F64 conversion, and clear errors", () =>
   assert.deepEqual([...parsed.tensors.get("g")!.data], [3.140625]);
   assert.deepEqual([...parsed.tensors.get("d")!.data], [0.25]);
   assert.equal(parsed.skipped.get("n"), "I64");
-  assert.throws(() => parseSafetensors(bytes.subarray(0, 20), "w.safetensors"), /w\.safetensors: the header length \d+ runs past the end of the file \(20 bytes\)$/);
+  assert.throws(
+    () => parseSafetensors(bytes.subarray(0, 20), "w.safetensors"),
+    /w\.safetensors: the header length \d+ runs past the end of the file \(20 bytes\)$/,
+  );
 });
 
 test("weights that do not fit name the layer and both shapes; extra tensors are listed", () => {
@@ -70,12 +82,18 @@ test("weights that do not fit name the layer and both shapes; extra tensors are 
   weights.set("conv1.weight", { shape: [4, 3, 5, 5], data: new Float32Array(300) });
   weights.delete("dense1.bias");
   weights.set("stray.weight", { shape: [1], data: new Float32Array(1) });
-  assert.throws(() => checkWeights(model, weights, "w.safetensors"), (err: Error) => {
-    assert.match(err.message, /2 weight tensors do not fit model Case/);
-    assert.match(err.message, /layer conv1 \(conv\): 'conv1\.weight' has shape 4×3×5×5 in w\.safetensors but the model needs 4×3×3×3/);
-    assert.match(err.message, /layer dense1 \(dense\) needs 'dense1\.bias' of shape 5, which w\.safetensors lack/);
-    return true;
-  });
+  assert.throws(
+    () => checkWeights(model, weights, "w.safetensors"),
+    (err: Error) => {
+      assert.match(err.message, /2 weight tensors do not fit model Case/);
+      assert.match(
+        err.message,
+        /layer conv1 \(conv\): 'conv1\.weight' has shape 4×3×5×5 in w\.safetensors but the model needs 4×3×3×3/,
+      );
+      assert.match(err.message, /layer dense1 \(dense\) needs 'dense1\.bias' of shape 5, which w\.safetensors lack/);
+      return true;
+    },
+  );
   const fine = randomWeights(model, 0);
   fine.set("stray.weight", { shape: [1], data: new Float32Array(1) });
   fine.set("batchnorm1.num_batches_tracked", { shape: [], data: new Float32Array(1) });
@@ -91,27 +109,53 @@ test("simulate reads .safetensors weights and a .npy input, and the same inputs 
     const input = join(dir, "x.npy");
     writeFileSync(input, npy([2, 3, 8, 8], new Random(4, "x").fillNormal(384)));
     const a = await simulate(analysis, "Case", { weights, input, repeats: 1 });
-    const b = await simulate(analysis, "Case", { seed: 9, input: parseNpy(npy([2, 3, 8, 8], new Random(4, "x").fillNormal(384))), repeats: 0 });
+    const b = await simulate(analysis, "Case", {
+      seed: 9,
+      input: parseNpy(npy([2, 3, 8, 8], new Random(4, "x").fillNormal(384))),
+      repeats: 0,
+    });
     assert.equal(a.batch, 2);
     assert.deepEqual(a.output, b.output);
-    assert.deepEqual(a.layers.map((l) => l.shape), [[2, 4, 8, 8], [2, 4, 8, 8], [2, 4, 8, 8], [2, 4, 4, 4], [2, 64], [2, 5]]);
+    assert.deepEqual(
+      a.layers.map((l) => l.shape),
+      [
+        [2, 4, 8, 8],
+        [2, 4, 8, 8],
+        [2, 4, 8, 8],
+        [2, 4, 4, 4],
+        [2, 64],
+        [2, 5],
+      ],
+    );
     const relu = a.layers[2]!;
     assert.ok(relu.min === 0 && relu.zeros > 0.2 && relu.zeros < 0.8, JSON.stringify(relu));
     assert.ok(a.timing.sessionMs > 0 && a.timing.firstRunMs > 0 && a.timing.steadyMs! > 0);
     assert.ok(a.layers.every((l) => l.timeMs >= 0) && a.layers.some((l) => l.timeMs > 0));
-    await assert.rejects(simulate(analysis, "Case", { input, batch: 3 }), /x\.npy: holds a batch of 2, but batch 3 was asked for/);
+    await assert.rejects(
+      simulate(analysis, "Case", { input, batch: 3 }),
+      /x\.npy: holds a batch of 2, but batch 3 was asked for/,
+    );
     writeFileSync(input, npy([3, 8, 9], new Float32Array(216)));
-    await assert.rejects(simulate(analysis, "Case", { input }), /x\.npy: has shape \(3, 8, 9\), but the model takes one sample of \(3, 8, 8\) in the pytorch layout \(C, H, W\)/);
+    await assert.rejects(
+      simulate(analysis, "Case", { input }),
+      /x\.npy: has shape \(3, 8, 9\), but the model takes one sample of \(3, 8, 8\) in the pytorch layout \(C, H, W\)/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test("simulate refuses models with errors, unknown names and budgets too small, with the numbers", async () => {
-  await assert.rejects(simulate(analyze(wrap([3, 8, 8], ["conv(4, 11)"])), undefined), /model Case has errors, so it cannot be simulated: kernel 11 is larger/);
+  await assert.rejects(
+    simulate(analyze(wrap([3, 8, 8], ["conv(4, 11)"])), undefined),
+    /model Case has errors, so it cannot be simulated: kernel 11 is larger/,
+  );
   await assert.rejects(simulate(analyze(SMALL), "Nope"), /no model named Nope \(the file defines: Case\)/);
   const resnet = analyze(readRepoFile("examples/resnet50.cnn"));
-  await assert.rejects(simulate(resnet, undefined, { batch: 64 }), /simulating ResNet50 with batch 64 needs about [\d.]+ MiB at its peak \(weights 97\.\d MiB and activations [\d.]+ MiB, held about 3\.25 and 5\.5 times\), more than the limit of 4096\.0 MiB/);
+  await assert.rejects(
+    simulate(resnet, undefined, { batch: 64 }),
+    /simulating ResNet50 with batch 64 needs about [\d.]+ MiB at its peak \(weights 97\.\d MiB and activations [\d.]+ MiB, held about 3\.25 and 5\.5 times\), more than the limit of 4096\.0 MiB/,
+  );
 });
 
 test("a shape that differs from the analysis is reported as a bug, naming the layer and both shapes", async () => {
@@ -119,13 +163,19 @@ test("a shape that differs from the analysis is reported as a bug, naming the la
     name: "liar",
     load: async () => ({
       outputNames: [],
-      run: async () => new Map([["conv1", { shape: [1, 4, 7, 8], data: new Float32Array(224) }], ["output", { shape: [1], data: new Float32Array(1) }]]),
+      run: async () =>
+        new Map([
+          ["conv1", { shape: [1, 4, 7, 8], data: new Float32Array(224) }],
+          ["output", { shape: [1], data: new Float32Array(1) }],
+        ]),
       nodeTimes: async () => new Map(),
       release: async () => undefined,
     }),
   };
-  await assert.rejects(simulate(analyze(wrap([3, 8, 8], ["conv(4, 3, padding: 1)"])), undefined, { engine: liar }),
-    /internal error, please report it: layer conv1 \(conv\) computed 1×4×7×8 on onnxruntime, but the analysis says 1×4×8×8/);
+  await assert.rejects(
+    simulate(analyze(wrap([3, 8, 8], ["conv(4, 3, padding: 1)"])), undefined, { engine: liar }),
+    /internal error, please report it: layer conv1 \(conv\) computed 1×4×7×8 on onnxruntime, but the analysis says 1×4×8×8/,
+  );
 });
 
 test("tensor statistics: population std, zero fraction, non-finite values left out", () => {

@@ -3,8 +3,13 @@ import * as tf from "@tensorflow/tfjs";
 import type { FloatTensor, WeightMap } from "../../server/src/onnx/tensors.js";
 
 /** One recorded layer call: class, arguments, and the tensors it is called on and returns. */
-export interface RecordedCall { cls: string; args: unknown[]; kwargs: Record<string,
-  unknown>; inputs: string[]; output: string }
+export interface RecordedCall {
+  cls: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  inputs: string[];
+  output: string;
+}
 
 /** Thrown for what TF.js cannot build although Keras 3 can: the test skips with this reason. */
 export class TfjsGap extends Error {}
@@ -26,30 +31,53 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       throw new TfjsGap(`${name}: TF.js' Conv has no groups (grouped convs other than depthwise)`);
     }
     return {
-      ...common, filters: args[0], kernelSize: args[1], strides: kw["strides"] ?? 1, padding: kw["padding"] ?? "valid",
-      dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true,
+      ...common,
+      filters: args[0],
+      kernelSize: args[1],
+      strides: kw["strides"] ?? 1,
+      padding: kw["padding"] ?? "valid",
+      dilationRate: kw["dilation_rate"] ?? 1,
+      useBias: kw["use_bias"] ?? true,
     };
   };
-  const pool = (): Config => ({ ...common, poolSize: args[0] ?? kw["pool_size"] ?? 2,
-    strides: kw["strides"] ?? args[1] ?? null, padding: kw["padding"] ?? "valid" });
+  const pool = (): Config => ({
+    ...common,
+    poolSize: args[0] ?? kw["pool_size"] ?? 2,
+    strides: kw["strides"] ?? args[1] ?? null,
+    padding: kw["padding"] ?? "valid",
+  });
   const global = (): Config => common;
   // TF.js' global pools have no keepdims: Keras 3's keepdims=True is a mean or max that keeps the axes as 1.
   if (cls.startsWith("Global") && kw["keepdims"] === true) return new KeepDimsPool(cls.includes("Average"), common);
   switch (cls) {
-    case "Conv1D": return L.conv1d(conv() as never);
+    case "Conv1D":
+      return L.conv1d(conv() as never);
     case "Conv2D":
       // Keras 3's Conv2D(groups=C_in) is a depthwise conv (output c·m + j reads channel c): TF.js builds it so.
       if (kw["groups"] === inChannels && inChannels > 1) {
-        return L.depthwiseConv2d({ ...common, kernelSize: args[1], strides: kw["strides"] ?? 1,
-          padding: kw["padding"] ?? "valid", depthMultiplier: Number(args[0]) / inChannels,
-          dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
+        return L.depthwiseConv2d({
+          ...common,
+          kernelSize: args[1],
+          strides: kw["strides"] ?? 1,
+          padding: kw["padding"] ?? "valid",
+          depthMultiplier: Number(args[0]) / inChannels,
+          dilationRate: kw["dilation_rate"] ?? 1,
+          useBias: kw["use_bias"] ?? true,
+        } as never);
       }
       return L.conv2d(conv() as never);
-    case "Conv3D": return L.conv3d(conv() as never);
+    case "Conv3D":
+      return L.conv3d(conv() as never);
     case "DepthwiseConv2D":
-      return L.depthwiseConv2d({ ...common, kernelSize: args[0], strides: kw["strides"] ?? 1,
-        padding: kw["padding"] ?? "valid", depthMultiplier: kw["depth_multiplier"] ?? 1,
-        dilationRate: kw["dilation_rate"] ?? 1, useBias: kw["use_bias"] ?? true } as never);
+      return L.depthwiseConv2d({
+        ...common,
+        kernelSize: args[0],
+        strides: kw["strides"] ?? 1,
+        padding: kw["padding"] ?? "valid",
+        depthMultiplier: kw["depth_multiplier"] ?? 1,
+        dilationRate: kw["dilation_rate"] ?? 1,
+        useBias: kw["use_bias"] ?? true,
+      } as never);
     case "Conv2DTranspose":
     case "Conv3DTranspose": {
       if (kw["output_padding"] !== undefined) {
@@ -61,33 +89,54 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       const c = conv();
       return cls === "Conv2DTranspose" ? L.conv2dTranspose(c as never) : L.conv3dTranspose(c as never);
     }
-    case "MaxPooling1D": return L.maxPooling1d(pool() as never);
-    case "MaxPooling2D": return L.maxPooling2d(pool() as never);
-    case "MaxPooling3D": return L.maxPooling3d(pool() as never);
-    case "AveragePooling1D": return L.averagePooling1d(pool() as never);
-    case "AveragePooling2D": return L.averagePooling2d(pool() as never);
-    case "AveragePooling3D": return L.averagePooling3d(pool() as never);
-    case "GlobalAveragePooling1D": return L.globalAveragePooling1d(global());
-    case "GlobalAveragePooling2D": return L.globalAveragePooling2d(global());
-    case "GlobalMaxPooling1D": return L.globalMaxPooling1d(global());
-    case "GlobalMaxPooling2D": return L.globalMaxPooling2d(global());
+    case "MaxPooling1D":
+      return L.maxPooling1d(pool() as never);
+    case "MaxPooling2D":
+      return L.maxPooling2d(pool() as never);
+    case "MaxPooling3D":
+      return L.maxPooling3d(pool() as never);
+    case "AveragePooling1D":
+      return L.averagePooling1d(pool() as never);
+    case "AveragePooling2D":
+      return L.averagePooling2d(pool() as never);
+    case "AveragePooling3D":
+      return L.averagePooling3d(pool() as never);
+    case "GlobalAveragePooling1D":
+      return L.globalAveragePooling1d(global());
+    case "GlobalAveragePooling2D":
+      return L.globalAveragePooling2d(global());
+    case "GlobalMaxPooling1D":
+      return L.globalMaxPooling1d(global());
+    case "GlobalMaxPooling2D":
+      return L.globalMaxPooling2d(global());
     case "BatchNormalization":
-      return L.batchNormalization({ ...common, epsilon: kw["epsilon"] ?? 1e-3, momentum: kw["momentum"] ?? 0.99,
-        center: kw["center"] ?? true, scale: kw["scale"] ?? true } as never);
-    case "ReLU": return L.reLU({ ...common,
-      ...(kw["max_value"] !== undefined ? { maxValue: kw["max_value"] } : {}) } as never);
-    case "LeakyReLU": return L.leakyReLU({ ...common, alpha: kw["negative_slope"] ?? 0.3 } as never);
+      return L.batchNormalization({
+        ...common,
+        epsilon: kw["epsilon"] ?? 1e-3,
+        momentum: kw["momentum"] ?? 0.99,
+        center: kw["center"] ?? true,
+        scale: kw["scale"] ?? true,
+      } as never);
+    case "ReLU":
+      return L.reLU({ ...common, ...(kw["max_value"] !== undefined ? { maxValue: kw["max_value"] } : {}) } as never);
+    case "LeakyReLU":
+      return L.leakyReLU({ ...common, alpha: kw["negative_slope"] ?? 0.3 } as never);
     case "ELU":
       if ((kw["alpha"] ?? 1) !== 1) throw new TfjsGap(`${name}: TF.js' ELU takes alpha 1 only`);
       return L.elu(common);
-    case "Activation": return L.activation({ ...common, activation: activationOf(String(args[0] ?? kw["activation"]),
-      name) } as never);
-    case "Identity": return L.activation({ ...common, activation: "linear" });
+    case "Activation":
+      return L.activation({ ...common, activation: activationOf(String(args[0] ?? kw["activation"]), name) } as never);
+    case "Identity":
+      return L.activation({ ...common, activation: "linear" });
     // Keras 3's Softmax normalises the last axis by default; TF.js' defaults to axis 1 (Keras 2's layer did too).
-    case "Softmax": return L.softmax({ ...common, axis: kw["axis"] ?? -1 } as never);
-    case "Dropout": return L.dropout({ ...common, rate: Number(args[0] ?? kw["rate"]) });
-    case "Flatten": return L.flatten(common);
-    case "Dense": return L.dense({ ...common, units: args[0], useBias: kw["use_bias"] ?? true } as never);
+    case "Softmax":
+      return L.softmax({ ...common, axis: kw["axis"] ?? -1 } as never);
+    case "Dropout":
+      return L.dropout({ ...common, rate: Number(args[0] ?? kw["rate"]) });
+    case "Flatten":
+      return L.flatten(common);
+    case "Dense":
+      return L.dense({ ...common, units: args[0], useBias: kw["use_bias"] ?? true } as never);
     case "UpSampling2D": {
       const given = args[0] ?? kw["size"] ?? 2;
       const size = (Array.isArray(given) ? given : [given, given]) as [number, number];
@@ -96,21 +145,30 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       if (kw["interpolation"] === "bilinear") return new HalfPixelBilinear(size, common);
       return L.upSampling2d({ ...common, size } as never);
     }
-    case "ZeroPadding2D": return L.zeroPadding2d({ ...common, padding: args[0] ?? kw["padding"] ?? 1 } as never);
-    case "Cropping2D": return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
-    case "Permute": return L.permute({ ...common, dims: args[0] } as never);
+    case "ZeroPadding2D":
+      return L.zeroPadding2d({ ...common, padding: args[0] ?? kw["padding"] ?? 1 } as never);
+    case "Cropping2D":
+      return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
+    case "Permute":
+      return L.permute({ ...common, dims: args[0] } as never);
     case "Lambda":
       throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
-    case "Add": return L.add(common);
-    case "Concatenate": return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
-    default: throw new TfjsGap(`${name ?? cls}: TF.js has no ${cls} layer`);
+    case "Add":
+      return L.add(common);
+    case "Concatenate":
+      return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
+    default:
+      throw new TfjsGap(`${name ?? cls}: TF.js has no ${cls} layer`);
   }
 }
 
 /** Keras 3's bilinear UpSampling2D: tf.image.resize with half-pixel centres, as TF.js' own layer does not. */
 export class HalfPixelBilinear extends tf.layers.Layer {
   static className = "HalfPixelBilinear";
-  constructor(private readonly size: [number, number], config: Config) {
+  constructor(
+    private readonly size: [number, number],
+    config: Config,
+  ) {
     super(config);
   }
   override computeOutputShape(s: tf.Shape): tf.Shape {
@@ -125,7 +183,10 @@ export class HalfPixelBilinear extends tf.layers.Layer {
 /** Keras 3's GlobalAveragePooling/GlobalMaxPooling with keepdims=True: every spatial axis kept as size 1. */
 class KeepDimsPool extends tf.layers.Layer {
   static className = "KeepDimsPool";
-  constructor(private readonly average: boolean, config: Config) {
+  constructor(
+    private readonly average: boolean,
+    config: Config,
+  ) {
     super(config);
   }
   override computeOutputShape(s: tf.Shape): tf.Shape {
@@ -144,8 +205,10 @@ function activationOf(word: string, name: string | undefined): string {
 }
 
 /** A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. */
-export function rebuild(calls: RecordedCall[], input: number[]): { model: tf.LayersModel; layers: Map<string,
-  Layer>; outputs: string[] } {
+export function rebuild(
+  calls: RecordedCall[],
+  input: number[],
+): { model: tf.LayersModel; layers: Map<string, Layer>; outputs: string[] } {
   const inp = tf.input({ shape: input });
   const tensors = new Map<string, tf.SymbolicTensor>([["input", inp]]);
   const layers = new Map<string, Layer>();

@@ -1,6 +1,12 @@
 // A stable, readable text dump of analyze(text) for the golden fixtures: one layer and one diagnostic per line.
 import type {
-  Analysis, Diagnostic, LayerInfo, ModelInfo, ParamCount, ReceptiveField, Shape,
+  Analysis,
+  Diagnostic,
+  LayerInfo,
+  ModelInfo,
+  ParamCount,
+  ReceptiveField,
+  Shape,
 } from "../../server/src/analysis/index.js";
 import { LineIndex } from "../../server/src/text/line-index.js";
 
@@ -33,22 +39,40 @@ export function humanRange(index: LineIndex, span: { start: number; end: number 
 
 function modelLines(m: ModelInfo, last: boolean): string[] {
   const header: Record<string, unknown> = {
-    name: m.name, framework: m.framework, input: shape(m.input), ...(m.batch !== 1 ? { batch: m.batch } : {}),
-    output: shape(m.output), ...params(m.params), macs: m.macs, rf: field(m.receptiveField),
+    name: m.name,
+    framework: m.framework,
+    input: shape(m.input),
+    ...(m.batch !== 1 ? { batch: m.batch } : {}),
+    output: shape(m.output),
+    ...params(m.params),
+    macs: m.macs,
+    rf: field(m.receptiveField),
   };
   const shown = m.layers.slice(0, MAX_DUMPED_LAYERS);
   if (m.layers.length > shown.length) header["layersOmitted"] = m.layers.length - shown.length;
   const lines = ["    {"];
   for (const [key, value] of Object.entries(header)) lines.push(`      ${json(key)}: ${json(value)},`);
-  lines.push(...list("      ", "layers", shown.map((l) => json(layerEntry(l))), true));
+  lines.push(
+    ...list(
+      "      ",
+      "layers",
+      shown.map((l) => json(layerEntry(l))),
+      true,
+    ),
+  );
   lines.push(last ? "    }" : "    },");
   return lines;
 }
 
 function layerEntry(l: LayerInfo): Record<string, unknown> {
   return {
-    name: l.name, kind: l.kind, in: shape(l.inputShape), out: shape(l.outputShape),
-    ...params(l.params), macs: l.macs, rf: field(l.receptiveField),
+    name: l.name,
+    kind: l.kind,
+    in: shape(l.inputShape),
+    out: shape(l.outputShape),
+    ...params(l.params),
+    macs: l.macs,
+    rf: field(l.receptiveField),
   };
 }
 
@@ -83,7 +107,9 @@ function field(rf: ReceptiveField | undefined): string | null {
 /** JSON on one line with a space after each colon and comma, as people write it. */
 function json(value: unknown): string {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${json(v)}`).join(", ")} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${json(v)}`)
+      .join(", ")} }`;
   }
   return JSON.stringify(value);
 }

@@ -9,13 +9,18 @@ import { readJson } from "./helpers.js";
 describe("readClientFeatures", () => {
   it("an empty capability object allows nothing optional", () => {
     const features = readClientFeatures({ capabilities: {} });
-    assert.deepEqual(Object.entries(features).filter(([, on]) => on), []);
+    assert.deepEqual(
+      Object.entries(features).filter(([, on]) => on),
+      [],
+    );
   });
 
   it("VS Code's capabilities allow everything the server uses; the client commands only by our flag", () => {
     const capabilities = readJson<ClientCapabilities>("test/lsp/profiles/vscode-capabilities.json");
-    const off = (initializationOptions: unknown) => Object.entries(readClientFeatures({ capabilities, initializationOptions }))
-      .filter(([, on]) => !on).map(([name]) => name);
+    const off = (initializationOptions: unknown) =>
+      Object.entries(readClientFeatures({ capabilities, initializationOptions }))
+        .filter(([, on]) => !on)
+        .map(([name]) => name);
     assert.deepEqual(off({ clientCommands: true }), []);
     assert.deepEqual(off({ settings: {} }), ["clientCommands"]);
     assert.deepEqual(off(null), ["clientCommands"]);
@@ -32,7 +37,10 @@ describe("readClientFeatures", () => {
 describe("plainText", () => {
   it("drops bold, code and italic marks and keeps everything else", () => {
     assert.equal(plainText("**conv1** · `conv`\n\n`3×8×8` → `8×8×8`"), "conv1 · conv\n\n3×8×8 → 8×8×8");
-    assert.equal(plainText("_3 instances of this line; showing the first._"), "3 instances of this line; showing the first.");
+    assert.equal(
+      plainText("_3 instances of this line; showing the first._"),
+      "3 instances of this line; showing the first.",
+    );
     assert.equal(plainText("out_channels and keep_dims"), "out_channels and keep_dims");
     assert.equal(plainText("5·5·3·16 + 16 = 1216 * 2"), "5·5·3·16 + 16 = 1216 * 2");
   });

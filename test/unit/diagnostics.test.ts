@@ -9,7 +9,13 @@ function found(text: string): [string, string][] {
 }
 
 /** One expected diagnostic: its code and the exact text it underlines. */
-function check(lines: string[], code: string, underlined: string, input = [3, 32, 32], framework: "pytorch" | "keras" = "pytorch"): void {
+function check(
+  lines: string[],
+  code: string,
+  underlined: string,
+  input = [3, 32, 32],
+  framework: "pytorch" | "keras" = "pytorch",
+): void {
   const text = wrap(input, lines, framework);
   const got = found(text).filter(([c]) => c !== "inexact-division");
   assert.deepEqual(got, [[code, underlined]]);
@@ -62,8 +68,15 @@ describe("each mistake of the spec's section 6", () => {
   it("syntax errors: several per file, each at its place", () => {
     const text = "model M {\n  input(3, 8, 8)\n  conv(4 3)\n  relu\n  dense(10\n}\nmodel N { input(4) dense(2) }";
     const got = found(text).filter(([c]) => c === "syntax");
-    assert.deepEqual(got, [["syntax", "3"], ["syntax", "}"]]);
-    assert.deepEqual(analyze(text).models.map((m) => m.name), ["M", "N"], "the next model is still there");
+    assert.deepEqual(got, [
+      ["syntax", "3"],
+      ["syntax", "}"],
+    ]);
+    assert.deepEqual(
+      analyze(text).models.map((m) => m.name),
+      ["M", "N"],
+      "the next model is still there",
+    );
     assert.deepEqual(analyze(text).models[1]!.output, [2]);
   });
   it("unknown layer without a near name", () => check(["frobnicate(3)"], "unknown-layer", "frobnicate"));
@@ -75,13 +88,24 @@ describe("each mistake of the spec's section 6", () => {
   it("too many positional arguments", () => check(["relu(1)"], "argument-count", "1"));
   it("a missing required argument", () => check(["conv(4)"], "argument-count", "conv(4)"));
   it("a tuple with the wrong number of axes", () => check(["conv(4, (3, 3, 3))"], "argument-type", "(3, 3, 3)"));
-  it("output size ≤ 0", () => check(["maxpool(3, stride: 2)", "maxpool(3, stride: 2)", "maxpool(3, stride: 2)", "maxpool(3)"], "output-size", "3", [1, 15, 15]));
-  it("kernel larger than the padded input", () => check(["conv(4, 7, padding: 1)"], "kernel-too-large", "7", [3, 4, 4]));
-  it("groups that do not divide the output channels", () => check(["conv(6, 3, groups: 3, padding: 1)", "conv(8, 3, groups: 3)"], "groups-mismatch", "3", [3, 8, 8]));
-  it("output_padding not below stride or dilation", () => check(["convtranspose(4, 3, stride: 2, output_padding: 2)"], "output-padding", "2"));
+  it("output size ≤ 0", () =>
+    check(
+      ["maxpool(3, stride: 2)", "maxpool(3, stride: 2)", "maxpool(3, stride: 2)", "maxpool(3)"],
+      "output-size",
+      "3",
+      [1, 15, 15],
+    ));
+  it("kernel larger than the padded input", () =>
+    check(["conv(4, 7, padding: 1)"], "kernel-too-large", "7", [3, 4, 4]));
+  it("groups that do not divide the output channels", () =>
+    check(["conv(6, 3, groups: 3, padding: 1)", "conv(8, 3, groups: 3)"], "groups-mismatch", "3", [3, 8, 8]));
+  it("output_padding not below stride or dilation", () =>
+    check(["convtranspose(4, 3, stride: 2, output_padding: 2)"], "output-padding", "2"));
   it("pool padding over half the kernel", () => check(["maxpool(2, padding: 2)"], "pool-padding", "2"));
-  it("keras stride and dilation both above 1", () => check(["conv(4, 3, strides: 2, dilation_rate: 2)"], "stride-dilation", "2", [32, 32, 3], "keras"));
-  it("pytorch padding same with stride 2", () => check(["conv(4, 3, stride: 2, padding: same)"], "same-stride", "same"));
+  it("keras stride and dilation both above 1", () =>
+    check(["conv(4, 3, strides: 2, dilation_rate: 2)"], "stride-dilation", "2", [32, 32, 3], "keras"));
+  it("pytorch padding same with stride 2", () =>
+    check(["conv(4, 3, stride: 2, padding: same)"], "same-stride", "same"));
   it("add of different shapes", () => {
     const text = wrap([3, 8, 8], ["a: conv(4, 1)", "conv(8, 1)", "add(a)"]);
     const a = analyze(text);
@@ -93,9 +117,13 @@ describe("each mistake of the spec's section 6", () => {
     const a = analyze(text);
     assert.deepEqual(found(text), [["shape-mismatch", "residual"]]);
     assert.equal(a.diagnostics[0]!.related?.length, 2);
-    assert.equal(text.slice(a.diagnostics[0]!.related![0]!.span.start, a.diagnostics[0]!.related![0]!.span.end), "conv(4, 3, padding: 1)");
+    assert.equal(
+      text.slice(a.diagnostics[0]!.related![0]!.span.start, a.diagnostics[0]!.related![0]!.span.end),
+      "conv(4, 3, padding: 1)",
+    );
   });
-  it("concat of different spatial sizes", () => check(["concat { branch { conv(4, 3) } branch { conv(4, 1) } }"], "concat-mismatch", "concat"));
+  it("concat of different spatial sizes", () =>
+    check(["concat { branch { conv(4, 3) } branch { conv(4, 1) } }"], "concat-mismatch", "concat"));
   it("an undefined label", () => check(["concat(nowhere)"], "unknown-label", "nowhere"));
   it("a duplicate label, pointing at the first", () => {
     const text = wrap([3, 8, 8], ["a: relu", "a: relu"]);
@@ -109,14 +137,28 @@ describe("each mistake of the spec's section 6", () => {
   });
   it("dense on a tensor that is not flat is a warning", () => {
     const a = analyze(wrap([3, 8, 8], ["dense(10)"]));
-    assert.deepEqual(a.diagnostics.map((d) => [d.severity, d.code]), [["warning", "dense-not-flat"]]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.severity, d.code]),
+      [["warning", "dense-not-flat"]],
+    );
   });
   it("a division that is not whole is information naming the dropped rows", () => {
     const a = analyze(wrap([3, 224, 224], ["conv(96, 11, stride: 4)"]));
-    assert.deepEqual(a.diagnostics.map((d) => [d.severity, d.code, d.message]), [
-      ["information", "inexact-division", "input size 224 on H does not fit stride 4 evenly: the last 1 row is never seen by any window"],
-      ["information", "inexact-division", "input size 224 on W does not fit stride 4 evenly: the last 1 column is never seen by any window"],
-    ]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.severity, d.code, d.message]),
+      [
+        [
+          "information",
+          "inexact-division",
+          "input size 224 on H does not fit stride 4 evenly: the last 1 row is never seen by any window",
+        ],
+        [
+          "information",
+          "inexact-division",
+          "input size 224 on W does not fit stride 4 evenly: the last 1 column is never seen by any window",
+        ],
+      ],
+    );
   });
   it("a model without input", () => {
     const text = "model NoInput { conv(4, 3) }";
@@ -129,7 +171,10 @@ describe("each mistake of the spec's section 6", () => {
   });
   it("an unknown shape after an error stays silent", () => {
     const a = analyze(wrap([3, 8, 8], ["conv(4, 9)", "conv(4, 3)", "maxpool(2)", "add(nothing)", "dense(3)"]));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["kernel-too-large", "unknown-label"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["kernel-too-large", "unknown-label"],
+    );
     assert.equal(errors(a).length, 2);
   });
 });
@@ -140,6 +185,9 @@ describe("the examples", () => {
   });
   it("a written 1×1 stride-2 conv on an even size says which pixel it drops", () => {
     const a = analyze(wrap([4, 56, 56], ["conv(8, 1, stride: 2)"]));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["inexact-division", "inexact-division"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["inexact-division", "inexact-division"],
+    );
   });
 });

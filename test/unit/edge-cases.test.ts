@@ -36,13 +36,22 @@ describe("single layers agree with PyTorch", () => {
       if ("error" in c.expect) {
         const found = errors(analysis);
         assert.ok(found.length > 0, `PyTorch says "${c.expect.error}" but the analysis found no error`);
-        for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
+        for (const e of found)
+          assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
         const torchError = c.expect.error;
         const code = codeForTorchError.find(([pattern]) => pattern.test(torchError))?.[1];
         assert.ok(code, `no diagnostic code is known for PyTorch's "${torchError}": add it to codeForTorchError`);
-        assert.deepEqual(found.map((e) => e.code), [code], "the diagnostic that says what PyTorch says");
+        assert.deepEqual(
+          found.map((e) => e.code),
+          [code],
+          "the diagnostic that says what PyTorch says",
+        );
         // Some mistakes keep the shape for the layers after them (recovery), but no weights are invented.
-        assert.equal(layer.params.trainable + layer.params.nonTrainable, 0, "no parameters for a layer PyTorch refuses");
+        assert.equal(
+          layer.params.trainable + layer.params.nonTrainable,
+          0,
+          "no parameters for a layer PyTorch refuses",
+        );
         return;
       }
       assert.deepEqual(errors(analysis), []);

@@ -3,8 +3,22 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze, readJson, readRepoFile, errors } from "./helpers.js";
 
-interface GoldenLayer { module: string; kind: string; inputShape: number[]; outputShape: number[]; params: number; macs: number }
-interface GoldenModel { model: string; input: number[]; output: number[]; params: { total: number; trainable: number }; macs: number; layers: GoldenLayer[] }
+interface GoldenLayer {
+  module: string;
+  kind: string;
+  inputShape: number[];
+  outputShape: number[];
+  params: number;
+  macs: number;
+}
+interface GoldenModel {
+  model: string;
+  input: number[];
+  output: number[];
+  params: { total: number; trainable: number };
+  macs: number;
+  layers: GoldenLayer[];
+}
 
 const index = readJson<Record<string, string>>("test/golden/examples/index.json");
 

@@ -9,7 +9,9 @@ import { repoRoot } from "./helpers.js";
 
 const folder = join(repoRoot, "test", "fixtures");
 const updating = process.env["UPDATE_GOLDEN"] === "1";
-const sources = readdirSync(folder).filter((f) => f.endsWith(".cnn")).sort();
+const sources = readdirSync(folder)
+  .filter((f) => f.endsWith(".cnn"))
+  .sort();
 const expectedOf = (source: string) => source.replace(/\.cnn$/, ".expected.json");
 const rewritten: string[] = [];
 const REWRITE = "UPDATE_GOLDEN=1 node --test out/test/unit/fixtures.test.js";

@@ -21,18 +21,35 @@ model M { input(3, 8, 8)
 }`);
     assert.deepEqual(errors, []);
     const block = ast.definitions[0] as BlockDef;
-    assert.deepEqual(block.params.map((p) => [p.name.text, p.default?.kind]), [["w", undefined], ["s", "int"]]);
+    assert.deepEqual(
+      block.params.map((p) => [p.name.text, p.default?.kind]),
+      [
+        ["w", undefined],
+        ["s", "int"],
+      ],
+    );
     const model = ast.definitions[1] as ModelDef;
-    assert.deepEqual(model.body.map((s) => [s.label?.text, s.chain.map((c) => c.kind)]), [
-      [undefined, ["layer"]], ["a", ["layer", "layer"]], ["up", ["layer", "layer"]],
-      [undefined, ["mergeBranches"]], [undefined, ["mergeLabels"]], [undefined, ["repeat"]],
-    ]);
+    assert.deepEqual(
+      model.body.map((s) => [s.label?.text, s.chain.map((c) => c.kind)]),
+      [
+        [undefined, ["layer"]],
+        ["a", ["layer", "layer"]],
+        ["up", ["layer", "layer"]],
+        [undefined, ["mergeBranches"]],
+        [undefined, ["mergeLabels"]],
+        [undefined, ["repeat"]],
+      ],
+    );
   });
   it("reports several syntax errors and keeps the definitions after them", () => {
-    const text = "model A { input(3) conv(4, }\nmodel B { input(3) dense(2) ) }\nblock C( { }\nmodel D { input(2) dense(1) }";
+    const text =
+      "model A { input(3) conv(4, }\nmodel B { input(3) dense(2) ) }\nblock C( { }\nmodel D { input(2) dense(1) }";
     const { ast, errors } = parse(text);
     assert.ok(errors.length >= 3, errors.map((e) => e.message).join("; "));
-    assert.deepEqual(ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)), ["A", "B", "C", "D"]);
+    assert.deepEqual(
+      ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)),
+      ["A", "B", "C", "D"],
+    );
     for (const e of errors) assert.ok(e.span.end <= text.length && e.code === "syntax", `${e.code}: ${e.message}`);
   });
   it("words that begin with a keyword are names", () => {
@@ -41,14 +58,20 @@ model M { input(3, 8, 8)
     assert.equal((ast.definitions[0] as ModelDef).name.text, "models");
   });
   it("comments are kept for the formatter", () => {
-    assert.deepEqual(parse("# a\nmodel M { input(1) } # b").ast.comments.map((c) => c.text), ["# a", "# b"]);
+    assert.deepEqual(
+      parse("# a\nmodel M { input(1) } # b").ast.comments.map((c) => c.text),
+      ["# a", "# b"],
+    );
   });
   it("the token stream the parser read stays with its AST, comments in place", () => {
     const text = "# a\nmodel M { # b\n  input(1) } # c";
     const { ast } = parse(text);
     const images = tokensOf(ast).map((t) => t.image);
     assert.deepEqual(images, ["# a", "model", "M", "{", "# b", "input", "(", "1", ")", "}", "# c"]);
-    assert.deepEqual(lex(text).tokens.map((t) => t.image), images);
+    assert.deepEqual(
+      lex(text).tokens.map((t) => t.image),
+      images,
+    );
     assert.deepEqual(tokensOf({ definitions: [], comments: [] }), []);
   });
 });

@@ -5,12 +5,19 @@ import type { ModelInfo } from "../../server/src/analysis/index.js";
 import { analyze } from "./helpers.js";
 
 function show(m: ModelInfo): string[] {
-  return m.graph.map((n) => (n.op === "layer" ? `${m.layers[n.layer]!.name}<-${n.input}` : n.op === "input" ? "input" : `${n.op}(${n.inputs.join(",")})`));
+  return m.graph.map((n) =>
+    n.op === "layer"
+      ? `${m.layers[n.layer]!.name}<-${n.input}`
+      : n.op === "input"
+        ? "input"
+        : `${n.op}(${n.inputs.join(",")})`,
+  );
 }
 
 describe("dataflow graph", () => {
   it("residual with a projection: main path, projection from the input, then add", () => {
-    const m = analyze("model M { input(4, 8, 8) residual { conv(8, 3, stride: 2, padding: 1) } shortcut auto relu }").models[0]!;
+    const m = analyze("model M { input(4, 8, 8) residual { conv(8, 3, stride: 2, padding: 1) } shortcut auto relu }")
+      .models[0]!;
     assert.deepEqual(show(m), ["input", "conv1<-0", "conv2<-0", "batchnorm1<-2", "add(1,3)", "relu1<-4"]);
     assert.equal(m.outputNode, 5);
   });

@@ -22,7 +22,13 @@ export function readJson<T>(path: string): T {
 
 /** Wraps layer lines in a model with the given input, so that layer i sits on line i + 2 (0-based). */
 export function wrap(input: number[], lines: string[], framework: "pytorch" | "keras" = "pytorch"): string {
-  return [`framework ${framework}`, `model Case {`, `  input(${input.join(", ")})`, ...lines.map((l) => `  ${l}`), "}"].join("\n");
+  return [
+    `framework ${framework}`,
+    `model Case {`,
+    `  input(${input.join(", ")})`,
+    ...lines.map((l) => `  ${l}`),
+    "}",
+  ].join("\n");
 }
 
 /** The first line of a wrapped model's layers. */

@@ -22,7 +22,10 @@ function found(text: string): [string, string, number, string][] {
 async function cli(argv: string[]) {
   const out: string[] = [];
   const io: Io = {
-    readFile: readRepoFile, writeFile: () => undefined, out: (t) => out.push(t), err: (t) => out.push(t),
+    readFile: readRepoFile,
+    writeFile: () => undefined,
+    out: (t) => out.push(t),
+    err: (t) => out.push(t),
   };
   const code = await run(argv, io);
   return { code, out: out.join("\n") };
@@ -67,9 +70,12 @@ describe("a size past 2^53 − 1 is one size-overflow error where it first happe
 
   it("names the quantity, the place and the fix in words", () => {
     const [d] = analyze(readRepoFile(corpus("dense-params-overflow"))).diagnostics;
-    assert.equal(d!.message, "the parameter count of dense1 reaches about 1.00e16, past 2^53 − 1 (9007199254740991), " +
-      "beyond which whole numbers are not exact: use fewer channels or units, or flatten a smaller tensor; " +
-      "the shapes after it are unknown");
+    assert.equal(
+      d!.message,
+      "the parameter count of dense1 reaches about 1.00e16, past 2^53 − 1 (9007199254740991), " +
+        "beyond which whole numbers are not exact: use fewer channels or units, or flatten a smaller tensor; " +
+        "the shapes after it are unknown",
+    );
     const [t] = analyze(readRepoFile(corpus("total-macs-overflow"))).diagnostics;
     assert.match(t!.message, /^the model's total MACs, with repeat1\.90\.conv1 added, reaches about 9\.\d\de15, /);
     assert.match(t!.message, /: use fewer or smaller layers; the shapes after it are unknown$/);
@@ -81,7 +87,10 @@ describe("a size past 2^53 − 1 is one size-overflow error where it first happe
     const concat = model.groups.filter((g) => g.kind === "concat" && g.outputShape);
     assert.equal(concat.length, 43);
     assert.deepEqual(concat[concat.length - 1]!.outputShape, [3 * 2 ** 43, 8, 8]);
-    assert.deepEqual(model.layers.map((l) => [l.name, l.inputShape]), [["relu1", undefined]]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.name, l.inputShape]),
+      [["relu1", undefined]],
+    );
   });
 
   it("a single output size past the range is named as a size", () => {
@@ -95,11 +104,17 @@ describe("a size past 2^53 − 1 is one size-overflow error where it first happe
     assert.deepEqual(found(padded), [["size-overflow", "error", 4, "conv(1, 3, padding: 4503599627370496)"]]);
     assert.match(analyze(padded).diagnostics[0]!.message, /^the padded input of conv reaches about 9\.01e15, past/);
     const dilated = wrap([1, 8, 8], ["maxpool(3, dilation: 9007199254740991)"]);
-    assert.deepEqual(found(dilated).map((d) => d[0]), ["size-overflow"]);
+    assert.deepEqual(
+      found(dilated).map((d) => d[0]),
+      ["size-overflow"],
+    );
     assert.match(analyze(dilated).diagnostics[0]!.message, /^the dilated kernel on H of maxpool reaches about 1\.8/);
     // The output would be 3, but only through (3 − 1)·4e15 − 2·4e15 + 3: those steps round.
     const transposed = wrap([1, 3], ["convtranspose(1, 3, stride: 4000000000000000, padding: 4000000000000000)"]);
-    assert.deepEqual(found(transposed).map((d) => d[0]), ["size-overflow"]);
+    assert.deepEqual(
+      found(transposed).map((d) => d[0]),
+      ["size-overflow"],
+    );
     assert.equal(analyze(transposed).models[0]!.layers[0]!.outputShape, undefined);
   });
 

@@ -15,7 +15,14 @@ describe("hover detail", () => {
   const text = "model M {\n  input(3, 96, 96)\n  conv(16, 5)\n}";
   it("full: formulas, MACs, receptive field and memory", () => {
     const value = hover(text, "conv", "full");
-    for (const part of ["Output size: 96 − 5 + 1 = 92", "Parameters: 5·5·3·16 + 16 = 1216", "MACs:", "Receptive field:", "Memory:"]) assert.ok(value.includes(part), part);
+    for (const part of [
+      "Output size: 96 − 5 + 1 = 92",
+      "Parameters: 5·5·3·16 + 16 = 1216",
+      "MACs:",
+      "Receptive field:",
+      "Memory:",
+    ])
+      assert.ok(value.includes(part), part);
   });
   it("short: the shapes and the parameters only", () => {
     const value = hover(text, "conv", "short");

@@ -15,35 +15,54 @@ function hints(text: string, settings: InlayHintSettings, range = everyLine): { 
 function check(source: string, labels: string[], settings = shapesOnly): void {
   const { text, positions } = markers(source);
   assert.equal(positions.length, labels.length, "one marker per expected hint");
-  assert.deepEqual(hints(text, settings), positions.map((at, i) => ({ at, label: labels[i]! })));
+  assert.deepEqual(
+    hints(text, settings),
+    positions.map((at, i) => ({ at, label: labels[i]! })),
+  );
 }
 
 describe("inlay hints: the shape each line produces, at the end of its code", () => {
   const cases: [string, string, string[]][] = [
-    ["a chain shows its last layer's shape; a comment stays after the hint", `model M {
+    [
+      "a chain shows its last layer's shape; a comment stays after the hint",
+      `model M {
   input(3, 32, 32)<|>
   conv(16, 3, padding: 1) -> relu<|>   # the stem
   maxpool(2)<|>
   flatten -> dense(10)<|>
-}`, ["→ 3×32×32", "→ 16×32×32", "→ 16×16×16", "→ 10"]],
-    ["keras shapes are channels-last", `framework keras
+}`,
+      ["→ 3×32×32", "→ 16×32×32", "→ 16×16×16", "→ 10"],
+    ],
+    [
+      "keras shapes are channels-last",
+      `framework keras
 model M {
   input(32, 32, 3)<|>
   conv(8, 3, strides: 2, padding: same)<|>
-}`, ["→ 32×32×3", "→ 16×16×8"]],
+}`,
+      ["→ 32×32×3", "→ 16×16×8"],
+    ],
     ["a 1-D model", "model M {\n  input(2, 100)<|>\n  conv(4, 5, stride: 2)<|>\n}", ["→ 2×100", "→ 4×48"]],
-    ["a line inside a block used with different widths says so", `block P(c) {
+    [
+      "a line inside a block used with different widths says so",
+      `block P(c) {
   conv(c, 3, padding: 1)<|>
 }
 model M {
   input(3, 8, 8)<|>
   P(4)<|>
   P(8)<|>
-}`, ["→ 4×8×8 (first of 2 uses)", "→ 3×8×8", "→ 4×8×8", "→ 8×8×8"]],
-    ["a repeat shows the shape after its last iteration",
+}`,
+      ["→ 4×8×8 (first of 2 uses)", "→ 3×8×8", "→ 4×8×8", "→ 8×8×8"],
+    ],
+    [
+      "a repeat shows the shape after its last iteration",
       "model M {\n  input(3, 32, 32)<|>\n  repeat 3 { maxpool(2) }<|>\n}",
-      ["→ 3×32×32", "→ 3×4×4"]],
-    ["structures end on their closing line; a one-line branch shows its layer inside the braces", `model M {
+      ["→ 3×32×32", "→ 3×4×4"],
+    ],
+    [
+      "structures end on their closing line; a one-line branch shows its layer inside the braces",
+      `model M {
   input(3, 8, 8)<|>
   residual {
     conv(8, 3, padding: 1)<|>
@@ -52,11 +71,19 @@ model M {
     branch { conv(4, 1)<|> }
     branch { maxpool(3, stride: 1, padding: 1)<|> }
   }<|>
-}`, ["→ 3×8×8", "→ 8×8×8", "→ 8×8×8", "→ 4×8×8", "→ 8×8×8", "→ 12×8×8"]],
-    ["a whole model on one line: one hint, for its last layer",
-      "model M { input(3, 8, 8) conv(4, 3) conv(2, 1)<|> }", ["→ 2×6×6"]],
-    ["a line whose shape is unknown after a mistake has no hint",
-      "model M {\n  input(3, 8, 8)<|>\n  conv(4, 9)\n  relu\n}", ["→ 3×8×8"]],
+}`,
+      ["→ 3×8×8", "→ 8×8×8", "→ 8×8×8", "→ 4×8×8", "→ 8×8×8", "→ 12×8×8"],
+    ],
+    [
+      "a whole model on one line: one hint, for its last layer",
+      "model M { input(3, 8, 8) conv(4, 3) conv(2, 1)<|> }",
+      ["→ 2×6×6"],
+    ],
+    [
+      "a line whose shape is unknown after a mistake has no hint",
+      "model M {\n  input(3, 8, 8)<|>\n  conv(4, 9)\n  relu\n}",
+      ["→ 3×8×8"],
+    ],
   ];
   for (const [name, source, labels] of cases) it(name, () => check(source, labels));
 });
@@ -70,7 +97,8 @@ describe("inlay hint settings and ranges", () => {
   it("params alone", () => {
     const { text, positions } = markers(source);
     assert.deepEqual(hints(text, { shapes: false, params: true }), [
-      { at: positions[1], label: "112 params" }, { at: positions[2], label: "1.45 k params" },
+      { at: positions[1], label: "112 params" },
+      { at: positions[2], label: "1.45 k params" },
     ]);
   });
   it("neither: no hints", () => {

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyze, errors, FIRST_LAYER_LINE, lineOf, readJson, readRepoFile, wrap } from "./helpers.js";
 
-interface Counts { trainable: number; nonTrainable: number }
+interface Counts {
+  trainable: number;
+  nonTrainable: number;
+}
 type Built = ({ outputShape: number[] } & Counts) | { error: string };
 interface KerasCase {
   id: string;
@@ -14,7 +17,10 @@ interface KerasCase {
   /** Where TF.js follows an older Keras: Keras 3's result, which the test asserts, and why. */
   keras3?: { expect: Built; reason: string };
 }
-interface KerasExample { file: string; layers: ({ name: string; tfjs: string; outputShape: number[] } & Counts)[] }
+interface KerasExample {
+  file: string;
+  layers: ({ name: string; tfjs: string; outputShape: number[] } & Counts)[];
+}
 
 const { cases } = readJson<{ cases: KerasCase[] }>("test/golden/keras/edge-cases.json");
 const { examples } = readJson<{ examples: KerasExample[] }>("test/golden/keras/examples.json");
@@ -39,15 +45,18 @@ describe("single layers in keras files agree with Keras (TF.js layers)", () => {
       if ("error" in expect) {
         const found = errors(analysis);
         assert.ok(found.length > 0, `Keras (TF.js) refuses it ("${expect.error}") but the analysis found no error`);
-        for (const e of found) assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE,
-          `error on the layer's line: ${e.message}`);
+        for (const e of found)
+          assert.equal(lineOf(text, e.span.start), FIRST_LAYER_LINE, `error on the layer's line: ${e.message}`);
         assert.equal(layer.params.trainable + layer.params.nonTrainable, 0, "no parameters for a layer Keras refuses");
         return;
       }
       assert.deepEqual(errors(analysis), []);
       assert.deepEqual(layer.outputShape, expect.outputShape, "output shape");
-      assert.deepEqual(layer.params, { trainable: expect.trainable, nonTrainable: expect.nonTrainable },
-        "trainable and non-trainable parameters");
+      assert.deepEqual(
+        layer.params,
+        { trainable: expect.trainable, nonTrainable: expect.nonTrainable },
+        "trainable and non-trainable parameters",
+      );
     });
   }
 });
@@ -58,12 +67,19 @@ describe("the Keras examples agree with Keras (TF.js layers), layer by layer", (
       const analysis = analyze(readRepoFile(ex.file));
       assert.deepEqual(errors(analysis), []);
       const layers = analysis.models[0]!.layers;
-      assert.deepEqual(layers.map((l) => l.name), ex.layers.map((l) => l.name), "the same layers in the same order");
+      assert.deepEqual(
+        layers.map((l) => l.name),
+        ex.layers.map((l) => l.name),
+        "the same layers in the same order",
+      );
       for (const [i, want] of ex.layers.entries()) {
         const got = layers[i]!;
         assert.deepEqual(got.outputShape, want.outputShape, `${want.name} (${want.tfjs}): output shape`);
-        assert.deepEqual(got.params, { trainable: want.trainable, nonTrainable: want.nonTrainable },
-          `${want.name} (${want.tfjs}): parameters`);
+        assert.deepEqual(
+          got.params,
+          { trainable: want.trainable, nonTrainable: want.nonTrainable },
+          `${want.name} (${want.tfjs}): parameters`,
+        );
       }
     });
   }

@@ -16,7 +16,10 @@ describe("keras", () => {
     assert.deepEqual(errors(a), []);
     const m = a.models[0]!;
     // conv 3·3·3·32+32 = 896; conv 3·3·32·64+64 = 18,496; batchnorm 4·64 = 256 (128 non-trainable); dense 64·10+10 = 650.
-    assert.deepEqual(m.layers.map((l) => l.outputShape), [[32, 32, 32], [32, 32, 32], [16, 16, 32], [8, 8, 64], [8, 8, 64], [8, 8, 64], [64], [10], [10]]);
+    assert.deepEqual(
+      m.layers.map((l) => l.outputShape),
+      [[32, 32, 32], [32, 32, 32], [16, 16, 32], [8, 8, 64], [8, 8, 64], [8, 8, 64], [64], [10], [10]],
+    );
     assert.deepEqual(m.params, { total: 20298, trainable: 20170, nonTrainable: 128 });
   });
   it("same: out = ⌈W/S⌉ whatever the kernel", () => {
@@ -47,7 +50,10 @@ describe("keras", () => {
   it("Conv2DTranspose without output_padding: valid W·S + max(K − S, 0), same W·S", () => {
     assert.deepEqual(layer([2, 2, 1], "Conv2DTranspose(1, 4, strides: 3)").outputShape, [7, 7, 1]);
     assert.deepEqual(layer([5, 5, 1], "Conv2DTranspose(1, 3, strides: 2, padding: same)").outputShape, [10, 10, 1]);
-    assert.deepEqual(layer([5, 5, 1], "Conv2DTranspose(1, 3, strides: 2, padding: same, output_padding: 1)").outputShape, [10, 10, 1]);
+    assert.deepEqual(
+      layer([5, 5, 1], "Conv2DTranspose(1, 3, strides: 2, padding: same, output_padding: 1)").outputShape,
+      [10, 10, 1],
+    );
   });
   it("batchnorm: eps 1e-3 and running statistics counted as non-trainable", () => {
     const bn = layer([8, 8, 16], "BatchNormalization");
@@ -61,26 +67,41 @@ describe("keras", () => {
     const both = layer([4, 4, 8], "BatchNormalization(center: false, scale: false)");
     assert.deepEqual(both.params, { trainable: 0, nonTrainable: 16 });
     const a = analyze(wrap([4, 4, 8], ["batchnorm(affine: false)"], "keras"));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["argument-value"],
+    );
     assert.match(a.diagnostics[0]!.message, /scale: false .*center: false/);
   });
   it("the PyTorch export refuses one of center and scale (affine is both or neither) and keeps both false", () => {
     const one = wrap([4, 4, 8], ["batchnorm(center: false)"], "keras");
     assert.match(exportPyTorch(analyze(one), one).errors.join("\n"), /learns scale and shift together \(affine\)/);
     const both = wrap([4, 4, 8], ["batchnorm(center: false, scale: false)"], "keras");
-    assert.match(exportPyTorch(analyze(both), both).code, /nn\.BatchNorm2d\(8, eps=0\.001, momentum=0\.01.*affine=False\)/);
+    assert.match(
+      exportPyTorch(analyze(both), both).code,
+      /nn\.BatchNorm2d\(8, eps=0\.001, momentum=0\.01.*affine=False\)/,
+    );
   });
   it("a class name with a dimension needs an input of its rank (Keras checks ndim); a short name follows it", () => {
     // Regression: Conv2D on a sequence was built as a 1-D conv, where Keras (and TF.js) refuse it.
     const a = analyze(wrap([10, 16], ["Conv2D(8, 3)"], "keras"));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["input-rank"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["input-rank"],
+    );
     assert.match(a.diagnostics[0]!.message, /Conv2D needs a 2-D feature map, .*write Conv1D/);
     assert.deepEqual(layer([10, 16], "conv(8, 3)").outputShape, [8, 8]);
-    assert.deepEqual(analyze(wrap([3, 8, 8], ["MaxPool1d(2)"])).diagnostics.map((d) => d.code), ["input-rank"]);
+    assert.deepEqual(
+      analyze(wrap([3, 8, 8], ["MaxPool1d(2)"])).diagnostics.map((d) => d.code),
+      ["input-rank"],
+    );
   });
   it("explicit pixels are refused with the keras way to say it", () => {
     const a = analyze(wrap([8, 8, 3], ["conv(4, 3, padding: 1)"], "keras"));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["argument-value"],
+    );
     assert.match(a.diagnostics[0]!.message, /zeropad\(1\) before it/);
   });
 });
@@ -95,7 +116,10 @@ describe("pytorch counts batchnorm statistics as buffers", () => {
     const none = analyze(wrap([16, 8, 8], ["batchnorm(affine: false)"])).models[0]!.layers[0]!;
     assert.deepEqual(none.params, { trainable: 0, nonTrainable: 0 });
     const a = analyze(wrap([16, 8, 8], ["batchnorm(center: false)"]));
-    assert.deepEqual(a.diagnostics.map((d) => d.code), ["argument-value"]);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ["argument-value"],
+    );
     assert.match(a.diagnostics[0]!.message, /affine: false/);
   });
 });

@@ -5,7 +5,11 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import {
-  findLayerKind, LAYER_KIND_NAMES, layerKinds, layerKindsByName, type LayerKindName,
+  findLayerKind,
+  LAYER_KIND_NAMES,
+  layerKinds,
+  layerKindsByName,
+  type LayerKindName,
 } from "../../server/src/analysis/layers/index.js";
 import type { Analysis } from "../../server/src/analysis/types.js";
 import { exportKeras } from "../../server/src/export/keras.js";
@@ -31,8 +35,11 @@ interface ExampleGolden {
 
 const { cases } = readJson<{ cases: EdgeCase[] }>("test/golden/edge-cases.json");
 const goldenDir = join(repoRoot, "test", "golden", "examples");
-const exampleKinds = new Set(readdirSync(goldenDir).filter((f) => f.endsWith(".json") && f !== "index.json")
-  .flatMap((f) => readJson<ExampleGolden>(`test/golden/examples/${f}`).layers.map((l) => l.kind)));
+const exampleKinds = new Set(
+  readdirSync(goldenDir)
+    .filter((f) => f.endsWith(".json") && f !== "index.json")
+    .flatMap((f) => readJson<ExampleGolden>(`test/golden/examples/${f}`).layers.map((l) => l.kind)),
+);
 
 /** The PyTorch golden cases of one kind that PyTorch accepts: a single layer, named by any of its spellings. */
 function goldenCases(kind: LayerKindName): Accepted[] {
@@ -42,7 +49,11 @@ function goldenCases(kind: LayerKindName): Accepted[] {
 
 function analysed(c: EdgeCase): Analysis {
   const analysis = analyze(wrap(c.input, [c.source]));
-  assert.deepEqual(errors(analysis).map((e) => e.message), [], `${c.id} analyses without errors`);
+  assert.deepEqual(
+    errors(analysis).map((e) => e.message),
+    [],
+    `${c.id} analyses without errors`,
+  );
   return analysis;
 }
 
@@ -58,7 +69,10 @@ function checkCode(kind: LayerKindName, backend: "pytorch" | "keras") {
   const results = goldenCases(kind).map((c) => ({ c, result: write(analysed(c), wrap(c.input, [c.source])) }));
   if (named) {
     for (const { c, result } of results) {
-      assert.ok(result.errors.some((e) => e.includes(named)), `${c.id}: refused as "${named}"`);
+      assert.ok(
+        result.errors.some((e) => e.includes(named)),
+        `${c.id}: refused as "${named}"`,
+      );
     }
     return;
   }
@@ -70,7 +84,10 @@ function checkCode(kind: LayerKindName, backend: "pytorch" | "keras") {
 
 describe("every layer kind has every face", () => {
   it("names each analysis face and unit by its kind, once, in the documentation's order", () => {
-    assert.deepEqual(layerKinds.map((k) => k.kind), [...LAYER_KIND_NAMES]);
+    assert.deepEqual(
+      layerKinds.map((k) => k.kind),
+      [...LAYER_KIND_NAMES],
+    );
     assert.deepEqual(Object.keys(layerUnits).sort(), [...LAYER_KIND_NAMES].sort());
     for (const name of LAYER_KIND_NAMES) {
       assert.equal(layerKindsByName[name].kind, name);
@@ -81,8 +98,20 @@ describe("every layer kind has every face", () => {
 
   it("keeps the properties the exporters read (shape-keeping kinds, never-negative outputs)", () => {
     // These change the exported code (`shortcut auto`'s stride, Keras' zero padding before a max pool).
-    const sameShape = ["batchnorm", "dropout", "elu", "gelu", "identity", "leakyrelu", "lrn", "relu", "relu6",
-      "sigmoid", "softmax", "tanh"];
+    const sameShape = [
+      "batchnorm",
+      "dropout",
+      "elu",
+      "gelu",
+      "identity",
+      "leakyrelu",
+      "lrn",
+      "relu",
+      "relu6",
+      "sigmoid",
+      "softmax",
+      "tanh",
+    ];
     for (const k of sameShape) assert.ok(SAME_SHAPE.has(k), `${k} keeps its input's shape`);
     for (const k of ["relu", "relu6", "sigmoid", "softmax"]) assert.ok(NON_NEGATIVE.has(k), `${k} is never negative`);
     for (const k of ["conv", "dense", "maxpool", "flatten", "leakyrelu", "elu", "gelu", "tanh"]) {

@@ -30,7 +30,11 @@ function refusal(text: string, at: string, newName: string): string {
 }
 
 function applyEdits(doc: Analysed, edits: TextEdit[]): string {
-  const spans = edits.map((e) => ({ start: doc.index.offset(e.range.start), end: doc.index.offset(e.range.end), text: e.newText }));
+  const spans = edits.map((e) => ({
+    start: doc.index.offset(e.range.start),
+    end: doc.index.offset(e.range.end),
+    text: e.newText,
+  }));
   let out = doc.text;
   for (const s of spans.sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
   return out;
@@ -55,28 +59,43 @@ const source = [
 
 describe("rename refuses names that would leave errors", () => {
   it("a layer kind or one of its framework aliases, and `input`", () => {
-    assert.match(refusal(source, "skip:", "conv"), /^Cannot rename 'skip' to 'conv': 'conv' is a layer kind, so a bare 'conv' would read as that layer/);
+    assert.match(
+      refusal(source, "skip:", "conv"),
+      /^Cannot rename 'skip' to 'conv': 'conv' is a layer kind, so a bare 'conv' would read as that layer/,
+    );
     assert.match(refusal(source, "skip:", "Conv2d"), /'Conv2d' is a layer kind/);
     assert.match(refusal(source, "Pair(c)", "relu"), /'relu' is a layer kind/);
     assert.match(refusal(source, "skip:", "input"), /'input' is a layer kind/);
   });
   it("a layer's automatic name, which would collide in the exports and weights (name-collision)", () => {
     const text = "model M {\n  input(3, 8, 8)\n  conv(4, 3)\n  enc: conv(4, 3)\n  relu\n  add(enc)\n}\n";
-    assert.match(refusal(text, "enc:", "conv1"), /^Cannot rename 'enc' to 'conv1': 'conv1' is also the automatic name of another layer there/);
+    assert.match(
+      refusal(text, "enc:", "conv1"),
+      /^Cannot rename 'enc' to 'conv1': 'conv1' is also the automatic name of another layer there/,
+    );
   });
   it("a reserved word", () => {
     for (const word of ["model", "block", "residual", "repeat", "true"]) {
-      assert.match(refusal(source, "skip:", word), new RegExp(`'${word}' is a reserved word of the language; choose another name`));
+      assert.match(
+        refusal(source, "skip:", word),
+        new RegExp(`'${word}' is a reserved word of the language; choose another name`),
+      );
     }
   });
   it("a text that is not an identifier", () => {
     for (const bad of ["", "1st", "a-b", "two words", "é", "x:", "a\nb"]) {
-      assert.match(refusal(source, "skip:", bad), /a name starts with a letter or '_' and goes on with letters, digits and '_'/);
+      assert.match(
+        refusal(source, "skip:", bad),
+        /a name starts with a letter or '_' and goes on with letters, digits and '_'/,
+      );
     }
     assert.match(refusal(source, "skip:", "a".repeat(201)), /at most 200 characters/);
   });
   it("a label already defined in the same model, naming its line", () => {
-    assert.match(refusal(source, "skip:", "other"), /label 'other' already exists \(line 8\); choose a name that is not in use there/);
+    assert.match(
+      refusal(source, "skip:", "other"),
+      /label 'other' already exists \(line 8\); choose a name that is not in use there/,
+    );
   });
   it("the name of a block or a model", () => {
     assert.match(refusal(source, "skip:", "Pair"), /block 'Pair' already exists \(line 1\)/);
@@ -95,14 +114,41 @@ describe("rename refuses names that would leave errors", () => {
 });
 
 describe("every accepted rename keeps the analysis", () => {
-  const candidates = ["conv", "Conv2D", "dense", "relu", "input", "model", "repeat", "x", "skip", "other", "inner", "Pair", "Net",
-    "layer1", "conv1", "fresh_name", "_", "B2", "branch", "auto", "same", "c", "stride"];
-  const files = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn")).map((f) => `examples/${f}`);
+  const candidates = [
+    "conv",
+    "Conv2D",
+    "dense",
+    "relu",
+    "input",
+    "model",
+    "repeat",
+    "x",
+    "skip",
+    "other",
+    "inner",
+    "Pair",
+    "Net",
+    "layer1",
+    "conv1",
+    "fresh_name",
+    "_",
+    "B2",
+    "branch",
+    "auto",
+    "same",
+    "c",
+    "stride",
+  ];
+  const files = readdirSync(join(repoRoot, "examples"))
+    .filter((f) => f.endsWith(".cnn"))
+    .map((f) => `examples/${f}`);
   for (const path of [...files, "inline source"]) {
     it(path, () => {
       const text = path === "inline source" ? source : readRepoFile(path);
       const doc = analysed(text);
-      const before = analyze(text).diagnostics.map((d) => d.code).sort();
+      const before = analyze(text)
+        .diagnostics.map((d) => d.code)
+        .sort();
       const targets = collectReferences(doc.analysis.ast).filter((r) => r.definition);
       for (const target of targets.slice(0, 12)) {
         for (const name of [...candidates, ...targets.map((t) => t.name)]) {
@@ -114,8 +160,14 @@ describe("every accepted rename keeps the analysis", () => {
             continue;
           }
           const renamed = applyEdits(doc, edit?.changes?.[doc.uri] ?? []);
-          const after = analyze(renamed).diagnostics.map((d) => d.code).sort();
-          assert.deepEqual(after, before, `${path}: renaming ${target.kind} '${target.name}' to '${name}' changed the diagnostics`);
+          const after = analyze(renamed)
+            .diagnostics.map((d) => d.code)
+            .sort();
+          assert.deepEqual(
+            after,
+            before,
+            `${path}: renaming ${target.kind} '${target.name}' to '${name}' changed the diagnostics`,
+          );
         }
       }
     });

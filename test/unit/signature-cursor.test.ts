@@ -21,8 +21,9 @@ function check(source: string, name: string, active: string): void {
   assert.equal(got.active, active);
 }
 
-const conv = "conv(out_channels, kernel, stride = 1, padding = 0 (pytorch) / valid (keras), dilation = 1, groups = 1, "
-  + "bias = true)";
+const conv =
+  "conv(out_channels, kernel, stride = 1, padding = 0 (pytorch) / valid (keras), dilation = 1, groups = 1, " +
+  "bias = true)";
 const m = (call: string) => `model M {\n  input(3, 32, 32)\n  ${call}\n}`;
 
 describe("signature help shows the call's parameters, the one under the cursor active", () => {

@@ -90,7 +90,11 @@ export class Args {
     if (v.type === "number") return Array<number>(rank).fill(v.value);
     if (v.type !== "tuple") return undefined;
     if (v.items.length !== rank) {
-      this.report.error("argument-type", `${name} has ${v.items.length} values but the input has ${rank} spatial ${rank === 1 ? "axis" : "axes"}: give one number, or ${rank} in a tuple`, this.span(name));
+      this.report.error(
+        "argument-type",
+        `${name} has ${v.items.length} values but the input has ${rank} spatial ${rank === 1 ? "axis" : "axes"}: give one number, or ${rank} in a tuple`,
+        this.span(name),
+      );
       this.unknown = true;
       return undefined;
     }
@@ -107,7 +111,11 @@ export class Args {
     const v = this.value(name);
     if (v?.type === "tuple" && v.items.every((i) => i?.type === "tuple")) {
       if (v.items.length !== rank) {
-        this.report.error("argument-type", `${name} has ${v.items.length} pairs but the input has ${rank} spatial ${rank === 1 ? "axis" : "axes"}`, this.span(name));
+        this.report.error(
+          "argument-type",
+          `${name} has ${v.items.length} pairs but the input has ${rank} spatial ${rank === 1 ? "axis" : "axes"}`,
+          this.span(name),
+        );
         this.unknown = true;
         return undefined;
       }
@@ -131,17 +139,24 @@ export class Args {
   }
 }
 
-const defaults = { pytorch: new WeakMap<ArgSpec, Value | undefined>(), keras: new WeakMap<ArgSpec, Value | undefined>() };
+const defaults = {
+  pytorch: new WeakMap<ArgSpec, Value | undefined>(),
+  keras: new WeakMap<ArgSpec, Value | undefined>(),
+};
 
 /** A spec's default as a value, made once per framework: every layer of a large file asks for them. */
 function defaultValue(spec: ArgSpec, framework: Framework): Value | undefined {
   const cache = defaults[framework];
   if (cache.has(spec)) return cache.get(spec);
   const d = typeof spec.default === "function" ? spec.default(framework) : spec.default;
-  const v: Value | undefined = d === undefined ? undefined
-    : typeof d === "number" ? { type: "number", value: d, integer: Number.isInteger(d) }
-    : typeof d === "boolean" ? { type: "bool", value: d }
-    : { type: "word", value: d };
+  const v: Value | undefined =
+    d === undefined
+      ? undefined
+      : typeof d === "number"
+        ? { type: "number", value: d, integer: Number.isInteger(d) }
+        : typeof d === "boolean"
+          ? { type: "bool", value: d }
+          : { type: "word", value: d };
   cache.set(spec, v);
   return v;
 }
@@ -159,7 +174,13 @@ export function findSpec(specs: ArgSpec[], key: string): ArgSpec | undefined {
 
 /** Matches positional and keyword arguments to `specs` and type-checks them. Never throws. */
 export function resolveArgs(
-  layerName: string, args: Argument[], specs: ArgSpec[], env: Environment, framework: Framework, callSpan: Span, report: Reporter,
+  layerName: string,
+  args: Argument[],
+  specs: ArgSpec[],
+  env: Environment,
+  framework: Framework,
+  callSpan: Span,
+  report: Reporter,
 ): Args {
   const given = new Map<string, Given>();
   const result = new Args(given, specs, framework, callSpan, report);
@@ -170,14 +191,24 @@ export function resolveArgs(
       spec = findSpec(specs, arg.key.text);
       if (!spec) {
         const names = specs.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
-        report.error("unknown-argument", `${layerName} has no argument '${arg.key.text}'${didYouMean(arg.key.text, names)}${didYouMean(arg.key.text, names) ? "" : ` (it takes ${specs.map((s) => s.name).join(", ") || "no arguments"})`}`, arg.key.span, undefined, { suggestion: closestName(arg.key.text, names) });
+        report.error(
+          "unknown-argument",
+          `${layerName} has no argument '${arg.key.text}'${didYouMean(arg.key.text, names)}${didYouMean(arg.key.text, names) ? "" : ` (it takes ${specs.map((s) => s.name).join(", ") || "no arguments"})`}`,
+          arg.key.span,
+          undefined,
+          { suggestion: closestName(arg.key.text, names) },
+        );
         evaluate(arg.value, env, report);
         continue;
       }
     } else {
       spec = specs[position++];
       if (!spec) {
-        report.error("argument-count", `${layerName} takes at most ${specs.length} positional argument${specs.length === 1 ? "" : "s"} (${specs.map((s) => s.name).join(", ") || "none"}): remove this one or name it`, arg.span);
+        report.error(
+          "argument-count",
+          `${layerName} takes at most ${specs.length} positional argument${specs.length === 1 ? "" : "s"} (${specs.map((s) => s.name).join(", ") || "none"}): remove this one or name it`,
+          arg.span,
+        );
         continue;
       }
     }
@@ -192,7 +223,11 @@ export function resolveArgs(
   }
   for (const spec of specs) {
     if (spec.default === undefined && !spec.optional && !given.has(spec.name)) {
-      report.error("argument-count", `${layerName} needs ${spec.name} (${spec.doc}): write ${layerName}(${exampleCall(specs)})`, callSpan);
+      report.error(
+        "argument-count",
+        `${layerName} needs ${spec.name} (${spec.doc}): write ${layerName}(${exampleCall(specs)})`,
+        callSpan,
+      );
       result.unknown = true;
     }
   }
@@ -231,7 +266,8 @@ function checkType(layerName: string, spec: ArgSpec, v: Value, span: Span, repor
       if (v.type === "word" && (v.value === "same" || v.value === "valid")) return v;
       return perAxis(0) ? v : fail("a whole number ≥ 0, a tuple of them, `same` or `valid`");
     case "pads": {
-      const isPair = (x: Value | undefined) => x?.type === "tuple" && x.items.length === 2 && x.items.every((i) => isWhole(i, 0));
+      const isPair = (x: Value | undefined) =>
+        x?.type === "tuple" && x.items.length === 2 && x.items.every((i) => isWhole(i, 0));
       if (perAxis(0) || (v.type === "tuple" && v.items.length > 0 && v.items.every(isPair))) return v;
       return fail("a whole number ≥ 0, one per spatial axis, or a (before, after) pair per axis");
     }
@@ -241,7 +277,8 @@ function checkType(layerName: string, spec: ArgSpec, v: Value, span: Span, repor
       return v.type === "bool" ? v : fail("true or false");
     case "word": {
       const words = spec.words ?? [];
-      if (v.type === "word" && words.includes(v.value.toLowerCase())) return { type: "word", value: v.value.toLowerCase() };
+      if (v.type === "word" && words.includes(v.value.toLowerCase()))
+        return { type: "word", value: v.value.toLowerCase() };
       return fail(`one of ${words.join(", ")}`);
     }
   }

@@ -15,13 +15,26 @@ export function bindBlockArgs(block: BlockDef, call: LayerCall, callerEnv: Envir
     if (arg.key) {
       name = params.find((p) => p.name.text === arg.key!.text)?.name.text;
       if (!name) {
-        report.error("unknown-argument", `block ${block.name.text} has no parameter '${arg.key.text}'${didYouMean(arg.key.text, params.map((p) => p.name.text)) || ` (its parameters: ${params.map((p) => p.name.text).join(", ") || "none"})`}`, arg.key.span);
+        report.error(
+          "unknown-argument",
+          `block ${block.name.text} has no parameter '${arg.key.text}'${
+            didYouMean(
+              arg.key.text,
+              params.map((p) => p.name.text),
+            ) || ` (its parameters: ${params.map((p) => p.name.text).join(", ") || "none"})`
+          }`,
+          arg.key.span,
+        );
         continue;
       }
     } else {
       name = params[position++]?.name.text;
       if (!name) {
-        report.error("argument-count", `block ${block.name.text} takes ${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.name.text).join(", ") || "none"}): remove this one`, arg.span);
+        report.error(
+          "argument-count",
+          `block ${block.name.text} takes ${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.name.text).join(", ") || "none"}): remove this one`,
+          arg.span,
+        );
         continue;
       }
     }
@@ -38,7 +51,14 @@ export function bindBlockArgs(block: BlockDef, call: LayerCall, callerEnv: Envir
       // Defaults may refer to earlier parameters (`block B(c, mid = c // 4)`).
       env.set(p.name.text, evaluate(p.default, env, report));
     } else {
-      report.error("argument-count", `block ${block.name.text} needs ${p.name.text}: write ${block.name.text}(${params.filter((q) => !q.default).map((q) => q.name.text).join(", ")})`, call.span);
+      report.error(
+        "argument-count",
+        `block ${block.name.text} needs ${p.name.text}: write ${block.name.text}(${params
+          .filter((q) => !q.default)
+          .map((q) => q.name.text)
+          .join(", ")})`,
+        call.span,
+      );
       env.set(p.name.text, undefined);
     }
   }

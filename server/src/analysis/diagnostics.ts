@@ -37,7 +37,7 @@ export const Codes = {
   "recursive-block": "a block that uses itself",
   "dense-not-flat": "dense on a tensor that is not flat (acts on the last axis)",
   "inexact-division": "an output-size division that drops rows or columns",
-  "framework": "an unknown or misplaced framework line",
+  framework: "an unknown or misplaced framework line",
   "rf-misaligned": "merged paths whose receptive fields are not aligned",
   "too-large": "a model that expands to more layers than the analysis allows",
   "size-overflow": "a size, parameter count, MACs or memory past 2^53 − 1; a receptive field out of range",
@@ -50,7 +50,14 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Set<string>();
 
-  add(severity: Severity, code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
+  add(
+    severity: Severity,
+    code: Code,
+    message: string,
+    span: Span,
+    related?: RelatedInfo[],
+    data?: Record<string, unknown>,
+  ): void {
     // A block used many times would repeat the same mistake at the same place; one copy is enough.
     const key = `${code}|${span.start}|${span.end}|${message}`;
     if (this.seen.has(key)) return;

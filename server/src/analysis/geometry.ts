@@ -39,7 +39,10 @@ export function windowOutput(a: AxisWindow, ceilMode = false): AxisOutcome {
   if (ceilMode && (out - 1) * a.stride >= a.size + a.padBefore) out -= 1;
   const bracket = ceilMode ? ["⌈", "⌉"] : ["⌊", "⌋"];
   const inner = `${a.size}${paddingTerm(a)} − ${kernelTerm(a)}`;
-  const formula = a.stride === 1 && !ceilMode ? `${inner} + 1 = ${out}` : `${bracket[0]}(${inner})/${a.stride}${bracket[1]} + 1 = ${out}`;
+  const formula =
+    a.stride === 1 && !ceilMode
+      ? `${inner} + 1 = ${out}`
+      : `${bracket[0]}(${inner})/${a.stride}${bracket[1]} + 1 = ${out}`;
   return { out, formula, dropped: droppedRows(a, out) };
 }
 
@@ -52,7 +55,12 @@ function droppedRows(a: AxisWindow, out: number): number {
 }
 
 /** TensorFlow's `same`: out = ⌈W/S⌉, total padding max((out−1)S + D(K−1) + 1 − W, 0), the odd pixel after. */
-export function samePadding(size: number, kernel: number, stride: number, dilation: number): { padBefore: number; padAfter: number; out: number } {
+export function samePadding(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+): { padBefore: number; padAfter: number; out: number } {
   const out = Math.ceil(size / stride);
   const total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0);
   const padBefore = Math.floor(total / 2);
@@ -62,7 +70,8 @@ export function samePadding(size: number, kernel: number, stride: number, dilati
 /** PyTorch ConvTranspose: (W − 1)S − 2P + D(K − 1) + output_padding + 1. */
 export function transposedOutput(a: AxisWindow, outputPadding: number): AxisOutcome {
   const out = (a.size - 1) * a.stride - a.padBefore - a.padAfter + a.dilation * (a.kernel - 1) + outputPadding + 1;
-  const pad = a.padBefore === a.padAfter ? (a.padBefore ? ` − 2·${a.padBefore}` : "") : ` − ${a.padBefore} − ${a.padAfter}`;
+  const pad =
+    a.padBefore === a.padAfter ? (a.padBefore ? ` − 2·${a.padBefore}` : "") : ` − ${a.padBefore} − ${a.padAfter}`;
   const dil = a.dilation === 1 ? `${a.kernel - 1}` : `${a.dilation}·(${a.kernel} − 1)`;
   const op = outputPadding ? ` + ${outputPadding}` : "";
   return { out, formula: `(${a.size} − 1)·${a.stride}${pad} + ${dil}${op} + 1 = ${out}`, dropped: 0 };
@@ -72,7 +81,14 @@ export function transposedOutput(a: AxisWindow, outputPadding: number): AxisOutc
  * Keras Conv*DTranspose (keras' deconv_output_length): without output_padding, `valid` gives
  * W·S + max(K_eff − S, 0) and `same` gives W·S; with it, (W − 1)S + K_eff − 2·pad + output_padding.
  */
-export function kerasTransposedOutput(size: number, kernel: number, stride: number, dilation: number, same: boolean, outputPadding: number | undefined): { out: number; padBefore: number; formula: string } {
+export function kerasTransposedOutput(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  same: boolean,
+  outputPadding: number | undefined,
+): { out: number; padBefore: number; formula: string } {
   const k = dilation * (kernel - 1) + 1;
   if (outputPadding === undefined) {
     const out = same ? size * stride : size * stride + Math.max(k - stride, 0);
@@ -85,5 +101,9 @@ export function kerasTransposedOutput(size: number, kernel: number, stride: numb
   const pad = same ? Math.floor(k / 2) : 0;
   const out = (size - 1) * stride + k - 2 * pad + outputPadding;
   // The full result is cropped by 2·pad − output_padding in all, the smaller half before (TensorFlow).
-  return { out, padBefore: Math.max(0, Math.floor((2 * pad - outputPadding) / 2)), formula: `(${size} − 1)·${stride} + ${k} − 2·${pad} + ${outputPadding} = ${out}` };
+  return {
+    out,
+    padBefore: Math.max(0, Math.floor((2 * pad - outputPadding) / 2)),
+    formula: `(${size} − 1)·${stride} + ${k} − 2·${pad} + ${outputPadding} = ${out}`,
+  };
 }

@@ -35,11 +35,21 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (def.kind === "framework" || !def.name.text) continue;
     const taken = def.kind === "block" ? blocks.get(def.name.text)?.name.span : modelNames.get(def.name.text);
     if (taken) {
-      report.error("duplicate-definition", `${def.kind} ${def.name.text} is already defined: rename one of them`, def.name.span, [{ span: taken, message: "first defined here" }]);
+      report.error(
+        "duplicate-definition",
+        `${def.kind} ${def.name.text} is already defined: rename one of them`,
+        def.name.span,
+        [{ span: taken, message: "first defined here" }],
+      );
       continue;
     }
     if (def.kind === "block") {
-      if (findLayerKind(def.name.text)) report.error("duplicate-definition", `block ${def.name.text} has the name of a layer kind, which would hide the layer: rename the block`, def.name.span);
+      if (findLayerKind(def.name.text))
+        report.error(
+          "duplicate-definition",
+          `block ${def.name.text} has the name of a layer kind, which would hide the layer: rename the block`,
+          def.name.span,
+        );
       else blocks.set(def.name.text, def);
     } else {
       modelNames.set(def.name.text, def.name.span);
@@ -61,12 +71,22 @@ function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter, f
       continue;
     }
     const word = def.value.text.toLowerCase();
-    if (seen) report.error("framework", "the framework is already set above: keep one framework line", def.span, [{ span: seen, message: "set here" }]);
+    if (seen)
+      report.error("framework", "the framework is already set above: keep one framework line", def.span, [
+        { span: seen, message: "set here" },
+      ]);
     else if (word !== "pytorch" && word !== "keras") {
       const guess = closest(word, ["pytorch", "keras"]);
-      report.error("framework", `unknown framework '${def.value.text}': write framework pytorch or framework keras${guess ? ` (did you mean '${guess}'?)` : ""}`, def.value.text ? def.value.span : def.span, undefined, guess ? { suggestion: guess } : undefined);
+      report.error(
+        "framework",
+        `unknown framework '${def.value.text}': write framework pytorch or framework keras${guess ? ` (did you mean '${guess}'?)` : ""}`,
+        def.value.text ? def.value.span : def.span,
+        undefined,
+        guess ? { suggestion: guess } : undefined,
+      );
     } else {
-      if (sawDefinition) report.warning("framework", "the framework line applies to the whole file: move it to the top", def.span);
+      if (sawDefinition)
+        report.warning("framework", "the framework line applies to the whole file: move it to the top", def.span);
       framework = word;
     }
     seen ??= def.span;
@@ -79,13 +99,25 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   const input = readInput(first, framework, report);
   const state = new ModelState(input?.batch ?? 1);
   const info: ModelInfo = {
-    name: def.name.text, nameSpan: def.name.span, span: def.span, framework, batch: state.batch,
-    params: { total: 0, trainable: 0, nonTrainable: 0 }, macs: 0,
+    name: def.name.text,
+    nameSpan: def.name.span,
+    span: def.span,
+    framework,
+    batch: state.batch,
+    params: { total: 0, trainable: 0, nonTrainable: 0 },
+    macs: 0,
     memory: { input: 0, activations: 0, params: 0 },
-    layers: state.layers, groups: state.groups, labels: state.labels, graph: state.graph,
+    layers: state.layers,
+    groups: state.groups,
+    labels: state.labels,
+    graph: state.graph,
   };
   if (!input) {
-    report.error("missing-input", `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`, def.name.span);
+    report.error(
+      "missing-input",
+      `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
+      def.name.span,
+    );
   }
   const scope = new Scope("", new Map(), [], []);
   const program: Step[] = [];
@@ -124,14 +156,22 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
  * Walks each block once on an unknown input so that mistakes that need no shapes (an unknown layer, a bad
  * argument) are reported even in a block no model uses.
  */
-function checkBlock(def: BlockDef, framework: Framework, blocks: Map<string, BlockDef>, report: Reporter, models: ModelInfo[]): BlockInfo {
+function checkBlock(
+  def: BlockDef,
+  framework: Framework,
+  blocks: Map<string, BlockDef>,
+  report: Reporter,
+  models: ModelInfo[],
+): BlockInfo {
   const env = new Map(def.params.map((p) => [p.name.text, undefined]));
   const scope = new Scope(`${def.name.text}.`, env, [], [def.name.text]);
   walkBody(def.body, {}, scope, { framework, blocks, report, model: new ModelState(1), shallow: true });
   const uses = new Map<number, Span>();
   for (const m of models) for (const g of m.groups) if (g.definition === def.name.text) uses.set(g.span.start, g.span);
   return {
-    name: def.name.text, nameSpan: def.name.span, span: def.span,
+    name: def.name.text,
+    nameSpan: def.name.span,
+    span: def.span,
     params: def.params.map((p) => ({ name: p.name.text, span: p.name.span })),
     uses: [...uses.values()].sort((a, b) => a.start - b.start),
   };

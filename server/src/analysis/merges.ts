@@ -4,7 +4,14 @@ import { Args } from "./arguments.js";
 import { conv } from "./layers/conv.js";
 import { batchnorm } from "./layers/shape-layers.js";
 import type { LayerKind } from "./layers/index.js";
-import { recordInto, recordStep, type BranchesStep, type LayerStep, type ResidualStep, type SaveStep } from "./program.js";
+import {
+  recordInto,
+  recordStep,
+  type BranchesStep,
+  type LayerStep,
+  type ResidualStep,
+  type SaveStep,
+} from "./program.js";
 import { mergeFields } from "./receptive-field.js";
 import type { Scope, Tensor } from "./scope.js";
 import { reportOverflow, shapeOverflow } from "./size-limits.js";
@@ -30,20 +37,37 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
     shortcut = recordInto(ctx, step.shortcut, () => autoShortcut(input, main, span, scope, ctx, walks));
     const [conv, norm] = step.shortcut as LayerStep[];
     // The names the projection takes here; or, where the shapes agree, would take in a use that has one.
-    step.auto = conv && norm ? { present: true, conv: conv.local, batchnorm: norm.local }
-      : { present: false, conv: scope.peekName("conv"), batchnorm: scope.peekName("batchnorm") };
+    step.auto =
+      conv && norm
+        ? { present: true, conv: conv.local, batchnorm: norm.local }
+        : { present: false, conv: scope.peekName("conv"), batchnorm: scope.peekName("batchnorm") };
   }
   if (!main.shape || !shortcut.shape) return {};
   if (!sameShape(main.shape, shortcut.shape)) {
-    const fix = item.shortcut ? "make both paths end in the same shape" : "add `shortcut auto` for a projection, or make the main path keep the shape";
-    ctx.report.error("shape-mismatch", `residual add: the main path gives ${formatShape(main.shape)} but the shortcut gives ${formatShape(shortcut.shape)}: ${fix}`, item.keyword, [
-      { span: lastStatementSpan(item) ?? item.span, message: `the main path ends here with ${formatShape(main.shape)}` },
-      { span: shortcutSpan, message: `the shortcut gives ${formatShape(shortcut.shape)}` },
-    ], { main: main.shape, shortcut: shortcut.shape });
+    const fix = item.shortcut
+      ? "make both paths end in the same shape"
+      : "add `shortcut auto` for a projection, or make the main path keep the shape";
+    ctx.report.error(
+      "shape-mismatch",
+      `residual add: the main path gives ${formatShape(main.shape)} but the shortcut gives ${formatShape(shortcut.shape)}: ${fix}`,
+      item.keyword,
+      [
+        {
+          span: lastStatementSpan(item) ?? item.span,
+          message: `the main path ends here with ${formatShape(main.shape)}`,
+        },
+        { span: shortcutSpan, message: `the shortcut gives ${formatShape(shortcut.shape)}` },
+      ],
+      { main: main.shape, shortcut: shortcut.shape },
+    );
     // Recovery: the main path's shape flows on, so one mismatch gives one diagnostic.
     return { shape: main.shape };
   }
-  return { shape: main.shape, field: mergedField([main.field, shortcut.field], item.keyword, ctx), node: mergeNode("add", [main, shortcut], ctx) };
+  return {
+    shape: main.shape,
+    field: mergedField([main.field, shortcut.field], item.keyword, ctx),
+    node: mergeNode("add", [main, shortcut], ctx),
+  };
 }
 
 function lastStatementSpan(item: Residual): Span | undefined {
@@ -62,12 +86,22 @@ function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx
   const to = spatial(main.shape, fw);
   const strides = from.length === to.length ? from.map((w, i) => projectionStride(w, to[i]!)) : [];
   if (from.length !== to.length || input.shape.length !== main.shape.length || strides.some((s) => s === undefined)) {
-    ctx.report.error("shape-mismatch", `shortcut auto cannot project ${formatShape(input.shape)} to ${formatShape(main.shape)} with a strided 1×1 conv: write the shortcut { … } yourself`, span);
+    ctx.report.error(
+      "shape-mismatch",
+      `shortcut auto cannot project ${formatShape(input.shape)} to ${formatShape(main.shape)} with a strided 1×1 conv: write the shortcut { … } yourself`,
+      span,
+    );
     return {};
   }
   const call = (kind: LayerKind, values: Record<string, Value>) => {
     const given = new Map(Object.entries(values).map(([k, v]) => [k, { value: v, span }]));
-    return { kind: "layer" as const, name: { text: kind.kind, span }, args: [], span, synthetic: new Args(given, kind.args, fw, span, ctx.report) };
+    return {
+      kind: "layer" as const,
+      name: { text: kind.kind, span },
+      args: [],
+      span,
+      synthetic: new Args(given, kind.args, fw, span, ctx.report),
+    };
   };
   const num = (value: number): Value => ({ type: "number", value, integer: true });
   const projection = call(conv, {
@@ -88,14 +122,22 @@ function projectionStride(from: number, to: number): number | undefined {
 }
 
 /** `concat { branch {…} … }` / `add { branch {…} … }`: every branch starts from the same tensor. */
-export function applyBranches(item: MergeBranches, input: Tensor, scope: Scope, ctx: WalkContext,
-  walks: Walks): Tensor {
+export function applyBranches(
+  item: MergeBranches,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  walks: Walks,
+): Tensor {
   const step: BranchesStep = { step: "branches", merge: item.op, branches: [] };
   recordStep(ctx, step);
   const outs = item.branches.map((b) => {
     const steps: BranchesStep["branches"][number] = [];
     step.branches.push(steps);
-    return { tensor: b.body.length ? recordInto(ctx, steps, () => walks.body(b.body, input, scope, ctx)) : input, span: b.keyword };
+    return {
+      tensor: b.body.length ? recordInto(ctx, steps, () => walks.body(b.body, input, scope, ctx)) : input,
+      span: b.keyword,
+    };
   });
   if (outs.length === 0) {
     ctx.report.error("argument-count", `${item.op} needs at least one branch { … }`, item.keyword);
@@ -112,14 +154,22 @@ export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, 
   for (const arg of item.args) {
     const v = arg.value;
     if (arg.key || v.kind !== "word") {
-      ctx.report.error("argument-type", `${item.op}(…) takes labels of earlier layers, e.g. ${item.op}(enc1)`, arg.span);
+      ctx.report.error(
+        "argument-type",
+        `${item.op}(…) takes labels of earlier layers, e.g. ${item.op}(enc1)`,
+        arg.span,
+      );
       ok = false;
       continue;
     }
     const entry = scope.lookup(v.name);
     if (!entry) {
       // Recovery: merge the labels that do exist, so the layers after this one keep their shapes.
-      ctx.report.error("unknown-label", `no label '${v.name}' is defined before this point: label a layer with ${v.name}: conv(…)`, v.span);
+      ctx.report.error(
+        "unknown-label",
+        `no label '${v.name}' is defined before this point: label a layer with ${v.name}: conv(…)`,
+        v.span,
+      );
       continue;
     }
     parts.push({ tensor: entry, span: v.span });
@@ -139,19 +189,44 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   if (shapes.some((s) => s === undefined)) return {};
   const known = shapes as Shape[];
   const first = known[0]!;
-  const related = parts.map((p, i) => ({ span: p.span, message: `${i === 0 ? "the first" : "this"} input is ${formatShape(known[i])}` }));
+  const related = parts.map((p, i) => ({
+    span: p.span,
+    message: `${i === 0 ? "the first" : "this"} input is ${formatShape(known[i])}`,
+  }));
   if (op === "add") {
     const bad = known.findIndex((s) => !sameShape(s, first));
     if (bad >= 0) {
-      ctx.report.error("shape-mismatch", `add needs equal shapes, but gets ${known.map(formatShape).join(" and ")}`, keyword, related);
+      ctx.report.error(
+        "shape-mismatch",
+        `add needs equal shapes, but gets ${known.map(formatShape).join(" and ")}`,
+        keyword,
+        related,
+      );
       return {};
     }
-    return { shape: first.slice(), field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx), node: mergeNode("add", parts.map((p) => p.tensor), ctx) };
+    return {
+      shape: first.slice(),
+      field: mergedField(
+        parts.map((p) => p.tensor.field),
+        keyword,
+        ctx,
+      ),
+      node: mergeNode(
+        "add",
+        parts.map((p) => p.tensor),
+        ctx,
+      ),
+    };
   }
   const axis = channelAxis(first, ctx.framework);
   const bad = known.findIndex((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]));
   if (bad >= 0) {
-    ctx.report.error("concat-mismatch", `concat joins on the channel axis and needs the other axes equal, but gets ${known.map(formatShape).join(" and ")}`, keyword, related);
+    ctx.report.error(
+      "concat-mismatch",
+      `concat joins on the channel axis and needs the other axes equal, but gets ${known.map(formatShape).join(" and ")}`,
+      keyword,
+      related,
+    );
     return {};
   }
   const out = first.slice();
@@ -162,7 +237,19 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
     ctx.model.overflow ??= reportOverflow(found, "concat", keyword, ctx.report);
     return {};
   }
-  return { shape: out, field: mergedField(parts.map((p) => p.tensor.field), keyword, ctx), node: mergeNode("concat", parts.map((p) => p.tensor), ctx) };
+  return {
+    shape: out,
+    field: mergedField(
+      parts.map((p) => p.tensor.field),
+      keyword,
+      ctx,
+    ),
+    node: mergeNode(
+      "concat",
+      parts.map((p) => p.tensor),
+      ctx,
+    ),
+  };
 }
 
 /** A merge node in the dataflow, when every input has one. */
@@ -176,7 +263,11 @@ function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: Wa
   if (fields.some((f) => f === undefined)) return undefined;
   const { field, aligned } = mergeFields(fields as ReceptiveField[]);
   if (!aligned) {
-    ctx.report.warning("rf-misaligned", "the merged paths' receptive fields are not aligned (they differ in stride or centre): the merge mixes positions that look at different places", span);
+    ctx.report.warning(
+      "rf-misaligned",
+      "the merged paths' receptive fields are not aligned (they differ in stride or centre): the merge mixes positions that look at different places",
+      span,
+    );
   }
   return field;
 }

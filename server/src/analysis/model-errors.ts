@@ -9,7 +9,9 @@ export function modelErrors(analysis: Analysis, model: ModelInfo): Diagnostic[] 
   const all = analysis.diagnostics;
   let sorted = errorsByStart.get(analysis);
   if (!sorted) {
-    sorted = all.flatMap((d, i) => (d.severity === "error" ? [i] : [])).sort((a, b) => all[a]!.span.start - all[b]!.span.start || a - b);
+    sorted = all
+      .flatMap((d, i) => (d.severity === "error" ? [i] : []))
+      .sort((a, b) => all[a]!.span.start - all[b]!.span.start || a - b);
     errorsByStart.set(analysis, sorted);
   }
   let lo = 0;

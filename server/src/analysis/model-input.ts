@@ -13,11 +13,19 @@ export interface ModelInput {
 const MAX_RANK = 4;
 
 /** The input of a model, or undefined when its first statement is not `input(…)`. */
-export function readInput(first: Statement | undefined, framework: Framework, report: Reporter): ModelInput | undefined {
+export function readInput(
+  first: Statement | undefined,
+  framework: Framework,
+  report: Reporter,
+): ModelInput | undefined {
   const call = first?.chain[0];
   if (!first || call?.kind !== "layer" || call.name.text.toLowerCase() !== "input") return undefined;
   if (first.chain.length > 1) {
-    report.error("syntax", "input(…) stands alone on its statement: put the next layer on its own line", first.chain[1]!.span);
+    report.error(
+      "syntax",
+      "input(…) stands alone on its statement: put the next layer on its own line",
+      first.chain[1]!.span,
+    );
   }
   const env = new Map<string, Value | undefined>();
   const dims: number[] = [];
@@ -30,7 +38,9 @@ export function readInput(first: Statement | undefined, framework: Framework, re
       const key = arg.key.text.toLowerCase();
       if (key === "batch" || key === "batch_size") {
         if (whole(v)) batch = (v as { value: number }).value;
-        else { report.error("argument-type", "batch must be a whole number ≥ 1", arg.value.span); }
+        else {
+          report.error("argument-type", "batch must be a whole number ≥ 1", arg.value.span);
+        }
       } else {
         report.error("unknown-argument", `input takes the sizes and batch, not '${arg.key.text}'`, arg.key.span);
       }
@@ -47,11 +57,19 @@ export function readInput(first: Statement | undefined, framework: Framework, re
   }
   const layout = framework === "pytorch" ? "(C, H, W)" : "(H, W, C)";
   if (ok && dims.length === 0) {
-    report.error("argument-count", `input needs the sample's shape ${layout}, e.g. input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`, call.span);
+    report.error(
+      "argument-count",
+      `input needs the sample's shape ${layout}, e.g. input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
+      call.span,
+    );
     ok = false;
   }
   if (ok && dims.length > MAX_RANK) {
-    report.error("argument-count", `input has ${dims.length} sizes: give the channels and 1 to 3 spatial sizes ${layout}, without the batch (use batch: N)`, call.span);
+    report.error(
+      "argument-count",
+      `input has ${dims.length} sizes: give the channels and 1 to 3 spatial sizes ${layout}, without the batch (use batch: N)`,
+      call.span,
+    );
     ok = false;
   }
   return ok ? { shape: dims, batch } : { batch };

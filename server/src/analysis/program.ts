@@ -15,7 +15,8 @@ import type { Argument, Expr } from "../../../grammar/index.js";
  * expressions with sym.ts. Measured with CPU time on the shared 2-core machine, ResNet-50 and the generated
  * 10,000-layer model analyse as fast as before within the noise (about 2 ms and 150–260 ms both ways).
  */
-export type Step = LayerStep | BlockStep | RepeatStep | ResidualStep | BranchesStep | MergeLabelsStep | SaveStep | LoadStep;
+export type Step =
+  LayerStep | BlockStep | RepeatStep | ResidualStep | BranchesStep | MergeLabelsStep | SaveStep | LoadStep;
 
 /** A layer: the kind, its name within its scope, its index in `layers`, and the arguments as written. */
 export interface LayerStep {

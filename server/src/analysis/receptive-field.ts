@@ -32,8 +32,12 @@ export function throughWindow(rf: ReceptiveField, w: Window): ReceptiveField {
 export function throughTransposed(rf: ReceptiveField, w: Window): ReceptiveField {
   if (rf.global) return rf;
   return {
-    size: rf.size.map((r, i) => r + (Math.ceil((w.dilation[i]! * (w.kernel[i]! - 1) + 1) / w.stride[i]!) - 1) * rf.jump[i]!),
-    start: rf.start.map((s, i) => s + ((w.padBefore[i]! - (w.dilation[i]! * (w.kernel[i]! - 1)) / 2) / w.stride[i]!) * rf.jump[i]!),
+    size: rf.size.map(
+      (r, i) => r + (Math.ceil((w.dilation[i]! * (w.kernel[i]! - 1) + 1) / w.stride[i]!) - 1) * rf.jump[i]!,
+    ),
+    start: rf.start.map(
+      (s, i) => s + ((w.padBefore[i]! - (w.dilation[i]! * (w.kernel[i]! - 1)) / 2) / w.stride[i]!) * rf.jump[i]!,
+    ),
     jump: rf.jump.map((j, i) => j / w.stride[i]!),
     global: false,
   };
@@ -70,7 +74,9 @@ export function throughPad(rf: ReceptiveField, padBefore: number[]): ReceptiveFi
 export function mergeFields(fields: ReceptiveField[]): { field: ReceptiveField; aligned: boolean } {
   const first = fields[0]!;
   if (fields.some((f) => f.global)) return { field: fields.find((f) => f.global)!, aligned: true };
-  const aligned = fields.every((f) => f.jump.every((j, i) => j === first.jump[i]) && f.start.every((s, i) => s === first.start[i]));
+  const aligned = fields.every(
+    (f) => f.jump.every((j, i) => j === first.jump[i]) && f.start.every((s, i) => s === first.start[i]),
+  );
   return {
     field: {
       size: first.size.map((_, i) => Math.max(...fields.map((f) => f.size[i]!))),

@@ -34,8 +34,14 @@ export const exact = (n: number) => Number.isFinite(n) && Math.abs(n) <= MAX_EXA
  * gives would be rounded, so the layer's output is unknown. Reported as a `size-overflow` error on `span`.
  */
 export function reportInexactStep(what: string, value: number, fix: string, span: Span, report: Reporter): void {
-  report.error("size-overflow", `${what} reaches ${approximately(value)}, past 2^53 − 1 (${MAX_EXACT}), beyond which ` +
-    `whole numbers are not exact: ${fix}`, span, undefined, { quantity: "size", total: false });
+  report.error(
+    "size-overflow",
+    `${what} reaches ${approximately(value)}, past 2^53 − 1 (${MAX_EXACT}), beyond which ` +
+      `whole numbers are not exact: ${fix}`,
+    span,
+    undefined,
+    { quantity: "size", total: false },
+  );
 }
 
 /** What `findOverflow` finds: which figure, whether it is a model total, and its (inexact) value. */
@@ -62,7 +68,8 @@ export function findOverflow(f: Figures, totals: RunningTotals): Overflow | unde
   if (!exact(params)) return { quantity: "params", total: false, value: params };
   if (!exact(macs)) return { quantity: "macs", total: false, value: macs };
   const sums: [SizeOverflow["quantity"], number][] = [
-    ["params", totals.params + params], ["macs", totals.macs + macs],
+    ["params", totals.params + params],
+    ["macs", totals.macs + macs],
     ["memory", totals.memory + elements(f.shape) * f.batch * BYTES + params * BYTES],
   ];
   for (const [quantity, value] of sums) if (!exact(value)) return { quantity, total: true, value };
@@ -86,8 +93,11 @@ const what: Record<SizeOverflow["quantity"], [subject: string, fix: string]> = {
 };
 
 const totals: Record<SizeOverflow["quantity"], string> = {
-  size: "size", values: "values", memory: "memory (input, activations and parameters) in bytes",
-  params: "parameter count", macs: "MACs",
+  size: "size",
+  values: "values",
+  memory: "memory (input, activations and parameters) in bytes",
+  params: "parameter count",
+  macs: "MACs",
 };
 
 /** Reports an overflow as a `size-overflow` error on `span` and returns it, complete, for the model. */
@@ -98,7 +108,8 @@ export function reportOverflow(found: Overflow, where: string, span: Span, repor
     ? `the model's total ${totals[found.quantity]}, with ${place} added,`
     : `${subject} of ${place}`;
   const advice = found.total ? "use fewer or smaller layers" : fix;
-  const message = `${head} reaches ${approximately(found.value)}, past 2^53 − 1 (${MAX_EXACT}), beyond which ` +
+  const message =
+    `${head} reaches ${approximately(found.value)}, past 2^53 − 1 (${MAX_EXACT}), beyond which ` +
     `whole numbers are not exact: ${advice}; the shapes after it are unknown`;
   report.error("size-overflow", message, span, undefined, { quantity: found.quantity, total: found.total });
   return { ...found, where, span, message };

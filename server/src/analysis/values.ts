@@ -21,14 +21,22 @@ export function evaluate(expr: Expr, env: Environment, report: Reporter): Value 
   switch (expr.kind) {
     case "int": {
       if (!Number.isSafeInteger(expr.value)) {
-        report.error("number-range", `${expr.raw} is too large to be exact: whole numbers must stay below 2^53 (9007199254740992)`, expr.span);
+        report.error(
+          "number-range",
+          `${expr.raw} is too large to be exact: whole numbers must stay below 2^53 (9007199254740992)`,
+          expr.span,
+        );
         return undefined;
       }
       return number(expr.value);
     }
     case "decimal":
       if (!Number.isFinite(expr.value)) {
-        report.error("number-range", `${expr.raw} is out of range: a number must be finite (below about 1.8e308)`, expr.span);
+        report.error(
+          "number-range",
+          `${expr.raw} is out of range: a number must be finite (below about 1.8e308)`,
+          expr.span,
+        );
         return undefined;
       }
       return number(expr.value);
@@ -56,7 +64,12 @@ function typeError(span: Span, report: Reporter): undefined {
   return undefined;
 }
 
-function binary(op: "+" | "-" | "*" | "/" | "//", expr: Expr & { kind: "binary" }, env: Environment, report: Reporter): Value | undefined {
+function binary(
+  op: "+" | "-" | "*" | "/" | "//",
+  expr: Expr & { kind: "binary" },
+  env: Environment,
+  report: Reporter,
+): Value | undefined {
   const l = evaluate(expr.left, env, report);
   const r = evaluate(expr.right, env, report);
   if (l === undefined || r === undefined) return undefined;
@@ -67,11 +80,15 @@ function binary(op: "+" | "-" | "*" | "/" | "//", expr: Expr & { kind: "binary" 
     return undefined;
   }
   const result =
-    op === "+" ? l.value + r.value
-    : op === "-" ? l.value - r.value
-    : op === "*" ? l.value * r.value
-    : op === "/" ? l.value / r.value
-    : Math.floor(l.value / r.value);
+    op === "+"
+      ? l.value + r.value
+      : op === "-"
+        ? l.value - r.value
+        : op === "*"
+          ? l.value * r.value
+          : op === "/"
+            ? l.value / r.value
+            : Math.floor(l.value / r.value);
   if (!Number.isFinite(result) || (Number.isInteger(result) && !Number.isSafeInteger(result))) {
     report.error("number-range", "the result is too large to be exact", expr.span);
     return undefined;
@@ -83,9 +100,13 @@ function binary(op: "+" | "-" | "*" | "/" | "//", expr: Expr & { kind: "binary" 
 export function showValue(v: Value | undefined): string {
   if (v === undefined) return "?";
   switch (v.type) {
-    case "number": return String(v.value);
-    case "bool": return String(v.value);
-    case "word": return v.value;
-    case "tuple": return `(${v.items.map(showValue).join(", ")})`;
+    case "number":
+      return String(v.value);
+    case "bool":
+      return String(v.value);
+    case "word":
+      return v.value;
+    case "tuple":
+      return `(${v.items.map(showValue).join(", ")})`;
   }
 }

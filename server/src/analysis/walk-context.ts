@@ -23,6 +23,13 @@ export interface WalkContext extends Recorder {
  */
 export interface Walks {
   body(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor;
-  layer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: Name,
-    preset?: Args): Tensor;
+  layer(
+    kind: LayerKind,
+    call: LayerCall,
+    input: Tensor,
+    scope: Scope,
+    ctx: WalkContext,
+    nameOverride?: Name,
+    preset?: Args,
+  ): Tensor;
 }

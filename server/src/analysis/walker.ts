@@ -43,7 +43,8 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
     chain = chain.slice(1);
   }
   // "A statement with a label and a single layer names that layer after the label."
-  const nameOverride = statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label : undefined;
+  const nameOverride =
+    statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label : undefined;
   for (const item of chain) current = walkItem(item, current, scope, ctx, nameOverride);
   if (statement.label) defineLabel(statement.label.text, statement.label.span, current, scope, ctx);
   return current;
@@ -54,13 +55,24 @@ function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx
   recordStep(ctx, save);
   const earlier = scope.define(name, { ...tensor, span, save });
   if (earlier) {
-    ctx.report.error("duplicate-label", `label '${name}' is already defined in this ${scope.prefix ? "block" : "model"}: choose another name`, span, [{ span: earlier.span, message: `'${name}' is first defined here` }]);
+    ctx.report.error(
+      "duplicate-label",
+      `label '${name}' is already defined in this ${scope.prefix ? "block" : "model"}: choose another name`,
+      span,
+      [{ span: earlier.span, message: `'${name}' is first defined here` }],
+    );
     return;
   }
   ctx.model.labels.push({ name, span, shape: tensor.shape, via: scope.via });
 }
 
-function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
+function walkItem(
+  item: ChainItem,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  nameOverride: Name | undefined,
+): Tensor {
   if (ctx.model.exhausted) return {};
   switch (item.kind) {
     case "layer":
@@ -69,19 +81,31 @@ function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext
       return walkRepeat(item, input, scope, ctx);
     case "residual":
       return withGroup("residual", "residual", item.span, input, scope, ctx, () =>
-        applyResidual(item, input, scope, ctx, walks));
+        applyResidual(item, input, scope, ctx, walks),
+      );
     case "mergeBranches":
       return withGroup(item.op, item.op, item.span, input, scope, ctx, () =>
-        applyBranches(item, input, scope, ctx, walks));
+        applyBranches(item, input, scope, ctx, walks),
+      );
     case "mergeLabels":
       return applyLabelMerge(item, input, scope, ctx);
   }
 }
 
-function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
+function walkCall(
+  call: LayerCall,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  nameOverride: Name | undefined,
+): Tensor {
   const name = call.name.text;
   if (name.toLowerCase() === "input") {
-    ctx.report.error("misplaced-input", "input(…) must be the first statement of a model: remove this one, or move it to the top", call.span);
+    ctx.report.error(
+      "misplaced-input",
+      "input(…) must be the first statement of a model: remove this one, or move it to the top",
+      call.span,
+    );
     return {};
   }
   const kind = findLayerKind(name);
@@ -89,11 +113,21 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
   const block = ctx.blocks.get(name);
   if (block) return useBlock(block, call, input, scope, ctx, nameOverride);
   if (scope.lookup(name)) {
-    ctx.report.error("unknown-layer", `'${name}' is a label: start a chain with it (${name} -> …) or merge it with concat(${name}) or add(${name})`, call.name.span);
+    ctx.report.error(
+      "unknown-layer",
+      `'${name}' is a label: start a chain with it (${name} -> …) or merge it with concat(${name}) or add(${name})`,
+      call.name.span,
+    );
     return {};
   }
   const suggestion = closest(name, [...layerNames(), ...ctx.blocks.keys()]);
-  ctx.report.error("unknown-layer", `unknown layer or block '${name}'${suggestion ? `: did you mean '${suggestion}'?` : `: define it with block ${name}(…) { … } or use a layer such as conv, dense, maxpool`}`, call.name.span, undefined, suggestion ? { suggestion } : undefined);
+  ctx.report.error(
+    "unknown-layer",
+    `unknown layer or block '${name}'${suggestion ? `: did you mean '${suggestion}'?` : `: define it with block ${name}(…) { … } or use a layer such as conv, dense, maxpool`}`,
+    call.name.span,
+    undefined,
+    suggestion ? { suggestion } : undefined,
+  );
   // Recovery: analyse a likely typo as what it probably means, so the layers after it keep their shapes.
   const meant = suggestion === undefined ? undefined : findLayerKind(suggestion);
   if (meant) return applyLayer(meant, call, input, scope, ctx, nameOverride);
@@ -103,15 +137,39 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
 }
 
 /** Applies one layer kind and records it; unknown input or arguments give an unknown output silently. */
-export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride?: Name, preset?: Args): Tensor {
-  const args = preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
-  let outcome = input.shape && !args.unknown
-    ? kind.apply({ framework: ctx.framework, input: input.shape, batch: ctx.model.batch, args, report: ctx.report, written: call.name.text, generated: preset !== undefined })
-    : undefined;
+export function applyLayer(
+  kind: LayerKind,
+  call: LayerCall,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  nameOverride?: Name,
+  preset?: Args,
+): Tensor {
+  const args =
+    preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
+  let outcome =
+    input.shape && !args.unknown
+      ? kind.apply({
+          framework: ctx.framework,
+          input: input.shape,
+          batch: ctx.model.batch,
+          args,
+          report: ctx.report,
+          written: call.name.text,
+          generated: preset !== undefined,
+        })
+      : undefined;
   const name = takeName(kind.kind, call.span, scope, ctx, nameOverride);
   if (ctx.steps) {
     const local = name.slice(scope.prefix.length);
-    recordStep(ctx, { step: "layer", kind: kind.kind, local, layer: ctx.model.layers.length, ...(preset ? {} : { args: call.args ?? [] }) });
+    recordStep(ctx, {
+      step: "layer",
+      kind: kind.kind,
+      local,
+      layer: ctx.model.layers.length,
+      ...(preset ? {} : { args: call.args ?? [] }),
+    });
   }
   const batch = ctx.model.batch;
   const figures = outcome && { shape: outcome.output, batch, params: outcome.params, macs: outcome.macs };
@@ -122,9 +180,15 @@ export function applyLayer(kind: LayerKind, call: LayerCall, input: Tensor, scop
     ctx.model.overflow ??= overflow;
     outcome = undefined;
   } else if (figures) addToTotals(ctx.model.totals, figures);
-  const output: Tensor = outcome ? { shape: outcome.output, field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field) } : {};
+  const output: Tensor = outcome
+    ? {
+        shape: outcome.output,
+        field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field),
+      }
+    : {};
   if (output.field) output.field = exactField(output.field, call.span, ctx);
-  if (output.shape && input.node !== undefined) output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
+  if (output.shape && input.node !== undefined)
+    output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
   // One literal with every field keeps every LayerInfo the same shape for the engine (this runs per layer).
   const layer: LayerInfo = {
     name,
@@ -154,7 +218,8 @@ function exactField(field: ReceptiveField, span: Span, ctx: WalkContext): Recept
   const bad = fieldOverflow(field);
   if (!bad) return field;
   const value = bad.part === "jump" && bad.value === 0 ? "a value too small to hold" : approximately(bad.value);
-  const message = `the receptive field's ${bad.part} reaches ${value}, beyond what the analysis counts exactly ` +
+  const message =
+    `the receptive field's ${bad.part} reaches ${value}, beyond what the analysis counts exactly ` +
     "(2^53 − 1): the receptive field is unknown from this layer on; fewer strided or upsampling layers keep it";
   ctx.report.warning("size-overflow", message, span, undefined, { quantity: "receptive-field" });
   return undefined;
@@ -164,13 +229,28 @@ function record(layer: LayerInfo, span: Span, ctx: WalkContext): void {
   ctx.model.layers.push(layer);
   if (ctx.model.layers.length >= MAX_LAYERS) {
     ctx.model.exhausted = true;
-    ctx.report.error("too-large", `this model expands to more than ${MAX_LAYERS} layers: reduce the repeat counts or block nesting`, span);
+    ctx.report.error(
+      "too-large",
+      `this model expands to more than ${MAX_LAYERS} layers: reduce the repeat counts or block nesting`,
+      span,
+    );
   }
 }
 
-function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, nameOverride: Name | undefined): Tensor {
+function useBlock(
+  block: BlockDef,
+  call: LayerCall,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  nameOverride: Name | undefined,
+): Tensor {
   if (scope.blockStack.includes(block.name.text)) {
-    ctx.report.error("recursive-block", `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")}): a block cannot contain itself`, call.span);
+    ctx.report.error(
+      "recursive-block",
+      `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")}): a block cannot contain itself`,
+      call.span,
+    );
     return {};
   }
   if (scope.blockStack.length >= MAX_BLOCK_DEPTH) {
@@ -181,7 +261,15 @@ function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope,
   if (ctx.shallow) return {};
   const useName = takeName(block.name.text, call.span, scope, ctx, nameOverride);
   const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
-  const step: BlockStep = { step: "block", block: block.name.text, local: useName.slice(scope.prefix.length), name: useName, args: call.args ?? [], group: -1, body: [] };
+  const step: BlockStep = {
+    step: "block",
+    block: block.name.text,
+    local: useName.slice(scope.prefix.length),
+    name: useName,
+    args: call.args ?? [],
+    group: -1,
+    body: [],
+  };
   recordStep(ctx, step);
   const walk = () => recordInto(ctx, step.body, () => walkBody(block.body, input, inner, ctx));
   const output = withGroup("block", useName, call.span, input, scope, ctx, walk, block.name.text);
@@ -204,14 +292,20 @@ function takeName(kind: string, span: Span, scope: Scope, ctx: WalkContext, labe
     const labelSpan = label ? label.span : earlier.span;
     const other = label ? earlier.span : span;
     const where = scope.prefix ? "block" : "model";
-    const message = `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would `
-      + `share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is `
-      + "not a layer kind or block followed by a number)";
-    ctx.report.error("name-collision", message, labelSpan, [{ span: other, message: `this one is named '${local}' too` }]);
+    const message =
+      `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would ` +
+      `share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is ` +
+      "not a layer kind or block followed by a number)";
+    ctx.report.error("name-collision", message, labelSpan, [
+      { span: other, message: `this one is named '${local}' too` },
+    ]);
   } else {
-    const message = `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically `
-      + "(a block's name plus a number equals another's): label one of them, or rename a block";
-    ctx.report.error("name-collision", message, span, [{ span: earlier.span, message: `this one is named '${local}' too` }]);
+    const message =
+      `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically ` +
+      "(a block's name plus a number equals another's): label one of them, or rename a block";
+    ctx.report.error("name-collision", message, span, [
+      { span: earlier.span, message: `this one is named '${local}' too` },
+    ]);
   }
   return full;
 }
@@ -221,13 +315,21 @@ function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext)
   const name = takeName("repeat", item.span, scope, ctx);
   let count: number | undefined;
   if (value?.type === "number" && value.integer && value.value >= 1 && value.value <= MAX_REPEAT) count = value.value;
-  else if (value !== undefined) ctx.report.error("argument-value", `repeat needs a whole number from 1 to ${MAX_REPEAT}`, item.count.span);
+  else if (value !== undefined)
+    ctx.report.error("argument-value", `repeat needs a whole number from 1 to ${MAX_REPEAT}`, item.count.span);
   if (count === undefined) {
     // Walk once anyway so that mistakes inside are still reported; the result is unknown.
     walkBody(item.body, {}, scope.iteration(`${name}.0.`), ctx);
     return {};
   }
-  const step: RepeatStep = { step: "repeat", local: name.slice(scope.prefix.length), name, count: item.count, group: -1, iterations: [] };
+  const step: RepeatStep = {
+    step: "repeat",
+    local: name.slice(scope.prefix.length),
+    name,
+    count: item.count,
+    group: -1,
+    iterations: [],
+  };
   recordStep(ctx, step);
   const output = withGroup("repeat", name, item.span, input, scope, ctx, () => {
     let current = input;
@@ -244,7 +346,16 @@ function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext)
 }
 
 /** Runs `inner` and records the layers it added as one group (for hovers on blocks, repeats and merges). */
-export function withGroup(kind: GroupInfo["kind"], name: string, span: Span, input: Tensor, scope: Scope, ctx: WalkContext, inner: () => Tensor, definition?: string): Tensor {
+export function withGroup(
+  kind: GroupInfo["kind"],
+  name: string,
+  span: Span,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  inner: () => Tensor,
+  definition?: string,
+): Tensor {
   const first = ctx.model.layers.length;
   const output = inner();
   const end = ctx.model.layers.length;
@@ -263,4 +374,3 @@ export function withGroup(kind: GroupInfo["kind"], name: string, span: Span, inp
   ctx.model.groups.push(group);
   return output;
 }
-

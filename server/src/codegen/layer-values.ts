@@ -74,7 +74,8 @@ export function softmaxAxis(op: LayerOp, source: Framework, target: Framework): 
   const axis = op.args["axis"];
   const n = op.rank + 1;
   if (!axis) return target === "pytorch" ? "1" : "-1";
-  if (!isLiteral(axis) || axis.value?.type !== "number") throw new Refusal(`${op.attr}: a softmax axis given by a block parameter cannot be moved between layouts`);
+  if (!isLiteral(axis) || axis.value?.type !== "number")
+    throw new Refusal(`${op.attr}: a softmax axis given by a block parameter cannot be moved between layouts`);
   const a = axis.value.value < 0 ? axis.value.value + n : axis.value.value;
   let index = a;
   if (source === "pytorch" && target === "keras" && n > 1) index = a === 0 ? n - 1 : a - 1;

@@ -69,9 +69,26 @@ function bases(target: NameTarget): Map<string, number[]> {
 
 /** Names that generated code itself writes in function bodies and at module level (see the writers). */
 const GENERATED = [
-  "self", "x", "inputs", "name", "in_channels", "identity", "step", "i", "j", "k",
-  "torch", "nn", "F", "OrderedDict", "keras", "layers", "KerasDense", "KerasSameConvTranspose1d",
-  "KerasSameConvTranspose2d", "KerasSameConvTranspose3d",
+  "self",
+  "x",
+  "inputs",
+  "name",
+  "in_channels",
+  "identity",
+  "step",
+  "i",
+  "j",
+  "k",
+  "torch",
+  "nn",
+  "F",
+  "OrderedDict",
+  "keras",
+  "layers",
+  "KerasDense",
+  "KerasSameConvTranspose1d",
+  "KerasSameConvTranspose2d",
+  "KerasSameConvTranspose3d",
 ];
 // Families of generated names: identity2, branch1, step2 (nested loops), i3 (loops nested deeper than k).
 const GENERATED_PATTERNS = [/^identity\d+$/, /^branch\d+$/, /^step\d+$/, /^i\d+$/];
@@ -88,8 +105,14 @@ export const PYTHON_VARIABLE: NameTarget = {
 
 // Attributes later PyTorch versions add to nn.Module (the generated list comes from the installed 1.13).
 const LATER_TORCH = [
-  "compile", "set_submodule", "register_full_backward_pre_hook", "register_load_state_dict_pre_hook",
-  "register_load_state_dict_post_hook", "register_state_dict_pre_hook", "register_state_dict_post_hook", "mtia",
+  "compile",
+  "set_submodule",
+  "register_full_backward_pre_hook",
+  "register_load_state_dict_pre_hook",
+  "register_load_state_dict_post_hook",
+  "register_state_dict_pre_hook",
+  "register_state_dict_post_hook",
+  "mtia",
   "smart_apply",
 ];
 
@@ -127,7 +150,7 @@ export const kerasLayerPart = (name: string): string => mangle(name, KERAS_LAYER
  * and paragraph separators and unpaired surrogates are escaped, so the literal is exactly the text.
  */
 export function pyString(text: string): string {
-  return `"${escapeText(text).replace(/"/g, "\\\"")}"`;
+  return `"${escapeText(text).replace(/"/g, '\\"')}"`;
 }
 
 /**

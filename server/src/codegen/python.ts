@@ -8,10 +8,14 @@ import type { Sym, SymNode } from "./sym.js";
 export function pyValue(v: Value | undefined): string {
   if (v === undefined) return "None";
   switch (v.type) {
-    case "number": return pyNumber(v.value);
-    case "bool": return v.value ? "True" : "False";
-    case "word": return pyString(v.value);
-    case "tuple": return v.items.length === 1 ? `(${pyValue(v.items[0])},)` : `(${v.items.map(pyValue).join(", ")})`;
+    case "number":
+      return pyNumber(v.value);
+    case "bool":
+      return v.value ? "True" : "False";
+    case "word":
+      return pyString(v.value);
+    case "tuple":
+      return v.items.length === 1 ? `(${pyValue(v.items[0])},)` : `(${v.items.map(pyValue).join(", ")})`;
   }
 }
 
@@ -42,13 +46,28 @@ function render(n: SymNode, rename: (name: string) => string): { text: string; p
       const text = pyValue(n.v);
       return { text, prec: text.startsWith("-") ? PREC.neg : PREC.atom };
     }
-    case "var": return { text: rename(n.name), prec: PREC.atom };
-    case "neg": return { text: `-${at(n.a, PREC.neg)}`, prec: PREC.neg };
-    case "tuple": return { text: n.items.length === 1 ? `(${at(n.items[0]!, 1)},)` : `(${n.items.map((i) => at(i, 1)).join(", ")})`, prec: PREC.atom };
-    case "index": return { text: `${at(n.of, PREC.atom)}[${at(n.i, 1)}]`, prec: PREC.atom };
-    case "if": return { text: `${at(n.a, 1)} if ${at(n.c, 1)} else ${at(n.b, 0)}`, prec: PREC.if };
+    case "var":
+      return { text: rename(n.name), prec: PREC.atom };
+    case "neg":
+      return { text: `-${at(n.a, PREC.neg)}`, prec: PREC.neg };
+    case "tuple":
+      return {
+        text: n.items.length === 1 ? `(${at(n.items[0]!, 1)},)` : `(${n.items.map((i) => at(i, 1)).join(", ")})`,
+        prec: PREC.atom,
+      };
+    case "index":
+      return { text: `${at(n.of, PREC.atom)}[${at(n.i, 1)}]`, prec: PREC.atom };
+    case "if":
+      return { text: `${at(n.a, 1)} if ${at(n.c, 1)} else ${at(n.b, 0)}`, prec: PREC.if };
     case "op": {
-      const p = n.op === "or" ? PREC.or : n.op === "!=" || n.op === "==" ? PREC.cmp : n.op === "+" || n.op === "-" ? PREC.add : PREC.mul;
+      const p =
+        n.op === "or"
+          ? PREC.or
+          : n.op === "!=" || n.op === "=="
+            ? PREC.cmp
+            : n.op === "+" || n.op === "-"
+              ? PREC.add
+              : PREC.mul;
       // Left-associative: the right operand of - / // (and, for simplicity, of every operator) needs a stronger binding.
       return { text: `${at(n.a, p === PREC.cmp ? p + 1 : p)} ${n.op} ${at(n.b, p + 1)}`, prec: p };
     }

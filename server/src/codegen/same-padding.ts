@@ -9,9 +9,16 @@ import { Refusal } from "./refusal.js";
 export function samePads(op: LayerOp, convStrideDefault: number): [number, number][] {
   const shape = op.inShape;
   const k = literalAxes(op.args["kernel"], op.rank);
-  const s = op.args["stride"] ? literalAxes(op.args["stride"], op.rank) : convStrideDefault === 1 ? axisValues(1, op.rank) : k;
+  const s = op.args["stride"]
+    ? literalAxes(op.args["stride"], op.rank)
+    : convStrideDefault === 1
+      ? axisValues(1, op.rank)
+      : k;
   const d = op.args["dilation"] ? literalAxes(op.args["dilation"], op.rank) : axisValues(1, op.rank);
-  if (!shape || !k || !s || !d) throw new Refusal(`${op.attr}: padding "same" with a kernel or stride given by a block parameter cannot be written as explicit padding once for every use`);
+  if (!shape || !k || !s || !d)
+    throw new Refusal(
+      `${op.attr}: padding "same" with a kernel or stride given by a block parameter cannot be written as explicit padding once for every use`,
+    );
   return spatial(shape, "keras").map((w, i) => {
     const r = samePadding(w, k[i]!, s[i]!, d[i]!);
     return [r.padBefore, r.padAfter];

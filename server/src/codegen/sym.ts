@@ -90,8 +90,17 @@ export function arith(op: "+" | "-" | "*" | "/" | "//", a: Sym, b: Sym): Sym {
   const x = a.value?.type === "number" ? a.value.value : undefined;
   const y = b.value?.type === "number" ? b.value.value : undefined;
   const known = x !== undefined && y !== undefined && !((op === "/" || op === "//") && y === 0);
-  const result = !known ? undefined
-    : op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : Math.floor(x / y);
+  const result = !known
+    ? undefined
+    : op === "+"
+      ? x + y
+      : op === "-"
+        ? x - y
+        : op === "*"
+          ? x * y
+          : op === "/"
+            ? x / y
+            : Math.floor(x / y);
   const value = result === undefined ? undefined : number(result);
   if (isLiteral(a) && isLiteral(b) && value) return lit(value);
   if (op === "*" && isOne(b)) return a;
@@ -123,10 +132,16 @@ export function equal(a: Sym, b: Sym): Sym {
 
 /** `a or b`, folding literal sides away. */
 export function or(a: Sym, b: Sym): Sym {
-  for (const [p, q] of [[a, b], [b, a]] as const) {
+  for (const [p, q] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     if (isLiteral(p) && p.value?.type === "bool") return p.value.value ? p : q;
   }
-  const value = a.value?.type === "bool" && b.value?.type === "bool" ? { type: "bool" as const, value: a.value.value || b.value.value } : undefined;
+  const value =
+    a.value?.type === "bool" && b.value?.type === "bool"
+      ? { type: "bool" as const, value: a.value.value || b.value.value }
+      : undefined;
   return { node: { t: "op", op: "or", a: a.node, b: b.node }, value };
 }
 
@@ -144,16 +159,21 @@ export function pick(items: Sym[], i: Sym, value: Value | undefined): Sym {
 export function substitute(s: Sym, bindings: ReadonlyMap<string, Sym>): Sym {
   const walk = (n: SymNode): Sym => {
     switch (n.t) {
-      case "lit": return lit(n.v);
-      case "var": return bindings.get(n.name) ?? { node: n, value: undefined };
-      case "neg": return negate(walk(n.a));
-      case "tuple": return tuple(n.items.map(walk));
+      case "lit":
+        return lit(n.v);
+      case "var":
+        return bindings.get(n.name) ?? { node: n, value: undefined };
+      case "neg":
+        return negate(walk(n.a));
+      case "tuple":
+        return tuple(n.items.map(walk));
       case "op":
         if (n.op === "!=") return notEqual(walk(n.a), walk(n.b));
         if (n.op === "or") return or(walk(n.a), walk(n.b));
         if (n.op === "==") return equal(walk(n.a), walk(n.b));
         return arith(n.op === "//" ? "//" : n.op, walk(n.a), walk(n.b));
-      default: return { node: n, value: undefined };
+      default:
+        return { node: n, value: undefined };
     }
   };
   const out = walk(s.node);
@@ -165,7 +185,10 @@ export function sameValue(a: Value, b: Value): boolean {
   if (a.type === "tuple" || b.type === "tuple") {
     const xs = a.type === "tuple" ? a.items : undefined;
     const ys = b.type === "tuple" ? b.items : undefined;
-    if (xs && ys) return xs.length === ys.length && xs.every((x, i) => x !== undefined && ys[i] !== undefined && sameValue(x, ys[i]!));
+    if (xs && ys)
+      return (
+        xs.length === ys.length && xs.every((x, i) => x !== undefined && ys[i] !== undefined && sameValue(x, ys[i]!))
+      );
     const [items, scalar] = xs ? [xs, b] : [ys!, a];
     return items.every((x) => x !== undefined && sameValue(x, scalar));
   }

@@ -7,6 +7,11 @@ import { exportPyTorch } from "./pytorch.js";
 export type CodeTarget = "pytorch" | "keras";
 
 /** PyTorch or Keras code for an analysed file (pure; see exportPyTorch and exportKeras). */
-export function exportCode(target: CodeTarget, analysis: Analysis, text: string, options: ExportOptions = {}): ExportResult {
+export function exportCode(
+  target: CodeTarget,
+  analysis: Analysis,
+  text: string,
+  options: ExportOptions = {},
+): ExportResult {
   return (target === "pytorch" ? exportPyTorch : exportKeras)(analysis, text, options);
 }

@@ -26,14 +26,32 @@ export interface ExportOptions {
  * Lowers the analysis for a writer and runs it. A file with errors, an unknown model and anything the
  * target cannot express exactly give `errors` and no code: the export never writes approximate code.
  */
-export function runExport(analysis: Analysis, text: string, options: ExportOptions, fact: LayerFact, write: (file: LoweredFile) => { code: string; notes: string[] }): ExportResult {
+export function runExport(
+  analysis: Analysis,
+  text: string,
+  options: ExportOptions,
+  fact: LayerFact,
+  write: (file: LoweredFile) => { code: string; notes: string[] },
+): ExportResult {
   const problems = analysis.diagnostics.filter((d) => d.severity === "error");
   if (problems.length > 0) {
-    return fail(problems.map((d) => `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}] — fix the errors first (cnnlens check)`));
+    return fail(
+      problems.map(
+        (d) =>
+          `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}] — fix the errors first (cnnlens check)`,
+      ),
+    );
   }
-  const selected = options.model === undefined ? analysis : { ...analysis, models: analysis.models.filter((m) => m.name === options.model) };
+  const selected =
+    options.model === undefined
+      ? analysis
+      : { ...analysis, models: analysis.models.filter((m) => m.name === options.model) };
   if (selected.models.length === 0) {
-    return fail([options.model === undefined ? "the file defines no model" : `no model '${options.model}' (models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`]);
+    return fail([
+      options.model === undefined
+        ? "the file defines no model"
+        : `no model '${options.model}' (models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`,
+    ]);
   }
   try {
     return { ...write(lowerFile(selected, fact)), errors: [] };

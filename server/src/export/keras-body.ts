@@ -31,7 +31,9 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
   let cur = f.cur;
   const run = f.run;
   const assign = (expr: string, shape?: Shape) => {
-    out.push(withComment(`${indent}${run} = ${expr}`, shape ? shapeComment(kerasShape(shape, w.source)) : undefined, 52));
+    out.push(
+      withComment(`${indent}${run} = ${expr}`, shape ? shapeComment(kerasShape(shape, w.source)) : undefined, 52),
+    );
     cur = run;
   };
   for (const op of ops) {
@@ -43,7 +45,10 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
             w.notes.add(`${w.where}.${op.attr}: ${step.note}`);
           }
           const args = [...step.args, `name=${layerName(f.prefix, kerasLayerPart(op.attr) + step.suffix)}`];
-          assign(`layers.${step.cls}(${args.join(", ")})(${cur})`, step.suffix === "" ? op.info?.outputShape : undefined);
+          assign(
+            `layers.${step.cls}(${args.join(", ")})(${cur})`,
+            step.suffix === "" ? op.info?.outputShape : undefined,
+          );
         }
         break;
       case "block":
@@ -54,7 +59,13 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
         cur = run;
         if (loops(op, w.classOf)) {
           out.push(`${indent}for ${op.index} in range(${py(op.count)}):`);
-          cur = kerasLines(op.body, { ...f, cur, prefix: `${f.prefix}${kerasLayerPart(op.attr)}.{${op.index}}.` }, indent + IN, w, out);
+          cur = kerasLines(
+            op.body,
+            { ...f, cur, prefix: `${f.prefix}${kerasLayerPart(op.attr)}.{${op.index}}.` },
+            indent + IN,
+            w,
+            out,
+          );
         } else {
           // The iterations need different block functions (a block with one per use): one after the other.
           op.iterations!.forEach((b, i) => {
@@ -75,7 +86,9 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
         break;
       }
       case "branches": {
-        const parts = op.branches.map((b) => (b.length === 0 ? cur : kerasLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out)));
+        const parts = op.branches.map((b) =>
+          b.length === 0 ? cur : kerasLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out),
+        );
         assign(merge(op.merge, parts), op.outShape);
         for (const p of parts) f.vars.release(p);
         break;

@@ -14,7 +14,8 @@ export const kerasFact: LayerFact = (op, source) => JSON.stringify(kerasLayer(op
 
 /** The Keras layers for a layer op of a `source` file; throws Refusal for what Keras cannot do exactly. */
 export function kerasLayer(op: LayerOp, source: Framework): KerasStep[] {
-  if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: Keras export does not know the layer kind '${op.kind}'`);
+  if (!isLayerKindName(op.kind))
+    throw new Refusal(`${op.attr}: Keras export does not know the layer kind '${op.kind}'`);
   const face = unitOf(op.kind).keras;
   if (typeof face === "function") return face(op, source, KIND_FACTS);
   if ("refuses" in face) throw new Refusal(`${op.attr}: ${face.refuses}`);

@@ -24,17 +24,26 @@ export function exportKeras(analysis: Analysis, text: string, options: ExportOpt
   return runExport(analysis, text, options, kerasFact, (file) => writeFile(file, analysis, text, options));
 }
 
-function writeFile(file: LoweredFile, analysis: Analysis, text: string, options: ExportOptions): { code: string; notes: string[] } {
+function writeFile(
+  file: LoweredFile,
+  analysis: Analysis,
+  text: string,
+  options: ExportOptions,
+): { code: string; notes: string[] } {
   const notes = new Set<string>();
   const writer = (where: string): KerasWriter => ({ source: analysis.framework, classOf: file.classOf, notes, where });
   const sections: string[][] = [];
   const lines = new LineIndex(text);
   const globals = [...file.classes.map((c) => c.name), ...file.models.map((m) => m.className)];
-  for (const cls of file.classes) sections.push(blockFunction(cls, writer(cls.name), lines, analysis, variableTarget([...globals, ...cls.params])));
+  for (const cls of file.classes)
+    sections.push(blockFunction(cls, writer(cls.name), lines, analysis, variableTarget([...globals, ...cls.params])));
   const infos = new Map(analysis.models.map((m) => [m.name, m]));
-  for (const m of file.models) sections.push(modelFunction(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
+  for (const m of file.models)
+    sections.push(modelFunction(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
   for (const [block, names] of specialisedClasses(file)) {
-    notes.add(`${block}: its uses differ in more than their arguments, so each kind of use has its own function (${names.join(", ")})`);
+    notes.add(
+      `${block}: its uses differ in more than their arguments, so each kind of use has its own function (${names.join(", ")})`,
+    );
   }
   const from = options.fileName ? ` from ${pyCommentText(options.fileName)}` : "";
   const head = [
@@ -46,16 +55,31 @@ function writeFile(file: LoweredFile, analysis: Analysis, text: string, options:
   return { code: [head.join("\n"), ...sections.map((s) => s.join("\n"))].join("\n\n\n") + "\n", notes: [...notes] };
 }
 
-function blockFunction(cls: ClassIR, w: KerasWriter, lines: LineIndex, analysis: Analysis, variables: NameTarget): string[] {
+function blockFunction(
+  cls: ClassIR,
+  w: KerasWriter,
+  lines: LineIndex,
+  analysis: Analysis,
+  variables: NameTarget,
+): string[] {
   const line = lines.line(cls.block.span.start) + 1;
   const first = cls.first;
-  const shapes = shapeChange(first.inShape, first.outShape, (s) => kerasShape(s, analysis.framework)).replace(" -> ", " to ");
+  const shapes = shapeChange(first.inShape, first.outShape, (s) => kerasShape(s, analysis.framework)).replace(
+    " -> ",
+    " to ",
+  );
   const doc = cls.generic
     ? `"""Block ${cls.block.name.text} (line ${line}): ${first.name} maps ${shapes}, the shapes in the comments."""`
     : `"""Block ${cls.block.name.text} (line ${line}) with the arguments of ${first.name} put in: ${shapes}."""`;
   const sig = cls.generic ? blockSignature(cls.block, cls.params) : { params: [], fills: [] };
   const body: string[] = [];
-  const result = kerasLines(cls.body, { cur: "x", run: "x", prefix: "{name}.", vars: new Vars(cls.body, variables) }, IN, w, body);
+  const result = kerasLines(
+    cls.body,
+    { cur: "x", run: "x", prefix: "{name}.", vars: new Vars(cls.body, variables) },
+    IN,
+    w,
+    body,
+  );
   // `shortcut auto` asks whether the channels change: in Keras the input tensor knows its channels.
   const inChannels = body.some((l) => /\bin_channels\b/.test(l)) ? [`${IN}in_channels = x.shape[-1]`] : [];
   return [
@@ -72,11 +96,22 @@ function modelFunction(m: ModelIR, info: ModelInfo, w: KerasWriter, lines: LineI
   const line = lines.line(info.nameSpan.start) + 1;
   const input = kerasShape(m.input, m.framework)!;
   // Keras counts batchnorm's moving mean and variance as (non-trainable) parameters; PyTorch does not.
-  const stats = m.framework === "pytorch" ? info.layers.filter((l) => l.kind === "batchnorm" && l.inputShape).reduce((n, l) => n + 2 * channels(l.inputShape!, "pytorch"), 0) : 0;
+  const stats =
+    m.framework === "pytorch"
+      ? info.layers
+          .filter((l) => l.kind === "batchnorm" && l.inputShape)
+          .reduce((n, l) => n + 2 * channels(l.inputShape!, "pytorch"), 0)
+      : 0;
   const params = info.params.total + stats;
   const io = shapeChange(m.input, m.outShape, (s) => kerasShape(s, m.framework));
   const body: string[] = [];
-  const result = kerasLines(m.body, { cur: "inputs", run: "x", prefix: "", vars: new Vars(m.body, variables) }, IN, w, body);
+  const result = kerasLines(
+    m.body,
+    { cur: "inputs", run: "x", prefix: "", vars: new Vars(m.body, variables) },
+    IN,
+    w,
+    body,
+  );
   return [
     `def ${m.className}():`,
     `${IN}"""Model ${m.name} (line ${line}): ${io}, ${thousands(params)} parameters as Keras counts them."""`,

@@ -24,7 +24,8 @@ export function lowerBlockUse(step: BlockStep, flow: Flow, frame: Frame, ctx: Lo
   const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
   let inChannels = flow.channels;
   const actual = group?.inputShape ? channels(group.inputShape, ctx.framework) : undefined;
-  if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual)) inChannels = num(actual);
+  if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual))
+    inChannels = num(actual);
   // Only a dry run (after a flatten, whose output no analysis measured) can lose the channels.
   if (!inChannels) throw new NotGeneric(`${names.full}: its input channels are unknown`);
   let record: UseRecord | undefined;
@@ -33,11 +34,19 @@ export function lowerBlockUse(step: BlockStep, flow: Flow, frame: Frame, ctx: Lo
     const id = `${ctx.model.index}:${names.full}`;
     record = ctx.uses.get(id) ?? newRecord(id, block, step, all, inChannels, ctx);
     if (ctx.record && !ctx.record.inner.includes(record)) ctx.record.inner.push(record);
-    result = { ...(record.outChannels ? { channels: record.outChannels } : {}), ...(record.outStride ? { stride: record.outStride } : {}), ...(record.outPrevKind ? { prevKind: record.outPrevKind } : {}) };
+    result = {
+      ...(record.outChannels ? { channels: record.outChannels } : {}),
+      ...(record.outStride ? { stride: record.outStride } : {}),
+      ...(record.outPrevKind ? { prevKind: record.outPrevKind } : {}),
+    };
   } else {
     try {
       const lowered = lowerUseBody(block, step, all, inChannels, { ...ctx, literal: false });
-      result = { ...(lowered.out.channels ? { channels: lowered.out.channels } : {}), ...(lowered.stride ? { stride: lowered.stride } : {}), ...(lowered.out.prevKind ? { prevKind: lowered.out.prevKind } : {}) };
+      result = {
+        ...(lowered.out.channels ? { channels: lowered.out.channels } : {}),
+        ...(lowered.stride ? { stride: lowered.stride } : {}),
+        ...(lowered.out.prevKind ? { prevKind: lowered.out.prevKind } : {}),
+      };
     } catch (e) {
       if (!(e instanceof NotGeneric)) throw e;
     }
@@ -50,19 +59,40 @@ export function lowerBlockUse(step: BlockStep, flow: Flow, frame: Frame, ctx: Lo
     const c = channels(group.outputShape, ctx.framework);
     if (outChannels?.value?.type !== "number" || outChannels.value.value !== c) outChannels = num(c);
   }
-  const stride = result?.stride && flow.stride ? arith("*", flow.stride, substitute(result.stride, bindings)) : undefined;
-  out.push({ op: "block", attr: names.local, block: block.name.text, args: given, inChannels, ...(record ? { use: record } : {}), ...(group?.outputShape ? { outShape: group.outputShape } : {}) });
+  const stride =
+    result?.stride && flow.stride ? arith("*", flow.stride, substitute(result.stride, bindings)) : undefined;
+  out.push({
+    op: "block",
+    attr: names.local,
+    block: block.name.text,
+    args: given,
+    inChannels,
+    ...(record ? { use: record } : {}),
+    ...(group?.outputShape ? { outShape: group.outputShape } : {}),
+  });
   const next: Flow = { channels: outChannels, stride, base: flow.base };
   if (group?.outputShape) next.shape = group.outputShape;
   if (result?.prevKind) next.prevKind = result.prevKind;
   return next;
 }
 
-function newRecord(id: string, block: BlockDef, step: BlockStep, all: Sym[], inChannels: Sym, ctx: LowerContext): UseRecord {
+function newRecord(
+  id: string,
+  block: BlockDef,
+  step: BlockStep,
+  all: Sym[],
+  inChannels: Sym,
+  ctx: LowerContext,
+): UseRecord {
   const group = ctx.model.info.groups[step.group];
   const record: UseRecord = {
-    block: block.name.text, name: step.name, id, values: all.map((s) => (s.value ? lit(s.value) : s)), inChannels: inChannels.value ? lit(inChannels.value) : inChannels,
-    inner: [], at: { model: ctx.model.index, step },
+    block: block.name.text,
+    name: step.name,
+    id,
+    values: all.map((s) => (s.value ? lit(s.value) : s)),
+    inChannels: inChannels.value ? lit(inChannels.value) : inChannels,
+    inner: [],
+    at: { model: ctx.model.index, step },
   };
   if (group?.inputShape) record.inShape = group.inputShape;
   if (group?.outputShape) record.outShape = group.outputShape;
@@ -83,7 +113,13 @@ function newRecord(id: string, block: BlockDef, step: BlockStep, all: Sym[], inC
  * Lowers a block's body for one use: generically (parameters and in_channels as variables carrying this
  * use's values) or literally (a specialised class), from the analysis' record of this use.
  */
-export function lowerUseBody(block: BlockDef, step: BlockStep, values: Sym[], inChannels: Sym, ctx: LowerContext): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
+export function lowerUseBody(
+  block: BlockDef,
+  step: BlockStep,
+  values: Sym[],
+  inChannels: Sym,
+  ctx: LowerContext,
+): { ops: Op[]; key: string; out: Flow; stride?: Sym } {
   const env = new Map<string, Sym>();
   paramNames(block, ctx.variables).forEach((name, i) => {
     const v = values[i]?.value;
@@ -100,7 +136,11 @@ export function lowerUseBody(block: BlockDef, step: BlockStep, values: Sym[], in
 }
 
 /** The arguments of a use, one per parameter: as given (undefined for a default), and with defaults. */
-function bindArgs(block: BlockDef, args: readonly Argument[], env: ReadonlyMap<string, Sym>): { given: (Sym | undefined)[]; all: Sym[] } {
+function bindArgs(
+  block: BlockDef,
+  args: readonly Argument[],
+  env: ReadonlyMap<string, Sym>,
+): { given: (Sym | undefined)[]; all: Sym[] } {
   const params = block.params;
   const given: (Sym | undefined)[] = params.map(() => undefined);
   let position = 0;

@@ -81,7 +81,10 @@ export class Frame {
   /** Names that a conditional projection takes in some uses: another layer taking one is ambiguous. */
   readonly reserved = new Set<string>();
 
-  constructor(readonly prefix: string, readonly env: ReadonlyMap<string, Sym>) {}
+  constructor(
+    readonly prefix: string,
+    readonly env: ReadonlyMap<string, Sym>,
+  ) {}
 
   /** A name the analysis gave, as the full dotted name and the name within its owner. */
   take(local: string): { full: string; local: string } {

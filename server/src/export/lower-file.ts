@@ -40,7 +40,15 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
   // One map for the whole file: every label definition of the record is its own object.
   const labels = new Map<SaveStep, Flow>();
   const context = (index: number): LowerContext => ({
-    framework: analysis.framework, blocks, fact, bases, variables, labels, literal: true, dry: false, loopDepth: 0,
+    framework: analysis.framework,
+    blocks,
+    fact,
+    bases,
+    variables,
+    labels,
+    literal: true,
+    dry: false,
+    loopDepth: 0,
     lowerSteps,
     uses: { get: (id) => records.get(id), add: (r) => void records.set(r.id, r) },
     model: { index, info: analysis.models[index]! },
@@ -52,7 +60,15 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
     const ops: Op[] = [];
     const start = { channels: num(channels(info.input, info.framework)), stride: num(1), base: 0, shape: info.input };
     exactly(`model ${info.name}`, () => lowerSteps(program, start, new Frame("", new Map()), ctx, ops));
-    return { name: info.name, className: pyGlobal(info.name), framework: info.framework, input: info.input, batch: info.batch, body: ops, ...(info.output ? { outShape: info.output } : {}) };
+    return {
+      name: info.name,
+      className: pyGlobal(info.name),
+      framework: info.framework,
+      input: info.input,
+      batch: info.batch,
+      body: ops,
+      ...(info.output ? { outShape: info.output } : {}),
+    };
   });
 
   const generic = decide([...records.values()]);
@@ -108,7 +124,13 @@ function decide(records: UseRecord[]): Map<string, boolean> {
   return generic;
 }
 
-function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic: Map<string, boolean>, models: ModelIR[], variables: NameTarget): LoweredFile {
+function classesFor(
+  blocks: Map<string, BlockDef>,
+  records: UseRecord[],
+  generic: Map<string, boolean>,
+  models: ModelIR[],
+  variables: NameTarget,
+): LoweredFile {
   const classes: ClassIR[] = [];
   const byUse = new Map<UseRecord, ClassIR>();
   // Grouped once: filtering every record per block would be quadratic in files with many blocks.
@@ -123,7 +145,14 @@ function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic
     if (uses.length === 0) continue;
     if (generic.get(block.name.text)) {
       const params = paramNames(block, variables);
-      const cls: ClassIR = { name: pyGlobal(block.name.text), block, generic: true, params, body: uses[0]!.generic!.body, first: uses[0]! };
+      const cls: ClassIR = {
+        name: pyGlobal(block.name.text),
+        block,
+        generic: true,
+        params,
+        body: uses[0]!.generic!.body,
+        first: uses[0]!,
+      };
       classes.push(cls);
       for (const u of uses) byUse.set(u, cls);
       continue;
@@ -133,7 +162,14 @@ function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic
       const k = u.specialized!.key;
       let cls = byKey.get(k);
       if (!cls) {
-        cls = { name: specialisedName(block.name.text, byKey.size + 1), block, generic: false, params: [], body: u.specialized!.body, first: u };
+        cls = {
+          name: specialisedName(block.name.text, byKey.size + 1),
+          block,
+          generic: false,
+          params: [],
+          body: u.specialized!.body,
+          first: u,
+        };
         byKey.set(k, cls);
         classes.push(cls);
       }
@@ -141,7 +177,8 @@ function classesFor(blocks: Map<string, BlockDef>, records: UseRecord[], generic
     }
   }
   return {
-    models, classes,
+    models,
+    classes,
     classOf: (use) => {
       const cls = byUse.get(use);
       if (!cls) throw new Refusal(`no class for the block use ${use.name}`);

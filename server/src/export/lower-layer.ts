@@ -10,7 +10,14 @@ import { arith, fromExpr, fromPlain, key, lit, num, type Sym } from "../codegen/
 import { SAME_SHAPE } from "../layers/index.js";
 
 /** A layer of the record: its arguments evaluated in the frame's (symbolic) environment. */
-export function lowerLayer(kind: LayerKind, step: LayerStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
+export function lowerLayer(
+  kind: LayerKind,
+  step: LayerStep,
+  flow: Flow,
+  frame: Frame,
+  ctx: LowerContext,
+  out: Op[],
+): Flow {
   const args: Record<string, Sym> = {};
   let position = 0;
   for (const a of step.args ?? []) {
@@ -18,7 +25,10 @@ export function lowerLayer(kind: LayerKind, step: LayerStep, flow: Flow, frame: 
     const value = spec && fromExpr(a.value, frame.env);
     if (!spec || !value) continue;
     // The analysis lower-cases words like `Bilinear`; literal words are written as it reads them.
-    args[spec.name] = spec.type === "word" && value.value?.type === "word" && value.node.t === "lit" ? lit({ type: "word", value: value.value.value.toLowerCase() }) : value;
+    args[spec.name] =
+      spec.type === "word" && value.value?.type === "word" && value.node.t === "lit"
+        ? lit({ type: "word", value: value.value.value.toLowerCase() })
+        : value;
   }
   for (const [name, v] of Object.entries(defaults(kind, ctx.framework))) args[name] ??= v;
   return pushLayer(kind.kind, args, frame.take(step.local), layerInfo(step.layer, ctx), flow, ctx, out);
@@ -41,21 +51,35 @@ export function layerInfo(index: number, ctx: LowerContext): LayerInfo | undefin
 }
 
 /** Records a layer op with this use's analysis layer (if any); returns the flow after it. */
-export function pushLayer(kind: string, args: Record<string, Sym>, names: { local: string }, layer: LayerInfo | undefined, flow: Flow, ctx: LowerContext, out: Op[]): Flow {
+export function pushLayer(
+  kind: string,
+  args: Record<string, Sym>,
+  names: { local: string },
+  layer: LayerInfo | undefined,
+  flow: Flow,
+  ctx: LowerContext,
+  out: Op[],
+): Flow {
   const inShape = layer?.inputShape ?? flow.shape;
   const rank = inShape ? inShape.length - 1 : -1;
   let inChannels = flow.channels;
   // What the analysis says wins over what was tracked: the code is then literal here, and the key tells
   // whether every use agrees (else the block gets one class per use).
   const actual = inShape ? channels(inShape, ctx.framework) : undefined;
-  if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual)) inChannels = num(actual);
+  if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual))
+    inChannels = num(actual);
   const op: LayerOp = { op: "layer", attr: names.local, kind, args, inChannels: inChannels ?? num(0), rank };
   if (inShape) op.inShape = inShape;
   if (flow.prevKind) op.prevKind = flow.prevKind;
   if (layer) op.info = layer;
   op.fact = factOf(op, ctx);
   out.push(op);
-  const next: Flow = { channels: outChannels(kind, args, inChannels, rank, ctx.framework), stride: strideThrough(kind, args, ctx.framework, flow.stride), base: flow.base, prevKind: kind };
+  const next: Flow = {
+    channels: outChannels(kind, args, inChannels, rank, ctx.framework),
+    stride: strideThrough(kind, args, ctx.framework, flow.stride),
+    base: flow.base,
+    prevKind: kind,
+  };
   if (layer?.outputShape) next.shape = layer.outputShape;
   if (kind === "flatten" || (kind === "dense" && rank > 0)) {
     // Flattening multiplies in the spatial sizes, which only this use's shape knows.
@@ -75,7 +99,13 @@ function factOf(op: LayerOp, ctx: LowerContext): string {
   }
 }
 
-function outChannels(kind: string, args: Record<string, Sym>, inChannels: Sym | undefined, rank: number, fw: Framework): Sym | undefined {
+function outChannels(
+  kind: string,
+  args: Record<string, Sym>,
+  inChannels: Sym | undefined,
+  rank: number,
+  fw: Framework,
+): Sym | undefined {
   if (kind === "conv" || kind === "convtranspose") return args["out_channels"];
   if (kind === "dense") return rank === 0 || fw === "keras" ? args["out_features"] : inChannels;
   return inChannels;
@@ -86,7 +116,12 @@ function outChannels(kind: string, args: Record<string, Sym>, inChannels: Sym | 
  * offsets the kernel, or Keras' `same`): such steps multiply, which is what `shortcut auto`'s projection
  * stride is. Anything else (a pool that shrinks, an upsampling) gives undefined.
  */
-export function strideThrough(kind: string, args: Record<string, Sym>, fw: Framework, before: Sym | undefined): Sym | undefined {
+export function strideThrough(
+  kind: string,
+  args: Record<string, Sym>,
+  fw: Framework,
+  before: Sym | undefined,
+): Sym | undefined {
   if (before === undefined) return undefined;
   if (SAME_SHAPE.has(kind)) return before;
   if (kind !== "conv" && kind !== "maxpool" && kind !== "avgpool") return undefined;
@@ -99,9 +134,12 @@ export function strideThrough(kind: string, args: Record<string, Sym>, fw: Frame
   if (k === undefined || s === undefined || d === undefined || !stride || !p) return undefined;
   if (args["ceil_mode"]?.value?.type === "bool" && args["ceil_mode"].value.value && s !== 1) return undefined;
   const offsets = (pad: number | undefined) => pad !== undefined && 2 * pad === d * (k - 1);
-  const ok = p.type === "word" ? p.value === "same" || offsets(0)
-    : p.type === "number" ? offsets(p.value)
-    : p.type === "tuple" && p.items.every((i) => offsets(i?.type === "number" ? i.value : undefined));
+  const ok =
+    p.type === "word"
+      ? p.value === "same" || offsets(0)
+      : p.type === "number"
+        ? offsets(p.value)
+        : p.type === "tuple" && p.items.every((i) => offsets(i?.type === "number" ? i.value : undefined));
   if (!ok) return undefined;
   return arith("*", before, stride);
 }
@@ -116,7 +154,8 @@ function scalar(s: Sym | undefined): Sym | undefined {
   if (s.value.type === "number") return s;
   if (s.value.type === "tuple" && s.node.t === "lit") {
     const first = s.value.items[0];
-    if (first?.type === "number" && s.value.items.every((i) => i?.type === "number" && i.value === first.value)) return num(first.value);
+    if (first?.type === "number" && s.value.items.every((i) => i?.type === "number" && i.value === first.value))
+      return num(first.value);
   }
   return undefined;
 }

@@ -7,7 +7,19 @@ import type { Shape } from "../analysis/types.js";
 import type { Op, ResidualOp } from "./ir.js";
 import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-context.js";
 import { defaults, layerInfo, pushLayer, sameSym } from "./lower-layer.js";
-import { arith, bool, fromPlain, isLiteral, lit, num, or, notEqual, sameValue, uniform, type Sym } from "../codegen/sym.js";
+import {
+  arith,
+  bool,
+  fromPlain,
+  isLiteral,
+  lit,
+  num,
+  or,
+  notEqual,
+  sameValue,
+  uniform,
+  type Sym,
+} from "../codegen/sym.js";
 
 /** `residual { main } shortcut …`: the main path, then the shortcut (the analysis' naming order), then add. */
 export function lowerResidual(step: ResidualStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
@@ -30,15 +42,25 @@ export function lowerResidual(step: ResidualStep, flow: Flow, frame: Frame, ctx:
  * path changes the shape. The condition is written over the block's parameters when the main path only
  * strides (`stride != 1 or in_channels != width * 4`, torchvision's test), else as this use's fact.
  */
-function autoShortcut(step: ResidualStep, input: Flow, main: Flow, base: number, frame: Frame, ctx: LowerContext, op: ResidualOp): void {
+function autoShortcut(
+  step: ResidualStep,
+  input: Flow,
+  main: Flow,
+  base: number,
+  frame: Frame,
+  ctx: LowerContext,
+  op: ResidualOp,
+): void {
   const auto = step.auto!;
   // A dry run has no use of its own: the projection is there or not as the symbols say.
   const present = ctx.dry ? undefined : auto.present;
   const [convStep, normStep] = step.shortcut as LayerStep[];
   const projected = present && convStep ? layerInfo(convStep.layer, ctx) : undefined;
   const mainStride = main.base === base ? main.stride : undefined;
-  let when: Sym | undefined = mainStride && main.channels && input.channels
-    ? or(notEqual(mainStride, num(1)), notEqual(input.channels, main.channels)) : undefined;
+  let when: Sym | undefined =
+    mainStride && main.channels && input.channels
+      ? or(notEqual(mainStride, num(1)), notEqual(input.channels, main.channels))
+      : undefined;
   if (when && present !== undefined && (when.value?.type !== "bool" || when.value.value !== present)) when = undefined;
   let stride = mainStride;
   const theirs = projected ? uniform(fromPlain(projected.args["stride"])) : undefined;
@@ -51,8 +73,22 @@ function autoShortcut(step: ResidualStep, input: Flow, main: Flow, base: number,
   if (!isLiteral(when)) op.when = when;
   // Not in this use, but in others: the names are the ones it would take, and no other layer may take them.
   const take = (local: string) => (present ? frame.take(local) : frame.reserve(local));
-  const convArgs = { ...defaults(conv, ctx.framework), out_channels: main.channels ?? num(0), kernel: num(1), stride: stride ?? num(1), bias: bool(false) };
-  const afterConv = pushLayer("conv", convArgs, take(auto.conv), projected, { ...input, stride: undefined }, ctx, op.shortcut);
+  const convArgs = {
+    ...defaults(conv, ctx.framework),
+    out_channels: main.channels ?? num(0),
+    kernel: num(1),
+    stride: stride ?? num(1),
+    bias: bool(false),
+  };
+  const afterConv = pushLayer(
+    "conv",
+    convArgs,
+    take(auto.conv),
+    projected,
+    { ...input, stride: undefined },
+    ctx,
+    op.shortcut,
+  );
   // Without the analysis' layer (a use without the projection) only the rank of the input is known.
   const bnInput = afterConv.shape || !input.shape ? afterConv : { ...afterConv, shape: input.shape };
   const normInfo = present && normStep ? layerInfo(normStep.layer, ctx) : undefined;

@@ -17,7 +17,8 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
   const n = count?.value?.type === "number" ? count.value.value : undefined;
   const names = frame.take(step.local);
   // A dry run lowers the last iteration again (every iteration is the same text), so the count may differ.
-  const iterationSteps = (i: number): readonly Step[] => step.iterations[i] ?? step.iterations[step.iterations.length - 1] ?? [];
+  const iterationSteps = (i: number): readonly Step[] =>
+    step.iterations[i] ?? step.iterations[step.iterations.length - 1] ?? [];
   if (!count || n === undefined) throw new NotGeneric(`${names.full}: the repeat count is unknown`);
   const index = INDEX[ctx.loopDepth] ?? `i${ctx.loopDepth}`;
   const inner: LowerContext = { ...ctx, loopDepth: ctx.loopDepth + 1 };
@@ -47,7 +48,10 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
     else if (k !== key) loopable = false;
   }
   // A block's loop must be one loop in every use; a model's (or a specialised class') may be written out.
-  if (!loopable && !ctx.literal) throw new NotGeneric(`the iterations of ${names.full} differ (not every iteration is written like the first), so they cannot be one loop`);
+  if (!loopable && !ctx.literal)
+    throw new NotGeneric(
+      `the iterations of ${names.full} differ (not every iteration is written like the first), so they cannot be one loop`,
+    );
   const iterations: Op[][] = [];
   // Written out only when iterations differ in code or (through block uses) in classes: else the loop stands.
   if (ctx.literal && (!loopable || usesBlocks(body ?? []))) {
@@ -59,17 +63,37 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
     }
   }
   const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
-  out.push({ op: "repeat", attr: names.local, count, index, body: body ?? [], loopable, ...(iterations.length ? { iterations } : {}), ...(group?.outputShape ? { outShape: group.outputShape } : {}) });
+  out.push({
+    op: "repeat",
+    attr: names.local,
+    count,
+    index,
+    body: body ?? [],
+    loopable,
+    ...(iterations.length ? { iterations } : {}),
+    ...(group?.outputShape ? { outShape: group.outputShape } : {}),
+  });
   return group?.outputShape ? { ...after, shape: group.outputShape } : after;
 }
 
 function usesBlocks(ops: Op[]): boolean {
-  return ops.some((o) => o.op === "block" || (o.op === "repeat" && (o.iterations ?? [o.body]).some(usesBlocks))
-    || (o.op === "residual" && (usesBlocks(o.main) || usesBlocks(o.shortcut))) || (o.op === "branches" && o.branches.some(usesBlocks)));
+  return ops.some(
+    (o) =>
+      o.op === "block" ||
+      (o.op === "repeat" && (o.iterations ?? [o.body]).some(usesBlocks)) ||
+      (o.op === "residual" && (usesBlocks(o.main) || usesBlocks(o.shortcut))) ||
+      (o.op === "branches" && o.branches.some(usesBlocks)),
+  );
 }
 
 /** The channels entering up to `extra` further iterations, in a dry run (no analysis layers to read). */
-function probe(steps: readonly Step[], from: Flow, frame: Frame, ctx: LowerContext, extra: number): (Sym | undefined)[] {
+function probe(
+  steps: readonly Step[],
+  from: Flow,
+  frame: Frame,
+  ctx: LowerContext,
+  extra: number,
+): (Sym | undefined)[] {
   const out: (Sym | undefined)[] = [];
   let f: Flow = { channels: from.channels, stride: undefined, base: from.base };
   for (let i = 0; i < extra && f.channels; i++) {
@@ -110,8 +134,10 @@ function fit(xs: (Sym | undefined)[], n: number, index: Sym): Sym | undefined {
 
 /** d with b = a + d, literally or as written (`in_channels + growth` after `in_channels`). */
 function step(a: Sym, b: Sym): Sym | undefined {
-  if (isLiteral(a) && isLiteral(b) && a.value?.type === "number" && b.value?.type === "number") return num(b.value.value - a.value.value);
+  if (isLiteral(a) && isLiteral(b) && a.value?.type === "number" && b.value?.type === "number")
+    return num(b.value.value - a.value.value);
   const n = b.node;
-  if (n.t === "op" && n.op === "+" && JSON.stringify(n.a) === JSON.stringify(a.node)) return { node: n.b, value: undefined };
+  if (n.t === "op" && n.op === "+" && JSON.stringify(n.a) === JSON.stringify(a.node))
+    return { node: n.b, value: undefined };
   return undefined;
 }

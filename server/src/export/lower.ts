@@ -27,11 +27,16 @@ function lowerStep(step: Step, flow: Flow, frame: Frame, ctx: LowerContext, out:
       if (!kind) throw new NotGeneric(`the layer kind ${step.kind} is unknown`);
       return lowerLayer(kind, step, flow, frame, ctx, out);
     }
-    case "block": return lowerBlockUse(step, flow, frame, ctx, out);
-    case "repeat": return lowerRepeat(step, flow, frame, ctx, out);
-    case "residual": return lowerResidual(step, flow, frame, ctx, out);
-    case "branches": return lowerBranches(step, flow, frame, ctx, out);
-    case "mergeLabels": return lowerLabelMerge(step, flow, ctx, out);
+    case "block":
+      return lowerBlockUse(step, flow, frame, ctx, out);
+    case "repeat":
+      return lowerRepeat(step, flow, frame, ctx, out);
+    case "residual":
+      return lowerResidual(step, flow, frame, ctx, out);
+    case "branches":
+      return lowerBranches(step, flow, frame, ctx, out);
+    case "mergeLabels":
+      return lowerLabelMerge(step, flow, ctx, out);
     case "save":
       ctx.labels.set(step, flow);
       out.push({ op: "save", label: step.label });

@@ -12,8 +12,17 @@ export interface OnnxExportOptions {
 }
 
 /** The ONNX bytes of model `name` (default: the first), with only the model's output exposed. */
-export async function exportOnnx(analysis: Analysis, name: string | undefined, options: OnnxExportOptions = {}): Promise<{ model: string; bytes: Uint8Array }> {
+export async function exportOnnx(
+  analysis: Analysis,
+  name: string | undefined,
+  options: OnnxExportOptions = {},
+): Promise<{ model: string; bytes: Uint8Array }> {
   const model = runnableModel(analysis, name, "exported");
-  const weights = options.weights ? (await loadWeightsFile(model, options.weights)).weights : randomWeights(model, options.seed ?? 0);
-  return { model: model.name, bytes: buildOnnx(model, weights, { outputs: "final", ...(options.batch ? { batch: options.batch } : {}) }) };
+  const weights = options.weights
+    ? (await loadWeightsFile(model, options.weights)).weights
+    : randomWeights(model, options.seed ?? 0);
+  return {
+    model: model.name,
+    bytes: buildOnnx(model, weights, { outputs: "final", ...(options.batch ? { batch: options.batch } : {}) }),
+  };
 }

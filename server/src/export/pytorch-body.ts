@@ -29,7 +29,10 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
         if (op.when && op.shortcut.length > 0) {
           out.push(`${indent}if ${py(op.when)}:  # shortcut auto: a projection where the shape changes`);
           out.push(...initLines(op.shortcut, owner, indent + IN, w, depth));
-          out.push(`${indent}else:`, `${indent}${IN}${op.shortcut.map((s) => `${owner}.${attr((s as LayerOp).attr)}`).join(" = ")} = None`);
+          out.push(
+            `${indent}else:`,
+            `${indent}${IN}${op.shortcut.map((s) => `${owner}.${attr((s as LayerOp).attr)}`).join(" = ")} = None`,
+          );
         } else out.push(...initLines(op.shortcut, owner, indent, w, depth));
         break;
       }
@@ -86,7 +89,9 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
         break;
       }
       case "branches": {
-        const parts = op.branches.map((b) => (b.length === 0 ? cur : forwardLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out)));
+        const parts = op.branches.map((b) =>
+          b.length === 0 ? cur : forwardLines(b, { ...f, cur, run: f.vars.fresh("branch") }, indent, w, out),
+        );
         assign(torchMerge(op.merge, parts), op.outShape);
         for (const p of parts) f.vars.release(p);
         break;
@@ -109,4 +114,3 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
 function torchMerge(op: "concat" | "add", parts: string[]): string {
   return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + ");
 }
-

@@ -12,16 +12,21 @@ export const TORCH_HELPERS: Record<string, string[]> = {
     "    def forward(self, x):",
     "        return super().forward(x.movedim(1, -1)).movedim(-1, 1)",
   ],
-  ...Object.fromEntries([1, 2, 3].map((d) => [`KerasSameConvTranspose${d}d`, [
-    `class KerasSameConvTranspose${d}d(nn.ConvTranspose${d}d):`,
-    `    """nn.ConvTranspose${d}d cropped as Keras' padding "same" crops it: [start, stop) on each spatial axis."""`,
-    "",
-    "    def __init__(self, *args, crop, **kwargs):",
-    "        super().__init__(*args, **kwargs)",
-    "        self.crop = crop",
-    "",
-    "    def forward(self, x):",
-    "        y = super().forward(x)",
-    "        return y[(..., *(slice(start, stop) for start, stop in self.crop))]",
-  ]])),
+  ...Object.fromEntries(
+    [1, 2, 3].map((d) => [
+      `KerasSameConvTranspose${d}d`,
+      [
+        `class KerasSameConvTranspose${d}d(nn.ConvTranspose${d}d):`,
+        `    """nn.ConvTranspose${d}d cropped as Keras' padding "same" crops it: [start, stop) on each spatial axis."""`,
+        "",
+        "    def __init__(self, *args, crop, **kwargs):",
+        "        super().__init__(*args, **kwargs)",
+        "        self.crop = crop",
+        "",
+        "    def forward(self, x):",
+        "        y = super().forward(x)",
+        "        return y[(..., *(slice(start, stop) for start, stop in self.crop))]",
+      ],
+    ]),
+  ),
 };

@@ -17,7 +17,8 @@ export const torchFact: LayerFact = (op, source) => {
 
 /** The module for a layer op of a `source` file; throws Refusal for what PyTorch cannot do exactly. */
 export function torchLayer(op: LayerOp, source: Framework): TorchLayer {
-  if (!isLayerKindName(op.kind)) throw new Refusal(`${op.attr}: PyTorch export does not know the layer kind '${op.kind}'`);
+  if (!isLayerKindName(op.kind))
+    throw new Refusal(`${op.attr}: PyTorch export does not know the layer kind '${op.kind}'`);
   const face = unitOf(op.kind).pytorch;
   if (typeof face === "function") return face(op, source, KIND_FACTS);
   if ("refuses" in face) throw new Refusal(`${op.attr}: ${face.refuses}`);

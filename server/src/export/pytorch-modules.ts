@@ -53,7 +53,10 @@ export function ctor(op: LayerOp | BlockOp, w: TorchWriter): string {
  */
 export function attr(name: string, w?: TorchWriter): string {
   const written = torchAttribute(name);
-  if (w && written !== name) w.notes.add(`${w.where}.${name}: written as ${written} (nn.Module or Python uses '${name}'), so its state_dict keys start with ${written}.`);
+  if (w && written !== name)
+    w.notes.add(
+      `${w.where}.${name}: written as ${written} (nn.Module or Python uses '${name}'), so its state_dict keys start with ${written}.`,
+    );
   return written;
 }
 

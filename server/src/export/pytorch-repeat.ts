@@ -15,8 +15,14 @@ export type InitLines = (ops: Op[], owner: string, indent: string, w: TorchWrite
 export type ForwardLines = (ops: Op[], f: Forward, indent: string, w: TorchWriter, out: string[]) => string;
 
 /** `__init__` lines: the container, then each iteration's modules (in a loop, or written out). */
-export function repeatInit(op: RepeatOp, owner: string, indent: string, w: TorchWriter, depth: number,
-  initLines: InitLines): string[] {
+export function repeatInit(
+  op: RepeatOp,
+  owner: string,
+  indent: string,
+  w: TorchWriter,
+  depth: number,
+  initLines: InitLines,
+): string[] {
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   const chain = bodies.every((b) => isChain(b, w));
@@ -32,8 +38,15 @@ export function repeatInit(op: RepeatOp, owner: string, indent: string, w: Torch
 }
 
 /** One iteration: a container whose children are named as the analysis names them. */
-function iteration(body: Op[], container: string, chain: boolean, indent: string, w: TorchWriter, depth: number,
-  initLines: InitLines): string[] {
+function iteration(
+  body: Op[],
+  container: string,
+  chain: boolean,
+  indent: string,
+  w: TorchWriter,
+  depth: number,
+  initLines: InitLines,
+): string[] {
   const step = depth === 0 ? "step" : `step${depth + 1}`;
   const lines = initLines(body, step, indent, w, depth + 1);
   const single = lines.length === 1 ? /^\s*\w+\.(\w+) = (.*)$/.exec(lines[0]!) : null;
@@ -42,15 +55,25 @@ function iteration(body: Op[], container: string, chain: boolean, indent: string
     return [`${indent}${container}.append(nn.Sequential(OrderedDict(${single[1]}=${single[2]})))`];
   }
   if (single) return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
-  return [`${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`, ...lines, `${indent}${container}.append(${step})`];
+  return [
+    `${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`,
+    ...lines,
+    `${indent}${container}.append(${step})`,
+  ];
 }
 
 /**
  * `forward` lines: one call when the iterations are a chain, else a loop over the iterations (or each
  * iteration written out); returns the variable holding the result, or undefined for the one-call case.
  */
-export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: TorchWriter, out: string[],
-  forwardLines: ForwardLines): string | undefined {
+export function repeatForward(
+  op: RepeatOp,
+  f: Forward,
+  indent: string,
+  w: TorchWriter,
+  out: string[],
+  forwardLines: ForwardLines,
+): string | undefined {
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   if (bodies.every((b) => isChain(b, w))) return undefined;
@@ -64,5 +87,11 @@ export function repeatForward(op: RepeatOp, f: Forward, indent: string, w: Torch
   }
   const step = f.depth === 0 ? "step" : `step${f.depth + 1}`;
   out.push(`${indent}for ${step} in ${f.access(op.attr)}:`);
-  return forwardLines(op.body, { ...f, cur: f.run, access: (a) => `${step}.${attr(a)}`, depth: f.depth + 1 }, indent + IN, w, out);
+  return forwardLines(
+    op.body,
+    { ...f, cur: f.run, access: (a) => `${step}.${attr(a)}`, depth: f.depth + 1 },
+    indent + IN,
+    w,
+    out,
+  );
 }

@@ -26,19 +26,37 @@ export function exportPyTorch(analysis: Analysis, text: string, options: ExportO
   return runExport(analysis, text, options, torchFact, (file) => writeFile(file, analysis, text, options));
 }
 
-function writeFile(file: LoweredFile, analysis: Analysis, text: string, options: ExportOptions): { code: string; notes: string[] } {
+function writeFile(
+  file: LoweredFile,
+  analysis: Analysis,
+  text: string,
+  options: ExportOptions,
+): { code: string; notes: string[] } {
   const notes = new Set<string>();
   const imports = new Set<"OrderedDict" | "F">();
   const helpers = new Set<string>();
-  const writer = (where: string): TorchWriter => ({ source: analysis.framework, classOf: file.classOf, notes, where, imports, helpers });
+  const writer = (where: string): TorchWriter => ({
+    source: analysis.framework,
+    classOf: file.classOf,
+    notes,
+    where,
+    imports,
+    helpers,
+  });
   const sections: string[][] = [];
   const lines = new LineIndex(text);
   const globals = [...file.classes.map((c) => c.name), ...file.models.map((m) => m.className)];
-  for (const cls of file.classes) sections.push(blockClass(cls, writer(cls.name), lines, analysis.framework, variableTarget([...globals, ...cls.params])));
+  for (const cls of file.classes)
+    sections.push(
+      blockClass(cls, writer(cls.name), lines, analysis.framework, variableTarget([...globals, ...cls.params])),
+    );
   const infos = new Map(analysis.models.map((m) => [m.name, m]));
-  for (const m of file.models) sections.push(modelClass(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
+  for (const m of file.models)
+    sections.push(modelClass(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
   for (const [block, names] of specialisedClasses(file)) {
-    notes.add(`${block}: its uses differ in more than their arguments, so each kind of use has its own class (${names.join(", ")})`);
+    notes.add(
+      `${block}: its uses differ in more than their arguments, so each kind of use has its own class (${names.join(", ")})`,
+    );
   }
   const from = options.fileName ? ` from ${pyCommentText(options.fileName)}` : "";
   const head = [
@@ -47,7 +65,9 @@ function writeFile(file: LoweredFile, analysis: Analysis, text: string, options:
     "# .running_var, plus the .num_batches_tracked counter PyTorch adds to every BatchNorm.",
     ...(imports.has("OrderedDict") ? ["from collections import OrderedDict", ""] : []),
     "import torch",
-    ...(imports.has("F") || sections.some((s) => s.some((l) => l.includes("F.pad("))) ? ["import torch.nn.functional as F"] : []),
+    ...(imports.has("F") || sections.some((s) => s.some((l) => l.includes("F.pad(")))
+      ? ["import torch.nn.functional as F"]
+      : []),
     "from torch import nn",
   ];
   const helperCode = [...helpers].sort().map((h) => TORCH_HELPERS[h]!);
@@ -55,7 +75,13 @@ function writeFile(file: LoweredFile, analysis: Analysis, text: string, options:
   return { code, notes: [...notes] };
 }
 
-function blockClass(cls: ClassIR, w: TorchWriter, lines: LineIndex, source: Framework, variables: NameTarget): string[] {
+function blockClass(
+  cls: ClassIR,
+  w: TorchWriter,
+  lines: LineIndex,
+  source: Framework,
+  variables: NameTarget,
+): string[] {
   const line = lines.line(cls.block.span.start) + 1;
   const first = cls.first;
   const shapes = shapeChange(first.inShape, first.outShape, (s) => torchShape(s, source)).replace(" -> ", " to ");
@@ -97,7 +123,13 @@ function modelClass(m: ModelIR, info: ModelInfo, w: TorchWriter, lines: LineInde
 
 function forward(body: Op[], w: TorchWriter, variables: NameTarget): string[] {
   const out: string[] = [`${IN}def forward(self, x):`];
-  const result = forwardLines(body, { cur: "x", run: "x", access: (a) => `self.${attr(a)}`, vars: new Vars(body, variables), depth: 0 }, IN + IN, w, out);
+  const result = forwardLines(
+    body,
+    { cur: "x", run: "x", access: (a) => `self.${attr(a)}`, vars: new Vars(body, variables), depth: 0 },
+    IN + IN,
+    w,
+    out,
+  );
   out.push(`${IN}${IN}return ${result}`);
   return out;
 }

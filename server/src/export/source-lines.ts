@@ -24,7 +24,8 @@ export class LineIndex {
 
   /** The 0-based line of an offset (as lineOfOffset). */
   line(offset: number): number {
-    let lo = 0, hi = this.starts.length - 1;
+    let lo = 0,
+      hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid]! <= offset) lo = mid;
@@ -40,7 +41,11 @@ export function thousands(n: number): string {
 }
 
 /** `64x56x56 -> 256x56x56` */
-export function shapeChange(from: Shape | undefined, to: Shape | undefined, show: (s: Shape | undefined) => Shape | undefined): string {
+export function shapeChange(
+  from: Shape | undefined,
+  to: Shape | undefined,
+  show: (s: Shape | undefined) => Shape | undefined,
+): string {
   const f = (s: Shape | undefined) => (show(s) ?? ["?"]).join("x");
   return `${f(from)} -> ${f(to)}`;
 }

@@ -10,7 +10,10 @@ export class Vars {
   private readonly used = new Set<string>();
   private readonly temporary = new Set<string>();
 
-  constructor(ops: Op[], private readonly target: NameTarget) {
+  constructor(
+    ops: Op[],
+    private readonly target: NameTarget,
+  ) {
     for (const label of labelsIn(ops)) this.used.add(this.label(label));
   }
 
@@ -54,13 +57,14 @@ function labelsIn(ops: Op[]): string[] {
 export function loops(op: RepeatOp, classOf: (use: UseRecord) => { name: string }): boolean {
   if (!op.loopable) return false;
   if (!op.iterations) return true;
-  const classes = (ops: Op[]): string[] => ops.flatMap((o) => {
-    if (o.op === "block") return [classOf(o.use!).name];
-    if (o.op === "repeat") return (o.iterations ?? [o.body]).flatMap(classes);
-    if (o.op === "residual") return [...classes(o.main), ...classes(o.shortcut)];
-    if (o.op === "branches") return o.branches.flatMap(classes);
-    return [];
-  });
+  const classes = (ops: Op[]): string[] =>
+    ops.flatMap((o) => {
+      if (o.op === "block") return [classOf(o.use!).name];
+      if (o.op === "repeat") return (o.iterations ?? [o.body]).flatMap(classes);
+      if (o.op === "residual") return [...classes(o.main), ...classes(o.shortcut)];
+      if (o.op === "branches") return o.branches.flatMap(classes);
+      return [];
+    });
   const first = JSON.stringify(classes(op.iterations[0] ?? []));
   return op.iterations.every((it) => JSON.stringify(classes(it)) === first);
 }

@@ -8,14 +8,26 @@ import { lex, MAX_NESTING, type Token } from "../../../grammar/index.js";
 const noSpaceAfter = new Set(["LParen"]);
 const noSpaceBefore = new Set(["RParen", "Comma", "Colon"]);
 /** After these tokens (or at the start of a value) a minus sign is a sign, not a subtraction. */
-const beforeSign = new Set(["LParen", "Comma", "Colon", "Equals", "Plus", "Minus", "Star", "Slash", "FloorDiv", "Arrow"]);
+const beforeSign = new Set([
+  "LParen",
+  "Comma",
+  "Colon",
+  "Equals",
+  "Plus",
+  "Minus",
+  "Star",
+  "Slash",
+  "FloorDiv",
+  "Arrow",
+]);
 /** The widest indentation unit accepted from a client (a tab size is a number the client sends). */
 export const MAX_INDENT_WIDTH = 16;
 
 /** The indentation unit for LSP formatting options; a hostile or absurd tab size is clamped to 1…16. */
 export function indentUnit(options: { tabSize: unknown; insertSpaces: unknown }): string {
   if (options.insertSpaces === false) return "\t";
-  const size = typeof options.tabSize === "number" && Number.isFinite(options.tabSize) ? Math.floor(options.tabSize) : 2;
+  const size =
+    typeof options.tabSize === "number" && Number.isFinite(options.tabSize) ? Math.floor(options.tabSize) : 2;
   return " ".repeat(Math.min(MAX_INDENT_WIDTH, Math.max(1, size)));
 }
 
@@ -57,7 +69,8 @@ export function formatText(text: string, unit = "  "): string | undefined {
     }
     if (current === "") {
       // No blank line right after an opening brace or right before a closing one.
-      if (type === "RCurly" || previous?.tokenType.name === "LCurly") while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+      if (type === "RCurly" || previous?.tokenType.name === "LCurly")
+        while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
       lineIndent = type === "RCurly" ? Math.max(0, depth - 1) : depth;
       current = t.image;
     } else {

@@ -1,6 +1,15 @@
 // The activations and other shape-keeping kinds without parameters: one entry per kind holds all its faces.
 import {
-  dropout, elu, gelu, identity, leakyrelu, relu, relu6, sigmoid, softmax, tanh,
+  dropout,
+  elu,
+  gelu,
+  identity,
+  leakyrelu,
+  relu,
+  relu6,
+  sigmoid,
+  softmax,
+  tanh,
 } from "../analysis/layers/simple.js";
 import type { simpleKinds } from "../analysis/layers/simple.js";
 import { kw, one } from "../codegen/layer-code.js";
@@ -15,17 +24,23 @@ const positive = { sameShape: true, nonNegative: true } as const;
 /** Each simple kind's faces, by name. */
 export const activationUnits = {
   relu: {
-    analysis: relu, ...positive, onnx: unary("Relu"),
-    pytorch: { cls: "nn.ReLU" }, keras: { cls: "ReLU" },
+    analysis: relu,
+    ...positive,
+    onnx: unary("Relu"),
+    pytorch: { cls: "nn.ReLU" },
+    keras: { cls: "ReLU" },
   },
   relu6: {
-    analysis: relu6, ...positive,
+    analysis: relu6,
+    ...positive,
     onnx: elementwise((e, x) => e.g.op("Clip", [x, e.g.scalar(0), e.g.scalar(6)])),
-    pytorch: { cls: "nn.ReLU6" }, keras: { cls: "ReLU", args: ["max_value=6"] },
+    pytorch: { cls: "nn.ReLU6" },
+    keras: { cls: "ReLU", args: ["max_value=6"] },
   },
   // Keras files state the slope only when it is not Keras' default; PyTorch files always (the defaults differ).
   leakyrelu: {
-    analysis: leakyrelu, ...same,
+    analysis: leakyrelu,
+    ...same,
     onnx: unary("LeakyRelu", (e) => ({ alpha: { float: num(e, "slope", 0.01) } })),
     pytorch: (op) => ({ ctor: `nn.LeakyReLU(${kw("negative_slope", op.args["slope"], 0.01).join("")})` }),
     keras: (op, source) => {
@@ -35,30 +50,42 @@ export const activationUnits = {
     },
   },
   elu: {
-    analysis: elu, ...same, onnx: unary("Elu", (e) => ({ alpha: { float: num(e, "alpha", 1) } })),
+    analysis: elu,
+    ...same,
+    onnx: unary("Elu", (e) => ({ alpha: { float: num(e, "alpha", 1) } })),
     pytorch: { cls: "nn.ELU", kwargs: [["alpha", "alpha", 1]] },
     keras: { cls: "ELU", kwargs: [["alpha", "alpha", 1]] },
   },
   gelu: {
-    analysis: gelu, ...same,
+    analysis: gelu,
+    ...same,
     // Opset 17 has no Gelu: PyTorch's and Keras' exact form x·½·(1 + erf(x/√2)).
     onnx: elementwise((e, x) => {
       const erf = e.g.op("Erf", [e.g.op("Mul", [x, e.g.scalar(Math.SQRT1_2)])]);
       return e.g.op("Mul", [e.g.op("Mul", [x, e.g.scalar(0.5)]), e.g.op("Add", [erf, e.g.scalar(1)])]);
     }),
-    pytorch: { cls: "nn.GELU" }, keras: { cls: "Activation", args: ['"gelu"'] },
+    pytorch: { cls: "nn.GELU" },
+    keras: { cls: "Activation", args: ['"gelu"'] },
   },
   sigmoid: {
-    analysis: sigmoid, ...positive, onnx: unary("Sigmoid"),
-    pytorch: { cls: "nn.Sigmoid" }, keras: { cls: "Activation", args: ['"sigmoid"'] },
+    analysis: sigmoid,
+    ...positive,
+    onnx: unary("Sigmoid"),
+    pytorch: { cls: "nn.Sigmoid" },
+    keras: { cls: "Activation", args: ['"sigmoid"'] },
   },
   tanh: {
-    analysis: tanh, ...same, onnx: unary("Tanh"),
-    pytorch: { cls: "nn.Tanh" }, keras: { cls: "Activation", args: ['"tanh"'] },
+    analysis: tanh,
+    ...same,
+    onnx: unary("Tanh"),
+    pytorch: { cls: "nn.Tanh" },
+    keras: { cls: "Activation", args: ['"tanh"'] },
   },
   // The axis counts without the batch axis and defaults to the channels, in the source's layout.
   softmax: {
-    analysis: softmax, ...positive, onnx: softmaxEmitter,
+    analysis: softmax,
+    ...positive,
+    onnx: softmaxEmitter,
     pytorch: (op, source) => ({ ctor: `nn.Softmax(dim=${softmaxAxis(op, source, "pytorch")})` }),
     keras: (op, source) => {
       const axis = softmaxAxis(op, source, "keras");
@@ -66,12 +93,17 @@ export const activationUnits = {
     },
   },
   identity: {
-    analysis: identity, ...same, onnx: unary("Identity"),
-    pytorch: { cls: "nn.Identity" }, keras: { cls: "Identity" },
+    analysis: identity,
+    ...same,
+    onnx: unary("Identity"),
+    pytorch: { cls: "nn.Identity" },
+    keras: { cls: "Identity" },
   },
   // Inference: dropout passes everything through, unscaled (PyTorch scales during training instead).
   dropout: {
-    analysis: dropout, ...same, onnx: unary("Identity"),
+    analysis: dropout,
+    ...same,
+    onnx: unary("Identity"),
     pytorch: (op) => ({ ctor: `nn.Dropout(p=${py(op.args["p"]!)})` }),
     keras: (op) => one("Dropout", [py(op.args["p"]!)]),
   },

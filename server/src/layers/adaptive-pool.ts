@@ -20,9 +20,14 @@ function kerasAdaptive(op: LayerOp, source: Framework, max: boolean): KerasStep[
   const out = literalAxes(op.args["output_size"], op.rank);
   if (out?.every((n) => n === 1)) return one(`Global${kind}Pooling${d}D`, ["keepdims=True"]);
   const sizes = op.inShape ? spatial(op.inShape, source) : undefined;
-  if (!out || !sizes || sizes.some((w, i) => w % out[i]! !== 0)) throw new Refusal(`${op.attr}: Keras has no adaptive pooling; it is exact only when the input size (${sizes?.join("x") ?? "?"}) is a multiple of the output size (${out?.join("x") ?? py(op.args["output_size"]!)})`);
+  if (!out || !sizes || sizes.some((w, i) => w % out[i]! !== 0))
+    throw new Refusal(
+      `${op.attr}: Keras has no adaptive pooling; it is exact only when the input size (${sizes?.join("x") ?? "?"}) is a multiple of the output size (${out?.join("x") ?? py(op.args["output_size"]!)})`,
+    );
   const window = sizes.map((w, i) => w / out[i]!);
-  return one(`${kind}Pooling${d}D`, [window.every((w) => w === window[0]) ? String(window[0]) : `(${window.join(", ")})`]);
+  return one(`${kind}Pooling${d}D`, [
+    window.every((w) => w === window[0]) ? String(window[0]) : `(${window.join(", ")})`,
+  ]);
 }
 
 /** PyTorch's adaptive pool to 1; Keras' global pools drop the spatial axes (unless keepdims): a Flatten follows. */
@@ -38,25 +43,38 @@ function kerasGlobal(op: LayerOp, source: Framework, max: boolean): KerasStep[] 
   return one(`Global${max ? "Max" : "Average"}Pooling${Math.max(op.rank, 1)}D`, keep ? ["keepdims=True"] : []);
 }
 
-const adaptive = (op: LayerOp, kind: string): TorchLayer =>
-  ({ ctor: `nn.Adaptive${kind}Pool${Math.max(op.rank, 1)}d(${py(op.args["output_size"]!)})` });
+const adaptive = (op: LayerOp, kind: string): TorchLayer => ({
+  ctor: `nn.Adaptive${kind}Pool${Math.max(op.rank, 1)}d(${py(op.args["output_size"]!)})`,
+});
 
 /** The adaptive and global pools' faces, by name. */
 export const adaptivePoolUnits = {
   adaptiveavgpool: {
-    analysis: adaptiveavgpool, ...pooled, onnx: (e) => adaptivePool(e, false),
-    pytorch: (op) => adaptive(op, "Avg"), keras: (op, source) => kerasAdaptive(op, source, false),
+    analysis: adaptiveavgpool,
+    ...pooled,
+    onnx: (e) => adaptivePool(e, false),
+    pytorch: (op) => adaptive(op, "Avg"),
+    keras: (op, source) => kerasAdaptive(op, source, false),
   },
   adaptivemaxpool: {
-    analysis: adaptivemaxpool, ...pooled, onnx: (e) => adaptivePool(e, true),
-    pytorch: (op) => adaptive(op, "Max"), keras: (op, source) => kerasAdaptive(op, source, true),
+    analysis: adaptivemaxpool,
+    ...pooled,
+    onnx: (e) => adaptivePool(e, true),
+    pytorch: (op) => adaptive(op, "Max"),
+    keras: (op, source) => kerasAdaptive(op, source, true),
   },
   globalavgpool: {
-    analysis: globalavgpool, ...pooled, onnx: (e) => globalPool(e, false),
-    pytorch: (op, source) => torchGlobal(op, source, false), keras: (op, source) => kerasGlobal(op, source, false),
+    analysis: globalavgpool,
+    ...pooled,
+    onnx: (e) => globalPool(e, false),
+    pytorch: (op, source) => torchGlobal(op, source, false),
+    keras: (op, source) => kerasGlobal(op, source, false),
   },
   globalmaxpool: {
-    analysis: globalmaxpool, ...pooled, onnx: (e) => globalPool(e, true),
-    pytorch: (op, source) => torchGlobal(op, source, true), keras: (op, source) => kerasGlobal(op, source, true),
+    analysis: globalmaxpool,
+    ...pooled,
+    onnx: (e) => globalPool(e, true),
+    pytorch: (op, source) => torchGlobal(op, source, true),
+    keras: (op, source) => kerasGlobal(op, source, true),
   },
 } satisfies { [K in AdaptiveKind]: LayerUnit<K> };

@@ -17,7 +17,8 @@ function torchBatchnorm(op: LayerOp, source: Framework): TorchLayer {
   let affine = a["affine"];
   if (source === "keras") {
     // Keras drops γ (scale) and β (center) independently; PyTorch's affine keeps or drops both.
-    const center = a["center"] ?? bool(true), scale = a["scale"] ?? bool(true);
+    const center = a["center"] ?? bool(true),
+      scale = a["scale"] ?? bool(true);
     if (key(center) !== key(scale)) {
       const asked = `center: ${py(center)}, scale: ${py(scale)}`;
       const what = "PyTorch's BatchNorm learns scale and shift together (affine)";
@@ -39,13 +40,18 @@ function kerasBatchnorm(op: LayerOp, source: Framework): KerasStep[] {
   const both = isValue(a["affine"], true) ? [] : [`center=${py(a["affine"]!)}`, `scale=${py(a["affine"]!)}`];
   const affine = torch ? both : [...kw("center", a["center"], true), ...kw("scale", a["scale"], true)];
   // Keras' defaults (1e-3, 0.99) differ from PyTorch's, so a PyTorch file states both.
-  const stated = torch ? [`epsilon=${py(a["eps"]!)}`, `momentum=${py(momentum!)}`] : [...kw("epsilon", a["eps"], 1e-3), ...kw("momentum", momentum, 0.99)];
+  const stated = torch
+    ? [`epsilon=${py(a["eps"]!)}`, `momentum=${py(momentum!)}`]
+    : [...kw("epsilon", a["eps"], 1e-3), ...kw("momentum", momentum, 0.99)];
   return one("BatchNormalization", [...stated, ...affine]);
 }
 
 /** batchnorm's faces: γ and β (when affine, or Keras' scale and center), then the running statistics, which PyTorch keeps as buffers. */
 export const batchnormUnit = {
-  analysis: batchnorm, sameShape: true, nonNegative: false, onnx: batchnormEmitter,
+  analysis: batchnorm,
+  sameShape: true,
+  nonNegative: false,
+  onnx: batchnormEmitter,
   tensors: (layer, fw) => {
     const input = layer.inputShape;
     const c = input.length === 1 || fw === "keras" ? input[input.length - 1]! : input[0]!;

@@ -19,12 +19,19 @@ function torchDense(op: LayerOp, source: Framework): TorchLayer {
     return { ctor: `nn.Linear(${[String(last), py(a["out_features"]!), ...bias].join(", ")})` };
   }
   // Keras' Dense acts on the channels (last in Keras); here they are axis 1, so they are moved last and back.
-  return { ctor: `KerasDense(${[py(op.inChannels), py(a["out_features"]!), ...bias].join(", ")})`, helper: "KerasDense", note: "Keras' Dense acts on the channels (axis 1 here): KerasDense moves them last and back" };
+  return {
+    ctor: `KerasDense(${[py(op.inChannels), py(a["out_features"]!), ...bias].join(", ")})`,
+    helper: "KerasDense",
+    note: "Keras' Dense acts on the channels (axis 1 here): KerasDense moves them last and back",
+  };
 }
 
 /** dense's faces: the weight is [out, in] as nn.Linear stores it, acting on the last axis. */
 export const denseUnit = {
-  analysis: dense, sameShape: false, nonNegative: false, onnx: denseEmitter,
+  analysis: dense,
+  sameShape: false,
+  nonNegative: false,
+  onnx: denseEmitter,
   tensors: (layer) => {
     const input = layer.inputShape;
     const inF = input[input.length - 1]!;
@@ -35,7 +42,10 @@ export const denseUnit = {
   },
   pytorch: torchDense,
   keras: (op, source) => {
-    if (source === "pytorch" && op.rank > 0) throw new Refusal(`${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis, which is a spatial axis in PyTorch's layout but the channels in Keras': put flatten before it`);
+    if (source === "pytorch" && op.rank > 0)
+      throw new Refusal(
+        `${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis, which is a spatial axis in PyTorch's layout but the channels in Keras': put flatten before it`,
+      );
     return one("Dense", [py(op.args["out_features"]!), ...kw("use_bias", op.args["bias"], true)]);
   },
 } satisfies LayerUnit<"dense">;

@@ -7,10 +7,17 @@ import type { LayerUnit } from "./unit.js";
 
 /** flatten's faces. */
 export const flattenUnit = {
-  analysis: flatten, sameShape: false, nonNegative: false, onnx: flattenEmitter,
+  analysis: flatten,
+  sameShape: false,
+  nonNegative: false,
+  onnx: flattenEmitter,
   pytorch: (op, source) => {
     if (source === "keras" && op.rank > 0) {
-      return { ctor: "nn.Flatten()", pre: (x) => `${x}.movedim(1, -1)`, note: "Keras flattens channels last: they are moved last first, so the values keep Keras' order" };
+      return {
+        ctor: "nn.Flatten()",
+        pre: (x) => `${x}.movedim(1, -1)`,
+        note: "Keras flattens channels last: they are moved last first, so the values keep Keras' order",
+      };
     }
     return { ctor: "nn.Flatten()" };
   },
@@ -19,6 +26,14 @@ export const flattenUnit = {
     if (source !== "pytorch" || op.rank === 0 || sizes.every((w) => w === 1)) return one("Flatten");
     // PyTorch flattens channels first; Keras' tensors are channels last, so they are permuted first.
     const order = [op.rank + 1, ...Array.from({ length: op.rank }, (_, i) => i + 1)];
-    return [{ cls: "Permute", args: [`(${order.join(", ")})`], suffix: "_permute", note: "PyTorch flattens channels first: Permute keeps PyTorch's order of the values" }, { cls: "Flatten", args: [], suffix: "" }];
+    return [
+      {
+        cls: "Permute",
+        args: [`(${order.join(", ")})`],
+        suffix: "_permute",
+        note: "PyTorch flattens channels first: Permute keeps PyTorch's order of the values",
+      },
+      { cls: "Flatten", args: [], suffix: "" },
+    ];
   },
 } satisfies LayerUnit<"flatten">;

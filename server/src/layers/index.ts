@@ -20,8 +20,16 @@ export type { BackendFace, ClassCode, LayerUnit, TensorEntry } from "./unit.js";
 
 /** Each kind's unit by name: a kind without a unit, or a unit under another name, does not compile. */
 export const layerUnits = {
-  conv: convUnit, convtranspose: convTransposeUnit, ...poolUnits, ...adaptivePoolUnits, batchnorm: batchnormUnit,
-  ...activationUnits, flatten: flattenUnit, dense: denseUnit, lrn: lrnUnit, upsample: upsampleUnit,
+  conv: convUnit,
+  convtranspose: convTransposeUnit,
+  ...poolUnits,
+  ...adaptivePoolUnits,
+  batchnorm: batchnormUnit,
+  ...activationUnits,
+  flatten: flattenUnit,
+  dense: denseUnit,
+  lrn: lrnUnit,
+  upsample: upsampleUnit,
   zeropad: zeropadUnit,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
 

@@ -27,7 +27,8 @@ export interface BuildOptions {
  * `weights` must hold every tensor of `parameterSpecs(model)` (see simulation/weights.ts to check them).
  */
 export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOptions = {}): Uint8Array {
-  if (!model.input || model.outputNode === undefined) throw new Error(`model ${model.name} has errors: fix them before simulating or exporting it`);
+  if (!model.input || model.outputNode === undefined)
+    throw new Error(`model ${model.name} has errors: fix them before simulating or exporting it`);
   const batch = options.batch ?? model.batch;
   const keras = model.framework === "keras";
   const g = new GraphBuilder();
@@ -50,7 +51,15 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
       }
     } else {
       g.owner = `${node.op}@${node.id}`;
-      values.set(node.id, merge(g, node.op, node.inputs.map((i) => values.get(i)!), layout));
+      values.set(
+        node.id,
+        merge(
+          g,
+          node.op,
+          node.inputs.map((i) => values.get(i)!),
+          layout,
+        ),
+      );
     }
   }
   g.owner = ONNX_OUTPUT;
@@ -69,7 +78,10 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
 
 /** Converts values between Keras' channels-last order and the channels-first order ONNX operators use. */
 export class Layout {
-  constructor(private readonly g: GraphBuilder, private readonly keras: boolean) {}
+  constructor(
+    private readonly g: GraphBuilder,
+    private readonly keras: boolean,
+  ) {}
 
   /** The value in channels-first order ([N, C, …S]); flat tensors are the same either way. */
   cf(v: Value): string {
@@ -86,12 +98,24 @@ export class Layout {
   }
 }
 
-function emitLayer(g: GraphBuilder, layer: LayerInfo, input: Value, model: ModelInfo, weights: WeightMap, layout: Layout): Value {
+function emitLayer(
+  g: GraphBuilder,
+  layer: LayerInfo,
+  input: Value,
+  model: ModelInfo,
+  weights: WeightMap,
+  layout: Layout,
+): Value {
   const emit = unitOf(layer.kind).onnx;
   const { inputShape, outputShape } = layer;
-  if (!inputShape || !outputShape) throw new Error(`layer ${layer.name} has no known shape: fix the model's errors first`);
+  if (!inputShape || !outputShape)
+    throw new Error(`layer ${layer.name} has no known shape: fix the model's errors first`);
   const ctx: LayerEmit = {
-    g, layer: { ...layer, inputShape, outputShape }, framework: model.framework, input, weights,
+    g,
+    layer: { ...layer, inputShape, outputShape },
+    framework: model.framework,
+    input,
+    weights,
     cf: () => layout.cf(input),
     file: () => layout.file(input),
     param: (role) => {

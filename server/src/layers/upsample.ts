@@ -9,7 +9,10 @@ import type { LayerUnit } from "./unit.js";
 
 /** upsample's faces. */
 export const upsampleUnit = {
-  analysis: upsample, sameShape: false, nonNegative: false, onnx: upsampleEmitter,
+  analysis: upsample,
+  sameShape: false,
+  nonNegative: false,
+  onnx: upsampleEmitter,
   pytorch: (op) => {
     const mode = wordOf(op.args["mode"]) ?? "nearest";
     const smoothMode = ["linear", "bilinear", "trilinear"][Math.max(op.rank, 1) - 1];
@@ -19,7 +22,8 @@ export const upsampleUnit = {
   keras: (op) => {
     const d = Math.max(op.rank, 1);
     const smooth = (wordOf(op.args["mode"]) ?? "nearest") !== "nearest";
-    if (smooth && d !== 2) throw new Refusal(`${op.attr}: Keras' UpSampling${d}D has nearest-neighbour interpolation only`);
+    if (smooth && d !== 2)
+      throw new Refusal(`${op.attr}: Keras' UpSampling${d}D has nearest-neighbour interpolation only`);
     return one(`UpSampling${d}D`, [py(op.args["scale"]!), ...(smooth ? ['interpolation="bilinear"'] : [])]);
   },
 } satisfies LayerUnit<"upsample">;

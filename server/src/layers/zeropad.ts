@@ -8,7 +8,10 @@ import type { LayerUnit } from "./unit.js";
 
 /** zeropad's faces. */
 export const zeropadUnit = {
-  analysis: zeropad, sameShape: false, nonNegative: false, onnx: zeropadEmitter,
+  analysis: zeropad,
+  sameShape: false,
+  nonNegative: false,
+  onnx: zeropadEmitter,
   pytorch: (op) => {
     const d = Math.max(op.rank, 1);
     const pads = torchPads(op.args["padding"]!, op.rank);

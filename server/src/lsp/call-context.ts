@@ -53,13 +53,22 @@ export function callContext(tokens: readonly Token[], offset: number): CallConte
     const type = t.tokenType.name;
     if (type === "RParen") depth++;
     else if (type === "LParen") {
-      if (depth > 0) { depth--; continue; }
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
       const name = tokens[i - 1];
       // A tuple's parenthesis: keep looking for the call around it; the commas so far were the tuple's own.
-      if (!isWord(name)) { commas = 0; continue; }
+      if (!isWord(name)) {
+        commas = 0;
+        continue;
+      }
       const inside = tokens.slice(i + 1, end).filter((u) => !isComment(u));
       const ctx: CallContext = {
-        name: name.image, nameStart: name.startOffset, argumentIndex: commas, given: given(inside),
+        name: name.image,
+        nameStart: name.startOffset,
+        argumentIndex: commas,
+        given: given(inside),
       };
       const keyword = keywordAt(inside, offset);
       if (keyword) ctx.keyword = keyword;
@@ -72,7 +81,7 @@ export function callContext(tokens: readonly Token[], offset: number): CallConte
 
 /** The keywords written `name:` among a call's tokens so far. */
 function given(inside: Token[]): string[] {
-  return inside.flatMap((t, j) => isWord(t) && inside[j + 1]?.tokenType.name === "Colon" ? [t.image] : []);
+  return inside.flatMap((t, j) => (isWord(t) && inside[j + 1]?.tokenType.name === "Colon" ? [t.image] : []));
 }
 
 /** The keyword whose value the cursor is on: `padding: |` or `padding: sa|`. */

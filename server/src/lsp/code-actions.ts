@@ -47,7 +47,8 @@ class Lookup {
   layerAt(offset: number): LayerInfo | undefined {
     if (!this.layers) {
       const first = new Map<number, LayerInfo>();
-      for (const m of this.doc.analysis.models) for (const l of m.layers) if (!first.has(l.span.start)) first.set(l.span.start, l);
+      for (const m of this.doc.analysis.models)
+        for (const l of m.layers) if (!first.has(l.span.start)) first.set(l.span.start, l);
       this.layers = [...first.values()].sort((a, b) => a.span.start - b.span.start);
     }
     let lo = 0;
@@ -100,7 +101,10 @@ function fixFor(doc: Analysed, d: LspDiagnostic, index: Lookup): Fix | undefined
     case "shape-mismatch": {
       const residual = index.residualAt(start);
       if (!residual || residual.shortcut) return undefined;
-      return { title: "Add `shortcut auto` (a 1×1 conv + batchnorm projection)", edit: edit(doc, residual.span.end, residual.span.end, " shortcut auto") };
+      return {
+        title: "Add `shortcut auto` (a 1×1 conv + batchnorm projection)",
+        edit: edit(doc, residual.span.end, residual.span.end, " shortcut auto"),
+      };
     }
     default:
       return undefined;
@@ -121,7 +125,10 @@ function paddingFix(doc: Analysed, offset: number, index: Lookup): Fix | undefin
   const existing = /\bpadding\s*:\s*[^,)]+/.exec(text);
   if (existing) {
     const s = layer.span.start + existing.index;
-    return { title: `Set padding: ${value} to keep the size`, edit: edit(doc, s, s + existing[0].length, `padding: ${value}`) };
+    return {
+      title: `Set padding: ${value} to keep the size`,
+      edit: edit(doc, s, s + existing[0].length, `padding: ${value}`),
+    };
   }
   const close = layer.span.start + text.lastIndexOf(")");
   return { title: `Insert padding: ${value} to keep the size`, edit: edit(doc, close, close, `, padding: ${value}`) };

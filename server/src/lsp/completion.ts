@@ -83,29 +83,65 @@ function depthAt(tokens: readonly Token[], offset: number): number {
 
 function topLevel(): CompletionItem[] {
   return [
-    { label: "model", kind: CompletionItemKind.Keyword, insertText: "model ${1:Name} {\n\tinput(${2:3, 224, 224})\n\t$0\n}", insertTextFormat: InsertTextFormat.Snippet, detail: "a network" },
-    { label: "block", kind: CompletionItemKind.Keyword, insertText: "block ${1:Name}(${2:channels}) {\n\t$0\n}", insertTextFormat: InsertTextFormat.Snippet, detail: "a reusable block" },
-    { label: "framework", kind: CompletionItemKind.Keyword, insertText: "framework ${1|pytorch,keras|}", insertTextFormat: InsertTextFormat.Snippet, detail: "pytorch (default) or keras conventions" },
+    {
+      label: "model",
+      kind: CompletionItemKind.Keyword,
+      insertText: "model ${1:Name} {\n\tinput(${2:3, 224, 224})\n\t$0\n}",
+      insertTextFormat: InsertTextFormat.Snippet,
+      detail: "a network",
+    },
+    {
+      label: "block",
+      kind: CompletionItemKind.Keyword,
+      insertText: "block ${1:Name}(${2:channels}) {\n\t$0\n}",
+      insertTextFormat: InsertTextFormat.Snippet,
+      detail: "a reusable block",
+    },
+    {
+      label: "framework",
+      kind: CompletionItemKind.Keyword,
+      insertText: "framework ${1|pytorch,keras|}",
+      insertTextFormat: InsertTextFormat.Snippet,
+      detail: "pytorch (default) or keras conventions",
+    },
   ];
 }
 
 function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
   const items: CompletionItem[] = layerKinds.map((k, i) => {
     const required = k.args.filter((a) => a.default === undefined && !a.optional);
-    const snippet = required.length ? `${k.kind}(${required.map((a, j) => `\${${j + 1}:${a.name}}`).join(", ")})` : k.kind;
+    const snippet = required.length
+      ? `${k.kind}(${required.map((a, j) => `\${${j + 1}:${a.name}}`).join(", ")})`
+      : k.kind;
     return {
-      label: k.kind, kind: CompletionItemKind.Function, detail: k.aliases.slice(0, 3).join(", "),
-      documentation: { kind: "markdown", value: k.doc }, insertText: snippet, insertTextFormat: InsertTextFormat.Snippet,
+      label: k.kind,
+      kind: CompletionItemKind.Function,
+      detail: k.aliases.slice(0, 3).join(", "),
+      documentation: { kind: "markdown", value: k.doc },
+      insertText: snippet,
+      insertTextFormat: InsertTextFormat.Snippet,
       sortText: `1${String(i).padStart(3, "0")}`,
     };
   });
-  items.push({ label: "input", kind: CompletionItemKind.Function, detail: "the model's input shape", insertText: "input(${1:3, 224, 224})", insertTextFormat: InsertTextFormat.Snippet });
+  items.push({
+    label: "input",
+    kind: CompletionItemKind.Function,
+    detail: "the model's input shape",
+    insertText: "input(${1:3, 224, 224})",
+    insertTextFormat: InsertTextFormat.Snippet,
+  });
   for (const b of doc.analysis.blocks) {
-    items.push({ label: b.name, kind: CompletionItemKind.Class, detail: `block ${b.name}(${b.params.map((p) => p.name).join(", ")})`, sortText: `0${b.name}` });
+    items.push({
+      label: b.name,
+      kind: CompletionItemKind.Class,
+      detail: `block ${b.name}(${b.params.map((p) => p.name).join(", ")})`,
+      sortText: `0${b.name}`,
+    });
   }
   const labels = new Set<string>();
   for (const m of doc.analysis.models) for (const l of m.labels) if (l.span.start < offset) labels.add(l.name);
-  for (const l of labels) items.push({ label: l, kind: CompletionItemKind.Variable, detail: "label", sortText: `0${l}` });
+  for (const l of labels)
+    items.push({ label: l, kind: CompletionItemKind.Variable, detail: "label", sortText: `0${l}` });
   const keywords: [string, string, string][] = [
     ["residual", "residual {\n\t$0\n} shortcut auto", "main path added to a shortcut"],
     ["concat", "concat {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches joined on the channel axis"],
@@ -113,29 +149,49 @@ function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
     ["repeat", "repeat ${1:2} { $0 }", "the body N times in sequence"],
     ["branch", "branch { $0 }", "one path of a concat or add"],
   ];
-  for (const [label, insertText, detail] of keywords) items.push({ label, kind: CompletionItemKind.Keyword, insertText, insertTextFormat: InsertTextFormat.Snippet, detail });
+  for (const [label, insertText, detail] of keywords)
+    items.push({
+      label,
+      kind: CompletionItemKind.Keyword,
+      insertText,
+      insertTextFormat: InsertTextFormat.Snippet,
+      detail,
+    });
   return items;
 }
 
 function argumentCompletions(
-  doc: Analysed, name: string, keyword: string | undefined, given: string[], positional: number,
+  doc: Analysed,
+  name: string,
+  keyword: string | undefined,
+  given: string[],
+  positional: number,
 ): CompletionItem[] {
   const kind = findLayerKind(name);
   if (kind && keyword) return valueCompletions(findSpec(kind.args, keyword));
   if (kind) {
-    return kind.args.filter((a, i) => i >= positional && !given.includes(a.name)).map((a, i) => ({
-      label: `${a.name}:`, kind: CompletionItemKind.Property, detail: describeDefault(a),
-      documentation: a.doc + (a.aliases?.length ? ` (also: ${a.aliases.join(", ")})` : ""),
-      insertText: `${a.name}: `, sortText: String(i).padStart(3, "0"),
-    }));
+    return kind.args
+      .filter((a, i) => i >= positional && !given.includes(a.name))
+      .map((a, i) => ({
+        label: `${a.name}:`,
+        kind: CompletionItemKind.Property,
+        detail: describeDefault(a),
+        documentation: a.doc + (a.aliases?.length ? ` (also: ${a.aliases.join(", ")})` : ""),
+        insertText: `${a.name}: `,
+        sortText: String(i).padStart(3, "0"),
+      }));
   }
   const block = doc.analysis.ast.definitions.find((d) => d.kind === "block" && d.name.text === name);
-  if (block?.kind === "block") return block.params.filter((p, i) => i >= positional && !given.includes(p.name.text)).map((p) => ({ label: `${p.name.text}:`, kind: CompletionItemKind.Property, insertText: `${p.name.text}: ` }));
+  if (block?.kind === "block")
+    return block.params
+      .filter((p, i) => i >= positional && !given.includes(p.name.text))
+      .map((p) => ({ label: `${p.name.text}:`, kind: CompletionItemKind.Property, insertText: `${p.name.text}: ` }));
   return [];
 }
 
 function valueCompletions(spec: ArgSpec | undefined): CompletionItem[] {
   if (!spec) return [];
-  const words = spec.type === "bool" ? ["true", "false"] : spec.type === "padding" ? ["same", "valid"] : spec.words ?? [];
+  const words =
+    spec.type === "bool" ? ["true", "false"] : spec.type === "padding" ? ["same", "valid"] : (spec.words ?? []);
   return words.map((w) => ({ label: w, kind: CompletionItemKind.Value }));
 }

@@ -26,7 +26,10 @@ export function connectionGuards(): ConnectionGuards {
       cancelUndispatched: (message) => ({
         jsonrpc: "2.0",
         id: Message.isRequest(message) ? message.id : null,
-        error: new ResponseError(LSPErrorCodes.RequestCancelled, "the request was cancelled before it started").toJson(),
+        error: new ResponseError(
+          LSPErrorCodes.RequestCancelled,
+          "the request was cancelled before it started",
+        ).toJson(),
       }),
     },
     // Messages reach this strategy in the order they are handled, so the flag is exact: the `shutdown` request
@@ -48,8 +51,10 @@ export function connectionGuards(): ConnectionGuards {
     install(connection) {
       connection.onRequest(AFTER_SHUTDOWN, (p: { method?: unknown }) => {
         const method = typeof p?.method === "string" ? p.method.slice(0, 100) : "this request";
-        return new ResponseError(ErrorCodes.InvalidRequest,
-          `'${method}' came after 'shutdown': the server is shutting down and answers nothing more; send 'exit' and start a new server`);
+        return new ResponseError(
+          ErrorCodes.InvalidRequest,
+          `'${method}' came after 'shutdown': the server is shutting down and answers nothing more; send 'exit' and start a new server`,
+        );
       });
     },
   };

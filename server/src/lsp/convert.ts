@@ -32,7 +32,10 @@ export interface DiagnosticOptions {
 
 /** An analysis diagnostic as LSP sends it, with related places and the quick-fix data kept. */
 export function toLspDiagnostic(
-  d: Diagnostic, index: LineIndex, uri: string, options: DiagnosticOptions = { related: true, tags: true },
+  d: Diagnostic,
+  index: LineIndex,
+  uri: string,
+  options: DiagnosticOptions = { related: true, tags: true },
 ): LspDiagnostic {
   const out: LspDiagnostic = {
     range: toRange(index, d.span),

@@ -3,9 +3,18 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { modelErrors } from "../analysis/index.js";
 import {
-  ExportRequest, ModelAtRequest, SimulateRequest, SummaryRequest,
-  type ExportParams, type ExportResult, type ModelAtParams, type ModelTotals, type SimulateParams,
-  type SimulateResult, type SummaryParams, type SummaryResult,
+  ExportRequest,
+  ModelAtRequest,
+  SimulateRequest,
+  SummaryRequest,
+  type ExportParams,
+  type ExportResult,
+  type ModelAtParams,
+  type ModelTotals,
+  type SimulateParams,
+  type SimulateResult,
+  type SummaryParams,
+  type SummaryResult,
 } from "../protocol.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
@@ -52,7 +61,9 @@ function modelTotals(doc: Analysed, p: ModelAtParams): ModelTotals | null {
 
 /** `cnnlens/simulate`: a forward pass on ONNX Runtime, as the report view's data. */
 async function simulateView(
-  ctx: CustomRequestContext, p: SimulateParams, cancelled: () => boolean,
+  ctx: CustomRequestContext,
+  p: SimulateParams,
+  cancelled: () => boolean,
 ): Promise<SimulateResult> {
   const doc = ctx.documents.get(p.uri);
   if (!doc) return { error: "the document is not open" };
@@ -62,8 +73,11 @@ async function simulateView(
     const { simulationView } = await import("../simulation/view-model.js");
     if (cancelled()) return { error: "cancelled" };
     const options = {
-      keepTensors: true, repeats: 2, memoryLimit: ctx.memoryBudgetMiB() * 1024 ** 2,
-      ...(p.seed !== undefined ? { seed: p.seed } : {}), ...(p.batch !== undefined ? { batch: p.batch } : {}),
+      keepTensors: true,
+      repeats: 2,
+      memoryLimit: ctx.memoryBudgetMiB() * 1024 ** 2,
+      ...(p.seed !== undefined ? { seed: p.seed } : {}),
+      ...(p.batch !== undefined ? { batch: p.batch } : {}),
       ...(p.input ? { input: p.input } : {}),
     };
     const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);

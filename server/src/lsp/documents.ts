@@ -31,8 +31,20 @@ export class AnalysisCache {
       analysis = analyze(text, this.options);
     } catch (e) {
       // The analysis is written never to throw; should it, the editor keeps working with an empty result.
-      analysis = { framework: "pytorch", models: [], blocks: [], ast: { definitions: [], comments: [] },
-        diagnostics: [{ severity: "error", code: "internal", message: `internal error in the analysis: ${(e as Error).message}`, span: { start: 0, end: 0 } }] };
+      analysis = {
+        framework: "pytorch",
+        models: [],
+        blocks: [],
+        ast: { definitions: [], comments: [] },
+        diagnostics: [
+          {
+            severity: "error",
+            code: "internal",
+            message: `internal error in the analysis: ${(e as Error).message}`,
+            span: { start: 0, end: 0 },
+          },
+        ],
+      };
     }
     const entry: Analysed = { uri: doc.uri, version: doc.version, text, analysis, index: new LineIndex(text) };
     this.entries.set(doc.uri, entry);

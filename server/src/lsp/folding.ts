@@ -20,7 +20,7 @@ export function foldingRanges(doc: Analysed): FoldingRange[] {
       if (end > start + 1) out.push({ startLine: start, endLine: end - 1 });
     }
   }
-  for (let i = 0; i < commentLines.length; ) {
+  for (let i = 0; i < commentLines.length;) {
     let j = i;
     while (j + 1 < commentLines.length && commentLines[j + 1] === commentLines[j]! + 1) j++;
     if (j > i) out.push({ startLine: commentLines[i]!, endLine: commentLines[j]!, kind: FoldingRangeKind.Comment });

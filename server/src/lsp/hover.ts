@@ -13,23 +13,44 @@ import { markup } from "./markup.js";
  * `markdown` false gives plain text, for clients whose `hover.contentFormat` lacks markdown.
  */
 export function hoverAt(
-  doc: Analysed, offset: number, detail: "full" | "short" = "full", markdown = true,
+  doc: Analysed,
+  offset: number,
+  detail: "full" | "short" = "full",
+  markdown = true,
 ): Hover | null {
   const found = locate(doc.analysis, offset);
   if (!found) return null;
   const full = hoverText(found, doc);
-  const text = detail === "full" ? full : full.split("\n").filter((line) => !line.startsWith("- ") || line.startsWith("- Parameters")).join("\n");
-  const span = found.kind === "layer" ? found.layer.span : found.kind === "group" ? found.group.span
-    : found.kind === "model" ? found.model.nameSpan : found.kind === "label" ? found.label.span : found.span;
+  const text =
+    detail === "full"
+      ? full
+      : full
+          .split("\n")
+          .filter((line) => !line.startsWith("- ") || line.startsWith("- Parameters"))
+          .join("\n");
+  const span =
+    found.kind === "layer"
+      ? found.layer.span
+      : found.kind === "group"
+        ? found.group.span
+        : found.kind === "model"
+          ? found.model.nameSpan
+          : found.kind === "label"
+            ? found.label.span
+            : found.span;
   return { contents: markup(text, markdown), range: toRange(doc.index, span) };
 }
 
 function hoverText(found: Located, doc: Analysed): string {
   switch (found.kind) {
-    case "layer": return layerText(found.layer, found.instances);
-    case "group": return groupText(found.group, found.instances);
-    case "model": return modelText(found.model);
-    case "label": return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${toPosition(doc.index, found.label.span.start).line + 1}`;
+    case "layer":
+      return layerText(found.layer, found.instances);
+    case "group":
+      return groupText(found.group, found.instances);
+    case "model":
+      return modelText(found.model);
+    case "label":
+      return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${toPosition(doc.index, found.label.span.start).line + 1}`;
     case "block": {
       const uses = doc.analysis.blocks.find((b) => b.name === found.name)?.uses.length ?? 0;
       return `**block ${found.name}** — used ${uses} time${uses === 1 ? "" : "s"}`;
@@ -39,7 +60,9 @@ function hoverText(found: Located, doc: Analysed): string {
 
 function params(p: { trainable: number; nonTrainable: number }): string {
   const total = p.trainable + p.nonTrainable;
-  return p.nonTrainable ? `${grouped(total)} (${grouped(p.trainable)} trainable, ${grouped(p.nonTrainable)} non-trainable)` : grouped(total);
+  return p.nonTrainable
+    ? `${grouped(total)} (${grouped(p.trainable)} trainable, ${grouped(p.nonTrainable)} non-trainable)`
+    : grouped(total);
 }
 
 function field(rf: ReceptiveField | undefined): string | undefined {
@@ -51,11 +74,18 @@ function field(rf: ReceptiveField | undefined): string | undefined {
 
 /** The layer hover: the lines a user reads top to bottom. */
 export function layerText(l: LayerInfo, instances = 1): string {
-  const lines = [`**${l.name}** · \`${l.kind}\``, "", `\`${formatShape(l.inputShape)}\` → \`${formatShape(l.outputShape)}\``];
+  const lines = [
+    `**${l.name}** · \`${l.kind}\``,
+    "",
+    `\`${formatShape(l.inputShape)}\` → \`${formatShape(l.outputShape)}\``,
+  ];
   if (l.overflow) return [...lines, "", `Figures unknown: ${l.overflow.message}.`].join("\n");
   const table: [string, string | undefined][] = [
     ["Output size", l.formula?.includes("\n") ? l.formula.split("\n").join("; ") : l.formula],
-    ["Parameters", l.paramFormula ? `${l.paramFormula}` : l.params.trainable + l.params.nonTrainable ? params(l.params) : "0"],
+    [
+      "Parameters",
+      l.paramFormula ? `${l.paramFormula}` : l.params.trainable + l.params.nonTrainable ? params(l.params) : "0",
+    ],
     ["MACs", l.macs ? `${grouped(l.macs)} (${compact(l.macs)}; FLOPs ${compact(2 * l.macs)})` : "0"],
     ["Receptive field", field(l.receptiveField)],
     ["Memory", l.memory ? `${megabytes(l.memory)} MB output (float32)` : undefined],

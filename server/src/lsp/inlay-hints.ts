@@ -42,7 +42,8 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
   };
   // Found once, not once per model: a file of thousands of models must not make the hints quadratic.
   const firstStatements = new Map<number, Statement | undefined>();
-  for (const d of doc.analysis.ast.definitions) if (d.kind === "model") firstStatements.set(d.name.span.start, d.body[0]);
+  for (const d of doc.analysis.ast.definitions)
+    if (d.kind === "model") firstStatements.set(d.name.span.start, d.body[0]);
   for (const m of doc.analysis.models) {
     // The input line shows the sample's shape too, so every line of a model reads the same way.
     const first = firstStatements.get(m.nameSpan.start);
@@ -56,10 +57,16 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     if (!first) continue;
     const differs = entry.shapes.some((s) => formatShape(s) !== formatShape(first));
     const parts: string[] = [];
-    if (settings.shapes) parts.push(`→ ${formatShape(first)}${differs ? ` (first of ${entry.shapes.length} uses)` : ""}`);
+    if (settings.shapes)
+      parts.push(`→ ${formatShape(first)}${differs ? ` (first of ${entry.shapes.length} uses)` : ""}`);
     if (settings.params && entry.params > 0) parts.push(`${compact(entry.params)} params`);
     if (parts.length === 0) continue;
-    hints.push({ position: toPosition(doc.index, entry.end), label: parts.join(" · "), kind: InlayHintKind.Type, paddingLeft: true });
+    hints.push({
+      position: toPosition(doc.index, entry.end),
+      label: parts.join(" · "),
+      kind: InlayHintKind.Type,
+      paddingLeft: true,
+    });
   }
   return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
 }

@@ -16,7 +16,8 @@ const width = (span: Span) => span.end - span.start;
 /** The innermost thing at `offset`; for text inside a block definition, its first expanded instance. */
 export function locate(analysis: Analysis, offset: number): Located | undefined {
   for (const m of analysis.models) if (inside(m.nameSpan, offset)) return { kind: "model", model: m };
-  for (const b of analysis.blocks) if (inside(b.nameSpan, offset)) return { kind: "block", name: b.name, span: b.nameSpan };
+  for (const b of analysis.blocks)
+    if (inside(b.nameSpan, offset)) return { kind: "block", name: b.name, span: b.nameSpan };
   const inBlock = analysis.blocks.some((b) => inside(b.span, offset));
   for (const m of analysis.models) {
     if (!inside(m.span, offset) && !inBlock) continue;
@@ -28,19 +29,27 @@ export function locate(analysis: Analysis, offset: number): Located | undefined 
     const layer = layers?.[0];
     const group = groups?.[0];
     // A block use's name is more specific than the layers that it expands to.
-    if (group && (!layer || width(group.span) <= width(layer.span))) return { kind: "group", model: m, group, instances: groups.length };
+    if (group && (!layer || width(group.span) <= width(layer.span)))
+      return { kind: "group", model: m, group, instances: groups.length };
     if (layer) return { kind: "layer", model: m, layer, instances: layers.length };
   }
   return undefined;
 }
 
 /** Each model's labels, layers and block uses by position, built on a model's first hover (once per version). */
-const indexes = new WeakMap<ModelInfo, { labels: SpanIndex<LabelInfo>; layers: SpanIndex<LayerInfo>; blockUses: SpanIndex<GroupInfo> }>();
+const indexes = new WeakMap<
+  ModelInfo,
+  { labels: SpanIndex<LabelInfo>; layers: SpanIndex<LayerInfo>; blockUses: SpanIndex<GroupInfo> }
+>();
 
 function indexOf(m: ModelInfo) {
   let index = indexes.get(m);
   if (!index) {
-    index = { labels: new SpanIndex(m.labels), layers: new SpanIndex(m.layers), blockUses: new SpanIndex(m.groups.filter((g) => g.kind === "block")) };
+    index = {
+      labels: new SpanIndex(m.labels),
+      layers: new SpanIndex(m.layers),
+      blockUses: new SpanIndex(m.groups.filter((g) => g.kind === "block")),
+    };
     indexes.set(m, index);
   }
   return index;

@@ -21,7 +21,9 @@ export function references(doc: Analysed, offset: number, includeDeclaration: bo
   const refs = collectReferences(doc.analysis.ast);
   const at = referenceAt(refs, offset);
   if (!at) return [];
-  return sameTarget(refs, at).filter((r) => includeDeclaration || !r.definition).map((r) => ({ uri: doc.uri, range: toRange(doc.index, r.span) }));
+  return sameTarget(refs, at)
+    .filter((r) => includeDeclaration || !r.definition)
+    .map((r) => ({ uri: doc.uri, range: toRange(doc.index, r.span) }));
 }
 
 /** Renames a block or a label everywhere it is referred to; refuses names that would not parse or would clash. */
@@ -31,7 +33,12 @@ export function rename(doc: Analysed, offset: number, newName: string): Workspac
   if (!at) return null;
   checkNewName(at, newName, refs, doc.analysis.ast, doc.index);
   const targets = sameTarget(refs, at);
-  checkNoNewCollision(doc, targets.map((r) => r.span), at.name, newName);
+  checkNoNewCollision(
+    doc,
+    targets.map((r) => r.span),
+    at.name,
+    newName,
+  );
   const edits: TextEdit[] = targets.map((r) => ({ range: toRange(doc.index, r.span), newText: newName }));
   return { changes: { [doc.uri]: edits } };
 }
@@ -50,10 +57,15 @@ function checkNoNewCollision(doc: Analysed, spans: Span[], oldName: string, newN
   }
   text += doc.text.slice(at);
   const collisions = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === "name-collision").length;
-  if (collisions(analyze(text, { defaultFramework: doc.analysis.framework }).diagnostics) > collisions(doc.analysis.diagnostics)) {
-    throw new ResponseError(LSPErrorCodes.RequestFailed,
+  if (
+    collisions(analyze(text, { defaultFramework: doc.analysis.framework }).diagnostics) >
+    collisions(doc.analysis.diagnostics)
+  ) {
+    throw new ResponseError(
+      LSPErrorCodes.RequestFailed,
       `Cannot rename '${oldName}' to '${newName}': '${newName}' is also the automatic name of another layer there, ` +
-      "so the two would share one name in the exports and weights; choose another name.");
+        "so the two would share one name in the exports and weights; choose another name.",
+    );
   }
 }
 
@@ -68,14 +80,18 @@ export function documentSymbols(doc: Analysed): DocumentSymbol[] {
   for (const m of doc.analysis.models) if (!models.has(m.nameSpan.start)) models.set(m.nameSpan.start, m);
   // A label inside a block has one shape per use; the outline shows the first, as the hover does.
   const shapes = new Map<number, Shape | undefined>();
-  for (const m of doc.analysis.models) for (const l of m.labels) if (!shapes.has(l.span.start)) shapes.set(l.span.start, l.shape);
+  for (const m of doc.analysis.models)
+    for (const l of m.labels) if (!shapes.has(l.span.start)) shapes.set(l.span.start, l.shape);
   const out: DocumentSymbol[] = [];
   for (const def of doc.analysis.ast.definitions) {
     if (def.kind === "framework" || !def.name.text) continue;
     const model = def.kind === "model" ? models.get(def.name.span.start) : undefined;
     out.push({
       name: def.name.text,
-      detail: def.kind === "model" ? `model ${formatShape(model?.input)} → ${formatShape(model?.output)}` : `block(${def.params.map((p) => p.name.text).join(", ")})`,
+      detail:
+        def.kind === "model"
+          ? `model ${formatShape(model?.input)} → ${formatShape(model?.output)}`
+          : `block(${def.params.map((p) => p.name.text).join(", ")})`,
       kind: def.kind === "model" ? SymbolKind.Class : SymbolKind.Function,
       range: toRange(doc.index, def.span),
       selectionRange: toRange(doc.index, def.name.span),
@@ -85,15 +101,32 @@ export function documentSymbols(doc: Analysed): DocumentSymbol[] {
   return out;
 }
 
-function labelSymbols(body: Statement[], doc: Analysed, shapes: Map<number, Shape | undefined>, out: DocumentSymbol[] = []): DocumentSymbol[] {
+function labelSymbols(
+  body: Statement[],
+  doc: Analysed,
+  shapes: Map<number, Shape | undefined>,
+  out: DocumentSymbol[] = [],
+): DocumentSymbol[] {
   for (const s of body) {
     if (s.label) {
       const shape = shapes.get(s.label.span.start);
-      out.push({ name: s.label.text, detail: formatShape(shape), kind: SymbolKind.Variable, range: toRange(doc.index, s.span), selectionRange: toRange(doc.index, s.label.span) });
+      out.push({
+        name: s.label.text,
+        detail: formatShape(shape),
+        kind: SymbolKind.Variable,
+        range: toRange(doc.index, s.span),
+        selectionRange: toRange(doc.index, s.label.span),
+      });
     }
     for (const item of s.chain) {
-      const inner = item.kind === "residual" ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
-        : item.kind === "mergeBranches" ? item.branches.flatMap((b) => b.body) : item.kind === "repeat" ? item.body : [];
+      const inner =
+        item.kind === "residual"
+          ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
+          : item.kind === "mergeBranches"
+            ? item.branches.flatMap((b) => b.body)
+            : item.kind === "repeat"
+              ? item.body
+              : [];
       labelSymbols(inner, doc, shapes, out);
     }
   }

@@ -45,25 +45,38 @@ function collectLabels(body: Statement[], out: Set<string>): void {
 
 function nestedBodies(item: ChainItem): Statement[][] {
   switch (item.kind) {
-    case "residual": return item.shortcut?.kind === "body" ? [item.body, item.shortcut.body] : [item.body];
-    case "mergeBranches": return item.branches.map((b) => b.body);
-    case "repeat": return [item.body];
-    default: return [];
+    case "residual":
+      return item.shortcut?.kind === "body" ? [item.body, item.shortcut.body] : [item.body];
+    case "mergeBranches":
+      return item.branches.map((b) => b.body);
+    case "repeat":
+      return [item.body];
+    default:
+      return [];
   }
 }
 
-function walk(body: Statement[], def: Exclude<Definition, { kind: "framework" }>, blocks: Set<string>, labels: Set<string>, refs: Reference[]): void {
+function walk(
+  body: Statement[],
+  def: Exclude<Definition, { kind: "framework" }>,
+  blocks: Set<string>,
+  labels: Set<string>,
+  refs: Reference[],
+): void {
   for (const s of body) {
-    if (s.label) refs.push({ kind: "label", name: s.label.text, span: s.label.span, definition: true, scope: def.span });
+    if (s.label)
+      refs.push({ kind: "label", name: s.label.text, span: s.label.span, definition: true, scope: def.span });
     s.chain.forEach((item, i) => {
       if (item.kind === "layer") {
         const name = item.name.text;
-        if (i === 0 && item.args === undefined && labels.has(name)) refs.push({ kind: "label", name, span: item.name.span, definition: false, scope: def.span });
+        if (i === 0 && item.args === undefined && labels.has(name))
+          refs.push({ kind: "label", name, span: item.name.span, definition: false, scope: def.span });
         else if (blocks.has(name)) refs.push({ kind: "block", name, span: item.name.span, definition: false });
       } else if (item.kind === "mergeLabels") {
         for (const a of item.args) {
           const v: Expr = a.value;
-          if (v.kind === "word" && labels.has(v.name)) refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
+          if (v.kind === "word" && labels.has(v.name))
+            refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
         }
       }
       for (const inner of nestedBodies(item)) walk(inner, def, blocks, labels, refs);
@@ -87,5 +100,10 @@ export function referenceAt(refs: Reference[], offset: number): Reference | unde
 
 /** Every reference to the same block, or to the same label in the same model or block. */
 export function sameTarget(refs: Reference[], target: Reference): Reference[] {
-  return refs.filter((r) => r.kind === target.kind && r.name === target.name && (r.kind === "block" || r.scope?.start === target.scope?.start));
+  return refs.filter(
+    (r) =>
+      r.kind === target.kind &&
+      r.name === target.name &&
+      (r.kind === "block" || r.scope?.start === target.scope?.start),
+  );
 }

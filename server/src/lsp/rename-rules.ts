@@ -14,9 +14,18 @@ const MAX_NAME_LENGTH = 200;
  * Throws a ResponseError (RequestFailed, shown to the user) when `newName` would not parse, would be read as
  * something else (a reserved word, a layer kind, `input`), or would collide with a name already in use.
  */
-export function checkNewName(target: Reference, newName: string, refs: Reference[], ast: FileAst, index: LineIndex): void {
+export function checkNewName(
+  target: Reference,
+  newName: string,
+  refs: Reference[],
+  ast: FileAst,
+  index: LineIndex,
+): void {
   const refuse = (why: string) => {
-    throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot rename '${target.name}' to '${clip(newName)}': ${why}.`);
+    throw new ResponseError(
+      LSPErrorCodes.RequestFailed,
+      `Cannot rename '${target.name}' to '${clip(newName)}': ${why}.`,
+    );
   };
   if (newName === target.name) return;
   if (newName.length > MAX_NAME_LENGTH) refuse(`a name has at most ${MAX_NAME_LENGTH} characters`);

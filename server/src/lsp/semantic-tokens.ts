@@ -5,13 +5,36 @@ import { findLayerKind } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
 import { toPosition } from "./convert.js";
 
-const types = ["keyword", "class", "function", "variable", "parameter", "number", "comment", "operator", "enumMember"] as const;
+const types = [
+  "keyword",
+  "class",
+  "function",
+  "variable",
+  "parameter",
+  "number",
+  "comment",
+  "operator",
+  "enumMember",
+] as const;
 const modifiers = ["declaration", "defaultLibrary"] as const;
 type TokenType = (typeof types)[number];
 
 export const semanticLegend: SemanticTokensLegend = { tokenTypes: [...types], tokenModifiers: [...modifiers] };
 
-const keywordTypes = new Set(["Framework", "Model", "Block", "Residual", "Shortcut", "Auto", "Concat", "Add", "Branch", "Repeat", "True", "False"]);
+const keywordTypes = new Set([
+  "Framework",
+  "Model",
+  "Block",
+  "Residual",
+  "Shortcut",
+  "Auto",
+  "Concat",
+  "Add",
+  "Branch",
+  "Repeat",
+  "True",
+  "False",
+]);
 
 export function semanticTokens(doc: Analysed): SemanticTokens {
   const blocks = new Set(doc.analysis.blocks.map((b) => b.name));
@@ -30,7 +53,13 @@ export function semanticTokens(doc: Analysed): SemanticTokens {
     if (!classified) return;
     const pos = toPosition(doc.index, t.startOffset);
     const length = t.image.length;
-    data.push(pos.line - line, pos.line === line ? pos.character - character : pos.character, length, types.indexOf(classified.type), classified.modifiers);
+    data.push(
+      pos.line - line,
+      pos.line === line ? pos.character - character : pos.character,
+      length,
+      types.indexOf(classified.type),
+      classified.modifiers,
+    );
     line = pos.line;
     character = pos.character;
   });
@@ -38,7 +67,12 @@ export function semanticTokens(doc: Analysed): SemanticTokens {
 }
 
 function classify(
-  t: Token, prev: Token | undefined, next: Token | undefined, depth: number, blocks: Set<string>, labels: Set<string>,
+  t: Token,
+  prev: Token | undefined,
+  next: Token | undefined,
+  depth: number,
+  blocks: Set<string>,
+  labels: Set<string>,
 ): { type: TokenType; modifiers: number } | undefined {
   const name = t.tokenType.name;
   const plain = (type: TokenType, mods = 0) => ({ type, modifiers: mods });

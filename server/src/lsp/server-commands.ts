@@ -25,7 +25,9 @@ export const serverCommandIds: string[] = Object.values(ServerCommands);
  * shown as an error message and answered as text; the request itself never fails.
  */
 export async function runServerCommand(
-  ctx: CommandContext, params: ExecuteCommandParams, workDone: WorkDoneProgressReporter,
+  ctx: CommandContext,
+  params: ExecuteCommandParams,
+  workDone: WorkDoneProgressReporter,
 ): Promise<string | boolean> {
   const args = params.arguments ?? [];
   if (params.command === ServerCommands.applyFix) return applyFix(ctx, args[0] as WorkspaceEdit | undefined);
@@ -55,7 +57,10 @@ export async function runServerCommand(
 }
 
 async function simulateText(
-  ctx: CommandContext, doc: Analysed, model: string, clientProgress: WorkDoneProgressReporter | undefined,
+  ctx: CommandContext,
+  doc: Analysed,
+  model: string,
+  clientProgress: WorkDoneProgressReporter | undefined,
 ): Promise<string> {
   // A progress the client asked for needs no capability; one the server starts needs window.workDoneProgress.
   let progress = clientProgress;

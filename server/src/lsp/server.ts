@@ -73,7 +73,8 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async (change) => {
     const raw = features.configurationPull
-      ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined) : change.settings?.cnnlens;
+      ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined)
+      : change.settings?.cnnlens;
     const previous = settings.framework;
     settings = readSettings(raw ?? change.settings?.cnnlens);
     // Each refresh is a request only the clients that advertised it can answer; the others ask again on
@@ -103,41 +104,75 @@ export function startServer(connection: Connection): void {
   });
 
   const at = (doc: Analysed, position: { line: number; character: number }) => toOffset(doc.index, position);
-  connection.onHover((p) => answer(p.textDocument.uri, null, (doc) =>
-    hoverAt(doc, at(doc, p.position), settings.hoverDetail, features.markdownHover)));
-  connection.languages.inlayHint.on((p) => answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)));
-  connection.onCodeLens((p) => answer(p.textDocument.uri, [], (doc) =>
-    codeLenses(doc, { clientCommands: features.clientCommands })));
-  connection.onCompletion((p) => answer(p.textDocument.uri, [], (doc) => completions(doc, at(doc, p.position), {
-    snippets: features.snippets, markdownDocs: features.markdownCompletionDocs,
-  })));
+  connection.onHover((p) =>
+    answer(p.textDocument.uri, null, (doc) =>
+      hoverAt(doc, at(doc, p.position), settings.hoverDetail, features.markdownHover),
+    ),
+  );
+  connection.languages.inlayHint.on((p) =>
+    answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)),
+  );
+  connection.onCodeLens((p) =>
+    answer(p.textDocument.uri, [], (doc) => codeLenses(doc, { clientCommands: features.clientCommands })),
+  );
+  connection.onCompletion((p) =>
+    answer(p.textDocument.uri, [], (doc) =>
+      completions(doc, at(doc, p.position), {
+        snippets: features.snippets,
+        markdownDocs: features.markdownCompletionDocs,
+      }),
+    ),
+  );
   connection.onSignatureHelp((p) => answer(p.textDocument.uri, null, (doc) => signatureHelp(doc, at(doc, p.position))));
-  connection.onDocumentSymbol((p) => answer(p.textDocument.uri, [], (doc) => {
-    const symbols = documentSymbols(doc);
-    return features.hierarchicalSymbols ? symbols : flattenSymbols(symbols, doc.uri);
-  }));
+  connection.onDocumentSymbol((p) =>
+    answer(p.textDocument.uri, [], (doc) => {
+      const symbols = documentSymbols(doc);
+      return features.hierarchicalSymbols ? symbols : flattenSymbols(symbols, doc.uri);
+    }),
+  );
   connection.onDefinition((p) => answer(p.textDocument.uri, null, (doc) => definition(doc, at(doc, p.position))));
-  connection.onReferences((p) => answer(p.textDocument.uri, [], (doc) => references(doc, at(doc, p.position), p.context.includeDeclaration)));
+  connection.onReferences((p) =>
+    answer(p.textDocument.uri, [], (doc) => references(doc, at(doc, p.position), p.context.includeDeclaration)),
+  );
   connection.onPrepareRename((p) => answer(p.textDocument.uri, null, (doc) => prepareRename(doc, at(doc, p.position))));
-  connection.onRenameRequest((p) => answer(p.textDocument.uri, null, (doc) => rename(doc, at(doc, p.position), p.newName)));
+  connection.onRenameRequest((p) =>
+    answer(p.textDocument.uri, null, (doc) => rename(doc, at(doc, p.position), p.newName)),
+  );
   connection.onFoldingRanges((p) => answer(p.textDocument.uri, [], foldingRanges));
-  connection.onDocumentFormatting((p) => answer(p.textDocument.uri, [], (doc) => {
-    const formatted = formatText(doc.text, indentUnit(p.options));
-    if (formatted === undefined || formatted === doc.text) return [];
-    return [{ range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) }, newText: formatted }];
-  }));
+  connection.onDocumentFormatting((p) =>
+    answer(p.textDocument.uri, [], (doc) => {
+      const formatted = formatText(doc.text, indentUnit(p.options));
+      if (formatted === undefined || formatted === doc.text) return [];
+      return [
+        {
+          range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) },
+          newText: formatted,
+        },
+      ];
+    }),
+  );
   connection.languages.semanticTokens.on((p) => answer(p.textDocument.uri, { data: [] }, semanticTokens));
-  connection.onCodeAction((p) => answer(p.textDocument.uri, [], (doc) => {
-    const actions = codeActions(doc, p.context.diagnostics);
-    return features.codeActionLiterals ? actions : asFixCommands(actions, features.applyEdit);
-  }));
-  connection.onExecuteCommand((p, _token, workDone) => runServerCommand({
-    connection, features, memoryBudgetMiB: () => settings.memoryBudgetMiB,
-    analysed: (uri) => {
-      const doc = documents.get(uri ?? lastTouched ?? "");
-      return doc ? cache.get(doc) : undefined;
-    },
-  }, p, workDone));
+  connection.onCodeAction((p) =>
+    answer(p.textDocument.uri, [], (doc) => {
+      const actions = codeActions(doc, p.context.diagnostics);
+      return features.codeActionLiterals ? actions : asFixCommands(actions, features.applyEdit);
+    }),
+  );
+  connection.onExecuteCommand((p, _token, workDone) =>
+    runServerCommand(
+      {
+        connection,
+        features,
+        memoryBudgetMiB: () => settings.memoryBudgetMiB,
+        analysed: (uri) => {
+          const doc = documents.get(uri ?? lastTouched ?? "");
+          return doc ? cache.get(doc) : undefined;
+        },
+      },
+      p,
+      workDone,
+    ),
+  );
 
   registerCustomRequests(connection, { documents, cache, answer, memoryBudgetMiB: () => settings.memoryBudgetMiB });
 

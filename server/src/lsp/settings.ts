@@ -9,11 +9,21 @@ export interface Settings {
   memoryBudgetMiB: number;
 }
 
-export const defaultSettings: Settings = { inlayHints: { shapes: true, params: false }, hoverDetail: "full", framework: "pytorch", memoryBudgetMiB: 4096 };
+export const defaultSettings: Settings = {
+  inlayHints: { shapes: true, params: false },
+  hoverDetail: "full",
+  framework: "pytorch",
+  memoryBudgetMiB: 4096,
+};
 
 /** Reads whatever the client sent, falling back to the defaults for anything missing or malformed. */
 export function readSettings(raw: unknown): Settings {
-  const r = (raw ?? {}) as { inlayHints?: Partial<InlayHintSettings>; hoverDetail?: string; framework?: string; simulation?: { memoryBudgetMiB?: unknown } };
+  const r = (raw ?? {}) as {
+    inlayHints?: Partial<InlayHintSettings>;
+    hoverDetail?: string;
+    framework?: string;
+    simulation?: { memoryBudgetMiB?: unknown };
+  };
   const budget = r.simulation?.memoryBudgetMiB;
   return {
     inlayHints: {

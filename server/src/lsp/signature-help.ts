@@ -13,7 +13,9 @@ export function describeDefault(a: ArgSpec): string {
   if (typeof a.default !== "function") return `${a.name} = ${String(a.default)}`;
   const pt = a.default("pytorch");
   const k = a.default("keras");
-  return pt === k ? `${a.name} = ${String(pt)}` : `${a.name} = ${pt ?? "required"} (pytorch) / ${k ?? "required"} (keras)`;
+  return pt === k
+    ? `${a.name} = ${String(pt)}`
+    : `${a.name} = ${pt ?? "required"} (pytorch) / ${k ?? "required"} (keras)`;
 }
 
 export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | null {
@@ -39,7 +41,9 @@ export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | nu
   }
   const label = `${call.name}(${params.map((p) => p.label).join(", ")})`;
   return {
-    signatures: [{ label, documentation, parameters: params.map((p) => ({ label: p.label, documentation: p.documentation })) }],
+    signatures: [
+      { label, documentation, parameters: params.map((p) => ({ label: p.label, documentation: p.documentation })) },
+    ],
     activeSignature: 0,
     activeParameter: Math.min(active, Math.max(0, params.length - 1)),
   };

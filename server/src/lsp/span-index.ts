@@ -21,7 +21,8 @@ export class SpanIndex<T extends { span: Span }> {
     for (const start of [...byStart.keys()].sort((a, b) => a - b)) {
       const group = byStart.get(start)!;
       const previous = this.groups[this.groups.length - 1]?.[0];
-      if (group.some((g) => g.span.end !== group[0]!.span.end) || (previous && previous.span.end > start)) this.nested = true;
+      if (group.some((g) => g.span.end !== group[0]!.span.end) || (previous && previous.span.end > start))
+        this.nested = true;
       this.starts.push(start);
       this.groups.push(group);
     }
@@ -48,10 +49,11 @@ export class SpanIndex<T extends { span: Span }> {
   /** The linear search, for spans that nest: the narrowest span holding the offset, with its instances. */
   private innermost(offset: number): T[] | undefined {
     let best: T | undefined;
-    for (const group of this.groups) for (const item of group) {
-      const { start, end } = item.span;
-      if (start <= offset && offset <= end && (!best || end - start < best.span.end - best.span.start)) best = item;
-    }
+    for (const group of this.groups)
+      for (const item of group) {
+        const { start, end } = item.span;
+        if (start <= offset && offset <= end && (!best || end - start < best.span.end - best.span.start)) best = item;
+      }
     return best && this.groups.flat().filter((i) => i.span.start === best.span.start && i.span.end === best.span.end);
   }
 }

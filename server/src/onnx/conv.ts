@@ -25,7 +25,12 @@ export function readWindow(e: LayerEmit, strideDefaultsToKernel: boolean): Windo
   const outs = spatialOf(e.layer.outputShape, e.framework);
   const rank = sizes.length;
   const kernel = perAxis(a.kernel, rank);
-  const stride = a.stride === undefined || a.stride === null ? (strideDefaultsToKernel ? kernel : perAxis(1, rank)) : perAxis(a.stride, rank);
+  const stride =
+    a.stride === undefined || a.stride === null
+      ? strideDefaultsToKernel
+        ? kernel
+        : perAxis(1, rank)
+      : perAxis(a.stride, rank);
   const dilation = perAxis(a.dilation ?? 1, rank);
   const before: number[] = [];
   const after: number[] = [];
@@ -48,8 +53,11 @@ export function conv(e: LayerEmit): Value {
   const inputs = [e.cf(), e.param("weight")];
   if (e.layer.args.bias !== false) inputs.push(e.param("bias"));
   const out = e.g.op("Conv", inputs, {
-    kernel_shape: w.kernel, strides: w.stride, dilations: w.dilation,
-    pads: [...w.before, ...w.after], group: Number(e.layer.args.groups ?? 1),
+    kernel_shape: w.kernel,
+    strides: w.stride,
+    dilations: w.dilation,
+    pads: [...w.before, ...w.after],
+    group: Number(e.layer.args.groups ?? 1),
   });
   return cfValue(out, e.input.rank);
 }
@@ -64,7 +72,10 @@ export function convTranspose(e: LayerEmit): Value {
   const w = readWindow(e, false);
   const a = e.layer.args;
   const rank = w.sizes.length;
-  let outputPadding = a.output_padding === undefined || a.output_padding === null ? Array<number>(rank).fill(0) : perAxis(a.output_padding, rank);
+  let outputPadding =
+    a.output_padding === undefined || a.output_padding === null
+      ? Array<number>(rank).fill(0)
+      : perAxis(a.output_padding, rank);
   let { before, after } = w;
   if (e.framework === "keras") {
     before = [];
@@ -82,8 +93,12 @@ export function convTranspose(e: LayerEmit): Value {
   const inputs = [e.cf(), e.param("weight")];
   if (a.bias !== false) inputs.push(e.param("bias"));
   const out = e.g.op("ConvTranspose", inputs, {
-    kernel_shape: w.kernel, strides: w.stride, dilations: w.dilation,
-    pads: [...before, ...after], output_padding: outputPadding, group: Number(a.groups ?? 1),
+    kernel_shape: w.kernel,
+    strides: w.stride,
+    dilations: w.dilation,
+    pads: [...before, ...after],
+    output_padding: outputPadding,
+    group: Number(a.groups ?? 1),
   });
   return cfValue(out, e.input.rank);
 }

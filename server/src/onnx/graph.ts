@@ -41,7 +41,12 @@ export class GraphBuilder {
 
   /** A float32 initializer under a given name (weights keep their state_dict names). */
   floatTensor(name: string, tensor: FloatTensor): string {
-    this.initializers.push({ name: this.claim(name), dims: tensor.shape, dataType: DataType.FLOAT, raw: floatBytes(tensor.data) });
+    this.initializers.push({
+      name: this.claim(name),
+      dims: tensor.shape,
+      dataType: DataType.FLOAT,
+      raw: floatBytes(tensor.data),
+    });
     return name;
   }
 

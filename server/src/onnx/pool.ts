@@ -22,7 +22,9 @@ export function pool(e: LayerEmit, max: boolean): Value {
   let { before, after } = w;
   if (max) {
     const out = e.g.op("MaxPool", [x], {
-      kernel_shape: w.kernel, strides: w.stride, dilations: w.dilation,
+      kernel_shape: w.kernel,
+      strides: w.stride,
+      dilations: w.dilation,
       pads: [...before, ...after.map((p, i) => p + extra[i]!)],
     });
     return cfValue(out, e.input.rank);
@@ -34,8 +36,10 @@ export function pool(e: LayerEmit, max: boolean): Value {
     after = after.map(() => 0);
   }
   const out = e.g.op("AveragePool", [x], {
-    kernel_shape: w.kernel, strides: w.stride,
-    pads: [...before, ...after.map((p, i) => p + extra[i]!)], count_include_pad: 0,
+    kernel_shape: w.kernel,
+    strides: w.stride,
+    pads: [...before, ...after.map((p, i) => p + extra[i]!)],
+    count_include_pad: 0,
   });
   return cfValue(out, e.input.rank);
 }

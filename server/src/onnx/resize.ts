@@ -31,9 +31,10 @@ export function upsample(e: LayerEmit): Value {
 export function zeropad(e: LayerEmit): Value {
   const rank = spatialOf(e.layer.inputShape, e.framework).length;
   const given = e.layer.args.padding ?? 1;
-  const sides: [number, number][] = Array.isArray(given) && given.every(Array.isArray)
-    ? (given as number[][]).map((p) => [Number(p[0]), Number(p[1])])
-    : perAxis(given, rank).map((p) => [p, p]);
+  const sides: [number, number][] =
+    Array.isArray(given) && given.every(Array.isArray)
+      ? (given as number[][]).map((p) => [Number(p[0]), Number(p[1])])
+      : perAxis(given, rank).map((p) => [p, p]);
   const pads = [0, 0, ...sides.map((s) => s[0]), 0, 0, ...sides.map((s) => s[1])];
   return cfValue(e.g.op("Pad", [e.cf(), e.g.int64Const(pads)]), e.input.rank);
 }
@@ -60,9 +61,15 @@ export function lrn(e: LayerEmit): Value {
   const g = e.g;
   // Squares as a 1-channel image [N, 1, C, R]: a [size, 1] average over zero-padded channels is Σa²/n.
   const squares = g.op("Reshape", [g.op("Mul", [x, x]), g.int64Const([0, 1, c, rest])]);
-  const padded = g.op("Pad", [squares, g.int64Const([0, 0, Math.floor(size / 2), 0, 0, 0, Math.floor((size - 1) / 2), 0])]);
+  const padded = g.op("Pad", [
+    squares,
+    g.int64Const([0, 0, Math.floor(size / 2), 0, 0, 0, Math.floor((size - 1) / 2), 0]),
+  ]);
   const mean = g.op("AveragePool", [padded], { kernel_shape: [size, 1], strides: [1, 1] });
-  const back = g.op("Reshape", [mean, g.int64Const([0, ...shape.length === 1 ? [c] : [c, ...spatialOf(shape, e.framework)]])]);
+  const back = g.op("Reshape", [
+    mean,
+    g.int64Const([0, ...(shape.length === 1 ? [c] : [c, ...spatialOf(shape, e.framework)])]),
+  ]);
   const denominator = g.op("Pow", [g.op("Add", [g.op("Mul", [back, g.scalar(alpha)]), g.scalar(k)]), g.scalar(beta)]);
   return cfValue(g.op("Div", [x, denominator]), e.input.rank);
 }

@@ -7,7 +7,12 @@ export function grouped(n: number): string {
 
 /** 4089184256 → "4.09 G"; small numbers stay whole. */
 export function compact(n: number): string {
-  const units: [number, string][] = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
   for (const [size, unit] of units) if (Math.abs(n) >= size) return `${(n / size).toFixed(2)} ${unit}`;
   return String(Math.round(n));
 }

@@ -79,7 +79,11 @@ export function toJson(analysis: Analysis, text: string): JsonDocument {
 
 function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
   const base = {
-    name: m.name, framework: m.framework, input: m.input ?? null, batch: m.batch, output: m.output ?? null,
+    name: m.name,
+    framework: m.framework,
+    input: m.input ?? null,
+    batch: m.batch,
+    output: m.output ?? null,
   };
   const layers = m.layers.map((l) => layerJson(l, index));
   if (!m.overflow) {
@@ -95,7 +99,11 @@ function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
     memory: { input: o.where === "input" ? null : m.memory.input, activations: null, params: null },
     layers,
     overflow: {
-      quantity: o.quantity, total: o.total, where: o.where, message: o.message, range: rangeOf(o.span, index),
+      quantity: o.quantity,
+      total: o.total,
+      where: o.where,
+      message: o.message,
+      range: rangeOf(o.span, index),
     },
   };
 }

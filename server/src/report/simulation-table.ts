@@ -2,7 +2,8 @@
 import type { SimulationReport } from "../simulation/simulate.js";
 import { topFive } from "../simulation/view-model.js";
 
-const num = (x: number) => (Number.isNaN(x) ? "nan" : x === 0 || (Math.abs(x) >= 0.001 && Math.abs(x) < 1e5) ? x.toFixed(4) : x.toExponential(2));
+const num = (x: number) =>
+  Number.isNaN(x) ? "nan" : x === 0 || (Math.abs(x) >= 0.001 && Math.abs(x) < 1e5) ? x.toFixed(4) : x.toExponential(2);
 
 /** The report as a table a terminal shows, ending with the output and the times. */
 export function simulationTable(r: SimulationReport): string {
@@ -10,11 +11,19 @@ export function simulationTable(r: SimulationReport): string {
   const poisoned = r.layers.some((l) => l.nonFinite > 0);
   const head = ["Layer", "Output shape", "Mean", "Std", "Min", "Max", "Zeros", ...(poisoned ? ["NaN/Inf"] : []), "ms"];
   const rows = r.layers.map((l) => [
-    l.name, l.shape.join("×"), num(l.mean), num(l.std), num(l.min), num(l.max), `${(100 * l.zeros).toFixed(1)}%`,
-    ...(poisoned ? [l.nonFinite ? `⚠ ${l.nonFinite}` : "0"] : []), l.timeMs.toFixed(2),
+    l.name,
+    l.shape.join("×"),
+    num(l.mean),
+    num(l.std),
+    num(l.min),
+    num(l.max),
+    `${(100 * l.zeros).toFixed(1)}%`,
+    ...(poisoned ? [l.nonFinite ? `⚠ ${l.nonFinite}` : "0"] : []),
+    l.timeMs.toFixed(2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const out = [
     `Simulation of ${r.model} (${r.framework}) on ${r.engine}, batch ${r.batch}`,
     `input: ${r.input.source}, ${r.input.shape.join("×")}; weights: ${r.weights.source}`,
@@ -28,11 +37,16 @@ export function simulationTable(r: SimulationReport): string {
   // Class scores of random weights mean nothing; naming "class 355" for them would only mislead.
   const top = r.weights.random ? [] : topFive(r.output);
   const bad = nonFiniteCount(r.output.data);
-  if (top.length) out.push(`Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`);
+  if (top.length)
+    out.push(
+      `Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
+    );
   else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
   else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
   const t = r.timing;
-  out.push(`Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms, first run ${t.firstRunMs.toFixed(1)} ms)`);
+  out.push(
+    `Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms, first run ${t.firstRunMs.toFixed(1)} ms)`,
+  );
   if (t.steadyMs !== undefined) out.push(`Steady-state forward: ${t.steadyMs.toFixed(1)} ms`);
   if (r.weights.unused.length) out.push(`Unused tensors in the weights file: ${r.weights.unused.join(", ")}`);
   return out.join("\n");
@@ -51,8 +65,10 @@ function nonFiniteNotes(r: SimulationReport): string[] {
   if (layers.length) {
     const first = layers[0]!;
     const size = first.shape.reduce((a, b) => a * b, 1);
-    notes.push(`⚠ ${layers.length} of ${r.layers.length} layers output NaN or ±Infinity, first ${first.name} ` +
-      `(${first.nonFinite} of ${size} values); the statistics leave those values out`);
+    notes.push(
+      `⚠ ${layers.length} of ${r.layers.length} layers output NaN or ±Infinity, first ${first.name} ` +
+        `(${first.nonFinite} of ${size} values); the statistics leave those values out`,
+    );
   }
   return notes;
 }

@@ -39,11 +39,22 @@ interface Row {
 }
 
 const titles: Record<ColumnName | "name", string> = {
-  name: "Layer", kind: "Kind", input: "Input shape", output: "Output shape", params: "Params", macs: "MACs",
-  memory: "Output (MB)", rf: "RF (size/jump)",
+  name: "Layer",
+  kind: "Kind",
+  input: "Input shape",
+  output: "Output shape",
+  params: "Params",
+  macs: "MACs",
+  memory: "Output (MB)",
+  rf: "RF (size/jump)",
 };
 /** Titles for a table that does not fit with the long ones. */
-const shortTitles: Partial<Record<ColumnName | "name", string>> = { input: "Input", output: "Output", memory: "MB", rf: "RF" };
+const shortTitles: Partial<Record<ColumnName | "name", string>> = {
+  input: "Input",
+  output: "Output",
+  memory: "MB",
+  rf: "RF",
+};
 const rightAligned = new Set<string>(["params", "macs", "memory", "rf"]);
 
 /** The table for one model, ending with totals and the memory estimate. */
@@ -53,15 +64,19 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const cells = rows.map((r) => columns.map((c) => cellText(r, c)));
   const { widths, titles: heads } = fitWidths(columns, cells, options.width ?? defaultWidth);
   const line = (texts: string[]) =>
-    texts.map((t, i) => {
-      const w = widths[i]!;
-      const fitted = t.length > w ? shortenMiddle(t, w) : t;
-      return rightAligned.has(columns[i]!) ? fitted.padStart(w) : fitted.padEnd(w);
-    }).join("  ").trimEnd();
+    texts
+      .map((t, i) => {
+        const w = widths[i]!;
+        const fitted = t.length > w ? shortenMiddle(t, w) : t;
+        return rightAligned.has(columns[i]!) ? fitted.padStart(w) : fitted.padEnd(w);
+      })
+      .join("  ")
+      .trimEnd();
   const ruleWidth = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const rule = (ch: string) => ch.repeat(ruleWidth);
   const unknown = m.layers.filter((l) => !l.outputShape).length;
-  const partial = unknown > 0 ? ` (partial: ${unknown} of ${m.layers.length} layers unknown until the errors are fixed)` : "";
+  const partial =
+    unknown > 0 ? ` (partial: ${unknown} of ${m.layers.length} layers unknown until the errors are fixed)` : "";
   // Past 2^53 the sums are no longer exact, so the analysis keeps none of them and neither does the table.
   const lost = m.overflow ? `unknown (size overflow at ${m.overflow.where})` : undefined;
   const count = (n: number, note = "") => lost ?? `${grouped(n)}${note}`;
@@ -82,7 +97,9 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   ];
   if (m.receptiveField && !m.receptiveField.global) {
     const rf = m.receptiveField;
-    lines.push(`Receptive field of the output: ${rf.size.map(fieldNumber).join("×")}, jump ${rf.jump.map(fieldNumber).join("×")}`);
+    lines.push(
+      `Receptive field of the output: ${rf.size.map(fieldNumber).join("×")}, jump ${rf.jump.map(fieldNumber).join("×")}`,
+    );
   }
   lines.push(
     rule("-"),
@@ -119,15 +136,24 @@ export function shortenMiddle(text: string, width: number): string {
 
 function layerRow(l: LayerInfo): Row {
   return {
-    name: l.name, kind: l.kind, ...(l.inputShape ? { input: l.inputShape } : {}), ...(l.outputShape ? { output: l.outputShape } : {}),
-    params: l.params.trainable + l.params.nonTrainable, macs: l.macs, memory: l.memory, rf: field(l), unknown: !l.outputShape,
+    name: l.name,
+    kind: l.kind,
+    ...(l.inputShape ? { input: l.inputShape } : {}),
+    ...(l.outputShape ? { output: l.outputShape } : {}),
+    params: l.params.trainable + l.params.nonTrainable,
+    macs: l.macs,
+    memory: l.memory,
+    rf: field(l),
+    unknown: !l.outputShape,
     overflow: !!l.overflow,
   };
 }
 
 /** Rows for `--depth N`: consecutive layers whose names share their first N parts become one row. */
 function collapse(m: ModelInfo, depth: number): Row[] {
-  const groups = new Map<string, GroupInfo>(m.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]));
+  const groups = new Map<string, GroupInfo>(
+    m.groups.filter((g) => g.kind === "block" || g.kind === "repeat").map((g) => [g.name, g]),
+  );
   const rows: Row[] = [];
   let i = 0;
   while (i < m.layers.length) {
@@ -153,9 +179,16 @@ function collapsedRow(name: string, layers: LayerInfo[], group: GroupInfo | unde
   const output = group?.outputShape ?? last.outputShape;
   const sum = (f: (l: LayerInfo) => number) => layers.reduce((s, l) => s + f(l), 0);
   return {
-    name, kind: groupKind(name, group), ...(input ? { input } : {}), ...(output ? { output } : {}),
-    params: sum((l) => l.params.trainable + l.params.nonTrainable), macs: sum((l) => l.macs), memory: sum((l) => l.memory),
-    rf: field(last), unknown: layers.some((l) => !l.outputShape), overflow: layers.some((l) => !!l.overflow),
+    name,
+    kind: groupKind(name, group),
+    ...(input ? { input } : {}),
+    ...(output ? { output } : {}),
+    params: sum((l) => l.params.trainable + l.params.nonTrainable),
+    macs: sum((l) => l.macs),
+    memory: sum((l) => l.memory),
+    rf: field(last),
+    unknown: layers.some((l) => !l.outputShape),
+    overflow: layers.some((l) => !!l.overflow),
   };
 }
 
@@ -169,14 +202,22 @@ function groupKind(name: string, group: GroupInfo | undefined): string {
 function cellText(r: Row, column: ColumnName | "name"): string {
   const count = (n: number) => (r.overflow ? "overflow" : r.unknown && n === 0 ? "?" : n ? grouped(n) : "--");
   switch (column) {
-    case "name": return r.name;
-    case "kind": return r.kind;
-    case "input": return formatShape(r.input);
-    case "output": return formatShape(r.output);
-    case "params": return count(r.params);
-    case "macs": return count(r.macs);
-    case "memory": return r.overflow ? "overflow" : r.unknown ? "?" : megabytes(r.memory);
-    case "rf": return r.rf;
+    case "name":
+      return r.name;
+    case "kind":
+      return r.kind;
+    case "input":
+      return formatShape(r.input);
+    case "output":
+      return formatShape(r.output);
+    case "params":
+      return count(r.params);
+    case "macs":
+      return count(r.macs);
+    case "memory":
+      return r.overflow ? "overflow" : r.unknown ? "?" : megabytes(r.memory);
+    case "rf":
+      return r.rf;
   }
 }
 
@@ -184,9 +225,14 @@ function cellText(r: Row, column: ColumnName | "name"): string {
  * Natural widths; when they do not fit, short titles, then a narrower layer column (names shortened in the
  * middle), and only then narrower text columns.
  */
-function fitWidths(columns: (ColumnName | "name")[], cells: string[][], width: number): { widths: number[]; titles: string[] } {
+function fitWidths(
+  columns: (ColumnName | "name")[],
+  cells: string[][],
+  width: number,
+): { widths: number[]; titles: string[] } {
   const gaps = 2 * (columns.length - 1);
-  const measure = (heads: string[]) => columns.map((_, i) => Math.max(heads[i]!.length, ...cells.map((row) => row[i]!.length)));
+  const measure = (heads: string[]) =>
+    columns.map((_, i) => Math.max(heads[i]!.length, ...cells.map((row) => row[i]!.length)));
   let heads = columns.map((c) => titles[c]);
   let widths = measure(heads);
   const total = () => widths.reduce((a, b) => a + b, 0) + gaps;

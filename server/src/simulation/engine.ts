@@ -43,15 +43,20 @@ export const onnxRuntimeEngine: ForwardEngine = {
     try {
       ort = await import("onnxruntime-node");
     } catch (err) {
-      throw new Error(`the simulation needs the onnxruntime-node package, which did not load: ${(err as Error).message}`);
+      throw new Error(
+        `the simulation needs the onnxruntime-node package, which did not load: ${(err as Error).message}`,
+      );
     }
-    const prefix = options.profile ? join(tmpdir(), `cnnlens-profile-${process.pid}-${Date.now()}-${sessionCounter++}`) : undefined;
+    const prefix = options.profile
+      ? join(tmpdir(), `cnnlens-profile-${process.pid}-${Date.now()}-${sessionCounter++}`)
+      : undefined;
     const session = await ort.InferenceSession.create(model, {
       executionProviders: ["cpu"],
       graphOptimizationLevel: "all",
       // More threads than cores only cost a stack each (100,000 once took 16 GB): simulate() notes the cut.
       ...(options.threads
-        ? { intraOpNumThreads: Math.min(options.threads, availableParallelism()), interOpNumThreads: 1 } : {}),
+        ? { intraOpNumThreads: Math.min(options.threads, availableParallelism()), interOpNumThreads: 1 }
+        : {}),
       ...(prefix ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
       logSeverityLevel: 3,
     });
@@ -63,7 +68,11 @@ class OrtSession implements ForwardSession {
   private lastRun: { start: number; end: number } | undefined;
   private profileEvents: ProfileEvent[] | undefined;
 
-  constructor(private readonly ort: Ort, private readonly session: import("onnxruntime-node").InferenceSession, private readonly prefix: string | undefined) {}
+  constructor(
+    private readonly ort: Ort,
+    private readonly session: import("onnxruntime-node").InferenceSession,
+    private readonly prefix: string | undefined,
+  ) {}
 
   get outputNames(): readonly string[] {
     return this.session.outputNames;

@@ -41,9 +41,12 @@ export function decodeImage(bytes: Uint8Array, path: string, maxDecodeBytes: num
     throw new InputFileError(path, `is not a readable ${format} image: its data is damaged or cut short`, false);
   }
   if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
-    throw new InputFileError(path,
+    throw new InputFileError(
+      path,
       `is not a readable ${format} image: it decodes to ${image.width}×${image.height} pixels, not the ` +
-      `${width}×${height} its header says`, false);
+        `${width}×${height} its header says`,
+      false,
+    );
   }
   return image;
 }
@@ -61,8 +64,8 @@ export function imageTensor(image: Rgba, sample: number[], framework: Framework,
     const why = `an image needs a model with a 3-channel 2-D input (${wanted}), not (${given})`;
     throw new InputFileError(path, why, false);
   }
-  if (image.width < 1 || image.height < 1) throw new InputFileError(path,
-    `the picture is ${image.width}×${image.height} pixels: it has no pixels`, false);
+  if (image.width < 1 || image.height < 1)
+    throw new InputFileError(path, `the picture is ${image.width}×${image.height} pixels: it has no pixels`, false);
   const data = new Float32Array(3 * h * w);
   const sx = image.width / w;
   const sy = image.height / h;

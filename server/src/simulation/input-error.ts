@@ -6,7 +6,11 @@
  * sentence a user sees: `cannot read PATH: REASON` or `PATH: REASON`.
  */
 export class InputFileError extends Error {
-  constructor(readonly path: string, readonly reason: string, readonly unreadable: boolean) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    readonly unreadable: boolean,
+  ) {
     super(unreadable ? `cannot read ${path}: ${reason}` : `${path}: ${reason}`);
     this.name = "InputFileError";
   }
@@ -27,6 +31,7 @@ export function formatBytes(bytes: number): string {
 
 /** A name from a file, quoted when it holds characters that would garble a one-line message. */
 export function quoteName(name: string): string {
-  return /^[\w.\-/:[\]]{1,200}$/.test(name) ? name : JSON.stringify(name.length > 200 ? `${name.slice(0,
-    200)}…` : name);
+  return /^[\w.\-/:[\]]{1,200}$/.test(name)
+    ? name
+    : JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
 }

@@ -42,13 +42,16 @@ export function batchOf(shape: number[], req: InputRequest, batchGiven: boolean,
   if (same(shape, sample)) batch = 1;
   else if (shape.length === sample.length + 1 && same(shape.slice(1), sample)) batch = shape[0]!;
   else {
-    throw fail(`has shape (${shape.join(", ")}), but the model takes one sample of (${sample.join(", ")}) in the ` +
-      `${req.framework} layout (${layout}), or a batch (N, ${sample.join(", ")})`);
+    throw fail(
+      `has shape (${shape.join(", ")}), but the model takes one sample of (${sample.join(", ")}) in the ` +
+        `${req.framework} layout (${layout}), or a batch (N, ${sample.join(", ")})`,
+    );
   }
   if (batch === 0) throw fail(`holds no samples: its batch axis is 0`);
   if (batchGiven && batch !== req.batch) {
-    throw fail(`holds a batch of ${batch}, but batch ${req.batch} was asked for: drop the batch option or change ` +
-      `the array`);
+    throw fail(
+      `holds a batch of ${batch}, but batch ${req.batch} was asked for: drop the batch option or change ` + `the array`,
+    );
   }
   return batch;
 }
@@ -64,23 +67,35 @@ export interface InputFileLimits {
  * Reads a .npy array, or a PNG/JPEG picture (resized and normalised, docs/simulation.md), as the input. Only the
  * header is read before `admit` sees the batch; every problem is an InputFileError naming the file.
  */
-export async function readInputFile(path: string, req: InputRequest, batchGiven: boolean,
-  limits: InputFileLimits = {}): Promise<FloatTensor> {
+export async function readInputFile(
+  path: string,
+  req: InputRequest,
+  batchGiven: boolean,
+  limits: InputFileLimits = {},
+): Promise<FloatTensor> {
   const admit = limits.admit ?? (() => undefined);
   const memoryLimit = limits.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   const decodeBudget = memoryLimit / 2;
   if (isImagePath(path)) {
     const bytes = readRegularFile(path, decodeBudget);
     admit(1);
-    return checkInput(imageTensor(decodeImage(bytes, path, decodeBudget), req.sample, req.framework, path), req,
-      batchGiven, path);
+    return checkInput(
+      imageTensor(decodeImage(bytes, path, decodeBudget), req.sample, req.framework, path),
+      req,
+      batchGiven,
+      path,
+    );
   }
   const array = readNpyFile(path, (shape) => {
     const batch = batchOf(shape, req, batchGiven, path);
     const bytes = shape.reduce((p, d) => p * d, 4);
-    if (bytes > memoryLimit) throw new InputFileError(path,
-      `the array takes ${formatBytes(bytes)} as float32, more than the memory limit of ` +
-      `${formatBytes(memoryLimit)}`, false);
+    if (bytes > memoryLimit)
+      throw new InputFileError(
+        path,
+        `the array takes ${formatBytes(bytes)} as float32, more than the memory limit of ` +
+          `${formatBytes(memoryLimit)}`,
+        false,
+      );
     admit(batch);
   });
   return checkInput(array, req, batchGiven, path);

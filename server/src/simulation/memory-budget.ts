@@ -38,9 +38,11 @@ export function checkMemory(model: ModelInfo, batch: number, limit: number): Mem
   const activations = perSample * batch * 4;
   const peak = WEIGHT_COPIES * weights + ACTIVATION_COPIES * activations;
   if (!(peak <= limit)) {
-    throw new Error(`simulating ${model.name} with batch ${batch} needs about ${mib(peak)} at its peak (weights ` +
-      `${mib(weights)} and activations ${mib(activations)}, held about ${WEIGHT_COPIES} and ${ACTIVATION_COPIES} ` +
-      `times), more than the limit of ${mib(limit)}: lower the batch or raise the memory limit`);
+    throw new Error(
+      `simulating ${model.name} with batch ${batch} needs about ${mib(peak)} at its peak (weights ` +
+        `${mib(weights)} and activations ${mib(activations)}, held about ${WEIGHT_COPIES} and ${ACTIVATION_COPIES} ` +
+        `times), more than the limit of ${mib(limit)}: lower the batch or raise the memory limit`,
+    );
   }
   return { weights, activations, peak, limit };
 }

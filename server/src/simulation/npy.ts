@@ -47,8 +47,11 @@ function npyHeaderEnd(prefix: Uint8Array, fileName: string): number {
   if (prefix.length < start) bad(fileName, "it ends inside its header");
   // Version 1 stores the header length in 2 bytes; versions 2 and 3 in 4.
   const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (length > MAX_HEADER_BYTES) bad(fileName,
-    `its header claims ${formatBytes(length)}, more than the ${formatBytes(MAX_HEADER_BYTES)} any array needs`);
+  if (length > MAX_HEADER_BYTES)
+    bad(
+      fileName,
+      `its header claims ${formatBytes(length)}, more than the ${formatBytes(MAX_HEADER_BYTES)} any array needs`,
+    );
   return start + length;
 }
 
@@ -72,16 +75,23 @@ export function parseNpyHeader(head: Uint8Array, fileSize: number, fileName: str
   }
   if (!(dict instanceof Map)) return bad(fileName, "its header is not a Python dict");
   const keys = [...dict.keys()].sort().join(", ");
-  if (keys !== "descr, fortran_order, shape") bad(fileName,
-    `its header has the keys (${keys}), but a .npy header has exactly descr, fortran_order and shape`);
+  if (keys !== "descr, fortran_order, shape")
+    bad(fileName, `its header has the keys (${keys}), but a .npy header has exactly descr, fortran_order and shape`);
   const descr = dict.get("descr");
   const fortran = dict.get("fortran_order");
   const shape = dict.get("shape");
   if (typeof fortran !== "boolean") bad(fileName, "its header's fortran_order is not True or False");
   if (fortran) bad(fileName, "it is in Fortran order; save it with np.ascontiguousarray");
-  const width = descr === "<f4" ? 4 : descr === "<f8" ? 8
-    : bad(fileName, `its dtype is ${typeof descr === "string" ? descr : "not a simple dtype"}; use float32 ('<f4') ` +
-      `or float64 ('<f8')`);
+  const width =
+    descr === "<f4"
+      ? 4
+      : descr === "<f8"
+        ? 8
+        : bad(
+            fileName,
+            `its dtype is ${typeof descr === "string" ? descr : "not a simple dtype"}; use float32 ('<f4') ` +
+              `or float64 ('<f8')`,
+          );
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
     return bad(fileName, `its shape ${show(shape)} is not a tuple of non-negative integers`);
   }
@@ -96,8 +106,8 @@ export function parseNpyHeader(head: Uint8Array, fileSize: number, fileName: str
 
 function checkMagic(bytes: Uint8Array, fileName: string): void {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) bad(fileName,
-    "it is not a .npy array: it does not start with \\x93NUMPY");
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
+    bad(fileName, "it is not a .npy array: it does not start with \\x93NUMPY");
   const major = bytes[6]!;
   if (major < 1 || major > 3) bad(fileName, `its format version ${major}.${bytes[7]} is not 1.0, 2.0 or 3.0`);
 }

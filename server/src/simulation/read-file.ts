@@ -16,9 +16,12 @@ export interface RegularFile {
 export function readRegularFile(path: string, maxBytes: number): Buffer {
   return withRegularFile(path, (file) => {
     if (file.size > maxBytes) {
-      throw new InputFileError(path,
+      throw new InputFileError(
+        path,
         `the file is ${formatBytes(file.size)}, more than the ${formatBytes(maxBytes)} the memory limit allows for ` +
-        `it`, false);
+          `it`,
+        false,
+      );
     }
     return file.read(0, file.size);
   });
@@ -58,9 +61,13 @@ function openFile(path: string, fd: number, size: number): RegularFile {
       } catch (err) {
         throw new InputFileError(path, plainReason(err), true);
       }
-      if (n === 0) throw new InputFileError(path,
-        `the file ended at byte ${position + done}, before the ${target.length} bytes its header promised: it may ` +
-        `have changed while being read`, false);
+      if (n === 0)
+        throw new InputFileError(
+          path,
+          `the file ended at byte ${position + done}, before the ${target.length} bytes its header promised: it may ` +
+            `have changed while being read`,
+          false,
+        );
       done += n;
     }
   };
@@ -88,8 +95,13 @@ function statOrThrow(path: string): Stats {
 function refuseIrregular(path: string, stats: Stats): void {
   if (stats.isFile()) return;
   if (stats.isDirectory()) throw new InputFileError(path, "is a directory", true);
-  const what = stats.isFIFO() ? "a FIFO (named pipe)" : stats.isSocket() ? "a socket"
-    : stats.isCharacterDevice() || stats.isBlockDevice() ? "a device" : "not a file";
+  const what = stats.isFIFO()
+    ? "a FIFO (named pipe)"
+    : stats.isSocket()
+      ? "a socket"
+      : stats.isCharacterDevice() || stats.isBlockDevice()
+        ? "a device"
+        : "not a file";
   throw new InputFileError(path, `is not a regular file (it is ${what}); give the path of a file saved on disk`, true);
 }
 
@@ -97,15 +109,27 @@ function refuseIrregular(path: string, stats: Stats): void {
 function plainReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
-    case "ENOENT": return "no such file";
-    case "EACCES": case "EPERM": return "permission denied";
-    case "EISDIR": return "is a directory";
-    case "ENOTDIR": return "a part of the path is not a directory";
-    case "ELOOP": return "too many levels of symbolic links";
-    case "ENAMETOOLONG": return "the path is too long";
-    case "EMFILE": case "ENFILE": return "too many files are open";
-    case "EIO": return "the disk reported an input/output error";
-    case "EAGAIN": return "is not a regular file (reading it would wait)";
-    default: return `the system refused to read it (${code ?? "unknown error"})`;
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    case "ENOTDIR":
+      return "a part of the path is not a directory";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    case "ENAMETOOLONG":
+      return "the path is too long";
+    case "EMFILE":
+    case "ENFILE":
+      return "too many files are open";
+    case "EIO":
+      return "the disk reported an input/output error";
+    case "EAGAIN":
+      return "is not a regular file (reading it would wait)";
+    default:
+      return `the system refused to read it (${code ?? "unknown error"})`;
   }
 }

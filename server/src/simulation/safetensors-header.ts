@@ -12,8 +12,23 @@ export interface TensorEntry {
 
 /** Bytes per element of each safetensors dtype (sub-byte dtypes such as F4 are not read). */
 export const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8, C64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  F8_E8M0: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
+  C64: 8,
 };
 
 /** The reference implementation refuses headers above 100 MB (safetensors' MAX_HEADER_SIZE). */
@@ -41,8 +56,8 @@ export function parseSafetensorsHeader(header: Uint8Array, dataLength: number, f
   const entries: TensorEntry[] = [];
   for (const [name, entry] of Object.entries(json)) {
     if (name === "__metadata__") {
-      if (!isObject(entry) || !Object.values(entry).every((v) => typeof v === "string")) bad("its __metadata__ is " +
-        "not an object of strings");
+      if (!isObject(entry) || !Object.values(entry).every((v) => typeof v === "string"))
+        bad("its __metadata__ is " + "not an object of strings");
       continue;
     }
     entries.push(checkEntry(name, entry, bad));
@@ -55,8 +70,11 @@ export function parseSafetensorsHeader(header: Uint8Array, dataLength: number, f
     if (e.begin > at) bad(`${where} leave bytes ${at} to ${e.begin} unused; ${FORMAT}, without gaps`);
     at = e.end;
   }
-  if (at !== dataLength) bad(`its tensors end at byte ${at} of the data, but the data is ${dataLength} bytes; ` +
-    `${FORMAT}, up to the end of the file`);
+  if (at !== dataLength)
+    bad(
+      `its tensors end at byte ${at} of the data, but the data is ${dataLength} bytes; ` +
+        `${FORMAT}, up to the end of the file`,
+    );
   return entries;
 }
 
@@ -64,25 +82,30 @@ function checkEntry(name: string, entry: unknown, bad: (why: string) => never): 
   const tensor = `tensor ${quoteName(name)}`;
   if (!isObject(entry)) return bad(`${tensor} is ${describe(entry)}, not an object with dtype, shape and data_offsets`);
   const extra = Object.keys(entry).filter((k) => !["dtype", "shape", "data_offsets"].includes(k));
-  if (extra.length) bad(`${tensor} has the unknown field ${quoteName(extra[0]!)}; a tensor has only dtype, shape ` +
-    `and data_offsets`);
+  if (extra.length)
+    bad(
+      `${tensor} has the unknown field ${quoteName(extra[0]!)}; a tensor has only dtype, shape ` + `and data_offsets`,
+    );
   const { dtype, shape, data_offsets: offsets } = entry;
   if (typeof dtype !== "string") return bad(`${tensor} has no dtype string`);
   const width = DTYPE_BYTES[dtype];
-  if (width === undefined) return bad(`${tensor} has dtype ${quoteName(dtype)}, which this reader does not know ` +
-    `(${Object.keys(DTYPE_BYTES).join(", ")})`);
+  if (width === undefined)
+    return bad(
+      `${tensor} has dtype ${quoteName(dtype)}, which this reader does not know ` +
+        `(${Object.keys(DTYPE_BYTES).join(", ")})`,
+    );
   if (shape === undefined) return bad(`${tensor} has no shape`);
   if (offsets === undefined) return bad(`${tensor} has no data_offsets`);
-  if (!Array.isArray(shape) || !shape.every(isCount)) return bad(`${tensor}: its shape ${show(shape)} is not an ` +
-    `array of non-negative integers`);
-  if (!Array.isArray(offsets) || offsets.length !== 2) return bad(`${tensor}: its data_offsets ${show(offsets)} are ` +
-    `not a pair [begin, end]`);
+  if (!Array.isArray(shape) || !shape.every(isCount))
+    return bad(`${tensor}: its shape ${show(shape)} is not an ` + `array of non-negative integers`);
+  if (!Array.isArray(offsets) || offsets.length !== 2)
+    return bad(`${tensor}: its data_offsets ${show(offsets)} are ` + `not a pair [begin, end]`);
   const [begin, end] = offsets as unknown[];
   const pair = `${tensor}: data_offsets ${show(offsets)}`;
   if (typeof begin !== "number" || typeof end !== "number") return bad(`${pair} are not two numbers`);
   if (begin < 0 || end < 0) bad(`${pair} are negative; ${FORMAT}`);
-  if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end)) bad(`${pair} are not whole byte positions; ` +
-    `${FORMAT}`);
+  if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end))
+    bad(`${pair} are not whole byte positions; ` + `${FORMAT}`);
   if (end < begin) bad(`${pair} end before they begin; ${FORMAT}`);
   const bytes = (shape as number[]).reduce((p, d) => p * d, width);
   if (end - begin !== bytes) {

@@ -23,23 +23,36 @@ const FLOAT_DTYPES = new Set(["F32", "F64", "F16", "BF16"]);
 /** Parses safetensors bytes held in memory; throws an InputFileError naming the file when they are not valid. */
 export function parseSafetensors(bytes: Uint8Array, fileName = "weights"): SafetensorsFile {
   const headerLength = checkHeaderLength(bytes.subarray(0, 8), bytes.length, fileName);
-  const entries = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.length - 8 - headerLength,
-    fileName);
+  const entries = parseSafetensorsHeader(
+    bytes.subarray(8, 8 + headerLength),
+    bytes.length - 8 - headerLength,
+    fileName,
+  );
   const data = bytes.subarray(8 + headerLength);
-  return collect(entries, () => true, (e) => data.subarray(e.begin, e.end));
+  return collect(
+    entries,
+    () => true,
+    (e) => data.subarray(e.begin, e.end),
+  );
 }
 
 /**
  * Reads the safetensors file at `path`: the header first, then `select(floatShapes)` (which throws to refuse the
  * file, and names the tensors to read), then only those tensors' bytes.
  */
-export function readSafetensorsFile(path: string, select: (floatShapes: Map<string,
-  number[]>) => Set<string>): SafetensorsFile {
+export function readSafetensorsFile(
+  path: string,
+  select: (floatShapes: Map<string, number[]>) => Set<string>,
+): SafetensorsFile {
   return withRegularFile(path, (file) => {
     const headerLength = checkHeaderLength(file.read(0, Math.min(8, file.size)), file.size, path);
     const entries = parseSafetensorsHeader(file.read(8, headerLength), file.size - 8 - headerLength, path);
     const wanted = select(new Map(entries.filter((e) => FLOAT_DTYPES.has(e.dtype)).map((e) => [e.name, e.shape])));
-    return collect(entries, (e) => wanted.has(e.name), (e) => file.read(8 + headerLength + e.begin, e.end - e.begin));
+    return collect(
+      entries,
+      (e) => wanted.has(e.name),
+      (e) => file.read(8 + headerLength + e.begin, e.end - e.begin),
+    );
   });
 }
 
@@ -50,21 +63,27 @@ function checkHeaderLength(first: Uint8Array, fileSize: number, fileName: string
   };
   if (first.length < 8) bad("it is shorter than the 8-byte header length that starts a safetensors file");
   const length = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
-  if (length > BigInt(MAX_HEADER_BYTES)) bad(`its header length ${length} is more than the ${MAX_HEADER_BYTES} ` +
-    `bytes safetensors allows`);
-  if (8n + length > BigInt(fileSize)) bad(`the header length ${length} runs past the end of the file (${fileSize} ` +
-    `bytes)`);
+  if (length > BigInt(MAX_HEADER_BYTES))
+    bad(`its header length ${length} is more than the ${MAX_HEADER_BYTES} ` + `bytes safetensors allows`);
+  if (8n + length > BigInt(fileSize))
+    bad(`the header length ${length} runs past the end of the file (${fileSize} ` + `bytes)`);
   return Number(length);
 }
 
-function collect(entries: TensorEntry[], keep: (e: TensorEntry) => boolean,
-  bytesOf: (e: TensorEntry) => Uint8Array): SafetensorsFile {
+function collect(
+  entries: TensorEntry[],
+  keep: (e: TensorEntry) => boolean,
+  bytesOf: (e: TensorEntry) => Uint8Array,
+): SafetensorsFile {
   const tensors = new Map<string, FloatTensor>();
   const skipped = new Map<string, string>();
   for (const e of entries) {
     if (!FLOAT_DTYPES.has(e.dtype)) skipped.set(e.name, e.dtype);
-    else if (keep(e)) tensors.set(e.name, { shape: e.shape, data: toFloat32(bytesOf(e), e.dtype,
-      (e.end - e.begin) / DTYPE_BYTES[e.dtype]!) });
+    else if (keep(e))
+      tensors.set(e.name, {
+        shape: e.shape,
+        data: toFloat32(bytesOf(e), e.dtype, (e.end - e.begin) / DTYPE_BYTES[e.dtype]!),
+      });
   }
   return { tensors, skipped };
 }

@@ -69,19 +69,31 @@ export interface SimulationReport {
 }
 
 /** Runs model `modelName` (default: the first) of `analysis` and reports what every layer produced. */
-export async function simulate(analysis: Analysis, modelName: string | undefined, options: SimulateOptions = {}): Promise<SimulationReport> {
+export async function simulate(
+  analysis: Analysis,
+  modelName: string | undefined,
+  options: SimulateOptions = {},
+): Promise<SimulationReport> {
   const model = runnableModel(analysis, modelName, "simulated");
   const seed = options.seed ?? 0;
-  const req: InputRequest = { sample: model.input!, framework: model.framework, batch: options.batch ?? model.batch, seed };
+  const req: InputRequest = {
+    sample: model.input!,
+    framework: model.framework,
+    batch: options.batch ?? model.batch,
+    seed,
+  };
   const batchGiven = options.batch !== undefined;
   const limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   const threads = threadCount(options.threads);
   // A file input decides the batch from its header; the budget is checked before its data is read.
   let memory: MemoryEstimate | undefined;
   const admit = (batch: number) => void (memory = checkMemory(model, batch, limit));
-  const input = typeof options.input === "string"
-    ? await readInputFile(options.input, req, batchGiven, { memoryLimit: limit, admit })
-    : options.input ? checkInput(options.input, req, batchGiven) : undefined;
+  const input =
+    typeof options.input === "string"
+      ? await readInputFile(options.input, req, batchGiven, { memoryLimit: limit, admit })
+      : options.input
+        ? checkInput(options.input, req, batchGiven)
+        : undefined;
   const batch = input ? input.shape[0]! : req.batch;
   memory ??= checkMemory(model, batch, limit);
   const { weights, unused, source, random } = await resolveWeights(model, options.weights, seed);
@@ -106,28 +118,53 @@ export async function simulate(analysis: Analysis, modelName: string | undefined
       await session.run(ONNX_INPUT, x);
       repeats.push(performance.now() - t);
     }
-    const times = layerTimes(await session.nodeTimes(), model.layers.map((l) => l.name));
+    const times = layerTimes(
+      await session.nodeTimes(),
+      model.layers.map((l) => l.name),
+    );
     const layers = model.layers.map((layer): LayerReport => {
       const out = outputs.get(layer.name);
       const expected = [batch, ...(layer.outputShape ?? [])];
       if (!out || !sameShape(out.shape, expected)) {
-        throw new Error(`internal error, please report it: layer ${layer.name} (${layer.kind}) computed ${out ? out.shape.join("×") : "nothing"} on onnxruntime, but the analysis says ${expected.join("×")} (batch first)`);
+        throw new Error(
+          `internal error, please report it: layer ${layer.name} (${layer.kind}) computed ${out ? out.shape.join("×") : "nothing"} on onnxruntime, but the analysis says ${expected.join("×")} (batch first)`,
+        );
       }
-      return { name: layer.name, kind: layer.kind, shape: out.shape, timeMs: times.perLayer.get(layer.name) ?? 0, ...tensorStats(out.data) };
+      return {
+        name: layer.name,
+        kind: layer.kind,
+        shape: out.shape,
+        timeMs: times.perLayer.get(layer.name) ?? 0,
+        ...tensorStats(out.data),
+      };
     });
     return {
-      model: model.name, framework: model.framework, engine: engine.name, batch, seed,
+      model: model.name,
+      framework: model.framework,
+      engine: engine.name,
+      batch,
+      seed,
       weights: { source, unused, random, ...(poisoned.length ? { nonFinite: poisoned } : {}) },
       input: {
-        source: typeof options.input === "string" ? options.input
-          : options.input ? "given tensor" : `standard normal, seed ${seed}`,
+        source:
+          typeof options.input === "string"
+            ? options.input
+            : options.input
+              ? "given tensor"
+              : `standard normal, seed ${seed}`,
         shape: x.shape,
         ...(badInput ? { nonFinite: badInput.count } : {}),
       },
       memory,
       ...(threads.count ? { threads: threads.count } : {}),
       notes: threads.note ? [threads.note] : [],
-      timing: { buildMs, sessionMs, firstRunMs, ...(repeats.length ? { steadyMs: median(repeats) } : {}), unattributedMs: times.unattributed },
+      timing: {
+        buildMs,
+        sessionMs,
+        firstRunMs,
+        ...(repeats.length ? { steadyMs: median(repeats) } : {}),
+        unattributedMs: times.unattributed,
+      },
       layers,
       output: outputs.get(ONNX_OUTPUT)!,
       ...(options.keepTensors ? { tensors: outputs } : {}),
@@ -153,7 +190,11 @@ function threadCount(asked: number | undefined): { count?: number; note?: string
   return { count: cores, note };
 }
 
-async function resolveWeights(model: ModelInfo, given: SimulateOptions["weights"], seed: number): Promise<{ weights: WeightMap; unused: string[]; source: string; random: boolean }> {
+async function resolveWeights(
+  model: ModelInfo,
+  given: SimulateOptions["weights"],
+  seed: number,
+): Promise<{ weights: WeightMap; unused: string[]; source: string; random: boolean }> {
   if (typeof given === "string") return { ...(await loadWeightsFile(model, given)), source: given, random: false };
   if (given) return { ...checkWeights(model, given, "the given weights"), source: "given tensors", random: false };
   const source = `${model.framework} default initialisation, seed ${seed}`;

@@ -15,8 +15,12 @@ export interface TensorStats {
 
 /** Statistics of a tensor, accumulated in float64 (two passes, so the variance does not cancel). */
 export function tensorStats(data: Float32Array): TensorStats {
-  let sum = 0, count = 0, zeros = 0, nonFinite = 0;
-  let min = Infinity, max = -Infinity;
+  let sum = 0,
+    count = 0,
+    zeros = 0,
+    nonFinite = 0;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (!Number.isFinite(v)) {
@@ -68,7 +72,10 @@ export function nonFiniteTensors(weights: ReadonlyMap<string, { data: Float32Arr
  * nodes it rewrites into its blocked layout after their output (`<layer>_nchwc`), and adds layout
  * reorders of its own, which no layer owns: their time is returned as `unattributed`.
  */
-export function layerTimes(nodeTimes: Map<string, number>, layerNames: readonly string[]): { perLayer: Map<string, number>; unattributed: number } {
+export function layerTimes(
+  nodeTimes: Map<string, number>,
+  layerNames: readonly string[],
+): { perLayer: Map<string, number>; unattributed: number } {
   const known = new Set(layerNames);
   const perLayer = new Map<string, number>();
   let unattributed = 0;

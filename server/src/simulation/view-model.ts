@@ -43,15 +43,28 @@ const MAX_SIDE = 64;
 /** Turns a report (with its tensors) into the plain data the webview draws. */
 export function simulationView(report: SimulationReport): SimulationView {
   return {
-    model: report.model, framework: report.framework, engine: report.engine, batch: report.batch,
+    model: report.model,
+    framework: report.framework,
+    engine: report.engine,
+    batch: report.batch,
     input: `${report.input.source} (${report.input.shape.join("×")}${inputWarning(report.input.nonFinite)})`,
-    weights: report.weights.source, timing: report.timing,
+    weights: report.weights.source,
+    timing: report.timing,
     nonFiniteWeights: report.weights.nonFinite ?? [],
     layers: report.layers.map((l) => {
       const tensor = report.tensors?.get(l.name);
       const view: LayerView = {
-        name: l.name, kind: l.kind, shape: l.shape, mean: l.mean, std: l.std, min: l.min, max: l.max, zeros: l.zeros,
-        nonFinite: l.nonFinite, timeMs: l.timeMs, histogram: tensor ? histogram(firstSample(tensor)) : [],
+        name: l.name,
+        kind: l.kind,
+        shape: l.shape,
+        mean: l.mean,
+        std: l.std,
+        min: l.min,
+        max: l.max,
+        zeros: l.zeros,
+        nonFinite: l.nonFinite,
+        timeMs: l.timeMs,
+        histogram: tensor ? histogram(firstSample(tensor)) : [],
       };
       const maps = tensor && report.framework === "pytorch" ? featureMaps(tensor) : undefined;
       if (maps) view.maps = maps;
@@ -72,10 +85,20 @@ function firstSample(t: FloatTensor): Float32Array {
 
 /** Counts of the finite values in 40 equal bins; NaN and ±Infinity are counted apart (`nonFinite`). */
 export function histogram(data: Float32Array): number[] {
-  let min = Infinity, max = -Infinity, finite = 0;
-  for (const v of data) if (Number.isFinite(v)) { finite++; if (v < min) min = v; if (v > max) max = v; }
+  let min = Infinity,
+    max = -Infinity,
+    finite = 0;
+  for (const v of data)
+    if (Number.isFinite(v)) {
+      finite++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   const counts = new Array<number>(BINS).fill(0);
-  if (!(max > min)) { counts[0] = finite; return counts; }
+  if (!(max > min)) {
+    counts[0] = finite;
+    return counts;
+  }
   const scale = BINS / (max - min);
   for (const v of data) if (Number.isFinite(v)) counts[Math.min(BINS - 1, Math.floor((v - min) * scale))]!++;
   return counts;
@@ -86,22 +109,29 @@ function featureMaps(t: FloatTensor): LayerView["maps"] | undefined {
   if (t.shape.length !== 4) return undefined;
   const [, c, h, w] = t.shape as [number, number, number, number];
   const step = Math.max(1, Math.ceil(Math.max(h, w) / MAX_SIDE));
-  const height = Math.ceil(h / step), width = Math.ceil(w / step), channels = Math.min(c, MAX_CHANNELS);
+  const height = Math.ceil(h / step),
+    width = Math.ceil(w / step),
+    channels = Math.min(c, MAX_CHANNELS);
   const out = new Uint8Array(channels * height * width);
   for (let ch = 0; ch < channels; ch++) {
     const base = ch * h * w;
     // The scale comes from the finite values; NaN draws black, +Infinity white, −Infinity black.
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < h * w; i++) {
       const v = t.data[base + i]!;
-      if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
     const range = hi > lo ? hi - lo : 1;
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-      const v = t.data[base + y * step * w + x * step]!;
-      const grey = Number.isNaN(v) ? 0 : Math.min(255, Math.max(0, Math.round(((v - lo) / range) * 255)));
-      out[(ch * height + y) * width + x] = grey;
-    }
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const v = t.data[base + y * step * w + x * step]!;
+        const grey = Number.isNaN(v) ? 0 : Math.min(255, Math.max(0, Math.round(((v - lo) / range) * 255)));
+        out[(ch * height + y) * width + x] = grey;
+      }
   }
   return { channels, height, width, data: Buffer.from(out).toString("base64") };
 }
@@ -116,6 +146,13 @@ export function topFive(output: FloatTensor): { index: number; probability: numb
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
   let sum = 0;
-  const exp = Array.from(scores, (s) => { const e = Math.exp(s - max); sum += e; return e; });
-  return exp.map((e, index) => ({ index, probability: e / sum })).sort((a, b) => b.probability - a.probability).slice(0, 5);
+  const exp = Array.from(scores, (s) => {
+    const e = Math.exp(s - max);
+    sum += e;
+    return e;
+  });
+  return exp
+    .map((e, index) => ({ index, probability: e / sum }))
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, 5);
 }

@@ -77,17 +77,24 @@ function shapeProblems(model: ModelInfo, shapes: Map<string, number[]>, sourceNa
     const layer = model.layers[spec.layer]!;
     const shape = shapes.get(spec.name);
     if (!shape) {
-      problems.push(`layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`);
+      problems.push(
+        `layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`,
+      );
     } else if (!sameShape(shape, spec.shape)) {
-      problems.push(`layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(shape)} in ${sourceName} ` +
-        `but the model needs ${fmt(spec.shape)}`);
+      problems.push(
+        `layer ${layer.name} (${layer.kind}): '${spec.name}' has shape ${fmt(shape)} in ${sourceName} ` +
+          `but the model needs ${fmt(spec.shape)}`,
+      );
     }
   }
   return problems;
 }
 
 function problemsText(model: ModelInfo, problems: string[]): string {
-  const shown = problems.slice(0, 10).map((p) => `  - ${p}`).join("\n");
+  const shown = problems
+    .slice(0, 10)
+    .map((p) => `  - ${p}`)
+    .join("\n");
   const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
   const count = `${problems.length} weight tensor${problems.length > 1 ? "s do" : " does"}`;
   return `${count} not fit model ${model.name}:\n${shown}${more}`;

@@ -17,7 +17,8 @@ export async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 10
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -47,24 +48,53 @@ export function runFolders(name) {
   const root = mkdtempSync(join(tmpdir(), `cnnlens-e2e-${name}-`));
   const dirs = { root };
   folders.add(dirs);
-  for (const d of ["home", "config", "data", "cache", "runtime", "tmp", "user-data", "extensions", "browser", "workspace"]) {
+  for (const d of [
+    "home",
+    "config",
+    "data",
+    "cache",
+    "runtime",
+    "tmp",
+    "user-data",
+    "extensions",
+    "browser",
+    "workspace",
+  ]) {
     dirs[d] = join(root, d);
     mkdirSync(dirs[d], { recursive: true, mode: 0o700 });
   }
   dirs.env = {
-    HOME: dirs.home, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, XDG_CACHE_HOME: dirs.cache,
-    XDG_RUNTIME_DIR: dirs.runtime, TMPDIR: dirs.tmp,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: dirs.config,
+    XDG_DATA_HOME: dirs.data,
+    XDG_CACHE_HOME: dirs.cache,
+    XDG_RUNTIME_DIR: dirs.runtime,
+    TMPDIR: dirs.tmp,
   };
   // Before deleting, stop anything of this run still alive, found by the TMPDIR every child inherits:
   // helpers that left our process groups (Chromium's crash handler daemonizes) are caught this way too.
   dirs.remove = async () => {
-    const mine = livePids((pid) => readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`TMPDIR=${dirs.tmp}`));
+    const mine = livePids((pid) =>
+      readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`TMPDIR=${dirs.tmp}`),
+    );
     if (mine.length) {
-      for (const pid of mine) try { process.kill(pid, "SIGTERM"); } catch { /* gone */ }
+      for (const pid of mine)
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          /* gone */
+        }
       try {
-        await waitFor("left-over processes to exit", () => mine.every((pid) => !livePids((p) => p === pid).length), { timeoutMs: 3_000 });
+        await waitFor("left-over processes to exit", () => mine.every((pid) => !livePids((p) => p === pid).length), {
+          timeoutMs: 3_000,
+        });
       } catch {
-        for (const pid of mine) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+        for (const pid of mine)
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            /* gone */
+          }
       }
     }
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
@@ -103,17 +133,20 @@ export function start(command, args, { env, cwd, log } = {}) {
  */
 function livePids(test) {
   if (!existsSync("/proc/self/stat")) return [];
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-    if (pid === process.pid) return false;
-    try {
-      // Fields after the ")" that closes the command name: state, ppid, pgrp, …
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return state !== "Z" && test(pid, Number(pgrp));
-    } catch {
-      return false; // exited while we looked, or not ours to read
-    }
-  });
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => {
+      if (pid === process.pid) return false;
+      try {
+        // Fields after the ")" that closes the command name: state, ppid, pgrp, …
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return state !== "Z" && test(pid, Number(pgrp));
+      } catch {
+        return false; // exited while we looked, or not ours to read
+      }
+    });
 }
 
 /** Whether any process of the group led by `pid` is alive. */
@@ -130,13 +163,25 @@ function groupAlive(pid) {
 /** SIGTERM to the child's process group, wait up to `graceMs`, then SIGKILL; resolves once all are gone. */
 export async function stop(child, graceMs = 5_000) {
   if (!child?.pid) return;
-  const signal = (s) => { try { process.kill(-child.pid, s); } catch { /* already gone */ } };
+  const signal = (s) => {
+    try {
+      process.kill(-child.pid, s);
+    } catch {
+      /* already gone */
+    }
+  };
   signal("SIGTERM");
   try {
-    await waitFor(`process group ${child.pid} to exit`, () => !groupAlive(child.pid), { timeoutMs: graceMs, intervalMs: 50 });
+    await waitFor(`process group ${child.pid} to exit`, () => !groupAlive(child.pid), {
+      timeoutMs: graceMs,
+      intervalMs: 50,
+    });
   } catch {
     signal("SIGKILL");
-    await waitFor(`process group ${child.pid} to die`, () => !groupAlive(child.pid), { timeoutMs: 5_000, intervalMs: 50 });
+    await waitFor(`process group ${child.pid} to die`, () => !groupAlive(child.pid), {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
   }
   running.delete(child);
 }

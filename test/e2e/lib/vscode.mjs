@@ -54,16 +54,32 @@ export async function startCodeServer(dirs) {
   writeFileSync(join(dirs["user-data"], "User/settings.json"), JSON.stringify(SETTINGS, null, 2));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = start(CODE_SERVER, [
-    "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry", "--disable-update-check",
-    "--disable-workspace-trust", "--disable-getting-started-override", "--ignore-last-opened",
-    ...codeServerArgs(dirs), dirs.workspace,
-  ], { env: childEnv(dirs) });
+  const child = start(
+    CODE_SERVER,
+    [
+      "--auth",
+      "none",
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--ignore-last-opened",
+      ...codeServerArgs(dirs),
+      dirs.workspace,
+    ],
+    { env: childEnv(dirs) },
+  );
   try {
-    await waitFor("code-server's /healthz", async () => {
-      if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${child.tail()}`);
-      return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      "code-server's /healthz",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${child.tail()}`);
+        return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
+      },
+      { timeoutMs: 30_000 },
+    );
   } catch (error) {
     await stop(child);
     error.message += `\n--- code-server output ---\n${child.tail()}`;
@@ -72,7 +88,11 @@ export async function startCodeServer(dirs) {
   /** The workbench URL for `folder`, with VS Code's test payload (extension under development, tests). */
   const url = (payload) => {
     const params = new URLSearchParams({ folder: dirs.workspace });
-    if (payload) params.set("payload", JSON.stringify(Object.entries(payload).map(([k, p]) => [k, `vscode-remote://127.0.0.1:${port}${p}`])));
+    if (payload)
+      params.set(
+        "payload",
+        JSON.stringify(Object.entries(payload).map(([k, p]) => [k, `vscode-remote://127.0.0.1:${port}${p}`])),
+      );
     return `${base}/?${params}`;
   };
   return { child, port, url };
@@ -84,18 +104,37 @@ export async function startCodeServer(dirs) {
  */
 export async function startBrowser(dirs) {
   const { chromium } = e2eRequire("playwright-core");
-  const child = start(CHROMIUM, [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", `--user-data-dir=${dirs.browser}`, "about:blank",
-  ], { env: childEnv(dirs) });
+  const child = start(
+    CHROMIUM,
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-default-apps",
+      "--remote-debugging-address=127.0.0.1",
+      "--remote-debugging-port=0",
+      `--user-data-dir=${dirs.browser}`,
+      "about:blank",
+    ],
+    { env: childEnv(dirs) },
+  );
   // With port 0 Chromium picks a free port and writes it into DevToolsActivePort.
   const portFile = join(dirs.browser, "DevToolsActivePort");
   try {
-    const port = await waitFor("Chromium's DevToolsActivePort", () => {
-      if (child.exitCode !== null) throw new Error(`chromium exited (${child.exitCode}):\n${child.tail()}`);
-      return existsSync(portFile) && readFileSync(portFile, "utf8").split("\n")[0];
-    }, { timeoutMs: 30_000 });
+    const port = await waitFor(
+      "Chromium's DevToolsActivePort",
+      () => {
+        if (child.exitCode !== null) throw new Error(`chromium exited (${child.exitCode}):\n${child.tail()}`);
+        return existsSync(portFile) && readFileSync(portFile, "utf8").split("\n")[0];
+      },
+      { timeoutMs: 30_000 },
+    );
     return { child, browser: await chromium.connectOverCDP(`http://127.0.0.1:${port}`) };
   } catch (error) {
     await stop(child);

@@ -1,6 +1,6 @@
 // The extension's commands, run as the code lenses and the command palette run them, checked by what they
 // really do: the value returned, the webview panel opened.
- 
+
 /* global describe, it -- mocha's globals */
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
@@ -10,22 +10,37 @@ const { openFile, waitFor, workspace } = require("./helpers.cjs");
 
 /** The open webview tabs of one view type (VS Code prefixes the extension's view type with its own id). */
 const webviewTabs = (viewType) =>
-  vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));
 
 describe("commands", () => {
   it("are registered", async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ["cnnlens.showSummary", "cnnlens.simulate", "cnnlens.exportOnnx", "cnnlens.exportPyTorch", "cnnlens.exportKeras", "cnnlens.simulateWithInput"]) assert.ok(all.includes(id), id);
+    for (const id of [
+      "cnnlens.showSummary",
+      "cnnlens.simulate",
+      "cnnlens.exportOnnx",
+      "cnnlens.exportPyTorch",
+      "cnnlens.exportKeras",
+      "cnnlens.simulateWithInput",
+    ])
+      assert.ok(all.includes(id), id);
   });
 
   it("CNN: Show Summary returns the summary and opens a webview beside the editor", async () => {
     const { uri } = await openFile("lenet5.cnn");
     await vscode.commands.executeCommand("workbench.action.closeEditorsInOtherGroups");
     const summary = await vscode.commands.executeCommand("cnnlens.showSummary", uri.toString(), "LeNet5");
-    assert.deepEqual(summary.tables.map((t) => t.model), ["LeNet5"]);
+    assert.deepEqual(
+      summary.tables.map((t) => t.model),
+      ["LeNet5"],
+    );
     assert.match(summary.tables[0].text, /Total params: 61,706/);
-    const [tab] = await waitFor("the summary webview", () => webviewTabs("cnnlens.summary").length && webviewTabs("cnnlens.summary"));
+    const [tab] = await waitFor(
+      "the summary webview",
+      () => webviewTabs("cnnlens.summary").length && webviewTabs("cnnlens.summary"),
+    );
     assert.equal(tab.label, "Summary: LeNet5");
   });
 
@@ -33,7 +48,9 @@ describe("commands", () => {
     await openFile("resnet50.cnn");
     const summary = await vscode.commands.executeCommand("cnnlens.showSummary");
     assert.match(summary.tables[0].text, /Total params: 25,557,032/);
-    await waitFor("the ResNet50 summary tab", () => webviewTabs("cnnlens.summary").some((t) => t.label === "Summary: ResNet50"));
+    await waitFor("the ResNet50 summary tab", () =>
+      webviewTabs("cnnlens.summary").some((t) => t.label === "Summary: ResNet50"),
+    );
   });
 
   it("CNN: Simulate Forward Pass runs the model and opens the report webview", async function () {
@@ -44,8 +61,13 @@ describe("commands", () => {
     assert.equal(view.model, "LeNet5");
     const last = view.layers[view.layers.length - 1];
     assert.deepEqual(last.shape.slice(-1), [10]);
-    assert.ok(view.layers.every((l) => Number.isFinite(l.mean) && Number.isFinite(l.std)), "finite statistics on every layer");
-    await waitFor("the simulation webview", () => webviewTabs("cnnlens.simulation").some((t) => t.label === "Simulation: LeNet5"));
+    assert.ok(
+      view.layers.every((l) => Number.isFinite(l.mean) && Number.isFinite(l.std)),
+      "finite statistics on every layer",
+    );
+    await waitFor("the simulation webview", () =>
+      webviewTabs("cnnlens.simulation").some((t) => t.label === "Simulation: LeNet5"),
+    );
   });
 
   it("CNN: Export to ONNX writes an .onnx file where it is told", async function () {
@@ -66,7 +88,10 @@ describe("commands", () => {
     const torch = await vscode.commands.executeCommand("cnnlens.exportPyTorch", uri.toString());
     assert.equal(torch.languageId, "python");
     assert.match(torch.getText(), /^class Bottleneck\(nn\.Module\):$/m);
-    const keras = await vscode.commands.executeCommand("cnnlens.exportKeras", (await openFile("keras_smallnet.cnn")).uri.toString());
+    const keras = await vscode.commands.executeCommand(
+      "cnnlens.exportKeras",
+      (await openFile("keras_smallnet.cnn")).uri.toString(),
+    );
     assert.match(keras.getText(), /keras\.Model\(/);
   });
 
@@ -80,8 +105,22 @@ describe("commands", () => {
     const data = Buffer.alloc(28 * 28 * 4);
     for (let i = 0; i < 28 * 28; i++) data.writeFloatLE((i % 28) / 28, i * 4);
     const file = path.join(workspace(), "ramp.npy");
-    fs.writeFileSync(file, Buffer.concat([Buffer.from([0x93]), Buffer.from("NUMPY"), Buffer.from([1, 0, padded.length, 0]), Buffer.from(padded, "latin1"), data]));
-    const view = await vscode.commands.executeCommand("cnnlens.simulateWithInput", uri.toString(), "LeNet5", vscode.Uri.file(file));
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0x93]),
+        Buffer.from("NUMPY"),
+        Buffer.from([1, 0, padded.length, 0]),
+        Buffer.from(padded, "latin1"),
+        data,
+      ]),
+    );
+    const view = await vscode.commands.executeCommand(
+      "cnnlens.simulateWithInput",
+      uri.toString(),
+      "LeNet5",
+      vscode.Uri.file(file),
+    );
     assert.match(view.input, /ramp\.npy \(1×1×28×28\)/);
   });
 });

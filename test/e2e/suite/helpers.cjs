@@ -1,5 +1,5 @@
 // Helpers for the extension-host tests: fixtures in the workspace folder, `<|>` markers, waiting.
- 
+
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -62,9 +62,12 @@ async function openFile(name) {
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc);
   assert.equal(doc.languageId, "cnn");
-  await waitFor(`the server to analyse ${name}`, async () =>
-    vscode.languages.getDiagnostics(uri).length > 0 ||
-    ((await vscode.commands.executeCommand("vscode.executeCodeLensProvider", uri)) ?? []).length > 0);
+  await waitFor(
+    `the server to analyse ${name}`,
+    async () =>
+      vscode.languages.getDiagnostics(uri).length > 0 ||
+      ((await vscode.commands.executeCommand("vscode.executeCodeLensProvider", uri)) ?? []).length > 0,
+  );
   return { uri, doc, editor };
 }
 

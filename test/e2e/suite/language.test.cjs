@@ -1,6 +1,6 @@
 // The language features through VS Code's own API, as an editor sees them: diagnostics, hover, inlay hints,
 // code lenses, completion, rename, formatting and quick fixes, on files in the opened workspace folder.
- 
+
 /* global describe, it -- mocha's globals */
 const assert = require("node:assert/strict");
 const vscode = require("vscode");
@@ -46,14 +46,21 @@ describe("inlay hints", () => {
     const hints = await exec("vscode.executeInlayHintProvider", uri, range);
     const label = (h) => (typeof h.label === "string" ? h.label : h.label.map((p) => p.value).join(""));
     const byLine = new Map(hints.map((h) => [h.position.line, label(h).trim()]));
-    const lineOf = (needle) => doc.getText().split("\n").findIndex((l) => l.includes(needle));
+    const lineOf = (needle) =>
+      doc
+        .getText()
+        .split("\n")
+        .findIndex((l) => l.includes(needle));
     assert.equal(byLine.get(lineOf("conv(6, 5")), "→ 6×14×14");
     assert.equal(byLine.get(lineOf("conv(16, 5)")), "→ 16×5×5");
     assert.equal(byLine.get(lineOf("flatten")), "→ 400");
     assert.equal(byLine.get(lineOf("dense(10)")), "→ 10");
     // At the end of the code, not in the middle of it.
     const conv = lineOf("conv(16, 5)");
-    assert.equal(hints.find((h) => h.position.line === conv).position.character, doc.lineAt(conv).text.trimEnd().length);
+    assert.equal(
+      hints.find((h) => h.position.line === conv).position.character,
+      doc.lineAt(conv).text.trimEnd().length,
+    );
   });
 });
 
@@ -62,7 +69,10 @@ describe("code lenses", () => {
     const { uri } = await openFile("lenet5.cnn");
     const lenses = await exec("vscode.executeCodeLensProvider", uri);
     const titles = lenses.map((l) => l.command?.title);
-    assert.ok(titles.some((t) => /params · .* MACs · → 10$/.test(t)), titles.join(" | "));
+    assert.ok(
+      titles.some((t) => /params · .* MACs · → 10$/.test(t)),
+      titles.join(" | "),
+    );
     const simulate = lenses.find((l) => l.command?.title === "▶ Simulate");
     const summary = lenses.find((l) => l.command?.title === "Summary");
     assert.equal(simulate?.command.command, "cnnlens.simulate");
@@ -73,10 +83,16 @@ describe("code lenses", () => {
 
 describe("code lenses after edits", () => {
   it("follow the text: an error count while it is broken, the new totals once it is fixed", async () => {
-    const { uri, doc } = await openFixture("model Tiny {\n  input(3, 32, 32)\n  conv(16, 5) -> relu\n  maxpool(2)\n  adaptiveavgpool(1) -> flatten -> dense(10)\n}\n");
+    const { uri, doc } = await openFixture(
+      "model Tiny {\n  input(3, 32, 32)\n  conv(16, 5) -> relu\n  maxpool(2)\n  adaptiveavgpool(1) -> flatten -> dense(10)\n}\n",
+    );
     const totals = async () => (await exec("vscode.executeCodeLensProvider", uri)).map((l) => l.command?.title)[0];
     assert.match(await totals(), /^1\.39 k params/);
-    const edit = (text) => { const e = new vscode.WorkspaceEdit(); e.insert(uri, new vscode.Position(4, 0), text); return vscode.workspace.applyEdit(e); };
+    const edit = (text) => {
+      const e = new vscode.WorkspaceEdit();
+      e.insert(uri, new vscode.Position(4, 0), text);
+      return vscode.workspace.applyEdit(e);
+    };
     assert.ok(await edit("  covn(8, 3)\n"));
     await waitFor("the error count lens", async () => (await totals()) === "1 error");
     const fix = new vscode.WorkspaceEdit();
@@ -89,10 +105,13 @@ describe("code lenses after edits", () => {
 
 describe("completion", () => {
   it("offers layers, blocks and labels in a model body", async () => {
-    const { uri, positions } = await openFixture("block Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  a: conv(4, 1)\n  <|>\n}\n");
+    const { uri, positions } = await openFixture(
+      "block Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  a: conv(4, 1)\n  <|>\n}\n",
+    );
     const list = await exec("vscode.executeCompletionItemProvider", uri, positions[0]);
     const labels = list.items.map((i) => (typeof i.label === "string" ? i.label : i.label.label));
-    for (const want of ["conv", "batchnorm", "Pair", "a", "residual", "repeat"]) assert.ok(labels.includes(want), `${want} in ${labels.join(" ")}`);
+    for (const want of ["conv", "batchnorm", "Pair", "a", "residual", "repeat"])
+      assert.ok(labels.includes(want), `${want} in ${labels.join(" ")}`);
   });
 
   it("offers the argument names a layer still lacks", async () => {
@@ -105,9 +124,18 @@ describe("completion", () => {
 
 describe("rename", () => {
   it("renames a block at its definition and both uses, and the file compiles the same", async () => {
-    const { uri, doc, positions } = await openFixture("block <|>Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Pair(4) -> Pair(8)\n}\n");
+    const { uri, doc, positions } = await openFixture(
+      "block <|>Pair(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Pair(4) -> Pair(8)\n}\n",
+    );
     const edit = await exec("vscode.executeDocumentRenameProvider", uri, positions[0], "Twin");
-    assert.deepEqual(edit.get(uri).map((e) => [e.range.start.line, e.range.start.character, e.newText]), [[0, 6, "Twin"], [3, 2, "Twin"], [3, 13, "Twin"]]);
+    assert.deepEqual(
+      edit.get(uri).map((e) => [e.range.start.line, e.range.start.character, e.newText]),
+      [
+        [0, 6, "Twin"],
+        [3, 2, "Twin"],
+        [3, 13, "Twin"],
+      ],
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.equal(doc.getText(), "block Twin(c) { conv(c, 1) }\nmodel M {\n  input(3, 8, 8)\n  Twin(4) -> Twin(8)\n}\n");
   });
@@ -115,12 +143,17 @@ describe("rename", () => {
 
 describe("formatting", () => {
   it("gives the canonical layout and keeps comments", async () => {
-    const { uri, doc } = await openFixture("model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}\n");
+    const { uri, doc } = await openFixture(
+      "model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}\n",
+    );
     const edits = await exec("vscode.executeFormatDocumentProvider", uri, { tabSize: 2, insertSpaces: true });
     const edit = new vscode.WorkspaceEdit();
     edit.set(uri, edits);
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.equal(doc.getText(), "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n");
+    assert.equal(
+      doc.getText(),
+      "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n",
+    );
   });
 });
 

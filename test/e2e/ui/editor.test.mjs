@@ -7,7 +7,17 @@ import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFolders, stop, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, editorLines, failureShot, openFromExplorer, runCommand, screenshot, token, waitText, webviewBody } from "./workbench.mjs";
+import {
+  clickToken,
+  editorLines,
+  failureShot,
+  openFromExplorer,
+  runCommand,
+  screenshot,
+  token,
+  waitText,
+  webviewBody,
+} from "./workbench.mjs";
 
 const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
 model Tiny {
@@ -26,7 +36,8 @@ describe("the packaged extension in code-server", function () {
   before(async function () {
     this.timeout(120_000);
     dirs = runFolders("ui");
-    for (const f of readdirSync(join(ROOT, "examples"))) copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
+    for (const f of readdirSync(join(ROOT, "examples")))
+      copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
     writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
     await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
     server = await startCodeServer(dirs);
@@ -39,7 +50,8 @@ describe("the packaged extension in code-server", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest.state === "failed" && page) console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
+    if (this.currentTest.state === "failed" && page)
+      console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
   });
 
   after(async function () {
@@ -52,10 +64,21 @@ describe("the packaged extension in code-server", function () {
 
   it("shows each line's output shape as an inlay hint, and the model's totals above it", async () => {
     await openFromExplorer(page, "tiny.cnn");
-    await waitText("the code lenses", page.locator(".codelens-decoration"), /6\.25 k params · .* MACs · → 10 \| ▶ Simulate \| Summary/);
-    await waitText("the shape hint on conv(16, 5)", page.locator(".view-line", { hasText: "conv(16, 5)" }), /conv\(16, 5\) -> relu\s*→ 16×28×28/);
+    await waitText(
+      "the code lenses",
+      page.locator(".codelens-decoration"),
+      /6\.25 k params · .* MACs · → 10 \| ▶ Simulate \| Summary/,
+    );
+    await waitText(
+      "the shape hint on conv(16, 5)",
+      page.locator(".view-line", { hasText: "conv(16, 5)" }),
+      /conv\(16, 5\) -> relu\s*→ 16×28×28/,
+    );
     const lines = await editorLines(page);
-    assert.ok(lines.some((l) => /dense\(10\)\s*→ 10$/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /dense\(10\)\s*→ 10$/.test(l)),
+      lines.join("\n"),
+    );
     await screenshot(page, "editor-inlay-hints.png");
   });
 
@@ -79,13 +102,19 @@ describe("the packaged extension in code-server", function () {
     await page.locator(".squiggly-error").first().waitFor({ state: "visible" });
 
     await runCommand(page, "View: Focus Problems");
-    await waitText("the Problems entry", page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }), /unknown layer or block 'covn'/);
+    await waitText(
+      "the Problems entry",
+      page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }),
+      /unknown layer or block 'covn'/,
+    );
 
     // Back in the editor, on the typo: Ctrl+. offers the fix.
     await clickToken(page, "covn(8, 3)", "covn");
     await page.keyboard.press("Control+.");
     // The menu blocks the mouse until it moves; a person presses Enter on the highlighted fix.
-    await page.locator(".action-widget .monaco-list-row.focused", { hasText: "Change to 'conv'" }).waitFor({ state: "visible" });
+    await page
+      .locator(".action-widget .monaco-list-row.focused", { hasText: "Change to 'conv'" })
+      .waitFor({ state: "visible" });
     await screenshot(page, "problems-quickfix.png");
     await page.keyboard.press("Enter");
     await waitText("the corrected line", page.locator(".view-line", { hasText: "(8, 3" }), /^\s*conv\(8, 3\)/);
@@ -112,10 +141,21 @@ describe("the packaged extension in code-server", function () {
     await clickToken(page, "model Tiny", "model");
     await runCommand(page, "CNN: Simulate Forward Pass");
     // Either the report's tab or the extension's error message, whichever comes first; the error fails.
-    const error = page.locator(".notifications-toasts .notification-list-item-message", { hasText: "simulation failed" });
+    const error = page.locator(".notifications-toasts .notification-list-item-message", {
+      hasText: "simulation failed",
+    });
     const tab = page.locator(".tabs-container .tab", { hasText: "Simulation: Tiny" });
-    await waitFor("the simulation tab or an error", async () => (await error.count()) + (await tab.count()) > 0, { timeoutMs: 60_000 });
-    assert.equal(await error.count(), 0, await error.first().textContent().catch(() => ""));
+    await waitFor("the simulation tab or an error", async () => (await error.count()) + (await tab.count()) > 0, {
+      timeoutMs: 60_000,
+    });
+    assert.equal(
+      await error.count(),
+      0,
+      await error
+        .first()
+        .textContent()
+        .catch(() => ""),
+    );
     await waitText("the report's layer table", webviewBody(page), /dense1/);
     await screenshot(page, "simulation-report.png");
   });

@@ -10,12 +10,16 @@ const plain = (s) => (s ?? "").replace(/\u00a0/g, " ");
 
 /** Waits until `locator` (its first match) is visible and its text matches `pattern`; returns the text. */
 export async function waitText(what, locator, pattern, timeoutMs = 20_000) {
-  return waitFor(what, async () => {
-    const first = locator.first();
-    if (!(await first.isVisible())) return false;
-    const text = plain(await first.textContent());
-    return pattern.test(text) && text;
-  }, { timeoutMs });
+  return waitFor(
+    what,
+    async () => {
+      const first = locator.first();
+      if (!(await first.isVisible())) return false;
+      const text = plain(await first.textContent());
+      return pattern.test(text) && text;
+    },
+    { timeoutMs },
+  );
 }
 
 /** The text of every rendered editor line, inlay hints included (they are spans inside the line). */
@@ -25,7 +29,10 @@ export async function editorLines(page) {
 
 /** The token `word` on the editor line that contains `line` (Monaco renders each token as a span). */
 export function token(page, line, word) {
-  return page.locator(".view-line", { hasText: line }).locator("span > span", { hasText: new RegExp(`^${word}$`) }).first();
+  return page
+    .locator(".view-line", { hasText: line })
+    .locator("span > span", { hasText: new RegExp(`^${word}$`) })
+    .first();
 }
 
 /** Puts the cursor on a token by clicking it (not the line's middle, which can scroll a narrow editor). */

@@ -15,19 +15,30 @@ const handler = {
   apply: () => stub(),
   construct: () => stub(),
 };
-function stub() { return new Proxy(function () {}, handler); }
+function stub() {
+  return new Proxy(function () {}, handler);
+}
 const vscode = stub();
 const load = Module._load;
-Module._load = function (request, ...rest) { return request === "vscode" ? vscode : load.call(this, request, ...rest); };
+Module._load = function (request, ...rest) {
+  return request === "vscode" ? vscode : load.call(this, request, ...rest);
+};
 
 const require = createRequire(import.meta.url);
 // The package exports only `node` and `browser`; BaseLanguageClient is in its common folder.
 const common = new URL("../../../node_modules/vscode-languageclient/lib/common/", import.meta.url);
 const { BaseLanguageClient } = require(new URL("client.js", common).pathname);
-class Client extends BaseLanguageClient { createMessageTransports() {} getLocale() { return "en"; } }
+class Client extends BaseLanguageClient {
+  createMessageTransports() {}
+  getLocale() {
+    return "en";
+  }
+}
 // The same options as client/src/extension.ts.
 const options = { documentSelector: [{ language: "cnn" }], synchronize: { configurationSection: "cnnlens" } };
 const client = new Client("cnnlens", "CNN Lens", options);
-const json = JSON.stringify(client.computeClientCapabilities(), null, 2)
-  .replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner) => `[${inner.split(/,\s*/).join(", ")}]`);
+const json = JSON.stringify(client.computeClientCapabilities(), null, 2).replace(
+  /\[\s+([^[\]{}]*?)\s+\]/g,
+  (_, inner) => `[${inner.split(/,\s*/).join(", ")}]`,
+);
 writeFileSync(new URL("vscode-capabilities.json", import.meta.url), json + "\n");

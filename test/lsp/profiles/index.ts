@@ -13,7 +13,9 @@ const settings = { inlayHints: { shapes: true, params: false } };
 
 /** An editor that advertises no optional capability at all (LSP's floor). */
 export const minimalProfile: ClientProfile = {
-  name: "minimal client", capabilities: {}, initializationOptions: { settings },
+  name: "minimal client",
+  capabilities: {},
+  initializationOptions: { settings },
 };
 
 /** VS Code through our extension: vscode-languageclient 11's capabilities and `clientCommands`. */

@@ -21,12 +21,15 @@ function applyAdaptive(ctx: LayerContext): LayerOutcome | undefined {
     macs: 0,
     formula: `adaptive: output ${out.join("×")} whatever the input ${sizes.join("×")}`,
     // PyTorch's window i spans [⌊i·W/n⌋, ⌈(i+1)·W/n⌉): the widest window and the mean step bound the field.
-    field: (rf, modelInput) => everyAxisGlobal ? globalField(rf, modelInput) : throughWindow(rf, {
-      kernel: sizes.map((w, i) => Math.ceil(w / out[i]!) + (w % out[i]! === 0 ? 0 : 1)),
-      stride: sizes.map((w, i) => Math.max(1, Math.floor(w / out[i]!))),
-      dilation: sizes.map(() => 1),
-      padBefore: sizes.map(() => 0),
-    }),
+    field: (rf, modelInput) =>
+      everyAxisGlobal
+        ? globalField(rf, modelInput)
+        : throughWindow(rf, {
+            kernel: sizes.map((w, i) => Math.ceil(w / out[i]!) + (w % out[i]! === 0 ? 0 : 1)),
+            stride: sizes.map((w, i) => Math.max(1, Math.floor(w / out[i]!))),
+            dilation: sizes.map(() => 1),
+            padBefore: sizes.map(() => 0),
+          }),
   };
 }
 
@@ -45,7 +48,9 @@ function applyGlobal(ctx: LayerContext): LayerOutcome | undefined {
   };
 }
 
-const globalArgs: ArgSpec[] = [{ name: "keepdims", type: "bool", default: false, doc: "keras: keep the spatial axes as size 1" }];
+const globalArgs: ArgSpec[] = [
+  { name: "keepdims", type: "bool", default: false, doc: "keras: keep the spatial axes as size 1" },
+];
 
 export const adaptiveavgpool: LayerKind<"adaptiveavgpool"> = {
   kind: "adaptiveavgpool",
@@ -65,7 +70,13 @@ export const adaptivemaxpool: LayerKind<"adaptivemaxpool"> = {
 
 export const globalavgpool: LayerKind<"globalavgpool"> = {
   kind: "globalavgpool",
-  aliases: ["globalaveragepooling1d", "globalaveragepooling2d", "globalaveragepooling3d", "globalavgpool2d", "globalaveragepooling"],
+  aliases: [
+    "globalaveragepooling1d",
+    "globalaveragepooling2d",
+    "globalaveragepooling3d",
+    "globalavgpool2d",
+    "globalaveragepooling",
+  ],
   doc: "Global average pooling: the mean of each channel (keras GlobalAveragePooling2D; C×1×1 in pytorch files).",
   args: globalArgs,
   apply: applyGlobal,

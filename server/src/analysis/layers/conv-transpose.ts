@@ -10,13 +10,27 @@ import { joinFormulas, onAxis } from "./window-args.js";
 
 const args: ArgSpec[] = [
   ...convArgs.slice(0, 4),
-  { name: "output_padding", type: "axes0", optional: true, doc: "extra size added to one side of the output (pytorch default 0; keras default None)" },
+  {
+    name: "output_padding",
+    type: "axes0",
+    optional: true,
+    doc: "extra size added to one side of the output (pytorch default 0; keras default None)",
+  },
   ...convArgs.slice(4),
 ];
 
 export const convtranspose: LayerKind<"convtranspose"> = {
   kind: "convtranspose",
-  aliases: ["convtranspose1d", "convtranspose2d", "convtranspose3d", "conv1dtranspose", "conv2dtranspose", "conv3dtranspose", "deconv", "deconvolution"],
+  aliases: [
+    "convtranspose1d",
+    "convtranspose2d",
+    "convtranspose3d",
+    "conv1dtranspose",
+    "conv2dtranspose",
+    "conv3dtranspose",
+    "deconv",
+    "deconvolution",
+  ],
   doc: "Transposed convolution (nn.ConvTranspose2d / keras Conv2DTranspose): upsamples by scattering each input through the kernel.",
   args,
   apply(ctx): LayerOutcome | undefined {
@@ -33,7 +47,11 @@ export const convtranspose: LayerKind<"convtranspose"> = {
     if (!checkGroups(ctx, cin, cout)) return undefined;
     const padWord = a.word("padding");
     if (framework === "pytorch" && padWord === "same") {
-      report.error("argument-value", `PyTorch's ConvTranspose does not take padding "same": give the padding in pixels`, a.span("padding"));
+      report.error(
+        "argument-value",
+        `PyTorch's ConvTranspose does not take padding "same": give the padding in pixels`,
+        a.span("padding"),
+      );
       return undefined;
     }
     if (framework === "keras" && padWord === undefined) {
@@ -48,7 +66,11 @@ export const convtranspose: LayerKind<"convtranspose"> = {
     for (let i = 0; i < rank; i++) {
       const outPad = op?.[i] ?? (framework === "pytorch" ? 0 : undefined);
       if (outPad !== undefined && outPad >= stride[i]! && outPad >= dilation[i]!) {
-        report.error("output-padding", `output_padding ${outPad} must be smaller than the stride ${stride[i]} or the dilation ${dilation[i]}${onAxis(i, rank)}`, a.span("output_padding"));
+        report.error(
+          "output-padding",
+          `output_padding ${outPad} must be smaller than the stride ${stride[i]} or the dilation ${dilation[i]}${onAxis(i, rank)}`,
+          a.span("output_padding"),
+        );
         return undefined;
       }
       const size = ctx.input[framework === "pytorch" ? i + 1 : i]!;
@@ -59,11 +81,29 @@ export const convtranspose: LayerKind<"convtranspose"> = {
         reportInexactStep(what, reach, "use a smaller stride, kernel or dilation", a.callSpan, report);
         return undefined;
       }
-      const r = framework === "pytorch"
-        ? { ...transposedOutput({ size, kernel: kernel[i]!, stride: stride[i]!, dilation: dilation[i]!, padBefore: pads[i]!, padAfter: pads[i]! }, outPad ?? 0), padBefore: pads[i]! }
-        : kerasTransposedOutput(size, kernel[i]!, stride[i]!, dilation[i]!, padWord === "same", outPad);
+      const r =
+        framework === "pytorch"
+          ? {
+              ...transposedOutput(
+                {
+                  size,
+                  kernel: kernel[i]!,
+                  stride: stride[i]!,
+                  dilation: dilation[i]!,
+                  padBefore: pads[i]!,
+                  padAfter: pads[i]!,
+                },
+                outPad ?? 0,
+              ),
+              padBefore: pads[i]!,
+            }
+          : kerasTransposedOutput(size, kernel[i]!, stride[i]!, dilation[i]!, padWord === "same", outPad);
       if (r.out <= 0) {
-        report.error("output-size", `output size ${r.out}${onAxis(i, rank)} (${r.formula}): reduce the padding or enlarge the kernel or stride`, a.span(a.has("padding") ? "padding" : "kernel"));
+        report.error(
+          "output-size",
+          `output size ${r.out}${onAxis(i, rank)} (${r.formula}): reduce the padding or enlarge the kernel or stride`,
+          a.span(a.has("padding") ? "padding" : "kernel"),
+        );
         return undefined;
       }
       sizes.push(r.out);

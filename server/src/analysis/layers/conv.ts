@@ -9,20 +9,49 @@ import { joinFormulas, onAxis, reportDropped, resolveWindow } from "./window-arg
 
 export const convArgs: ArgSpec[] = [
   { name: "out_channels", aliases: ["filters", "out"], type: "count", doc: "number of output channels (filters)" },
-  { name: "kernel", aliases: ["kernel_size", "k"], type: "axes", doc: "kernel size, one number or one per spatial axis" },
+  {
+    name: "kernel",
+    aliases: ["kernel_size", "k"],
+    type: "axes",
+    doc: "kernel size, one number or one per spatial axis",
+  },
   { name: "stride", aliases: ["strides", "s"], type: "axes", default: 1, doc: "step between windows" },
-  { name: "padding", aliases: ["pad", "p"], type: "padding", default: (fw) => (fw === "pytorch" ? 0 : "valid"), doc: "pixels added on each side, or same / valid" },
-  { name: "dilation", aliases: ["dilation_rate", "d"], type: "axes", default: 1, doc: "spacing between kernel elements" },
-  { name: "groups", type: "count", default: 1, doc: "blocked connections from input to output channels (depthwise: groups = channels)" },
+  {
+    name: "padding",
+    aliases: ["pad", "p"],
+    type: "padding",
+    default: (fw) => (fw === "pytorch" ? 0 : "valid"),
+    doc: "pixels added on each side, or same / valid",
+  },
+  {
+    name: "dilation",
+    aliases: ["dilation_rate", "d"],
+    type: "axes",
+    default: 1,
+    doc: "spacing between kernel elements",
+  },
+  {
+    name: "groups",
+    type: "count",
+    default: 1,
+    doc: "blocked connections from input to output channels (depthwise: groups = channels)",
+  },
   { name: "bias", aliases: ["use_bias"], type: "bool", default: true, doc: "whether the layer adds a learnable bias" },
 ];
 
 /** Checks that groups divide both channel counts, as PyTorch does when it builds the layer. */
 export function checkGroups(ctx: LayerContext, cin: number, cout: number): boolean {
   const groups = ctx.args.number("groups") ?? 1;
-  for (const [what, n] of [["input", cin], ["output", cout]] as const) {
+  for (const [what, n] of [
+    ["input", cin],
+    ["output", cout],
+  ] as const) {
     if (n % groups !== 0) {
-      ctx.report.error("groups-mismatch", `groups ${groups} does not divide the ${n} ${what} channels: use a divisor of ${n}`, ctx.args.span("groups"));
+      ctx.report.error(
+        "groups-mismatch",
+        `groups ${groups} does not divide the ${n} ${what} channels: use a divisor of ${n}`,
+        ctx.args.span("groups"),
+      );
       return false;
     }
   }
@@ -51,7 +80,11 @@ export const conv: LayerKind<"conv"> = {
       const eff = a.dilation * (a.kernel - 1) + 1;
       if (padded < eff) {
         const effText = a.dilation > 1 ? ` (dilated to ${eff})` : "";
-        ctx.report.error("kernel-too-large", `kernel ${a.kernel}${effText} is larger than the padded input ${padded}${onAxis(i, rank)}: use a kernel ≤ ${padded}${window.mode === "explicit" ? " or more padding" : ", or padding: same"}`, ctx.args.span("kernel"));
+        ctx.report.error(
+          "kernel-too-large",
+          `kernel ${a.kernel}${effText} is larger than the padded input ${padded}${onAxis(i, rank)}: use a kernel ≤ ${padded}${window.mode === "explicit" ? " or more padding" : ", or padding: same"}`,
+          ctx.args.span("kernel"),
+        );
         return undefined;
       }
       const r = windowOutput(a);
@@ -80,8 +113,11 @@ export const conv: LayerKind<"conv"> = {
 };
 
 function fieldOf(axes: AxisWindow[]) {
-  return (rf: ReceptiveField) => throughWindow(rf, {
-    kernel: axes.map((a) => a.kernel), stride: axes.map((a) => a.stride),
-    dilation: axes.map((a) => a.dilation), padBefore: axes.map((a) => a.padBefore),
-  });
+  return (rf: ReceptiveField) =>
+    throughWindow(rf, {
+      kernel: axes.map((a) => a.kernel),
+      stride: axes.map((a) => a.stride),
+      dilation: axes.map((a) => a.dilation),
+      padBefore: axes.map((a) => a.padBefore),
+    });
 }

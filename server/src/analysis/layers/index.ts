@@ -17,8 +17,21 @@ const simple = Object.fromEntries(simpleKinds.map((k) => [k.kind, k])) as Simple
 
 /** Each kind's analysis face by name: the compiler refuses a name without a face, or a face under another name. */
 export const layerKindsByName = {
-  conv, convtranspose, maxpool, avgpool, adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool,
-  batchnorm, ...simple, flatten, dense, lrn, upsample, zeropad,
+  conv,
+  convtranspose,
+  maxpool,
+  avgpool,
+  adaptiveavgpool,
+  adaptivemaxpool,
+  globalavgpool,
+  globalmaxpool,
+  batchnorm,
+  ...simple,
+  flatten,
+  dense,
+  lrn,
+  upsample,
+  zeropad,
 } satisfies { [K in LayerKindName]: LayerKind<K> };
 
 /** Every layer kind, in the order the documentation lists them. */

@@ -41,7 +41,8 @@ export interface LayerKind<K extends string = LayerKindName> {
 /** Spatial rank of a feature map, or undefined (reported) when the input is flat or too high-ranked. */
 export function featureMapRank(ctx: LayerContext): number | undefined {
   const rank = ctx.input.length - 1;
-  const layout = ctx.framework === "pytorch" ? "(C, L), (C, H, W) or (C, D, H, W)" : "(L, C), (H, W, C) or (D, H, W, C)";
+  const layout =
+    ctx.framework === "pytorch" ? "(C, L), (C, H, W) or (C, D, H, W)" : "(L, C), (H, W, C) or (D, H, W, C)";
   // `Conv2D`, `MaxPool1d`: a class name with its dimension builds a layer of that rank only (Keras checks
   // the input's ndim, PyTorch the input's dims); the short names (`conv`, `maxpool`) follow the input.
   const stated = /([123])d(?:transpose)?$/i.exec(ctx.written)?.[1];
@@ -54,7 +55,11 @@ export function featureMapRank(ctx: LayerContext): number | undefined {
     return undefined;
   }
   if (rank >= 1 && rank <= 3) return rank;
-  ctx.report.error("input-rank", `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`, ctx.args.callSpan);
+  ctx.report.error(
+    "input-rank",
+    `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`,
+    ctx.args.callSpan,
+  );
   return undefined;
 }
 

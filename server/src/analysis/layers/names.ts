@@ -6,9 +6,30 @@
 
 /** Every layer kind's canonical name, in the order the documentation lists them. */
 export const LAYER_KIND_NAMES = [
-  "conv", "convtranspose", "maxpool", "avgpool", "adaptiveavgpool", "adaptivemaxpool", "globalavgpool",
-  "globalmaxpool", "batchnorm", "relu", "relu6", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "softmax",
-  "identity", "dropout", "flatten", "dense", "lrn", "upsample", "zeropad",
+  "conv",
+  "convtranspose",
+  "maxpool",
+  "avgpool",
+  "adaptiveavgpool",
+  "adaptivemaxpool",
+  "globalavgpool",
+  "globalmaxpool",
+  "batchnorm",
+  "relu",
+  "relu6",
+  "leakyrelu",
+  "elu",
+  "gelu",
+  "sigmoid",
+  "tanh",
+  "softmax",
+  "identity",
+  "dropout",
+  "flatten",
+  "dense",
+  "lrn",
+  "upsample",
+  "zeropad",
 ] as const;
 
 /** A layer kind's canonical name: `conv`, `batchnorm`, `relu`, … */

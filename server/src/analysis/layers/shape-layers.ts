@@ -9,8 +9,19 @@ export const batchnorm: LayerKind<"batchnorm"> = {
   aliases: ["batchnorm1d", "batchnorm2d", "batchnorm3d", "batchnormalization"],
   doc: "Batch normalisation over the channel axis; in inference it scales and shifts by the running statistics.",
   args: [
-    { name: "eps", aliases: ["epsilon"], type: "number", default: (fw) => (fw === "keras" ? 1e-3 : 1e-5), doc: "added to the variance (pytorch 1e-5, keras 1e-3)" },
-    { name: "momentum", type: "number", default: (fw) => (fw === "keras" ? 0.99 : 0.1), doc: "running-statistics momentum (training only)" },
+    {
+      name: "eps",
+      aliases: ["epsilon"],
+      type: "number",
+      default: (fw) => (fw === "keras" ? 1e-3 : 1e-5),
+      doc: "added to the variance (pytorch 1e-5, keras 1e-3)",
+    },
+    {
+      name: "momentum",
+      type: "number",
+      default: (fw) => (fw === "keras" ? 0.99 : 0.1),
+      doc: "running-statistics momentum (training only)",
+    },
     { name: "affine", type: "bool", default: true, doc: "pytorch: learnable scale and shift, both or neither" },
     // Keras drops gamma (scale) and beta (center) independently; PyTorch's affine keeps or drops both.
     { name: "scale", type: "bool", default: true, doc: "keras: learnable scale γ" },
@@ -22,7 +33,8 @@ export const batchnorm: LayerKind<"batchnorm"> = {
     const wrong = keras ? ["affine"] : ["scale", "center"];
     const misplaced = wrong.find((n) => ctx.args.has(n));
     if (misplaced !== undefined) {
-      const fix = keras ? "Keras' BatchNormalization takes scale: false (no γ) and center: false (no β) instead"
+      const fix = keras
+        ? "Keras' BatchNormalization takes scale: false (no γ) and center: false (no β) instead"
         : "PyTorch's BatchNorm takes affine: false instead, which drops both γ and β";
       const message = `${ctx.written} in a ${ctx.framework} file has no argument ${misplaced}: ${fix}`;
       ctx.report.error("argument-value", message, ctx.args.span(misplaced));
@@ -36,8 +48,12 @@ export const batchnorm: LayerKind<"batchnorm"> = {
     // Keras counts the running mean and variance as non-trainable parameters; PyTorch keeps them as buffers.
     const nonTrainable = keras ? 2 * c : 0;
     const total = trainable + nonTrainable;
-    const learned = gamma && beta ? `2·${c} trainable (γ, β)`
-      : gamma || beta ? `${c} trainable (${gamma ? "γ" : "β"})` : "0 trainable";
+    const learned =
+      gamma && beta
+        ? `2·${c} trainable (γ, β)`
+        : gamma || beta
+          ? `${c} trainable (${gamma ? "γ" : "β"})`
+          : "0 trainable";
     return {
       output: ctx.input.slice(),
       params: { trainable, nonTrainable },
@@ -67,7 +83,13 @@ export const dense: LayerKind<"dense"> = {
   doc: "Fully connected layer (nn.Linear / keras Dense), acting on the last axis.",
   args: [
     { name: "out_features", aliases: ["units", "out", "out_channels"], type: "count", doc: "number of outputs" },
-    { name: "bias", aliases: ["use_bias"], type: "bool", default: true, doc: "whether the layer adds a learnable bias" },
+    {
+      name: "bias",
+      aliases: ["use_bias"],
+      type: "bool",
+      default: true,
+      doc: "whether the layer adds a learnable bias",
+    },
   ],
   apply(ctx) {
     const out = ctx.args.number("out_features");
@@ -75,7 +97,11 @@ export const dense: LayerKind<"dense"> = {
     const input = ctx.input;
     const inFeatures = input[input.length - 1]!;
     if (input.length > 1) {
-      ctx.report.warning("dense-not-flat", `dense acts on the last axis (${inFeatures}) of ${input.join("×")}, as nn.Linear and keras Dense do: put flatten before it to connect every value`, ctx.args.callSpan);
+      ctx.report.warning(
+        "dense-not-flat",
+        `dense acts on the last axis (${inFeatures}) of ${input.join("×")}, as nn.Linear and keras Dense do: put flatten before it to connect every value`,
+        ctx.args.callSpan,
+      );
     }
     const bias = ctx.args.bool("bias") ?? true;
     const params = inFeatures * out + (bias ? out : 0);
@@ -96,8 +122,21 @@ export const upsample: LayerKind<"upsample"> = {
   aliases: ["upsampling1d", "upsampling2d", "upsampling3d", "upsampling"],
   doc: "Upsampling by an integer factor (nn.Upsample / keras UpSampling2D), nearest or (bi)linear.",
   args: [
-    { name: "scale", aliases: ["scale_factor", "size", "factor"], type: "axes", default: 2, doc: "factor per spatial axis" },
-    { name: "mode", aliases: ["interpolation"], type: "word", default: "nearest", words: ["nearest", "bilinear", "linear", "trilinear"], doc: "nearest or bilinear" },
+    {
+      name: "scale",
+      aliases: ["scale_factor", "size", "factor"],
+      type: "axes",
+      default: 2,
+      doc: "factor per spatial axis",
+    },
+    {
+      name: "mode",
+      aliases: ["interpolation"],
+      type: "word",
+      default: "nearest",
+      words: ["nearest", "bilinear", "linear", "trilinear"],
+      doc: "nearest or bilinear",
+    },
   ],
   apply(ctx) {
     const rank = featureMapRank(ctx);
@@ -111,7 +150,10 @@ export const upsample: LayerKind<"upsample"> = {
       output: makeShape(channels(ctx.input, ctx.framework), out, ctx.framework),
       params: noParams,
       macs: 0,
-      formula: joinFormulas(sizes.map((w, i) => `${w}·${scale[i]} = ${out[i]}`), rank),
+      formula: joinFormulas(
+        sizes.map((w, i) => `${w}·${scale[i]} = ${out[i]}`),
+        rank,
+      ),
       field: (rf) => throughUpsample(rf, scale, smooth),
     };
   },
@@ -121,7 +163,15 @@ export const zeropad: LayerKind<"zeropad"> = {
   kind: "zeropad",
   aliases: ["zeropad1d", "zeropad2d", "zeropad3d", "zeropadding1d", "zeropadding2d", "zeropadding3d"],
   doc: "Adds zeros around the spatial axes: P on each side, P per axis, or (before, after) per axis.",
-  args: [{ name: "padding", aliases: ["pad", "p"], type: "pads", default: 1, doc: "pixels on each side, one per axis, or (before, after) pairs" }],
+  args: [
+    {
+      name: "padding",
+      aliases: ["pad", "p"],
+      type: "pads",
+      default: 1,
+      doc: "pixels on each side, one per axis, or (before, after) pairs",
+    },
+  ],
   apply(ctx) {
     const rank = featureMapRank(ctx);
     if (rank === undefined) return undefined;
@@ -133,8 +183,15 @@ export const zeropad: LayerKind<"zeropad"> = {
       output: makeShape(channels(ctx.input, ctx.framework), out, ctx.framework),
       params: noParams,
       macs: 0,
-      formula: joinFormulas(sizes.map((w, i) => `${w} + ${sides[i]![0]} + ${sides[i]![1]} = ${out[i]}`), rank),
-      field: (rf) => throughPad(rf, sides.map((s) => s[0])),
+      formula: joinFormulas(
+        sizes.map((w, i) => `${w} + ${sides[i]![0]} + ${sides[i]![1]} = ${out[i]}`),
+        rank,
+      ),
+      field: (rf) =>
+        throughPad(
+          rf,
+          sides.map((s) => s[0]),
+        ),
     };
   },
 };

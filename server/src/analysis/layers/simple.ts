@@ -3,9 +3,18 @@ import type { ArgSpec } from "../arguments.js";
 import { channelAxis } from "../tensor.js";
 import { sameShapeOutcome, type LayerContext, type LayerKind, type LayerOutcome } from "./kind.js";
 
-function elementwise<K extends string>(kind: K, aliases: string[], doc: string, args: ArgSpec[] = [], check?: (ctx: LayerContext) => boolean): LayerKind<K> {
+function elementwise<K extends string>(
+  kind: K,
+  aliases: string[],
+  doc: string,
+  args: ArgSpec[] = [],
+  check?: (ctx: LayerContext) => boolean,
+): LayerKind<K> {
   return {
-    kind, aliases, doc, args,
+    kind,
+    aliases,
+    doc,
+    args,
     apply(ctx): LayerOutcome | undefined {
       if (check && !check(ctx)) return undefined;
       return sameShapeOutcome(ctx);
@@ -16,7 +25,13 @@ function elementwise<K extends string>(kind: K, aliases: string[], doc: string, 
 export const relu = elementwise("relu", [], "ReLU: max(0, x).");
 export const relu6 = elementwise("relu6", [], "ReLU6: min(max(0, x), 6), as in MobileNet.");
 export const leakyrelu = elementwise("leakyrelu", [], "Leaky ReLU: x for x > 0, slope·x otherwise.", [
-  { name: "slope", aliases: ["negative_slope", "alpha"], type: "number", default: (fw) => (fw === "keras" ? 0.3 : 0.01), doc: "slope for negative inputs (pytorch 0.01, keras 0.3)" },
+  {
+    name: "slope",
+    aliases: ["negative_slope", "alpha"],
+    type: "number",
+    default: (fw) => (fw === "keras" ? 0.3 : 0.01),
+    doc: "slope for negative inputs (pytorch 0.01, keras 0.3)",
+  },
 ]);
 export const elu = elementwise("elu", [], "ELU: x for x > 0, alpha·(eˣ − 1) otherwise.", [
   { name: "alpha", type: "number", default: 1, doc: "scale of the negative part" },
@@ -26,36 +41,69 @@ export const sigmoid = elementwise("sigmoid", [], "Logistic sigmoid 1/(1 + e⁻�
 export const tanh = elementwise("tanh", [], "Hyperbolic tangent.");
 export const identity = elementwise("identity", [], "Passes its input through unchanged.");
 
-export const softmax = elementwise("softmax", [], "Softmax over an axis (default: the channel axis).", [
-  { name: "axis", aliases: ["dim"], type: "int", optional: true, doc: "axis to normalise over, without the batch axis counted (default: channels)" },
-], (ctx) => {
-  const axis = ctx.args.number("axis");
-  if (axis === undefined) return true;
-  const rank = ctx.input.length;
-  if (axis < -rank || axis >= rank) {
-    ctx.report.error("argument-value", `axis ${axis} is outside the input's ${rank} axes (${ctx.input.join("×")}): use 0 to ${rank - 1}, or -1; the default is the channel axis ${channelAxis(ctx.input, ctx.framework)}`, ctx.args.span("axis"));
-    return false;
-  }
-  return true;
-});
+export const softmax = elementwise(
+  "softmax",
+  [],
+  "Softmax over an axis (default: the channel axis).",
+  [
+    {
+      name: "axis",
+      aliases: ["dim"],
+      type: "int",
+      optional: true,
+      doc: "axis to normalise over, without the batch axis counted (default: channels)",
+    },
+  ],
+  (ctx) => {
+    const axis = ctx.args.number("axis");
+    if (axis === undefined) return true;
+    const rank = ctx.input.length;
+    if (axis < -rank || axis >= rank) {
+      ctx.report.error(
+        "argument-value",
+        `axis ${axis} is outside the input's ${rank} axes (${ctx.input.join("×")}): use 0 to ${rank - 1}, or -1; the default is the channel axis ${channelAxis(ctx.input, ctx.framework)}`,
+        ctx.args.span("axis"),
+      );
+      return false;
+    }
+    return true;
+  },
+);
 
-export const dropout = elementwise("dropout", ["dropout1d", "dropout2d", "dropout3d", "spatialdropout1d", "spatialdropout2d", "spatialdropout3d"], "Dropout: zeroes a fraction p of activations in training; identity at inference.", [
-  { name: "p", aliases: ["rate"], type: "number", default: 0.5, doc: "probability of dropping an element (PyTorch p, Keras rate)" },
-], (ctx) => {
-  const p = ctx.args.number("p") ?? 0.5;
-  if (p < 0 || p > 1) {
-    ctx.report.error("argument-value", `dropout probability ${p} must be between 0 and 1`, ctx.args.span("p"));
-    return false;
-  }
-  return true;
-});
+export const dropout = elementwise(
+  "dropout",
+  ["dropout1d", "dropout2d", "dropout3d", "spatialdropout1d", "spatialdropout2d", "spatialdropout3d"],
+  "Dropout: zeroes a fraction p of activations in training; identity at inference.",
+  [
+    {
+      name: "p",
+      aliases: ["rate"],
+      type: "number",
+      default: 0.5,
+      doc: "probability of dropping an element (PyTorch p, Keras rate)",
+    },
+  ],
+  (ctx) => {
+    const p = ctx.args.number("p") ?? 0.5;
+    if (p < 0 || p > 1) {
+      ctx.report.error("argument-value", `dropout probability ${p} must be between 0 and 1`, ctx.args.span("p"));
+      return false;
+    }
+    return true;
+  },
+);
 
-export const lrn = elementwise("lrn", ["localresponsenorm", "localresponsenormalization"], "Local response normalisation across channels (AlexNet).", [
-  { name: "size", type: "count", default: 5, doc: "number of neighbouring channels" },
-  { name: "alpha", type: "number", default: 1e-4, doc: "scale" },
-  { name: "beta", type: "number", default: 0.75, doc: "exponent" },
-  { name: "k", type: "number", default: 2, doc: "additive constant" },
-]);
+export const lrn = elementwise(
+  "lrn",
+  ["localresponsenorm", "localresponsenormalization"],
+  "Local response normalisation across channels (AlexNet).",
+  [
+    { name: "size", type: "count", default: 5, doc: "number of neighbouring channels" },
+    { name: "alpha", type: "number", default: 1e-4, doc: "scale" },
+    { name: "beta", type: "number", default: 0.75, doc: "exponent" },
+    { name: "k", type: "number", default: 2, doc: "additive constant" },
+  ],
+);
 
 /** The kinds that keep their input's shape and have no parameters, in the documentation's order (lrn apart). */
 export const simpleKinds = [relu, relu6, leakyrelu, elu, gelu, sigmoid, tanh, softmax, identity, dropout] as const;

@@ -30,27 +30,45 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   const padWord = args.word("padding");
   const mode: ResolvedWindow["mode"] = padWord === "same" ? "same" : padWord === "valid" ? "valid" : "explicit";
   if (framework === "keras" && mode === "explicit") {
-    report.error("argument-value", `keras ${ctx.written} takes padding "same" or "valid"; for explicit pixels put zeropad(${args.number("padding") ?? "P"}) before it`, args.span("padding"));
+    report.error(
+      "argument-value",
+      `keras ${ctx.written} takes padding "same" or "valid"; for explicit pixels put zeropad(${args.number("padding") ?? "P"}) before it`,
+      args.span("padding"),
+    );
     return undefined;
   }
   if (framework === "keras" && stride.some((s) => s > 1) && dilation.some((d) => d > 1)) {
-    report.error("stride-dilation", `keras does not allow strides ${stride.join(", ")} together with dilation_rate ${dilation.join(", ")}: one of them must be 1`, args.span(args.has("dilation") ? "dilation" : "stride"));
+    report.error(
+      "stride-dilation",
+      `keras does not allow strides ${stride.join(", ")} together with dilation_rate ${dilation.join(", ")}: one of them must be 1`,
+      args.span(args.has("dilation") ? "dilation" : "stride"),
+    );
     return undefined;
   }
   if (framework === "pytorch" && mode === "same") {
     if (opts.pool) {
-      report.error("argument-value", `PyTorch pools take padding in pixels, not "same": write padding: ${Math.floor(kernel[0]! / 2)}`, args.span("padding"));
+      report.error(
+        "argument-value",
+        `PyTorch pools take padding in pixels, not "same": write padding: ${Math.floor(kernel[0]! / 2)}`,
+        args.span("padding"),
+      );
       return undefined;
     }
     if (stride.some((s) => s > 1)) {
-      report.error("same-stride", `PyTorch does not support padding "same" with stride ${stride.join(", ")}: write the padding in pixels (e.g. padding: ${Math.floor(dilation[0]! * (kernel[0]! - 1) / 2)}) or use stride 1`, args.span("padding"));
+      report.error(
+        "same-stride",
+        `PyTorch does not support padding "same" with stride ${stride.join(", ")}: write the padding in pixels (e.g. padding: ${Math.floor((dilation[0]! * (kernel[0]! - 1)) / 2)}) or use stride 1`,
+        args.span("padding"),
+      );
       return undefined;
     }
   }
   const pads = mode === "explicit" ? args.axes("padding", opts.rank) : Array<number>(opts.rank).fill(0);
   if (!pads) return undefined;
   const axes = sizes.map((size, i): AxisWindow => {
-    const k = kernel[i]!, s = stride[i]!, d = dilation[i]!;
+    const k = kernel[i]!,
+      s = stride[i]!,
+      d = dilation[i]!;
     if (mode === "same") {
       // PyTorch's stride-1 `same` and TensorFlow's agree: total D(K−1), the odd pixel after.
       const p = samePadding(size, k, s, d);
@@ -60,7 +78,8 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   });
   // The padded input and the dilated kernel enter the size formula: past 2^53 − 1 its result would be rounded.
   for (const [i, a] of axes.entries()) {
-    const padded = a.size + a.padBefore + a.padAfter, reach = a.dilation * (a.kernel - 1) + 1;
+    const padded = a.size + a.padBefore + a.padAfter,
+      reach = a.dilation * (a.kernel - 1) + 1;
     if (!exact(padded) || !exact(reach)) {
       const what = `${exact(padded) ? "the dilated kernel" : "the padded input"}${onAxis(i, opts.rank)}`;
       const fix = "use a smaller padding, kernel or dilation";
@@ -75,9 +94,22 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
  * The `inexact-division` information: which input rows (or columns, on the last axis) no window reaches.
  * `fate` finishes the sentence ("never seen by any window", "never pooled").
  */
-export function reportDropped(ctx: LayerContext, axis: AxisWindow, i: number, rank: number, dropped: number, fate: string): void {
+export function reportDropped(
+  ctx: LayerContext,
+  axis: AxisWindow,
+  i: number,
+  rank: number,
+  dropped: number,
+  fate: string,
+): void {
   const unit = rank === 1 || i === rank - 1 ? "column" : "row";
-  ctx.report.info("inexact-division", `input size ${axis.size}${onAxis(i, rank)} does not fit stride ${axis.stride} evenly: the last ${dropped} ${unit}${dropped > 1 ? "s are" : " is"} ${fate}`, ctx.args.callSpan, undefined, { axis: i, dropped });
+  ctx.report.info(
+    "inexact-division",
+    `input size ${axis.size}${onAxis(i, rank)} does not fit stride ${axis.stride} evenly: the last ${dropped} ${unit}${dropped > 1 ? "s are" : " is"} ${fate}`,
+    ctx.args.callSpan,
+    undefined,
+    { axis: i, dropped },
+  );
 }
 
 /** "on H", "on W"; omitted for 1-D. */
