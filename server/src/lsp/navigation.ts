@@ -7,6 +7,7 @@ import { formatShape } from "../analysis/tensor.js";
 import type { Analysed } from "./documents.js";
 import { toRange } from "./convert.js";
 import { collectReferences, referenceAt, sameTarget } from "./references.js";
+import { findLayerKind } from "../analysis/layers/index.js";
 import { checkNewName } from "./rename-rules.js";
 
 export function definition(doc: Analysed, offset: number): Location | null {
@@ -48,6 +49,7 @@ export function rename(doc: Analysed, offset: number, newName: string): Workspac
  * analysed once, and the rename is refused when it would add a `name-collision` error.
  */
 function checkNoNewCollision(doc: Analysed, spans: Span[], oldName: string, newName: string): void {
+  if (!mayBeAutomaticName(doc, newName)) return;
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   let text = "";
   let at = 0;
@@ -67,6 +69,19 @@ function checkNoNewCollision(doc: Analysed, spans: Span[], oldName: string, newN
         "so the two would share one name in the exports and weights; choose another name.",
     );
   }
+}
+
+/**
+ * Automatic names are a layer kind or a block followed by digits (`conv1`, `relu61`, `Stage21`): a name of
+ * another form can never collide, so the renamed text needs no analysis (it would cost a whole one per rename).
+ */
+function mayBeAutomaticName(doc: Analysed, name: string): boolean {
+  const blocks = new Set(doc.analysis.blocks.map((b) => b.name));
+  for (let end = name.length; end > 0 && /\d/.test(name[end - 1]!); end--) {
+    const stem = name.slice(0, end - 1);
+    if (stem && (findLayerKind(stem)?.kind === stem || blocks.has(stem))) return true;
+  }
+  return false;
 }
 
 export function prepareRename(doc: Analysed, offset: number) {
