@@ -15,7 +15,9 @@ const bundles = [
     format: "esm",
     external: ["onnxruntime-node"],
     banner: {
-      js: 'import { createRequire as __cnnlensRequire } from "node:module"; const require = __cnnlensRequire(import.meta.url);',
+      js:
+        'import { createRequire as __cnnlensRequire } from "node:module"; ' +
+        "const require = __cnnlensRequire(import.meta.url);",
     },
   },
   { entryPoints: ["server/src/analysis/index.ts"], outfile: "dist/analysis.js", format: "esm" },

@@ -92,7 +92,10 @@ Install Debian's PyTorch and torchvision for ${PYTHON}:
   apt-get install -y python3-torch python3-torchvision`);
 }
 
-/** parse() from grammar/index.ts, bundled in memory (dist/analysis.js does not export it), to split parse from analysis. */
+/**
+ * parse() from grammar/index.ts, bundled in memory (dist/analysis.js does not export it), to split parse from
+ * analysis.
+ */
 async function loadParse() {
   try {
     const esbuild = await import("esbuild");
@@ -120,7 +123,8 @@ const int = (n) => n.toLocaleString("en-US");
 const ratio = (a, b) => `${(a / b).toFixed(0)}×`;
 
 console.log(
-  `CNN Lens analysis benchmark — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`,
+  `CNN Lens analysis benchmark — node ${process.version}, ${process.platform}/${process.arch}, ` +
+    `${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`,
 );
 
 // PyTorch start-up + import (3 spawns), first: it also checks that PyTorch is there before the long runs
@@ -140,7 +144,8 @@ const deepAnalysis = checkAnalysis("generated 10,000-layer model", deep.text, { 
 
 console.log(`ResNet-50:  ${resnet.layers} layers, ${int(resnet.params)} params, ${int(resnet.macs)} MACs`);
 console.log(
-  `Deep:       ${int(deepAnalysis.layers)} layers, ${int(deep.lines)} lines, ${int(deep.text.length)} chars, ${int(deepAnalysis.params)} params`,
+  `Deep:       ${int(deepAnalysis.layers)} layers, ${int(deep.lines)} lines, ` +
+    `${int(deep.text.length)} chars, ${int(deepAnalysis.params)} params`,
 );
 
 const tResnet = time(() => analyze(resnetText), { warmup: 200, runs: 2000, budgetMs: 8_000 });
@@ -169,8 +174,10 @@ const tHooks = stats(torch.hooks_forward_ms);
 
 const same = torch.params === resnet.params && torch.macs === resnet.macs;
 console.log(
-  `PyTorch:    torch ${torch.torch}, torchvision ${torch.torchvision}, ${torch.threads} threads, ${torch.leaf_layers} leaf modules, ` +
-    `${int(torch.params)} params, ${int(torch.macs)} MACs — ${same ? "same params and MACs as CNN Lens" : "DIFFERENT params or MACs from CNN Lens"}\n`,
+  `PyTorch:    torch ${torch.torch}, torchvision ${torch.torchvision}, ${torch.threads} threads, ` +
+    `${torch.leaf_layers} leaf modules, ` +
+    `${int(torch.params)} params, ${int(torch.macs)} MACs — ` +
+    `${same ? "same params and MACs as CNN Lens" : "DIFFERENT params or MACs from CNN Lens"}\n`,
 );
 
 const target = (s, limit) => `${s.median < limit ? "✓" : "✗"} target < ${limit} ms`;
@@ -207,6 +214,8 @@ console.log(
 );
 console.log(`  (with process start + import torch: ${ratio(tStart.median + tBuild.median, tResnet.median)})`);
 console.log(
-  `\nmemory (10,000-layer file): heap used ${mb(heapAfter)} right after analyze(), ${mb(heapKept)} after gc with the result kept ` +
-    `(${int(layersKept)} layers); the result itself holds ${mb(heapKept - heapBefore)} (heap before: ${mb(heapBefore)})`,
+  `\nmemory (10,000-layer file): heap used ${mb(heapAfter)} right after analyze(), ` +
+    `${mb(heapKept)} after gc with the result kept ` +
+    `(${int(layersKept)} layers); the result itself holds ${mb(heapKept - heapBefore)} ` +
+    `(heap before: ${mb(heapBefore)})`,
 );

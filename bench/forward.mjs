@@ -19,7 +19,8 @@ const torch = spawnSync("/usr/bin/python3", [join(root, "bench", "torch_forward.
 });
 if (torch.status !== 0) {
   console.error(
-    `bench: PyTorch is needed for the reference (apt-get install -y python3-torch python3-torchvision)\n${torch.stderr}`,
+    `bench: PyTorch is needed for the reference (apt-get install -y python3-torch python3-torchvision)\n` +
+      `${torch.stderr}`,
   );
   process.exit(1);
 }
@@ -48,7 +49,8 @@ async function ours(name, threads) {
 }
 
 console.log(
-  `\nForward pass, batch 1, 3×224×224 — CNN Lens (onnxruntime-node) vs PyTorch ${reference.torch}, same machine, same run\n`,
+  `\nForward pass, batch 1, 3×224×224 — CNN Lens (onnxruntime-node) vs PyTorch ${reference.torch}, ` +
+    `same machine, same run\n`,
 );
 console.log("model      threads   steady ms (ours / torch / torch ÷ ours)   first result ms (ours / torch)   targets");
 for (const r of reference.results) {
@@ -57,6 +59,8 @@ for (const r of reference.results) {
   const targets = [`steady ≤ PyTorch ${o.steadyMs <= r.steadyMs ? "✓" : "✗"}`];
   if (r.model === "resnet50") targets.push(`first < 3 s ${o.firstMs < 3000 ? "✓" : "✗"}`);
   console.log(
-    `${r.model.padEnd(10)} ${String(r.threads).padStart(7)}   ${o.steadyMs.toFixed(1).padStart(8)} / ${r.steadyMs.toFixed(1).padStart(6)} / ${ratio.toFixed(2)}×   ${o.firstMs.toFixed(0).padStart(12)} / ${r.firstMs.toFixed(0).padStart(6)}            ${targets.join(", ")}`,
+    `${r.model.padEnd(10)} ${String(r.threads).padStart(7)}   ` +
+      `${o.steadyMs.toFixed(1).padStart(8)} / ${r.steadyMs.toFixed(1).padStart(6)} / ${ratio.toFixed(2)}×   ` +
+      `${o.firstMs.toFixed(0).padStart(12)} / ${r.firstMs.toFixed(0).padStart(6)}            ${targets.join(", ")}`,
   );
 }

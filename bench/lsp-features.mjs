@@ -155,7 +155,8 @@ async function benchDocument(title, uri, text) {
     ["cnnlens/summary", () => connection.sendRequest("cnnlens/summary", { uri })],
   ];
   console.log(
-    `\n${title}: ${(text.length / 1024).toFixed(0)} KB, ${lines.toLocaleString("en-US")} lines, ${errors} errors; ${RUNS} runs per row\n`,
+    `\n${title}: ${(text.length / 1024).toFixed(0)} KB, ${lines.toLocaleString("en-US")} lines, ` +
+      `${errors} errors; ${RUNS} runs per row\n`,
   );
   console.log("request".padEnd(28), "p50 ms".padStart(9), "p99 ms".padStart(9), `  target p99 < ${TARGET_MS} ms`);
   let missed = 0;

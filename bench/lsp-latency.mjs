@@ -97,7 +97,8 @@ const rows = [
   ["inlay hints, whole file", summarise(allHints), 50],
 ];
 console.log(
-  `\nEditor latency on the generated ${deep.layers.toLocaleString("en-US")}-layer file (${lines.length.toLocaleString("en-US")} lines), over stdio\n`,
+  `\nEditor latency on the generated ${deep.layers.toLocaleString("en-US")}-layer file ` +
+    `(${lines.length.toLocaleString("en-US")} lines), over stdio\n`,
 );
 console.log("request".padEnd(44), "runs".padStart(5), "p50 ms".padStart(9), "p99 ms".padStart(9), "  target p99");
 for (const [name, s, target] of rows) {

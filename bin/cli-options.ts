@@ -74,7 +74,9 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "LIST",
     kind: "text",
     commands: ["summary"],
-    help: "which columns, comma-separated, from: kind, input, output, params, macs, memory, rf (default: kind,output,params,macs,rf)",
+    help:
+      "which columns, comma-separated, from: kind, input, output, params, macs, memory, rf " +
+      "(default: kind,output,params,macs,rf)",
   },
   {
     name: "weights",
@@ -88,7 +90,9 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "F",
     kind: "file",
     commands: ["simulate"],
-    help: "a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture (resized, ImageNet-normalised)",
+    help:
+      "a .npy tensor (one sample or a batch, in the file's layout), or a PNG/JPEG picture " +
+      "(resized, ImageNet-normalised)",
   },
   {
     name: "batch",
@@ -125,7 +129,9 @@ export const optionSpecs: readonly OptionSpec[] = [
     value: "F",
     kind: "file",
     commands: ["export"],
-    help: "where to write; default: pytorch and keras print to standard output, onnx writes NAME.onnx in the current directory",
+    help:
+      "where to write; default: pytorch and keras print to standard output, " +
+      "onnx writes NAME.onnx in the current directory",
   },
 ];
 
@@ -269,7 +275,10 @@ function explainParseError(e: Error & { code?: string }, command: CommandName, a
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const elsewhere = optionSpecs.find((s) => `--${s.name}` === bare || (s.short && `-${s.short}` === bare));
     if (elsewhere)
-      return `${command} does not take ${bare} (only ${elsewhere.commands.join(", ")} do${elsewhere.commands.length === 1 ? "es" : ""})`;
+      return (
+        `${command} does not take ${bare} ` +
+        `(only ${elsewhere.commands.join(", ")} do${elsewhere.commands.length === 1 ? "es" : ""})`
+      );
     const names = [...optionSpecs.filter((s) => s.commands.includes(command)), ...generalSpecs].map(
       (s) => `--${s.name}`,
     );

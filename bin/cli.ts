@@ -27,7 +27,10 @@ export interface Io {
   columns?: number;
 }
 
-/** Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable input). */
+/**
+ * Runs one command line; resolves to the exit code (0 fine, 1 errors in the file or the run, 2 usage or unreadable
+ * input).
+ */
 export async function run(argv: string[], io: Io): Promise<number> {
   let cli: ParsedCommandLine;
   try {
@@ -35,9 +38,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     const command = commandSpecs.find((c) => c.name === argv[0])?.name;
-    io.err(
-      `cnnlens: ${e.message}\n${command ? `usage: cnnlens ${command} ${commandSpecs.find((c) => c.name === command)!.synopsis} [options]; ` : ""}cnnlens ${command ?? ""}${command ? " " : ""}--help lists the options`,
-    );
+    const usage = command
+      ? `usage: cnnlens ${command} ${commandSpecs.find((c) => c.name === command)!.synopsis} [options]; `
+      : "";
+    io.err(`cnnlens: ${e.message}\n${usage}cnnlens ${command ?? ""}${command ? " " : ""}--help lists the options`);
     return 2;
   }
   if (cli.flags.has("version")) {
@@ -67,7 +71,8 @@ async function runCommand(command: CommandName, file: string, cli: ParsedCommand
   const hasErrors = analysis.diagnostics.some((d) => d.severity === "error");
   if (modelName && !analysis.models.some((m) => m.name === modelName)) {
     io.err(
-      `cnnlens: no model '${modelName}' in ${file} (models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`,
+      `cnnlens: no model '${modelName}' in ${file} ` +
+        `(models: ${analysis.models.map((m) => m.name).join(", ") || "none"})`,
     );
     return 2;
   }
@@ -221,7 +226,8 @@ async function exportCommand(
   }
   io.writeFile(target, result.bytes);
   io.out(
-    `wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`,
+    `wrote ${target}: model ${result.model}, ${(result.bytes.length / 1e6).toFixed(1)} MB, ` +
+      `ONNX opset 17${weights ? "" : " (random weights; --weights F for yours)"}`,
   );
   return 0;
 }

@@ -17,7 +17,8 @@ const height = lines.length * lineHeight + 32;
 const text = lines
   .map(
     (l, i) =>
-      `<text x="16" y="${28 + i * lineHeight}" xml:space="preserve"${i === 0 ? ' fill="#9cdcfe"' : ""}>${escape(l)}</text>`,
+      `<text x="16" y="${28 + i * lineHeight}" xml:space="preserve"` +
+      `${i === 0 ? ' fill="#9cdcfe"' : ""}>${escape(l)}</text>`,
   )
   .join("\n");
 writeFileSync(

@@ -26,8 +26,19 @@ const { analyze } = await import(${JSON.stringify(`${root}out/server/src/analysi
 const { simulate } = await import(${JSON.stringify(`${root}out/server/src/simulation/simulate.js`)});
 const [file, batch] = process.argv.slice(1);
 const hwm = () => Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
-const r = await simulate(analyze(readFileSync(file, "utf8")), undefined, { batch: Number(batch), memoryLimit: 2 ** 50, repeats: 2 });
-console.log(JSON.stringify({ weights: r.memory.weights, activations: r.memory.activations, estimate: r.memory.peak, peak: hwm() }));
+const r = await simulate(analyze(readFileSync(file, "utf8")), undefined, {
+  batch: Number(batch),
+  memoryLimit: 2 ** 50,
+  repeats: 2,
+});
+console.log(
+  JSON.stringify({
+    weights: r.memory.weights,
+    activations: r.memory.activations,
+    estimate: r.memory.peak,
+    peak: hwm(),
+  }),
+);
 `;
 
 // LeNet-5 runs first, twice: its peak is the baseline of node with onnxruntime loaded.
@@ -43,6 +54,7 @@ for (const run of ["lenet5:1", ...runs]) {
   );
   const m = JSON.parse(out.trim().split("\n").pop());
   console.log(
-    `| ${name} | ${batch} | ${mib(m.weights)} | ${mib(m.activations)} | ${mib(m.estimate)} | ${mib(m.peak)} | ${mib(m.peak - m.estimate)} |`,
+    `| ${name} | ${batch} | ${mib(m.weights)} | ${mib(m.activations)} | ` +
+      `${mib(m.estimate)} | ${mib(m.peak)} | ${mib(m.peak - m.estimate)} |`,
   );
 }

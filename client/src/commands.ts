@@ -110,7 +110,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         if (!where) return undefined;
         await vscode.workspace.fs.writeFile(where, Buffer.from(result.base64, "base64"));
         void vscode.window.showInformationMessage(
-          `CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} (random weights; cnnlens export --weights F for yours).`,
+          `CNN Lens: wrote ${result.model} to ${vscode.workspace.asRelativePath(where)} ` +
+            `(random weights; cnnlens export --weights F for yours).`,
         );
         return where;
       },

@@ -40,7 +40,10 @@ export class ModelStatus implements vscode.Disposable {
     this.item.text = totals.errors
       ? `$(error) ${totals.name}: ${totals.errors} error${totals.errors === 1 ? "" : "s"}`
       : `$(symbol-class) ${totals.name}: ${compact(totals.params)} params · ${compact(totals.macs)} MACs`;
-    this.item.tooltip = `${totals.name}: ${totals.params.toLocaleString("en-US")} parameters (${totals.trainable.toLocaleString("en-US")} trainable), ${totals.macs.toLocaleString("en-US")} MACs, output ${totals.output?.join("×") ?? "?"}`;
+    this.item.tooltip =
+      `${totals.name}: ${totals.params.toLocaleString("en-US")} parameters ` +
+      `(${totals.trainable.toLocaleString("en-US")} trainable), ` +
+      `${totals.macs.toLocaleString("en-US")} MACs, output ${totals.output?.join("×") ?? "?"}`;
     this.item.show();
   }
 

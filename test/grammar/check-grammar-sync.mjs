@@ -62,7 +62,8 @@ if (grammar.repository["layer-names"].match !== expected) {
     console.log(`${GRAMMAR}: layer-names regenerated`);
   } else {
     failures.push(
-      `${GRAMMAR}: layer-names is out of date with server/src/analysis/layers: run node test/grammar/check-grammar-sync.mjs --write`,
+      `${GRAMMAR}: layer-names is out of date with server/src/analysis/layers: ` +
+        `run node test/grammar/check-grammar-sync.mjs --write`,
     );
   }
 }

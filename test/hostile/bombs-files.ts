@@ -46,7 +46,9 @@ function crc32(bytes: Uint8Array): number {
 
 /** A .npy header (version 1) for float32 data of `shape`, padded to 64 bytes as numpy pads it. */
 export function npyHeader(shape: number[], descr = "<f4"): Buffer {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
+  const dict =
+    `{'descr': '${descr}', 'fortran_order': False, ` +
+    `'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
   const padded = dict + " ".repeat((64 - ((10 + dict.length + 1) % 64)) % 64) + "\n";
   const head = Buffer.alloc(10);
   head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);

@@ -108,7 +108,9 @@ describe("bad input never breaks the analysis", () => {
   it("survives 3,000 random token soups and random edits of an example", () => {
     const next = random(42);
     const base =
-      "model M {\n  input(3, 32, 32)\n  a: conv(16, 3, padding: 1) -> relu\n  residual { conv(16, 3, padding: 1) } shortcut auto\n  concat(a)\n  repeat 2 { maxpool(2) }\n  flatten -> dense(10)\n}\n";
+      "model M {\n  input(3, 32, 32)\n  a: conv(16, 3, padding: 1) -> relu\n" +
+      "  residual { conv(16, 3, padding: 1) } shortcut auto\n  concat(a)\n" +
+      "  repeat 2 { maxpool(2) }\n  flatten -> dense(10)\n}\n";
     for (let i = 0; i < 3000; i++) {
       let text: string;
       if (i % 2 === 0) {

@@ -130,7 +130,8 @@ describe("hover", () => {
   });
   it("on a block use gives the block's totals; on the model line, the model's", async () => {
     const text =
-      "block Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n  conv(c, 3, padding: 1)\n}\nmodel <|>M {\n  input(3, 8, 8)\n  Pa<|>ir(4)\n}";
+      "block Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n  conv(c, 3, padding: 1)\n}\n" +
+      "model <|>M {\n  input(3, 8, 8)\n  Pa<|>ir(4)\n}";
     const { text: clean, positions } = markers(text);
     const uri = await openDoc(clean);
     const onModel = await client.request<Hover>("textDocument/hover", {
@@ -259,7 +260,9 @@ describe("requests that have nothing to answer", () => {
 
 describe("the rest of the language features", () => {
   const source =
-    "# a block\n# with two lines of comment\nblock Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n}\nmodel M {\n  input(3, 8, 8)\n  skip: Pair(4)\n  conv(8, 3, stride: <|>)\n  concat(skip)\n}";
+    "# a block\n# with two lines of comment\nblock Pair(c) {\n  conv(c, 3, padding: 1) -> relu\n}\n" +
+    "model M {\n  input(3, 8, 8)\n  skip: Pair(4)\n" +
+    "  conv(8, 3, stride: <|>)\n  concat(skip)\n}";
   let uri: string;
   let position: { line: number; character: number };
   before(async () => {
@@ -274,7 +277,10 @@ describe("the rest of the language features", () => {
     );
     assert.match(
       help.signatures[0]!.label,
-      /^conv\(out_channels, kernel, stride = 1, padding = 0 \(pytorch\) \/ valid \(keras\), dilation = 1, groups = 1, bias = true\)$/,
+      new RegExp(
+        String.raw`^conv\(out_channels, kernel, stride = 1, padding = 0 \(pytorch\) \/ valid \(keras\), ` +
+          String.raw`dilation = 1, groups = 1, bias = true\)$`,
+      ),
     );
     assert.equal(help.activeParameter, 2);
   });

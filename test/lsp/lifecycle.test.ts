@@ -80,7 +80,9 @@ describe("shutdown and exit", () => {
 });
 
 describe("cancellation", () => {
-  it("answers a request cancelled while it waits behind a long one with RequestCancelled, without running it", async () => {
+  const cancelledWhileQueued =
+    "answers a request cancelled while it waits behind a long one with RequestCancelled, without running it";
+  it(cancelledWhileQueued, async () => {
     const { connection, exitCode } = startServer();
     await initialize(connection);
     const uri = "file:///long.cnn";

@@ -51,7 +51,11 @@ const cases: { name: string; args: () => string[]; code: number; err: RegExp; ou
     name: "/dev/null",
     args: () => ["check", "/dev/null"],
     code: 2,
-    err: /^cnnlens: cannot read \/dev\/null: is not a regular file \(it is a device\); give the path of a file saved on disk$/m,
+    err: new RegExp(
+      String.raw`^cnnlens: cannot read \/dev\/null: is not a regular file \(it is a device\); ` +
+        String.raw`give the path of a file saved on disk$`,
+      "m",
+    ),
   },
   {
     name: "a missing --input",

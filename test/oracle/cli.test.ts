@@ -68,7 +68,8 @@ describe("cnnlens", () => {
     assert.equal(r.code, 1);
     assert.equal(
       r.out,
-      "bad.cnn:3:11: error: kernel 9 is larger than the padded input 8 on H: use a kernel ≤ 8 or more padding [kernel-too-large]",
+      "bad.cnn:3:11: error: kernel 9 is larger than the padded input 8 on H: " +
+        "use a kernel ≤ 8 or more padding [kernel-too-large]",
     );
   });
   it("check exits 0 on warnings only, and --json gives 0-based ranges", async () => {
@@ -101,7 +102,11 @@ describe("cnnlens", () => {
     assert.equal(tooBig.code, 1);
     assert.match(
       tooBig.err,
-      /simulating VGG16 with batch 1 needs about [\d.]+ MiB at its peak \(weights [\d.]+ MiB and activations [\d.]+ MiB, held about [\d.]+ and [\d.]+ times\), more than the limit of 100\.0 MiB/,
+      new RegExp(
+        String.raw`simulating VGG16 with batch 1 needs about [\d.]+ MiB at its peak ` +
+          String.raw`\(weights [\d.]+ MiB and activations [\d.]+ MiB, held about [\d.]+ and [\d.]+ times\), ` +
+          String.raw`more than the limit of 100\.0 MiB`,
+      ),
     );
     const bad = await cli(["simulate", "bad.cnn"], { "bad.cnn": "model M {\n  input(3, 8, 8)\n  conv(4, 9)\n}\n" });
     assert.equal(bad.code, 1);

@@ -14,7 +14,11 @@ const PYTHON = "/usr/bin/python3";
 const torchMissing = ((): string | undefined => {
   const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (r.status === 0) return undefined;
-  return `Debian's PyTorch is missing (${PYTHON} -c "import torch" failed: ${(r.stderr || String(r.error)).trim().split("\n").pop()}); install python3-torch to run the round trip`;
+  return (
+    `Debian's PyTorch is missing (${PYTHON} -c "import torch" failed: ` +
+    `${(r.stderr || String(r.error)).trim().split("\n").pop()}` +
+    `); install python3-torch to run the round trip`
+  );
 })();
 
 interface Job {

@@ -49,7 +49,9 @@ test(
         return path;
       });
       const script =
-        "import onnx, sys\nfor p in sys.argv[1:]:\n    m = onnx.load(p)\n    onnx.checker.check_model(m, full_check=True)\n    assert m.opset_import[0].version == 17\nprint(len(sys.argv) - 1)";
+        "import onnx, sys\nfor p in sys.argv[1:]:\n    m = onnx.load(p)\n" +
+        "    onnx.checker.check_model(m, full_check=True)\n" +
+        "    assert m.opset_import[0].version == 17\nprint(len(sys.argv) - 1)";
       const out = execFileSync(PYTHON, ["-c", script, ...files], { encoding: "utf8" });
       assert.equal(Number(out.trim()), files.length);
     } finally {

@@ -155,7 +155,8 @@ describe("export --to pytorch: refusals and classes per use", () => {
     );
     assert.ok(
       notes.includes(
-        "Stage: its uses differ in more than their arguments, so each kind of use has its own class (Stage_use1, Stage_use2, Stage_use3, Stage_use4)",
+        "Stage: its uses differ in more than their arguments, so each kind of use has its own class " +
+          "(Stage_use1, Stage_use2, Stage_use3, Stage_use4)",
       ),
       notes.join("\n"),
     );
@@ -166,7 +167,8 @@ describe("export --to pytorch: refusals and classes per use", () => {
     const unrolled = code.slice(code.indexOf("class Unrolled"));
     assert.ok(
       unrolled.includes(
-        "        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use4())))\n        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use3())))\n",
+        "        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use4())))\n" +
+          "        self.repeat1.append(nn.Sequential(OrderedDict(Stage1=Stage_use3())))\n",
       ),
       unrolled,
     );

@@ -14,7 +14,8 @@ describe("expressions with very many operators", () => {
     assert.equal(nesting.length, 1);
     assert.equal(
       nesting[0]!.message,
-      `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; split it into block parameters`,
+      `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; ` +
+        `split it into block parameters`,
     );
     assert.equal(analysis.models[0]?.layers.length, 1, "the layer is still analysed");
   });

@@ -15,7 +15,8 @@ describe("keras", () => {
     const a = analyze(readRepoFile("examples/keras_smallnet.cnn"));
     assert.deepEqual(errors(a), []);
     const m = a.models[0]!;
-    // conv 3·3·3·32+32 = 896; conv 3·3·32·64+64 = 18,496; batchnorm 4·64 = 256 (128 non-trainable); dense 64·10+10 = 650.
+    // conv 3·3·3·32+32 = 896; conv 3·3·32·64+64 = 18,496; batchnorm 4·64 = 256 (128 non-trainable);
+    // dense 64·10+10 = 650.
     assert.deepEqual(
       m.layers.map((l) => l.outputShape),
       [[32, 32, 32], [32, 32, 32], [16, 16, 32], [8, 8, 64], [8, 8, 64], [8, 8, 64], [64], [10], [10]],

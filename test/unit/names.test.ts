@@ -43,7 +43,8 @@ describe("layer names", () => {
   });
   it("aliases of both frameworks name the same kind", () => {
     const layers = analyze(
-      "model M { input(3, 8, 8) Conv2d(4, kernel_size: 3) -> BatchNorm2d -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(out_features: 2) }",
+      "model M { input(3, 8, 8) Conv2d(4, kernel_size: 3) -> BatchNorm2d -> ReLU " +
+        "-> MaxPool2d(2) -> Flatten -> Linear(out_features: 2) }",
     ).models[0]!.layers;
     assert.deepEqual(
       layers.map((l) => l.kind),

@@ -66,7 +66,8 @@ describe("the walk's record", () => {
 
   it("labels resolve to their definitions: a repeat's iterations each define their own", () => {
     const text =
-      "model M { input(2, 8, 8)\n  a: conv(2, 1)\n  repeat 2 { x: conv(2, 1)\n  concat(a, x) }\n  b: a -> relu\n  add(b) }";
+      "model M { input(2, 8, 8)\n  a: conv(2, 1)\n  repeat 2 { x: conv(2, 1)\n  concat(a, x) }\n" +
+      "  b: a -> relu\n  add(b) }";
     const m = analyze(text).models[0]!;
     assert.deepEqual(show(m), [
       "a = a",

@@ -84,7 +84,8 @@ describe("code lenses", () => {
 describe("code lenses after edits", () => {
   it("follow the text: an error count while it is broken, the new totals once it is fixed", async () => {
     const { uri, doc } = await openFixture(
-      "model Tiny {\n  input(3, 32, 32)\n  conv(16, 5) -> relu\n  maxpool(2)\n  adaptiveavgpool(1) -> flatten -> dense(10)\n}\n",
+      "model Tiny {\n  input(3, 32, 32)\n  conv(16, 5) -> relu\n" +
+        "  maxpool(2)\n  adaptiveavgpool(1) -> flatten -> dense(10)\n}\n",
     );
     const totals = async () => (await exec("vscode.executeCodeLensProvider", uri)).map((l) => l.command?.title)[0];
     assert.match(await totals(), /^1\.39 k params/);
