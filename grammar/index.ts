@@ -190,7 +190,9 @@ function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
       if (!reported)
         errors.push({
           code: "nesting",
-          message: `an expression with more than ${MAX_NESTING} operators: the rest of it is ignored; split it into block parameters`,
+          message:
+            `an expression with more than ${MAX_NESTING} operators: ` +
+            `the rest of it is ignored; split it into block parameters`,
           span: spanOf(t),
         });
       reported = true;
@@ -218,7 +220,9 @@ function splitDefinitions(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
   if (stray.length > 0) {
     errors.push({
       code: "syntax",
-      message: `unexpected ${describeToken(stray[0]!)}: a file holds \`model Name { … }\` and \`block Name(…) { … }\` definitions`,
+      message:
+        `unexpected ${describeToken(stray[0]!)}` +
+        `: a file holds \`model Name { … }\` and \`block Name(…) { … }\` definitions`,
       span: { start: stray[0]!.startOffset, end: spanOf(stray[stray.length - 1]!).end },
     });
     stray = [];

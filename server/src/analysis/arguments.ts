@@ -92,7 +92,9 @@ export class Args {
     if (v.items.length !== rank) {
       this.report.error(
         "argument-type",
-        `${name} has ${v.items.length} values but the input has ${rank} spatial ${rank === 1 ? "axis" : "axes"}: give one number, or ${rank} in a tuple`,
+        `${name} has ${v.items.length} values but the input has ${rank}` +
+          ` spatial ${rank === 1 ? "axis" : "axes"}` +
+          `: give one number, or ${rank} in a tuple`,
         this.span(name),
       );
       this.unknown = true;
@@ -193,7 +195,11 @@ export function resolveArgs(
         const names = specs.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
         report.error(
           "unknown-argument",
-          `${layerName} has no argument '${arg.key.text}'${didYouMean(arg.key.text, names)}${didYouMean(arg.key.text, names) ? "" : ` (it takes ${specs.map((s) => s.name).join(", ") || "no arguments"})`}`,
+          `${layerName} has no argument '${arg.key.text}'` +
+            `${didYouMean(arg.key.text, names)}` +
+            (didYouMean(arg.key.text, names)
+              ? ""
+              : ` (it takes ${specs.map((s) => s.name).join(", ") || "no arguments"})`),
           arg.key.span,
           undefined,
           { suggestion: closestName(arg.key.text, names) },
@@ -206,7 +212,9 @@ export function resolveArgs(
       if (!spec) {
         report.error(
           "argument-count",
-          `${layerName} takes at most ${specs.length} positional argument${specs.length === 1 ? "" : "s"} (${specs.map((s) => s.name).join(", ") || "none"}): remove this one or name it`,
+          `${layerName} takes at most ${specs.length} positional argument${specs.length === 1 ? "" : "s"}` +
+            ` (${specs.map((s) => s.name).join(", ") || "none"}` +
+            `): remove this one or name it`,
           arg.span,
         );
         continue;

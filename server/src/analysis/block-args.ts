@@ -32,7 +32,9 @@ export function bindBlockArgs(block: BlockDef, call: LayerCall, callerEnv: Envir
       if (!name) {
         report.error(
           "argument-count",
-          `block ${block.name.text} takes ${params.length} argument${params.length === 1 ? "" : "s"} (${params.map((p) => p.name.text).join(", ") || "none"}): remove this one`,
+          `block ${block.name.text} takes ${params.length} argument${params.length === 1 ? "" : "s"}` +
+            ` (${params.map((p) => p.name.text).join(", ") || "none"}` +
+            `): remove this one`,
           arg.span,
         );
         continue;

@@ -79,7 +79,9 @@ function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter, f
       const guess = closest(word, ["pytorch", "keras"]);
       report.error(
         "framework",
-        `unknown framework '${def.value.text}': write framework pytorch or framework keras${guess ? ` (did you mean '${guess}'?)` : ""}`,
+        `unknown framework '${def.value.text}'` +
+          `: write framework pytorch or framework keras` +
+          `${guess ? ` (did you mean '${guess}'?)` : ""}`,
         def.value.text ? def.value.span : def.span,
         undefined,
         guess ? { suggestion: guess } : undefined,
@@ -115,7 +117,8 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   if (!input) {
     report.error(
       "missing-input",
-      `model ${def.name.text} has no input: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
+      `model ${def.name.text} has no input` +
+        `: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
       def.name.span,
     );
   }

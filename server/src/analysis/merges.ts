@@ -49,7 +49,8 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
       : "add `shortcut auto` for a projection, or make the main path keep the shape";
     ctx.report.error(
       "shape-mismatch",
-      `residual add: the main path gives ${formatShape(main.shape)} but the shortcut gives ${formatShape(shortcut.shape)}: ${fix}`,
+      `residual add: the main path gives ${formatShape(main.shape)}` +
+        ` but the shortcut gives ${formatShape(shortcut.shape)}: ${fix}`,
       item.keyword,
       [
         {
@@ -88,7 +89,8 @@ function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx
   if (from.length !== to.length || input.shape.length !== main.shape.length || strides.some((s) => s === undefined)) {
     ctx.report.error(
       "shape-mismatch",
-      `shortcut auto cannot project ${formatShape(input.shape)} to ${formatShape(main.shape)} with a strided 1×1 conv: write the shortcut { … } yourself`,
+      `shortcut auto cannot project ${formatShape(input.shape)} to ${formatShape(main.shape)}` +
+        ` with a strided 1×1 conv: write the shortcut { … } yourself`,
       span,
     );
     return {};
@@ -223,7 +225,8 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   if (bad >= 0) {
     ctx.report.error(
       "concat-mismatch",
-      `concat joins on the channel axis and needs the other axes equal, but gets ${known.map(formatShape).join(" and ")}`,
+      `concat joins on the channel axis and needs the other axes equal` +
+        `, but gets ${known.map(formatShape).join(" and ")}`,
       keyword,
       related,
     );
@@ -265,7 +268,8 @@ function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: Wa
   if (!aligned) {
     ctx.report.warning(
       "rf-misaligned",
-      "the merged paths' receptive fields are not aligned (they differ in stride or centre): the merge mixes positions that look at different places",
+      "the merged paths' receptive fields are not aligned (they differ in stride or centre)" +
+        ": the merge mixes positions that look at different places",
       span,
     );
   }

@@ -59,7 +59,8 @@ export function readInput(
   if (ok && dims.length === 0) {
     report.error(
       "argument-count",
-      `input needs the sample's shape ${layout}, e.g. input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
+      `input needs the sample's shape ${layout}` +
+        `, e.g. input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
       call.span,
     );
     ok = false;
@@ -67,7 +68,8 @@ export function readInput(
   if (ok && dims.length > MAX_RANK) {
     report.error(
       "argument-count",
-      `input has ${dims.length} sizes: give the channels and 1 to 3 spatial sizes ${layout}, without the batch (use batch: N)`,
+      `input has ${dims.length} sizes` +
+        `: give the channels and 1 to 3 spatial sizes ${layout}, without the batch (use batch: N)`,
       call.span,
     );
     ok = false;

@@ -123,7 +123,12 @@ function walkCall(
   const suggestion = closest(name, [...layerNames(), ...ctx.blocks.keys()]);
   ctx.report.error(
     "unknown-layer",
-    `unknown layer or block '${name}'${suggestion ? `: did you mean '${suggestion}'?` : `: define it with block ${name}(…) { … } or use a layer such as conv, dense, maxpool`}`,
+    `unknown layer or block '${name}'` +
+      `${
+        suggestion
+          ? `: did you mean '${suggestion}'?`
+          : `: define it with block ${name}(…) { … } or use a layer such as conv, dense, maxpool`
+      }`,
     call.name.span,
     undefined,
     suggestion ? { suggestion } : undefined,
@@ -248,7 +253,8 @@ function useBlock(
   if (scope.blockStack.includes(block.name.text)) {
     ctx.report.error(
       "recursive-block",
-      `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")}): a block cannot contain itself`,
+      `block ${block.name.text} uses itself (${[...scope.blockStack, block.name.text].join(" → ")})` +
+        `: a block cannot contain itself`,
       call.span,
     );
     return {};

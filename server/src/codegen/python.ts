@@ -68,7 +68,8 @@ function render(n: SymNode, rename: (name: string) => string): { text: string; p
             : n.op === "+" || n.op === "-"
               ? PREC.add
               : PREC.mul;
-      // Left-associative: the right operand of - / // (and, for simplicity, of every operator) needs a stronger binding.
+      // Left-associative: the right operand of - / // (and, for simplicity, of every operator) needs a stronger
+      // binding.
       return { text: `${at(n.a, p === PREC.cmp ? p + 1 : p)} ${n.op} ${at(n.b, p + 1)}`, prec: p };
     }
   }

@@ -17,7 +17,8 @@ export function samePads(op: LayerOp, convStrideDefault: number): [number, numbe
   const d = op.args["dilation"] ? literalAxes(op.args["dilation"], op.rank) : axisValues(1, op.rank);
   if (!shape || !k || !s || !d)
     throw new Refusal(
-      `${op.attr}: padding "same" with a kernel or stride given by a block parameter cannot be written as explicit padding once for every use`,
+      `${op.attr}: padding "same" with a kernel or stride given by a block parameter` +
+        ` cannot be written as explicit padding once for every use`,
     );
   return spatial(shape, "keras").map((w, i) => {
     const r = samePadding(w, k[i]!, s[i]!, d[i]!);

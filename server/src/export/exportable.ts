@@ -38,7 +38,8 @@ export function runExport(
     return fail(
       problems.map(
         (d) =>
-          `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}] — fix the errors first (cnnlens check)`,
+          `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}]` +
+          ` — fix the errors first (cnnlens check)`,
       ),
     );
   }

@@ -42,7 +42,8 @@ function writeFile(
     sections.push(modelFunction(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
   for (const [block, names] of specialisedClasses(file)) {
     notes.add(
-      `${block}: its uses differ in more than their arguments, so each kind of use has its own function (${names.join(", ")})`,
+      `${block}: its uses differ in more than their arguments` +
+        `, so each kind of use has its own function (${names.join(", ")})`,
     );
   }
   const from = options.fileName ? ` from ${pyCommentText(options.fileName)}` : "";
@@ -115,7 +116,8 @@ function modelFunction(m: ModelIR, info: ModelInfo, w: KerasWriter, lines: LineI
   return [
     `def ${m.className}():`,
     `${IN}"""Model ${m.name} (line ${line}): ${io}, ${thousands(params)} parameters as Keras counts them."""`,
-    `${IN}inputs = keras.Input(shape=(${input.join(", ")}${input.length === 1 ? "," : ""})${m.batch === 1 ? "" : `, batch_size=${m.batch}`})`,
+    `${IN}inputs = keras.Input(shape=(${input.join(", ")}${input.length === 1 ? "," : ""})` +
+      `${m.batch === 1 ? "" : `, batch_size=${m.batch}`})`,
     ...body,
     `${IN}return keras.Model(inputs, ${result}, name=${pyString(m.name)})`,
   ];

@@ -50,7 +50,8 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
   // A block's loop must be one loop in every use; a model's (or a specialised class') may be written out.
   if (!loopable && !ctx.literal)
     throw new NotGeneric(
-      `the iterations of ${names.full} differ (not every iteration is written like the first), so they cannot be one loop`,
+      `the iterations of ${names.full} differ (not every iteration is written like the first)` +
+        `, so they cannot be one loop`,
     );
   const iterations: Op[][] = [];
   // Written out only when iterations differ in code or (through block uses) in classes: else the loop stands.

@@ -17,7 +17,8 @@ export const TORCH_HELPERS: Record<string, string[]> = {
       `KerasSameConvTranspose${d}d`,
       [
         `class KerasSameConvTranspose${d}d(nn.ConvTranspose${d}d):`,
-        `    """nn.ConvTranspose${d}d cropped as Keras' padding "same" crops it: [start, stop) on each spatial axis."""`,
+        `    """nn.ConvTranspose${d}d cropped as Keras' padding "same" crops it: ` +
+          `[start, stop) on each spatial axis."""`,
         "",
         "    def __init__(self, *args, crop, **kwargs):",
         "        super().__init__(*args, **kwargs)",

@@ -55,7 +55,8 @@ export function attr(name: string, w?: TorchWriter): string {
   const written = torchAttribute(name);
   if (w && written !== name)
     w.notes.add(
-      `${w.where}.${name}: written as ${written} (nn.Module or Python uses '${name}'), so its state_dict keys start with ${written}.`,
+      `${w.where}.${name}: written as ${written} (nn.Module or Python uses '${name}')` +
+        `, so its state_dict keys start with ${written}.`,
     );
   return written;
 }

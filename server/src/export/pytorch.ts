@@ -55,7 +55,8 @@ function writeFile(
     sections.push(modelClass(m, infos.get(m.name)!, writer(m.className), lines, variableTarget(globals)));
   for (const [block, names] of specialisedClasses(file)) {
     notes.add(
-      `${block}: its uses differ in more than their arguments, so each kind of use has its own class (${names.join(", ")})`,
+      `${block}: its uses differ in more than their arguments` +
+        `, so each kind of use has its own class (${names.join(", ")})`,
     );
   }
   const from = options.fileName ? ` from ${pyCommentText(options.fileName)}` : "";

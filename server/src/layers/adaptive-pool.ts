@@ -22,7 +22,9 @@ function kerasAdaptive(op: LayerOp, source: Framework, max: boolean): KerasStep[
   const sizes = op.inShape ? spatial(op.inShape, source) : undefined;
   if (!out || !sizes || sizes.some((w, i) => w % out[i]! !== 0))
     throw new Refusal(
-      `${op.attr}: Keras has no adaptive pooling; it is exact only when the input size (${sizes?.join("x") ?? "?"}) is a multiple of the output size (${out?.join("x") ?? py(op.args["output_size"]!)})`,
+      `${op.attr}: Keras has no adaptive pooling` +
+        `; it is exact only when the input size (${sizes?.join("x") ?? "?"})` +
+        ` is a multiple of the output size (${out?.join("x") ?? py(op.args["output_size"]!)})`,
     );
   const window = sizes.map((w, i) => w / out[i]!);
   return one(`${kind}Pooling${d}D`, [

@@ -46,7 +46,10 @@ function kerasBatchnorm(op: LayerOp, source: Framework): KerasStep[] {
   return one("BatchNormalization", [...stated, ...affine]);
 }
 
-/** batchnorm's faces: γ and β (when affine, or Keras' scale and center), then the running statistics, which PyTorch keeps as buffers. */
+/**
+ * batchnorm's faces: γ and β (when affine, or Keras' scale and center), then the running statistics, which
+ * PyTorch keeps as buffers.
+ */
 export const batchnormUnit = {
   analysis: batchnorm,
   sameShape: true,

@@ -20,7 +20,12 @@ function torchConvTranspose(op: LayerOp): TorchLayer {
   const word = wordOf(a["padding"]);
   if (word === undefined)
     return {
-      ctor: `nn.ConvTranspose${d}d(${[...head, ...kw("padding", a["padding"], 0), ...kw("output_padding", a["output_padding"], 0), ...tail].join(", ")})`,
+      ctor:
+        `nn.ConvTranspose${d}d(` +
+        [...head, ...kw("padding", a["padding"], 0), ...kw("output_padding", a["output_padding"], 0), ...tail].join(
+          ", ",
+        ) +
+        ")",
     };
   const shape = op.inShape;
   const k = literalAxes(a["kernel"], op.rank),
@@ -45,7 +50,15 @@ function torchConvTranspose(op: LayerOp): TorchLayer {
   const tuple = (xs: number[]) => (xs.every((x) => x === xs[0]) ? pyNumber(xs[0]!) : `(${xs.join(", ")})`);
   const pads = axes.map((x) => x.pad),
     extras = axes.map((x) => x.extra);
-  const ctor = `nn.ConvTranspose${d}d(${[...head, ...(pads.some((p) => p) ? [`padding=${tuple(pads)}`] : []), ...(extras.some((e) => e) ? [`output_padding=${tuple(extras)}`] : []), ...tail].join(", ")})`;
+  const ctor =
+    `nn.ConvTranspose${d}d(` +
+    [
+      ...head,
+      ...(pads.some((p) => p) ? [`padding=${tuple(pads)}`] : []),
+      ...(extras.some((e) => e) ? [`output_padding=${tuple(extras)}`] : []),
+      ...tail,
+    ].join(", ") +
+    ")";
   if (!axes.some((x) => x.crop)) return { ctor };
   // The crop lives in the module (a subclass), so that the module's output is the layer's output.
   const helper = `KerasSameConvTranspose${d}d`;

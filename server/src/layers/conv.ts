@@ -37,7 +37,19 @@ export function convTensors(layer: ShapedLayer, fw: Framework): TensorEntry[] {
 function torchConv(op: LayerOp): TorchLayer {
   const a = op.args;
   const pad = convPadding(op);
-  const ctor = `nn.Conv${Math.max(op.rank, 1)}d(${[py(op.inChannels), py(a["out_channels"]!), py(a["kernel"]!), ...kw("stride", a["stride"], 1), ...pad.kw, ...kw("dilation", a["dilation"], 1), ...kw("groups", a["groups"], 1), ...kw("bias", a["bias"], true)].join(", ")})`;
+  const ctor =
+    `nn.Conv${Math.max(op.rank, 1)}d(` +
+    [
+      py(op.inChannels),
+      py(a["out_channels"]!),
+      py(a["kernel"]!),
+      ...kw("stride", a["stride"], 1),
+      ...pad.kw,
+      ...kw("dilation", a["dilation"], 1),
+      ...kw("groups", a["groups"], 1),
+      ...kw("bias", a["bias"], true),
+    ].join(", ") +
+    ")";
   return { ctor, ...pad.wrap };
 }
 
@@ -49,7 +61,9 @@ function convPadding(op: LayerOp): { kw: string[]; wrap: Partial<TorchLayer> } {
   if (isValue(op.args["stride"], 1)) return { kw: [`padding=${py(p)}`], wrap: {} };
   if (!isLiteral(p))
     throw new Refusal(
-      `${op.attr}: padding ${py(p)} with stride ${py(op.args["stride"]!)} cannot be written once for every use; give the padding as a word in the block`,
+      `${op.attr}: padding ${py(p)} with stride ${py(op.args["stride"]!)}` +
+        ` cannot be written once for every use` +
+        `; give the padding as a word in the block`,
     );
   // TensorFlow's `same` with a stride puts the odd pixel after; PyTorch pads evenly (and refuses `same`).
   const sides = samePads(op, 1);
@@ -59,7 +73,9 @@ function convPadding(op: LayerOp): { kw: string[]; wrap: Partial<TorchLayer> } {
     kw: [],
     wrap: {
       pre: (x) => `F.pad(${x}, (${pads}))`,
-      note: `Keras "same" with stride ${py(op.args["stride"]!)} pads ${describe(sides)}, PyTorch evenly: explicit F.pad`,
+      note:
+        `Keras "same" with stride ${py(op.args["stride"]!)} pads ${describe(sides)}` +
+        `, PyTorch evenly: explicit F.pad`,
     },
   };
 }

@@ -44,7 +44,9 @@ export const denseUnit = {
   keras: (op, source) => {
     if (source === "pytorch" && op.rank > 0)
       throw new Refusal(
-        `${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis, which is a spatial axis in PyTorch's layout but the channels in Keras': put flatten before it`,
+        `${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis` +
+          `, which is a spatial axis in PyTorch's layout but the channels in Keras'` +
+          `: put flatten before it`,
       );
     return one("Dense", [py(op.args["out_features"]!), ...kw("use_bias", op.args["bias"], true)]);
   },

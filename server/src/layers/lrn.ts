@@ -19,7 +19,12 @@ export const lrnUnit = {
         `${op.attr}: PyTorch's LocalResponseNorm needs channels and at least one spatial axis, not a flat vector`,
       );
     return {
-      ctor: `nn.LocalResponseNorm(${[py(a["size"]!), ...kw("alpha", a["alpha"], 1e-4), ...kw("beta", a["beta"], 0.75), ...kw("k", a["k"], 2)].join(", ")})`,
+      ctor:
+        `nn.LocalResponseNorm(` +
+        [py(a["size"]!), ...kw("alpha", a["alpha"], 1e-4), ...kw("beta", a["beta"], 0.75), ...kw("k", a["k"], 2)].join(
+          ", ",
+        ) +
+        ")",
     };
   },
   keras: { refuses: "Keras has no local response normalisation layer" },

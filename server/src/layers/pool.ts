@@ -54,7 +54,10 @@ function poolPadding(
     };
   if (!max)
     throw new Refusal(
-      `${op.attr}: Keras' average pooling with padding "same" pads ${describe(sides)} and leaves the padding out of the average; PyTorch's AvgPool pads evenly, so this cannot be exported exactly`,
+      `${op.attr}: Keras' average pooling with padding "same" pads ${describe(sides)}` +
+        ` and leaves the padding out of the average` +
+        `; PyTorch's AvgPool pads evenly` +
+        `, so this cannot be exported exactly`,
     );
   const pads = sides.slice().reverse().flat().join(", ");
   return {
@@ -106,7 +109,8 @@ function kerasPool(op: LayerOp, source: Framework, kinds: KindFacts): KerasStep[
   if (sides.every(([b, e]) => b === 0 && e === 0)) return [{ cls, args, suffix: "" }];
   if (!max && (ceil || !isValue(a["count_include_pad"], true)))
     throw new Refusal(
-      `${op.attr}: PyTorch's average pooling with ceil_mode or count_include_pad=False divides partial windows in a way Keras' AveragePooling cannot`,
+      `${op.attr}: PyTorch's average pooling with ceil_mode or count_include_pad=False` +
+        ` divides partial windows in a way Keras' AveragePooling cannot`,
     );
   const pads = sides.every(([b, e]) => b === sides[0]![0] && e === b)
     ? String(sides[0]![0])

@@ -53,7 +53,8 @@ export function connectionGuards(): ConnectionGuards {
         const method = typeof p?.method === "string" ? p.method.slice(0, 100) : "this request";
         return new ResponseError(
           ErrorCodes.InvalidRequest,
-          `'${method}' came after 'shutdown': the server is shutting down and answers nothing more; send 'exit' and start a new server`,
+          `'${method}' came after 'shutdown'` +
+            `: the server is shutting down and answers nothing more; send 'exit' and start a new server`,
         );
       });
     },

@@ -50,7 +50,10 @@ function hoverText(found: Located, doc: Analysed): string {
     case "model":
       return modelText(found.model);
     case "label":
-      return `**${found.label.name}**: \`${formatShape(found.label.shape)}\`\n\nlabel defined on line ${toPosition(doc.index, found.label.span.start).line + 1}`;
+      return (
+        `**${found.label.name}**: \`${formatShape(found.label.shape)}\`` +
+        `\n\nlabel defined on line ${toPosition(doc.index, found.label.span.start).line + 1}`
+      );
     case "block": {
       const uses = doc.analysis.blocks.find((b) => b.name === found.name)?.uses.length ?? 0;
       return `**block ${found.name}** — used ${uses} time${uses === 1 ? "" : "s"}`;
@@ -125,6 +128,8 @@ export function modelText(m: ModelInfo): string {
     `- Parameters: ${params(m.params)}`,
     `- MACs: ${grouped(m.macs)} (${compact(m.macs)}; FLOPs ${compact(2 * m.macs)})`,
     `- Layers: ${m.layers.length}`,
-    `- Memory: input ${megabytes(m.memory.input)} MB, activations ${megabytes(m.memory.activations)} MB, parameters ${megabytes(m.memory.params)} MB`,
+    `- Memory: input ${megabytes(m.memory.input)} MB` +
+      `, activations ${megabytes(m.memory.activations)} MB` +
+      `, parameters ${megabytes(m.memory.params)} MB`,
   ].join("\n");
 }

@@ -1,4 +1,5 @@
-// Pools as ONNX MaxPool / AveragePool / ReduceMean, reproducing PyTorch's ceil_mode, padding counts and adaptive windows.
+// Pools as ONNX MaxPool / AveragePool / ReduceMean, reproducing PyTorch's ceil_mode, padding counts and adaptive
+// windows.
 import { readWindow } from "./conv.js";
 import { cfValue, type LayerEmit } from "./emit.js";
 import type { Value } from "./graph.js";

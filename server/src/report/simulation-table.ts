@@ -39,13 +39,16 @@ export function simulationTable(r: SimulationReport): string {
   const bad = nonFiniteCount(r.output.data);
   if (top.length)
     out.push(
-      `Top-5 classes (softmax of the output): ${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
+      `Top-5 classes (softmax of the output): ` +
+        `${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
     );
   else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
   else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
   const t = r.timing;
   out.push(
-    `Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms, first run ${t.firstRunMs.toFixed(1)} ms)`,
+    `Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms` +
+      ` (build ${t.buildMs.toFixed(0)} ms, session ${t.sessionMs.toFixed(0)} ms` +
+      `, first run ${t.firstRunMs.toFixed(1)} ms)`,
   );
   if (t.steadyMs !== undefined) out.push(`Steady-state forward: ${t.steadyMs.toFixed(1)} ms`);
   if (r.weights.unused.length) out.push(`Unused tensors in the weights file: ${r.weights.unused.join(", ")}`);

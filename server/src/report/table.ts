@@ -93,12 +93,17 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
     `Total params: ${count(m.params.total, partial)}`,
     `Trainable params: ${count(m.params.trainable)}`,
     `Non-trainable params: ${count(m.params.nonTrainable)}`,
-    `Total MACs: ${lost ?? `${grouped(m.macs)} (${compact(m.macs)}); FLOPs = 2·MACs = ${compact(2 * m.macs)}${unknown > 0 ? " (partial)" : ""}`}`,
+    `Total MACs: ${
+      lost ??
+      `${grouped(m.macs)} (${compact(m.macs)}); ` +
+        `FLOPs = 2·MACs = ${compact(2 * m.macs)}${unknown > 0 ? " (partial)" : ""}`
+    }`,
   ];
   if (m.receptiveField && !m.receptiveField.global) {
     const rf = m.receptiveField;
     lines.push(
-      `Receptive field of the output: ${rf.size.map(fieldNumber).join("×")}, jump ${rf.jump.map(fieldNumber).join("×")}`,
+      `Receptive field of the output: ${rf.size.map(fieldNumber).join("×")}` +
+        `, jump ${rf.jump.map(fieldNumber).join("×")}`,
     );
   }
   lines.push(

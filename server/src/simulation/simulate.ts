@@ -127,7 +127,10 @@ export async function simulate(
       const expected = [batch, ...(layer.outputShape ?? [])];
       if (!out || !sameShape(out.shape, expected)) {
         throw new Error(
-          `internal error, please report it: layer ${layer.name} (${layer.kind}) computed ${out ? out.shape.join("×") : "nothing"} on onnxruntime, but the analysis says ${expected.join("×")} (batch first)`,
+          `internal error, please report it: layer ${layer.name} (${layer.kind})` +
+            ` computed ${out ? out.shape.join("×") : "nothing"}` +
+            ` on onnxruntime` +
+            `, but the analysis says ${expected.join("×")} (batch first)`,
         );
       }
       return {

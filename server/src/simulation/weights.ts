@@ -78,7 +78,8 @@ function shapeProblems(model: ModelInfo, shapes: Map<string, number[]>, sourceNa
     const shape = shapes.get(spec.name);
     if (!shape) {
       problems.push(
-        `layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}, which ${sourceName} lack`,
+        `layer ${layer.name} (${layer.kind}) needs '${spec.name}' of shape ${fmt(spec.shape)}` +
+          `, which ${sourceName} lack`,
       );
     } else if (!sameShape(shape, spec.shape)) {
       problems.push(

@@ -31,7 +31,9 @@ export const convtranspose: LayerKind<"convtranspose"> = {
     "deconv",
     "deconvolution",
   ],
-  doc: "Transposed convolution (nn.ConvTranspose2d / keras Conv2DTranspose): upsamples by scattering each input through the kernel.",
+  doc:
+    "Transposed convolution (nn.ConvTranspose2d / keras Conv2DTranspose): " +
+    "upsamples by scattering each input through the kernel.",
   args,
   apply(ctx): LayerOutcome | undefined {
     const rank = featureMapRank(ctx);
@@ -68,7 +70,8 @@ export const convtranspose: LayerKind<"convtranspose"> = {
       if (outPad !== undefined && outPad >= stride[i]! && outPad >= dilation[i]!) {
         report.error(
           "output-padding",
-          `output_padding ${outPad} must be smaller than the stride ${stride[i]} or the dilation ${dilation[i]}${onAxis(i, rank)}`,
+          `output_padding ${outPad} must be smaller than the stride ${stride[i]}` +
+            ` or the dilation ${dilation[i]}${onAxis(i, rank)}`,
           a.span("output_padding"),
         );
         return undefined;
@@ -120,7 +123,9 @@ export const convtranspose: LayerKind<"convtranspose"> = {
       // The spec counts transposed conv MACs over input elements: in_elements·(C_out/groups)·ΠK.
       macs: batchElements(ctx.input, ctx.batch) * (cout / groups) * kernelVolume,
       formula: joinFormulas(formulas, rank),
-      paramFormula: `${kernel.join("·")}·${cin}·${groups === 1 ? cout : `(${cout}/${groups})`}${bias ? ` + ${cout}` : ""} = ${params}`,
+      paramFormula:
+        `${kernel.join("·")}·${cin}·${groups === 1 ? cout : `(${cout}/${groups})`}` +
+        `${bias ? ` + ${cout}` : ""} = ${params}`,
       field: (rf) => throughTransposed(rf, { kernel, stride, dilation, padBefore }),
     };
   },

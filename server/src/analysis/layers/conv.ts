@@ -82,7 +82,9 @@ export const conv: LayerKind<"conv"> = {
         const effText = a.dilation > 1 ? ` (dilated to ${eff})` : "";
         ctx.report.error(
           "kernel-too-large",
-          `kernel ${a.kernel}${effText} is larger than the padded input ${padded}${onAxis(i, rank)}: use a kernel ≤ ${padded}${window.mode === "explicit" ? " or more padding" : ", or padding: same"}`,
+          `kernel ${a.kernel}${effText} is larger than the padded input ${padded}${onAxis(i, rank)}` +
+            `: use a kernel ≤ ${padded}` +
+            `${window.mode === "explicit" ? " or more padding" : ", or padding: same"}`,
           ctx.args.span("kernel"),
         );
         return undefined;
@@ -106,7 +108,9 @@ export const conv: LayerKind<"conv"> = {
       params: { trainable: params, nonTrainable: 0 },
       macs: batchElements(output, ctx.batch) * (cin / groups) * kernelVolume,
       formula: joinFormulas(formulas, rank),
-      paramFormula: `${kernelText}·${groups === 1 ? cin : `(${cin}/${groups})`}·${cout}${bias ? ` + ${cout}` : ""} = ${params}`,
+      paramFormula:
+        `${kernelText}·${groups === 1 ? cin : `(${cin}/${groups})`}·${cout}` +
+        `${bias ? ` + ${cout}` : ""} = ${params}`,
       field: fieldOf(window.axes),
     };
   },

@@ -57,7 +57,8 @@ export function featureMapRank(ctx: LayerContext): number | undefined {
   if (rank >= 1 && rank <= 3) return rank;
   ctx.report.error(
     "input-rank",
-    `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`,
+    `${ctx.written} needs a feature map ${layout}, but its input is ${ctx.input.join("×")}` +
+      `${rank === 0 ? " (flat): remove the flatten before it, or use dense" : ""}`,
     ctx.args.callSpan,
   );
   return undefined;

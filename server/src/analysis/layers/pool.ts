@@ -65,7 +65,8 @@ function applyPool(ctx: LayerContext, max: boolean): LayerOutcome | undefined {
     if (ctx.framework === "pytorch" && a.padBefore > Math.floor(a.kernel / 2)) {
       ctx.report.error(
         "pool-padding",
-        `padding ${a.padBefore} is more than half the window ${a.kernel}${onAxis(i, rank)}: PyTorch allows at most ${Math.floor(a.kernel / 2)}`,
+        `padding ${a.padBefore} is more than half the window ${a.kernel}${onAxis(i, rank)}` +
+          `: PyTorch allows at most ${Math.floor(a.kernel / 2)}`,
         ctx.args.span("padding"),
       );
       return undefined;
@@ -75,7 +76,11 @@ function applyPool(ctx: LayerContext, max: boolean): LayerOutcome | undefined {
       const padded = a.size + a.padBefore + a.padAfter;
       ctx.report.error(
         "output-size",
-        `output size ${r.out}${onAxis(i, rank)}: the window ${a.kernel}${a.dilation > 1 ? ` (dilated to ${a.dilation * (a.kernel - 1) + 1})` : ""} does not fit in the padded input ${padded} (${r.formula}); use a smaller window${ctx.framework === "keras" ? " or padding: same" : ", padding or ceil_mode: true"}`,
+        `output size ${r.out}${onAxis(i, rank)}: the window ${a.kernel}` +
+          `${a.dilation > 1 ? ` (dilated to ${a.dilation * (a.kernel - 1) + 1})` : ""}` +
+          ` does not fit in the padded input ${padded} (${r.formula})` +
+          `; use a smaller window` +
+          `${ctx.framework === "keras" ? " or padding: same" : ", padding or ceil_mode: true"}`,
         ctx.args.span("kernel"),
       );
       return undefined;

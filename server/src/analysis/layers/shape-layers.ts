@@ -99,7 +99,9 @@ export const dense: LayerKind<"dense"> = {
     if (input.length > 1) {
       ctx.report.warning(
         "dense-not-flat",
-        `dense acts on the last axis (${inFeatures}) of ${input.join("×")}, as nn.Linear and keras Dense do: put flatten before it to connect every value`,
+        `dense acts on the last axis (${inFeatures}) of ${input.join("×")}` +
+          `, as nn.Linear and keras Dense do` +
+          `: put flatten before it to connect every value`,
         ctx.args.callSpan,
       );
     }

@@ -61,7 +61,9 @@ export const softmax = elementwise(
     if (axis < -rank || axis >= rank) {
       ctx.report.error(
         "argument-value",
-        `axis ${axis} is outside the input's ${rank} axes (${ctx.input.join("×")}): use 0 to ${rank - 1}, or -1; the default is the channel axis ${channelAxis(ctx.input, ctx.framework)}`,
+        `axis ${axis} is outside the input's ${rank} axes (${ctx.input.join("×")})` +
+          `: use 0 to ${rank - 1}, or -1` +
+          `; the default is the channel axis ${channelAxis(ctx.input, ctx.framework)}`,
         ctx.args.span("axis"),
       );
       return false;

@@ -32,7 +32,8 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   if (framework === "keras" && mode === "explicit") {
     report.error(
       "argument-value",
-      `keras ${ctx.written} takes padding "same" or "valid"; for explicit pixels put zeropad(${args.number("padding") ?? "P"}) before it`,
+      `keras ${ctx.written} takes padding "same" or "valid"` +
+        `; for explicit pixels put zeropad(${args.number("padding") ?? "P"}) before it`,
       args.span("padding"),
     );
     return undefined;
@@ -40,7 +41,8 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
   if (framework === "keras" && stride.some((s) => s > 1) && dilation.some((d) => d > 1)) {
     report.error(
       "stride-dilation",
-      `keras does not allow strides ${stride.join(", ")} together with dilation_rate ${dilation.join(", ")}: one of them must be 1`,
+      `keras does not allow strides ${stride.join(", ")} together with dilation_rate ${dilation.join(", ")}` +
+        `: one of them must be 1`,
       args.span(args.has("dilation") ? "dilation" : "stride"),
     );
     return undefined;
@@ -57,7 +59,9 @@ export function resolveWindow(ctx: LayerContext, opts: WindowOptions): ResolvedW
     if (stride.some((s) => s > 1)) {
       report.error(
         "same-stride",
-        `PyTorch does not support padding "same" with stride ${stride.join(", ")}: write the padding in pixels (e.g. padding: ${Math.floor((dilation[0]! * (kernel[0]! - 1)) / 2)}) or use stride 1`,
+        `PyTorch does not support padding "same" with stride ${stride.join(", ")}` +
+          `: write the padding in pixels (e.g. padding: ${Math.floor((dilation[0]! * (kernel[0]! - 1)) / 2)}` +
+          `) or use stride 1`,
         args.span("padding"),
       );
       return undefined;
@@ -105,7 +109,8 @@ export function reportDropped(
   const unit = rank === 1 || i === rank - 1 ? "column" : "row";
   ctx.report.info(
     "inexact-division",
-    `input size ${axis.size}${onAxis(i, rank)} does not fit stride ${axis.stride} evenly: the last ${dropped} ${unit}${dropped > 1 ? "s are" : " is"} ${fate}`,
+    `input size ${axis.size}${onAxis(i, rank)} does not fit stride ${axis.stride} evenly` +
+      `: the last ${dropped} ${unit}${dropped > 1 ? "s are" : " is"} ${fate}`,
     ctx.args.callSpan,
     undefined,
     { axis: i, dropped },
