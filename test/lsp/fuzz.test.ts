@@ -2,13 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readRepoFile } from "../unit/helpers.js";
+import { random } from "../hostile/bombs.js";
 import { TestClient } from "./lsp-client.js";
-
-/** Deterministic, so a failure can be replayed from the seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
 
 const snippets = [
   "conv(",
