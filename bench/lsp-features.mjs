@@ -1,42 +1,14 @@
 // One row per LSP feature, timed against the bundled server over stdio on two generated documents: the
 // 10,000-layer model (bench/deep-model.mjs) and a 50,000-label model (test/hostile/bombs.ts, compiled).
 // Every request must stay linear or n·log n in the document; the target is a p99 under 200 ms per row.
-import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from "vscode-languageserver-protocol/node";
 import { generateDeep } from "./deep-model.mjs";
+import { quantile, startServer } from "./lsp-server.mjs";
 import { generateLabels } from "../out/test/hostile/bombs.js";
 
 const TARGET_MS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const connection = createProtocolConnection(
-  new StreamMessageReader(server.stdout),
-  new StreamMessageWriter(server.stdin),
-);
-const published = new Map();
-connection.onNotification("textDocument/publishDiagnostics", (p) => {
-  published.get(`${p.uri}@${p.version}`)?.(p);
-});
-connection.listen();
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-
-/** Opens a document (or replaces its text) and resolves with its diagnostics for that version. */
-function diagnosticsAfter(uri, version, send) {
-  const done = new Promise((resolve) => published.set(`${uri}@${version}`, resolve));
-  send();
-  return done;
-}
+const { connection, diagnosticsAfter, stop } = startServer();
 
 /** The position of the first occurrence of `needle` in `text`. */
 function positionOf(text, needle, from = 0) {
@@ -190,6 +162,4 @@ let missed = await benchDocument(
 );
 missed += await benchDocument("Generated 50,000-label model", "file:///bench/labels.cnn", generateLabels(50_000));
 console.log(missed ? `\n${missed} rows missed the target` : "\nevery row is under the target");
-await connection.sendRequest("shutdown");
-await connection.sendNotification("exit");
-connection.dispose();
+await stop();

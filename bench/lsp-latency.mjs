@@ -1,31 +1,10 @@
 // Editor latency on the generated 10,000-layer file: didChange → diagnostics, hover and inlay hints, measured
 // against the bundled language server over stdio, as VS Code talks to it. Prints p50/p99 and the targets.
-import { spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-} from "vscode-languageserver-protocol/node";
 import { generateDeep } from "./deep-model.mjs";
+import { quantile, startServer } from "./lsp-server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
-  stdio: ["pipe", "pipe", "inherit"],
-});
-const connection = createProtocolConnection(
-  new StreamMessageReader(server.stdout),
-  new StreamMessageWriter(server.stdin),
-);
-const waiting = new Map();
-connection.onNotification("textDocument/publishDiagnostics", (p) => {
-  waiting.get(p.version)?.(p);
-  waiting.delete(p.version);
-});
-connection.listen();
+const { connection, diagnosticsAfter, stop } = startServer();
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 function summarise(samples) {
   const s = [...samples].sort((a, b) => a - b);
   return { n: s.length, p50: quantile(s, 0.5), p99: quantile(s, 0.99) };
@@ -37,11 +16,11 @@ const uri = "file:///bench/deep.cnn";
 let version = 1;
 await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
 await connection.sendNotification("initialized", {});
-const opened = new Promise((resolve) => waiting.set(1, resolve));
-await connection.sendNotification("textDocument/didOpen", {
-  textDocument: { uri, languageId: "cnn", version, text: deep.text },
-});
-const first = await opened;
+const first = await diagnosticsAfter(uri, version, () =>
+  connection.sendNotification("textDocument/didOpen", {
+    textDocument: { uri, languageId: "cnn", version, text: deep.text },
+  }),
+);
 if (first.diagnostics.some((d) => d.severity === 1)) throw new Error("the generated model has errors");
 
 // didChange → diagnostics: each edit changes one channel count (a full re-analysis), then waits for the
@@ -54,13 +33,13 @@ for (let i = 0; i < 60 + WARM_UP; i++) {
   const at = lines[line].indexOf("conv(");
   if (at < 0) continue;
   const started = performance.now();
-  const published = new Promise((resolve) => waiting.set(version + 1, resolve));
   version++;
-  await connection.sendNotification("textDocument/didChange", {
-    textDocument: { uri, version },
-    contentChanges: [{ range: { start: { line, character: at + 4 }, end: { line, character: at + 4 } }, text: " " }],
-  });
-  await published;
+  await diagnosticsAfter(uri, version, () =>
+    connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: at + 4 }, end: { line, character: at + 4 } }, text: " " }],
+    }),
+  );
   if (i >= WARM_UP) change.push(performance.now() - started);
 }
 
@@ -110,6 +89,4 @@ for (const [name, s, target] of rows) {
     `  < ${target} ms ${s.p99 < target ? "✓" : "✗"}`,
   );
 }
-await connection.sendRequest("shutdown");
-await connection.sendNotification("exit");
-connection.dispose();
+await stop();

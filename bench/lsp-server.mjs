@@ -1,0 +1,47 @@
+// The bundled language server over stdio for the editor benchmarks: one connection, the diagnostics of a
+// document version as a promise, and a clean shutdown. lsp-latency.mjs and lsp-features.mjs share it.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from "vscode-languageserver-protocol/node";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Spawns dist/server.cjs and listens; `diagnosticsAfter` resolves with the diagnostics `send` leads to. */
+export function startServer() {
+  const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const connection = createProtocolConnection(
+    new StreamMessageReader(server.stdout),
+    new StreamMessageWriter(server.stdin),
+  );
+  const waiting = new Map();
+  connection.onNotification("textDocument/publishDiagnostics", (p) => {
+    const key = `${p.uri}@${p.version}`;
+    waiting.get(key)?.(p);
+    waiting.delete(key);
+  });
+  connection.listen();
+  return {
+    connection,
+    /** Registers for (uri, version) before `send` runs, so the notification cannot arrive unseen. */
+    diagnosticsAfter(uri, version, send) {
+      const done = new Promise((resolve) => waiting.set(`${uri}@${version}`, resolve));
+      send();
+      return done;
+    },
+    async stop() {
+      await connection.sendRequest("shutdown");
+      await connection.sendNotification("exit");
+      connection.dispose();
+    },
+  };
+}
+
+/** The q-quantile of sorted samples (nearest rank). */
+export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
