@@ -64,7 +64,8 @@ export function globalField(rf: ReceptiveField, modelInput: number[]): Receptive
 /** Zero padding shifts the centre of the first position back by the padding. */
 export function throughPad(rf: ReceptiveField, padBefore: number[]): ReceptiveField {
   if (rf.global) return rf;
-  return { ...rf, start: rf.start.map((s, i) => s - padBefore[i]! * rf.jump[i]!) };
+  const start = rf.start.map((s, i) => s - padBefore[i]! * rf.jump[i]!);
+  return { size: rf.size, jump: rf.jump, start, global: rf.global };
 }
 
 /**
