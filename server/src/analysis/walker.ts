@@ -193,7 +193,8 @@ export function applyLayer(
         field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field),
       }
     : {};
-  if (output.field) output.field = exactField(output.field, call.span, ctx);
+  // A layer that passes its input's field on (activations, norms) passes a field already checked.
+  if (output.field && output.field !== input.field) output.field = exactField(output.field, call.span, ctx);
   if (output.shape && input.node !== undefined)
     output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
   // One literal with every field keeps every LayerInfo the same shape for the engine (this runs per layer).
