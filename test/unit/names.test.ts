@@ -129,7 +129,10 @@ describe("a label that takes an automatic name", () => {
     assert.match(collisions(text)[0]!.message, /both named 'B1_1' automatically/);
     // B's 11th use and B1's first no longer meet: B11 and B1_1.
     const uses = Array.from({ length: 11 }, () => "B(4)").join(" ");
-    assert.deepEqual(collisions(`block B(c) { relu }\nblock B1(c) { relu }\nmodel M { input(3, 8, 8) ${uses} B1(4) }`), []);
+    assert.deepEqual(
+      collisions(`block B(c) { relu }\nblock B1(c) { relu }\nmodel M { input(3, 8, 8) ${uses} B1(4) }`),
+      [],
+    );
   });
   it("labels in other scopes are no collision; a chain's label names its layers, so it is one", () => {
     const text = "block B(c) { conv1: conv(c, 1) }\nmodel M { input(3, 8, 8) B(4) conv(4, 1) }";
