@@ -1,5 +1,5 @@
 // Walks a model's statements: layers, block uses, repeats and merges, threading the tensor through them.
-import type { BlockDef, ChainItem, LayerCall, Name, Repeat, Span, Statement } from "../../../grammar/index.js";
+import type { BlockDef, ChainItem, LayerCall, Repeat, Span, Statement } from "../../../grammar/index.js";
 import { resolveArgs, type Args } from "./arguments.js";
 import { bindBlockArgs } from "./block-args.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
