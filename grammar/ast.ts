@@ -9,13 +9,15 @@ export interface Span {
 export interface Name {
   text: string;
   span: Span;
+  /** Written as a quoted name (`"block1-0"`): `text` is what is between the quotes. */
+  quoted?: boolean;
 }
 
 export type Expr =
   | { kind: "int"; value: number; raw: string; span: Span }
   | { kind: "decimal"; value: number; raw: string; span: Span }
   | { kind: "bool"; value: boolean; span: Span }
-  | { kind: "word"; name: string; span: Span }
+  | { kind: "word"; name: string; span: Span; quoted?: boolean }
   | { kind: "tuple"; items: Expr[]; span: Span }
   | { kind: "unary"; op: "-"; operand: Expr; span: Span }
   | { kind: "binary"; op: "+" | "-" | "*" | "/" | "//"; left: Expr; right: Expr; span: Span }
@@ -69,7 +71,15 @@ export interface Repeat {
   span: Span;
 }
 
-export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat;
+/** `sequential { … }` (alias `seq`): statements grouped as nn.Sequential groups modules, numbered 0, 1, … */
+export interface Sequential {
+  kind: "sequential";
+  keyword: Span;
+  body: Statement[];
+  span: Span;
+}
+
+export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat | Sequential;
 
 export interface Statement {
   label?: Name;

@@ -204,12 +204,17 @@ function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   return kept;
 }
 
-/** `framework`, `model` and `block` are reserved words, so each one starts a new top-level definition. */
+/**
+ * `framework`, `model` and `block` are reserved words, so each one starts a new top-level definition, unless a
+ * colon follows: then it is a label (`block:`, the name torchvision gives EfficientNet's and ConvNeXt's layers).
+ */
 function splitDefinitions(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
   const chunks: IToken[][] = [];
   let stray: IToken[] = [];
-  for (const t of tokens) {
-    if (t.tokenType === T.Model || t.tokenType === T.Block || t.tokenType === T.Framework) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const starts = t.tokenType === T.Model || t.tokenType === T.Block || t.tokenType === T.Framework;
+    if (starts && tokens[i + 1]?.tokenType !== T.Colon) {
       chunks.push([t]);
     } else if (chunks.length > 0) {
       chunks[chunks.length - 1]!.push(t);

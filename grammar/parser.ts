@@ -21,6 +21,7 @@ import type {
   Param,
   Repeat,
   Residual,
+  Sequential,
   Span,
   Statement,
 } from "./ast.js";
@@ -45,9 +46,10 @@ function hull(first: IToken | undefined, last: IToken | Span | undefined, fallba
 }
 
 function nameOf(t: IToken, fallback: Span): Name {
-  return real(t)
-    ? { text: t.image, span: spanOf(t) }
-    : { text: "", span: { start: fallback.start, end: fallback.start } };
+  if (!real(t)) return { text: "", span: { start: fallback.start, end: fallback.start } };
+  return t.tokenType === T.QuotedName
+    ? { text: t.image.slice(1, -1), span: spanOf(t), quoted: true }
+    : { text: t.image, span: spanOf(t) };
 }
 
 const binaryOps: TokenType[] = [T.Plus, T.Minus, T.Star, T.FloorDiv, T.Slash];
@@ -66,7 +68,16 @@ export class CnnParser extends EmbeddedActionsParser {
     { ALT: () => atom(this.CONSUME(T.True)) },
     { ALT: () => atom(this.CONSUME(T.False)) },
     { ALT: () => atom(this.CONSUME(T.Identifier)) },
+    { ALT: () => atom(this.CONSUME(T.QuotedName)) },
     { ALT: () => this.SUBRULE(this.tuple) },
+  ];
+  // A label is any identifier, a reserved word (`block:`, torchvision's name) or a quoted name (`"block1-0":`).
+  private readonly labelAlternatives = [T.Identifier, T.QuotedName, ...T.keywords].map((type) => ({
+    ALT: () => this.CONSUME(type, { LABEL: "label" }),
+  }));
+  private readonly layerNameAlternatives = [
+    { ALT: () => this.CONSUME(T.Identifier) },
+    { ALT: () => this.CONSUME(T.QuotedName) },
   ];
   private readonly operatorAlternatives = binaryOps.map((type) => ({ ALT: () => this.CONSUME(type) }));
   private readonly chainItemAlternatives = [
@@ -74,6 +85,7 @@ export class CnnParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.residualItem) },
     { ALT: () => this.SUBRULE(this.mergeItem) },
     { ALT: () => this.SUBRULE(this.repeatItem) },
+    { ALT: () => this.SUBRULE(this.sequentialItem) },
   ];
   private readonly bodyItemAlternatives = [
     { ALT: (): Statement | undefined => this.SUBRULE(this.statement) },
@@ -190,7 +202,7 @@ export class CnnParser extends EmbeddedActionsParser {
     (): Statement => {
       const start = this.here();
       const label = this.OPTION(() => {
-        const t = this.CONSUME(T.Identifier, { LABEL: "label" });
+        const t = this.OR2(this.labelAlternatives);
         this.CONSUME(T.Colon);
         return t;
       });
@@ -218,7 +230,8 @@ export class CnnParser extends EmbeddedActionsParser {
   private layerCall = this.RULE(
     "layerCall",
     (): LayerCall | undefined => {
-      const id = this.CONSUME(T.Identifier);
+      // A quoted name here is a label the chain starts from (`"block1-0" -> relu`).
+      const id = this.OR(this.layerNameAlternatives);
       const args = this.OPTION(() => this.SUBRULE(this.argList));
       if (!real(id)) return undefined;
       const span = hull(id, args?.end ?? id, this.origin);
@@ -361,6 +374,20 @@ export class CnnParser extends EmbeddedActionsParser {
     });
   });
 
+  private sequentialItem = this.RULE("sequentialItem", (): Sequential => {
+    const keyword = this.OR([{ ALT: () => this.CONSUME(T.Sequential) }, { ALT: () => this.CONSUME(T.Seq) }]);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : body.end;
+      return {
+        kind: "sequential",
+        keyword: keywordSpan,
+        body: body.statements,
+        span: hull(keyword, body.end, keywordSpan),
+      };
+    });
+  });
+
   // Operands and operators are read flat, then precedence is applied: signs bind tightest, then * / //,
   // then + −, all left to right. One rule per value keeps a file of numbers cheap to parse.
   private expression = this.RULE(
@@ -430,6 +457,8 @@ function atom(t: IToken): Expr {
       return { kind: "bool", value: true, span };
     case T.False:
       return { kind: "bool", value: false, span };
+    case T.QuotedName:
+      return { kind: "word", name: t.image.slice(1, -1), span, quoted: true };
     default:
       return { kind: "word", name: t.image, span };
   }

@@ -15,6 +15,7 @@ export const Codes = {
   "unknown-label": "a label that is not defined before its use",
   "duplicate-label": "a label defined twice in one model or block",
   "duplicate-definition": "two models or blocks with one name",
+  "invalid-label": "a quoted label that is empty or holds a dot, a quote, white space or a control character",
   "name-collision": "a label equal to an automatic name (conv1, B1, repeat1) in the same scope, or two such names",
   "duplicate-argument": "an argument given twice",
   "argument-count": "too many positional arguments, or a required one missing",

@@ -49,6 +49,11 @@ export interface RepeatStep {
   count: Expr;
   group: number;
   iterations: Step[][];
+  /**
+   * A labelled repeat or one in a seq: its iterations' names are paths in the enclosing owner (`layer1.0`,
+   * `features.3`), so the exporters write each iteration in place rather than as a container of its own.
+   */
+  inline?: boolean;
 }
 
 /** `residual { main } shortcut …`: the main path and the shortcut (the projection's layers for `auto`). */

@@ -53,13 +53,28 @@ export class ModelState {
 }
 
 /**
- * A naming and label scope: the model body, a block use, or one iteration of a repeat. Layers are counted
- * per kind within it; labels defined in it are visible to it and (for repeat iterations) to nothing outside.
+ * `<kind><n>`, the automatic name: `conv1`, `Bottleneck2`; a kind or block whose name ends in a digit takes
+ * an underscore before the count (`relu6_1`), or the 61st relu and the first relu6 would both be `relu61`.
+ */
+export function automaticName(kind: string, n: number): string {
+  return /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
+}
+
+/**
+ * A naming and label scope: the model body, a block use, one iteration of a repeat, or a group named under a
+ * label or an index (a `seq`, a labelled chain or structure). Layers are counted per kind within it; labels
+ * defined in it are visible to it and (for every scope but a block use's) to nothing outside.
+ *
+ * `prefix` is the dotted prefix of every name made here; `owner` is the prefix of the module that holds them
+ * in the exports (the model, a block use, an unlabelled repeat's iteration): a group named under a label or an
+ * index is a path inside its owner (`layer1.0` in the model), not an owner of its own.
  */
 export class Scope {
   private readonly counters = new Map<string, number>();
   private readonly labels = new Map<string, LabelEntry>();
   private readonly claims = new Map<string, NameClaim>();
+  /** The next position of an indexed scope (`seq`): labelled statements take a position too. */
+  private position = 0;
 
   constructor(
     readonly prefix: string,
@@ -67,18 +82,31 @@ export class Scope {
     readonly via: Span[],
     readonly blockStack: readonly string[],
     private readonly parent?: Scope,
+    readonly owner: string = prefix,
+    /** A `seq` (or a labelled chain): its contents are numbered 0, 1, … as nn.Sequential numbers them. */
+    readonly indexed = false,
   ) {}
 
-  /** The next `<kind><n>` name in this scope, with the scope's dotted prefix. */
-  nextName(kind: string, override?: string): string {
+  /** The next automatic `<kind><n>` name in this scope, with the scope's dotted prefix. */
+  nextName(kind: string): string {
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
-    return this.prefix + (override ?? `${kind}${n}`);
+    return this.prefix + automaticName(kind, n);
   }
 
-  /** The name the next layer of this kind would take here (without the prefix), without taking it. */
+  /** The next index of an indexed scope, as a name part (`"0"`, `"1"`, …). */
+  nextIndex(): string {
+    return String(this.position++);
+  }
+
+  /** A labelled statement of an indexed scope takes a position, which its label names instead of the index. */
+  skipIndex(): void {
+    this.position++;
+  }
+
+  /** The name, relative to the owner, that the next layer of this kind would take here, without taking it. */
   peekName(kind: string): string {
-    return `${kind}${(this.counters.get(kind) ?? 0) + 1}`;
+    return this.prefix.slice(this.owner.length) + automaticName(kind, (this.counters.get(kind) ?? 0) + 1);
   }
 
   /** Records who took a local name; returns the earlier claim when the name is already taken here. */
@@ -101,8 +129,13 @@ export class Scope {
     return undefined;
   }
 
-  /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible. */
+  /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible, its own owner. */
   iteration(prefix: string): Scope {
     return new Scope(prefix, this.env, this.via, this.blockStack, this);
+  }
+
+  /** A group named under `prefix` inside the same owner: fresh counters (or indices), the parent's labels visible. */
+  group(prefix: string, indexed: boolean): Scope {
+    return new Scope(prefix, this.env, this.via, this.blockStack, this, this.owner, indexed);
   }
 }

@@ -84,7 +84,7 @@ export interface LayerInfo {
 
 /** A block use, a repeat or a merge: a span of the text that produced a run of layers. */
 export interface GroupInfo {
-  kind: "block" | "repeat" | "residual" | "concat" | "add";
+  kind: "block" | "repeat" | "residual" | "concat" | "add" | "sequential";
   name: string;
   span: Span;
   via: Span[];

@@ -18,6 +18,13 @@ export interface WalkContext extends Recorder {
 }
 
 /**
+ * How a layer, block use, repeat or group is named where it stands: after a label (`fc: dense(10)`), by the next
+ * index of a `seq`, by a name already decided (a labelled repeat's iteration that is a single layer or block use),
+ * or automatically (`<kind><n>`) when undefined.
+ */
+export type Slot = { label: Name } | { index: true } | { fixed: string } | undefined;
+
+/**
  * walkBody and applyLayer of walker.ts, handed to merges.ts by the walker that dispatches to it: a merge walks
  * its branches and may add a projection, and passing the walks keeps merges.ts from importing walker.ts back.
  */
@@ -29,7 +36,7 @@ export interface Walks {
     input: Tensor,
     scope: Scope,
     ctx: WalkContext,
-    nameOverride?: Name,
+    slot?: Slot,
     preset?: Args,
   ): Tensor;
 }

@@ -4,7 +4,16 @@ import type { LayerOp, Op } from "./ir.js";
 import { pyCommentText } from "../codegen/names.js";
 import { py, shapeComment, withComment } from "../codegen/python.js";
 import { torchLayer } from "./pytorch-layers.js";
-import { attr, ctor, torchShape, type Forward, type TorchWriter } from "./pytorch-modules.js";
+import {
+  assignMember,
+  attr,
+  containerLines,
+  ctor,
+  member,
+  torchShape,
+  type Forward,
+  type TorchWriter,
+} from "./pytorch-modules.js";
 import { repeatForward, repeatInit } from "./pytorch-repeat.js";
 
 export type { Forward, TorchWriter } from "./pytorch-modules.js";
@@ -13,31 +22,45 @@ export { torchShape } from "./pytorch-modules.js";
 const IN = "    ";
 
 /** `__init__` lines that create the modules of `ops` as attributes of `owner` (self, or a loop step). */
-export function initLines(ops: Op[], owner: string, indent: string, w: TorchWriter, depth = 0): string[] {
+export function initLines(
+  ops: Op[],
+  owner: string,
+  indent: string,
+  w: TorchWriter,
+  depth = 0,
+  made = new Set<string>(),
+): string[] {
   const out: string[] = [];
   for (const op of ops) {
     switch (op.op) {
       case "layer":
-      case "block":
-        out.push(`${indent}${owner}.${attr(op.attr, w)} = ${ctor(op, w)}`);
+      case "block": {
+        const path = attr(op.attr, w);
+        out.push(...containerLines(owner, path, indent, made), `${indent}${assignMember(owner, path, ctor(op, w))}`);
         break;
+      }
       case "repeat":
+        out.push(...containerLines(owner, attr(op.attr), indent, made));
         out.push(...repeatInit(op, owner, indent, w, depth, initLines));
         break;
       case "residual": {
-        out.push(...initLines(op.main, owner, indent, w, depth));
+        out.push(...initLines(op.main, owner, indent, w, depth, made));
         if (op.when && op.shortcut.length > 0) {
+          const paths = op.shortcut.map((s) => attr((s as LayerOp).attr));
+          // The containers exist in both branches of the `if`: the projection's modules are None without it.
+          for (const p of paths) out.push(...containerLines(owner, p, indent, made));
           out.push(`${indent}if ${py(op.when)}:  # shortcut auto: a projection where the shape changes`);
-          out.push(...initLines(op.shortcut, owner, indent + IN, w, depth));
-          out.push(
-            `${indent}else:`,
-            `${indent}${IN}${op.shortcut.map((s) => `${owner}.${attr((s as LayerOp).attr)}`).join(" = ")} = None`,
-          );
-        } else out.push(...initLines(op.shortcut, owner, indent, w, depth));
+          out.push(...initLines(op.shortcut, owner, indent + IN, w, depth, made));
+          const plain = paths.every((p) => /^[A-Za-z_]\w*$/.test(p));
+          const none = plain
+            ? [`${indent}${IN}${paths.map((p) => member(owner, p)).join(" = ")} = None`]
+            : paths.map((p) => `${indent}${IN}${assignMember(owner, p, "None")}`);
+          out.push(`${indent}else:`, ...none);
+        } else out.push(...initLines(op.shortcut, owner, indent, w, depth, made));
         break;
       }
       case "branches":
-        for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
+        for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth, made));
         break;
       default:
         break;

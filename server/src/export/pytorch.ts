@@ -3,7 +3,7 @@ import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
 import { runExport, type ExportOptions, type ExportResult } from "./exportable.js";
 import { specialisedClasses, type ClassIR, type LoweredFile } from "./lower-file.js";
 import { forwardLines, initLines, torchShape, type TorchWriter } from "./pytorch-body.js";
-import { attr } from "./pytorch-modules.js";
+import { attr, member } from "./pytorch-modules.js";
 import { torchFact } from "./pytorch-layers.js";
 import { TORCH_HELPERS } from "./pytorch-helpers.js";
 import { blockSignature, LineIndex, shapeChange, thousands } from "./source-lines.js";
@@ -126,7 +126,7 @@ function forward(body: Op[], w: TorchWriter, variables: NameTarget): string[] {
   const out: string[] = [`${IN}def forward(self, x):`];
   const result = forwardLines(
     body,
-    { cur: "x", run: "x", access: (a) => `self.${attr(a)}`, vars: new Vars(body, variables), depth: 0 },
+    { cur: "x", run: "x", access: (a) => member("self", attr(a)), vars: new Vars(body, variables), depth: 0 },
     IN + IN,
     w,
     out,

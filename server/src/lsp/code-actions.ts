@@ -76,7 +76,7 @@ class Lookup {
           if (item.shortcut?.kind === "body") visit(item.shortcut.body);
         }
         if (item.kind === "mergeBranches") for (const b of item.branches) visit(b.body);
-        if (item.kind === "repeat") visit(item.body);
+        if (item.kind === "repeat" || item.kind === "sequential") visit(item.body);
       };
       for (const def of this.doc.analysis.ast.definitions) if (def.kind !== "framework") visit(def.body);
       this.residuals = found;

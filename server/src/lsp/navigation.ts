@@ -139,7 +139,7 @@ function labelSymbols(
           ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
           : item.kind === "mergeBranches"
             ? item.branches.flatMap((b) => b.body)
-            : item.kind === "repeat"
+            : item.kind === "repeat" || item.kind === "sequential"
               ? item.body
               : [];
       labelSymbols(inner, doc, shapes, out);

@@ -50,6 +50,7 @@ function nestedBodies(item: ChainItem): Statement[][] {
     case "mergeBranches":
       return item.branches.map((b) => b.body);
     case "repeat":
+    case "sequential":
       return [item.body];
     default:
       return [];

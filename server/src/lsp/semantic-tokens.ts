@@ -32,6 +32,8 @@ const keywordTypes = new Set([
   "Add",
   "Branch",
   "Repeat",
+  "Sequential",
+  "Seq",
   "True",
   "False",
 ]);
