@@ -353,7 +353,9 @@ function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext,
     iterate(iterationName(0), {});
     return {};
   }
-  const name = base ?? `${scope.prefix}${item.keyword.start}`;
+  // In a seq, each iteration takes the next index: the step is known by its first (set below), never by an
+  // offset, so that the analysis stays a function of the text's meaning (formatting moves offsets).
+  const name = base ?? "";
   const step: RepeatStep = {
     step: "repeat",
     local: name.slice(scope.owner.length),
@@ -371,6 +373,7 @@ function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext,
       step.iterations.push(iteration);
       const from = current;
       const at = iterationName(i);
+      if (!step.name) [step.name, step.local] = [at, at.slice(scope.owner.length)];
       current = recordInto(ctx, iteration, () => iterate(at, from));
     }
     return current;
