@@ -26,6 +26,7 @@ function initial(spec: ParamSpec, framework: ModelInfo["framework"], seed: numbe
   if (spec.role === "running_mean") return constant(0);
   if (spec.role === "running_var") return constant(1);
   if (spec.kind === "batchnorm") return constant(spec.role === "weight" ? 1 : 0);
+  if (spec.initial !== undefined) return constant(spec.initial);
   const random = new Random(seed, spec.name);
   if (framework === "keras") {
     if (spec.role === "bias") return constant(0);
