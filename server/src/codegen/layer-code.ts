@@ -25,7 +25,7 @@ export interface TorchLayer {
 export interface KerasStep {
   cls: string;
   args: string[];
-  /** "" for the layer itself; `_pad`, `_crop`, `_permute` for the helpers around it. */
+  /** "" for the layer itself; `_pad`, `_crop`, `_permute`, `_reshape` for the helpers around it. */
   suffix: string;
   note?: string;
 }

@@ -63,9 +63,13 @@ export const preluUnit = {
   tensors: (layer, fw) => {
     const input = layer.inputShape;
     if (fw === "keras") {
-      const shape = kerasSlopeShape(input, plainAxes(layer.args["shared_axes"]));
+      // Sharings PyTorch has are stored in its layout, (1,) or (C,), so the weights cross over; any other
+      // keeps Keras' alpha shape. Keras initialises its slopes at 0.
+      const shared = plainAxes(layer.args["shared_axes"]);
+      const rank = input.length;
+      const spatialShared = spatialAxes(rank - 1).every((a) => shared.includes(a));
+      const shape = spatialShared ? [shared.includes(rank) ? 1 : input[rank - 1]!] : kerasSlopeShape(input, shared);
       const n = shape.reduce((p, d) => p * d, 1);
-      // Keras initialises its slopes at 0.
       return [["weight", shape, n, n, { initial: 0 }]];
     }
     const n = Number(layer.args["num_parameters"] ?? 1);

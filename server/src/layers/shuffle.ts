@@ -23,8 +23,8 @@ function kerasShuffle(op: LayerOp, source: Framework): KerasStep[] {
   const axes = sizes.map((_, i) => i + 1);
   const tuple = (items: (number | string)[]) => `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
   return [
-    { cls: "Reshape", args: [tuple([...sizes, groups, c / groups])], suffix: "_groups" },
-    { cls: "Permute", args: [tuple([...axes, sizes.length + 2, sizes.length + 1])], suffix: "_swap" },
+    { cls: "Reshape", args: [tuple([...sizes, groups, c / groups])], suffix: "_reshape" },
+    { cls: "Permute", args: [tuple([...axes, sizes.length + 2, sizes.length + 1])], suffix: "_permute" },
     { cls: "Reshape", args: [tuple([...sizes, c])], suffix: "" },
   ];
 }

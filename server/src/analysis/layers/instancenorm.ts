@@ -18,7 +18,9 @@ export const instancenorm: LayerKind<"instancenorm"> = {
     if (featureMapRank(ctx) === undefined) return undefined;
     const c = channels(ctx.input, ctx.framework);
     const positions = elements(ctx.input) / c;
-    if (!checkStatisticsSize(ctx, positions, "each channel")) return { output: ctx.input, params: noParams, macs: 0 };
+    const fix = "apply it before the map shrinks to one position, or use batchnorm, whose statistics span the batch";
+    if (!checkStatisticsSize(ctx, positions, "each channel", fix))
+      return { output: ctx.input, params: noParams, macs: 0 };
     const affine = ctx.args.bool("affine") ?? false;
     return {
       output: ctx.input,

@@ -50,7 +50,8 @@ function torchSlopes(ctx: LayerContext): LayerOutcome | undefined {
         `: use 1 (one slope) or ${c} (one per channel)`,
       ctx.args.span("num_parameters"),
     );
-    return undefined;
+    // Recovery: the shape passes on, no weights are invented.
+    return { output: ctx.input, params: noParams, macs: 0 };
   }
   return {
     output: ctx.input,
@@ -73,7 +74,7 @@ function kerasSlopes(ctx: LayerContext): LayerOutcome | undefined {
         `: Keras numbers its axes 1 to ${rank} (the batch axis is 0 and cannot be shared)`,
       ctx.args.span("shared_axes"),
     );
-    return undefined;
+    return { output: ctx.input, params: noParams, macs: 0 };
   }
   const slopeShape = kerasSlopeShape(ctx.input, shared);
   const n = slopeShape.reduce((p, d) => p * d, 1);

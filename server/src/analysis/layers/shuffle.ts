@@ -1,5 +1,6 @@
 // shuffle: ShuffleNet's channel shuffle, which interleaves the channels of `groups` groups (nn.ChannelShuffle).
 import { channels } from "../tensor.js";
+import { divisorsText } from "./groupnorm.js";
 import { featureMapRank, noParams, type LayerKind } from "./kind.js";
 
 export const shuffle: LayerKind<"shuffle"> = {
@@ -19,7 +20,7 @@ export const shuffle: LayerKind<"shuffle"> = {
       ctx.report.error(
         "groups-mismatch",
         `groups ${groups} does not divide the ${c} channels (PyTorch: number of channels must be divisible by ` +
-          `groups): use a divisor of ${c}, such as 2`,
+          `groups): use one of ${divisorsText(c)}`,
         ctx.args.span("groups"),
       );
       return { output: ctx.input, params: noParams, macs: 0 };
