@@ -14,9 +14,21 @@ import warnings
 
 import torch
 import torch.nn as nn
+import torchvision
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "test", "golden", "edge-cases.json")
+
+
+class LayerScale(nn.Module):
+    """ConvNeXt's layer scale as torchvision writes it inside CNBlock: nn.Parameter(torch.ones(C, 1, 1) * init)."""
+
+    def __init__(self, shape, init):
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(*shape) * init)
+
+    def forward(self, x):
+        return self.layer_scale * x
 
 
 def case(id, input, source, torch_expr, note=None):
@@ -252,6 +264,53 @@ CASES = [
          "nn.ConvTranspose2d(4, 4, 1, padding=1)"),
     case("convtranspose-error-groups-not-dividing", [6, 4, 4], "convtranspose(8, 3, groups: 4)",
          "nn.ConvTranspose2d(6, 8, 3, groups=4)"),
+    # ---------------------------------------------------------------- activations of issue 12
+    case("silu", [8, 4, 4], "silu", "nn.SiLU()"),
+    case("silu-swish-alias", [8, 10], "swish", "nn.SiLU()", "on a flat tensor"),
+    case("silu-class-name", [4, 6], "SiLU", "nn.SiLU()"),
+    case("hardswish", [8, 4, 4], "hardswish", "nn.Hardswish()"),
+    case("hardswish-3d", [2, 3, 4, 4], "Hardswish", "nn.Hardswish()"),
+    case("hardsigmoid", [8, 4, 4], "hardsigmoid", "nn.Hardsigmoid()"),
+    case("hardsigmoid-flat", [16], "hardsigmoid", "nn.Hardsigmoid()"),
+    case("mish", [8, 4, 4], "mish", "nn.Mish()"),
+    case("softplus", [8, 4, 4], "softplus", "nn.Softplus()"),
+    case("softplus-1d", [4, 9], "Softplus", "nn.Softplus()"),
+    # ---------------------------------------------------------------- prelu (PyTorch: 1 or C slopes)
+    case("prelu-one-slope", [8, 4, 4], "prelu", "nn.PReLU()"),
+    case("prelu-per-channel", [8, 4, 4], "prelu(num_parameters: 8)", "nn.PReLU(num_parameters=8)"),
+    case("prelu-flat-per-channel", [10], "PReLU(10)", "nn.PReLU(10)"),
+    case("prelu-1d-per-channel", [6, 9], "prelu(6)", "nn.PReLU(6)"),
+    case("prelu-error-count-not-channels", [8, 4, 4], "prelu(num_parameters: 3)", "nn.PReLU(num_parameters=3)"),
+    # ---------------------------------------------------------------- group and instance normalisation
+    case("groupnorm", [8, 4, 4], "groupnorm(4)", "nn.GroupNorm(4, 8)"),
+    case("groupnorm-one-group", [6, 5, 5], "groupnorm(1)", "nn.GroupNorm(1, 6)", "one group: over C, H and W"),
+    case("groupnorm-per-channel", [6, 5, 5], "GroupNorm(6, eps: 1e-3)", "nn.GroupNorm(6, 6, eps=1e-3)"),
+    case("groupnorm-no-affine", [8, 4, 4], "groupnorm(2, affine: false)", "nn.GroupNorm(2, 8, affine=False)"),
+    case("groupnorm-1d", [8, 10], "groupnorm(2)", "nn.GroupNorm(2, 8)"),
+    case("groupnorm-3d", [4, 2, 3, 3], "groupnorm(2)", "nn.GroupNorm(2, 4)"),
+    case("groupnorm-flat", [8], "groupnorm(2)", "nn.GroupNorm(2, 8)", "4 channels per group, no positions"),
+    case("groupnorm-error-groups-not-dividing", [8, 4, 4], "groupnorm(3)", "nn.GroupNorm(3, 8)"),
+    case("groupnorm-error-single-value", [8], "groupnorm(8)", "nn.GroupNorm(8, 8)",
+         "one channel per group and no positions: PyTorch refuses"),
+    case("instancenorm", [8, 4, 4], "instancenorm", "nn.InstanceNorm2d(8)"),
+    case("instancenorm-affine", [8, 4, 4], "instancenorm(affine: true)", "nn.InstanceNorm2d(8, affine=True)"),
+    case("instancenorm-1d", [8, 10], "InstanceNorm1d(affine: true)", "nn.InstanceNorm1d(8, affine=True)"),
+    case("instancenorm-3d-eps", [4, 2, 3, 3], "instancenorm(eps: 1e-3)", "nn.InstanceNorm3d(4, eps=1e-3)"),
+    case("instancenorm-error-single-position", [8, 1, 1], "instancenorm", "nn.InstanceNorm2d(8)"),
+    # ---------------------------------------------------------------- stochastic depth, layer scale, shuffle
+    case("droppath", [8, 4, 4], "droppath(0.1)", "torchvision.ops.StochasticDepth(0.1, 'row')",
+         "identity at inference"),
+    case("droppath-batch-mode", [8, 4, 4], "StochasticDepth(p: 0.2, mode: batch)",
+         "torchvision.ops.StochasticDepth(0.2, 'batch')"),
+    case("scale", [8, 4, 4], "scale", "LayerScale((8, 1, 1), 1e-6)", "ConvNeXt's layer scale: C params"),
+    case("scale-init", [16, 3, 3], "scale(init: 1e-6)", "LayerScale((16, 1, 1), 1e-6)"),
+    case("scale-1d", [8, 5], "scale(init: 0.1)", "LayerScale((8, 1), 0.1)"),
+    case("shuffle", [8, 4, 4], "shuffle(2)", "nn.ChannelShuffle(2)"),
+    case("shuffle-channelshuffle-alias", [12, 5, 5], "ChannelShuffle(3)", "nn.ChannelShuffle(3)"),
+    case("shuffle-1d", [8, 7], "channelshuffle(4)", "nn.ChannelShuffle(4)"),
+    case("shuffle-3d", [6, 2, 3, 3], "shuffle(2)", "nn.ChannelShuffle(2)"),
+    case("shuffle-error-groups-not-dividing", [8, 4, 4], "shuffle(3)", "nn.ChannelShuffle(3)"),
+    case("shuffle-error-flat", [8], "shuffle(2)", "nn.ChannelShuffle(2)"),
 ]
 
 
@@ -269,7 +328,7 @@ def macs_of(module, x, y):
 def run(c):
     torch.manual_seed(0)
     try:
-        module = eval(c["torch"], {"nn": nn})
+        module = eval(c["torch"], {"nn": nn, "torchvision": torchvision, "LayerScale": LayerScale})
         module.eval()
         x = torch.randn(1, *c["input"])
         with torch.no_grad():

@@ -479,6 +479,25 @@ export const CASES = [
     "maxPooling2d({poolSize: 2, strides: 3, padding: 'same'})",
   ),
   c("leakyrelu-slope", [8, 4, 4], "LeakyReLU(negative_slope: 0.2)", "leakyReLU({alpha: 0.2})"),
+  // ------------------------------------------------------- issue 12's layers
+  c("silu", [8, 8, 4], "silu", "activation({activation: 'swish'})"),
+  c("mish", [8, 8, 4], "mish", "activation({activation: 'mish'})"),
+  c("softplus", [10], "softplus", "activation({activation: 'softplus'})"),
+  c(
+    "hardsigmoid",
+    [8, 8, 4],
+    "hardsigmoid",
+    "activation({activation: 'hardSigmoid'})",
+    "same shape; TF.js (Keras 2) computes 0.2x + 0.5, Keras 3 and PyTorch relu6(x + 3)/6, which the export writes",
+  ),
+  gap("hardswish", [8, 8, 4], "hardswish", "TF.js has no hard_silu activation (Keras 3 has)"),
+  c("prelu-per-element", [6, 5, 4], "prelu", "prelu({})", "one slope per element of the sample: 6·5·4"),
+  c("prelu-per-channel", [6, 5, 4], "prelu(shared_axes: (1, 2))", "prelu({sharedAxes: [1, 2]})"),
+  c("prelu-one-slope", [6, 5, 4], "PReLU(shared_axes: (1, 2, 3))", "prelu({sharedAxes: [1, 2, 3]})"),
+  c("prelu-sequence", [7, 3], "prelu(shared_axes: 1)", "prelu({sharedAxes: 1})"),
+  gap("groupnorm", [8, 8, 16], "groupnorm(4)", "TF.js has no GroupNormalization (Keras 3 has)"),
+  gap("instancenorm", [8, 8, 16], "instancenorm(affine: true)", "TF.js has no GroupNormalization (Keras 3 has)"),
+  gap("shuffle", [8, 8, 16], "shuffle(4)", "Keras has no channel shuffle layer (the export writes reshapes)"),
 ];
 
 /** The Keras examples and fixtures as TF.js layer stacks, each layer named as the .cnn summary names it. */

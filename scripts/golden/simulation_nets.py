@@ -103,6 +103,41 @@ def vol3d():
     )
 
 
+class LayerScale(nn.Module):
+    """ConvNeXt's layer scale as torchvision's CNBlock holds it: one nn.Parameter shaped (C, 1, 1)."""
+
+    def __init__(self, shape, init):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(*shape) * init)
+
+    def forward(self, x):
+        return self.weight * x
+
+
+def modern():
+    # Imported here: importing torchvision draws from torch's global generator, which the older nets' default
+    # initialisation (made before any seed is set) would see.
+    import torchvision
+
+    return S(
+        nn.Conv2d(8, 12, 3, padding=1), nn.GroupNorm(3, 12), nn.SiLU(),
+        nn.PReLU(12), nn.Hardswish(),
+        nn.InstanceNorm2d(12, affine=True), nn.Mish(),
+        LayerScale((12, 1, 1), 0.5),
+        nn.ChannelShuffle(3), nn.Softplus(),
+        nn.Conv2d(12, 6, 3, stride=2), nn.PReLU(), nn.GroupNorm(2, 6, eps=1e-3, affine=False), nn.Hardsigmoid(),
+        nn.InstanceNorm2d(6), torchvision.ops.StochasticDepth(0.2, "row"), nn.SiLU(),
+        nn.Flatten(), nn.Linear(72, 10), nn.GroupNorm(5, 10), nn.PReLU(10),
+    )
+
+
+def modern1d():
+    return S(
+        nn.Conv1d(6, 8, 3), nn.InstanceNorm1d(8, affine=True), nn.PReLU(8),
+        nn.ChannelShuffle(4), LayerScale((8, 1), 0.3), nn.GroupNorm(2, 8), nn.Mish(),
+    )
+
+
 # key → (module factory, input shape with batch, weight file type)
 NETS = {
     "basic": (basic, [2, 3, 32, 32], "F32"),
@@ -111,4 +146,6 @@ NETS = {
     "grouped": (Grouped, [1, 8, 23, 19], "F32"),
     "seq1d": (seq1d, [2, 4, 37], "F32"),
     "vol3d": (vol3d, [1, 2, 9, 10, 11], "F32"),
+    "modern": (modern, [2, 8, 9, 7], "F32"),
+    "modern1d": (modern1d, [2, 6, 11], "F32"),
 }

@@ -16,7 +16,10 @@ const { cases } = readJson<{ cases: EdgeCase[] }>("test/golden/edge-cases.json")
 /** PyTorch's refusal, read from its own message, and the diagnostic code that says the same. */
 const codeForTorchError: [RegExp, string][] = [
   [/Kernel size can't be greater than actual input size/, "kernel-too-large"],
-  [/must be divisible by groups/, "groups-mismatch"],
+  [/must be divisible by (num_)?groups/, "groups-mismatch"],
+  [/Mismatch of parameter numbers and input channel size/, "argument-value"],
+  [/Expected more than 1 (value per channel|spatial element)/, "single-value"],
+  [/channel_shuffle expects input with > 2 dims/, "input-rank"],
   [/padding='same' is not supported for strided/, "same-stride"],
   [/pad should be at most half of kernel size/, "pool-padding"],
   [/Output size is too small/, "output-size"],

@@ -29,6 +29,7 @@ export const Codes = {
   "output-size": "an output size of zero or less",
   "kernel-too-large": "a kernel larger than the padded input",
   "groups-mismatch": "groups that do not divide the channels",
+  "single-value": "a group or instance normalisation whose every statistic is over one value (PyTorch refuses)",
   "output-padding": "output_padding not smaller than stride or dilation",
   "pool-padding": "pool padding greater than half the kernel",
   "stride-dilation": "keras: a stride and a dilation both above 1",

@@ -80,6 +80,7 @@ const GENERATED = [
   "j",
   "k",
   "torch",
+  "torchvision",
   "nn",
   "F",
   "OrderedDict",

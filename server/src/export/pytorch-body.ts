@@ -85,7 +85,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
           out.push(`${indent}# ${pyCommentText(t.note)}`);
           w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
         }
-        const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
+        const call = t.apply ? t.apply(f.access(op.attr), cur) : `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
         assign(t.post ? t.post(call) : call, op.info?.outputShape);
         break;
       }

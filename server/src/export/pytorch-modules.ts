@@ -118,7 +118,7 @@ export function isChain(ops: Op[], w: TorchWriter): boolean {
     if (o.op === "block") return true;
     if (o.op === "layer") {
       const t = torchLayer(o, w.source);
-      return t.pre === undefined && t.post === undefined;
+      return t.pre === undefined && t.post === undefined && t.apply === undefined;
     }
     return o.op === "repeat" && (o.iterations ?? [o.body]).every((b) => isChain(b, w));
   });

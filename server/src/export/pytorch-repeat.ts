@@ -56,7 +56,9 @@ function iteration(
     w.imports.add("OrderedDict");
     return [`${indent}${container}.append(nn.Sequential(OrderedDict(${single[1]}=${single[2]})))`];
   }
-  if (single) return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
+  // nn.ModuleDict({…}) takes modules only; a bare nn.Parameter (layer scale) is set as an attribute below.
+  if (single && !single[2]!.startsWith("nn.Parameter("))
+    return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
   return [
     `${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`,
     ...lines,

@@ -69,6 +69,8 @@ function writeFile(
     ...(imports.has("F") || sections.some((s) => s.some((l) => l.includes("F.pad(")))
       ? ["import torch.nn.functional as F"]
       : []),
+    // torchvision only for what torch lacks (StochasticDepth), so other exports need torch alone.
+    ...(sections.some((s) => s.some((l) => l.includes("torchvision."))) ? ["import torchvision"] : []),
     "from torch import nn",
   ];
   const helperCode = [...helpers].sort().map((h) => TORCH_HELPERS[h]!);

@@ -1,6 +1,11 @@
 // The registry of layer kinds: one module per kind, looked up by name or alias, case-insensitively.
 import { adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool } from "./adaptive-pool.js";
 import { conv } from "./conv.js";
+import { groupnorm } from "./groupnorm.js";
+import { instancenorm } from "./instancenorm.js";
+import { prelu } from "./prelu.js";
+import { scale } from "./scale.js";
+import { shuffle } from "./shuffle.js";
 import { convtranspose } from "./conv-transpose.js";
 import type { LayerKind } from "./kind.js";
 import { avgpool, maxpool } from "./pool.js";
@@ -32,6 +37,11 @@ export const layerKindsByName = {
   lrn,
   upsample,
   zeropad,
+  prelu,
+  groupnorm,
+  instancenorm,
+  scale,
+  shuffle,
 } satisfies { [K in LayerKindName]: LayerKind<K> };
 
 /** Every layer kind, in the order the documentation lists them. */

@@ -30,6 +30,17 @@ export const LAYER_KIND_NAMES = [
   "lrn",
   "upsample",
   "zeropad",
+  "silu",
+  "hardswish",
+  "hardsigmoid",
+  "mish",
+  "softplus",
+  "prelu",
+  "groupnorm",
+  "instancenorm",
+  "droppath",
+  "scale",
+  "shuffle",
 ] as const;
 
 /** A layer kind's canonical name: `conv`, `batchnorm`, `relu`, … */
