@@ -66,6 +66,8 @@ export interface LayerInfo {
   /** The block uses that lead to this layer, outermost first. */
   via: Span[];
   inputShape?: Shape;
+  /** Set when the input is permuted: its axis i is the file layout's axis `inputOrder[i]` (see permute). */
+  inputOrder: number[] | undefined;
   outputShape?: Shape;
   params: ParamCount;
   macs: number;

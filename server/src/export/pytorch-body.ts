@@ -62,7 +62,8 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
           out.push(`${indent}# ${pyCommentText(t.note)}`);
           w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
         }
-        const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
+        const also = t.reads === undefined ? "" : `, ${f.vars.label(t.reads)}`;
+        const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur}${also})`;
         assign(t.post ? t.post(call) : call, op.info?.outputShape);
         break;
       }

@@ -10,8 +10,11 @@ import { convUnit } from "./conv.js";
 import { convTransposeUnit } from "./conv-transpose.js";
 import { denseUnit } from "./dense.js";
 import { flattenUnit } from "./flatten.js";
+import { layernormUnit } from "./layernorm.js";
 import { lrnUnit } from "./lrn.js";
+import { permuteUnit } from "./permute.js";
 import { poolUnits } from "./pool.js";
+import { resizeUnit } from "./resize.js";
 import { upsampleUnit } from "./upsample.js";
 import { zeropadUnit } from "./zeropad.js";
 import type { LayerUnit, TensorEntry, ShapedLayer } from "./unit.js";
@@ -25,11 +28,14 @@ export const layerUnits = {
   ...poolUnits,
   ...adaptivePoolUnits,
   batchnorm: batchnormUnit,
+  layernorm: layernormUnit,
   ...activationUnits,
   flatten: flattenUnit,
+  permute: permuteUnit,
   dense: denseUnit,
   lrn: lrnUnit,
   upsample: upsampleUnit,
+  resize: resizeUnit,
   zeropad: zeropadUnit,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
 

@@ -3,7 +3,10 @@ import { adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool } from "
 import { conv } from "./conv.js";
 import { convtranspose } from "./conv-transpose.js";
 import type { LayerKind } from "./kind.js";
+import { layernorm } from "./layernorm.js";
+import { permute } from "./permute.js";
 import { avgpool, maxpool } from "./pool.js";
+import { resize } from "./resize.js";
 import { batchnorm, dense, flatten, upsample, zeropad } from "./shape-layers.js";
 import { LAYER_KIND_NAMES, type LayerKindName } from "./names.js";
 import { lrn, simpleKinds } from "./simple.js";
@@ -26,11 +29,14 @@ export const layerKindsByName = {
   globalavgpool,
   globalmaxpool,
   batchnorm,
+  layernorm,
   ...simple,
   flatten,
+  permute,
   dense,
   lrn,
   upsample,
+  resize,
   zeropad,
 } satisfies { [K in LayerKindName]: LayerKind<K> };
 

@@ -15,6 +15,7 @@ export const LAYER_KIND_NAMES = [
   "globalavgpool",
   "globalmaxpool",
   "batchnorm",
+  "layernorm",
   "relu",
   "relu6",
   "leakyrelu",
@@ -26,9 +27,11 @@ export const LAYER_KIND_NAMES = [
   "identity",
   "dropout",
   "flatten",
+  "permute",
   "dense",
   "lrn",
   "upsample",
+  "resize",
   "zeropad",
 ] as const;
 
