@@ -30,6 +30,7 @@ KINDS = {
     "GELU": "gelu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax", "Identity": "identity",
     "Dropout": "dropout", "Flatten": "flatten", "Linear": "dense", "LocalResponseNorm": "lrn",
     "Upsample": "upsample", "ZeroPad": "zeropad", "ConstantPad": "zeropad",
+    "LayerNorm": "layernorm", "Permute": "permute", "Resize": "resize",
 }
 
 
@@ -89,7 +90,7 @@ def make_weights(module, pairs, mode, seed):
             with torch.no_grad():
                 if mode == "hash":
                     t.copy_(hash_tensor(name, role, list(t.shape), fan_in, layer["kind"]))
-                elif layer["kind"] == "batchnorm":
+                elif layer["kind"] in ("batchnorm", "layernorm"):  # not PyTorch's ones and zeros
                     low, high = {"weight": (0.5, 1.5), "bias": (-0.2, 0.2), "running_mean": (-0.2, 0.2), "running_var": (0.5, 1.5)}[role]
                     t.uniform_(low, high)
                 if mode == "F16":

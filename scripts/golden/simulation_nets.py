@@ -103,6 +103,44 @@ def vol3d():
     )
 
 
+class Resize(nn.Module):
+    """The .cnn resize: F.interpolate to a size, or to another tensor's (align_corners=False)."""
+
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x, like=None):
+        size = self.size if like is None else like.shape[2:]
+        corners = None if self.mode == "nearest" else False
+        return nn.functional.interpolate(x, size=size, mode=self.mode, align_corners=corners)
+
+
+class Modern(nn.Module):
+    """torchvision's LayerNorm2d and Permute, ConvNeXt's block, and every way to resize."""
+
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.convnext import LayerNorm2d
+        from torchvision.ops import Permute
+
+        self.stem = S(nn.Conv2d(6, 8, 3, padding=1), LayerNorm2d(8))
+        self.block = S(
+            nn.Conv2d(8, 8, 7, padding=3, groups=8), Permute([0, 2, 3, 1]), nn.LayerNorm(8), nn.Linear(8, 32),
+            nn.GELU(), nn.Linear(32, 8), Permute([0, 3, 1, 2]),
+        )
+        self.rest = S(
+            nn.MaxPool2d(2), nn.Upsample(scale_factor=1.5, mode="bilinear"), nn.Upsample(size=(17, 9), mode="bicubic"),
+            nn.Upsample(scale_factor=0.5), Resize((10, 7), "bilinear"), Resize(9, "nearest"),
+        )
+        self.like = Resize(None, "bilinear")
+        self.last = Resize((20, 30), "bicubic")
+
+    def forward(self, x):
+        image = self.stem(x)
+        return self.last(self.like(self.rest(self.block(image)), image))
+
+
 # key → (module factory, input shape with batch, weight file type)
 NETS = {
     "basic": (basic, [2, 3, 32, 32], "F32"),
@@ -111,4 +149,5 @@ NETS = {
     "grouped": (Grouped, [1, 8, 23, 19], "F32"),
     "seq1d": (seq1d, [2, 4, 37], "F32"),
     "vol3d": (vol3d, [1, 2, 9, 10, 11], "F32"),
+    "modern": (Modern, [2, 6, 13, 11], "F32"),
 }

@@ -36,9 +36,13 @@ const files: [string, string?][] = [
   ...readdirSync(join(repoRoot, "examples"))
     .filter((f) => f.endsWith(".cnn"))
     .map((f): [string] => [`examples/${f}`]),
-  ...["0001_specialized", "0002_loops_and_labels", "0004_keras_same"].map((f): [string] => [
-    `test/export/cases/${f}.cnn`,
-  ]),
+  ...[
+    "0001_specialized",
+    "0002_loops_and_labels",
+    "0004_keras_same",
+    "0006_keras_layernorm_permute",
+    "0007_convnext_block",
+  ].map((f): [string] => [`test/export/cases/${f}.cnn`]),
   ["test/export/cases/0003_one_and_three_d.cnn", "Signal"],
 ];
 

@@ -1,7 +1,7 @@
 // Diagnostics: every mistake of the spec's section 6 gives its code on the exact range, and the rest is analysed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze, errors, readRepoFile, wrap } from "./helpers.js";
+import { analyze, errors, readJson, readRepoFile, wrap } from "./helpers.js";
 
 /** The diagnostics of `text` as [code, the text they underline]. */
 function found(text: string): [string, string][] {
@@ -192,5 +192,28 @@ describe("the examples", () => {
       a.diagnostics.map((d) => d.code),
       ["inexact-division", "inexact-division"],
     );
+  });
+});
+
+describe("a tuple holding a block parameter (issue 12)", () => {
+  it("is checked with the parameter's value, not before it is known, and gives PyTorch's shape", () => {
+    // The same layer as the PyTorch golden conv-tuple-per-axis, with one stride a block parameter.
+    const golden = readJson<{ cases: { id: string; expect: { outputShape: number[]; params: number } }[] }>(
+      "test/golden/edge-cases.json",
+    ).cases.find((c) => c.id === "conv-tuple-per-axis")!;
+    const text = [
+      "block B(s = 2) {",
+      "  conv(33, (3, 5), stride: (s, 1), padding: (4, 2))",
+      "}",
+      "model M {",
+      "  input(16, 50, 100)",
+      "  B()",
+      "}",
+    ].join("\n");
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics, []);
+    const layer = a.models[0]!.layers[0]!;
+    assert.deepEqual(layer.outputShape, golden.expect.outputShape);
+    assert.equal(layer.params.trainable, golden.expect.params);
   });
 });

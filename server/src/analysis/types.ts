@@ -69,6 +69,8 @@ export interface LayerInfo {
   /** Set when the input is permuted: its axis i is the file layout's axis `inputOrder[i]` (see permute). */
   inputOrder: number[] | undefined;
   outputShape?: Shape;
+  /** Set when the output is permuted (as inputOrder); another framework's code then holds it as the file does. */
+  outputOrder: number[] | undefined;
   params: ParamCount;
   macs: number;
   /** Bytes of the output activation (float32, whole batch). */

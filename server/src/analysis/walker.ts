@@ -210,6 +210,7 @@ export function applyLayer(
     inputShape: input.shape,
     inputOrder: input.order,
     outputShape: output.shape,
+    outputOrder: output.order,
     params: outcome?.params ?? { trainable: 0, nonTrainable: 0 },
     macs: outcome?.macs ?? 0,
     memory: output.shape ? elements(output.shape) * ctx.model.batch * 4 : 0,

@@ -50,8 +50,10 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
 export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWriter, out: string[]): string {
   let cur = f.cur;
   const run = f.run;
-  const assign = (expr: string, shape: Shape | undefined) => {
-    out.push(withComment(`${indent}${run} = ${expr}`, shapeComment(torchShape(shape, w.source)), 52));
+  // A permuted tensor is held as the file holds it (see permute's crossDims), not moved to PyTorch's layout.
+  const assign = (expr: string, shape: Shape | undefined, asIs = false) => {
+    const held = asIs ? shape : torchShape(shape, w.source);
+    out.push(withComment(`${indent}${run} = ${expr}`, shapeComment(held), 52));
     cur = run;
   };
   for (const op of ops) {
@@ -64,7 +66,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
         }
         const also = t.reads === undefined ? "" : `, ${f.vars.label(t.reads)}`;
         const call = `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur}${also})`;
-        assign(t.post ? t.post(call) : call, op.info?.outputShape);
+        assign(t.post ? t.post(call) : call, op.info?.outputShape, op.info?.outputOrder !== undefined);
         break;
       }
       case "block":
