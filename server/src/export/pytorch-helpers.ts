@@ -1,4 +1,4 @@
-// Small nn.Module subclasses that generated PyTorch code defines when a layer needs them (Keras' Dense, LayerNorm2d, …).
+// Small nn.Module classes that generated PyTorch code defines when a layer needs them (KerasDense, LayerNorm2d, …).
 
 /**
  * Each helper subclasses the PyTorch module with the same parameters, so state_dict keys stay

@@ -24,7 +24,8 @@ function overChannelsFirst(shape: number[], axis: unknown, fw: Framework): boole
 
 /**
  * ONNX's LayerNormalization normalises the trailing axes from `axis`, so the normalised axis is made the last:
- * it already is in the file's order for Keras' channels and for `axis: -1`; PyTorch's channels are moved there and back.
+ * it already is in the file's order for Keras' channels and for `axis: -1`; PyTorch's channels are moved there
+ * and back.
  */
 function emitLayernorm(e: LayerEmit): Value {
   const shape = e.layer.inputShape;

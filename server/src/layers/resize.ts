@@ -1,7 +1,6 @@
 // resize: ONNX Resize with sizes, nn.Upsample(size=…) or the ResizeLike helper (the label's runtime size), and
 // keras Resizing (bilinear and nearest in 2-D, where TensorFlow computes what PyTorch does).
-import { resize } from "../analysis/layers/resize.js";
-import { resizeMode } from "../analysis/layers/resize.js";
+import { resize, resizeMode } from "../analysis/layers/resize.js";
 import { spatial } from "../analysis/tensor.js";
 import { one } from "../codegen/layer-code.js";
 import type { LayerOp } from "../codegen/layer-op.js";
@@ -39,7 +38,7 @@ export const resizeUnit = {
     if (op.rank !== 2) throw new Refusal(`${op.attr}: Keras' Resizing resizes 2-D feature maps only`);
     const sizes = outputSizes(op, source);
     const input = op.inShape && spatial(op.inShape, source);
-    // TensorFlow's nearest (half-pixel centres) reads PyTorch's pixels only when every output pixel repeats an input one.
+    // TensorFlow's nearest (half-pixel centres) reads PyTorch's pixels only when output pixels repeat input ones.
     const whole = input?.every((w, i) => sizes[i]! % w === 0);
     if (mode === "nearest" && !whole)
       throw new Refusal(
