@@ -141,6 +141,32 @@ class Modern(nn.Module):
         return self.last(self.like(self.rest(self.block(image)), image))
 
 
+class LayerNorm1d(nn.LayerNorm):
+    """nn.LayerNorm over the channel axis of a 1-D or 3-D map (torchvision's LayerNorm2d for other ranks)."""
+
+    def forward(self, x):
+        return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+def modern1d():
+    from torchvision.ops import Permute
+
+    return S(
+        nn.Upsample(size=17, mode="linear"), LayerNorm1d(4), nn.Upsample(scale_factor=0.5),
+        Resize(13, "linear"), Resize(6, "nearest"), Permute([0, 2, 1]), nn.Linear(4, 6), nn.LayerNorm(6),
+        nn.Flatten(), nn.LayerNorm(36),
+    )
+
+
+def modern3d():
+    from torchvision.ops import Permute
+
+    return S(
+        LayerNorm1d(3), nn.Upsample(scale_factor=1.5, mode="trilinear"), Resize((4, 9, 5), "trilinear"),
+        Permute([0, 2, 3, 4, 1]), nn.LayerNorm(3), nn.Linear(3, 5), Permute([0, 4, 1, 2, 3]), Resize(6, "nearest"),
+    )
+
+
 # key → (module factory, input shape with batch, weight file type)
 NETS = {
     "basic": (basic, [2, 3, 32, 32], "F32"),
@@ -150,4 +176,6 @@ NETS = {
     "seq1d": (seq1d, [2, 4, 37], "F32"),
     "vol3d": (vol3d, [1, 2, 9, 10, 11], "F32"),
     "modern": (Modern, [2, 6, 13, 11], "F32"),
+    "modern1d": (modern1d, [2, 4, 10], "F32"),
+    "modern3d": (modern3d, [1, 3, 5, 6, 7], "F32"),
 }
