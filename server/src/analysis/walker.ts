@@ -244,7 +244,7 @@ function layoutFits(kind: LayerKind, call: LayerCall, input: Tensor, args: Args,
 
 /** The axes order after a layer: permute moves axes, a flat result has none to move, others keep it. */
 function orderAfter(input: Tensor, axes: number[] | undefined, outputRank: number): number[] | undefined {
-  if (outputRank <= 1) return undefined;
+  if (outputRank <= 1 || (!input.order && !axes)) return undefined;
   const before = input.order ?? [...Array(outputRank).keys()];
   if (before.length !== outputRank) return undefined;
   const order = axes ? axes.map((a) => before[a]!) : before;

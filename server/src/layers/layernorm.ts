@@ -14,7 +14,9 @@ import type { LayerUnit } from "./unit.js";
 /** The axis (of the sample, in the file's layout) a layer normalises over: its `axis`, read as the analysis does. */
 function normalisedAxis(shape: number[], axis: unknown, fw: Framework): number {
   if (shape.length === 1) return 0;
-  return axis === undefined || axis === null || axis === "channel" ? channelAxis(shape, fw) : shape.length - 1;
+  // The analysis accepts the channel axis or the last one, by name or by index (negative from the end).
+  if (typeof axis !== "number") return channelAxis(shape, fw);
+  return axis < 0 ? axis + shape.length : axis;
 }
 
 /** Whether a layer normalises over the channels of a feature map in channels-first order (PyTorch's layout). */

@@ -7,7 +7,7 @@ import { fileValue, type LayerEmit } from "../onnx/emit.js";
 import type { Value } from "../onnx/graph.js";
 import type { LayerUnit } from "./unit.js";
 
-/** Output axis i is input axis axes[i] (the sample's, 0-based): found from the two shapes' recorded dims. */
+/** Output axis i is input axis axes[i] (the sample's, 0-based), from the analysed dims (a tuple, or one each). */
 function sampleAxes(args: Record<string, unknown>, framework: "pytorch" | "keras"): number[] {
   const given = args["dims"];
   const listed = Array.isArray(given)
@@ -24,7 +24,7 @@ function emitPermute(e: LayerEmit): Value {
   return fileValue(e, e.g.transpose(e.file(), [0, ...axes.map((a) => a + 1)]), e.input.rank);
 }
 
-/** The dims as written, from a literal tuple or the separate arguments. */
+/** The dims as the file's framework writes them (PyTorch's with the batch axis 0), as analysed for this use. */
 function dimsOf(op: LayerOp, framework: "pytorch" | "keras"): number[] {
   if (!op.info) throw new Refusal(`${op.attr}: permute needs its analysed dims`);
   const axes = sampleAxes(op.info.args, framework);

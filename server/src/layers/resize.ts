@@ -38,9 +38,10 @@ export const resizeUnit = {
     if (op.rank !== 2) throw new Refusal(`${op.attr}: Keras' Resizing resizes 2-D feature maps only`);
     const sizes = outputSizes(op, source);
     const input = op.inShape && spatial(op.inShape, source);
-    // TensorFlow's nearest (half-pixel centres) reads PyTorch's pixels only when output pixels repeat input ones.
+    // TensorFlow's nearest (half-pixel centres) reads PyTorch's pixels only when output pixels repeat input ones;
+    // a Keras file's nearest resizing is TensorFlow's (the simulation computes it so).
     const whole = input?.every((w, i) => sizes[i]! % w === 0);
-    if (mode === "nearest" && !whole)
+    if (mode === "nearest" && !whole && source === "pytorch")
       throw new Refusal(
         `${op.attr}: Keras' nearest resizing picks other pixels than PyTorch's unless the size is a whole multiple`,
       );

@@ -17,7 +17,12 @@ function resizeAttributes(mode: string): Record<string, string | { float: number
  * Resize of a channels-first tensor by `scales` (per spatial axis) or to `sizes`. onnxruntime's linear mode
  * works on 2-D (bilinear) and 3-D (trilinear) maps, so a 1-D map is resized as a 1×L image.
  */
-function resizeCf(e: LayerEmit, mode: string, by: { scales: number[] } | { sizes: number[] }): Value {
+function resizeCf(
+  e: LayerEmit,
+  mode: string,
+  by: { scales: number[] } | { sizes: number[] },
+  attributes = resizeAttributes(mode),
+): Value {
   const g = e.g;
   const flat = mode !== "nearest" && e.input.rank === 3;
   const x = flat ? g.op("Unsqueeze", [e.cf(), g.int64Const([2])]) : e.cf();
@@ -39,7 +44,7 @@ function resizeCf(e: LayerEmit, mode: string, by: { scales: number[] } | { sizes
             { axis: 0 },
           ),
         ];
-  const out = g.op("Resize", inputs, resizeAttributes(mode));
+  const out = g.op("Resize", inputs, attributes);
   return cfValue(flat ? g.op("Squeeze", [out, g.int64Const([2])]) : out, e.input.rank);
 }
 
@@ -60,9 +65,17 @@ export function upsample(e: LayerEmit): Value {
   return resizeCf(e, mode, { scales: perAxis(given(a.size) ? a.size : (a.scale ?? 2), rank) });
 }
 
-/** resize(size | like): F.interpolate(size=…, align_corners=False) to the output's spatial size. */
+/**
+ * resize(size | like): F.interpolate(size=…, align_corners=False) to the output's spatial size. A Keras file's
+ * nearest resizing is TensorFlow's (half-pixel centres: source ⌊(dst + ½)·in/out⌋), ONNX's "tf_half_pixel_for_nn".
+ */
 export function resize(e: LayerEmit, mode: string): Value {
-  return resizeCf(e, mode, { sizes: spatialOf(e.layer.outputShape, e.framework) });
+  const sizes = spatialOf(e.layer.outputShape, e.framework);
+  const tensorflow = e.framework === "keras" && mode === "nearest";
+  const attributes = tensorflow
+    ? { mode: "nearest", coordinate_transformation_mode: "tf_half_pixel_for_nn", nearest_mode: "floor" }
+    : resizeAttributes(mode);
+  return resizeCf(e, mode, { sizes }, attributes);
 }
 
 /** Zero padding: P on every side, P per axis, or (before, after) pairs per axis. */
