@@ -15,7 +15,12 @@ const PYTHON = "/usr/bin/python3";
 const torchMissing =
   spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 &&
   "Debian's PyTorch is missing: apt-get install -y python3-torch";
-const examples = Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json"));
+// Besides the examples, export cases of layers that have no example yet (issue 12: LayerNorm2d, Permute, ResizeLike).
+const examples = [
+  ...Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json")),
+  ["case0005-segmenter", "test/export/cases/0005_layernorm_permute_resize.cnn"],
+  ["case0007-convnext-block", "test/export/cases/0007_convnext_block.cnn"],
+];
 
 interface Result {
   id: string;

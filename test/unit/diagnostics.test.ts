@@ -217,3 +217,46 @@ describe("a tuple holding a block parameter (issue 12)", () => {
     assert.equal(layer.params.trainable, golden.expect.params);
   });
 });
+
+describe("permute, resize and upsample mistakes (issue 12)", () => {
+  it("a permuted tensor fed to a conv, a pool or batchnorm names the permute that restores the layout", () => {
+    check(["permute(0, 2, 3, 1)", "conv(8, 3)"], "permuted-layout", "conv");
+    check(["permute(0, 3, 1, 2)", "maxpool(2)"], "permuted-layout", "maxpool");
+    check(["permute(2, 1, 3)", "batchnorm"], "permuted-layout", "batchnorm", [8, 8, 3], "keras");
+    const text = wrap([3, 8, 8], ["permute(0, 2, 3, 1)", "conv(8, 3)"]);
+    assert.match(analyze(text).diagnostics[0]!.message, /permute back first with permute\(0, 3, 1, 2\)/);
+  });
+
+  it("element-wise layers, dense and layernorm(axis: -1) take a permuted tensor; permuting back restores it", () => {
+    const text = wrap(
+      [3, 8, 8],
+      ["permute(0, 2, 3, 1) -> relu -> dense(4) -> layernorm(axis: -1)", "permute(0, 3, 1, 2) -> conv(8, 3)"],
+    );
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics, []);
+    assert.deepEqual(a.models[0]!.output, [8, 6, 6]);
+  });
+
+  it("a merge of a permuted tensor, and layernorm over the channels of one, are reported", () => {
+    check(["residual { permute(0, 2, 3, 1) -> permute(0, 1, 3, 2) }"], "permuted-layout", "residual", [3, 8, 8]);
+    check(["permute(0, 2, 3, 1) -> layernorm"], "permuted-layout", "layernorm");
+  });
+
+  it("permute's dims: the batch axis first in PyTorch, 1-based without it in Keras", () => {
+    check(["permute(1, 0, 2, 3)"], "argument-value", "1");
+    check(["permute(0, 2, 3)"], "argument-value", "0");
+    check(["permute(0, 1, 2)"], "argument-value", "0", [8, 8, 3], "keras");
+  });
+
+  it("resize needs size or like, and like names a label in scope", () => {
+    check(["resize"], "argument-count", "resize");
+    check(["resize(size: 4, like: x)"], "argument-count", "resize(size: 4, like: x)");
+    check(["resize(like: nowhere)"], "unknown-label", "nowhere");
+  });
+
+  it("upsample: size is whole in PyTorch files; Keras' factors are whole; scale and size not both", () => {
+    check(["upsample(size: 2.5)"], "argument-value", "2.5");
+    check(["upsample(1.5)"], "argument-value", "1.5", [8, 8, 3], "keras");
+    check(["upsample(2, size: 16)"], "argument-count", "upsample(2, size: 16)");
+  });
+});
