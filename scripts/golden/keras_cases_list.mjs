@@ -447,6 +447,15 @@ export const CASES = [
     "AveragePooling3D(pool_size: (2, 3, 2), strides: (1, 2, 3))",
     "averagePooling3d({poolSize: [2, 3, 2], strides: [1, 2, 3]})",
   ),
+  // ---------------------------------------------------------------- layernorm, permute, resize (issue 12)
+  c("layernorm-channels-last", [6, 5, 8], "layernorm", "layerNormalization({})", "Keras' default axis -1, eps 1e-3"),
+  c("layernorm-flat", [32], "LayerNormalization(epsilon: 0.01)", "layerNormalization({epsilon: 0.01})"),
+  c("layernorm-last-axis", [6, 5, 8], "layernorm(axis: -1)", "layerNormalization({axis: -1})"),
+  c("permute-channels-first", [6, 5, 8], "permute(3, 1, 2)", "permute({dims: [3, 1, 2]})", "1-based, no batch axis"),
+  c("permute-tuple", [6, 5, 8], "permute((2, 1, 3))", "permute({dims: [2, 1, 3]})"),
+  // TF.js' Resizing layer fails on a batch ("resizeBilinear: x must be rank 3 or 4, but got rank 1").
+  gap("resize-bilinear", [5, 7, 3], "resize(size: (10, 9))", "TF.js: Resizing fails on a batch"),
+  gap("resize-nearest", [5, 7, 3], "Resizing(size: 14, interpolation: nearest)", "TF.js: Resizing fails on a batch"),
   // ---------------------------------------------------------------- inputs of the wrong rank
   c(
     "conv2d-on-sequence-error",

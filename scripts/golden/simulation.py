@@ -33,6 +33,7 @@ KINDS = {
     "SiLU": "silu", "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "Mish": "mish", "Softplus": "softplus",
     "PReLU": "prelu", "GroupNorm": "groupnorm", "InstanceNorm": "instancenorm", "StochasticDepth": "droppath",
     "LayerScale": "scale", "ChannelShuffle": "shuffle",
+    "LayerNorm": "layernorm", "Permute": "permute", "Resize": "resize",
 }
 # Kinds whose tensors PyTorch initialises to constants (γ = 1, β = 0, slopes 0.25): random values test them.
 CONSTANT_INIT = ("groupnorm", "instancenorm", "prelu", "scale")
@@ -95,7 +96,7 @@ def make_weights(module, pairs, mode, seed):
             with torch.no_grad():
                 if mode == "hash":
                     t.copy_(hash_tensor(name, role, list(t.shape), fan_in, layer["kind"]))
-                elif layer["kind"] == "batchnorm":
+                elif layer["kind"] in ("batchnorm", "layernorm"):  # not PyTorch's ones and zeros
                     low, high = {"weight": (0.5, 1.5), "bias": (-0.2, 0.2), "running_mean": (-0.2, 0.2), "running_var": (0.5, 1.5)}[role]
                     t.uniform_(low, high)
                 elif layer["kind"] in CONSTANT_INIT:

@@ -36,9 +36,14 @@ const files: [string, string?][] = [
   ...readdirSync(join(repoRoot, "examples"))
     .filter((f) => f.endsWith(".cnn"))
     .map((f): [string] => [`examples/${f}`]),
-  ...["0001_specialized", "0002_loops_and_labels", "0004_keras_same", "0006_modern_layers_keras"].map((f): [string] => [
-    `test/export/cases/${f}.cnn`,
-  ]),
+  ...[
+    "0001_specialized",
+    "0002_loops_and_labels",
+    "0004_keras_same",
+    "0006_modern_layers_keras",
+    "0009_keras_layernorm_permute",
+    "0007_convnext_block",
+  ].map((f): [string] => [`test/export/cases/${f}.cnn`]),
   ["test/export/cases/0003_one_and_three_d.cnn", "Signal"],
 ];
 
@@ -186,6 +191,9 @@ function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, f
         softmax: "Softmax",
         globalavgpool: `GlobalAveragePooling${d}D`,
         upsample: `UpSampling${d}D`,
+        resize: "Resizing",
+        layernorm: "LayerNormalization",
+        permute: "Permute",
         zeropad: `ZeroPadding${d}D`,
         leakyrelu: "LeakyReLU",
         elu: "ELU",
@@ -214,7 +222,10 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
         id,
         code,
         function: m.name,
-        shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])),
+        // A permuted tensor is held as the file holds it (permute's crossDims), not moved channels-last.
+        shapes: Object.fromEntries(
+          m.layers.map((l) => [l.name, l.outputOrder ? l.outputShape! : kerasLayout(l.outputShape!, m.framework)]),
+        ),
       });
     }
   }

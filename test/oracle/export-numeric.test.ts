@@ -15,10 +15,13 @@ const PYTHON = "/usr/bin/python3";
 const torchMissing =
   spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 &&
   "Debian's PyTorch is missing: apt-get install -y python3-torch";
+// Besides the examples, export cases of layers that have no example yet (issue 12's kinds: norms, PReLU, layer
+// scale, shuffle, stochastic depth in blocks and repeats; LayerNorm2d, Permute, ResizeLike).
 const examples = [
   ...Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json")),
-  // Issue 12's layer kinds (norms, PReLU, layer scale, shuffle, stochastic depth) in blocks and repeats.
   ["modern-layers", "test/export/cases/0005_modern_layers.cnn"] as [string, string],
+  ["case0008-segmenter", "test/export/cases/0008_layernorm_permute_resize.cnn"] as [string, string],
+  ["case0007-convnext-block", "test/export/cases/0007_convnext_block.cnn"] as [string, string],
 ];
 
 interface Result {

@@ -151,6 +151,10 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
     case "Permute":
       return L.permute({ ...common, dims: args[0] } as never);
+    case "LayerNormalization":
+      return L.layerNormalization({ ...common, axis: kw["axis"] ?? -1, epsilon: kw["epsilon"] ?? 1e-3 } as never);
+    case "Resizing":
+      return new HalfPixelResize([Number(args[0]), Number(args[1])], String(kw["interpolation"] ?? "bilinear"), common);
     case "Lambda":
       throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
     case "Add":
@@ -177,6 +181,29 @@ export class HalfPixelBilinear extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
     return tf.image.resizeBilinear(x, [x.shape[1] * this.size[0], x.shape[2] * this.size[1]], false, true);
+  }
+}
+
+/**
+ * Keras 3's Resizing (tf.image.resize, half-pixel centres, no antialiasing): TF.js' own Resizing layer fails on
+ * a batch ("resizeBilinear: x must be rank 3 or 4, but got rank 1").
+ */
+class HalfPixelResize extends tf.layers.Layer {
+  static className = "HalfPixelResize";
+  constructor(
+    private readonly size: [number, number],
+    private readonly mode: string,
+    config: Config,
+  ) {
+    super(config);
+  }
+  override computeOutputShape(s: tf.Shape): tf.Shape {
+    return [s[0]!, this.size[0], this.size[1], s[3]!];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
+    if (this.mode === "nearest") return tf.image.resizeNearestNeighbor(x, this.size, false, true);
+    return tf.image.resizeBilinear(x, this.size, false, true);
   }
 }
 
@@ -230,7 +257,7 @@ export function rebuild(
 export function setWeights(layer: Layer, cls: string, name: string, weights: WeightMap): void {
   const get = (role: string) => weights.get(`${name}.${role}`);
   const values: FloatTensor[] = [];
-  if (cls === "BatchNormalization") {
+  if (cls === "BatchNormalization" || cls === "LayerNormalization") {
     for (const role of ["weight", "bias", "running_mean", "running_var"]) {
       const t = get(role);
       if (t) values.push(t);

@@ -38,6 +38,8 @@ export const Codes = {
   "concat-mismatch": "shapes that concat cannot join",
   "recursive-block": "a block that uses itself",
   "dense-not-flat": "dense on a tensor that is not flat (acts on the last axis)",
+  "permuted-layout": "a layer that needs the channel axis in place (conv, pools, batchnorm) on a permuted tensor",
+  "mode-rank": "an interpolation mode that does not fit the input's spatial rank (bilinear on a 3-D input)",
   "inexact-division": "an output-size division that drops rows or columns",
   framework: "an unknown or misplaced framework line",
   "rf-misaligned": "merged paths whose receptive fields are not aligned",

@@ -43,6 +43,7 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
         : { present: false, conv: scope.peekName("conv"), batchnorm: scope.peekName("batchnorm") };
   }
   if (!main.shape || !shortcut.shape) return {};
+  if (permutedMerge("residual add", [main, shortcut], item.keyword, ctx)) return {};
   if (!sameShape(main.shape, shortcut.shape)) {
     const fix = item.shortcut
       ? "make both paths end in the same shape"
@@ -117,6 +118,22 @@ function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx
   return walks.layer(batchnorm, norm, afterConv, scope, ctx, undefined, norm.synthetic);
 }
 
+/**
+ * Merges join tensors in the file's layout (concat on the channel axis); a permuted input is reported, with the
+ * fix of permuting back before the merge.
+ */
+function permutedMerge(what: string, tensors: Tensor[], keyword: Span, ctx: WalkContext): boolean {
+  const permuted = tensors.find((t) => t.order !== undefined);
+  if (!permuted) return false;
+  ctx.report.error(
+    "permuted-layout",
+    `${what}: an input ${formatShape(permuted.shape)} is permuted; merges take tensors in the ${ctx.framework} ` +
+      "layout: permute it back before the merge",
+    keyword,
+  );
+  return true;
+}
+
 /** The smallest stride s with ⌊(from − 1)/s⌋ + 1 = to, if there is one. */
 function projectionStride(from: number, to: number): number | undefined {
   for (let s = 1; s <= from; s++) if (Math.floor((from - 1) / s) + 1 === to) return s;
@@ -189,6 +206,15 @@ export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, 
 function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], keyword: Span, ctx: WalkContext): Tensor {
   const shapes = parts.map((p) => p.tensor.shape);
   if (shapes.some((s) => s === undefined)) return {};
+  if (
+    permutedMerge(
+      op,
+      parts.map((p) => p.tensor),
+      keyword,
+      ctx,
+    )
+  )
+    return {};
   const known = shapes as Shape[];
   const first = known[0]!;
   const related = parts.map((p, i) => ({

@@ -11,6 +11,11 @@ export interface Tensor {
   field?: ReceptiveField;
   /** The dataflow node that produces this tensor. */
   node?: number;
+  /**
+   * Set once `permute` moved axes: axis i holds the file layout's axis `order[i]` (sample axes, 0-based).
+   * Layers that need the channel axis in place refuse such a tensor until it is permuted back.
+   */
+  order?: number[];
 }
 
 export interface LabelEntry extends Tensor {

@@ -66,7 +66,11 @@ export interface LayerInfo {
   /** The block uses that lead to this layer, outermost first. */
   via: Span[];
   inputShape?: Shape;
+  /** Set when the input is permuted: its axis i is the file layout's axis `inputOrder[i]` (see permute). */
+  inputOrder: number[] | undefined;
   outputShape?: Shape;
+  /** Set when the output is permuted (as inputOrder); another framework's code then holds it as the file does. */
+  outputOrder: number[] | undefined;
   params: ParamCount;
   macs: number;
   /** Bytes of the output activation (float32, whole batch). */

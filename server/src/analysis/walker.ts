@@ -77,7 +77,8 @@ function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx
   recordStep(ctx, save);
   // Spelled out rather than `{ ...tensor, span, save }`: V8 builds a spread followed by more properties on a
   // slow path, which cost a quarter of the walk of a 50,000-label model.
-  const earlier = scope.define(name, { shape: tensor.shape, field: tensor.field, node: tensor.node, span, save });
+  const entry = { shape: tensor.shape, field: tensor.field, node: tensor.node, order: tensor.order, span, save };
+  const earlier = scope.define(name, entry);
   if (earlier) {
     ctx.report.error(
       "duplicate-label",
@@ -205,8 +206,9 @@ export function applyLayer(
 ): Tensor {
   const args =
     preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
+  const placed = input.shape && !args.unknown && layoutFits(kind, call, input, args, ctx);
   let outcome =
-    input.shape && !args.unknown
+    input.shape && placed
       ? kind.apply({
           framework: ctx.framework,
           input: input.shape,
@@ -215,6 +217,8 @@ export function applyLayer(
           report: ctx.report,
           written: call.name.text,
           generated: preset !== undefined,
+          order: input.order,
+          lookup: (label) => scope.lookup(label),
         })
       : undefined;
   const name = takeName(kind.kind, call.span, scope, ctx, slot);
@@ -243,6 +247,10 @@ export function applyLayer(
         field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field),
       }
     : {};
+  if (outcome && input.shape) {
+    const order = orderAfter(input, outcome.axes, outcome.output.length);
+    if (order) output.order = order;
+  }
   // A layer that passes its input's field on (activations, norms) passes a field already checked.
   if (output.field && output.field !== input.field) output.field = exactField(output.field, call.span, ctx);
   if (output.shape && input.node !== undefined)
@@ -254,7 +262,9 @@ export function applyLayer(
     span: call.span,
     via: scope.via,
     inputShape: input.shape,
+    inputOrder: input.order,
     outputShape: output.shape,
+    outputOrder: output.order,
     params: outcome?.params ?? { trainable: 0, nonTrainable: 0 },
     macs: outcome?.macs ?? 0,
     memory: output.shape ? elements(output.shape) * ctx.model.batch * 4 : 0,
@@ -266,6 +276,40 @@ export function applyLayer(
   if (overflow) layer.overflow = overflow;
   record(layer, call.span, ctx);
   return output;
+}
+
+/** Whether the layer can take its input's layout: a permuted tensor only goes to layers that accept it. */
+function layoutFits(kind: LayerKind, call: LayerCall, input: Tensor, args: Args, ctx: WalkContext): boolean {
+  const order = input.order;
+  if (!order || !input.shape || (kind.acceptsPermuted?.(args) ?? false)) return true;
+  const back = inversePermutation(order);
+  const dims = ctx.framework === "pytorch" ? [0, ...back.map((a) => a + 1)] : back.map((a) => a + 1);
+  const layout = ctx.framework === "pytorch" ? "first" : "last";
+  ctx.report.error(
+    "permuted-layout",
+    `${call.name.text} needs the channel axis ${layout}, as ${ctx.framework} lays it out, but its input ` +
+      `${input.shape.join("×")} is permuted: permute back first with permute(${dims.join(", ")})`,
+    call.name.span,
+    undefined,
+    { fix: `permute(${dims.join(", ")})` },
+  );
+  return false;
+}
+
+/** The axes order after a layer: permute moves axes, a flat result has none to move, others keep it. */
+function orderAfter(input: Tensor, axes: number[] | undefined, outputRank: number): number[] | undefined {
+  if (outputRank <= 1 || (!input.order && !axes)) return undefined;
+  const before = input.order ?? [...Array(outputRank).keys()];
+  if (before.length !== outputRank) return undefined;
+  const order = axes ? axes.map((a) => before[a]!) : before;
+  // Permuting back to the file's layout restores it.
+  return order.every((a, i) => a === i) ? undefined : order;
+}
+
+function inversePermutation(order: number[]): number[] {
+  const back: number[] = [];
+  order.forEach((a, i) => (back[a] = i));
+  return back;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface TorchLayer {
   note?: string;
   /** A helper class the module is made of, defined once at the top of the file (see torch-helpers.ts). */
   helper?: string;
+  /** A label whose tensor the module also reads, passed as its second argument (`resize(like: image)`). */
+  reads?: string;
 }
 
 /** One Keras layer call: its class, arguments (without the name) and the suffix its name gets. */

@@ -30,10 +30,10 @@ export interface KerasFlow {
 export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWriter, out: string[]): string {
   let cur = f.cur;
   const run = f.run;
-  const assign = (expr: string, shape?: Shape) => {
-    out.push(
-      withComment(`${indent}${run} = ${expr}`, shape ? shapeComment(kerasShape(shape, w.source)) : undefined, 52),
-    );
+  // A permuted tensor is held as the file holds it (see permute's crossDims), not moved to Keras' layout.
+  const assign = (expr: string, shape?: Shape, asIs = false) => {
+    const held = asIs ? shape : kerasShape(shape, w.source);
+    out.push(withComment(`${indent}${run} = ${expr}`, held ? shapeComment(held) : undefined, 52));
     cur = run;
   };
   for (const op of ops) {
@@ -48,6 +48,7 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
           assign(
             `layers.${step.cls}(${args.join(", ")})(${cur})`,
             step.suffix === "" ? op.info?.outputShape : undefined,
+            op.info?.outputOrder !== undefined,
           );
         }
         break;

@@ -73,8 +73,10 @@ export function initLines(
 export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWriter, out: string[]): string {
   let cur = f.cur;
   const run = f.run;
-  const assign = (expr: string, shape: Shape | undefined) => {
-    out.push(withComment(`${indent}${run} = ${expr}`, shapeComment(torchShape(shape, w.source)), 52));
+  // A permuted tensor is held as the file holds it (see permute's crossDims), not moved to PyTorch's layout.
+  const assign = (expr: string, shape: Shape | undefined, asIs = false) => {
+    const held = asIs ? shape : torchShape(shape, w.source);
+    out.push(withComment(`${indent}${run} = ${expr}`, shapeComment(held), 52));
     cur = run;
   };
   for (const op of ops) {
@@ -85,8 +87,11 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
           out.push(`${indent}# ${pyCommentText(t.note)}`);
           w.notes.add(`${w.where}.${op.attr}: ${t.note}`);
         }
-        const call = t.apply ? t.apply(f.access(op.attr), cur) : `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur})`;
-        assign(t.post ? t.post(call) : call, op.info?.outputShape);
+        const also = t.reads === undefined ? "" : `, ${f.vars.label(t.reads)}`;
+        const call = t.apply
+          ? t.apply(f.access(op.attr), cur)
+          : `${f.access(op.attr)}(${t.pre ? t.pre(cur) : cur}${also})`;
+        assign(t.post ? t.post(call) : call, op.info?.outputShape, op.info?.outputOrder !== undefined);
         break;
       }
       case "block":

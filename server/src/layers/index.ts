@@ -12,11 +12,14 @@ import { denseUnit } from "./dense.js";
 import { flattenUnit } from "./flatten.js";
 import { groupnormUnit } from "./groupnorm.js";
 import { instancenormUnit } from "./instancenorm.js";
+import { layernormUnit } from "./layernorm.js";
 import { lrnUnit } from "./lrn.js";
+import { permuteUnit } from "./permute.js";
 import { poolUnits } from "./pool.js";
 import { preluUnit } from "./prelu.js";
 import { scaleUnit } from "./scale.js";
 import { shuffleUnit } from "./shuffle.js";
+import { resizeUnit } from "./resize.js";
 import { upsampleUnit } from "./upsample.js";
 import { zeropadUnit } from "./zeropad.js";
 import type { LayerUnit, TensorEntry, ShapedLayer } from "./unit.js";
@@ -30,11 +33,14 @@ export const layerUnits = {
   ...poolUnits,
   ...adaptivePoolUnits,
   batchnorm: batchnormUnit,
+  layernorm: layernormUnit,
   ...activationUnits,
   flatten: flattenUnit,
+  permute: permuteUnit,
   dense: denseUnit,
   lrn: lrnUnit,
   upsample: upsampleUnit,
+  resize: resizeUnit,
   zeropad: zeropadUnit,
   prelu: preluUnit,
   groupnorm: groupnormUnit,

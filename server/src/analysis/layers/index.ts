@@ -8,7 +8,10 @@ import { scale } from "./scale.js";
 import { shuffle } from "./shuffle.js";
 import { convtranspose } from "./conv-transpose.js";
 import type { LayerKind } from "./kind.js";
+import { layernorm } from "./layernorm.js";
+import { permute } from "./permute.js";
 import { avgpool, maxpool } from "./pool.js";
+import { resize } from "./resize.js";
 import { batchnorm, dense, flatten, upsample, zeropad } from "./shape-layers.js";
 import { LAYER_KIND_NAMES, type LayerKindName } from "./names.js";
 import { lrn, simpleKinds } from "./simple.js";
@@ -31,11 +34,14 @@ export const layerKindsByName = {
   globalavgpool,
   globalmaxpool,
   batchnorm,
+  layernorm,
   ...simple,
   flatten,
+  permute,
   dense,
   lrn,
   upsample,
+  resize,
   zeropad,
   prelu,
   groupnorm,

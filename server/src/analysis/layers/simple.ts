@@ -9,12 +9,14 @@ function elementwise<K extends string>(
   doc: string,
   args: ArgSpec[] = [],
   check?: (ctx: LayerContext) => boolean,
+  acceptsPermuted: LayerKind["acceptsPermuted"] = () => true,
 ): LayerKind<K> {
   return {
     kind,
     aliases,
     doc,
     args,
+    acceptsPermuted,
     apply(ctx): LayerOutcome | undefined {
       if (check && !check(ctx)) return undefined;
       return sameShapeOutcome(ctx);
@@ -70,6 +72,8 @@ export const softmax = elementwise(
     }
     return true;
   },
+  // Its default axis is the channel axis, which a permuted tensor has moved; a stated axis is plain.
+  (args) => args.has("axis"),
 );
 
 export const dropout = elementwise(
@@ -105,6 +109,8 @@ export const lrn = elementwise(
     { name: "beta", type: "number", default: 0.75, doc: "exponent" },
     { name: "k", type: "number", default: 2, doc: "additive constant" },
   ],
+  undefined,
+  () => false,
 );
 
 export const silu = elementwise("silu", ["swish"], "SiLU (swish): x·sigmoid(x).");
