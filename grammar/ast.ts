@@ -45,9 +45,12 @@ export interface Residual {
   span: Span;
 }
 
+/** How a merge joins its tensors: on the channel axis, or element-wise (with broadcasting for `mul`). */
+export type MergeOp = "concat" | "add" | "mul";
+
 export interface MergeBranches {
   kind: "mergeBranches";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   branches: { keyword: Span; body: Statement[]; span: Span }[];
   span: Span;
@@ -55,7 +58,7 @@ export interface MergeBranches {
 
 export interface MergeLabels {
   kind: "mergeLabels";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   args: Argument[];
   span: Span;
@@ -69,7 +72,25 @@ export interface Repeat {
   span: Span;
 }
 
-export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat;
+/** `gate { … }`: the input times the body's result (squeeze-and-excitation), broadcasting axes of size 1. */
+export interface Gate {
+  kind: "gate";
+  keyword: Span;
+  body: Statement[];
+  span: Span;
+}
+
+/** `split { branch … }` or `split(sizes: (a, b)) { branch … }`: channel parts, one per branch, joined again. */
+export interface Split {
+  kind: "split";
+  keyword: Span;
+  /** The arguments as written (`sizes:`); undefined without parentheses. */
+  args?: Argument[];
+  branches: { keyword: Span; body: Statement[]; span: Span }[];
+  span: Span;
+}
+
+export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat | Gate | Split;
 
 export interface Statement {
   label?: Name;

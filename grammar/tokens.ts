@@ -29,6 +29,9 @@ export const Concat = keyword("concat");
 export const Add = keyword("add");
 export const Branch = keyword("branch");
 export const Repeat = keyword("repeat");
+export const Mul = keyword("mul");
+export const Gate = keyword("gate");
+export const Split = keyword("split");
 export const True = keyword("true");
 export const False = keyword("false");
 
@@ -55,7 +58,23 @@ export const Comma = createToken({ name: "Comma", pattern: /,/ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
 
-const keywords = [Framework, Model, Block, Residual, Shortcut, Auto, Concat, Add, Branch, Repeat, True, False];
+const keywords = [
+  Framework,
+  Model,
+  Block,
+  Residual,
+  Shortcut,
+  Auto,
+  Concat,
+  Add,
+  Mul,
+  Gate,
+  Split,
+  Branch,
+  Repeat,
+  True,
+  False,
+];
 
 /** Every token type, in the order the lexer tries them (keywords before Identifier). */
 export const allTokens: TokenType[] = [

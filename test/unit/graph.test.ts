@@ -10,7 +10,9 @@ function show(m: ModelInfo): string[] {
       ? `${m.layers[n.layer]!.name}<-${n.input}`
       : n.op === "input"
         ? "input"
-        : `${n.op}(${n.inputs.join(",")})`,
+        : n.op === "split"
+          ? `split${n.index}<-${n.input}`
+          : `${n.op}(${n.inputs.join(",")})`,
   );
 }
 

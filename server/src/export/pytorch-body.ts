@@ -1,4 +1,5 @@
 // A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
+import type { MergeOp } from "../../../grammar/index.js";
 import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { pyCommentText } from "../codegen/names.js";
@@ -37,7 +38,11 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
         break;
       }
       case "branches":
+      case "split":
         for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
+        break;
+      case "gate":
+        out.push(...initLines(op.body, owner, indent, w, depth));
         break;
       default:
         break;
@@ -99,8 +104,31 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       case "mergeLabels":
         assign(torchMerge(op.merge, [cur, ...op.labels.map((l) => f.vars.label(l))]), op.outShape);
         break;
+      case "gate": {
+        // Squeeze-and-excitation: the body's result (often N×C×1×1) broadcasts over the input.
+        const scale = forwardLines(op.body, { ...f, cur, run: f.vars.fresh("gate") }, indent, w, out);
+        assign(`${cur} * ${scale}`, op.outShape);
+        f.vars.release(scale);
+        break;
+      }
+      case "split": {
+        const names = op.branches.map(() => f.vars.fresh("part"));
+        const cut = op.sizes
+          ? `torch.split(${cur}, ${py(op.sizes)}, dim=1)`
+          : `torch.chunk(${cur}, ${op.parts}, dim=1)`;
+        out.push(`${indent}${names.join(", ")}${names.length === 1 ? "," : ""} = ${cut}`);
+        const parts = op.branches.map((b, i) =>
+          b.length === 0 ? names[i]! : forwardLines(b, { ...f, cur: names[i]!, run: names[i]! }, indent, w, out),
+        );
+        assign(torchMerge("concat", parts), op.outShape);
+        for (const p of names) f.vars.release(p);
+        break;
+      }
+      case "input":
+        cur = f.inputs?.[op.index] ?? cur;
+        break;
       case "save":
-        out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
+        if (f.vars.label(op.label) !== cur) out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
         break;
       case "load":
         cur = f.vars.label(op.label);
@@ -110,7 +138,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
   return cur;
 }
 
-/** A merge in PyTorch: channels are axis 1 of N×C×… tensors. */
-function torchMerge(op: "concat" | "add", parts: string[]): string {
-  return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + ");
+/** A merge in PyTorch: channels are axis 1 of N×C×… tensors; `*` broadcasts axes of size 1. */
+function torchMerge(op: MergeOp, parts: string[]): string {
+  return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(op === "mul" ? " * " : " + ");
 }

@@ -14,6 +14,8 @@ export interface Forward {
   access: (attr: string) => string;
   vars: Vars;
   depth: number;
+  /** The variables of the model's inputs (forward's parameters), in order. */
+  inputs?: string[];
 }
 
 /** What the writer of one class needs: the source framework, the block classes, and where notes go. */
