@@ -280,7 +280,8 @@ function multiply(
       ctx.report.error("broadcast-mismatch", broadcastMessage(what, out, s, ctx.framework), keyword, related, {
         shapes,
       });
-      return {};
+      // Recovery: the first input's shape flows on (a gate's input), so one mismatch gives one diagnostic.
+      return { shape: shapes[0]!.slice() };
     }
     out = next;
   }
@@ -312,7 +313,9 @@ function broadcastMessage(what: string, a: Shape, b: Shape, fw: Framework): stri
   const i = a.findIndex((x, k) => x !== b[k] && x !== 1 && b[k] !== 1);
   if (a.length > 1 && i === channelAxis(a, fw))
     return `${head}: the channels are ${a[i]} against ${b[i]}; make them equal (e.g. end the gate with conv(${a[i]}, 1))`;
-  return `${head}: axis ${i + 1} is ${a[i]} against ${b[i]}; make the sizes equal, or pool it to 1 (adaptiveavgpool(1))`;
+  const spatialIndex = fw === "pytorch" ? i - 1 : i;
+  const axis = a.length > 1 && spatialIndex >= 0 ? axisName(spatialIndex, a.length - 1) : `axis ${i + 1}`;
+  return `${head}: ${axis} is ${a[i]} against ${b[i]}; make the sizes equal, or pool it to 1 (adaptiveavgpool(1))`;
 }
 
 /** A merge node in the dataflow, when every input has one. */
