@@ -2,24 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parameterSpecs } from "../../server/src/layers/index.js";
-import { analyze, errors, readJson } from "./helpers.js";
-
-export interface StructureCase {
-  id: string;
-  inputs: { label: string | null; shape: number[] }[];
-  blocks?: string[];
-  body: string[];
-  torch: string;
-  expect: { outputs: number[][]; params: number; keys: string[] } | { error: string };
-}
-
-/** The .cnn text of a case: its blocks, then `model M` with its inputs and body. */
-export function structureSource(c: StructureCase): string {
-  const inputs = c.inputs.map((i) => `  ${i.label ? `${i.label}: ` : ""}input(${i.shape.join(", ")})`);
-  return [...(c.blocks ?? []), "model M {", ...inputs, ...c.body.map((l) => `  ${l}`), "}", ""].join("\n");
-}
-
-export const structureCases = readJson<{ cases: StructureCase[] }>("test/golden/structures.json").cases;
+import { analyze, errors } from "./helpers.js";
+import { structureCases, structureSource } from "./structure-cases.js";
 
 /** PyTorch's refusal, read from its own message, and the diagnostic code that says the same. */
 const codeForTorchError: [RegExp, string][] = [
