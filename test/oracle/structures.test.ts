@@ -92,7 +92,9 @@ describe("structures: simulation = PyTorch = exported PyTorch", { skip: torchMis
     });
   }
 
-  it("exports each as ONNX that onnx.checker accepts, with one graph input and output per model input and output", async () => {
+  const onnxTitle =
+    "exports each as ONNX that onnx.checker accepts, a graph input and output per model input and output";
+  it(onnxTitle, async () => {
     const files = await Promise.all(
       runnable.map(async (c) => {
         const { bytes } = await exportOnnx(analyze(structureSource(c)), undefined, {});

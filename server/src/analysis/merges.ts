@@ -312,7 +312,10 @@ function broadcastMessage(what: string, a: Shape, b: Shape, fw: Framework): stri
     );
   const i = a.findIndex((x, k) => x !== b[k] && x !== 1 && b[k] !== 1);
   if (a.length > 1 && i === channelAxis(a, fw))
-    return `${head}: the channels are ${a[i]} against ${b[i]}; make them equal (e.g. end the gate with conv(${a[i]}, 1))`;
+    return (
+      `${head}: the channels are ${a[i]} against ${b[i]}` +
+      `; make them equal (e.g. end the gate with conv(${a[i]}, 1))`
+    );
   const spatialIndex = fw === "pytorch" ? i - 1 : i;
   const axis = a.length > 1 && spatialIndex >= 0 ? axisName(spatialIndex, a.length - 1) : `axis ${i + 1}`;
   return `${head}: ${axis} is ${a[i]} against ${b[i]}; make the sizes equal, or pool it to 1 (adaptiveavgpool(1))`;
