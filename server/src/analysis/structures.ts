@@ -25,7 +25,7 @@ export function applyGate(item: Gate, input: Tensor, scope: Scope, ctx: WalkCont
  * its part (an empty branch passes it on), the results joined on the channel axis (ShuffleNet V2's unit).
  */
 export function applySplit(item: Split, input: Tensor, scope: Scope, ctx: WalkContext, walks: Walks): Tensor {
-  const given = sizesArgument(item.args ?? [], ctx);
+  const given = sizesArgument(item.args ?? [], scope, ctx);
   const n = item.branches.length;
   if (n === 0) {
     ctx.report.error(
@@ -67,7 +67,7 @@ interface GivenSizes {
 }
 
 /** The `sizes: (a, b, …)` argument (also accepted first and unnamed); anything else is reported. */
-function sizesArgument(args: Argument[], ctx: WalkContext): GivenSizes | undefined {
+function sizesArgument(args: Argument[], scope: Scope, ctx: WalkContext): GivenSizes | undefined {
   let found: GivenSizes | undefined;
   args.forEach((arg, i) => {
     const key = arg.key?.text.toLowerCase();
@@ -76,10 +76,12 @@ function sizesArgument(args: Argument[], ctx: WalkContext): GivenSizes | undefin
       ctx.report.error("unknown-argument", `split takes only sizes: (a, b, …), not ${what}`, arg.key?.span ?? arg.span);
       return;
     }
-    const v = evaluate(arg.value, new Map(), ctx.report);
+    const v = evaluate(arg.value, scope.env, ctx.report);
     const items = v === undefined ? [] : v.type === "tuple" ? v.items : [v];
     const values = items.map((x) => (x?.type === "number" && x.integer && x.value >= 1 ? x.value : undefined));
-    if (v !== undefined && (values.length === 0 || values.some((x) => x === undefined)))
+    // An unknown item (a block parameter checked without a use) is no mistake; a known one must be whole ≥ 1.
+    const bad = items.some((x, i) => x !== undefined && values[i] === undefined);
+    if (v !== undefined && (items.length === 0 || bad))
       ctx.report.error(
         "argument-type",
         "split's sizes are whole numbers ≥ 1, one per branch: sizes: (a, b)",

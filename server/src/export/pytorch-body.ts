@@ -4,6 +4,7 @@ import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { pyCommentText } from "../codegen/names.js";
 import { py, shapeComment, withComment } from "../codegen/python.js";
+import { isLiteral } from "../codegen/sym.js";
 import { torchLayer } from "./pytorch-layers.js";
 import { attr, ctor, torchShape, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { repeatForward, repeatInit } from "./pytorch-repeat.js";
@@ -38,7 +39,16 @@ export function initLines(ops: Op[], owner: string, indent: string, w: TorchWrit
         break;
       }
       case "branches":
+        for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
+        break;
       case "split":
+        if (op.sizes && !isLiteral(op.sizes)) {
+          // The sizes are an expression of the block's parameters, which forward cannot see: keep them.
+          w.splitSizes ??= new Map();
+          const name = w.splitSizes.size === 0 ? "split_sizes" : `split_sizes${w.splitSizes.size + 1}`;
+          w.splitSizes.set(op, name);
+          out.push(`${indent}${owner}.${attr(name, w)} = ${py(op.sizes)}`);
+        }
         for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
         break;
       case "gate":
@@ -114,7 +124,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       case "split": {
         const names = op.branches.map(() => f.vars.fresh("part"));
         const cut = op.sizes
-          ? `torch.split(${cur}, ${py(op.sizes)}, dim=1)`
+          ? `torch.split(${cur}, ${w.splitSizes?.has(op) ? f.access(w.splitSizes.get(op)!) : py(op.sizes)}, dim=1)`
           : `torch.chunk(${cur}, ${op.parts}, dim=1)`;
         out.push(`${indent}${names.join(", ")}${names.length === 1 ? "," : ""} = ${cut}`);
         const parts = op.branches.map((b, i) =>
