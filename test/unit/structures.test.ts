@@ -47,3 +47,36 @@ describe("structures agree with PyTorch", () => {
     });
   }
 });
+
+describe("receptive fields through gate, mul and split", () => {
+  const field = (body: string) => {
+    const m = analyze(`model M {\n  input(8, 16, 16)\n  ${body}\n}`).models[0]!;
+    return m.receptiveField;
+  };
+  it("a gate takes the larger field of its input and its body: global after a squeeze", () => {
+    assert.equal(field("gate { adaptiveavgpool(1) -> conv(8, 1) -> sigmoid }")?.global, true);
+    assert.deepEqual(field("gate { conv(1, 5, padding: 2) -> sigmoid }")?.size, [5, 5]);
+  });
+  it("mul takes the larger field of its branches", () => {
+    assert.deepEqual(field("mul { branch { conv(8, 3, padding: 1) } branch { } }")?.size, [3, 3]);
+  });
+  it("split keeps the field, and its branches widen it as concat's do", () => {
+    assert.deepEqual(field("split { branch { } branch { } }")?.size, [1, 1]);
+    assert.deepEqual(field("split { branch { } branch { conv(4, 3, padding: 1) } }")?.size, [3, 3]);
+  });
+});
+
+describe("the unused-result warning", () => {
+  const warned = (lines: string[]) =>
+    analyze(["model M {", "  input(3, 8, 8)", ...lines.map((l) => `  ${l}`), "}"].join("\n"))
+      .diagnostics.filter((d) => d.code === "unused-result")
+      .map((d) => d.span.start);
+  it("is quiet for chains that are continued, used by label, or outputs", () => {
+    assert.deepEqual(warned(["a: conv(4, 1)", "b: relu", "a -> relu", "concat(b)"]), []);
+    assert.deepEqual(warned(["a: conv(4, 1)", "aux: relu", "a -> conv(2, 1)", "main: relu", "output(main, aux)"]), []);
+  });
+  it("warns where a chain's result is dropped, and for the last chain when output(…) names others", () => {
+    assert.equal(warned(["a: conv(4, 1)", "relu", "a -> conv(2, 1)"]).length, 1);
+    assert.equal(warned(["a: conv(4, 1)", "output(a)", "relu"]).length, 1);
+  });
+});

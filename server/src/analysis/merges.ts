@@ -308,7 +308,8 @@ function broadcastMessage(what: string, a: Shape, b: Shape, fw: Framework): stri
   if (a.length !== b.length)
     return (
       `${head}: they have ${a.length} and ${b.length} axes; keep the axes of size 1 ` +
-      "(adaptiveavgpool(1) rather than globalavgpool or flatten) so that both have the same number"
+      `(${fw === "keras" ? "globalavgpool(keepdims: true)" : "adaptiveavgpool(1)"} rather than a flat tensor)` +
+      " so that both have the same number"
     );
   const i = a.findIndex((x, k) => x !== b[k] && x !== 1 && b[k] !== 1);
   if (a.length > 1 && i === channelAxis(a, fw))
