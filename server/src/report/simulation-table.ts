@@ -43,7 +43,10 @@ export function simulationTable(r: SimulationReport): string {
         `${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
     );
   else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
-  else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
+  else {
+    const which = r.outputs.length > 1 ? `1 (${r.outputs[0]!.name}) ` : "";
+    out.push(`Output ${which}${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
+  }
   // The other results output(…) names (GoogLeNet's aux heads), each with its own line.
   r.outputs.slice(1).forEach((o, i) => {
     const bad = nonFiniteCount(o.tensor.data);
