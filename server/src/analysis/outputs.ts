@@ -8,7 +8,13 @@ import type { WalkContext } from "./walk-context.js";
 /** `output(…)` as a statement (a block named `output` is a block use instead). */
 export function isOutputStatement(statement: Statement, ctx: WalkContext): boolean {
   const first = statement.chain[0];
-  return first?.kind === "layer" && first.name.text.toLowerCase() === "output" && !ctx.blocks.has(first.name.text);
+  // A bare `output` (no parentheses) may be a label named so, which starts a chain.
+  return (
+    first?.kind === "layer" &&
+    first.args !== undefined &&
+    first.name.text.toLowerCase() === "output" &&
+    !ctx.blocks.has(first.name.text)
+  );
 }
 
 /**

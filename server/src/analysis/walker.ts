@@ -139,7 +139,7 @@ function walkCall(
     );
     return {};
   }
-  if (name.toLowerCase() === "output" && !ctx.blocks.has(name)) {
+  if (name.toLowerCase() === "output" && !ctx.blocks.has(name) && !scope.has(name)) {
     ctx.report.error(
       "misplaced-output",
       "output(…) stands alone on its line in a model's body, after the tensors it names: output(a, b)",
