@@ -47,9 +47,12 @@ export interface Residual {
   span: Span;
 }
 
+/** How a merge joins its tensors: on the channel axis, or element-wise (with broadcasting for `mul`). */
+export type MergeOp = "concat" | "add" | "mul";
+
 export interface MergeBranches {
   kind: "mergeBranches";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   branches: { keyword: Span; body: Statement[]; span: Span }[];
   span: Span;
@@ -57,7 +60,7 @@ export interface MergeBranches {
 
 export interface MergeLabels {
   kind: "mergeLabels";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   args: Argument[];
   span: Span;
@@ -79,7 +82,25 @@ export interface Sequential {
   span: Span;
 }
 
-export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat | Sequential;
+/** `gate { … }`: the input times the body's result (squeeze-and-excitation), broadcasting axes of size 1. */
+export interface Gate {
+  kind: "gate";
+  keyword: Span;
+  body: Statement[];
+  span: Span;
+}
+
+/** `split { branch … }` or `split(sizes: (a, b)) { branch … }`: channel parts, one per branch, joined again. */
+export interface Split {
+  kind: "split";
+  keyword: Span;
+  /** The arguments as written (`sizes:`); undefined without parentheses. */
+  args?: Argument[];
+  branches: { keyword: Span; body: Statement[]; span: Span }[];
+  span: Span;
+}
+
+export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat | Sequential | Gate | Split;
 
 export interface Statement {
   label?: Name;

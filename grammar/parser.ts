@@ -13,6 +13,7 @@ import type {
   Definition,
   Expr,
   FrameworkDecl,
+  Gate,
   LayerCall,
   MergeBranches,
   MergeLabels,
@@ -23,6 +24,7 @@ import type {
   Residual,
   Sequential,
   Span,
+  Split,
   Statement,
 } from "./ast.js";
 import { messageProvider } from "./messages.js";
@@ -86,6 +88,8 @@ export class CnnParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.mergeItem) },
     { ALT: () => this.SUBRULE(this.repeatItem) },
     { ALT: () => this.SUBRULE(this.sequentialItem) },
+    { ALT: () => this.SUBRULE(this.gateItem) },
+    { ALT: () => this.SUBRULE(this.splitItem) },
   ];
   private readonly bodyItemAlternatives = [
     { ALT: (): Statement | undefined => this.SUBRULE(this.statement) },
@@ -313,8 +317,12 @@ export class CnnParser extends EmbeddedActionsParser {
 
   // `concat { branch {…} … }` merges branches; `concat(a, b)` merges the current tensor with labels.
   private mergeItem = this.RULE("mergeItem", (): MergeBranches | MergeLabels => {
-    const opToken = this.OR([{ ALT: () => this.CONSUME(T.Concat) }, { ALT: () => this.CONSUME(T.Add) }]);
-    const op = opToken.image === "add" ? "add" : "concat";
+    const opToken = this.OR([
+      { ALT: () => this.CONSUME(T.Concat) },
+      { ALT: () => this.CONSUME(T.Add) },
+      { ALT: () => this.CONSUME(T.Mul) },
+    ]);
+    const op = opToken.image === "add" ? "add" : opToken.image === "mul" ? "mul" : "concat";
     const keyword = real(opToken) ? spanOf(opToken) : this.origin;
     return this.OR2([
       {
@@ -357,6 +365,58 @@ export class CnnParser extends EmbeddedActionsParser {
       },
     ]);
   });
+
+  // `gate { … }`: the input times the body's result.
+  private gateItem = this.RULE("gateItem", (): Gate => {
+    const keyword = this.CONSUME(T.Gate);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : body.end;
+      return { kind: "gate", keyword: keywordSpan, body: body.statements, span: hull(keyword, body.end, keywordSpan) };
+    });
+  });
+
+  // `split { branch {…} … }` or `split(sizes: (a, b)) { branch {…} … }`: channel parts, one per branch.
+  private splitItem = this.RULE("splitItem", (): Split => {
+    const keyword = this.CONSUME(T.Split);
+    const args = this.OPTION(() => this.SUBRULE(this.argList));
+    const list = this.SUBRULE(this.branchList);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : this.origin;
+      const item: Split = {
+        kind: "split",
+        keyword: keywordSpan,
+        branches: list.branches,
+        span: hull(keyword, list.end, keywordSpan),
+      };
+      if (args) item.args = args.args;
+      return item;
+    });
+  });
+
+  /** `{ branch {…} branch {…} … }`, for split (concat/add/mul keep their own copy in mergeItem). */
+  private branchList = this.RULE(
+    "branchList",
+    (): { branches: Split["branches"]; end: Span } => {
+      const open = this.CONSUME(T.LCurly);
+      const branches: Split["branches"] = [];
+      this.MANY(() => {
+        const kw = this.CONSUME(T.Branch);
+        const body = this.SUBRULE(this.body);
+        this.ACTION(() => {
+          const kwSpan = real(kw) ? spanOf(kw) : body.end;
+          branches.push({ keyword: kwSpan, body: body.statements, span: { start: kwSpan.start, end: body.end.end } });
+        });
+      });
+      const close = this.CONSUME(T.RCurly);
+      return this.ACTION(() => {
+        const last = branches[branches.length - 1]?.span;
+        const end = real(close) ? spanOf(close) : (last ?? (real(open) ? spanOf(open) : this.origin));
+        return { branches, end };
+      });
+    },
+    { recoveryValueFunc: () => ({ branches: [], end: this.origin }) },
+  );
 
   private repeatItem = this.RULE("repeatItem", (): Repeat => {
     const keyword = this.CONSUME(T.Repeat);

@@ -31,6 +31,9 @@ export const Branch = keyword("branch");
 export const Repeat = keyword("repeat");
 export const Sequential = keyword("sequential");
 export const Seq = keyword("seq");
+export const Mul = keyword("mul");
+export const Gate = keyword("gate");
+export const Split = keyword("split");
 export const True = keyword("true");
 export const False = keyword("false");
 
@@ -71,6 +74,9 @@ export const keywords = [
   Auto,
   Concat,
   Add,
+  Mul,
+  Gate,
+  Split,
   Branch,
   Repeat,
   Sequential,

@@ -26,6 +26,8 @@ interface Job {
   code: string;
   class: string;
   input: Shape;
+  /** Every input's shape, for a model with several. */
+  inputs: Shape[];
   batch: number;
   layers: string[];
 }
@@ -97,6 +99,7 @@ describe("PyTorch round trip: the generated code run by PyTorch", { skip: torchM
         code,
         class: m.name,
         input: torchLayout(m.input!, m.framework),
+        inputs: m.inputs.map((one) => torchLayout(one.shape!, m.framework)),
         batch: m.batch,
         layers: m.layers.map((l) => l.name),
       });

@@ -9,6 +9,8 @@ export interface RecordedCall {
   kwargs: Record<string, unknown>;
   inputs: string[];
   output: string;
+  /** For `split`: the id of each part. */
+  parts?: string[];
 }
 
 /** Thrown for what TF.js cannot build although Keras 3 can: the test skips with this reason. */
@@ -159,6 +161,8 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
     case "Add":
       return L.add(common);
+    case "Multiply":
+      return L.multiply(common);
     case "Concatenate":
       return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
     default:
@@ -231,22 +235,57 @@ function activationOf(word: string, name: string | undefined): string {
   throw new TfjsGap(`${name}: TF.js' activation ${word} is not Keras 3's (see docs/keras.md)`);
 }
 
-/** A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. */
+/** keras.ops.split's part `[from, to)` of the last axis. */
+class ChannelSlice extends tf.layers.Layer {
+  static className = "ChannelSlice";
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    super({});
+  }
+  override computeOutputShape(s: tf.Shape): tf.Shape {
+    return [...s.slice(0, -1), this.to - this.from];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const begin = x.shape.map((_, i) => (i === x.rank - 1 ? this.from : 0));
+    const size = x.shape.map((d, i) => (i === x.rank - 1 ? this.to - this.from : d));
+    return tf.slice(x, begin, size);
+  }
+}
+
+/**
+ * A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. `input`
+ * is the shape of the single input, or each input's id (its keras.Input name) and shape.
+ */
 export function rebuild(
   calls: RecordedCall[],
-  input: number[],
+  input: number[] | { id: string; shape: number[] }[],
 ): { model: tf.LayersModel; layers: Map<string, Layer>; outputs: string[] } {
-  const inp = tf.input({ shape: input });
-  const tensors = new Map<string, tf.SymbolicTensor>([["input", inp]]);
+  const given =
+    typeof input[0] === "number"
+      ? [{ id: "input", shape: input as number[] }]
+      : (input as { id: string; shape: number[] }[]);
+  const inps = given.map((one) => tf.input({ shape: one.shape }));
+  const tensors = new Map<string, tf.SymbolicTensor>(given.map((one, i) => [one.id, inps[i]!]));
   const layers = new Map<string, Layer>();
   for (const call of calls) {
     const ins = call.inputs.map((s) => tensors.get(s)!);
+    if (call.cls === "split") {
+      const bounds = call.args[0] as number[];
+      call.parts!.forEach((id, i) => {
+        tensors.set(id, new ChannelSlice(bounds[i]!, bounds[i + 1]!).apply(ins[0]!) as tf.SymbolicTensor);
+      });
+      continue;
+    }
     const layer = layerOf(call, ins[0]!.shape[ins[0]!.shape.length - 1]!);
     tensors.set(call.output, layer.apply(ins.length === 1 ? ins[0]! : ins) as tf.SymbolicTensor);
     layers.set(call.output, layer);
   }
-  const outputs = [...tensors.keys()].filter((k) => k !== "input");
-  return { model: tf.model({ inputs: inp, outputs: outputs.map((k) => tensors.get(k)!) }), layers, outputs };
+  const ids = new Set(given.map((one) => one.id));
+  const outputs = [...tensors.keys()].filter((k) => !ids.has(k));
+  return { model: tf.model({ inputs: inps, outputs: outputs.map((k) => tensors.get(k)!) }), layers, outputs };
 }
 
 /**

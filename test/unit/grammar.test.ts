@@ -77,6 +77,51 @@ model M { input(3, 8, 8)
       ["Integer", "Identifier", "Identifier"],
     );
   });
+  it("reads gate, mul, split and several inputs and outputs", () => {
+    const { ast, errors } = parse(`model M {
+  image: input(3, 8, 8)
+  mask: input(1, 8, 8)
+  gate { adaptiveavgpool(1) -> conv(3, 1) -> sigmoid } -> mul(mask)
+  split(sizes: (1, 2)) { branch { } branch { relu } }
+  mul { branch { relu } branch { } }
+  out: split { branch { relu } branch { } }
+  output(out, image)
+}`);
+    assert.deepEqual(errors, []);
+    const model = ast.definitions[0] as ModelDef;
+    assert.deepEqual(
+      model.body.map((s) => [
+        s.label?.text,
+        s.chain.map((c) => (c.kind === "mergeLabels" ? `${c.kind}:${c.op}` : c.kind)),
+      ]),
+      [
+        ["image", ["layer"]],
+        ["mask", ["layer"]],
+        [undefined, ["gate", "mergeLabels:mul"]],
+        [undefined, ["split"]],
+        [undefined, ["mergeBranches"]],
+        ["out", ["split"]],
+        [undefined, ["layer"]],
+      ],
+    );
+    const split = model.body[3]!.chain[0]!;
+    assert.ok(split.kind === "split" && split.args?.length === 1 && split.branches.length === 2);
+  });
+  it("recovers inside gate and split and keeps the statements and definitions after them", () => {
+    const text =
+      "model A { input(3, 8, 8)\n gate { conv(3, }\n relu\n}\n" +
+      "model B { input(4, 8, 8)\n split(sizes: (2, 2) { branch { } branch { relu } }\n relu\n}\n" +
+      "model C { input(4, 8, 8)\n split { branch { relu } branch }\n relu\n}\nmodel D { input(2) dense(1) }";
+    const { ast, errors } = parse(text);
+    assert.ok(errors.length >= 3, errors.map((e) => e.message).join("; "));
+    assert.deepEqual(
+      ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)),
+      ["A", "B", "C", "D"],
+    );
+    for (const e of errors) assert.ok(e.span.end <= text.length && e.code === "syntax", `${e.code}: ${e.message}`);
+    const last = ast.definitions[3] as ModelDef;
+    assert.deepEqual(last.body.length, 2);
+  });
   it("words that begin with a keyword are names", () => {
     const { ast, errors } = parse("model models { input(3) additional: dense(2) }");
     assert.deepEqual(errors, []);

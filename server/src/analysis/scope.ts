@@ -1,9 +1,18 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
-import type { Span } from "../../../grammar/index.js";
+import type { Span, Statement } from "../../../grammar/index.js";
 import type { SaveStep } from "./program.js";
 import type { Environment } from "./values.js";
 import type { RunningTotals } from "./size-limits.js";
-import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape, SizeOverflow } from "./types.js";
+import type {
+  GraphNode,
+  GroupInfo,
+  LabelInfo,
+  LayerInfo,
+  ModelOutput,
+  ReceptiveField,
+  Shape,
+  SizeOverflow,
+} from "./types.js";
 
 /** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
 export interface Tensor {
@@ -20,6 +29,8 @@ export interface Tensor {
 
 export interface LabelEntry extends Tensor {
   span: Span;
+  /** Set once a chain, merge or output reads the label: an unused chain with a used label is not unused. */
+  used?: boolean;
   /** The definition in the walk's record, which loads and label merges refer to. */
   save?: SaveStep;
 }
@@ -36,6 +47,12 @@ export class ModelState {
   readonly groups: GroupInfo[] = [];
   readonly labels: LabelInfo[] = [];
   readonly graph: GraphNode[] = [];
+  /** The results named by output(…), in order; empty when the model returns its last tensor. */
+  readonly outputs: ModelOutput[] = [];
+  /** The receptive field of each output, in the same order. */
+  readonly outputFields: (ReceptiveField | undefined)[] = [];
+  /** Chains whose result the next statement dropped: unused unless their label is used or an output. */
+  readonly dropped: { statement: Statement; scope: Scope }[] = [];
   /** Set when the model outgrew the layer budget; from then on nothing more is expanded. */
   exhausted = false;
   /** The model input's spatial sizes, for fields that become global. */
@@ -122,8 +139,26 @@ export class Scope {
     return undefined;
   }
 
+  /** The label's entry, marked as used. */
   lookup(name: string): LabelEntry | undefined {
-    return this.labels.get(name) ?? this.parent?.lookup(name);
+    const entry = this.labels.get(name) ?? this.parent?.lookup(name);
+    if (entry) entry.used = true;
+    return entry;
+  }
+
+  /** Whether a label of this name is visible here (without marking it used). */
+  has(name: string): boolean {
+    return this.labels.has(name) || (this.parent?.has(name) ?? false);
+  }
+
+  /** The label's entry without marking it used. */
+  peek(name: string): LabelEntry | undefined {
+    return this.labels.get(name) ?? this.parent?.peek(name);
+  }
+
+  /** Every label visible here, for "did you mean". */
+  visibleLabels(): string[] {
+    return [...this.labels.keys(), ...(this.parent?.visibleLabels() ?? [])];
   }
 
   /** Defines a label; returns the earlier definition when the name is already taken in this scope. */

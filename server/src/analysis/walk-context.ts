@@ -15,6 +15,8 @@ export interface WalkContext extends Recorder {
   model: ModelState;
   /** Checking a block definition on its own: uses of other blocks are checked but not expanded. */
   shallow?: boolean;
+  /** The model's own body (not a block's, a branch's or a repeat's): where output(…) may stand. */
+  modelBody?: readonly Statement[];
 }
 
 /**

@@ -5,6 +5,8 @@ import { bindBlockArgs } from "./block-args.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
 import { checkQuotedLabel, takeName } from "./naming.js";
+import { applyOutput, isOutputStatement } from "./outputs.js";
+import { applyGate, applySplit } from "./structures.js";
 import { recordInto, recordStep, type BlockStep, type RepeatStep, type Step } from "./program.js";
 import { Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
@@ -24,11 +26,33 @@ export type { WalkContext } from "./walk-context.js";
 /** The walks that merges call back into for their branches and projections. */
 const walks: Walks = { body: walkBody, layer: applyLayer };
 
-/** Runs statements in order from `input`; returns the final tensor. */
+/**
+ * Runs statements in order from `input`; returns the final tensor. A statement whose result the next one
+ * drops (it starts from a label) is unused unless its label is used or it is an output: see unused.ts.
+ */
 export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
   let current = input;
-  for (const statement of body) current = walkStatement(statement, current, scope, ctx);
+  let previous: Statement | undefined;
+  for (const statement of body) {
+    if (isOutputStatement(statement, ctx)) {
+      // `output(…)` names tensors and passes the current one on: the next chain still continues it.
+      applyOutput(statement, scope, ctx, body === ctx.modelBody);
+      continue;
+    }
+    if (previous && startsFromLabel(statement, scope)) ctx.model.dropped.push({ statement: previous, scope });
+    current = walkStatement(statement, current, scope, ctx);
+    previous = statement;
+  }
+  // The model's last chain is its result only when no output(…) names the results.
+  if (previous && body === ctx.modelBody && ctx.model.outputs.length > 0)
+    ctx.model.dropped.push({ statement: previous, scope });
   return current;
+}
+
+/** Whether a statement starts from a labelled tensor (`up: enc2 -> upsample(2)`) rather than the current one. */
+function startsFromLabel(statement: Statement, scope: Scope): boolean {
+  const first = statement.chain[0];
+  return first?.kind === "layer" && first.args === undefined && scope.has(first.name.text);
 }
 
 function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
@@ -72,7 +96,7 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
   return current;
 }
 
-function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
+export function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
   const save = { step: "save" as const, label: name };
   recordStep(ctx, save);
   // Spelled out rather than `{ ...tensor, span, save }`: V8 builds a spread followed by more properties on a
@@ -112,6 +136,14 @@ function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext
       );
     case "mergeLabels":
       return applyLabelMerge(item, input, scope, ctx);
+    case "gate":
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup("gate", "gate", item.span, input, at, ctx, () => applyGate(item, input, at, ctx, walks)),
+      );
+    case "split":
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup("split", "split", item.span, input, at, ctx, () => applySplit(item, input, at, ctx, walks)),
+      );
   }
 }
 
@@ -156,15 +188,25 @@ function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext
   if (name.toLowerCase() === "input") {
     ctx.report.error(
       "misplaced-input",
-      "input(…) must be the first statement of a model: remove this one, or move it to the top",
+      "input(…) must be the first statement of a model (or, labelled, among the first): " +
+        "remove this one, or move it to the top",
       call.span,
     );
     return {};
   }
-  const kind = findLayerKind(name);
-  if (kind) return applyLayer(kind, call, input, scope, ctx, slot);
+  if (name.toLowerCase() === "output" && !ctx.blocks.has(name) && !scope.has(name)) {
+    ctx.report.error(
+      "misplaced-output",
+      "output(…) stands alone on its line in a model's body, after the tensors it names: output(a, b)",
+      call.span,
+    );
+    return input;
+  }
+  // A block named like a layer kind wins in its file (analyze() warns where it is defined).
   const block = ctx.blocks.get(name);
   if (block) return useBlock(block, call, input, scope, ctx, slot);
+  const kind = findLayerKind(name);
+  if (kind) return applyLayer(kind, call, input, scope, ctx, slot);
   if (scope.lookup(name)) {
     ctx.report.error(
       "unknown-layer",

@@ -1,8 +1,10 @@
 // A lowered body as PyTorch code: `__init__` lines creating the modules, `forward` lines running them.
+import type { MergeOp } from "../../../grammar/index.js";
 import type { Shape } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { pyCommentText } from "../codegen/names.js";
 import { py, shapeComment, withComment } from "../codegen/python.js";
+import { isLiteral } from "../codegen/sym.js";
 import { torchLayer } from "./pytorch-layers.js";
 import {
   assignMember,
@@ -61,6 +63,19 @@ export function initLines(
       }
       case "branches":
         for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth, made));
+        break;
+      case "split":
+        if (op.sizes && !isLiteral(op.sizes)) {
+          // The sizes are an expression of the block's parameters, which forward cannot see: keep them.
+          w.splitSizes ??= new Map();
+          const name = w.splitSizes.size === 0 ? "split_sizes" : `split_sizes${w.splitSizes.size + 1}`;
+          w.splitSizes.set(op, name);
+          out.push(`${indent}${owner}.${attr(name, w)} = ${py(op.sizes)}`);
+        }
+        for (const b of op.branches) out.push(...initLines(b, owner, indent, w, depth));
+        break;
+      case "gate":
+        out.push(...initLines(op.body, owner, indent, w, depth));
         break;
       default:
         break;
@@ -127,8 +142,31 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
       case "mergeLabels":
         assign(torchMerge(op.merge, [cur, ...op.labels.map((l) => f.vars.label(l))]), op.outShape);
         break;
+      case "gate": {
+        // Squeeze-and-excitation: the body's result (often N×C×1×1) broadcasts over the input.
+        const scale = forwardLines(op.body, { ...f, cur, run: f.vars.fresh("gate") }, indent, w, out);
+        assign(`${cur} * ${scale}`, op.outShape);
+        f.vars.release(scale);
+        break;
+      }
+      case "split": {
+        const names = op.branches.map(() => f.vars.fresh("part"));
+        const cut = op.sizes
+          ? `torch.split(${cur}, ${w.splitSizes?.has(op) ? f.access(w.splitSizes.get(op)!) : py(op.sizes)}, dim=1)`
+          : `torch.chunk(${cur}, ${op.parts}, dim=1)`;
+        out.push(`${indent}${names.join(", ")}${names.length === 1 ? "," : ""} = ${cut}`);
+        const parts = op.branches.map((b, i) =>
+          b.length === 0 ? names[i]! : forwardLines(b, { ...f, cur: names[i]!, run: names[i]! }, indent, w, out),
+        );
+        assign(torchMerge("concat", parts), op.outShape);
+        for (const p of names) f.vars.release(p);
+        break;
+      }
+      case "input":
+        cur = f.inputs?.[op.index] ?? cur;
+        break;
       case "save":
-        out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
+        if (f.vars.label(op.label) !== cur) out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
         break;
       case "load":
         cur = f.vars.label(op.label);
@@ -138,7 +176,7 @@ export function forwardLines(ops: Op[], f: Forward, indent: string, w: TorchWrit
   return cur;
 }
 
-/** A merge in PyTorch: channels are axis 1 of N×C×… tensors. */
-function torchMerge(op: "concat" | "add", parts: string[]): string {
-  return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(" + ");
+/** A merge in PyTorch: channels are axis 1 of N×C×… tensors; `*` broadcasts axes of size 1. */
+function torchMerge(op: MergeOp, parts: string[]): string {
+  return op === "concat" ? `torch.cat([${parts.join(", ")}], dim=1)` : parts.join(op === "mul" ? " * " : " + ");
 }

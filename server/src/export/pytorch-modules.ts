@@ -14,6 +14,8 @@ export interface Forward {
   access: (attr: string) => string;
   vars: Vars;
   depth: number;
+  /** The variables of the model's inputs (forward's parameters), in order. */
+  inputs?: string[];
 }
 
 /** What the writer of one class needs: the source framework, the block classes, and where notes go. */
@@ -26,6 +28,11 @@ export interface TorchWriter {
   imports: Set<"OrderedDict" | "F">;
   /** Helper classes the code uses (pytorch-helpers.ts). */
   helpers: Set<string>;
+  /**
+   * The attribute that holds a split's sizes when they are written over the block's parameters (which only
+   * `__init__` sees): `split_sizes`, `split_sizes2`, … set by initLines and read by forwardLines.
+   */
+  splitSizes?: Map<object, string>;
 }
 
 /** The expression that builds a layer's module or a block's instance. */

@@ -120,19 +120,28 @@ function modelClass(m: ModelIR, info: ModelInfo, w: TorchWriter, lines: LineInde
     `${IN}${IN}super().__init__()`,
     ...initLines(m.body, "self", IN + IN, w),
     "",
-    ...forward(m.body, w, variables),
+    ...forward(m.body, w, variables, m),
   ];
 }
 
-function forward(body: Op[], w: TorchWriter, variables: NameTarget): string[] {
-  const out: string[] = [`${IN}def forward(self, x):`];
+/**
+ * `forward`: from `x` (or, in a model with labelled inputs, one parameter per input named after its label),
+ * returning the last tensor, or the outputs output(…) names (a tuple when there are several).
+ */
+function forward(body: Op[], w: TorchWriter, variables: NameTarget, model?: ModelIR): string[] {
+  const vars = new Vars(body, variables);
+  const labelled = model !== undefined && model.inputs.some((one, i) => i > 0 || one.name !== "input");
+  const inputs = labelled ? model.inputs.map((one) => vars.label(one.name)) : ["x"];
+  const out: string[] = [`${IN}def forward(${["self", ...inputs].join(", ")}):`];
+  const start = inputs[0]!;
   const result = forwardLines(
     body,
-    { cur: "x", run: "x", access: (a) => member("self", attr(a)), vars: new Vars(body, variables), depth: 0 },
+    { cur: start, run: "x", access: (a) => member("self", attr(a)), vars, depth: 0, inputs },
     IN + IN,
     w,
     out,
   );
-  out.push(`${IN}${IN}return ${result}`);
+  const results = model?.labelledOutputs ? model.outputs.map((o) => vars.label(o.name)) : [result];
+  out.push(`${IN}${IN}return ${results.join(", ")}`);
   return out;
 }
