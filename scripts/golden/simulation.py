@@ -145,15 +145,21 @@ def golden(key, cnn, module, input_shape, mode, seed, keep=lambda layer: True):
     print(f"{key}: {len(records)} layers recorded")
 
 
-def main():
+def main(only):
+    """Writes every golden, or only the nets named on the command line (each keeps its seed)."""
     os.makedirs(OUT, exist_ok=True)
+    wanted = lambda key: not only or key in only
     for seed, (key, (factory, shape, mode)) in enumerate(NETS.items()):
-        golden(key, f"test/golden/simulation/{key}.cnn", factory(), shape, mode, seed)
-    golden("lenet5", "examples/lenet5.cnn", LeNet5(), [2, 1, 28, 28], "hash", 100)
+        if wanted(key):
+            golden(key, f"test/golden/simulation/{key}.cnn", factory(), shape, mode, seed)
+    if wanted("lenet5"):
+        golden("lenet5", "examples/lenet5.cnn", LeNet5(), [2, 1, 28, 28], "hash", 100)
     # ResNet-18: the pools, the head and each block's output (its last relu) keep the file small.
     block_ends = lambda layer: layer["kind"] in ("maxpool", "adaptiveavgpool", "dense") or layer["name"].endswith("relu2")
-    golden("resnet18", "examples/resnet18.cnn", tvm.resnet18(weights=None), [1, 3, 224, 224], "hash", 101, block_ends)
+    if wanted("resnet18"):
+        golden("resnet18", "examples/resnet18.cnn", tvm.resnet18(weights=None), [1, 3, 224, 224], "hash", 101,
+               block_ends)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
