@@ -168,11 +168,13 @@ const valuesPerChunk = 4096;
  */
 function writeJsonReport(report: SimulationReport, io: Io): void {
   // The kept tensors (a Map) are for in-process callers; JSON would print them as {}.
-  const { output, ...rest } = report;
+  const { output, outputs, ...rest } = report;
   delete rest.tensors;
   const placeholder = "\u0000data\u0000";
+  // Every output's name and shape; the data of the first (`output`), which is the model's result by default.
+  const list = outputs.map((o) => ({ name: o.name, shape: o.tensor.shape }));
   const [before, after] = JSON.stringify(
-    { ...rest, output: { shape: output.shape, data: placeholder } },
+    { ...rest, outputs: list, output: { shape: output.shape, data: placeholder } },
     null,
     2,
   ).split(JSON.stringify(placeholder));

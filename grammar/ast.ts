@@ -9,13 +9,15 @@ export interface Span {
 export interface Name {
   text: string;
   span: Span;
+  /** Written as a quoted name (`"block1-0"`): `text` is what is between the quotes. */
+  quoted?: boolean;
 }
 
 export type Expr =
   | { kind: "int"; value: number; raw: string; span: Span }
   | { kind: "decimal"; value: number; raw: string; span: Span }
   | { kind: "bool"; value: boolean; span: Span }
-  | { kind: "word"; name: string; span: Span }
+  | { kind: "word"; name: string; span: Span; quoted?: boolean }
   | { kind: "tuple"; items: Expr[]; span: Span }
   | { kind: "unary"; op: "-"; operand: Expr; span: Span }
   | { kind: "binary"; op: "+" | "-" | "*" | "/" | "//"; left: Expr; right: Expr; span: Span }
@@ -45,9 +47,12 @@ export interface Residual {
   span: Span;
 }
 
+/** How a merge joins its tensors: on the channel axis, or element-wise (with broadcasting for `mul`). */
+export type MergeOp = "concat" | "add" | "mul";
+
 export interface MergeBranches {
   kind: "mergeBranches";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   branches: { keyword: Span; body: Statement[]; span: Span }[];
   span: Span;
@@ -55,7 +60,7 @@ export interface MergeBranches {
 
 export interface MergeLabels {
   kind: "mergeLabels";
-  op: "concat" | "add";
+  op: MergeOp;
   keyword: Span;
   args: Argument[];
   span: Span;
@@ -69,7 +74,33 @@ export interface Repeat {
   span: Span;
 }
 
-export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat;
+/** `sequential { … }` (alias `seq`): statements grouped as nn.Sequential groups modules, numbered 0, 1, … */
+export interface Sequential {
+  kind: "sequential";
+  keyword: Span;
+  body: Statement[];
+  span: Span;
+}
+
+/** `gate { … }`: the input times the body's result (squeeze-and-excitation), broadcasting axes of size 1. */
+export interface Gate {
+  kind: "gate";
+  keyword: Span;
+  body: Statement[];
+  span: Span;
+}
+
+/** `split { branch … }` or `split(sizes: (a, b)) { branch … }`: channel parts, one per branch, joined again. */
+export interface Split {
+  kind: "split";
+  keyword: Span;
+  /** The arguments as written (`sizes:`); undefined without parentheses. */
+  args?: Argument[];
+  branches: { keyword: Span; body: Statement[]; span: Span }[];
+  span: Span;
+}
+
+export type ChainItem = LayerCall | Residual | MergeBranches | MergeLabels | Repeat | Sequential | Gate | Split;
 
 export interface Statement {
   label?: Name;

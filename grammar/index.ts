@@ -23,7 +23,7 @@ export interface ParseResult {
 /** A document's tokens as the lexer reads them; a token's end is `startOffset + image.length`. */
 export interface Lexed {
   /** Code tokens and comments together, in document order: what the editor features and the formatter read. */
-  tokens: IToken[];
+  readonly tokens: IToken[];
   /** The code tokens alone, which the parser reads. */
   code: IToken[];
   comments: IToken[];
@@ -36,8 +36,18 @@ let parser: CnnParser | undefined;
 /** Lexes a document: the one token stream of the language, for the parser and every feature that reads tokens. */
 export function lex(text: string): Lexed {
   const lexed = T.cnnLexer.tokenize(text);
+  const code = lexed.tokens;
   const comments = lexed.groups["comments"] ?? [];
-  return { tokens: inOrder(lexed.tokens, comments), code: lexed.tokens, comments, errors: lexed.errors };
+  let merged: IToken[] | undefined;
+  // Merged on first use: the analysis reads only the code tokens, and on every keystroke.
+  return {
+    get tokens() {
+      return (merged ??= inOrder(code, comments));
+    },
+    code,
+    comments,
+    errors: lexed.errors,
+  };
 }
 
 /** Merges the code tokens and the comments (each already in order) by offset. */
@@ -58,20 +68,26 @@ export function parse(text: string): ParseResult {
   const errors: SyntaxError[] = [];
   const lexed = lex(text);
   reportLexerErrors(lexed.errors, errors);
-  const tokens = limitOperators(limitNesting(lexed.code, errors), errors);
+  // The two limits and the split into definitions in one pass over the tokens (a 50,000-line file has
+  // 200,000 of them, and four passes with four copies were a fifth of the parse).
+  const nesting = new NestingLimit(errors);
+  const operators = new OperatorLimit(errors);
+  const split = new DefinitionSplit();
+  for (const t of lexed.code) if (nesting.keeps(t) && operators.keeps(t)) split.add(t);
+  split.finish(errors);
   const comments = lexed.comments.map((t) => ({ text: t.image, span: spanOf(t) }));
   const definitions: Definition[] = [];
-  for (const chunk of splitDefinitions(tokens, errors)) {
+  for (const chunk of split.chunks) {
     const def = parseDefinition(chunk, errors, text.length);
     if (def) definitions.push(def);
   }
   const ast: FileAst = { definitions, comments };
-  tokenStreams.set(ast, lexed.tokens);
+  tokenStreams.set(ast, lexed);
   return { ast, errors };
 }
 
-/** Each parsed AST's token stream, kept beside the AST so that the AST stays plain data. */
-const tokenStreams = new WeakMap<FileAst, readonly IToken[]>();
+/** Each parsed AST's tokens, kept beside the AST so that the AST stays plain data. */
+const tokenStreams = new WeakMap<FileAst, Lexed>();
 
 /**
  * Every token `parse` read for this AST, comments included, in document order (before the nesting limits
@@ -79,7 +95,7 @@ const tokenStreams = new WeakMap<FileAst, readonly IToken[]>();
  * An AST that `parse` did not make has none.
  */
 export function tokensOf(ast: FileAst): readonly IToken[] {
-  return tokenStreams.get(ast) ?? [];
+  return tokenStreams.get(ast)?.tokens ?? [];
 }
 
 function spanOf(token: IToken): Span {
@@ -109,47 +125,50 @@ function reportLexerErrors(lexErrors: { offset: number; length: number }[], erro
  * Drops whatever lies deeper than MAX_NESTING brackets (and long runs of unary minus, which the parser
  * also recurses on), with one error at the first place that goes too deep.
  */
-function limitNesting(tokens: IToken[], errors: SyntaxError[]): IToken[] {
-  const kept: IToken[] = [];
-  let depth = 0;
-  let skippedDepth = 0;
-  let minusRun = 0;
-  let reported = false;
-  const tooDeep = (t: IToken, what: string) => {
-    if (!reported)
-      errors.push({
+class NestingLimit {
+  private depth = 0;
+  private skippedDepth = 0;
+  private minusRun = 0;
+  private reported = false;
+
+  constructor(private readonly errors: SyntaxError[]) {}
+
+  /** Whether `t` is kept; called for every token in order. */
+  keeps(t: IToken): boolean {
+    const type = t.tokenType;
+    if (type === T.LParen || type === T.LCurly) {
+      if (this.skippedDepth > 0 || this.depth >= MAX_NESTING) {
+        this.skippedDepth++;
+        this.tooDeep(t, "brackets");
+        return false;
+      }
+      this.depth++;
+    } else if (type === T.RParen || type === T.RCurly) {
+      if (this.skippedDepth > 0) {
+        this.skippedDepth--;
+        return false;
+      }
+      this.depth = Math.max(0, this.depth - 1);
+    } else if (this.skippedDepth > 0) {
+      return false;
+    }
+    this.minusRun = type === T.Minus ? this.minusRun + 1 : 0;
+    if (this.minusRun > MAX_NESTING) {
+      this.tooDeep(t, "signs");
+      return false;
+    }
+    return true;
+  }
+
+  private tooDeep(t: IToken, what: string): void {
+    if (!this.reported)
+      this.errors.push({
         code: "nesting",
         message: `${what} nested more than ${MAX_NESTING} levels deep: the rest of this nesting is ignored`,
         span: spanOf(t),
       });
-    reported = true;
-  };
-  for (const t of tokens) {
-    const type = t.tokenType;
-    if (type === T.LParen || type === T.LCurly) {
-      if (skippedDepth > 0 || depth >= MAX_NESTING) {
-        skippedDepth++;
-        tooDeep(t, "brackets");
-        continue;
-      }
-      depth++;
-    } else if (type === T.RParen || type === T.RCurly) {
-      if (skippedDepth > 0) {
-        skippedDepth--;
-        continue;
-      }
-      depth = Math.max(0, depth - 1);
-    } else if (skippedDepth > 0) {
-      continue;
-    }
-    minusRun = type === T.Minus ? minusRun + 1 : 0;
-    if (minusRun > MAX_NESTING) {
-      tooDeep(t, "signs");
-      continue;
-    }
-    kept.push(t);
+    this.reported = true;
   }
-  return kept;
 }
 
 const operators = new Set<unknown>([T.Plus, T.Minus, T.Star, T.Slash, T.FloorDiv]);
@@ -161,73 +180,91 @@ const expressionEnds = new Set<unknown>([T.Comma, T.Colon, T.LCurly, T.RCurly, T
  * bracket that closes it), with one error: each operator is one level of the expression tree, and a tree
  * 100,000 levels deep (`1 - -1 - -1 …`) would exhaust the stack of every walk over it.
  */
-function limitOperators(tokens: IToken[], errors: SyntaxError[]): IToken[] {
-  const kept: IToken[] = [];
-  let count = 0;
-  let skipping = false;
-  let skippedBrackets = 0;
-  let reported = false;
-  let depth = 0;
-  for (const t of tokens) {
+class OperatorLimit {
+  private count = 0;
+  private skipping = false;
+  private skippedBrackets = 0;
+  private reported = false;
+  private depth = 0;
+
+  constructor(private readonly errors: SyntaxError[]) {}
+
+  /** Whether `t` is kept; called for every token the nesting limit kept, in order. */
+  keeps(t: IToken): boolean {
     const type = t.tokenType;
-    if (skipping) {
+    if (this.skipping) {
       if (type === T.LParen) {
-        skippedBrackets++;
-        continue;
+        this.skippedBrackets++;
+        return false;
       }
-      if (type === T.RParen && skippedBrackets > 0) {
-        skippedBrackets--;
-        continue;
+      if (type === T.RParen && this.skippedBrackets > 0) {
+        this.skippedBrackets--;
+        return false;
       }
-      if (skippedBrackets > 0 || !(expressionEnds.has(type) || type === T.RParen)) continue;
-      skipping = false;
+      if (this.skippedBrackets > 0 || !(expressionEnds.has(type) || type === T.RParen)) return false;
+      this.skipping = false;
     }
-    if (type === T.LParen) depth++;
-    if (type === T.RParen) depth = Math.max(0, depth - 1);
+    if (type === T.LParen) this.depth++;
+    if (type === T.RParen) this.depth = Math.max(0, this.depth - 1);
     // A call's closing bracket ends its arguments: statements on separate lines have no token between them.
-    if (expressionEnds.has(type) || (type === T.RParen && depth === 0)) count = 0;
-    else if (operators.has(type) && ++count > MAX_NESTING) {
-      if (!reported)
-        errors.push({
+    if (expressionEnds.has(type) || (type === T.RParen && this.depth === 0)) this.count = 0;
+    else if (operators.has(type) && ++this.count > MAX_NESTING) {
+      if (!this.reported)
+        this.errors.push({
           code: "nesting",
           message:
             `an expression with more than ${MAX_NESTING} operators: ` +
             `the rest of it is ignored; split it into block parameters`,
           span: spanOf(t),
         });
-      reported = true;
-      skipping = true;
-      continue;
+      this.reported = true;
+      this.skipping = true;
+      return false;
     }
-    kept.push(t);
+    return true;
   }
-  return kept;
 }
 
-/** `framework`, `model` and `block` are reserved words, so each one starts a new top-level definition. */
-function splitDefinitions(tokens: IToken[], errors: SyntaxError[]): IToken[][] {
-  const chunks: IToken[][] = [];
-  let stray: IToken[] = [];
-  for (const t of tokens) {
-    if (t.tokenType === T.Model || t.tokenType === T.Block || t.tokenType === T.Framework) {
-      chunks.push([t]);
-    } else if (chunks.length > 0) {
-      chunks[chunks.length - 1]!.push(t);
-    } else {
-      stray.push(t);
+/**
+ * `framework`, `model` and `block` are reserved words, so each one starts a new top-level definition, unless a
+ * colon follows: then it is a label (`block:`, the name torchvision gives EfficientNet's and ConvNeXt's layers).
+ * Tokens arrive one at a time, so such a word waits for the next token (or `finish`) to be placed.
+ */
+class DefinitionSplit {
+  readonly chunks: IToken[][] = [];
+  private readonly stray: IToken[] = [];
+  private pending: IToken | undefined;
+
+  add(t: IToken): void {
+    if (this.pending) {
+      const word = this.pending;
+      this.pending = undefined;
+      if (t.tokenType === T.Colon) this.place(word);
+      else this.chunks.push([word]);
     }
+    if (t.tokenType === T.Model || t.tokenType === T.Block || t.tokenType === T.Framework) this.pending = t;
+    else this.place(t);
   }
-  if (stray.length > 0) {
+
+  /** Places a reserved word that ended the file; reports the tokens before the first definition as one error. */
+  finish(errors: SyntaxError[]): void {
+    if (this.pending) this.chunks.push([this.pending]);
+    this.pending = undefined;
+    if (this.stray.length === 0) return;
+    const first = this.stray[0]!;
     errors.push({
       code: "syntax",
       message:
-        `unexpected ${describeToken(stray[0]!)}` +
+        `unexpected ${describeToken(first)}` +
         `: a file holds \`model Name { … }\` and \`block Name(…) { … }\` definitions`,
-      span: { start: stray[0]!.startOffset, end: spanOf(stray[stray.length - 1]!).end },
+      span: { start: first.startOffset, end: spanOf(this.stray[this.stray.length - 1]!).end },
     });
-    stray = [];
   }
-  return chunks;
+
+  private place(t: IToken): void {
+    if (this.chunks.length > 0) this.chunks[this.chunks.length - 1]!.push(t);
+    else this.stray.push(t);
+  }
 }
 
 function parseDefinition(chunk: IToken[], errors: SyntaxError[], textLength: number): Definition | undefined {

@@ -4,6 +4,7 @@ import { EOF } from "chevrotain";
 
 const tokenWords: Record<string, string> = {
   Identifier: "a name",
+  QuotedName: "a quoted name",
   Integer: "a whole number",
   Decimal: "a number",
   Arrow: "'->'",
@@ -35,7 +36,7 @@ export function describeToken(token: IToken): string {
 
 const ruleWords: Record<string, string> = {
   definition: "`model`, `block` or `framework`",
-  chainItem: "a layer, `residual`, `concat`, `add` or `repeat`",
+  chainItem: "a layer, `residual`, `concat`, `add`, `repeat` or `seq`",
   expression: "a value (a number, a word, `true`/`false` or a tuple)",
   operand: "a value (a number, a word, `true`/`false` or a tuple)",
   mergeItem: "'(' with labels or '{' with branches",

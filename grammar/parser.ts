@@ -13,6 +13,7 @@ import type {
   Definition,
   Expr,
   FrameworkDecl,
+  Gate,
   LayerCall,
   MergeBranches,
   MergeLabels,
@@ -21,7 +22,9 @@ import type {
   Param,
   Repeat,
   Residual,
+  Sequential,
   Span,
+  Split,
   Statement,
 } from "./ast.js";
 import { messageProvider } from "./messages.js";
@@ -45,9 +48,10 @@ function hull(first: IToken | undefined, last: IToken | Span | undefined, fallba
 }
 
 function nameOf(t: IToken, fallback: Span): Name {
-  return real(t)
-    ? { text: t.image, span: spanOf(t) }
-    : { text: "", span: { start: fallback.start, end: fallback.start } };
+  if (!real(t)) return { text: "", span: { start: fallback.start, end: fallback.start } };
+  return t.tokenType === T.QuotedName
+    ? { text: t.image.slice(1, -1), span: spanOf(t), quoted: true }
+    : { text: t.image, span: spanOf(t) };
 }
 
 const binaryOps: TokenType[] = [T.Plus, T.Minus, T.Star, T.FloorDiv, T.Slash];
@@ -66,7 +70,16 @@ export class CnnParser extends EmbeddedActionsParser {
     { ALT: () => atom(this.CONSUME(T.True)) },
     { ALT: () => atom(this.CONSUME(T.False)) },
     { ALT: () => atom(this.CONSUME(T.Identifier)) },
+    { ALT: () => atom(this.CONSUME(T.QuotedName)) },
     { ALT: () => this.SUBRULE(this.tuple) },
+  ];
+  // A label is any identifier, a reserved word (`block:`, torchvision's name) or a quoted name (`"block1-0":`).
+  private readonly labelAlternatives = [T.Identifier, T.QuotedName, ...T.keywords].map((type) => ({
+    ALT: () => this.CONSUME(type, { LABEL: "label" }),
+  }));
+  private readonly layerNameAlternatives = [
+    { ALT: () => this.CONSUME(T.Identifier) },
+    { ALT: () => this.CONSUME(T.QuotedName) },
   ];
   private readonly operatorAlternatives = binaryOps.map((type) => ({ ALT: () => this.CONSUME(type) }));
   private readonly chainItemAlternatives = [
@@ -74,6 +87,9 @@ export class CnnParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.residualItem) },
     { ALT: () => this.SUBRULE(this.mergeItem) },
     { ALT: () => this.SUBRULE(this.repeatItem) },
+    { ALT: () => this.SUBRULE(this.sequentialItem) },
+    { ALT: () => this.SUBRULE(this.gateItem) },
+    { ALT: () => this.SUBRULE(this.splitItem) },
   ];
   private readonly bodyItemAlternatives = [
     { ALT: (): Statement | undefined => this.SUBRULE(this.statement) },
@@ -190,7 +206,7 @@ export class CnnParser extends EmbeddedActionsParser {
     (): Statement => {
       const start = this.here();
       const label = this.OPTION(() => {
-        const t = this.CONSUME(T.Identifier, { LABEL: "label" });
+        const t = this.OR2(this.labelAlternatives);
         this.CONSUME(T.Colon);
         return t;
       });
@@ -218,7 +234,8 @@ export class CnnParser extends EmbeddedActionsParser {
   private layerCall = this.RULE(
     "layerCall",
     (): LayerCall | undefined => {
-      const id = this.CONSUME(T.Identifier);
+      // A quoted name here is a label the chain starts from (`"block1-0" -> relu`).
+      const id = this.OR(this.layerNameAlternatives);
       const args = this.OPTION(() => this.SUBRULE(this.argList));
       if (!real(id)) return undefined;
       const span = hull(id, args?.end ?? id, this.origin);
@@ -300,8 +317,12 @@ export class CnnParser extends EmbeddedActionsParser {
 
   // `concat { branch {…} … }` merges branches; `concat(a, b)` merges the current tensor with labels.
   private mergeItem = this.RULE("mergeItem", (): MergeBranches | MergeLabels => {
-    const opToken = this.OR([{ ALT: () => this.CONSUME(T.Concat) }, { ALT: () => this.CONSUME(T.Add) }]);
-    const op = opToken.image === "add" ? "add" : "concat";
+    const opToken = this.OR([
+      { ALT: () => this.CONSUME(T.Concat) },
+      { ALT: () => this.CONSUME(T.Add) },
+      { ALT: () => this.CONSUME(T.Mul) },
+    ]);
+    const op = opToken.image === "add" ? "add" : opToken.image === "mul" ? "mul" : "concat";
     const keyword = real(opToken) ? spanOf(opToken) : this.origin;
     return this.OR2([
       {
@@ -345,6 +366,58 @@ export class CnnParser extends EmbeddedActionsParser {
     ]);
   });
 
+  // `gate { … }`: the input times the body's result.
+  private gateItem = this.RULE("gateItem", (): Gate => {
+    const keyword = this.CONSUME(T.Gate);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : body.end;
+      return { kind: "gate", keyword: keywordSpan, body: body.statements, span: hull(keyword, body.end, keywordSpan) };
+    });
+  });
+
+  // `split { branch {…} … }` or `split(sizes: (a, b)) { branch {…} … }`: channel parts, one per branch.
+  private splitItem = this.RULE("splitItem", (): Split => {
+    const keyword = this.CONSUME(T.Split);
+    const args = this.OPTION(() => this.SUBRULE(this.argList));
+    const list = this.SUBRULE(this.branchList);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : this.origin;
+      const item: Split = {
+        kind: "split",
+        keyword: keywordSpan,
+        branches: list.branches,
+        span: hull(keyword, list.end, keywordSpan),
+      };
+      if (args) item.args = args.args;
+      return item;
+    });
+  });
+
+  /** `{ branch {…} branch {…} … }`, for split (concat/add/mul keep their own copy in mergeItem). */
+  private branchList = this.RULE(
+    "branchList",
+    (): { branches: Split["branches"]; end: Span } => {
+      const open = this.CONSUME(T.LCurly);
+      const branches: Split["branches"] = [];
+      this.MANY(() => {
+        const kw = this.CONSUME(T.Branch);
+        const body = this.SUBRULE(this.body);
+        this.ACTION(() => {
+          const kwSpan = real(kw) ? spanOf(kw) : body.end;
+          branches.push({ keyword: kwSpan, body: body.statements, span: { start: kwSpan.start, end: body.end.end } });
+        });
+      });
+      const close = this.CONSUME(T.RCurly);
+      return this.ACTION(() => {
+        const last = branches[branches.length - 1]?.span;
+        const end = real(close) ? spanOf(close) : (last ?? (real(open) ? spanOf(open) : this.origin));
+        return { branches, end };
+      });
+    },
+    { recoveryValueFunc: () => ({ branches: [], end: this.origin }) },
+  );
+
   private repeatItem = this.RULE("repeatItem", (): Repeat => {
     const keyword = this.CONSUME(T.Repeat);
     const count = this.SUBRULE(this.expression);
@@ -355,6 +428,20 @@ export class CnnParser extends EmbeddedActionsParser {
         kind: "repeat",
         keyword: keywordSpan,
         count,
+        body: body.statements,
+        span: hull(keyword, body.end, keywordSpan),
+      };
+    });
+  });
+
+  private sequentialItem = this.RULE("sequentialItem", (): Sequential => {
+    const keyword = this.OR([{ ALT: () => this.CONSUME(T.Sequential) }, { ALT: () => this.CONSUME(T.Seq) }]);
+    const body = this.SUBRULE(this.body);
+    return this.ACTION(() => {
+      const keywordSpan = real(keyword) ? spanOf(keyword) : body.end;
+      return {
+        kind: "sequential",
+        keyword: keywordSpan,
         body: body.statements,
         span: hull(keyword, body.end, keywordSpan),
       };
@@ -430,6 +517,8 @@ function atom(t: IToken): Expr {
       return { kind: "bool", value: true, span };
     case T.False:
       return { kind: "bool", value: false, span };
+    case T.QuotedName:
+      return { kind: "word", name: t.image.slice(1, -1), span, quoted: true };
     default:
       return { kind: "word", name: t.image, span };
   }

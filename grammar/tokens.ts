@@ -29,8 +29,17 @@ export const Concat = keyword("concat");
 export const Add = keyword("add");
 export const Branch = keyword("branch");
 export const Repeat = keyword("repeat");
+export const Sequential = keyword("sequential");
+export const Seq = keyword("seq");
+export const Mul = keyword("mul");
+export const Gate = keyword("gate");
+export const Split = keyword("split");
 export const True = keyword("true");
 export const False = keyword("false");
+
+// A quoted name (`"block1-0":`) labels a layer with a name that is not an identifier, as torchvision's RegNet
+// has; the analysis checks what it may hold (no dot, which separates the parts of a layer's name).
+export const QuotedName = createToken({ name: "QuotedName", pattern: /"[^"\r\n]*"/ });
 
 // Decimals come before integers so that `0.5` is not lexed as `0` followed by garbage.
 export const Decimal = createToken({
@@ -55,7 +64,26 @@ export const Comma = createToken({ name: "Comma", pattern: /,/ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/ });
 
-const keywords = [Framework, Model, Block, Residual, Shortcut, Auto, Concat, Add, Branch, Repeat, True, False];
+// `sequential` before `seq`: with `longer_alt` either works, but the longer word reads first.
+export const keywords = [
+  Framework,
+  Model,
+  Block,
+  Residual,
+  Shortcut,
+  Auto,
+  Concat,
+  Add,
+  Mul,
+  Gate,
+  Split,
+  Branch,
+  Repeat,
+  Sequential,
+  Seq,
+  True,
+  False,
+];
 
 /** Every token type, in the order the lexer tries them (keywords before Identifier). */
 export const allTokens: TokenType[] = [
@@ -63,6 +91,7 @@ export const allTokens: TokenType[] = [
   Comment,
   ...keywords,
   Identifier,
+  QuotedName,
   Decimal,
   Integer,
   Arrow,

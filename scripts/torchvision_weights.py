@@ -1,9 +1,13 @@
-# Writes a torchvision model's weights as .safetensors under the layer names of a .cnn file, for
-# `cnnlens simulate --weights`. Three sources, say which:
+# Writes a torchvision model's weights as .safetensors for `cnnlens simulate --weights`, checked by name: the
+# .cnn file must write the network with torchvision's names (examples/resnet18_torchvision.cnn), so that each
+# state_dict key is `<a layer of the .cnn file>.<tensor>`; a key that names no layer of the file, or a weighted
+# layer of the file that no key names, is reported and nothing is written (no pairing is guessed).
+# Three sources, say which:
 #   (default)          torchvision's own random initialisation, seeded: an untrained network
 #   --pretrained       torchvision's trained weights (DEFAULT), from the torch hub cache or the internet
 #   --checkpoint F.pth a state_dict saved with torch.save(model.state_dict(), F.pth) on another machine
-# usage: /usr/bin/python3 scripts/torchvision_weights.py resnet18 examples/resnet18.cnn out.safetensors [--pretrained]
+# usage: /usr/bin/python3 scripts/torchvision_weights.py resnet18 examples/resnet18_torchvision.cnn out.safetensors
+#        [--pretrained | --checkpoint F.pth] [--seed N]
 import argparse
 import os
 import sys
@@ -15,8 +19,6 @@ sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/golden")
 from simulation_io import cnn_layers, write_safetensors  # noqa: E402
 
 WITH_WEIGHTS = {"conv", "convtranspose", "batchnorm", "dense"}
-TORCH_KINDS = (torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.ConvTranspose1d, torch.nn.ConvTranspose2d,
-               torch.nn.ConvTranspose3d, torch.nn.BatchNorm1d, torch.nn.BatchNorm2d, torch.nn.BatchNorm3d, torch.nn.Linear)
 
 
 def load_model(name, pretrained, checkpoint, seed):
@@ -43,19 +45,35 @@ def load_model(name, pretrained, checkpoint, seed):
     return model
 
 
+def name_mismatches(state, layers, cnn_path):
+    """Sentences for every key of `state` that names no layer of the .cnn file, and every weighted layer of the
+    file that no key names (num_batches_tracked, a BatchNorm counter no forward pass reads, is left out)."""
+    ours = {layer["name"]: layer["kind"] for layer in layers}
+    covered, problems = set(), []
+    for key in state:
+        if key.endswith(".num_batches_tracked"):
+            continue
+        module = key.rsplit(".", 1)[0]
+        if module in ours:
+            covered.add(module)
+        else:
+            problems.append(f"'{key}': {cnn_path} has no layer named '{module}'")
+    for name, kind in ours.items():
+        if kind in WITH_WEIGHTS and name not in covered:
+            problems.append(f"layer '{name}' ({kind}) of {cnn_path}: no key '{name}.weight' in the torchvision model")
+    return problems
+
+
 def main(name, cnn_path, out_path, pretrained=False, checkpoint=None, seed=0):
     model = load_model(name, pretrained, checkpoint, seed)
-    # Both sides list their weighted layers in execution order (torchvision registers modules in that
-    # order, the .cnn summary lists them so), so the n-th conv/batchnorm/linear pairs with the n-th.
-    theirs = [(n, m) for n, m in model.named_modules() if isinstance(m, TORCH_KINDS)]
-    ours = [layer for layer in cnn_layers(cnn_path) if layer["kind"] in WITH_WEIGHTS]
-    if len(theirs) != len(ours):
-        sys.exit(f"{name} has {len(theirs)} weighted layers but {cnn_path} has {len(ours)}: they are not the same network")
-    tensors = {}
-    for (torch_name, module), layer in zip(theirs, ours):
-        for key, value in module.state_dict().items():
-            if key != "num_batches_tracked":
-                tensors[f"{layer['name']}.{key}"] = value
+    state = model.state_dict()
+    problems = name_mismatches(state, cnn_layers(cnn_path), cnn_path)
+    if problems:
+        shown = "\n  ".join(problems[:10]) + (f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else "")
+        sys.exit(f"the names of {cnn_path} are not torchvision's {name}:\n  {shown}\n"
+                 "Write the .cnn file with torchvision's names (labels: conv1: conv(...), layer1: seq { ... }), "
+                 "as examples/resnet18_torchvision.cnn does.")
+    tensors = {k: v for k, v in state.items() if not k.endswith(".num_batches_tracked")}
     write_safetensors(out_path, tensors)
     source = f"the checkpoint {checkpoint}" if checkpoint else "pretrained weights" if pretrained else f"random weights (seed {seed})"
     print(f"wrote {len(tensors)} tensors of {name}, {source}, to {out_path} under the names of {cnn_path}")

@@ -14,9 +14,23 @@ import warnings
 
 import torch
 import torch.nn as nn
+import torchvision
+from torchvision.models.convnext import LayerNorm2d
+from torchvision.ops import Permute
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "test", "golden", "edge-cases.json")
+
+
+class LayerScale(nn.Module):
+    """ConvNeXt's layer scale as torchvision writes it inside CNBlock: nn.Parameter(torch.ones(C, 1, 1) * init)."""
+
+    def __init__(self, shape, init):
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(*shape) * init)
+
+    def forward(self, x):
+        return self.layer_scale * x
 
 
 def case(id, input, source, torch_expr, note=None):
@@ -221,6 +235,55 @@ CASES = [
     case("softmax-flat", [10], "softmax", "nn.Softmax(dim=1)"),
     case("dropout", [8, 4, 4], "dropout(0.3)", "nn.Dropout(0.3)"),
     case("lrn-alexnet", [96, 55, 55], "lrn", "nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0)"),
+    # ---------------------------------------------------------------- layernorm, permute, resize (issue 12)
+    # A source may be a chain (ConvNeXt's block); the expectation is then the chain's: its output, total
+    # parameters and MACs.
+    case("layernorm-channel", [8, 6, 5], "layernorm", "LayerNorm2d(8)", "torchvision's LayerNorm2d (convnext.py)"),
+    case("layernorm-channel-eps", [8, 6, 5], "layernorm(eps: 0.000001)", "LayerNorm2d(8, eps=1e-6)"),
+    case("layernorm-flat", [32], "layernorm", "nn.LayerNorm(32)", "a flat tensor: over its only axis"),
+    case("layernorm-last-axis", [8, 6, 5], "layernorm(axis: -1)", "nn.LayerNorm(5)"),
+    case("layernorm-channel-1d", [8, 10], "layernorm", "S(Permute([0, 2, 1]), nn.LayerNorm(8), Permute([0, 2, 1]))"),
+    case("permute-channels-last", [8, 6, 5], "permute(0, 2, 3, 1)", "Permute([0, 2, 3, 1])",
+         "torchvision.ops.Permute: dims count the batch axis as 0"),
+    case("permute-tuple", [8, 6, 5], "permute((0, 3, 1, 2))", "Permute([0, 3, 1, 2])"),
+    case("permute-convnext-block", [8, 6, 6],
+         "permute(0, 2, 3, 1) -> layernorm(axis: -1) -> dense(32) -> gelu -> dense(8) -> permute(0, 3, 1, 2)",
+         "S(Permute([0, 2, 3, 1]), nn.LayerNorm(8), nn.Linear(8, 32), nn.GELU(), nn.Linear(32, 8), Permute([0, 3, 1, 2]))",
+         "torchvision's CNBlock without its depthwise conv and layer scale"),
+    case("permute-1d-dense", [4, 10], "permute(0, 2, 1) -> dense(3)", "S(Permute([0, 2, 1]), nn.Linear(4, 3))"),
+    case("resize-size", [3, 8, 8], "resize(size: 12)", "Resize(12, 'bilinear')"),
+    case("resize-size-tuple-down-up", [3, 15, 13], "resize(size: (7, 20))", "Resize((7, 20), 'bilinear')"),
+    case("resize-nearest", [3, 5, 7], "resize(size: (9, 11), mode: nearest)", "Resize((9, 11), 'nearest')"),
+    case("resize-bicubic", [3, 8, 8], "resize(size: 13, mode: bicubic)", "Resize(13, 'bicubic')"),
+    case("resize1d-linear-by-default", [4, 10], "resize(size: 17)", "Resize(17, 'linear')"),
+    case("resize3d-trilinear-by-default", [2, 3, 4, 5], "resize(size: (5, 6, 7))", "Resize((5, 6, 7), 'trilinear')"),
+    case("resize-like-label", [3, 4, 4], "skip: identity  upsample(2) -> resize(like: skip)",
+         "S(nn.Identity(), nn.Upsample(scale_factor=2), Resize((4, 4), 'bilinear'))",
+         "the labelled tensor's size, as FCN's head: F.interpolate(size=x.shape[-2:])"),
+    # ---------------------------------------------------------------- upsample: size, fractional factors, modes
+    case("upsample-fractional-1.5", [2, 8, 8], "upsample(1.5)", "nn.Upsample(scale_factor=1.5)", "floor(8*1.5) = 12"),
+    case("upsample-fractional-1.5-on-7", [2, 7, 7], "upsample(1.5, mode: bilinear)",
+         "nn.Upsample(scale_factor=1.5, mode='bilinear')", "floor(10.5) = 10"),
+    case("upsample-downscale-0.5", [2, 7, 7], "upsample(0.5)", "nn.Upsample(scale_factor=0.5)"),
+    case("upsample-size-is-target-in-pytorch", [8, 14, 14], "upsample(size: 28)", "nn.Upsample(size=28)",
+         "nn.Upsample(size=...) is the output size, not a factor"),
+    case("upsample-size-tuple", [8, 14, 10], "upsample(size: (20, 15), mode: bilinear)",
+         "nn.Upsample(size=(20, 15), mode='bilinear')"),
+    case("upsample-bicubic", [3, 8, 8], "upsample(2, mode: bicubic)", "nn.Upsample(scale_factor=2, mode='bicubic')"),
+    case("upsample1d-linear", [4, 10], "upsample(2, mode: linear)", "nn.Upsample(scale_factor=2, mode='linear')"),
+    case("upsample3d-trilinear", [2, 3, 4, 5], "upsample(2, mode: trilinear)",
+         "nn.Upsample(scale_factor=2, mode='trilinear')"),
+    # ---------------------------------------------------------------- pools whose window exceeds the unpadded input
+    case("maxpool3d-kernel-larger-than-unpadded-input", [2, 3, 8, 8], "maxpool(5, stride: 1, padding: 2)",
+         "nn.MaxPool3d(5, stride=1, padding=2)", "accepted: only AvgPool3d checks the unpadded input"),
+    case("avgpool2d-kernel-larger-than-unpadded-input", [2, 3, 8], "avgpool(5, stride: 1, padding: 2)",
+         "nn.AvgPool2d(5, stride=1, padding=2)", "accepted"),
+    case("maxpool2d-kernel-larger-than-unpadded-input", [2, 3, 8], "maxpool(5, stride: 1, padding: 2)",
+         "nn.MaxPool2d(5, stride=1, padding=2)", "accepted"),
+    case("avgpool1d-kernel-larger-than-unpadded-input", [2, 3], "avgpool(5, stride: 1, padding: 2)",
+         "nn.AvgPool1d(5, stride=1, padding=2)", "accepted"),
+    case("maxpool1d-kernel-larger-than-unpadded-input", [2, 3], "maxpool(5, stride: 1, padding: 2)",
+         "nn.MaxPool1d(5, stride=1, padding=2)", "accepted"),
 
     # ================================================================ PyTorch ERRORS
     case("conv-error-kernel-larger-than-input", [3, 4, 4], "conv(8, 5)", "nn.Conv2d(3, 8, 5)"),
@@ -252,7 +315,85 @@ CASES = [
          "nn.ConvTranspose2d(4, 4, 1, padding=1)"),
     case("convtranspose-error-groups-not-dividing", [6, 4, 4], "convtranspose(8, 3, groups: 4)",
          "nn.ConvTranspose2d(6, 8, 3, groups=4)"),
+    # ---------------------------------------------------------------- activations of issue 12
+    case("silu", [8, 4, 4], "silu", "nn.SiLU()"),
+    case("silu-swish-alias", [8, 10], "swish", "nn.SiLU()", "on a flat tensor"),
+    case("silu-class-name", [4, 6], "SiLU", "nn.SiLU()"),
+    case("hardswish", [8, 4, 4], "hardswish", "nn.Hardswish()"),
+    case("hardswish-3d", [2, 3, 4, 4], "Hardswish", "nn.Hardswish()"),
+    case("hardsigmoid", [8, 4, 4], "hardsigmoid", "nn.Hardsigmoid()"),
+    case("hardsigmoid-flat", [16], "hardsigmoid", "nn.Hardsigmoid()"),
+    case("mish", [8, 4, 4], "mish", "nn.Mish()"),
+    case("softplus", [8, 4, 4], "softplus", "nn.Softplus()"),
+    case("softplus-1d", [4, 9], "Softplus", "nn.Softplus()"),
+    # ---------------------------------------------------------------- prelu (PyTorch: 1 or C slopes)
+    case("prelu-one-slope", [8, 4, 4], "prelu", "nn.PReLU()"),
+    case("prelu-per-channel", [8, 4, 4], "prelu(num_parameters: 8)", "nn.PReLU(num_parameters=8)"),
+    case("prelu-flat-per-channel", [10], "PReLU(10)", "nn.PReLU(10)"),
+    case("prelu-1d-per-channel", [6, 9], "prelu(6)", "nn.PReLU(6)"),
+    case("prelu-error-count-not-channels", [8, 4, 4], "prelu(num_parameters: 3)", "nn.PReLU(num_parameters=3)"),
+    # ---------------------------------------------------------------- group and instance normalisation
+    case("groupnorm", [8, 4, 4], "groupnorm(4)", "nn.GroupNorm(4, 8)"),
+    case("groupnorm-one-group", [6, 5, 5], "groupnorm(1)", "nn.GroupNorm(1, 6)", "one group: over C, H and W"),
+    case("groupnorm-per-channel", [6, 5, 5], "GroupNorm(6, eps: 1e-3)", "nn.GroupNorm(6, 6, eps=1e-3)"),
+    case("groupnorm-no-affine", [8, 4, 4], "groupnorm(2, affine: false)", "nn.GroupNorm(2, 8, affine=False)"),
+    case("groupnorm-1d", [8, 10], "groupnorm(2)", "nn.GroupNorm(2, 8)"),
+    case("groupnorm-3d", [4, 2, 3, 3], "groupnorm(2)", "nn.GroupNorm(2, 4)"),
+    case("groupnorm-flat", [8], "groupnorm(2)", "nn.GroupNorm(2, 8)", "4 channels per group, no positions"),
+    case("groupnorm-error-groups-not-dividing", [8, 4, 4], "groupnorm(3)", "nn.GroupNorm(3, 8)"),
+    case("groupnorm-error-single-value", [8], "groupnorm(8)", "nn.GroupNorm(8, 8)",
+         "one channel per group and no positions: PyTorch refuses"),
+    case("instancenorm", [8, 4, 4], "instancenorm", "nn.InstanceNorm2d(8)"),
+    case("instancenorm-affine", [8, 4, 4], "instancenorm(affine: true)", "nn.InstanceNorm2d(8, affine=True)"),
+    case("instancenorm-1d", [8, 10], "InstanceNorm1d(affine: true)", "nn.InstanceNorm1d(8, affine=True)"),
+    case("instancenorm-3d-eps", [4, 2, 3, 3], "instancenorm(eps: 1e-3)", "nn.InstanceNorm3d(4, eps=1e-3)"),
+    case("instancenorm-error-single-position", [8, 1, 1], "instancenorm", "nn.InstanceNorm2d(8)"),
+    # ---------------------------------------------------------------- stochastic depth, layer scale, shuffle
+    case("droppath", [8, 4, 4], "droppath(0.1)", "torchvision.ops.StochasticDepth(0.1, 'row')",
+         "identity at inference"),
+    case("droppath-batch-mode", [8, 4, 4], "StochasticDepth(p: 0.2, mode: batch)",
+         "torchvision.ops.StochasticDepth(0.2, 'batch')"),
+    case("scale", [8, 4, 4], "scale", "LayerScale((8, 1, 1), 1e-6)", "ConvNeXt's layer scale: C params"),
+    case("scale-init", [16, 3, 3], "scale(init: 1e-6)", "LayerScale((16, 1, 1), 1e-6)"),
+    case("scale-1d", [8, 5], "scale(init: 0.1)", "LayerScale((8, 1), 0.1)"),
+    case("shuffle", [8, 4, 4], "shuffle(2)", "nn.ChannelShuffle(2)"),
+    case("shuffle-channelshuffle-alias", [12, 5, 5], "ChannelShuffle(3)", "nn.ChannelShuffle(3)"),
+    case("shuffle-1d", [8, 7], "channelshuffle(4)", "nn.ChannelShuffle(4)"),
+    case("shuffle-3d", [6, 2, 3, 3], "shuffle(2)", "nn.ChannelShuffle(2)"),
+    case("shuffle-error-groups-not-dividing", [8, 4, 4], "shuffle(3)", "nn.ChannelShuffle(3)"),
+    case("shuffle-error-flat", [8], "shuffle(2)", "nn.ChannelShuffle(2)"),
+    case("avgpool3d-error-kernel-larger-than-unpadded-input", [2, 3, 8, 8], "avgpool(5, stride: 1, padding: 2)",
+         "nn.AvgPool3d(5, stride=1, padding=2)", "AvgPool3d alone refuses it, whatever the padding"),
+    case("avgpool3d-error-ceil-kernel-larger-than-input", [2, 2, 2, 2], "avgpool(3, ceil_mode: true)",
+         "nn.AvgPool3d(3, ceil_mode=True)", "unlike the 2-D pools, also with ceil_mode"),
+    case("upsample-error-bilinear-on-3d", [2, 3, 4, 4], "upsample(2, mode: bilinear)",
+         "nn.Upsample(scale_factor=2, mode='bilinear')"),
+    case("upsample-error-trilinear-on-2d", [2, 4, 4], "upsample(2, mode: trilinear)",
+         "nn.Upsample(scale_factor=2, mode='trilinear')"),
+    case("upsample-error-bilinear-on-1d", [2, 4], "upsample(2, mode: bilinear)",
+         "nn.Upsample(scale_factor=2, mode='bilinear')"),
+    case("upsample-error-linear-on-2d", [2, 4, 4], "upsample(2, mode: linear)",
+         "nn.Upsample(scale_factor=2, mode='linear')"),
+    case("upsample-error-bicubic-on-3d", [2, 4, 4, 4], "upsample(2, mode: bicubic)",
+         "nn.Upsample(scale_factor=2, mode='bicubic')"),
+    case("resize-error-bilinear-on-1d", [2, 4], "resize(size: 8, mode: bilinear)", "Resize(8, 'bilinear')"),
 ]
+
+
+class Resize(nn.Module):
+    """F.interpolate to a size (align_corners=False), as the .cnn resize: FCN's and DeepLab's heads."""
+
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x):
+        corners = None if self.mode == "nearest" else False
+        return torch.nn.functional.interpolate(x, size=self.size, mode=self.mode, align_corners=corners)
+
+
+# What the torch expressions may use besides nn: torchvision's own modules, and Sequential for chains.
+NAMESPACE = {"nn": nn, "torchvision": torchvision, "LayerScale": LayerScale, "S": nn.Sequential, "Permute": Permute, "LayerNorm2d": LayerNorm2d, "Resize": Resize}
 
 
 def macs_of(module, x, y):
@@ -263,13 +404,20 @@ def macs_of(module, x, y):
         return y.numel() * (module.in_channels // module.groups) * math.prod(module.kernel_size)
     if isinstance(module, nn.Linear):
         return (x.numel() // module.in_features) * module.in_features * module.out_features
+    if isinstance(module, nn.Sequential):  # a chain: each module on its own input
+        total = 0
+        for m in module:
+            y = m(x)
+            total += macs_of(m, x, y)
+            x = y
+        return total
     return 0  # pooling, batchnorm, activations, reshapes: 0, as torchinfo counts
 
 
 def run(c):
     torch.manual_seed(0)
     try:
-        module = eval(c["torch"], {"nn": nn})
+        module = eval(c["torch"], NAMESPACE)
         module.eval()
         x = torch.randn(1, *c["input"])
         with torch.no_grad():

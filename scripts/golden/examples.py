@@ -137,6 +137,9 @@ MODELS = [
     ("vgg16", "torchvision.models.vgg16(weights=None)", lambda: tvm.vgg16(weights=None), [3, 224, 224]),
     ("vgg16_bn", "torchvision.models.vgg16_bn(weights=None)", lambda: tvm.vgg16_bn(weights=None), [3, 224, 224]),
     ("resnet18", "torchvision.models.resnet18(weights=None)", lambda: tvm.resnet18(weights=None), [3, 224, 224]),
+    # The same network written with torchvision's names (labels, seq): equal layer by layer, and by name.
+    ("resnet18_torchvision", "torchvision.models.resnet18(weights=None)", lambda: tvm.resnet18(weights=None),
+     [3, 224, 224]),
     ("resnet50", "torchvision.models.resnet50(weights=None)", lambda: tvm.resnet50(weights=None), [3, 224, 224]),
     ("mobilenet_v2", "torchvision.models.mobilenet_v2(weights=None)", lambda: tvm.mobilenet_v2(weights=None), [3, 224, 224]),
     ("squeezenet1_0", "torchvision.models.squeezenet1_0(weights=None)", lambda: tvm.squeezenet1_0(weights=None), [3, 224, 224]),

@@ -447,6 +447,15 @@ export const CASES = [
     "AveragePooling3D(pool_size: (2, 3, 2), strides: (1, 2, 3))",
     "averagePooling3d({poolSize: [2, 3, 2], strides: [1, 2, 3]})",
   ),
+  // ---------------------------------------------------------------- layernorm, permute, resize (issue 12)
+  c("layernorm-channels-last", [6, 5, 8], "layernorm", "layerNormalization({})", "Keras' default axis -1, eps 1e-3"),
+  c("layernorm-flat", [32], "LayerNormalization(epsilon: 0.01)", "layerNormalization({epsilon: 0.01})"),
+  c("layernorm-last-axis", [6, 5, 8], "layernorm(axis: -1)", "layerNormalization({axis: -1})"),
+  c("permute-channels-first", [6, 5, 8], "permute(3, 1, 2)", "permute({dims: [3, 1, 2]})", "1-based, no batch axis"),
+  c("permute-tuple", [6, 5, 8], "permute((2, 1, 3))", "permute({dims: [2, 1, 3]})"),
+  // TF.js' Resizing layer fails on a batch ("resizeBilinear: x must be rank 3 or 4, but got rank 1").
+  gap("resize-bilinear", [5, 7, 3], "resize(size: (10, 9))", "TF.js: Resizing fails on a batch"),
+  gap("resize-nearest", [5, 7, 3], "Resizing(size: 14, interpolation: nearest)", "TF.js: Resizing fails on a batch"),
   // ---------------------------------------------------------------- inputs of the wrong rank
   c(
     "conv2d-on-sequence-error",
@@ -479,6 +488,25 @@ export const CASES = [
     "maxPooling2d({poolSize: 2, strides: 3, padding: 'same'})",
   ),
   c("leakyrelu-slope", [8, 4, 4], "LeakyReLU(negative_slope: 0.2)", "leakyReLU({alpha: 0.2})"),
+  // ------------------------------------------------------- issue 12's layers
+  c("silu", [8, 8, 4], "silu", "activation({activation: 'swish'})"),
+  c("mish", [8, 8, 4], "mish", "activation({activation: 'mish'})"),
+  c("softplus", [10], "softplus", "activation({activation: 'softplus'})"),
+  c(
+    "hardsigmoid",
+    [8, 8, 4],
+    "hardsigmoid",
+    "activation({activation: 'hardSigmoid'})",
+    "same shape; TF.js (Keras 2) computes 0.2x + 0.5, Keras 3 and PyTorch relu6(x + 3)/6, which the export writes",
+  ),
+  gap("hardswish", [8, 8, 4], "hardswish", "TF.js has no hard_silu activation (Keras 3 has)"),
+  c("prelu-per-element", [6, 5, 4], "prelu", "prelu({})", "one slope per element of the sample: 6·5·4"),
+  c("prelu-per-channel", [6, 5, 4], "prelu(shared_axes: (1, 2))", "prelu({sharedAxes: [1, 2]})"),
+  c("prelu-one-slope", [6, 5, 4], "PReLU(shared_axes: (1, 2, 3))", "prelu({sharedAxes: [1, 2, 3]})"),
+  c("prelu-sequence", [7, 3], "prelu(shared_axes: 1)", "prelu({sharedAxes: 1})"),
+  gap("groupnorm", [8, 8, 16], "groupnorm(4)", "TF.js has no GroupNormalization (Keras 3 has)"),
+  gap("instancenorm", [8, 8, 16], "instancenorm(affine: true)", "TF.js has no GroupNormalization (Keras 3 has)"),
+  gap("shuffle", [8, 8, 16], "shuffle(4)", "Keras has no channel shuffle layer (the export writes reshapes)"),
 ];
 
 /** The Keras examples and fixtures as TF.js layer stacks, each layer named as the .cnn summary names it. */

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 import torch
 import torch.nn as nn
+from torchvision.ops import Permute
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "test", "golden", "receptive-fields.json")
@@ -83,6 +84,20 @@ STACKS = [
           ["nn.Upsample(scale_factor=3, mode='bilinear', align_corners=False)"]),
     stack("upsample-bilinear-2-then-conv3", [1, 24, 24], ["upsample(2, mode: bilinear)", "conv(4, 3)"],
           ["nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False)", "nn.Conv2d(1, 4, 3)"]),
+    # Issue 12: fractional factors, resizing to a size (positions mapped by in/out), and dense on the channels
+    # moved last by permute (ConvNeXt's block), which mixes channels at each position as a 1x1 conv does.
+    stack("upsample-fractional-1.5-bilinear-then-conv3", [1, 24, 24], ["upsample(1.5, mode: bilinear)", "conv(4, 3)"],
+          ["nn.Upsample(scale_factor=1.5, mode='bilinear')", "nn.Conv2d(1, 4, 3)"]),
+    stack("upsample-fractional-1.5-nearest-then-conv3", [1, 24, 24], ["upsample(1.5)", "conv(4, 3)"],
+          ["nn.Upsample(scale_factor=1.5)", "nn.Conv2d(1, 4, 3)"]),
+    stack("resize-up-bilinear-then-conv3", [1, 24, 24], ["resize(size: 36)", "conv(4, 3)"],
+          ["sized(nn.Upsample(size=36, mode='bilinear'), 24)", "nn.Conv2d(1, 4, 3)"]),
+    stack("resize-down-bilinear-then-conv3", [1, 48, 48], ["resize(size: 32)", "conv(4, 3)"],
+          ["sized(nn.Upsample(size=32, mode='bilinear'), 48)", "nn.Conv2d(1, 4, 3)"]),
+    stack("permute-dense-keeps-the-field", [1, 24, 24],
+          ["conv(4, 3)", "permute(0, 2, 3, 1) -> dense(4) -> permute(0, 3, 1, 2)", "conv(4, 3)"],
+          ["nn.Conv2d(1, 4, 3)", "Permute([0, 2, 3, 1])", "nn.Linear(4, 4)", "Permute([0, 3, 1, 2])",
+           "nn.Conv2d(4, 4, 3)"]),
     # AlexNet conv1, pool1, conv2 (the seed's table: RF 11, 19, 51).
     stack("alexnet-first-3", [3, 227, 227],
           ["conv(96, 11, stride: 4) -> relu", "maxpool(3, stride: 2)", "conv(256, 5, padding: 2) -> relu"],
@@ -99,6 +114,12 @@ STACKS = [
 ]
 
 
+def sized(m, size_in):
+    """An nn.Upsample(size=...) with the factor it maps positions by (out/in), for the spec rule."""
+    m.rf_scale = Fraction(m.size, size_in)
+    return m
+
+
 def pair(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
@@ -108,6 +129,10 @@ def for_measurement(m):
     if isinstance(m, nn.MaxPool2d):
         assert pair(m.dilation) == (1, 1), "AvgPool2d has no dilation; keep dilated max pools out of RF stacks"
         return nn.AvgPool2d(m.kernel_size, m.stride, m.padding, ceil_mode=m.ceil_mode, count_include_pad=True)
+    if isinstance(m, nn.Linear):
+        with torch.no_grad():
+            m.weight.fill_(1.0 / m.in_features)
+            m.bias.zero_()
     if isinstance(m, nn.modules.conv._ConvNd):
         with torch.no_grad():
             # fan_in of one output element: weight.numel() / out_channels for conv, /in_channels for transposed
@@ -167,7 +192,7 @@ def spec_rule(modules):
             elif isinstance(m, nn.Upsample):
                 if m.mode == "bilinear":
                     r[a] += j[a]
-                j[a] /= Fraction(m.scale_factor)
+                j[a] /= getattr(m, "rf_scale", None) or Fraction(m.scale_factor)
     return r
 
 
@@ -180,7 +205,7 @@ def main():
     out = []
     disagreements = []
     for st in STACKS:
-        modules = [eval(e, {"nn": nn}) for e in st["torch"]]
+        modules = [eval(e, {"nn": nn, "sized": sized, "Permute": Permute}) for e in st["torch"]]
         expected = spec_rule(modules)
         model = nn.Sequential(*[for_measurement(m) for m in modules]).double().eval()
         size = measure(model, st["input"])

@@ -30,7 +30,13 @@ KINDS = {
     "GELU": "gelu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax", "Identity": "identity",
     "Dropout": "dropout", "Flatten": "flatten", "Linear": "dense", "LocalResponseNorm": "lrn",
     "Upsample": "upsample", "ZeroPad": "zeropad", "ConstantPad": "zeropad",
+    "SiLU": "silu", "Hardswish": "hardswish", "Hardsigmoid": "hardsigmoid", "Mish": "mish", "Softplus": "softplus",
+    "PReLU": "prelu", "GroupNorm": "groupnorm", "InstanceNorm": "instancenorm", "StochasticDepth": "droppath",
+    "LayerScale": "scale", "ChannelShuffle": "shuffle",
+    "LayerNorm": "layernorm", "Permute": "permute", "Resize": "resize",
 }
+# Kinds whose tensors PyTorch initialises to constants (γ = 1, β = 0, slopes 0.25): random values test them.
+CONSTANT_INIT = ("groupnorm", "instancenorm", "prelu", "scale")
 
 
 def kind_of(module):
@@ -85,13 +91,16 @@ def make_weights(module, pairs, mode, seed):
             w = tensors["weight"]
             fan_in = w.shape[1] * int(torch.tensor(w.shape[2:]).prod()) if w.dim() > 2 else w.shape[1]
         for role, t in tensors.items():
-            name = f"{layer['name']}.{role}"
+            # A layer scale's tensor is named by the layer itself (ConvNeXt's `layer_scale`).
+            name = layer["name"] if layer["kind"] == "scale" else f"{layer['name']}.{role}"
             with torch.no_grad():
                 if mode == "hash":
                     t.copy_(hash_tensor(name, role, list(t.shape), fan_in, layer["kind"]))
-                elif layer["kind"] == "batchnorm":
+                elif layer["kind"] in ("batchnorm", "layernorm"):  # not PyTorch's ones and zeros
                     low, high = {"weight": (0.5, 1.5), "bias": (-0.2, 0.2), "running_mean": (-0.2, 0.2), "running_var": (0.5, 1.5)}[role]
                     t.uniform_(low, high)
+                elif layer["kind"] in CONSTANT_INIT:
+                    t.uniform_(-0.5, 1.5) if role == "weight" else t.uniform_(-0.3, 0.3)
                 if mode == "F16":
                     t.copy_(t.half().float())
             out[name] = t

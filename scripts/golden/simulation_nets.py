@@ -103,6 +103,105 @@ def vol3d():
     )
 
 
+class LayerScale(nn.Module):
+    """ConvNeXt's layer scale as torchvision's CNBlock holds it: one nn.Parameter shaped (C, 1, 1)."""
+
+    def __init__(self, shape, init):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(*shape) * init)
+
+    def forward(self, x):
+        return self.weight * x
+
+
+def modern():
+    # Imported here: importing torchvision draws from torch's global generator, which the older nets' default
+    # initialisation (made before any seed is set) would see.
+    import torchvision
+
+    return S(
+        nn.Conv2d(8, 12, 3, padding=1), nn.GroupNorm(3, 12), nn.SiLU(),
+        nn.PReLU(12), nn.Hardswish(),
+        nn.InstanceNorm2d(12, affine=True), nn.Mish(),
+        LayerScale((12, 1, 1), 0.5),
+        nn.ChannelShuffle(3), nn.Softplus(),
+        nn.Conv2d(12, 6, 3, stride=2), nn.PReLU(), nn.GroupNorm(2, 6, eps=1e-3, affine=False), nn.Hardsigmoid(),
+        nn.InstanceNorm2d(6), torchvision.ops.StochasticDepth(0.2, "row"), nn.SiLU(),
+        nn.Flatten(), nn.Linear(72, 10), nn.GroupNorm(5, 10), nn.PReLU(10),
+    )
+
+
+def modern1d():
+    return S(
+        nn.Conv1d(6, 8, 3), nn.InstanceNorm1d(8, affine=True), nn.PReLU(8),
+        nn.ChannelShuffle(4), LayerScale((8, 1), 0.3), nn.GroupNorm(2, 8), nn.Mish(),
+    )
+
+
+class Resize(nn.Module):
+    """The .cnn resize: F.interpolate to a size, or to another tensor's (align_corners=False)."""
+
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x, like=None):
+        size = self.size if like is None else like.shape[2:]
+        corners = None if self.mode == "nearest" else False
+        return nn.functional.interpolate(x, size=size, mode=self.mode, align_corners=corners)
+
+
+class Layout(nn.Module):
+    """torchvision's LayerNorm2d and Permute, ConvNeXt's block, and every way to resize."""
+
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.convnext import LayerNorm2d
+        from torchvision.ops import Permute
+
+        self.stem = S(nn.Conv2d(6, 8, 3, padding=1), LayerNorm2d(8))
+        self.block = S(
+            nn.Conv2d(8, 8, 7, padding=3, groups=8), Permute([0, 2, 3, 1]), nn.LayerNorm(8), nn.Linear(8, 32),
+            nn.GELU(), nn.Linear(32, 8), Permute([0, 3, 1, 2]),
+        )
+        self.rest = S(
+            nn.MaxPool2d(2), nn.Upsample(scale_factor=1.5, mode="bilinear"), nn.Upsample(size=(17, 9), mode="bicubic"),
+            nn.Upsample(scale_factor=0.5), Resize((10, 7), "bilinear"), Resize(9, "nearest"),
+        )
+        self.like = Resize(None, "bilinear")
+        self.last = Resize((20, 30), "bicubic")
+
+    def forward(self, x):
+        image = self.stem(x)
+        return self.last(self.like(self.rest(self.block(image)), image))
+
+
+class LayerNorm1d(nn.LayerNorm):
+    """nn.LayerNorm over the channel axis of a 1-D or 3-D map (torchvision's LayerNorm2d for other ranks)."""
+
+    def forward(self, x):
+        return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+def layout1d():
+    from torchvision.ops import Permute
+
+    return S(
+        nn.Upsample(size=17, mode="linear"), LayerNorm1d(4), nn.Upsample(scale_factor=0.5),
+        Resize(13, "linear"), Resize(6, "nearest"), Permute([0, 2, 1]), nn.Linear(4, 6), nn.LayerNorm(6),
+        nn.Flatten(), nn.LayerNorm(36),
+    )
+
+
+def layout3d():
+    from torchvision.ops import Permute
+
+    return S(
+        LayerNorm1d(3), nn.Upsample(scale_factor=1.5, mode="trilinear"), Resize((4, 9, 5), "trilinear"),
+        Permute([0, 2, 3, 4, 1]), nn.LayerNorm(3), nn.Linear(3, 5), Permute([0, 4, 1, 2, 3]), Resize(6, "nearest"),
+    )
+
+
 # key → (module factory, input shape with batch, weight file type)
 NETS = {
     "basic": (basic, [2, 3, 32, 32], "F32"),
@@ -111,4 +210,9 @@ NETS = {
     "grouped": (Grouped, [1, 8, 23, 19], "F32"),
     "seq1d": (seq1d, [2, 4, 37], "F32"),
     "vol3d": (vol3d, [1, 2, 9, 10, 11], "F32"),
+    "modern": (modern, [2, 8, 9, 7], "F32"),
+    "modern1d": (modern1d, [2, 6, 11], "F32"),
+    "layout": (Layout, [2, 6, 13, 11], "F32"),
+    "layout1d": (layout1d, [2, 4, 10], "F32"),
+    "layout3d": (layout3d, [1, 3, 5, 6, 7], "F32"),
 }

@@ -24,8 +24,11 @@ def run(job):
     module = types.ModuleType("generated_" + job["id"])
     exec(compile(job["code"], job["id"] + ".py", "exec"), module.__dict__)
     model = getattr(module, job["function"])()
-    return {"id": job["id"], "layers": list(keras.RECORD), "output": list(model.outputs.shape[1:]), "name": model.name,
-            "outputSource": model.outputs.source}
+    outputs = model.outputs if isinstance(model.outputs, list) else [model.outputs]
+    inputs = model.inputs if isinstance(model.inputs, list) else [model.inputs]
+    return {"id": job["id"], "layers": list(keras.RECORD), "output": list(outputs[0].shape[1:]), "name": model.name,
+            "outputSource": outputs[0].source, "outputSources": [o.source for o in outputs],
+            "inputSources": [i.source for i in inputs]}
 
 
 if __name__ == "__main__":

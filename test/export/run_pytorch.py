@@ -43,14 +43,19 @@ def run(job):
     for name in job["layers"]:
         if name in named:
             named[name].register_forward_hook(lambda _m, _i, out, name=name: hook(name, out))
-    x = torch.randn(job["batch"], *job["input"])
+    # A model with several inputs takes one tensor per input ("inputs"); the first is saved for the simulation.
+    xs = [torch.randn(job["batch"], *shape) for shape in job.get("inputs") or [job["input"]]]
+    x = xs[0]
     if job.get("save"):
         # The module's own state_dict and input, for the simulation to load (num_batches_tracked is a counter).
         state = {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
         write_safetensors(job["save"] + ".safetensors", state)
         save_npy(job["save"] + ".npy", x.numpy())
     with torch.no_grad():
-        out = model(x)
+        out = model(*xs)
+    # Several outputs come as a tuple: the first is the model's `output`.
+    if isinstance(out, tuple):
+        out = out[0]
     return {
         "values": values,
         "id": job["id"],

@@ -28,9 +28,9 @@ async function loadSources() {
   return import("data:text/javascript;base64," + Buffer.from(result.outputFiles[0].text).toString("base64"));
 }
 
-/** `input` is read by the model, not by the layer registry, but it is written like a layer. */
+/** `input` and `output` are read by the model, not by the layer registry, but they are written like layers. */
 function layerNamesPattern(names) {
-  const all = [...new Set([...names, "input"].map((n) => n.toLowerCase()))].sort();
+  const all = [...new Set([...names, "input", "output"].map((n) => n.toLowerCase()))].sort();
   return `\\b(?i:${all.join("|")})\\b`;
 }
 

@@ -36,9 +36,14 @@ const files: [string, string?][] = [
   ...readdirSync(join(repoRoot, "examples"))
     .filter((f) => f.endsWith(".cnn"))
     .map((f): [string] => [`examples/${f}`]),
-  ...["0001_specialized", "0002_loops_and_labels", "0004_keras_same"].map((f): [string] => [
-    `test/export/cases/${f}.cnn`,
-  ]),
+  ...[
+    "0001_specialized",
+    "0002_loops_and_labels",
+    "0004_keras_same",
+    "0006_modern_layers_keras",
+    "0009_keras_layernorm_permute",
+    "0007_convnext_block",
+  ].map((f): [string] => [`test/export/cases/${f}.cnn`]),
   ["test/export/cases/0003_one_and_three_d.cnn", "Signal"],
 ];
 
@@ -146,6 +151,39 @@ function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, f
       assert.equal(rec.cls, `Conv${d}DTranspose`, where);
       expectSame(rec.args[0], a["out_channels"], "filters");
       return;
+    // Keras 3's GroupNormalization; groups=-1 (one per channel) is instance normalisation.
+    case "groupnorm":
+    case "instancenorm":
+      assert.equal(rec.cls, "GroupNormalization", where);
+      expectSame(kw["groups"], l.kind === "groupnorm" ? a["groups"] : -1, "groups");
+      expectSame(kw["epsilon"], a["eps"], "epsilon");
+      expectSame(kw["scale"] ?? true, l.kind === "groupnorm" ? a["affine"] : a["affine"] === true, "scale");
+      return;
+    case "prelu":
+      assert.equal(rec.cls, "PReLU", where);
+      expectSame(kw["shared_axes"] ?? null, fw === "keras" ? (a["shared_axes"] ?? null) : null, "shared_axes");
+      return;
+    // Keras has no channel shuffle: reshaped to groups × C/groups, swapped, reshaped back (named as the layer).
+    case "shuffle":
+      assert.equal(rec.cls, "Reshape", where);
+      assert.equal(before?.cls, "Permute", where);
+      return;
+    case "silu":
+    case "hardswish":
+    case "hardsigmoid":
+    case "mish":
+    case "softplus": {
+      const names = {
+        silu: "silu",
+        hardswish: "hard_silu",
+        hardsigmoid: "hard_sigmoid",
+        mish: "mish",
+        softplus: "softplus",
+      };
+      assert.equal(rec.cls, "Activation", where);
+      assert.equal(rec.args[0], names[l.kind], where);
+      return;
+    }
     default: {
       const classes: Record<string, string> = {
         flatten: "Flatten",
@@ -153,6 +191,9 @@ function checkLayer(l: LayerInfo, rec: Recorded, before: Recorded | undefined, f
         softmax: "Softmax",
         globalavgpool: `GlobalAveragePooling${d}D`,
         upsample: `UpSampling${d}D`,
+        resize: "Resizing",
+        layernorm: "LayerNormalization",
+        permute: "Permute",
         zeropad: `ZeroPadding${d}D`,
         leakyrelu: "LeakyReLU",
         elu: "ELU",
@@ -181,7 +222,10 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
         id,
         code,
         function: m.name,
-        shapes: Object.fromEntries(m.layers.map((l) => [l.name, kerasLayout(l.outputShape!, m.framework)])),
+        // A permuted tensor is held as the file holds it (permute's crossDims), not moved channels-last.
+        shapes: Object.fromEntries(
+          m.layers.map((l) => [l.name, l.outputOrder ? l.outputShape! : kerasLayout(l.outputShape!, m.framework)]),
+        ),
       });
     }
   }
@@ -224,7 +268,7 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
         if (name === undefined) assert.ok(rec.cls === "Add" || rec.cls === "Concatenate", `${rec.cls} without a name`);
         else
           assert.ok(
-            names.has(name) || names.has(name.replace(/_(pad|crop|permute)$/, "")),
+            names.has(name) || names.has(name.replace(/_(pad|crop|permute|reshape)$/, "")),
             `${name} is a layer or a helper of one`,
           );
       }

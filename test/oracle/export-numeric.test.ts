@@ -15,7 +15,14 @@ const PYTHON = "/usr/bin/python3";
 const torchMissing =
   spawnSync(PYTHON, ["-c", "import torch, numpy"]).status !== 0 &&
   "Debian's PyTorch is missing: apt-get install -y python3-torch";
-const examples = Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json"));
+// Besides the examples, export cases of layers that have no example yet (issue 12's kinds: norms, PReLU, layer
+// scale, shuffle, stochastic depth in blocks and repeats; LayerNorm2d, Permute, ResizeLike).
+const examples = [
+  ...Object.entries(readJson<Record<string, string>>("test/golden/examples/index.json")),
+  ["modern-layers", "test/export/cases/0005_modern_layers.cnn"] as [string, string],
+  ["case0008-segmenter", "test/export/cases/0008_layernorm_permute_resize.cnn"] as [string, string],
+  ["case0007-convnext-block", "test/export/cases/0007_convnext_block.cnn"] as [string, string],
+];
 
 interface Result {
   id: string;
@@ -81,7 +88,9 @@ describe("simulation = PyTorch on every example, with the exported module's weig
         });
         compared++;
       }
-      assert.ok(compared >= analysis.models[0]!.layers.length * 0.9, `${compared} layers compared`);
+      // A layer scale is an nn.Parameter, not a module with a hook: the layer after it shows its effect.
+      const modules = analysis.models[0]!.layers.filter((l) => l.kind !== "scale");
+      assert.ok(compared >= modules.length * 0.9, `${compared} layers compared`);
     });
   }
 });

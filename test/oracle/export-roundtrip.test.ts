@@ -26,6 +26,8 @@ interface Job {
   code: string;
   class: string;
   input: Shape;
+  /** Every input's shape, for a model with several. */
+  inputs: Shape[];
   batch: number;
   layers: string[];
 }
@@ -62,8 +64,13 @@ function torchLayout(shape: Shape, framework: string): Shape {
 function expectedKeys(model: ModelInfo): string[] {
   const keys: string[] = [];
   for (const l of model.layers) {
-    if (l.kind === "conv" || l.kind === "convtranspose" || l.kind === "dense")
+    if (l.kind === "conv" || l.kind === "convtranspose" || l.kind === "dense" || l.kind === "layernorm")
       keys.push(`${l.name}.weight`, ...(l.args["bias"] === false ? [] : [`${l.name}.bias`]));
+    if (l.kind === "prelu") keys.push(`${l.name}.weight`);
+    const affine = l.kind === "groupnorm" ? l.args["affine"] !== false : l.kind === "instancenorm" && l.args["affine"];
+    if (affine) keys.push(`${l.name}.weight`, `${l.name}.bias`);
+    // ConvNeXt's layer scale is an nn.Parameter named by the layer itself.
+    if (l.kind === "scale") keys.push(l.name);
     if (l.kind === "batchnorm") {
       keys.push(
         ...(l.args["affine"] === false ? [] : [`${l.name}.weight`, `${l.name}.bias`]),
@@ -92,6 +99,7 @@ describe("PyTorch round trip: the generated code run by PyTorch", { skip: torchM
         code,
         class: m.name,
         input: torchLayout(m.input!, m.framework),
+        inputs: m.inputs.map((one) => torchLayout(one.shape!, m.framework)),
         batch: m.batch,
         layers: m.layers.map((l) => l.name),
       });
@@ -114,11 +122,14 @@ describe("PyTorch round trip: the generated code run by PyTorch", { skip: torchM
       const r = results.get(job.id)!;
       const m = models.get(job.id)!;
       assert.equal(r.error, undefined, r.error);
-      assert.deepEqual(r.missing, [], "every layer is a module at the path of its name");
-      for (const l of m.layers) {
+      // A layer scale is a parameter, not a module (its key is its name, as in torchvision's ConvNeXt).
+      const parameters = m.layers.filter((l) => l.kind === "scale").map((l) => l.name);
+      assert.deepEqual(r.missing, parameters, "every other layer is a module at the path of its name");
+      for (const l of m.layers.filter((l) => l.kind !== "scale")) {
         assert.deepEqual(
           r.calls[l.name],
-          [torchLayout(l.outputShape!, m.framework)],
+          // A permuted tensor is held as the file holds it, not moved to PyTorch's layout.
+          [l.outputOrder ? l.outputShape! : torchLayout(l.outputShape!, m.framework)],
           `${l.name}: called once, with the analysis' output shape`,
         );
       }

@@ -42,9 +42,13 @@ model KerasLayers {
 // The Keras files, then the PyTorch files small enough for TF.js' pure-JavaScript kernels in a few seconds
 // (their Keras export moves the channels last: flatten permutes, explicit padding becomes ZeroPadding).
 const files: [string, string][] = [
-  ...["examples/keras_smallnet.cnn", "test/export/cases/0004_keras_same.cnn", ...kerasFixtures()].map(
-    (f): [string, string] => [f, readRepoFile(f)],
-  ),
+  ...[
+    "examples/keras_smallnet.cnn",
+    "test/export/cases/0004_keras_same.cnn",
+    "test/export/cases/0009_keras_layernorm_permute.cnn",
+    "test/export/cases/0011_keras_gate_split.cnn",
+    ...kerasFixtures(),
+  ].map((f): [string, string] => [f, readRepoFile(f)]),
   ["KerasLayers (in this test)", LAYERS_MODEL],
   ...[
     "examples/lenet5.cnn",
@@ -52,6 +56,8 @@ const files: [string, string][] = [
     "test/export/cases/0001_specialized.cnn",
     "test/export/cases/0002_loops_and_labels.cnn",
     "test/export/cases/0003_one_and_three_d.cnn",
+    "test/export/cases/0007_convnext_block.cnn",
+    "test/export/cases/0010_gate_split_outputs.cnn",
   ].map((f): [string, string] => [f, readRepoFile(f)]),
 ];
 
@@ -94,6 +100,8 @@ interface Result {
   error?: string;
   layers: RecordedCall[];
   outputSource: string;
+  /** Each keras.Input's id (its name, or `input`), in the model's order. */
+  inputSources: string[];
 }
 
 /**
@@ -165,7 +173,11 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       const torch = analysis.framework === "pytorch";
       let built;
       try {
-        built = rebuild(r.layers, kerasLayout(model.input!, analysis.framework));
+        const inputs = model.inputs.map((one, i) => ({
+          id: r.inputSources[i]!,
+          shape: kerasLayout(one.shape!, analysis.framework),
+        }));
+        built = rebuild(r.layers, inputs);
       } catch (e) {
         if (e instanceof TfjsGap) return t.skip(`TF.js cannot build it: ${e.message}`);
         throw e;
@@ -180,9 +192,29 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         shape: [batch, ...model.input!],
         data: new Random(5, job.id).fillNormal(batch * volume(model.input!)),
       };
-      const sim = await simulate(analysis, model.name, { weights, input, keepTensors: true, repeats: 0 });
-      const kerasInput = torch ? channelsLast(input) : input;
-      const x = tf.tensor(kerasInput.data, kerasInput.shape);
+      // The other inputs of a model with several: seeded too, the same tensors in both.
+      const others = new Map(
+        model.inputs.slice(1).map((one): [string, FloatTensor] => [
+          one.name,
+          {
+            shape: [batch, ...one.shape!],
+            data: new Random(5, `${job.id}.${one.name}`).fillNormal(batch * volume(one.shape!)),
+          },
+        ]),
+      );
+      const sim = await simulate(analysis, model.name, {
+        weights,
+        input,
+        otherInputs: others,
+        keepTensors: true,
+        repeats: 0,
+      });
+      const kerasTensor = (t: FloatTensor) => {
+        const k = torch ? channelsLast(t) : t;
+        return tf.tensor(k.data, k.shape);
+      };
+      const xs = [input, ...others.values()].map(kerasTensor);
+      const x = xs.length === 1 ? xs[0]! : xs;
       // predict gives one tensor, not a list, for a model with a single output (a one-layer model).
       const predicted = built.model.predict(x);
       const ys = Array.isArray(predicted) ? predicted : [predicted];
@@ -192,7 +224,8 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
         const out = byId.get(l.name);
         assert.ok(out, `${l.name}: the export builds no layer of that name`);
         const kerasGot: FloatTensor = { shape: out.shape, data: out.dataSync() as Float32Array };
-        const got = torch ? channelsFirst(kerasGot) : kerasGot;
+        // A permuted tensor is held as the PyTorch file holds it (permute's crossDims), not moved channels-last.
+        const got = torch && !l.outputOrder ? channelsFirst(kerasGot) : kerasGot;
         const want = sim.tensors!.get(l.name)!;
         assert.deepEqual(got.shape, want.shape, `${l.name}: shape in TF.js vs the simulation`);
         const data = got.data;
@@ -207,7 +240,7 @@ describe("export --to keras, run in TF.js, equals the simulation at every layer"
       }
       // The model's result is the recorded output tensor: the same as the simulation's.
       assert.ok(byId.has(r.outputSource), "the model's output is a layer of the graph");
-      tf.dispose([x, ...ys]);
+      tf.dispose([...xs, ...ys]);
       const largest = worst.toExponential(2);
       t.diagnostic(`${model.layers.length} layers, largest difference ${largest} (relative to 1 + |value|)`);
     });

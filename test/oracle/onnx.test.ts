@@ -33,6 +33,8 @@ const sources = (): [string, string][] => [
   ...readdirSync(join(repoRoot, "test/golden/simulation"))
     .filter((f) => f.endsWith(".cnn"))
     .map((f): [string, string] => [f, readRepoFile(`test/golden/simulation/${f}`)]),
+  // Issue 12's layers channels last: PReLU's shared slopes, group and instance norms, the shuffle's reshapes.
+  ["0006_modern_layers_keras.cnn", readRepoFile("test/export/cases/0006_modern_layers_keras.cnn")],
   ["negative-axis", wrap([3, 4, 4], ["conv(2, 3, padding: same)", "softmax(axis: -1)", "lrn(3)", "gelu"])],
 ];
 

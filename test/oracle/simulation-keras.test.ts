@@ -91,6 +91,25 @@ test("a keras conv net equals its pytorch twin on the transposed input, layer by
   }
 });
 
+test("issue 12's layers channels last equal their pytorch twins on the transposed input", async () => {
+  const random = new Random(8, "keras-twin-12");
+  const hwc: FloatTensor = { shape: [2, 6, 5, 3], data: random.fillNormal(2 * 6 * 5 * 3) };
+  const chain = (prelu: string) =>
+    `groupnorm(2) -> ${prelu} -> instancenorm(affine: true) -> shuffle(4) -> scale(init: 0.5) -> hardswish -> mish`;
+  const kerasSource = wrap([6, 5, 3], [`conv(8, 3, padding: same) -> ${chain("prelu(shared_axes: (1, 2))")}`], "keras");
+  const twin = wrap([3, 6, 5], [`conv(8, 3, padding: 1) -> ${chain("prelu(8)")}`]);
+  // One set of weights in PyTorch's layout for both; γ, β, slopes and factors random, so each channel differs.
+  const weights = randomWeights(analyze(twin).models[0]!, 3);
+  for (const [name, t] of weights) {
+    if (!name.startsWith("conv")) weights.set(name, { shape: t.shape, data: random.fillNormal(t.data.length) });
+  }
+  const keras = await run(kerasSource, hwc, weights);
+  const torch = await run(twin, toChannelsFirst(hwc), weights);
+  for (const name of ["groupnorm1", "prelu1", "instancenorm1", "shuffle1", "scale1", "hardswish1", "mish1"]) {
+    assertClose(toChannelsFirst(keras.tensors!.get(name)!), torch.tensors!.get(name)!, name);
+  }
+});
+
 test("keras transposed conv `same` crops TensorFlow's way: the overhang goes at the end", async () => {
   const random = new Random(3, "deconv");
   const hwc: FloatTensor = { shape: [1, 3, 3, 2], data: random.fillNormal(18) };

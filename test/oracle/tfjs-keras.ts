@@ -9,6 +9,8 @@ export interface RecordedCall {
   kwargs: Record<string, unknown>;
   inputs: string[];
   output: string;
+  /** For `split`: the id of each part. */
+  parts?: string[];
 }
 
 /** Thrown for what TF.js cannot build although Keras 3 can: the test skips with this reason. */
@@ -151,10 +153,16 @@ function layerOf(call: RecordedCall, inChannels: number): Layer {
       return L.cropping2D({ ...common, cropping: args[0] ?? kw["cropping"] } as never);
     case "Permute":
       return L.permute({ ...common, dims: args[0] } as never);
+    case "LayerNormalization":
+      return L.layerNormalization({ ...common, axis: kw["axis"] ?? -1, epsilon: kw["epsilon"] ?? 1e-3 } as never);
+    case "Resizing":
+      return new HalfPixelResize([Number(args[0]), Number(args[1])], String(kw["interpolation"] ?? "bilinear"), common);
     case "Lambda":
       throw new TfjsGap(`${name}: a Lambda layer's Python function (PyTorch's -inf padding) cannot run in TF.js`);
     case "Add":
       return L.add(common);
+    case "Multiply":
+      return L.multiply(common);
     case "Concatenate":
       return L.concatenate({ ...common, axis: kw["axis"] ?? -1 } as never);
     default:
@@ -177,6 +185,29 @@ export class HalfPixelBilinear extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
     return tf.image.resizeBilinear(x, [x.shape[1] * this.size[0], x.shape[2] * this.size[1]], false, true);
+  }
+}
+
+/**
+ * Keras 3's Resizing (tf.image.resize, half-pixel centres, no antialiasing): TF.js' own Resizing layer fails on
+ * a batch ("resizeBilinear: x must be rank 3 or 4, but got rank 1").
+ */
+class HalfPixelResize extends tf.layers.Layer {
+  static className = "HalfPixelResize";
+  constructor(
+    private readonly size: [number, number],
+    private readonly mode: string,
+    config: Config,
+  ) {
+    super(config);
+  }
+  override computeOutputShape(s: tf.Shape): tf.Shape {
+    return [s[0]!, this.size[0], this.size[1], s[3]!];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
+    if (this.mode === "nearest") return tf.image.resizeNearestNeighbor(x, this.size, false, true);
+    return tf.image.resizeBilinear(x, this.size, false, true);
   }
 }
 
@@ -204,22 +235,57 @@ function activationOf(word: string, name: string | undefined): string {
   throw new TfjsGap(`${name}: TF.js' activation ${word} is not Keras 3's (see docs/keras.md)`);
 }
 
-/** A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. */
+/** keras.ops.split's part `[from, to)` of the last axis. */
+class ChannelSlice extends tf.layers.Layer {
+  static className = "ChannelSlice";
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    super({});
+  }
+  override computeOutputShape(s: tf.Shape): tf.Shape {
+    return [...s.slice(0, -1), this.to - this.from];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+    const begin = x.shape.map((_, i) => (i === x.rank - 1 ? this.from : 0));
+    const size = x.shape.map((d, i) => (i === x.rank - 1 ? this.to - this.from : d));
+    return tf.slice(x, begin, size);
+  }
+}
+
+/**
+ * A TF.js model with one output per recorded layer call, by the recorded tensor id; throws TfjsGap. `input`
+ * is the shape of the single input, or each input's id (its keras.Input name) and shape.
+ */
 export function rebuild(
   calls: RecordedCall[],
-  input: number[],
+  input: number[] | { id: string; shape: number[] }[],
 ): { model: tf.LayersModel; layers: Map<string, Layer>; outputs: string[] } {
-  const inp = tf.input({ shape: input });
-  const tensors = new Map<string, tf.SymbolicTensor>([["input", inp]]);
+  const given =
+    typeof input[0] === "number"
+      ? [{ id: "input", shape: input as number[] }]
+      : (input as { id: string; shape: number[] }[]);
+  const inps = given.map((one) => tf.input({ shape: one.shape }));
+  const tensors = new Map<string, tf.SymbolicTensor>(given.map((one, i) => [one.id, inps[i]!]));
   const layers = new Map<string, Layer>();
   for (const call of calls) {
     const ins = call.inputs.map((s) => tensors.get(s)!);
+    if (call.cls === "split") {
+      const bounds = call.args[0] as number[];
+      call.parts!.forEach((id, i) => {
+        tensors.set(id, new ChannelSlice(bounds[i]!, bounds[i + 1]!).apply(ins[0]!) as tf.SymbolicTensor);
+      });
+      continue;
+    }
     const layer = layerOf(call, ins[0]!.shape[ins[0]!.shape.length - 1]!);
     tensors.set(call.output, layer.apply(ins.length === 1 ? ins[0]! : ins) as tf.SymbolicTensor);
     layers.set(call.output, layer);
   }
-  const outputs = [...tensors.keys()].filter((k) => k !== "input");
-  return { model: tf.model({ inputs: inp, outputs: outputs.map((k) => tensors.get(k)!) }), layers, outputs };
+  const ids = new Set(given.map((one) => one.id));
+  const outputs = [...tensors.keys()].filter((k) => !ids.has(k));
+  return { model: tf.model({ inputs: inps, outputs: outputs.map((k) => tensors.get(k)!) }), layers, outputs };
 }
 
 /**
@@ -230,7 +296,7 @@ export function rebuild(
 export function setWeights(layer: Layer, cls: string, name: string, weights: WeightMap): void {
   const get = (role: string) => weights.get(`${name}.${role}`);
   const values: FloatTensor[] = [];
-  if (cls === "BatchNormalization") {
+  if (cls === "BatchNormalization" || cls === "LayerNormalization") {
     for (const role of ["weight", "bias", "running_mean", "running_var"]) {
       const t = get(role);
       if (t) values.push(t);

@@ -52,7 +52,7 @@ describe("completion offers what fits the place", () => {
     [
       "the words of an argument",
       "model M { input(3, 8, 8) upsample(2, mode: <|>) }",
-      ["nearest", "bilinear", "linear", "trilinear"],
+      ["nearest", "bilinear", "linear", "trilinear", "bicubic"],
     ],
     ["a dense call", "model M { input(3, 8, 8) flatten -> dense(<|>) }", ["out_features:", "bias:"]],
     ["a layer without arguments: nothing", "model M { input(3, 8, 8) relu(<|>) }", []],

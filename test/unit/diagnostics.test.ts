@@ -1,7 +1,7 @@
 // Diagnostics: every mistake of the spec's section 6 gives its code on the exact range, and the rest is analysed.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze, errors, readRepoFile, wrap } from "./helpers.js";
+import { analyze, errors, readJson, readRepoFile, wrap } from "./helpers.js";
 
 /** The diagnostics of `text` as [code, the text they underline]. */
 function found(text: string): [string, string][] {
@@ -192,5 +192,71 @@ describe("the examples", () => {
       a.diagnostics.map((d) => d.code),
       ["inexact-division", "inexact-division"],
     );
+  });
+});
+
+describe("a tuple holding a block parameter (issue 12)", () => {
+  it("is checked with the parameter's value, not before it is known, and gives PyTorch's shape", () => {
+    // The same layer as the PyTorch golden conv-tuple-per-axis, with one stride a block parameter.
+    const golden = readJson<{ cases: { id: string; expect: { outputShape: number[]; params: number } }[] }>(
+      "test/golden/edge-cases.json",
+    ).cases.find((c) => c.id === "conv-tuple-per-axis")!;
+    const text = [
+      "block B(s = 2) {",
+      "  conv(33, (3, 5), stride: (s, 1), padding: (4, 2))",
+      "}",
+      "model M {",
+      "  input(16, 50, 100)",
+      "  B()",
+      "}",
+    ].join("\n");
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics, []);
+    const layer = a.models[0]!.layers[0]!;
+    assert.deepEqual(layer.outputShape, golden.expect.outputShape);
+    assert.equal(layer.params.trainable, golden.expect.params);
+  });
+});
+
+describe("permute, resize and upsample mistakes (issue 12)", () => {
+  it("a permuted tensor fed to a conv, a pool or batchnorm names the permute that restores the layout", () => {
+    check(["permute(0, 2, 3, 1)", "conv(8, 3)"], "permuted-layout", "conv");
+    check(["permute(0, 3, 1, 2)", "maxpool(2)"], "permuted-layout", "maxpool");
+    check(["permute(2, 1, 3)", "batchnorm"], "permuted-layout", "batchnorm", [8, 8, 3], "keras");
+    const text = wrap([3, 8, 8], ["permute(0, 2, 3, 1)", "conv(8, 3)"]);
+    assert.match(analyze(text).diagnostics[0]!.message, /permute back first with permute\(0, 3, 1, 2\)/);
+  });
+
+  it("element-wise layers, dense and layernorm(axis: -1) take a permuted tensor; permuting back restores it", () => {
+    const text = wrap(
+      [3, 8, 8],
+      ["permute(0, 2, 3, 1) -> relu -> dense(4) -> layernorm(axis: -1)", "permute(0, 3, 1, 2) -> conv(8, 3)"],
+    );
+    const a = analyze(text);
+    assert.deepEqual(a.diagnostics, []);
+    assert.deepEqual(a.models[0]!.output, [8, 6, 6]);
+  });
+
+  it("a merge of a permuted tensor, and layernorm over the channels of one, are reported", () => {
+    check(["residual { permute(0, 2, 3, 1) -> permute(0, 1, 3, 2) }"], "permuted-layout", "residual", [3, 8, 8]);
+    check(["permute(0, 2, 3, 1) -> layernorm"], "permuted-layout", "layernorm");
+  });
+
+  it("permute's dims: the batch axis first in PyTorch, 1-based without it in Keras", () => {
+    check(["permute(1, 0, 2, 3)"], "argument-value", "1");
+    check(["permute(0, 2, 3)"], "argument-value", "0");
+    check(["permute(0, 1, 2)"], "argument-value", "0", [8, 8, 3], "keras");
+  });
+
+  it("resize needs size or like, and like names a label in scope", () => {
+    check(["resize"], "argument-count", "resize");
+    check(["resize(size: 4, like: x)"], "argument-count", "resize(size: 4, like: x)");
+    check(["resize(like: nowhere)"], "unknown-label", "nowhere");
+  });
+
+  it("upsample: size is whole in PyTorch files; Keras' factors are whole; scale and size not both", () => {
+    check(["upsample(size: 2.5)"], "argument-value", "2.5");
+    check(["upsample(1.5)"], "argument-value", "1.5", [8, 8, 3], "keras");
+    check(["upsample(2, size: 16)"], "argument-count", "upsample(2, size: 16)");
   });
 });

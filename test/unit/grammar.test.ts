@@ -1,7 +1,7 @@
 // The parser: the whole syntax of the spec, and recovery that keeps the rest of the file.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { lex, parse, tokensOf, type ModelDef, type BlockDef } from "../../grammar/index.js";
+import { lex, parse, tokensOf, type BlockDef, type Expr, type ModelDef } from "../../grammar/index.js";
 import { readRepoFile } from "./helpers.js";
 
 describe("parse", () => {
@@ -51,6 +51,76 @@ model M { input(3, 8, 8)
       ["A", "B", "C", "D"],
     );
     for (const e of errors) assert.ok(e.span.end <= text.length && e.code === "syntax", `${e.code}: ${e.message}`);
+  });
+  it("reads number literals with an exponent as one number (spec §7: 1e-6, 2.5E3)", () => {
+    const written = ["1e-6", "2.5E3", "1E+4", ".5e1", "3.e-2", "7e0"];
+    for (const w of written) {
+      const { code, errors } = lex(w);
+      assert.deepEqual(errors, [], w);
+      assert.deepEqual(
+        code.map((t) => [t.tokenType.name, t.image]),
+        [["Decimal", w]],
+        `${w} is one token`,
+      );
+    }
+    const { ast, errors } = parse(`model M { input(3, 4, 4) scale(init: 1e-6) -> groupnorm(1, eps: 2.5E3) }`);
+    assert.deepEqual(errors, []);
+    const chain = (ast.definitions[0] as ModelDef).body[1]!.chain as { args?: { value: Expr }[] }[];
+    const values = chain.map((c) => c.args!.at(-1)!.value);
+    assert.deepEqual(
+      values.map((v) => (v.kind === "decimal" ? v.value : v.kind)),
+      [1e-6, 2500],
+    );
+    // `1e` and `e5` are not numbers: a name after a whole number, and a name.
+    assert.deepEqual(
+      lex("1e e5").code.map((t) => t.tokenType.name),
+      ["Integer", "Identifier", "Identifier"],
+    );
+  });
+  it("reads gate, mul, split and several inputs and outputs", () => {
+    const { ast, errors } = parse(`model M {
+  image: input(3, 8, 8)
+  mask: input(1, 8, 8)
+  gate { adaptiveavgpool(1) -> conv(3, 1) -> sigmoid } -> mul(mask)
+  split(sizes: (1, 2)) { branch { } branch { relu } }
+  mul { branch { relu } branch { } }
+  out: split { branch { relu } branch { } }
+  output(out, image)
+}`);
+    assert.deepEqual(errors, []);
+    const model = ast.definitions[0] as ModelDef;
+    assert.deepEqual(
+      model.body.map((s) => [
+        s.label?.text,
+        s.chain.map((c) => (c.kind === "mergeLabels" ? `${c.kind}:${c.op}` : c.kind)),
+      ]),
+      [
+        ["image", ["layer"]],
+        ["mask", ["layer"]],
+        [undefined, ["gate", "mergeLabels:mul"]],
+        [undefined, ["split"]],
+        [undefined, ["mergeBranches"]],
+        ["out", ["split"]],
+        [undefined, ["layer"]],
+      ],
+    );
+    const split = model.body[3]!.chain[0]!;
+    assert.ok(split.kind === "split" && split.args?.length === 1 && split.branches.length === 2);
+  });
+  it("recovers inside gate and split and keeps the statements and definitions after them", () => {
+    const text =
+      "model A { input(3, 8, 8)\n gate { conv(3, }\n relu\n}\n" +
+      "model B { input(4, 8, 8)\n split(sizes: (2, 2) { branch { } branch { relu } }\n relu\n}\n" +
+      "model C { input(4, 8, 8)\n split { branch { relu } branch }\n relu\n}\nmodel D { input(2) dense(1) }";
+    const { ast, errors } = parse(text);
+    assert.ok(errors.length >= 3, errors.map((e) => e.message).join("; "));
+    assert.deepEqual(
+      ast.definitions.map((d) => (d.kind === "framework" ? "" : d.name.text)),
+      ["A", "B", "C", "D"],
+    );
+    for (const e of errors) assert.ok(e.span.end <= text.length && e.code === "syntax", `${e.code}: ${e.message}`);
+    const last = ast.definitions[3] as ModelDef;
+    assert.deepEqual(last.body.length, 2);
   });
   it("words that begin with a keyword are names", () => {
     const { ast, errors } = parse("model models { input(3) additional: dense(2) }");

@@ -30,3 +30,20 @@ describe("hover detail", () => {
     assert.ok(!value.includes("MACs") && !value.includes("Receptive field"));
   });
 });
+
+describe("hover on the new structures", () => {
+  const text =
+    "model M {\n  image: input(16, 8, 8)\n  mask: input(1, 8, 8)\n" +
+    "  gate { adaptiveavgpool(1) -> conv(16, 1) -> sigmoid }\n" +
+    "  split { branch { } branch { conv(4, 1) } }\n  mul(mask)\n}";
+  it("a gate's keyword: its input and output and the parameters of its body", () => {
+    const value = hover(text, "gate", "full");
+    assert.ok(value.includes("`16×8×8` → `16×8×8`") && value.includes("Parameters: 272"), value);
+  });
+  it("a split's keyword: the channels before and after", () => {
+    assert.ok(hover(text, "split", "full").includes("`16×8×8` → `12×8×8`"));
+  });
+  it("the model: every input and output", () => {
+    assert.ok(hover(text, "M {", "full").includes("`16×8×8`, `1×8×8` → `12×8×8`"));
+  });
+});

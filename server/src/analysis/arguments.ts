@@ -16,6 +16,12 @@ export type ArgType =
   | "padding"
   /** Like axes0, or a tuple of (before, after) pairs, one per spatial axis (zeropad). */
   | "pads"
+  /** A number > 0 or one per spatial axis (upsampling factors, which may be fractional). */
+  | "factors"
+  /** A whole number (an axis without the batch axis, −1 the last) or the word `channel`. */
+  | "axis"
+  /** A label in scope, by its name (`resize(like: image)`). */
+  | "label"
   | "number"
   | "int"
   | "bool"
@@ -225,7 +231,10 @@ export function resolveArgs(
       continue;
     }
     const value = evaluate(arg.value, env, report);
-    const checked = value === undefined ? undefined : checkType(layerName, spec, value, arg.span, report);
+    // A tuple holding a value not known yet (a block parameter while the block is checked on its own) is
+    // unknown as a whole: checking `(1, ?)` against the type would report what the call does not say.
+    const checked =
+      value === undefined || hasUnknown(value) ? undefined : checkType(layerName, spec, value, arg.span, report);
     if (checked === undefined) result.unknown = true;
     given.set(spec.name, { value: checked, span: arg.value.span });
   }
@@ -240,6 +249,10 @@ export function resolveArgs(
     }
   }
   return result;
+}
+
+function hasUnknown(v: Value | undefined): boolean {
+  return v === undefined || (v.type === "tuple" && v.items.some(hasUnknown));
 }
 
 function closestName(word: string, names: string[]): string | undefined {
@@ -279,6 +292,16 @@ function checkType(layerName: string, spec: ArgSpec, v: Value, span: Span, repor
       if (perAxis(0) || (v.type === "tuple" && v.items.length > 0 && v.items.every(isPair))) return v;
       return fail("a whole number ≥ 0, one per spatial axis, or a (before, after) pair per axis");
     }
+    case "factors": {
+      const positive = (x: Value | undefined) => x?.type === "number" && x.value > 0;
+      const ok = positive(v) || (v.type === "tuple" && v.items.length > 0 && v.items.every(positive));
+      return ok ? v : fail("a number > 0 or a tuple of them, one per spatial axis");
+    }
+    case "axis":
+      if (v.type === "word" && v.value.toLowerCase() === "channel") return { type: "word", value: "channel" };
+      return v.type === "number" && v.integer ? v : fail("a whole number (−1 for the last axis) or channel");
+    case "label":
+      return v.type === "word" ? v : fail("the name of a labelled tensor");
     case "number":
       return v.type === "number" ? v : fail("a number");
     case "bool":

@@ -3,14 +3,16 @@ import { parse, type BlockDef, type ModelDef, type Span } from "../../../grammar
 import { Reporter } from "./diagnostics.js";
 import type { Step } from "./program.js";
 import { findLayerKind } from "./layers/index.js";
-import { readInput } from "./model-input.js";
+import { readInputs, type ModelInput } from "./model-input.js";
+import { reportUnused } from "./outputs.js";
+import { recordStep } from "./program.js";
 import { inputField } from "./receptive-field.js";
 import { ModelState, Scope, type Tensor } from "./scope.js";
 import { addToTotals, findOverflow, reportOverflow } from "./size-limits.js";
 import { closest } from "./suggest.js";
 import { elements, spatial } from "./tensor.js";
 import type { Analysis, BlockInfo, Framework, ModelInfo } from "./types.js";
-import { walkBody, type WalkContext } from "./walker.js";
+import { defineLabel, walkBody, type WalkContext } from "./walker.js";
 
 export * from "./types.js";
 export type * from "./program.js";
@@ -44,13 +46,16 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       continue;
     }
     if (def.kind === "block") {
-      if (findLayerKind(def.name.text))
-        report.error(
-          "duplicate-definition",
-          `block ${def.name.text} has the name of a layer kind, which would hide the layer: rename the block`,
+      const hidden = findLayerKind(def.name.text);
+      // The block wins in its file (every use of it works); the warning says which layer it hides.
+      if (hidden)
+        report.warning(
+          "block-hides-layer",
+          `block ${def.name.text} has the name of the layer kind '${hidden.kind}': in this file ` +
+            `${def.name.text}(…) uses the block, never the layer; rename the block to use both`,
           def.name.span,
         );
-      else blocks.set(def.name.text, def);
+      blocks.set(def.name.text, def);
     } else {
       modelNames.set(def.name.text, def.name.span);
       models.push(def);
@@ -97,14 +102,15 @@ function readFramework(defs: Analysis["ast"]["definitions"], report: Reporter, f
 }
 
 function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, BlockDef>, report: Reporter): ModelInfo {
-  const first = def.body[0];
-  const input = readInput(first, framework, report);
+  const read = readInputs(def.body, framework, report);
+  const input = read.inputs[0];
   const state = new ModelState(input?.batch ?? 1);
   const info: ModelInfo = {
     name: def.name.text,
     nameSpan: def.name.span,
     span: def.span,
     framework,
+    inputs: [],
     batch: state.batch,
     params: { total: 0, trainable: 0, nonTrainable: 0 },
     macs: 0,
@@ -112,6 +118,7 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
     layers: state.layers,
     groups: state.groups,
     labels: state.labels,
+    outputs: [],
     graph: state.graph,
   };
   if (!input) {
@@ -125,23 +132,38 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   const scope = new Scope("", new Map(), [], []);
   const program: Step[] = [];
   info.program = program;
-  const ctx: WalkContext = { framework, blocks, report, model: state, steps: program };
-  let start: Tensor = {};
-  // An input too large to count (its values or bytes past 2^53 − 1) leaves the whole model unknown.
-  const inputFigures = input?.shape && { shape: input.shape, batch: state.batch };
-  const inputOverflow = inputFigures ? findOverflow(inputFigures, state.totals) : undefined;
-  if (inputOverflow) state.overflow = reportOverflow(inputOverflow, "input", first!.span, report);
-  else if (inputFigures) addToTotals(state.totals, inputFigures);
+  const body = def.body.slice(read.inputs.length);
+  const ctx: WalkContext = { framework, blocks, report, model: state, steps: program, modelBody: body };
+  const starts = read.inputs.map((one, index) => startOf(one, index, state, report, framework));
+  const inputOverflow = starts.some((t) => t === undefined);
+  info.inputs = read.inputs.map((one) => ({
+    name: one.label?.text ?? "input",
+    span: one.span,
+    ...(one.shape ? { shape: one.shape } : {}),
+  }));
   if (input?.shape) info.input = input.shape;
-  if (input?.shape && !inputOverflow) {
-    const sizes = input.shape.length > 1 ? spatial(input.shape, framework) : [];
-    state.inputSizes = sizes;
-    start = { shape: input.shape, field: inputField(sizes.length), node: state.addNode({ id: -1, op: "input" }) };
+  // Labelled inputs are tensors like any label; the record switches to each one to keep it, then to the first.
+  read.inputs.forEach((one, index) => {
+    if (!one.label) return;
+    recordStep(ctx, { step: "input", index });
+    defineLabel(one.label.text, one.label.span, starts[index] ?? {}, scope, ctx);
+  });
+  if (program.length > 0) recordStep(ctx, { step: "input", index: 0 });
+  const output = walkBody(body, starts[0] ?? {}, scope, ctx);
+  if (state.outputs.length > 0) {
+    info.outputs = state.outputs;
+    const first = state.outputs[0]!;
+    if (first.shape) info.output = first.shape;
+    if (state.outputFields[0]) info.receptiveField = state.outputFields[0];
+    if (first.node !== undefined && state.outputs.every((o) => o.node !== undefined)) info.outputNode = first.node;
+  } else {
+    info.outputs = [{ name: "output", ...(output.shape ? { shape: output.shape } : {}) }];
+    if (output.node !== undefined) info.outputs[0]!.node = output.node;
+    if (output.shape) info.output = output.shape;
+    if (output.field) info.receptiveField = output.field;
+    if (output.node !== undefined) info.outputNode = output.node;
   }
-  const output = walkBody(input ? def.body.slice(1) : def.body, start, scope, ctx);
-  if (output.shape) info.output = output.shape;
-  if (output.field) info.receptiveField = output.field;
-  if (output.node !== undefined) info.outputNode = output.node;
+  reportUnused(state, report);
   for (const l of state.layers) {
     info.params.trainable += l.params.trainable;
     info.params.nonTrainable += l.params.nonTrainable;
@@ -150,9 +172,37 @@ function analyzeModel(def: ModelDef, framework: Framework, blocks: Map<string, B
   }
   info.params.total = info.params.trainable + info.params.nonTrainable;
   info.memory.params = info.params.total * 4;
-  info.memory.input = info.input && !inputOverflow ? elements(info.input) * state.batch * 4 : 0;
+  info.memory.input = inputOverflow
+    ? 0
+    : read.inputs.reduce((sum, one) => sum + (one.shape ? elements(one.shape) * state.batch * 4 : 0), 0);
   if (state.overflow) info.overflow = state.overflow;
   return info;
+}
+
+/**
+ * The tensor an input starts with: its shape, a fresh receptive field and its dataflow node; undefined when
+ * its values or bytes are past 2^53 − 1 (then the whole model is unknown), empty when its shape is wrong.
+ */
+function startOf(
+  one: ModelInput,
+  index: number,
+  state: ModelState,
+  report: Reporter,
+  framework: Framework,
+): Tensor | undefined {
+  if (!one.shape) return {};
+  const figures = { shape: one.shape, batch: state.batch };
+  const overflow = findOverflow(figures, state.totals);
+  if (overflow) {
+    state.overflow ??= reportOverflow(overflow, "input", one.span, report);
+    return undefined;
+  }
+  addToTotals(state.totals, figures);
+  const sizes = one.shape.length > 1 ? spatial(one.shape, framework) : [];
+  // Fields are counted in the first input's pixels, which global fields span.
+  if (index === 0) state.inputSizes = sizes;
+  const node = state.addNode(index === 0 ? { id: -1, op: "input" } : { id: -1, op: "input", index });
+  return { shape: one.shape, field: inputField(sizes.length), node };
 }
 
 /**
@@ -168,7 +218,9 @@ function checkBlock(
 ): BlockInfo {
   const env = new Map(def.params.map((p) => [p.name.text, undefined]));
   const scope = new Scope(`${def.name.text}.`, env, [], [def.name.text]);
-  walkBody(def.body, {}, scope, { framework, blocks, report, model: new ModelState(1), shallow: true });
+  const state = new ModelState(1);
+  walkBody(def.body, {}, scope, { framework, blocks, report, model: state, shallow: true });
+  reportUnused(state, report);
   const uses = new Map<number, Span>();
   for (const m of models) for (const g of m.groups) if (g.definition === def.name.text) uses.set(g.span.start, g.span);
   return {

@@ -1,6 +1,7 @@
 // residual, concat and add: shapes that must agree, the auto projection shortcut, and fields through merges.
-import type { MergeBranches, MergeLabels, Residual, Span } from "../../../grammar/index.js";
+import type { MergeBranches, MergeLabels, MergeOp, Residual, Span } from "../../../grammar/index.js";
 import { Args } from "./arguments.js";
+import { broadcastShape } from "./broadcast.js";
 import { conv } from "./layers/conv.js";
 import { batchnorm } from "./layers/shape-layers.js";
 import type { LayerKind } from "./layers/index.js";
@@ -15,8 +16,8 @@ import {
 import { mergeFields } from "./receptive-field.js";
 import type { Scope, Tensor } from "./scope.js";
 import { reportOverflow, shapeOverflow } from "./size-limits.js";
-import { channelAxis, channels, formatShape, sameShape, spatial } from "./tensor.js";
-import type { ReceptiveField, Shape } from "./types.js";
+import { axisName, channelAxis, channels, formatShape, sameShape, spatial } from "./tensor.js";
+import type { Framework, ReceptiveField, Shape } from "./types.js";
 import type { Value } from "./values.js";
 import type { WalkContext, Walks } from "./walk-context.js";
 
@@ -43,6 +44,7 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
         : { present: false, conv: scope.peekName("conv"), batchnorm: scope.peekName("batchnorm") };
   }
   if (!main.shape || !shortcut.shape) return {};
+  if (permutedMerge("residual add", [main, shortcut], item.keyword, ctx)) return {};
   if (!sameShape(main.shape, shortcut.shape)) {
     const fix = item.shortcut
       ? "make both paths end in the same shape"
@@ -117,6 +119,22 @@ function autoShortcut(input: Tensor, main: Tensor, span: Span, scope: Scope, ctx
   return walks.layer(batchnorm, norm, afterConv, scope, ctx, undefined, norm.synthetic);
 }
 
+/**
+ * Merges join tensors in the file's layout (concat on the channel axis); a permuted input is reported, with the
+ * fix of permuting back before the merge.
+ */
+function permutedMerge(what: string, tensors: Tensor[], keyword: Span, ctx: WalkContext): boolean {
+  const permuted = tensors.find((t) => t.order !== undefined);
+  if (!permuted) return false;
+  ctx.report.error(
+    "permuted-layout",
+    `${what}: an input ${formatShape(permuted.shape)} is permuted; merges take tensors in the ${ctx.framework} ` +
+      "layout: permute it back before the merge",
+    keyword,
+  );
+  return true;
+}
+
 /** The smallest stride s with ⌊(from − 1)/s⌋ + 1 = to, if there is one. */
 function projectionStride(from: number, to: number): number | undefined {
   for (let s = 1; s <= from; s++) if (Math.floor((from - 1) / s) + 1 === to) return s;
@@ -186,15 +204,32 @@ export function applyLabelMerge(item: MergeLabels, input: Tensor, scope: Scope, 
   return merge(item.op, parts, item.keyword, ctx);
 }
 
-function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], keyword: Span, ctx: WalkContext): Tensor {
+/** Merges tensors as `op` does: concat on the channel axis, add with equal shapes, mul with broadcasting. */
+export function merge(
+  op: MergeOp,
+  parts: { tensor: Tensor; span: Span }[],
+  keyword: Span,
+  ctx: WalkContext,
+  what: string = op,
+): Tensor {
   const shapes = parts.map((p) => p.tensor.shape);
   if (shapes.some((s) => s === undefined)) return {};
+  if (
+    permutedMerge(
+      op,
+      parts.map((p) => p.tensor),
+      keyword,
+      ctx,
+    )
+  )
+    return {};
   const known = shapes as Shape[];
   const first = known[0]!;
   const related = parts.map((p, i) => ({
     span: p.span,
     message: `${i === 0 ? "the first" : "this"} input is ${formatShape(known[i])}`,
   }));
+  if (op === "mul") return multiply(parts, known, keyword, related, ctx, what);
   if (op === "add") {
     const bad = known.findIndex((s) => !sameShape(s, first));
     if (bad >= 0) {
@@ -255,8 +290,66 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
   };
 }
 
+/** `mul`: the product's shape stretches axes of size 1; any other difference is an error naming both shapes. */
+function multiply(
+  parts: { tensor: Tensor; span: Span }[],
+  shapes: Shape[],
+  keyword: Span,
+  related: { span: Span; message: string }[],
+  ctx: WalkContext,
+  what: string,
+): Tensor {
+  let out: Shape = shapes[0]!;
+  for (const s of shapes.slice(1)) {
+    const next = broadcastShape(out, s);
+    if (!next) {
+      ctx.report.error("broadcast-mismatch", broadcastMessage(what, out, s, ctx.framework), keyword, related, {
+        shapes,
+      });
+      // Recovery: the first input's shape flows on (a gate's input), so one mismatch gives one diagnostic.
+      return { shape: shapes[0]!.slice() };
+    }
+    out = next;
+  }
+  return {
+    shape: out.slice(),
+    field: mergedField(
+      parts.map((p) => p.tensor.field),
+      keyword,
+      ctx,
+    ),
+    node: mergeNode(
+      "mul",
+      parts.map((p) => p.tensor),
+      ctx,
+    ),
+  };
+}
+
+/** Why two shapes do not broadcast, with the axis that differs and what would fix it. */
+function broadcastMessage(what: string, a: Shape, b: Shape, fw: Framework): string {
+  const head =
+    `${what} multiplies element-wise and stretches axes of size 1` +
+    `, but cannot multiply ${formatShape(a)} by ${formatShape(b)}`;
+  if (a.length !== b.length)
+    return (
+      `${head}: they have ${a.length} and ${b.length} axes; keep the axes of size 1 ` +
+      `(${fw === "keras" ? "globalavgpool(keepdims: true)" : "adaptiveavgpool(1)"} rather than a flat tensor)` +
+      " so that both have the same number"
+    );
+  const i = a.findIndex((x, k) => x !== b[k] && x !== 1 && b[k] !== 1);
+  if (a.length > 1 && i === channelAxis(a, fw))
+    return (
+      `${head}: the channels are ${a[i]} against ${b[i]}` +
+      `; make them equal (e.g. end the gate with conv(${a[i]}, 1))`
+    );
+  const spatialIndex = fw === "pytorch" ? i - 1 : i;
+  const axis = a.length > 1 && spatialIndex >= 0 ? axisName(spatialIndex, a.length - 1) : `axis ${i + 1}`;
+  return `${head}: ${axis} is ${a[i]} against ${b[i]}; make the sizes equal, or pool it to 1 (adaptiveavgpool(1))`;
+}
+
 /** A merge node in the dataflow, when every input has one. */
-function mergeNode(op: "add" | "concat", inputs: Tensor[], ctx: WalkContext): number | undefined {
+function mergeNode(op: "add" | "concat" | "mul", inputs: Tensor[], ctx: WalkContext): number | undefined {
   const ids = inputs.map((t) => t.node);
   if (ids.some((id) => id === undefined)) return undefined;
   return ctx.model.addNode({ id: -1, op, inputs: ids as number[] });

@@ -1,5 +1,5 @@
 // Reads a model's first statement, `input(3, 224, 224)` or `input(3, 224, 224, batch: 8)`.
-import type { Statement } from "../../../grammar/index.js";
+import type { Name, Span, Statement } from "../../../grammar/index.js";
 import type { Reporter } from "./diagnostics.js";
 import type { Framework, Shape } from "./types.js";
 import { evaluate, type Value } from "./values.js";
@@ -8,6 +8,44 @@ export interface ModelInput {
   /** Undefined when the input line is there but wrong (already reported). */
   shape?: Shape;
   batch: number;
+  /** `image: input(…)`: the label under which the input is a tensor of the body. */
+  label?: Name;
+  span: Span;
+}
+
+/** Whether a statement is an `input(…)` line. */
+function isInput(s: Statement): boolean {
+  const call = s.chain[0];
+  return call?.kind === "layer" && call.name.text.toLowerCase() === "input";
+}
+
+/**
+ * The inputs of a model: its leading `input(…)` lines. With several, each needs a label (the body continues
+ * from the first; chains start from the others by their labels), and the first's batch applies to all.
+ */
+export function readInputs(body: Statement[], framework: Framework, report: Reporter): { inputs: ModelInput[] } {
+  const inputs: ModelInput[] = [];
+  for (const s of body) {
+    if (!isInput(s)) break;
+    const one = readInput(s, framework, report)!;
+    if (s.label) one.label = s.label;
+    inputs.push(one);
+  }
+  if (inputs.length > 1) {
+    for (const one of inputs) {
+      if (one.label) continue;
+      report.error(
+        "input-label",
+        "a model with several inputs labels each one, so that chains can start from it: image: input(…)",
+        one.span,
+      );
+    }
+    const first = inputs[0]!;
+    for (const one of inputs.slice(1))
+      if (one.batch !== first.batch && one.batch !== 1)
+        report.error("argument-value", `every input has the first one's batch (${first.batch})`, one.span);
+  }
+  return { inputs };
 }
 
 const MAX_RANK = 4;
@@ -74,5 +112,5 @@ export function readInput(
     );
     ok = false;
   }
-  return ok ? { shape: dims, batch } : { batch };
+  return ok ? { shape: dims, batch, span: first.span } : { batch, span: first.span };
 }

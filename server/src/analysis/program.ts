@@ -1,5 +1,5 @@
 // The record of the one walk: per statement, what the analysis decided that the exporters write (ModelInfo.program).
-import type { Argument, Expr } from "../../../grammar/index.js";
+import type { Argument, Expr, MergeOp } from "../../../grammar/index.js";
 
 /**
  * The exporters read this record instead of walking the AST a second time: every name, label, merge, repeat
@@ -16,7 +16,17 @@ import type { Argument, Expr } from "../../../grammar/index.js";
  * 10,000-layer model analyse as fast as before within the noise (about 2 ms and 150–260 ms both ways).
  */
 export type Step =
-  LayerStep | BlockStep | RepeatStep | ResidualStep | BranchesStep | MergeLabelsStep | SaveStep | LoadStep;
+  | LayerStep
+  | BlockStep
+  | RepeatStep
+  | ResidualStep
+  | BranchesStep
+  | MergeLabelsStep
+  | SaveStep
+  | LoadStep
+  | GateStep
+  | SplitStep
+  | InputStep;
 
 /** A layer: the kind, its name within its scope, its index in `layers`, and the arguments as written. */
 export interface LayerStep {
@@ -49,6 +59,11 @@ export interface RepeatStep {
   count: Expr;
   group: number;
   iterations: Step[][];
+  /**
+   * A labelled repeat or one in a seq: its iterations' names are paths in the enclosing owner (`layer1.0`,
+   * `features.3`), so the exporters write each iteration in place rather than as a container of its own.
+   */
+  inline?: boolean;
 }
 
 /** `residual { main } shortcut …`: the main path and the shortcut (the projection's layers for `auto`). */
@@ -72,15 +87,39 @@ export interface AutoShortcut {
 /** `concat { branch … }` / `add { branch … }`. */
 export interface BranchesStep {
   step: "branches";
-  merge: "concat" | "add";
+  merge: MergeOp;
   branches: Step[][];
 }
 
 /** `concat(a, b)` / `add(a)`: the labels merged, as the definitions they resolved to. */
 export interface MergeLabelsStep {
   step: "mergeLabels";
-  merge: "concat" | "add";
+  merge: MergeOp;
   labels: SaveStep[];
+}
+
+/** In a model with labelled inputs: the chain continues from input `index` (0 is the first). */
+export interface InputStep {
+  step: "input";
+  index: number;
+}
+
+/** `gate { … }`: the body from the input, then the input times its result. */
+export interface GateStep {
+  step: "gate";
+  body: Step[];
+}
+
+/**
+ * `split { branch … }`: the channel parts as this use computed them, whether they were given (`sizes:`, as
+ * written in `args`) or equal, and each branch as walked on its part; the results are joined on the channels.
+ */
+export interface SplitStep {
+  step: "split";
+  sizes: number[];
+  /** The `sizes:` expression as written; undefined for equal parts. */
+  given?: Expr;
+  branches: Step[][];
 }
 
 /** `label: …`: the tensor kept under a name (one object per definition, which loads refer to). */

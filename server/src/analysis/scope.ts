@@ -1,9 +1,18 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
-import type { Span } from "../../../grammar/index.js";
+import type { Span, Statement } from "../../../grammar/index.js";
 import type { SaveStep } from "./program.js";
 import type { Environment } from "./values.js";
 import type { RunningTotals } from "./size-limits.js";
-import type { GraphNode, GroupInfo, LabelInfo, LayerInfo, ReceptiveField, Shape, SizeOverflow } from "./types.js";
+import type {
+  GraphNode,
+  GroupInfo,
+  LabelInfo,
+  LayerInfo,
+  ModelOutput,
+  ReceptiveField,
+  Shape,
+  SizeOverflow,
+} from "./types.js";
 
 /** A tensor flowing through the model; an unknown shape (after an error) propagates silently. */
 export interface Tensor {
@@ -11,10 +20,17 @@ export interface Tensor {
   field?: ReceptiveField;
   /** The dataflow node that produces this tensor. */
   node?: number;
+  /**
+   * Set once `permute` moved axes: axis i holds the file layout's axis `order[i]` (sample axes, 0-based).
+   * Layers that need the channel axis in place refuse such a tensor until it is permuted back.
+   */
+  order?: number[];
 }
 
 export interface LabelEntry extends Tensor {
   span: Span;
+  /** Set once a chain, merge or output reads the label: an unused chain with a used label is not unused. */
+  used?: boolean;
   /** The definition in the walk's record, which loads and label merges refer to. */
   save?: SaveStep;
 }
@@ -31,6 +47,12 @@ export class ModelState {
   readonly groups: GroupInfo[] = [];
   readonly labels: LabelInfo[] = [];
   readonly graph: GraphNode[] = [];
+  /** The results named by output(…), in order; empty when the model returns its last tensor. */
+  readonly outputs: ModelOutput[] = [];
+  /** The receptive field of each output, in the same order. */
+  readonly outputFields: (ReceptiveField | undefined)[] = [];
+  /** Chains whose result the next statement dropped: unused unless their label is used or an output. */
+  readonly dropped: { statement: Statement; scope: Scope }[] = [];
   /** Set when the model outgrew the layer budget; from then on nothing more is expanded. */
   exhausted = false;
   /** The model input's spatial sizes, for fields that become global. */
@@ -53,13 +75,28 @@ export class ModelState {
 }
 
 /**
- * A naming and label scope: the model body, a block use, or one iteration of a repeat. Layers are counted
- * per kind within it; labels defined in it are visible to it and (for repeat iterations) to nothing outside.
+ * `<kind><n>`, the automatic name: `conv1`, `Bottleneck2`; a kind or block whose name ends in a digit takes
+ * an underscore before the count (`relu6_1`), or the 61st relu and the first relu6 would both be `relu61`.
+ */
+export function automaticName(kind: string, n: number): string {
+  return /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
+}
+
+/**
+ * A naming and label scope: the model body, a block use, one iteration of a repeat, or a group named under a
+ * label or an index (a `seq`, a labelled chain or structure). Layers are counted per kind within it; labels
+ * defined in it are visible to it and (for every scope but a block use's) to nothing outside.
+ *
+ * `prefix` is the dotted prefix of every name made here; `owner` is the prefix of the module that holds them
+ * in the exports (the model, a block use, an unlabelled repeat's iteration): a group named under a label or an
+ * index is a path inside its owner (`layer1.0` in the model), not an owner of its own.
  */
 export class Scope {
   private readonly counters = new Map<string, number>();
   private readonly labels = new Map<string, LabelEntry>();
   private readonly claims = new Map<string, NameClaim>();
+  /** The next position of an indexed scope (`seq`): labelled statements take a position too. */
+  private position = 0;
 
   constructor(
     readonly prefix: string,
@@ -67,18 +104,31 @@ export class Scope {
     readonly via: Span[],
     readonly blockStack: readonly string[],
     private readonly parent?: Scope,
+    readonly owner: string = prefix,
+    /** A `seq` (or a labelled chain): its contents are numbered 0, 1, … as nn.Sequential numbers them. */
+    readonly indexed = false,
   ) {}
 
-  /** The next `<kind><n>` name in this scope, with the scope's dotted prefix. */
-  nextName(kind: string, override?: string): string {
+  /** The next automatic `<kind><n>` name in this scope, with the scope's dotted prefix. */
+  nextName(kind: string): string {
     const n = (this.counters.get(kind) ?? 0) + 1;
     this.counters.set(kind, n);
-    return this.prefix + (override ?? `${kind}${n}`);
+    return this.prefix + automaticName(kind, n);
   }
 
-  /** The name the next layer of this kind would take here (without the prefix), without taking it. */
+  /** The next index of an indexed scope, as a name part (`"0"`, `"1"`, …). */
+  nextIndex(): string {
+    return String(this.position++);
+  }
+
+  /** A labelled statement of an indexed scope takes a position, which its label names instead of the index. */
+  skipIndex(): void {
+    this.position++;
+  }
+
+  /** The name, relative to the owner, that the next layer of this kind would take here, without taking it. */
   peekName(kind: string): string {
-    return `${kind}${(this.counters.get(kind) ?? 0) + 1}`;
+    return this.prefix.slice(this.owner.length) + automaticName(kind, (this.counters.get(kind) ?? 0) + 1);
   }
 
   /** Records who took a local name; returns the earlier claim when the name is already taken here. */
@@ -89,8 +139,26 @@ export class Scope {
     return undefined;
   }
 
+  /** The label's entry, marked as used. */
   lookup(name: string): LabelEntry | undefined {
-    return this.labels.get(name) ?? this.parent?.lookup(name);
+    const entry = this.labels.get(name) ?? this.parent?.lookup(name);
+    if (entry) entry.used = true;
+    return entry;
+  }
+
+  /** Whether a label of this name is visible here (without marking it used). */
+  has(name: string): boolean {
+    return this.labels.has(name) || (this.parent?.has(name) ?? false);
+  }
+
+  /** The label's entry without marking it used. */
+  peek(name: string): LabelEntry | undefined {
+    return this.labels.get(name) ?? this.parent?.peek(name);
+  }
+
+  /** Every label visible here, for "did you mean". */
+  visibleLabels(): string[] {
+    return [...this.labels.keys(), ...(this.parent?.visibleLabels() ?? [])];
   }
 
   /** Defines a label; returns the earlier definition when the name is already taken in this scope. */
@@ -101,8 +169,13 @@ export class Scope {
     return undefined;
   }
 
-  /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible. */
+  /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible, its own owner. */
   iteration(prefix: string): Scope {
     return new Scope(prefix, this.env, this.via, this.blockStack, this);
+  }
+
+  /** A group named under `prefix` inside the same owner: fresh counters (or indices), the parent's labels visible. */
+  group(prefix: string, indexed: boolean): Scope {
+    return new Scope(prefix, this.env, this.via, this.blockStack, this, this.owner, indexed);
   }
 }

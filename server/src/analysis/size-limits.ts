@@ -67,12 +67,13 @@ export function findOverflow(f: Figures, totals: RunningTotals): Overflow | unde
   const macs = f.macs ?? 0;
   if (!exact(params)) return { quantity: "params", total: false, value: params };
   if (!exact(macs)) return { quantity: "macs", total: false, value: macs };
-  const sums: [SizeOverflow["quantity"], number][] = [
-    ["params", totals.params + params],
-    ["macs", totals.macs + macs],
-    ["memory", totals.memory + elements(f.shape) * f.batch * BYTES + params * BYTES],
-  ];
-  for (const [quantity, value] of sums) if (!exact(value)) return { quantity, total: true, value };
+  // Checked one by one rather than from a list: this runs for every layer, and the list was garbage.
+  const paramSum = totals.params + params;
+  if (!exact(paramSum)) return { quantity: "params", total: true, value: paramSum };
+  const macSum = totals.macs + macs;
+  if (!exact(macSum)) return { quantity: "macs", total: true, value: macSum };
+  const memorySum = totals.memory + elements(f.shape) * f.batch * BYTES + params * BYTES;
+  if (!exact(memorySum)) return { quantity: "memory", total: true, value: memorySum };
   return undefined;
 }
 
@@ -117,12 +118,10 @@ export function reportOverflow(found: Overflow, where: string, span: Span, repor
 
 /** The value a receptive field cannot hold (infinite, beyond 2^53 − 1, or a jump that vanished), if any. */
 export function fieldOverflow(rf: ReceptiveField): { part: "size" | "jump" | "start"; value: number } | undefined {
-  for (const part of ["size", "jump", "start"] as const) {
-    for (const value of rf[part]) {
-      // A jump of 0 can only come from underflow: no finite stack of layers shrinks the step to nothing.
-      if (!exact(value) || (part === "jump" && value <= 0)) return { part, value };
-    }
-  }
+  for (const value of rf.size) if (!exact(value)) return { part: "size", value };
+  // A jump of 0 can only come from underflow: no finite stack of layers shrinks the step to nothing.
+  for (const value of rf.jump) if (!exact(value) || value <= 0) return { part: "jump", value };
+  for (const value of rf.start) if (!exact(value)) return { part: "start", value };
   return undefined;
 }
 

@@ -66,7 +66,11 @@ export interface LayerInfo {
   /** The block uses that lead to this layer, outermost first. */
   via: Span[];
   inputShape?: Shape;
+  /** Set when the input is permuted: its axis i is the file layout's axis `inputOrder[i]` (see permute). */
+  inputOrder: number[] | undefined;
   outputShape?: Shape;
+  /** Set when the output is permuted (as inputOrder); another framework's code then holds it as the file does. */
+  outputOrder: number[] | undefined;
   params: ParamCount;
   macs: number;
   /** Bytes of the output activation (float32, whole batch). */
@@ -84,7 +88,7 @@ export interface LayerInfo {
 
 /** A block use, a repeat or a merge: a span of the text that produced a run of layers. */
 export interface GroupInfo {
-  kind: "block" | "repeat" | "residual" | "concat" | "add";
+  kind: "block" | "repeat" | "residual" | "concat" | "add" | "mul" | "gate" | "split" | "sequential";
   name: string;
   span: Span;
   via: Span[];
@@ -110,16 +114,40 @@ export interface LabelInfo {
  * `layers`) with the node it reads, and each merge with the nodes it joins, in execution order.
  */
 export type GraphNode =
-  | { id: number; op: "input" }
+  /** A model input; `index` counts the labelled inputs (undefined: the first). */
+  | { id: number; op: "input"; index?: number }
   | { id: number; op: "layer"; layer: number; input: number }
-  | { id: number; op: "add" | "concat"; inputs: number[] };
+  | { id: number; op: "add" | "concat" | "mul"; inputs: number[] }
+  /** One part of a channel split: `sizes` are every part's channels, `index` says which part this is. */
+  | { id: number; op: "split"; input: number; sizes: number[]; index: number };
+
+/** One of a model's results: `output(a, b)` names them in order; by default the last tensor, named `output`. */
+export interface ModelOutput {
+  name: string;
+  shape?: Shape;
+  /** The dataflow node, when the model has no errors. */
+  node?: number;
+  /** The label in `output(…)`; undefined for the default output. */
+  span?: Span;
+}
+
+/** One input of a model: `input(…)`, or labelled (`image: input(3, 224, 224)`) when a model has several. */
+export interface ModelInputInfo {
+  /** The label, or `input` for an unlabelled one. */
+  name: string;
+  shape?: Shape;
+  span: Span;
+}
 
 export interface ModelInfo {
   name: string;
   nameSpan: Span;
   span: Span;
   framework: Framework;
+  /** The first input's shape (the one the body continues from). */
   input?: Shape;
+  /** Every input in order; several only when each is labelled. */
+  inputs: ModelInputInfo[];
   batch: number;
   output?: Shape;
   params: ParamCount & { total: number };
@@ -129,7 +157,9 @@ export interface ModelInfo {
   layers: LayerInfo[];
   groups: GroupInfo[];
   labels: LabelInfo[];
-  /** Complete only when the model has no errors; `outputNode` is the node the model returns. */
+  /** Every result in order (at least one once the body is walked); `output` is the first one's shape. */
+  outputs: ModelOutput[];
+  /** Complete only when the model has no errors; `outputNode` is the node of the first output. */
   graph: GraphNode[];
   outputNode?: number;
   /**

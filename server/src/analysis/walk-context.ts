@@ -15,7 +15,16 @@ export interface WalkContext extends Recorder {
   model: ModelState;
   /** Checking a block definition on its own: uses of other blocks are checked but not expanded. */
   shallow?: boolean;
+  /** The model's own body (not a block's, a branch's or a repeat's): where output(…) may stand. */
+  modelBody?: readonly Statement[];
 }
+
+/**
+ * How a layer, block use, repeat or group is named where it stands: after a label (`fc: dense(10)`), by the next
+ * index of a `seq`, by a name already decided (a labelled repeat's iteration that is a single layer or block use),
+ * or automatically (`<kind><n>`) when undefined.
+ */
+export type Slot = { label: Name } | { index: true } | { fixed: string } | undefined;
 
 /**
  * walkBody and applyLayer of walker.ts, handed to merges.ts by the walker that dispatches to it: a merge walks
@@ -29,7 +38,7 @@ export interface Walks {
     input: Tensor,
     scope: Scope,
     ctx: WalkContext,
-    nameOverride?: Name,
+    slot?: Slot,
     preset?: Args,
   ): Tensor;
 }

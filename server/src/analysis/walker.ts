@@ -1,9 +1,12 @@
 // Walks a model's statements: layers, block uses, repeats and merges, threading the tensor through them.
-import type { BlockDef, ChainItem, LayerCall, Name, Repeat, Span, Statement } from "../../../grammar/index.js";
+import type { BlockDef, ChainItem, LayerCall, Repeat, Span, Statement } from "../../../grammar/index.js";
 import { resolveArgs, type Args } from "./arguments.js";
 import { bindBlockArgs } from "./block-args.js";
 import { findLayerKind, layerNames, type LayerKind } from "./layers/index.js";
 import { applyBranches, applyLabelMerge, applyResidual } from "./merges.js";
+import { checkQuotedLabel, takeName } from "./naming.js";
+import { applyOutput, isOutputStatement } from "./outputs.js";
+import { applyGate, applySplit } from "./structures.js";
 import { recordInto, recordStep, type BlockStep, type RepeatStep, type Step } from "./program.js";
 import { Scope, type Tensor } from "./scope.js";
 import { closest } from "./suggest.js";
@@ -11,7 +14,7 @@ import { addToTotals, approximately, fieldOverflow, findOverflow, reportOverflow
 import { elements } from "./tensor.js";
 import type { GroupInfo, LayerInfo, ParamCount, ReceptiveField } from "./types.js";
 import { evaluate } from "./values.js";
-import type { WalkContext, Walks } from "./walk-context.js";
+import type { Slot, WalkContext, Walks } from "./walk-context.js";
 
 /** More leaf layers than this in one model is certainly a runaway repeat or block nesting. */
 export const MAX_LAYERS = 100_000;
@@ -23,11 +26,33 @@ export type { WalkContext } from "./walk-context.js";
 /** The walks that merges call back into for their branches and projections. */
 const walks: Walks = { body: walkBody, layer: applyLayer };
 
-/** Runs statements in order from `input`; returns the final tensor. */
+/**
+ * Runs statements in order from `input`; returns the final tensor. A statement whose result the next one
+ * drops (it starts from a label) is unused unless its label is used or it is an output: see unused.ts.
+ */
 export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
   let current = input;
-  for (const statement of body) current = walkStatement(statement, current, scope, ctx);
+  let previous: Statement | undefined;
+  for (const statement of body) {
+    if (isOutputStatement(statement, ctx)) {
+      // `output(…)` names tensors and passes the current one on: the next chain still continues it.
+      applyOutput(statement, scope, ctx, body === ctx.modelBody);
+      continue;
+    }
+    if (previous && startsFromLabel(statement, scope)) ctx.model.dropped.push({ statement: previous, scope });
+    current = walkStatement(statement, current, scope, ctx);
+    previous = statement;
+  }
+  // The model's last chain is its result only when no output(…) names the results.
+  if (previous && body === ctx.modelBody && ctx.model.outputs.length > 0)
+    ctx.model.dropped.push({ statement: previous, scope });
   return current;
+}
+
+/** Whether a statement starts from a labelled tensor (`up: enc2 -> upsample(2)`) rather than the current one. */
+function startsFromLabel(statement: Statement, scope: Scope): boolean {
+  const first = statement.chain[0];
+  return first?.kind === "layer" && first.args === undefined && scope.has(first.name.text);
 }
 
 function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
@@ -35,27 +60,49 @@ function walkStatement(statement: Statement, input: Tensor, scope: Scope, ctx: W
   let current = input;
   let chain = statement.chain;
   const first = chain[0];
-  // A chain may start from a labelled tensor: `up: enc2 -> upsample(2)`.
-  if (first?.kind === "layer" && first.args === undefined && scope.lookup(first.name.text)) {
-    const entry = scope.lookup(first.name.text)!;
+  // A chain may start from a labelled tensor: `up: enc2 -> upsample(2)`; a quoted name is always a label.
+  if (first?.kind === "layer" && first.args === undefined && (first.name.quoted || scope.lookup(first.name.text))) {
+    const entry = scope.lookup(first.name.text);
+    if (!entry) {
+      ctx.report.error(
+        "unknown-label",
+        `no label "${first.name.text}" is defined before this point: label a layer with "${first.name.text}": conv(…)`,
+        first.name.span,
+      );
+      return {};
+    }
     current = entry;
     if (entry.save) recordStep(ctx, { step: "load", from: entry.save });
     chain = chain.slice(1);
   }
-  // "A statement with a label and a single layer names that layer after the label."
-  const nameOverride =
-    statement.label && chain.length === 1 && chain[0]!.kind === "layer" ? statement.label : undefined;
-  for (const item of chain) current = walkItem(item, current, scope, ctx, nameOverride);
+  const label = statement.label && checkQuotedLabel(statement.label, ctx) ? statement.label : undefined;
+  if (label && chain.length > 1) {
+    // A label on a chain of several layers names them <label>.0, <label>.1, … (as nn.Sequential): a `seq`.
+    current = walkGroup("sequential", label.span, current, scope, ctx, { label }, true, (inner, from) => {
+      let tensor = from;
+      for (const item of chain) tensor = walkItem(item, tensor, inner, ctx, { index: true });
+      return tensor;
+    });
+  } else if (label && chain.length === 1) {
+    current = walkItem(chain[0]!, current, scope, ctx, { label });
+  } else {
+    // In a seq every item takes the next index; a labelled statement takes one position too.
+    const slot: Slot = scope.indexed ? { index: true } : undefined;
+    if (statement.label && scope.indexed && chain.length > 0) scope.skipIndex();
+    for (const item of chain) current = walkItem(item, current, scope, ctx, slot);
+  }
+  if (label && scope.indexed && chain.length > 0) scope.skipIndex();
   if (statement.label) defineLabel(statement.label.text, statement.label.span, current, scope, ctx);
   return current;
 }
 
-function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
+export function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx: WalkContext): void {
   const save = { step: "save" as const, label: name };
   recordStep(ctx, save);
   // Spelled out rather than `{ ...tensor, span, save }`: V8 builds a spread followed by more properties on a
   // slow path, which cost a quarter of the walk of a 50,000-label model.
-  const earlier = scope.define(name, { shape: tensor.shape, field: tensor.field, node: tensor.node, span, save });
+  const entry = { shape: tensor.shape, field: tensor.field, node: tensor.node, order: tensor.order, span, save };
+  const earlier = scope.define(name, entry);
   if (earlier) {
     ctx.report.error(
       "duplicate-label",
@@ -68,52 +115,98 @@ function defineLabel(name: string, span: Span, tensor: Tensor, scope: Scope, ctx
   ctx.model.labels.push({ name, span, shape: tensor.shape, via: scope.via });
 }
 
-function walkItem(
-  item: ChainItem,
-  input: Tensor,
-  scope: Scope,
-  ctx: WalkContext,
-  nameOverride: Name | undefined,
-): Tensor {
+function walkItem(item: ChainItem, input: Tensor, scope: Scope, ctx: WalkContext, slot: Slot): Tensor {
   if (ctx.model.exhausted) return {};
   switch (item.kind) {
     case "layer":
-      return walkCall(item, input, scope, ctx, nameOverride);
+      return walkCall(item, input, scope, ctx, slot);
     case "repeat":
-      return walkRepeat(item, input, scope, ctx);
+      return walkRepeat(item, input, scope, ctx, slot);
+    case "sequential":
+      return walkGroup("sequential", item.span, input, scope, ctx, slot ?? "auto", true, (inner, from) =>
+        walkBody(item.body, from, inner, ctx),
+      );
     case "residual":
-      return withGroup("residual", "residual", item.span, input, scope, ctx, () =>
-        applyResidual(item, input, scope, ctx, walks),
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup("residual", "residual", item.span, input, at, ctx, () => applyResidual(item, input, at, ctx, walks)),
       );
     case "mergeBranches":
-      return withGroup(item.op, item.op, item.span, input, scope, ctx, () =>
-        applyBranches(item, input, scope, ctx, walks),
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup(item.op, item.op, item.span, input, at, ctx, () => applyBranches(item, input, at, ctx, walks)),
       );
     case "mergeLabels":
       return applyLabelMerge(item, input, scope, ctx);
+    case "gate":
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup("gate", "gate", item.span, input, at, ctx, () => applyGate(item, input, at, ctx, walks)),
+      );
+    case "split":
+      return structure(item.kind, slot, input, scope, ctx, (at) =>
+        withGroup("split", "split", item.span, input, at, ctx, () => applySplit(item, input, at, ctx, walks)),
+      );
   }
 }
 
-function walkCall(
-  call: LayerCall,
+/**
+ * A structure (residual, concat/add branches, …) where it is named: with a label or a seq's index its layers
+ * are named under that name as in a block use (`layer2.0.conv1`); unnamed, they are named in `scope` itself.
+ */
+export function structure(
+  kind: string,
+  slot: Slot,
   input: Tensor,
   scope: Scope,
   ctx: WalkContext,
-  nameOverride: Name | undefined,
+  walk: (scope: Scope) => Tensor,
 ): Tensor {
+  if (!slot) return walk(scope);
+  return walkGroup(kind, undefined, input, scope, ctx, slot, false, (inner) => walk(inner));
+}
+
+/**
+ * Walks `walk` in a group named in `slot` (or `sequential<n>` for "auto"): a scope inside the same owner whose
+ * names start with the group's name; indexed for a `seq`. Records a group for hovers when `span` is given.
+ */
+function walkGroup(
+  kind: string,
+  span: Span | undefined,
+  input: Tensor,
+  scope: Scope,
+  ctx: WalkContext,
+  slot: Slot | "auto",
+  indexed: boolean,
+  walk: (inner: Scope, from: Tensor) => Tensor,
+): Tensor {
+  const name = takeName(kind, span ?? { start: 0, end: 0 }, scope, ctx, slot === "auto" ? undefined : slot);
+  const inner = scope.group(`${name}.`, indexed);
+  if (!span) return walk(inner, input);
+  return withGroup("sequential", name, span, input, scope, ctx, () => walk(inner, input));
+}
+
+function walkCall(call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, slot: Slot): Tensor {
   const name = call.name.text;
   if (name.toLowerCase() === "input") {
     ctx.report.error(
       "misplaced-input",
-      "input(…) must be the first statement of a model: remove this one, or move it to the top",
+      "input(…) must be the first statement of a model (or, labelled, among the first): " +
+        "remove this one, or move it to the top",
       call.span,
     );
     return {};
   }
-  const kind = findLayerKind(name);
-  if (kind) return applyLayer(kind, call, input, scope, ctx, nameOverride);
+  if (name.toLowerCase() === "output" && !ctx.blocks.has(name) && !scope.has(name)) {
+    ctx.report.error(
+      "misplaced-output",
+      "output(…) stands alone on its line in a model's body, after the tensors it names: output(a, b)",
+      call.span,
+    );
+    return input;
+  }
+  // A block named like a layer kind wins in its file (analyze() warns where it is defined).
   const block = ctx.blocks.get(name);
-  if (block) return useBlock(block, call, input, scope, ctx, nameOverride);
+  if (block) return useBlock(block, call, input, scope, ctx, slot);
+  const kind = findLayerKind(name);
+  if (kind) return applyLayer(kind, call, input, scope, ctx, slot);
   if (scope.lookup(name)) {
     ctx.report.error(
       "unknown-layer",
@@ -137,9 +230,9 @@ function walkCall(
   );
   // Recovery: analyse a likely typo as what it probably means, so the layers after it keep their shapes.
   const meant = suggestion === undefined ? undefined : findLayerKind(suggestion);
-  if (meant) return applyLayer(meant, call, input, scope, ctx, nameOverride);
+  if (meant) return applyLayer(meant, call, input, scope, ctx, slot);
   const meantBlock = suggestion === undefined ? undefined : ctx.blocks.get(suggestion);
-  if (meantBlock) return useBlock(meantBlock, call, input, scope, ctx, nameOverride);
+  if (meantBlock) return useBlock(meantBlock, call, input, scope, ctx, slot);
   return {};
 }
 
@@ -150,13 +243,14 @@ export function applyLayer(
   input: Tensor,
   scope: Scope,
   ctx: WalkContext,
-  nameOverride?: Name,
+  slot?: Slot,
   preset?: Args,
 ): Tensor {
   const args =
     preset ?? resolveArgs(call.name.text, call.args ?? [], kind.args, scope.env, ctx.framework, call.span, ctx.report);
+  const placed = input.shape && !args.unknown && layoutFits(kind, call, input, args, ctx);
   let outcome =
-    input.shape && !args.unknown
+    input.shape && placed
       ? kind.apply({
           framework: ctx.framework,
           input: input.shape,
@@ -165,11 +259,13 @@ export function applyLayer(
           report: ctx.report,
           written: call.name.text,
           generated: preset !== undefined,
+          order: input.order,
+          lookup: (label) => scope.lookup(label),
         })
       : undefined;
-  const name = takeName(kind.kind, call.span, scope, ctx, nameOverride);
+  const name = takeName(kind.kind, call.span, scope, ctx, slot);
   if (ctx.steps) {
-    const local = name.slice(scope.prefix.length);
+    const local = name.slice(scope.owner.length);
     recordStep(ctx, {
       step: "layer",
       kind: kind.kind,
@@ -193,7 +289,12 @@ export function applyLayer(
         field: input.field && (outcome.field ? outcome.field(input.field, ctx.model.inputSizes) : input.field),
       }
     : {};
-  if (output.field) output.field = exactField(output.field, call.span, ctx);
+  if (outcome && input.shape) {
+    const order = orderAfter(input, outcome.axes, outcome.output.length);
+    if (order) output.order = order;
+  }
+  // A layer that passes its input's field on (activations, norms) passes a field already checked.
+  if (output.field && output.field !== input.field) output.field = exactField(output.field, call.span, ctx);
   if (output.shape && input.node !== undefined)
     output.node = ctx.model.addNode({ id: -1, op: "layer", layer: ctx.model.layers.length, input: input.node });
   // One literal with every field keeps every LayerInfo the same shape for the engine (this runs per layer).
@@ -203,7 +304,9 @@ export function applyLayer(
     span: call.span,
     via: scope.via,
     inputShape: input.shape,
+    inputOrder: input.order,
     outputShape: output.shape,
+    outputOrder: output.order,
     params: outcome?.params ?? { trainable: 0, nonTrainable: 0 },
     macs: outcome?.macs ?? 0,
     memory: output.shape ? elements(output.shape) * ctx.model.batch * 4 : 0,
@@ -215,6 +318,40 @@ export function applyLayer(
   if (overflow) layer.overflow = overflow;
   record(layer, call.span, ctx);
   return output;
+}
+
+/** Whether the layer can take its input's layout: a permuted tensor only goes to layers that accept it. */
+function layoutFits(kind: LayerKind, call: LayerCall, input: Tensor, args: Args, ctx: WalkContext): boolean {
+  const order = input.order;
+  if (!order || !input.shape || (kind.acceptsPermuted?.(args) ?? false)) return true;
+  const back = inversePermutation(order);
+  const dims = ctx.framework === "pytorch" ? [0, ...back.map((a) => a + 1)] : back.map((a) => a + 1);
+  const layout = ctx.framework === "pytorch" ? "first" : "last";
+  ctx.report.error(
+    "permuted-layout",
+    `${call.name.text} needs the channel axis ${layout}, as ${ctx.framework} lays it out, but its input ` +
+      `${input.shape.join("×")} is permuted: permute back first with permute(${dims.join(", ")})`,
+    call.name.span,
+    undefined,
+    { fix: `permute(${dims.join(", ")})` },
+  );
+  return false;
+}
+
+/** The axes order after a layer: permute moves axes, a flat result has none to move, others keep it. */
+function orderAfter(input: Tensor, axes: number[] | undefined, outputRank: number): number[] | undefined {
+  if (outputRank <= 1 || (!input.order && !axes)) return undefined;
+  const before = input.order ?? [...Array(outputRank).keys()];
+  if (before.length !== outputRank) return undefined;
+  const order = axes ? axes.map((a) => before[a]!) : before;
+  // Permuting back to the file's layout restores it.
+  return order.every((a, i) => a === i) ? undefined : order;
+}
+
+function inversePermutation(order: number[]): number[] {
+  const back: number[] = [];
+  order.forEach((a, i) => (back[a] = i));
+  return back;
 }
 
 /**
@@ -244,14 +381,7 @@ function record(layer: LayerInfo, span: Span, ctx: WalkContext): void {
   }
 }
 
-function useBlock(
-  block: BlockDef,
-  call: LayerCall,
-  input: Tensor,
-  scope: Scope,
-  ctx: WalkContext,
-  nameOverride: Name | undefined,
-): Tensor {
+function useBlock(block: BlockDef, call: LayerCall, input: Tensor, scope: Scope, ctx: WalkContext, slot: Slot): Tensor {
   if (scope.blockStack.includes(block.name.text)) {
     ctx.report.error(
       "recursive-block",
@@ -267,12 +397,12 @@ function useBlock(
   }
   const env = bindBlockArgs(block, call, scope.env, ctx.report);
   if (ctx.shallow) return {};
-  const useName = takeName(block.name.text, call.span, scope, ctx, nameOverride);
+  const useName = takeName(block.name.text, call.span, scope, ctx, slot);
   const inner = new Scope(`${useName}.`, env, [...scope.via, call.span], [...scope.blockStack, block.name.text]);
   const step: BlockStep = {
     step: "block",
     block: block.name.text,
-    local: useName.slice(scope.prefix.length),
+    local: useName.slice(scope.owner.length),
     name: useName,
     args: call.args ?? [],
     group: -1,
@@ -287,70 +417,65 @@ function useBlock(
 }
 
 /**
- * The next `<kind><n>` name (or the label's) in the scope, reported when another layer, block use or repeat
- * of the scope already has it: the exports would write one module over the other, or compute another thing.
+ * `repeat N { … }`. Unnamed, it is `repeat<n>` and each iteration a scope of its own (`repeat1.0.conv1`). With
+ * a label its iterations are `<label>.0`, `<label>.1`, …, and in a seq each takes the next index: the names are
+ * paths in the enclosing owner (an `inline` step), and an iteration that is a single item (a block use, a
+ * layer, a seq) is named by the index itself (`layer1.0.conv1`, as nn.Sequential holds the blocks).
  */
-function takeName(kind: string, span: Span, scope: Scope, ctx: WalkContext, label?: Name): string {
-  const full = scope.nextName(kind, label?.text);
-  const local = full.slice(scope.prefix.length);
-  const earlier = scope.claim(local, { span: label?.span ?? span, label: label !== undefined });
-  // Two labels of one name are a duplicate label, reported where the second is defined.
-  if (!earlier || (label && earlier.label)) return full;
-  if (label || earlier.label) {
-    const labelSpan = label ? label.span : earlier.span;
-    const other = label ? earlier.span : span;
-    const where = scope.prefix ? "block" : "model";
-    const message =
-      `the label '${local}' is also the automatic name of another layer in this ${where}, so the two would ` +
-      `share one name in the exports and in weights files: rename the label (e.g. '${local}_main', or a name that is ` +
-      "not a layer kind or block followed by a number)";
-    ctx.report.error("name-collision", message, labelSpan, [
-      { span: other, message: `this one is named '${local}' too` },
-    ]);
-  } else {
-    const message =
-      `two layers of this ${scope.prefix ? "block" : "model"} are both named '${local}' automatically ` +
-      "(a block's name plus a number equals another's): label one of them, or rename a block";
-    ctx.report.error("name-collision", message, span, [
-      { span: earlier.span, message: `this one is named '${local}' too` },
-    ]);
-  }
-  return full;
-}
-
-function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+function walkRepeat(item: Repeat, input: Tensor, scope: Scope, ctx: WalkContext, slot: Slot): Tensor {
   const value = evaluate(item.count, scope.env, ctx.report);
-  const name = takeName("repeat", item.span, scope, ctx);
+  const inline = slot !== undefined;
+  const base = slot && "index" in slot ? undefined : takeName("repeat", item.span, scope, ctx, slot);
+  const iterationName = (i: number) =>
+    base === undefined ? takeName("repeat", item.span, scope, ctx, slot) : `${base}.${i}`;
   let count: number | undefined;
   if (value?.type === "number" && value.integer && value.value >= 1 && value.value <= MAX_REPEAT) count = value.value;
   else if (value !== undefined)
     ctx.report.error("argument-value", `repeat needs a whole number from 1 to ${MAX_REPEAT}`, item.count.span);
+  const iterate = (name: string, from: Tensor): Tensor =>
+    inline ? walkIteration(item, name, from, scope, ctx) : walkBody(item.body, from, scope.iteration(`${name}.`), ctx);
   if (count === undefined) {
     // Walk once anyway so that mistakes inside are still reported; the result is unknown.
-    walkBody(item.body, {}, scope.iteration(`${name}.0.`), ctx);
+    iterate(iterationName(0), {});
     return {};
   }
+  // In a seq, each iteration takes the next index: the step is known by its first (set below), never by an
+  // offset, so that the analysis stays a function of the text's meaning (formatting moves offsets).
+  const name = base ?? "";
   const step: RepeatStep = {
     step: "repeat",
-    local: name.slice(scope.prefix.length),
+    local: name.slice(scope.owner.length),
     name,
     count: item.count,
     group: -1,
     iterations: [],
   };
+  if (inline) step.inline = true;
   recordStep(ctx, step);
-  const output = withGroup("repeat", name, item.span, input, scope, ctx, () => {
+  const output = withGroup("repeat", base ?? "repeat", item.span, input, scope, ctx, () => {
     let current = input;
     for (let i = 0; i < count && !ctx.model.exhausted; i++) {
       const iteration: Step[] = [];
       step.iterations.push(iteration);
       const from = current;
-      current = recordInto(ctx, iteration, () => walkBody(item.body, from, scope.iteration(`${name}.${i}.`), ctx));
+      const at = iterationName(i);
+      if (!step.name) [step.name, step.local] = [at, at.slice(scope.owner.length)];
+      current = recordInto(ctx, iteration, () => iterate(at, from));
     }
     return current;
   });
   step.group = ctx.model.groups.length - 1;
   return output;
+}
+
+/** One iteration of a named repeat: a single item is named `name` itself, anything else is named under it. */
+function walkIteration(item: Repeat, name: string, input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  const inner = scope.group(`${name}.`, false);
+  const only = item.body.length === 1 ? item.body[0]! : undefined;
+  const single = only && !only.label && only.chain.length === 1 ? only.chain[0]! : undefined;
+  const reference = single?.kind === "layer" && single.args === undefined && scope.lookup(single.name.text);
+  if (!single || reference || single.kind === "mergeLabels") return walkBody(item.body, input, inner, ctx);
+  return walkItem(single, input, inner, ctx, { fixed: name });
 }
 
 /** Runs `inner` and records the layers it added as one group (for hovers on blocks, repeats and merges). */

@@ -10,17 +10,24 @@ export interface TorchLayer {
   ctor: string;
   pre?: (input: string) => string;
   post?: (output: string) => string;
+  /**
+   * How forward uses the attribute when it is not a module to call: an nn.Parameter (layer scale) is applied
+   * as `x * self.layer_scale`, so that its state_dict key is the layer's own name.
+   */
+  apply?: (attribute: string, input: string) => string;
   /** Why the wrapping is there: a comment above the forward line, and a note for the user. */
   note?: string;
   /** A helper class the module is made of, defined once at the top of the file (see torch-helpers.ts). */
   helper?: string;
+  /** A label whose tensor the module also reads, passed as its second argument (`resize(like: image)`). */
+  reads?: string;
 }
 
 /** One Keras layer call: its class, arguments (without the name) and the suffix its name gets. */
 export interface KerasStep {
   cls: string;
   args: string[];
-  /** "" for the layer itself; `_pad`, `_crop`, `_permute` for the helpers around it. */
+  /** "" for the layer itself; `_pad`, `_crop`, `_permute`, `_reshape` for the helpers around it. */
   suffix: string;
   note?: string;
 }

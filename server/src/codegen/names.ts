@@ -80,12 +80,16 @@ const GENERATED = [
   "j",
   "k",
   "torch",
+  "torchvision",
   "nn",
   "F",
   "OrderedDict",
   "keras",
   "layers",
   "KerasDense",
+  "LayerNorm2d",
+  "Permute",
+  "ResizeLike",
   "KerasSameConvTranspose1d",
   "KerasSameConvTranspose2d",
   "KerasSameConvTranspose3d",
@@ -142,8 +146,16 @@ export const pyVariable = (name: string): string => mangle(name, PYTHON_VARIABLE
 /** A layer's local name as a PyTorch submodule attribute. */
 export const torchAttribute = (name: string): string => mangle(name, TORCH_ATTRIBUTE);
 
-/** A layer's local name as (one dotted part of) its Keras layer name. */
-export const kerasLayerPart = (name: string): string => mangle(name, KERAS_LAYER);
+/**
+ * A layer's local name as (one dotted part of) its Keras layer name; a dotted name (`layer1.0`, from a seq or
+ * a labelled repeat) part by part, where an index or a quoted label (not an identifier, never a name Keras
+ * takes) stays as it is: injective, since identifiers and the other parts never meet.
+ */
+export const kerasLayerPart = (name: string): string =>
+  name
+    .split(".")
+    .map((part) => (IDENTIFIER.test(part) ? mangle(part, KERAS_LAYER) : part))
+    .join(".");
 
 /**
  * Any text as a Python string literal (`"…"`): quotes, backslashes, control and format characters, line

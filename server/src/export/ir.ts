@@ -1,4 +1,5 @@
 // The exporters' intermediate form: a model or block body as modules and dataflow, framework-neutral.
+import type { MergeOp } from "../../../grammar/index.js";
 import type { BlockStep } from "../analysis/program.js";
 import type { Framework, Shape } from "../analysis/types.js";
 import type { LayerOp } from "../codegen/layer-op.js";
@@ -10,7 +11,8 @@ export type { LayerOp } from "../codegen/layer-op.js";
  * One operation of a body, applied to the current tensor. `attr` is the layer's name relative to the class
  * (or repeat iteration) that owns it, so that attribute paths spell the analysis' layer names exactly.
  */
-export type Op = LayerOp | BlockOp | RepeatOp | ResidualOp | BranchesOp | MergeLabelsOp | SaveOp | LoadOp;
+export type Op =
+  LayerOp | BlockOp | RepeatOp | ResidualOp | BranchesOp | MergeLabelsOp | SaveOp | LoadOp | GateOp | SplitOp | InputOp;
 
 /** A block use: an instance of the block's class, or a call of its function. */
 export interface BlockOp {
@@ -57,7 +59,7 @@ export interface ResidualOp {
 /** `concat { branch … }` / `add { branch … }`: every branch from the same input. */
 export interface BranchesOp {
   op: "branches";
-  merge: "concat" | "add";
+  merge: MergeOp;
   branches: Op[][];
   outShape?: Shape;
 }
@@ -65,9 +67,31 @@ export interface BranchesOp {
 /** `concat(a, b)` / `add(a)`: the current tensor with labelled ones. */
 export interface MergeLabelsOp {
   op: "mergeLabels";
-  merge: "concat" | "add";
+  merge: MergeOp;
   labels: string[];
   outShape?: Shape;
+}
+
+/** `gate { … }`: the current tensor times the body's result. */
+export interface GateOp {
+  op: "gate";
+  body: Op[];
+  outShape?: Shape;
+}
+
+/** `split { branch … }`: channel parts (equal: `sizes` undefined), one branch each, joined on the channels. */
+export interface SplitOp {
+  op: "split";
+  parts: number;
+  sizes?: Sym;
+  branches: Op[][];
+  outShape?: Shape;
+}
+
+/** In a model with labelled inputs: continue from input `index`. */
+export interface InputOp {
+  op: "input";
+  index: number;
 }
 
 /** `label: …` — keep the current tensor under a name. */
@@ -116,6 +140,11 @@ export interface ModelIR {
   className: string;
   framework: Framework;
   input: Shape;
+  /** Every input (`input` when unlabelled), the first being `input`'s. */
+  inputs: { name: string; shape: Shape }[];
+  /** The results in order; when `labelledOutputs`, each is a label of the body (output(a, b)). */
+  outputs: { name: string; shape?: Shape }[];
+  labelledOutputs: boolean;
   batch: number;
   body: Op[];
   outShape?: Shape;

@@ -1,5 +1,7 @@
 // A lowered body as Keras functional code: one `x = layers.X(…, name=…)(x)` line per layer.
+import type { MergeOp } from "../../../grammar/index.js";
 import type { Framework, Shape } from "../analysis/types.js";
+import { arith, num, type Sym } from "../codegen/sym.js";
 import type { BlockOp, Op, UseRecord } from "./ir.js";
 import { kerasLayer } from "./keras-layers.js";
 import type { ClassIR } from "./lower-file.js";
@@ -24,16 +26,18 @@ export interface KerasFlow {
   /** `""` in a model, `{name}.` in a block function, plus `repeat1.{i}.` inside a loop. */
   prefix: string;
   vars: Vars;
+  /** The variables of the model's inputs (keras.Input), in order. */
+  inputs?: string[];
 }
 
 /** Lines for `ops`; returns the variable holding the result. */
 export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWriter, out: string[]): string {
   let cur = f.cur;
   const run = f.run;
-  const assign = (expr: string, shape?: Shape) => {
-    out.push(
-      withComment(`${indent}${run} = ${expr}`, shape ? shapeComment(kerasShape(shape, w.source)) : undefined, 52),
-    );
+  // A permuted tensor is held as the file holds it (see permute's crossDims), not moved to Keras' layout.
+  const assign = (expr: string, shape?: Shape, asIs = false) => {
+    const held = asIs ? shape : kerasShape(shape, w.source);
+    out.push(withComment(`${indent}${run} = ${expr}`, held ? shapeComment(held) : undefined, 52));
     cur = run;
   };
   for (const op of ops) {
@@ -48,6 +52,7 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
           assign(
             `layers.${step.cls}(${args.join(", ")})(${cur})`,
             step.suffix === "" ? op.info?.outputShape : undefined,
+            op.info?.outputOrder !== undefined,
           );
         }
         break;
@@ -96,8 +101,36 @@ export function kerasLines(ops: Op[], f: KerasFlow, indent: string, w: KerasWrit
       case "mergeLabels":
         assign(merge(op.merge, [cur, ...op.labels.map((l) => f.vars.label(l))]), op.outShape);
         break;
+      case "gate": {
+        // Multiply broadcasts axes of size 1 (a 1×1×C gate over H×W×C).
+        const scale = kerasLines(op.body, { ...f, cur, run: f.vars.fresh("gate") }, indent, w, out);
+        assign(merge("mul", [cur, scale]), op.outShape);
+        f.vars.release(scale);
+        break;
+      }
+      case "split": {
+        // Keras has no split layer: keras.ops.split cuts the channels (last axis) at the running sums of the sizes.
+        const names = op.branches.map(() => f.vars.fresh("part"));
+        const at = op.sizes
+          ? `[${cuts(op.sizes)
+              .map((c) => py(c))
+              .join(", ")}]`
+          : String(op.parts);
+        out.push(
+          `${indent}${names.join(", ")}${names.length === 1 ? "," : ""} = keras.ops.split(${cur}, ${at}, axis=-1)`,
+        );
+        const parts = op.branches.map((b, i) =>
+          b.length === 0 ? names[i]! : kerasLines(b, { ...f, cur: names[i]!, run: names[i]! }, indent, w, out),
+        );
+        assign(merge("concat", parts), op.outShape);
+        for (const p of names) f.vars.release(p);
+        break;
+      }
+      case "input":
+        cur = f.inputs?.[op.index] ?? cur;
+        break;
       case "save":
-        out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
+        if (f.vars.label(op.label) !== cur) out.push(`${indent}${f.vars.label(op.label)} = ${cur}`);
         break;
       case "load":
         cur = f.vars.label(op.label);
@@ -116,9 +149,30 @@ export function layerName(prefix: string, local: string): string {
   return name.includes("{") ? `f"${name}"` : pyString(name);
 }
 
-function merge(op: "concat" | "add", parts: string[]): string {
+function merge(op: MergeOp, parts: string[]): string {
   // Keras tensors are channels last, where Concatenate joins by default.
-  return `layers.${op === "concat" ? "Concatenate" : "Add"}()([${parts.join(", ")}])`;
+  return `layers.${op === "concat" ? "Concatenate" : op === "mul" ? "Multiply" : "Add"}()([${parts.join(", ")}])`;
+}
+
+/** The indices where keras.ops.split cuts: the running sums of all sizes but the last. */
+function cuts(sizes: Sym): Sym[] {
+  const node = sizes.node;
+  if (node.t === "lit" && node.v.type === "tuple") {
+    const values = node.v.items.map((v) => (v?.type === "number" ? v.value : 0));
+    return values.slice(0, -1).map((_, i) => num(values.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+  }
+  if (node.t !== "tuple") return [sizes];
+  const items = node.items.map((n, i) => ({
+    node: n,
+    value: sizes.value?.type === "tuple" ? sizes.value.items[i] : undefined,
+  }));
+  const out: Sym[] = [];
+  let sum: Sym | undefined;
+  for (const item of items.slice(0, -1)) {
+    sum = sum ? arith("+", sum, item) : item;
+    out.push(sum);
+  }
+  return out;
 }
 
 function call(op: BlockOp, cur: string, prefix: string, w: KerasWriter): string {

@@ -95,7 +95,6 @@ function blockFunction(
 
 function modelFunction(m: ModelIR, info: ModelInfo, w: KerasWriter, lines: LineIndex, variables: NameTarget): string[] {
   const line = lines.line(info.nameSpan.start) + 1;
-  const input = kerasShape(m.input, m.framework)!;
   // Keras counts batchnorm's moving mean and variance as (non-trainable) parameters; PyTorch does not.
   const stats =
     m.framework === "pytorch"
@@ -106,19 +105,26 @@ function modelFunction(m: ModelIR, info: ModelInfo, w: KerasWriter, lines: LineI
   const params = info.params.total + stats;
   const io = shapeChange(m.input, m.outShape, (s) => kerasShape(s, m.framework));
   const body: string[] = [];
-  const result = kerasLines(
-    m.body,
-    { cur: "inputs", run: "x", prefix: "", vars: new Vars(m.body, variables) },
-    IN,
-    w,
-    body,
-  );
+  const vars = new Vars(m.body, variables);
+  // Several inputs (or a labelled one) are keras.Input's named after their labels; a single one is `inputs`.
+  const labelled = m.inputs.some((one, i) => i > 0 || one.name !== "input");
+  const inputs = labelled ? m.inputs.map((one) => vars.label(one.name)) : ["inputs"];
+  const result = kerasLines(m.body, { cur: inputs[0]!, run: "x", prefix: "", vars, inputs }, IN, w, body);
+  const inputLines = m.inputs.map((one, i) => {
+    const shape = kerasShape(one.shape, m.framework)!;
+    const name = labelled ? `, name=${pyString(one.name)}` : "";
+    return (
+      `${IN}${inputs[i]} = keras.Input(shape=(${shape.join(", ")}${shape.length === 1 ? "," : ""})` +
+      `${m.batch === 1 ? "" : `, batch_size=${m.batch}`}${name})`
+    );
+  });
+  const results = m.labelledOutputs ? m.outputs.map((o) => vars.label(o.name)) : [result];
+  const list = (names: string[]) => (names.length === 1 ? names[0]! : `[${names.join(", ")}]`);
   return [
     `def ${m.className}():`,
     `${IN}"""Model ${m.name} (line ${line}): ${io}, ${thousands(params)} parameters as Keras counts them."""`,
-    `${IN}inputs = keras.Input(shape=(${input.join(", ")}${input.length === 1 ? "," : ""})` +
-      `${m.batch === 1 ? "" : `, batch_size=${m.batch}`})`,
+    ...inputLines,
     ...body,
-    `${IN}return keras.Model(inputs, ${result}, name=${pyString(m.name)})`,
+    `${IN}return keras.Model(${list(inputs)}, ${list(results)}, name=${pyString(m.name)})`,
   ];
 }

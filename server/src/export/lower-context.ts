@@ -58,6 +58,8 @@ export interface LowerContext {
   bases: { next: number };
   /** Block parameters' names: clear of the file's classes (variableTarget of names.ts). */
   variables: NameTarget;
+  /** The model's inputs as flows, in order (model bodies only). */
+  inputs?: Flow[];
   /** The tensor kept under each label definition of the record, as lowered last. */
   labels: Map<SaveStep, Flow>;
   /**

@@ -58,7 +58,14 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
     if (!program || !info.input) throw new Refusal(`model ${info.name} has no input`);
     const ctx = context(index);
     const ops: Op[] = [];
-    const start = { channels: num(channels(info.input, info.framework)), stride: num(1), base: 0, shape: info.input };
+    const flowOf = (shape: number[]) => ({
+      channels: num(channels(shape, info.framework)),
+      stride: num(1),
+      base: 0,
+      shape,
+    });
+    ctx.inputs = info.inputs.map((one) => (one.shape ? flowOf(one.shape) : flowOf(info.input!)));
+    const start = ctx.inputs[0]!;
     exactly(`model ${info.name}`, () => lowerSteps(program, start, new Frame("", new Map()), ctx, ops));
     return {
       name: info.name,
@@ -67,6 +74,9 @@ export function lowerFile(analysis: Analysis, fact: LayerFact): LoweredFile {
       input: info.input,
       batch: info.batch,
       body: ops,
+      inputs: info.inputs.map((one) => ({ name: one.name, shape: one.shape ?? info.input! })),
+      outputs: info.outputs.map((o) => ({ name: o.name, ...(o.shape ? { shape: o.shape } : {}) })),
+      labelledOutputs: info.outputs.some((o) => o.span !== undefined),
       ...(info.output ? { outShape: info.output } : {}),
     };
   });

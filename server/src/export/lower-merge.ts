@@ -1,7 +1,9 @@
 // Lowers residual { } (with shortcut auto's projection), concat/add branches and label merges.
 import { conv } from "../analysis/layers/conv.js";
 import { batchnorm } from "../analysis/layers/shape-layers.js";
+import type { MergeOp } from "../../../grammar/index.js";
 import type { BranchesStep, LayerStep, MergeLabelsStep, ResidualStep } from "../analysis/program.js";
+import { broadcastShape } from "../analysis/broadcast.js";
 import { channelAxis } from "../analysis/tensor.js";
 import type { Shape } from "../analysis/types.js";
 import type { Op, ResidualOp } from "./ir.js";
@@ -124,7 +126,7 @@ export function lowerLabelMerge(step: MergeLabelsStep, flow: Flow, ctx: LowerCon
   return next;
 }
 
-function merged(op: "concat" | "add", flows: Flow[], ctx: LowerContext): Flow {
+export function merged(op: MergeOp, flows: Flow[], ctx: LowerContext): Flow {
   const first = flows[0]!;
   const sameBase = flows.every((f) => f.base === first.base && sameSym(f.stride, first.stride));
   let channels: Sym | undefined = first.channels;
@@ -135,6 +137,7 @@ function merged(op: "concat" | "add", flows: Flow[], ctx: LowerContext): Flow {
   // Merging tensors that all come from one kind of activation (relu) keeps what is known about their sign.
   if (first.prevKind && flows.every((f) => f.prevKind === first.prevKind)) next.prevKind = first.prevKind;
   const shapes = flows.map((f) => f.shape);
+  if (op === "mul") return multiplied(flows, next, ctx);
   if (shapes.every((s): s is Shape => s !== undefined)) {
     const shape = shapes[0]!.slice();
     if (op === "concat") {
@@ -144,4 +147,14 @@ function merged(op: "concat" | "add", flows: Flow[], ctx: LowerContext): Flow {
     next.shape = shape;
   }
   return next;
+}
+
+/** `mul`: the broadcast shape; the channels of the input whose channel axis is not the stretched 1. */
+function multiplied(flows: Flow[], next: Flow, ctx: LowerContext): Flow {
+  let shape: Shape | undefined = flows[0]!.shape;
+  for (const f of flows.slice(1)) shape = shape && f.shape ? broadcastShape(shape, f.shape) : undefined;
+  if (!shape) return next;
+  const axis = channelAxis(shape, ctx.framework);
+  const full = flows.find((f) => f.shape && f.shape[axis] === shape[axis]);
+  return { ...next, shape, channels: full?.channels ?? next.channels };
 }

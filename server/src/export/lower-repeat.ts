@@ -13,6 +13,7 @@ const INDEX = ["i", "j", "k"];
  * expression of the loop index; every iteration must then give the same code, which is the loop's body.
  */
 export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
+  if (step.inline) return lowerInline(step, flow, frame, ctx, out);
   const count = fromExpr(step.count, frame.env);
   const n = count?.value?.type === "number" ? count.value.value : undefined;
   const names = frame.take(step.local);
@@ -75,6 +76,21 @@ export function lowerRepeat(step: RepeatStep, flow: Flow, frame: Frame, ctx: Low
     ...(group?.outputShape ? { outShape: group.outputShape } : {}),
   });
   return group?.outputShape ? { ...after, shape: group.outputShape } : after;
+}
+
+/**
+ * A labelled repeat, or one in a seq: its iterations are named by paths in the owner (`layer1.0`, `features.3`),
+ * so each is written in place, one after the other, as the analysis walked them (a block with a repeat whose
+ * count differs between uses then gets a class per kind of use).
+ */
+function lowerInline(step: RepeatStep, flow: Flow, frame: Frame, ctx: LowerContext, out: Op[]): Flow {
+  const count = fromExpr(step.count, frame.env);
+  if (count?.value?.type !== "number" || count.value.value !== step.iterations.length)
+    throw new NotGeneric(`${step.name}: the repeat count is unknown`);
+  let f = flow;
+  for (const iteration of step.iterations) f = ctx.lowerSteps(iteration, f, frame, ctx, out);
+  const group = ctx.dry ? undefined : ctx.model.info.groups[step.group];
+  return group?.outputShape ? { ...f, shape: group.outputShape } : f;
 }
 
 function usesBlocks(ops: Op[]): boolean {

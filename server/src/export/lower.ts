@@ -7,6 +7,7 @@ import { NotGeneric, type Flow, type Frame, type LowerContext } from "./lower-co
 import { lowerLayer } from "./lower-layer.js";
 import { lowerBranches, lowerLabelMerge, lowerResidual } from "./lower-merge.js";
 import { lowerRepeat } from "./lower-repeat.js";
+import { lowerGate, lowerSplit } from "./lower-structures.js";
 
 /**
  * Lowers recorded steps in order from `flow`, appending ops to `out`; returns the final flow. The names,
@@ -41,6 +42,16 @@ function lowerStep(step: Step, flow: Flow, frame: Frame, ctx: LowerContext, out:
       ctx.labels.set(step, flow);
       out.push({ op: "save", label: step.label });
       return flow;
+    case "gate":
+      return lowerGate(step, flow, frame, ctx, out);
+    case "split":
+      return lowerSplit(step, flow, frame, ctx, out);
+    case "input": {
+      const found = ctx.inputs?.[step.index];
+      if (!found) throw new NotGeneric(`input ${step.index + 1} is used outside its model`);
+      out.push({ op: "input", index: step.index });
+      return found;
+    }
     case "load": {
       const found = ctx.labels.get(step.from);
       if (!found) throw new NotGeneric(`the label ${step.from.label} is used before it is defined`);

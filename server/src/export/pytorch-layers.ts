@@ -12,7 +12,7 @@ export type { TorchLayer } from "../codegen/layer-code.js";
 /** The code written for a layer, to compare uses (the wrapping shown as applied to `x`). */
 export const torchFact: LayerFact = (op, source) => {
   const t = torchLayer(op, source);
-  return JSON.stringify([t.ctor, t.pre?.("x"), t.post?.("y"), t.note]);
+  return JSON.stringify([t.ctor, t.pre?.("x"), t.post?.("y"), t.apply?.("m", "x"), t.note, t.reads]);
 };
 
 /** The module for a layer op of a `source` file; throws Refusal for what PyTorch cannot do exactly. */

@@ -2,7 +2,7 @@
 import type { Op, RepeatOp } from "./ir.js";
 import { pyString } from "../codegen/names.js";
 import { py } from "../codegen/python.js";
-import { attr, isChain, type Forward, type TorchWriter } from "./pytorch-modules.js";
+import { assignMember, attr, isChain, member, type Forward, type TorchWriter } from "./pytorch-modules.js";
 import { loops, usesVariable } from "./vars.js";
 
 const IN = "    ";
@@ -26,13 +26,15 @@ export function repeatInit(
   const loop = loops(op, w.classOf);
   const bodies = loop ? [op.body] : op.iterations!;
   const chain = bodies.every((b) => isChain(b, w));
-  const out = [`${indent}${owner}.${attr(op.attr, w)} = nn.${chain ? "Sequential" : "ModuleList"}()`];
+  const path = attr(op.attr, w);
+  const container = member(owner, path);
+  const out = [`${indent}${assignMember(owner, path, `nn.${chain ? "Sequential" : "ModuleList"}()`)}`];
   if (loop) {
     out.push(`${indent}for ${usesVariable(op.body, op.index) ? op.index : "_"} in range(${py(op.count)}):`);
-    out.push(...iteration(op.body, `${owner}.${attr(op.attr)}`, chain, indent + IN, w, depth, initLines));
+    out.push(...iteration(op.body, container, chain, indent + IN, w, depth, initLines));
   } else {
     // The iterations need different block classes (a block with a class per use): one after the other.
-    for (const b of bodies) out.push(...iteration(b, `${owner}.${attr(op.attr)}`, chain, indent, w, depth, initLines));
+    for (const b of bodies) out.push(...iteration(b, container, chain, indent, w, depth, initLines));
   }
   return out;
 }
@@ -54,7 +56,9 @@ function iteration(
     w.imports.add("OrderedDict");
     return [`${indent}${container}.append(nn.Sequential(OrderedDict(${single[1]}=${single[2]})))`];
   }
-  if (single) return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
+  // nn.ModuleDict({…}) takes modules only; a bare nn.Parameter (layer scale) is set as an attribute below.
+  if (single && !single[2]!.startsWith("nn.Parameter("))
+    return [`${indent}${container}.append(nn.ModuleDict({${pyString(single[1]!)}: ${single[2]}}))`];
   return [
     `${indent}${step} = nn.${chain ? "Sequential" : "ModuleDict"}()`,
     ...lines,
@@ -81,7 +85,13 @@ export function repeatForward(
   if (!loop) {
     let cur = f.run;
     bodies.forEach((b, i) => {
-      cur = forwardLines(b, { ...f, cur, access: (a) => `${f.access(op.attr)}[${i}].${attr(a)}` }, indent, w, out);
+      cur = forwardLines(
+        b,
+        { ...f, cur, access: (a) => member(`${f.access(op.attr)}[${i}]`, attr(a)) },
+        indent,
+        w,
+        out,
+      );
     });
     return cur;
   }
@@ -89,7 +99,7 @@ export function repeatForward(
   out.push(`${indent}for ${step} in ${f.access(op.attr)}:`);
   return forwardLines(
     op.body,
-    { ...f, cur: f.run, access: (a) => `${step}.${attr(a)}`, depth: f.depth + 1 },
+    { ...f, cur: f.run, access: (a) => member(step, attr(a)), depth: f.depth + 1 },
     indent + IN,
     w,
     out,

@@ -3,7 +3,7 @@ import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
 import { runExport, type ExportOptions, type ExportResult } from "./exportable.js";
 import { specialisedClasses, type ClassIR, type LoweredFile } from "./lower-file.js";
 import { forwardLines, initLines, torchShape, type TorchWriter } from "./pytorch-body.js";
-import { attr } from "./pytorch-modules.js";
+import { attr, member } from "./pytorch-modules.js";
 import { torchFact } from "./pytorch-layers.js";
 import { TORCH_HELPERS } from "./pytorch-helpers.js";
 import { blockSignature, LineIndex, shapeChange, thousands } from "./source-lines.js";
@@ -69,6 +69,8 @@ function writeFile(
     ...(imports.has("F") || sections.some((s) => s.some((l) => l.includes("F.pad(")))
       ? ["import torch.nn.functional as F"]
       : []),
+    // torchvision only for what torch lacks (StochasticDepth), so other exports need torch alone.
+    ...(sections.some((s) => s.some((l) => l.includes("torchvision."))) ? ["import torchvision"] : []),
     "from torch import nn",
   ];
   const helperCode = [...helpers].sort().map((h) => TORCH_HELPERS[h]!);
@@ -118,19 +120,28 @@ function modelClass(m: ModelIR, info: ModelInfo, w: TorchWriter, lines: LineInde
     `${IN}${IN}super().__init__()`,
     ...initLines(m.body, "self", IN + IN, w),
     "",
-    ...forward(m.body, w, variables),
+    ...forward(m.body, w, variables, m),
   ];
 }
 
-function forward(body: Op[], w: TorchWriter, variables: NameTarget): string[] {
-  const out: string[] = [`${IN}def forward(self, x):`];
+/**
+ * `forward`: from `x` (or, in a model with labelled inputs, one parameter per input named after its label),
+ * returning the last tensor, or the outputs output(…) names (a tuple when there are several).
+ */
+function forward(body: Op[], w: TorchWriter, variables: NameTarget, model?: ModelIR): string[] {
+  const vars = new Vars(body, variables);
+  const labelled = model !== undefined && model.inputs.some((one, i) => i > 0 || one.name !== "input");
+  const inputs = labelled ? model.inputs.map((one) => vars.label(one.name)) : ["x"];
+  const out: string[] = [`${IN}def forward(${["self", ...inputs].join(", ")}):`];
+  const start = inputs[0]!;
   const result = forwardLines(
     body,
-    { cur: "x", run: "x", access: (a) => `self.${attr(a)}`, vars: new Vars(body, variables), depth: 0 },
+    { cur: start, run: "x", access: (a) => member("self", attr(a)), vars, depth: 0, inputs },
     IN + IN,
     w,
     out,
   );
-  out.push(`${IN}${IN}return ${result}`);
+  const results = model?.labelledOutputs ? model.outputs.map((o) => vars.label(o.name)) : [result];
+  out.push(`${IN}${IN}return ${results.join(", ")}`);
   return out;
 }

@@ -45,7 +45,8 @@ function labelsIn(ops: Op[]): string[] {
     if (op.op === "save") out.push(op.label);
     else if (op.op === "repeat") out.push(...labelsIn(op.body));
     else if (op.op === "residual") out.push(...labelsIn(op.main), ...labelsIn(op.shortcut));
-    else if (op.op === "branches") for (const b of op.branches) out.push(...labelsIn(b));
+    else if (op.op === "branches" || op.op === "split") for (const b of op.branches) out.push(...labelsIn(b));
+    else if (op.op === "gate") out.push(...labelsIn(op.body));
   }
   return out;
 }
@@ -62,7 +63,8 @@ export function loops(op: RepeatOp, classOf: (use: UseRecord) => { name: string 
       if (o.op === "block") return [classOf(o.use!).name];
       if (o.op === "repeat") return (o.iterations ?? [o.body]).flatMap(classes);
       if (o.op === "residual") return [...classes(o.main), ...classes(o.shortcut)];
-      if (o.op === "branches") return o.branches.flatMap(classes);
+      if (o.op === "branches" || o.op === "split") return o.branches.flatMap(classes);
+      if (o.op === "gate") return classes(o.body);
       return [];
     });
   const first = JSON.stringify(classes(op.iterations[0] ?? []));

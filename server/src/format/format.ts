@@ -105,13 +105,16 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return n;
 }
 
+const parenKeywords = new Set(["Concat", "Add", "Mul", "Split"]);
+
 function spacing(a: Token, b: Token, minusIsSign: boolean, text: string): string {
   const ta = a.tokenType.name;
   const tb = b.tokenType.name;
   // A trailing comment keeps the gap the author chose, so aligned comments stay aligned.
   if (tb === "Comment") return text.slice(a.startOffset + a.image.length, b.startOffset) || " ";
   if (noSpaceAfter.has(ta) || noSpaceBefore.has(tb)) return "";
-  if (tb === "LParen") return ta === "Identifier" || ta === "Concat" || ta === "Add" ? "" : " ";
+  // A call's parenthesis, or a merge's or split's: `concat(a)`, `mul(w)`, `split(sizes: …)`.
+  if (tb === "LParen") return ta === "Identifier" || parenKeywords.has(ta) ? "" : " ";
   // A minus sign right after an opening bracket, a comma, a colon or an operator is a sign: `(-1)`, `a * -2`.
   if (ta === "Minus" && minusIsSign) return "";
   return " ";

@@ -1,14 +1,20 @@
 // The activations and other shape-keeping kinds without parameters: one entry per kind holds all its faces.
 import {
+  droppath,
   dropout,
   elu,
   gelu,
+  hardsigmoid,
+  hardswish,
   identity,
   leakyrelu,
+  mish,
   relu,
   relu6,
   sigmoid,
+  silu,
   softmax,
+  softplus,
   tanh,
 } from "../analysis/layers/simple.js";
 import type { simpleKinds } from "../analysis/layers/simple.js";
@@ -106,5 +112,54 @@ export const activationUnits = {
     onnx: unary("Identity"),
     pytorch: (op) => ({ ctor: `nn.Dropout(p=${py(op.args["p"]!)})` }),
     keras: (op) => one("Dropout", [py(op.args["p"]!)]),
+  },
+  // Keras' names are Keras 3's activations; TF.js (a Keras 2) lacks hard_silu and computes hard_sigmoid as
+  // 0.2x + 0.5 (docs/keras.md says so), so the Keras goldens state Keras 3's result for those.
+  silu: {
+    analysis: silu,
+    ...same,
+    onnx: elementwise((e, x) => e.g.op("Mul", [x, e.g.op("Sigmoid", [x])])),
+    pytorch: { cls: "nn.SiLU" },
+    keras: { cls: "Activation", args: ['"silu"'] },
+  },
+  hardswish: {
+    analysis: hardswish,
+    ...same,
+    onnx: unary("HardSwish"),
+    pytorch: { cls: "nn.Hardswish" },
+    keras: { cls: "Activation", args: ['"hard_silu"'] },
+  },
+  // ONNX's HardSigmoid is max(0, min(1, αx + β)): α = 1/6, β = 1/2 is relu6(x + 3)/6.
+  hardsigmoid: {
+    analysis: hardsigmoid,
+    ...positive,
+    onnx: unary("HardSigmoid", () => ({ alpha: { float: 1 / 6 }, beta: { float: 0.5 } })),
+    pytorch: { cls: "nn.Hardsigmoid" },
+    keras: { cls: "Activation", args: ['"hard_sigmoid"'] },
+  },
+  // Opset 17 has no Mish (it is opset 18): x·tanh(softplus(x)).
+  mish: {
+    analysis: mish,
+    ...same,
+    onnx: elementwise((e, x) => e.g.op("Mul", [x, e.g.op("Tanh", [e.g.op("Softplus", [x])])])),
+    pytorch: { cls: "nn.Mish" },
+    keras: { cls: "Activation", args: ['"mish"'] },
+  },
+  softplus: {
+    analysis: softplus,
+    ...positive,
+    onnx: unary("Softplus"),
+    pytorch: { cls: "nn.Softplus" },
+    keras: { cls: "Activation", args: ['"softplus"'] },
+  },
+  // Inference: stochastic depth keeps every branch. PyTorch has it in torchvision (the export imports it).
+  droppath: {
+    analysis: droppath,
+    ...same,
+    onnx: unary("Identity"),
+    pytorch: (op) => ({
+      ctor: `torchvision.ops.StochasticDepth(p=${py(op.args["p"]!)}, mode=${py(op.args["mode"]!)})`,
+    }),
+    keras: { refuses: "Keras has no stochastic-depth layer (keras_cv's is not part of Keras)" },
   },
 } satisfies { [K in (typeof simpleKinds)[number]["kind"]]: LayerUnit<K> };

@@ -13,7 +13,8 @@ function torchDense(op: LayerOp, source: Framework): TorchLayer {
   const a = op.args;
   const bias = kw("bias", a["bias"], true);
   if (op.rank === 0) return { ctor: `nn.Linear(${[py(op.inChannels), py(a["out_features"]!), ...bias].join(", ")})` };
-  if (source === "pytorch") {
+  // A permuted tensor is held as the file holds it (see permute's crossDims): its last axis is the file's.
+  if (source === "pytorch" || op.info?.inputOrder) {
     const last = op.inShape?.[op.inShape.length - 1];
     if (last === undefined) throw new Refusal(`${op.attr}: dense on a feature map needs its last axis`);
     return { ctor: `nn.Linear(${[String(last), py(a["out_features"]!), ...bias].join(", ")})` };
@@ -42,7 +43,7 @@ export const denseUnit = {
   },
   pytorch: torchDense,
   keras: (op, source) => {
-    if (source === "pytorch" && op.rank > 0)
+    if (source === "pytorch" && op.rank > 0 && !op.info?.inputOrder)
       throw new Refusal(
         `${op.attr}: dense on a ${op.rank + 1}-axis tensor acts on its last axis` +
           `, which is a spatial axis in PyTorch's layout but the channels in Keras'` +

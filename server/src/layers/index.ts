@@ -10,13 +10,21 @@ import { convUnit } from "./conv.js";
 import { convTransposeUnit } from "./conv-transpose.js";
 import { denseUnit } from "./dense.js";
 import { flattenUnit } from "./flatten.js";
+import { groupnormUnit } from "./groupnorm.js";
+import { instancenormUnit } from "./instancenorm.js";
+import { layernormUnit } from "./layernorm.js";
 import { lrnUnit } from "./lrn.js";
+import { permuteUnit } from "./permute.js";
 import { poolUnits } from "./pool.js";
+import { preluUnit } from "./prelu.js";
+import { scaleUnit } from "./scale.js";
+import { shuffleUnit } from "./shuffle.js";
+import { resizeUnit } from "./resize.js";
 import { upsampleUnit } from "./upsample.js";
 import { zeropadUnit } from "./zeropad.js";
 import type { LayerUnit, TensorEntry, ShapedLayer } from "./unit.js";
 
-export type { BackendFace, ClassCode, LayerUnit, TensorEntry } from "./unit.js";
+export type { BackendFace, ClassCode, LayerUnit, TensorEntry, TensorExtra } from "./unit.js";
 
 /** Each kind's unit by name: a kind without a unit, or a unit under another name, does not compile. */
 export const layerUnits = {
@@ -25,12 +33,20 @@ export const layerUnits = {
   ...poolUnits,
   ...adaptivePoolUnits,
   batchnorm: batchnormUnit,
+  layernorm: layernormUnit,
   ...activationUnits,
   flatten: flattenUnit,
+  permute: permuteUnit,
   dense: denseUnit,
   lrn: lrnUnit,
   upsample: upsampleUnit,
+  resize: resizeUnit,
   zeropad: zeropadUnit,
+  prelu: preluUnit,
+  groupnorm: groupnormUnit,
+  instancenorm: instancenormUnit,
+  scale: scaleUnit,
+  shuffle: shuffleUnit,
 } satisfies { [K in LayerKindName]: LayerUnit<K> };
 
 /** The unit of a kind. */
@@ -64,8 +80,9 @@ export function tensorsOf(layer: ModelInfo["layers"][number], fw: ModelInfo["fra
 export function parameterSpecs(model: ModelInfo): ParamSpec[] {
   const specs: ParamSpec[] = [];
   model.layers.forEach((layer, index) => {
-    for (const [role, shape, fanIn, fanOut] of tensorsOf(layer, model.framework)) {
-      specs.push({ name: `${layer.name}.${role}`, layer: index, kind: layer.kind, role, shape, fanIn, fanOut });
+    for (const [role, shape, fanIn, fanOut, extra] of tensorsOf(layer, model.framework)) {
+      const name = extra?.ownName ? layer.name : `${layer.name}.${role}`;
+      specs.push({ name, layer: index, kind: layer.kind, role, shape, fanIn, fanOut, initial: extra?.initial });
     }
   });
   return specs;

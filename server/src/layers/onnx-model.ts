@@ -1,5 +1,5 @@
 // buildOnnx: an ONNX model (opset 17) that computes what PyTorch or Keras would, from each layer unit's ONNX face.
-import type { LayerInfo, ModelInfo } from "../analysis/types.js";
+import type { GraphNode, LayerInfo, ModelInfo } from "../analysis/types.js";
 import type { LayerEmit } from "../onnx/emit.js";
 import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "../onnx/graph.js";
 import { DataType, encodeModel, type ValueInfoData } from "../onnx/proto.js";
@@ -10,6 +10,16 @@ import { unitOf } from "./index.js";
 export const ONNX_INPUT = "input";
 /** The model's result in the file's layout (the last layer, or the merge the model ends with). */
 export const ONNX_OUTPUT = "output";
+
+/** The graph input of the model's input `index`: `input` for the first, `input.<label>` for the others. */
+export function onnxInputName(model: ModelInfo, index: number): string {
+  return index === 0 ? ONNX_INPUT : `${ONNX_INPUT}.${model.inputs[index]!.name}`;
+}
+
+/** The graph output of the model's result `index`: `output` for the first, `output.<label>` for the others. */
+export function onnxOutputName(model: ModelInfo, index: number): string {
+  return index === 0 ? ONNX_OUTPUT : `${ONNX_OUTPUT}.${model.outputs[index]!.name}`;
+}
 
 export interface BuildOptions {
   /** Batch size of the graph input; default the model's `batch`. */
@@ -32,14 +42,18 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
   const batch = options.batch ?? model.batch;
   const keras = model.framework === "keras";
   const g = new GraphBuilder();
-  g.claim(ONNX_INPUT);
+  model.inputs.forEach((_, i) => g.claim(onnxInputName(model, i)));
   const values = new Map<number, Value>();
   const outputs: ValueInfoData[] = [];
   const layout = new Layout(g, keras);
+  const splits = new Map<string, string[]>();
   for (const node of model.graph) {
     if (node.op === "input") {
-      const rank = model.input.length + 1;
-      values.set(node.id, { name: ONNX_INPUT, rank, channelsLast: keras && rank >= 3 });
+      const index = node.index ?? 0;
+      const rank = (model.inputs[index]?.shape ?? model.input).length + 1;
+      values.set(node.id, { name: onnxInputName(model, index), rank, channelsLast: keras && rank >= 3 });
+    } else if (node.op === "split") {
+      values.set(node.id, splitPart(g, node, values.get(node.input)!, splits, layout));
     } else if (node.op === "layer") {
       const layer = model.layers[node.layer]!;
       const input = values.get(node.input)!;
@@ -63,14 +77,20 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
     }
   }
   g.owner = ONNX_OUTPUT;
-  const final = values.get(model.outputNode)!;
-  const finalName = g.op("Identity", [layout.file(final)], undefined, ONNX_OUTPUT);
-  outputs.push({ name: finalName, elemType: DataType.FLOAT, dims: { rank: final.rank } });
+  model.outputs.forEach((o, i) => {
+    const final = values.get(o.node!)!;
+    const finalName = g.op("Identity", [layout.file(final)], undefined, onnxOutputName(model, i));
+    outputs.push({ name: finalName, elemType: DataType.FLOAT, dims: { rank: final.rank } });
+  });
   return encodeModel({
     name: model.name,
     nodes: g.nodes,
     initializers: g.initializers,
-    inputs: [{ name: ONNX_INPUT, elemType: DataType.FLOAT, dims: [batch, ...model.input] }],
+    inputs: model.inputs.map((one, i) => ({
+      name: onnxInputName(model, i),
+      elemType: DataType.FLOAT,
+      dims: [batch, ...(one.shape ?? model.input!)],
+    })),
     // Output shapes are left to onnxruntime so that a wrong shape reaches simulate's own check.
     outputs,
   });
@@ -144,12 +164,43 @@ function expose(g: GraphBuilder, v: Value, name: string, layout: Layout): string
   return g.op("Identity", [v.name], undefined, name);
 }
 
-function merge(g: GraphBuilder, op: "add" | "concat", inputs: Value[], layout: Layout): Value {
+function merge(g: GraphBuilder, op: "add" | "concat" | "mul", inputs: Value[], layout: Layout): Value {
   // Merge in channels-first order, where the channel axis is 1 for every rank.
   const names = inputs.map((v) => layout.cf(v));
   const rank = inputs[0]!.rank;
   if (op === "concat") return { name: g.op("Concat", names, { axis: 1 }), rank, channelsLast: false };
+  // Mul broadcasts axes of size 1 as NumPy does (the analysis checked the shapes); Add gets equal shapes.
   let sum = names[0]!;
-  for (const n of names.slice(1)) sum = g.op("Add", [sum, n]);
+  for (const n of names.slice(1)) sum = g.op(op === "mul" ? "Mul" : "Add", [sum, n]);
   return { name: sum, rank, channelsLast: false };
+}
+
+/**
+ * One part of a channel split: the first part asked for emits one ONNX Split (channels-first, axis 1) with
+ * an output per part, which the other parts of the same split reuse.
+ */
+function splitPart(
+  g: GraphBuilder,
+  node: Extract<GraphNode, { op: "split" }>,
+  input: Value,
+  splits: Map<string, string[]>,
+  layout: Layout,
+): Value {
+  const key = `${node.input}|${node.sizes.join(",")}`;
+  let parts = splits.get(key);
+  if (!parts) {
+    g.owner = `split@${node.id}`;
+    const x = layout.cf(input);
+    const sizes = g.int64Const(node.sizes);
+    parts = node.sizes.map(() => g.fresh());
+    g.nodes.push({
+      opType: "Split",
+      inputs: [x, sizes],
+      outputs: parts,
+      name: `${g.owner}${NODE_SEPARATOR}${g.nodes.length}`,
+      attributes: { axis: 1 },
+    });
+    splits.set(key, parts);
+  }
+  return { name: parts[node.index]!, rank: input.rank, channelsLast: false };
 }

@@ -12,8 +12,19 @@ import type { CodeFace, KerasStep, TorchLayer } from "../codegen/layer-code.js";
 import type { Emitter } from "../onnx/emit.js";
 import type { ParamRole } from "../onnx/tensors.js";
 
-/** One tensor a layer owns: its state_dict role, shape (PyTorch layout), and fan-in/out for initialisation. */
-export type TensorEntry = [role: ParamRole, shape: number[], fanIn: number, fanOut: number];
+/**
+ * One tensor a layer owns: its state_dict role, shape (PyTorch layout), fan-in/out for initialisation, and
+ * optionally what differs from a `<layer>.<role>` tensor initialised at random.
+ */
+export type TensorEntry = [role: ParamRole, shape: number[], fanIn: number, fanOut: number, extra?: TensorExtra];
+
+/** A tensor's exceptions to the common case. */
+export interface TensorExtra {
+  /** The framework's constant initial value (PReLU's 0.25, a norm's γ = 1 and β = 0, layer scale's init). */
+  initial?: number;
+  /** Named by the layer itself, not `<layer>.<role>`: an nn.Parameter attribute (ConvNeXt's layer_scale). */
+  ownName?: boolean;
+}
 
 /** A layer with a known input shape, as the tensors face reads it. */
 export type ShapedLayer = LayerInfo & { inputShape: number[] };

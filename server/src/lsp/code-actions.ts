@@ -75,8 +75,8 @@ class Lookup {
           visit(item.body);
           if (item.shortcut?.kind === "body") visit(item.shortcut.body);
         }
-        if (item.kind === "mergeBranches") for (const b of item.branches) visit(b.body);
-        if (item.kind === "repeat") visit(item.body);
+        if (item.kind === "mergeBranches" || item.kind === "split") for (const b of item.branches) visit(b.body);
+        if (item.kind === "repeat" || item.kind === "sequential" || item.kind === "gate") visit(item.body);
       };
       for (const def of this.doc.analysis.ast.definitions) if (def.kind !== "framework") visit(def.body);
       this.residuals = found;

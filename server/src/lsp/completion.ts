@@ -146,8 +146,11 @@ function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
     ["residual", "residual {\n\t$0\n} shortcut auto", "main path added to a shortcut"],
     ["concat", "concat {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches joined on the channel axis"],
     ["add", "add {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches added element-wise"],
+    ["mul", "mul {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "branches multiplied element-wise (axes of size 1 stretch)"],
+    ["gate", "gate { ${1:adaptiveavgpool(1) -> conv(16, 1) -> sigmoid} }", "the input times the body's result (SE)"],
+    ["split", "split {\n\tbranch { $1 }\n\tbranch { $2 }\n}", "equal channel parts, one per branch, joined again"],
     ["repeat", "repeat ${1:2} { $0 }", "the body N times in sequence"],
-    ["branch", "branch { $0 }", "one path of a concat or add"],
+    ["branch", "branch { $0 }", "one path of a concat, add, mul or split"],
   ];
   for (const [label, insertText, detail] of keywords)
     items.push({

@@ -123,7 +123,7 @@ export function modelText(m: ModelInfo): string {
   return [
     `**model ${m.name}** (${m.framework})`,
     "",
-    `\`${formatShape(m.input)}\` → \`${formatShape(m.output)}\``,
+    `${shapes(m.inputs.map((i) => i.shape))} → ${shapes(m.outputs.map((o) => o.shape))}`,
     "",
     `- Parameters: ${params(m.params)}`,
     `- MACs: ${grouped(m.macs)} (${compact(m.macs)}; FLOPs ${compact(2 * m.macs)})`,
@@ -132,4 +132,9 @@ export function modelText(m: ModelInfo): string {
       `, activations ${megabytes(m.memory.activations)} MB` +
       `, parameters ${megabytes(m.memory.params)} MB`,
   ].join("\n");
+}
+
+/** One shape, or several (a model's inputs or outputs) joined by commas. */
+function shapes(list: (number[] | undefined)[]): string {
+  return list.length === 0 ? "`?`" : list.map((s) => `\`${formatShape(s)}\``).join(", ");
 }

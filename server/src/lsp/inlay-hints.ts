@@ -48,6 +48,7 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     // The input line shows the sample's shape too, so every line of a model reads the same way.
     const first = firstStatements.get(m.nameSpan.start);
     if (first && m.input) add(first.span, m.input, 0);
+    for (const other of m.inputs.slice(1)) if (other.shape) add(other.span, other.shape, 0);
     for (const l of m.layers) add(l.span, l.outputShape, l.params.trainable + l.params.nonTrainable);
     for (const g of m.groups) add(g.span, g.outputShape, g.params.trainable + g.params.nonTrainable);
   }

@@ -36,6 +36,8 @@ export function locate(analysis: Analysis, offset: number): Located | undefined 
   return undefined;
 }
 
+const hoverable = new Set<GroupInfo["kind"]>(["block", "gate", "split", "mul"]);
+
 /** Each model's labels, layers and block uses by position, built on a model's first hover (once per version). */
 const indexes = new WeakMap<
   ModelInfo,
@@ -48,7 +50,8 @@ function indexOf(m: ModelInfo) {
     index = {
       labels: new SpanIndex(m.labels),
       layers: new SpanIndex(m.layers),
-      blockUses: new SpanIndex(m.groups.filter((g) => g.kind === "block")),
+      // Block uses, and the structures whose keyword shows what they make of their input (gate, split, mul).
+      blockUses: new SpanIndex(m.groups.filter((g) => hoverable.has(g.kind))),
     };
     indexes.set(m, index);
   }

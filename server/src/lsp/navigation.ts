@@ -137,9 +137,9 @@ function labelSymbols(
       const inner =
         item.kind === "residual"
           ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
-          : item.kind === "mergeBranches"
+          : item.kind === "mergeBranches" || item.kind === "split"
             ? item.branches.flatMap((b) => b.body)
-            : item.kind === "repeat"
+            : item.kind === "repeat" || item.kind === "sequential" || item.kind === "gate"
               ? item.body
               : [];
       labelSymbols(inner, doc, shapes, out);

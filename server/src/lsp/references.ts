@@ -1,5 +1,5 @@
 // Every place a block or a label is defined or used, found from the AST (for definition, references, rename).
-import type { ChainItem, Definition, Expr, FileAst, Span, Statement } from "../../../grammar/index.js";
+import type { ChainItem, Definition, Expr, FileAst, LayerCall, Span, Statement } from "../../../grammar/index.js";
 
 export interface Reference {
   kind: "block" | "label";
@@ -48,8 +48,11 @@ function nestedBodies(item: ChainItem): Statement[][] {
     case "residual":
       return item.shortcut?.kind === "body" ? [item.body, item.shortcut.body] : [item.body];
     case "mergeBranches":
+    case "split":
       return item.branches.map((b) => b.body);
     case "repeat":
+    case "sequential":
+    case "gate":
       return [item.body];
     default:
       return [];
@@ -72,8 +75,9 @@ function walk(
         if (i === 0 && item.args === undefined && labels.has(name))
           refs.push({ kind: "label", name, span: item.name.span, definition: false, scope: def.span });
         else if (blocks.has(name)) refs.push({ kind: "block", name, span: item.name.span, definition: false });
-      } else if (item.kind === "mergeLabels") {
-        for (const a of item.args) {
+      }
+      if (item.kind === "mergeLabels" || isOutputCall(item)) {
+        for (const a of item.args ?? []) {
           const v: Expr = a.value;
           if (v.kind === "word" && labels.has(v.name))
             refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
@@ -106,4 +110,9 @@ export function sameTarget(refs: Reference[], target: Reference): Reference[] {
       r.name === target.name &&
       (r.kind === "block" || r.scope?.start === target.scope?.start),
   );
+}
+
+/** `output(a, b)`: its arguments are labels, as a label merge's are. */
+function isOutputCall(item: ChainItem): item is LayerCall {
+  return item.kind === "layer" && item.name.text.toLowerCase() === "output" && item.args !== undefined;
 }

@@ -30,8 +30,13 @@ const keywordTypes = new Set([
   "Auto",
   "Concat",
   "Add",
+  "Mul",
+  "Gate",
+  "Split",
   "Branch",
   "Repeat",
+  "Sequential",
+  "Seq",
   "True",
   "False",
 ]);

@@ -3,28 +3,79 @@ import { cfValue, type LayerEmit } from "./emit.js";
 import type { Value } from "./graph.js";
 import { perAxis, spatialOf } from "./tensors.js";
 
+/** ONNX Resize's attributes for a PyTorch mode with align_corners=False. */
+function resizeAttributes(mode: string): Record<string, string | { float: number }> {
+  if (mode === "nearest")
+    return { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" };
+  // PyTorch's cubic convolution uses A = −0.75, ONNX's default; both read pixels beyond the border as the border's.
+  if (mode === "bicubic")
+    return { mode: "cubic", coordinate_transformation_mode: "half_pixel", cubic_coeff_a: { float: -0.75 } };
+  return { mode: "linear", coordinate_transformation_mode: "half_pixel" };
+}
+
 /**
- * nn.Upsample(scale_factor) and UpSampling2D. Nearest: PyTorch reads source ⌊dst/scale⌋ ("asymmetric" +
- * "floor"; Keras repeats, the same for whole scales). Linear: align_corners=False and TensorFlow's
- * half_pixel_centers are ONNX's "half_pixel", with negative source positions clamped to 0.
- * onnxruntime's linear mode works on 2-D (bilinear) and 3-D (trilinear) maps, so a 1-D map is
- * resized as a 1×L image.
+ * Resize of a channels-first tensor by `scales` (per spatial axis) or to `sizes`. onnxruntime's linear mode
+ * works on 2-D (bilinear) and 3-D (trilinear) maps, so a 1-D map is resized as a 1×L image.
+ */
+function resizeCf(
+  e: LayerEmit,
+  mode: string,
+  by: { scales: number[] } | { sizes: number[] },
+  attributes = resizeAttributes(mode),
+): Value {
+  const g = e.g;
+  const flat = mode !== "nearest" && e.input.rank === 3;
+  const x = flat ? g.op("Unsqueeze", [e.cf(), g.int64Const([2])]) : e.cf();
+  const extra = flat ? [1] : [];
+  const inputs =
+    "scales" in by
+      ? [x, "", g.floatConst([1, 1, ...extra, ...by.scales])]
+      : // The batch and channels are read from the input, so the graph works for any batch size.
+        [
+          x,
+          "",
+          "",
+          g.op(
+            "Concat",
+            [
+              g.op("Slice", [g.op("Shape", [x]), g.int64Const([0]), g.int64Const([2])]),
+              g.int64Const([...extra, ...by.sizes]),
+            ],
+            { axis: 0 },
+          ),
+        ];
+  const out = g.op("Resize", inputs, attributes);
+  return cfValue(flat ? g.op("Squeeze", [out, g.int64Const([2])]) : out, e.input.rank);
+}
+
+/**
+ * nn.Upsample(scale_factor) and UpSampling2D: floor(W·scale), positions mapped by the factor (as PyTorch does
+ * when it is given one); nn.Upsample(size) maps them by in/out, which ONNX's sizes do. Nearest: PyTorch reads
+ * source ⌊dst/scale⌋ ("asymmetric" + "floor"; Keras repeats, the same for whole scales). Linear:
+ * align_corners=False and TensorFlow's half_pixel_centers are ONNX's "half_pixel".
  */
 export function upsample(e: LayerEmit): Value {
   const rank = spatialOf(e.layer.inputShape, e.framework).length;
-  const scale = perAxis(e.layer.args.scale ?? 2, rank);
-  const nearest = (e.layer.args.mode ?? "nearest") === "nearest";
-  const attrs: Record<string, string> = nearest
-    ? { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }
-    : { mode: "linear", coordinate_transformation_mode: "half_pixel" };
-  const x = e.cf();
-  if (!nearest && rank === 1) {
-    const image = e.g.op("Unsqueeze", [x, e.g.int64Const([2])]);
-    const resized = e.g.op("Resize", [image, "", e.g.floatConst([1, 1, 1, scale[0]!])], attrs);
-    return cfValue(e.g.op("Squeeze", [resized, e.g.int64Const([2])]), e.input.rank);
-  }
-  const out = e.g.op("Resize", [x, "", e.g.floatConst([1, 1, ...scale])], attrs);
-  return cfValue(out, e.input.rank);
+  const a = e.layer.args;
+  const mode = String(a.mode ?? "nearest");
+  const given = (v: unknown) => v !== undefined && v !== null;
+  // `size:` is the output's size in a PyTorch file and the factor in a Keras file.
+  if (given(a.size) && e.framework === "pytorch")
+    return resizeCf(e, mode, { sizes: spatialOf(e.layer.outputShape, e.framework) });
+  return resizeCf(e, mode, { scales: perAxis(given(a.size) ? a.size : (a.scale ?? 2), rank) });
+}
+
+/**
+ * resize(size | like): F.interpolate(size=…, align_corners=False) to the output's spatial size. A Keras file's
+ * nearest resizing is TensorFlow's (half-pixel centres: source ⌊(dst + ½)·in/out⌋), ONNX's "tf_half_pixel_for_nn".
+ */
+export function resize(e: LayerEmit, mode: string): Value {
+  const sizes = spatialOf(e.layer.outputShape, e.framework);
+  const tensorflow = e.framework === "keras" && mode === "nearest";
+  const attributes = tensorflow
+    ? { mode: "nearest", coordinate_transformation_mode: "tf_half_pixel_for_nn", nearest_mode: "floor" }
+    : resizeAttributes(mode);
+  return resizeCf(e, mode, { sizes }, attributes);
 }
 
 /** Zero padding: P on every side, P per axis, or (before, after) pairs per axis. */

@@ -14,7 +14,7 @@ export type WeightMap = Map<string, FloatTensor>;
 export type ParamRole = "weight" | "bias" | "running_mean" | "running_var";
 
 export interface ParamSpec {
-  /** `<layer name>.<role>`. */
+  /** `<layer name>.<role>`, or the layer's name for a tensor that is an nn.Parameter of its own (layer scale). */
   name: string;
   layer: number;
   /** The layer's kind (`conv`, `batchnorm`, …), which decides the initialisation. */
@@ -24,6 +24,8 @@ export interface ParamSpec {
   /** Inputs per output for initialisation (PyTorch's fan_in: shape[1] times the kernel volume). */
   fanIn: number;
   fanOut: number;
+  /** A constant the framework initialises the tensor with, instead of random values. */
+  initial?: number;
 }
 
 /** Reads a per-axis argument: one number for every axis, or a tuple. */

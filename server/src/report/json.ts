@@ -46,8 +46,13 @@ export interface JsonModel {
   name: string;
   framework: string;
   input: number[] | null;
+  /** Every input in order: `input` when unlabelled, else its label. */
+  inputs: { name: string; shape: number[] | null }[];
   batch: number;
+  /** The first output's shape (see `outputs`). */
   output: number[] | null;
+  /** Every result in order: the last tensor (named `output`), or the labels output(…) names. */
+  outputs: { name: string; shape: number[] | null }[];
   /** The totals are null when `overflow` is present: the sums of the layers before it are not the model's. */
   params: { total: number | null; trainable: number | null; nonTrainable: number | null };
   macs: number | null;
@@ -82,8 +87,10 @@ function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
     name: m.name,
     framework: m.framework,
     input: m.input ?? null,
+    inputs: m.inputs.map((one) => ({ name: one.name, shape: one.shape ?? null })),
     batch: m.batch,
     output: m.output ?? null,
+    outputs: m.outputs.map((o) => ({ name: o.name, shape: o.shape ?? null })),
   };
   const layers = m.layers.map((l) => layerJson(l, index));
   if (!m.overflow) {

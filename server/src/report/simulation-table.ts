@@ -43,7 +43,16 @@ export function simulationTable(r: SimulationReport): string {
         `${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
     );
   else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
-  else out.push(`Output ${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
+  else {
+    const which = r.outputs.length > 1 ? `1 (${r.outputs[0]!.name}) ` : "";
+    out.push(`Output ${which}${r.output.shape.join("×")}: mean ${num(mean(r.output.data))}`);
+  }
+  // The other results output(…) names (GoogLeNet's aux heads), each with its own line.
+  r.outputs.slice(1).forEach((o, i) => {
+    const bad = nonFiniteCount(o.tensor.data);
+    const what = bad ? `⚠ ${bad} of ${o.tensor.data.length} values are NaN/Inf` : `mean ${num(mean(o.tensor.data))}`;
+    out.push(`Output ${i + 2} (${o.name}) ${o.tensor.shape.join("×")}: ${what}`);
+  });
   const t = r.timing;
   out.push(
     `Time to first result: ${(t.buildMs + t.sessionMs + t.firstRunMs).toFixed(0)} ms` +

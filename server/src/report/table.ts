@@ -83,13 +83,13 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const mb = (bytes: number) => (lost ? "unknown" : megabytes(bytes));
   const lines = [
     rule("="),
-    `Model ${m.name} (${m.framework}), input ${formatShape(m.input)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`,
+    `Model ${m.name} (${m.framework}), ${inputsLine(m)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`,
     rule("-"),
     line(heads),
     rule("="),
     ...cells.map(line),
     rule("="),
-    `Output shape: ${formatShape(m.output)}`,
+    ...outputLines(m),
     `Total params: ${count(m.params.total, partial)}`,
     `Trainable params: ${count(m.params.trainable)}`,
     `Non-trainable params: ${count(m.params.nonTrainable)}`,
@@ -267,4 +267,16 @@ function field(l: LayerInfo): string {
   if (rf.global) return "global";
   const uniq = (xs: number[]) => (xs.every((x) => x === xs[0]) ? fieldNumber(xs[0]!) : xs.map(fieldNumber).join("×"));
   return `${uniq(rf.size)}/${uniq(rf.jump)}`;
+}
+
+/** `input 3×224×224`, or with several inputs each one's label and shape. */
+function inputsLine(m: ModelInfo): string {
+  if (m.inputs.length <= 1) return `input ${formatShape(m.input)}`;
+  return `inputs ${m.inputs.map((one) => `${one.name} ${formatShape(one.shape)}`).join(", ")}`;
+}
+
+/** `Output shape: …`, or one line per output that output(…) names. */
+function outputLines(m: ModelInfo): string[] {
+  if (!m.outputs.some((o) => o.span)) return [`Output shape: ${formatShape(m.output)}`];
+  return m.outputs.map((o, i) => `Output ${i + 1} (${o.name}): ${formatShape(o.shape)}`);
 }

@@ -15,7 +15,13 @@ export interface EngineOptions {
 export interface ForwardSession {
   readonly outputNames: readonly string[];
   /** Runs the model on `input` (the graph's single input) and returns the named outputs. */
-  run(inputName: string, input: FloatTensor, outputs?: readonly string[]): Promise<Map<string, FloatTensor>>;
+  /** Runs with `input` under `inputName`, plus the `others` inputs of a model with several, by graph name. */
+  run(
+    inputName: string,
+    input: FloatTensor,
+    outputs?: readonly string[],
+    others?: ReadonlyMap<string, FloatTensor>,
+  ): Promise<Map<string, FloatTensor>>;
   /** Kernel time in milliseconds per node name, for the last run (profiling sessions only). */
   nodeTimes(): Promise<Map<string, number>>;
   release(): Promise<void>;
@@ -78,8 +84,14 @@ class OrtSession implements ForwardSession {
     return this.session.outputNames;
   }
 
-  async run(inputName: string, input: FloatTensor, outputs?: readonly string[]): Promise<Map<string, FloatTensor>> {
+  async run(
+    inputName: string,
+    input: FloatTensor,
+    outputs?: readonly string[],
+    others?: ReadonlyMap<string, FloatTensor>,
+  ): Promise<Map<string, FloatTensor>> {
     const feeds = { [inputName]: new this.ort.Tensor("float32", input.data, input.shape) };
+    for (const [name, t] of others ?? []) feeds[name] = new this.ort.Tensor("float32", t.data, t.shape);
     const result = outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds);
     const out = new Map<string, FloatTensor>();
     for (const [name, t] of Object.entries(result)) {

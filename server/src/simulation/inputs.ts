@@ -18,10 +18,10 @@ export interface InputRequest {
 }
 
 /** Standard-normal values from the seed's `input` stream, one batch in the file's layout. */
-export function randomInput(req: InputRequest): FloatTensor {
+export function randomInput(req: InputRequest, stream = "input"): FloatTensor {
   const shape = [req.batch, ...req.sample];
   const n = shape.reduce((p, d) => p * d, 1);
-  return { shape, data: new Random(req.seed, "input").fillNormal(n) };
+  return { shape, data: new Random(req.seed, stream).fillNormal(n) };
 }
 
 /**

@@ -34,7 +34,9 @@ export const BASELINE_ALLOWANCE = 160 * 1024 ** 2;
 /** Estimates the peak of simulating `model` with `batch` and refuses it, with the numbers, above `limit`. */
 export function checkMemory(model: ModelInfo, batch: number, limit: number): MemoryEstimate {
   const weights = parameterSpecs(model).reduce((sum, s) => sum + volume(s.shape) * 4, 0);
-  const perSample = model.layers.reduce((sum, l) => sum + volume(l.outputShape ?? []), volume(model.input ?? []));
+  // Every input of a model with several is held too.
+  const inputs = model.inputs.reduce((sum, one) => sum + volume(one.shape ?? []), 0) || volume(model.input ?? []);
+  const perSample = model.layers.reduce((sum, l) => sum + volume(l.outputShape ?? []), inputs);
   const activations = perSample * batch * 4;
   const peak = WEIGHT_COPIES * weights + ACTIVATION_COPIES * activations;
   if (!(peak <= limit)) {

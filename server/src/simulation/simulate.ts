@@ -1,6 +1,6 @@
 // simulate(): a real forward pass of an analysed model on onnxruntime, with per-layer statistics and checks.
 import type { Analysis, Framework, ModelInfo } from "../analysis/types.js";
-import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT } from "../layers/onnx-model.js";
+import { buildOnnx, ONNX_INPUT, ONNX_OUTPUT, onnxInputName, onnxOutputName } from "../layers/onnx-model.js";
 import type { FloatTensor, WeightMap } from "../onnx/tensors.js";
 import { availableParallelism } from "node:os";
 import { onnxRuntimeEngine, type ForwardEngine } from "./engine.js";
@@ -24,6 +24,11 @@ export interface SimulateOptions {
   weights?: string | WeightMap;
   /** A .npy path, or a tensor (one sample or a batch, file layout); default: seeded standard normal. */
   input?: string | FloatTensor;
+  /**
+   * The other inputs of a model with several, by label (one sample or the batch, file layout); each one not
+   * given is seeded standard normal (its own stream, `input.<label>`).
+   */
+  otherInputs?: ReadonlyMap<string, FloatTensor>;
   /** Bytes the simulation's estimated peak may take above the process's baseline (default 4 GiB). */
   memoryLimit?: number;
   /** Runs after the first, for the steady-state time (default 2). */
@@ -63,8 +68,10 @@ export interface SimulationReport {
   /** Milliseconds: building the ONNX bytes, creating the session, the first run, the median later run. */
   timing: { buildMs: number; sessionMs: number; firstRunMs: number; steadyMs?: number; unattributedMs: number };
   layers: LayerReport[];
-  /** The model's result (the last layer or final merge), file layout. */
+  /** The model's result (the last layer or final merge), file layout; the first of `outputs`. */
   output: FloatTensor;
+  /** Every result in order: the last tensor (`output`), or the ones output(…) names. */
+  outputs: { name: string; tensor: FloatTensor }[];
   tensors?: Map<string, FloatTensor>;
 }
 
@@ -101,6 +108,17 @@ export async function simulate(
   const poisoned = nonFiniteTensors(weights);
   const badInput = nonFiniteTensors(new Map([["input", x]]))[0];
 
+  const others = new Map<string, FloatTensor>();
+  model.inputs.forEach((one, i) => {
+    if (i === 0) return;
+    const sample = one.shape!;
+    const given = options.otherInputs?.get(one.name);
+    const tensor = given
+      ? checkInput(given, { ...req, sample, batch }, true)
+      : randomInput({ ...req, sample, batch }, `input.${one.name}`);
+    others.set(onnxInputName(model, i), tensor);
+  });
+
   let t = performance.now();
   const bytes = buildOnnx(model, weights, { batch });
   const buildMs = performance.now() - t;
@@ -110,12 +128,12 @@ export async function simulate(
   const sessionMs = performance.now() - t;
   try {
     t = performance.now();
-    const outputs = await session.run(ONNX_INPUT, x);
+    const outputs = await session.run(ONNX_INPUT, x, undefined, others);
     const firstRunMs = performance.now() - t;
     const repeats: number[] = [];
     for (let i = 0; i < (options.repeats ?? 2); i++) {
       t = performance.now();
-      await session.run(ONNX_INPUT, x);
+      await session.run(ONNX_INPUT, x, undefined, others);
       repeats.push(performance.now() - t);
     }
     const times = layerTimes(
@@ -170,6 +188,7 @@ export async function simulate(
       },
       layers,
       output: outputs.get(ONNX_OUTPUT)!,
+      outputs: model.outputs.map((o, i) => ({ name: o.name, tensor: outputs.get(onnxOutputName(model, i))! })),
       ...(options.keepTensors ? { tensors: outputs } : {}),
     };
   } finally {

@@ -12,7 +12,8 @@ export type { FloatTensor, WeightMap } from "../onnx/tensors.js";
  * Random weights as a freshly built model has them. PyTorch: Conv/ConvTranspose/Linear weight and bias
  * uniform in ±1/√fan_in (kaiming_uniform with a = √5, fan_in = shape[1]·kernel volume). Keras:
  * glorot_uniform kernels (±√(6/(fan_in + fan_out))) and zero biases. BatchNorm: scale 1, shift 0, running
- * mean 0, running variance 1. Each tensor has its own stream of `seed`, named after the tensor.
+ * mean 0, running variance 1. A tensor with a constant initial value (PReLU's slopes, a group or instance
+ * norm's γ and β, a layer scale) starts at it. Each tensor has its own stream of `seed`, named after the tensor.
  */
 export function randomWeights(model: ModelInfo, seed: number): WeightMap {
   const out: WeightMap = new Map();
@@ -26,6 +27,7 @@ function initial(spec: ParamSpec, framework: ModelInfo["framework"], seed: numbe
   if (spec.role === "running_mean") return constant(0);
   if (spec.role === "running_var") return constant(1);
   if (spec.kind === "batchnorm") return constant(spec.role === "weight" ? 1 : 0);
+  if (spec.initial !== undefined) return constant(spec.initial);
   const random = new Random(seed, spec.name);
   if (framework === "keras") {
     if (spec.role === "bias") return constant(0);

@@ -1,9 +1,17 @@
 // The registry of layer kinds: one module per kind, looked up by name or alias, case-insensitively.
 import { adaptiveavgpool, adaptivemaxpool, globalavgpool, globalmaxpool } from "./adaptive-pool.js";
 import { conv } from "./conv.js";
+import { groupnorm } from "./groupnorm.js";
+import { instancenorm } from "./instancenorm.js";
+import { prelu } from "./prelu.js";
+import { scale } from "./scale.js";
+import { shuffle } from "./shuffle.js";
 import { convtranspose } from "./conv-transpose.js";
 import type { LayerKind } from "./kind.js";
+import { layernorm } from "./layernorm.js";
+import { permute } from "./permute.js";
 import { avgpool, maxpool } from "./pool.js";
+import { resize } from "./resize.js";
 import { batchnorm, dense, flatten, upsample, zeropad } from "./shape-layers.js";
 import { LAYER_KIND_NAMES, type LayerKindName } from "./names.js";
 import { lrn, simpleKinds } from "./simple.js";
@@ -26,12 +34,20 @@ export const layerKindsByName = {
   globalavgpool,
   globalmaxpool,
   batchnorm,
+  layernorm,
   ...simple,
   flatten,
+  permute,
   dense,
   lrn,
   upsample,
+  resize,
   zeropad,
+  prelu,
+  groupnorm,
+  instancenorm,
+  scale,
+  shuffle,
 } satisfies { [K in LayerKindName]: LayerKind<K> };
 
 /** Every layer kind, in the order the documentation lists them. */

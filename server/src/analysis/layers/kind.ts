@@ -15,6 +15,13 @@ export interface LayerContext {
   written: string;
   /** Made by the analysis (the projection of `shortcut auto`): information the user cannot act on is left out. */
   generated: boolean;
+  /**
+   * Set when the input is permuted (see Tensor.order): axis i holds the file layout's axis `order[i]`. Dense on
+   * it is meant (ConvNeXt's block), not a missing flatten.
+   */
+  order: number[] | undefined;
+  /** The tensor a label names in this scope (`resize(like: image)`): undefined when there is no such label. */
+  lookup(label: string): { shape?: Shape } | undefined;
 }
 
 export interface LayerOutcome {
@@ -25,6 +32,8 @@ export interface LayerOutcome {
   paramFormula?: string;
   /** How the receptive field changes (given the model input's spatial sizes); identity when omitted. */
   field?: (rf: ReceptiveField, modelInput: number[]) => ReceptiveField;
+  /** permute only: output axis i is input axis `axes[i]` (sample axes, 0-based), which the walk tracks. */
+  axes?: number[];
 }
 
 /** One kind's analysis face; `K` is its canonical name, so the registry can check names against kinds. */
@@ -34,6 +43,11 @@ export interface LayerKind<K extends string = LayerKindName> {
   aliases: string[];
   doc: string;
   args: ArgSpec[];
+  /**
+   * Whether the layer works on a permuted tensor (its channel axis moved by `permute`): element-wise layers,
+   * dense and flatten do; layers that need the channel or spatial axes in place (conv, pools, …) do not.
+   */
+  acceptsPermuted?: (args: Args) => boolean;
   /** Called only with a known input shape; returns undefined (after reporting) when the output is unknown. */
   apply(ctx: LayerContext): LayerOutcome | undefined;
 }

@@ -71,6 +71,17 @@ function applyPool(ctx: LayerContext, max: boolean): LayerOutcome | undefined {
       );
       return undefined;
     }
+    // PyTorch's avg_pool3d (alone among its pools, in every mode) wants each window inside the unpadded input.
+    if (ctx.framework === "pytorch" && !max && rank === 3 && a.kernel > a.size) {
+      ctx.report.error(
+        "kernel-too-large",
+        `the window ${a.kernel} is larger than the input ${a.size}${onAxis(i, rank)}` +
+          `: PyTorch's AvgPool3d refuses a window larger than the unpadded input, whatever the padding` +
+          `; use a window of at most ${a.size} on that axis`,
+        ctx.args.span("kernel"),
+      );
+      return undefined;
+    }
     const r = windowOutput(a, ceil);
     if (r.out <= 0) {
       const padded = a.size + a.padBefore + a.padAfter;

@@ -1,8 +1,9 @@
 // Layers that reshape or resize: batchnorm, flatten, dense, upsample, zeropad.
 import { globalField, throughPad, throughUpsample } from "../receptive-field.js";
-import { channels, elements, makeShape, spatial } from "../tensor.js";
+import { channelAxis, channels, elements, makeShape, spatial } from "../tensor.js";
 import { batchElements, featureMapRank, noParams, type LayerKind } from "./kind.js";
-import { joinFormulas } from "./window-args.js";
+import { INTERPOLATION_MODES, modeFitsRank } from "./interpolation.js";
+import { joinFormulas, onAxis } from "./window-args.js";
 
 export const batchnorm: LayerKind<"batchnorm"> = {
   kind: "batchnorm",
@@ -71,6 +72,7 @@ export const flatten: LayerKind<"flatten"> = {
   aliases: [],
   doc: "Flattens every non-batch axis into one (nn.Flatten / keras Flatten).",
   args: [],
+  acceptsPermuted: () => true,
   apply(ctx) {
     const n = elements(ctx.input);
     return { output: [n], params: noParams, macs: 0, formula: `${ctx.input.join("·")} = ${n}`, field: globalField };
@@ -81,6 +83,7 @@ export const dense: LayerKind<"dense"> = {
   kind: "dense",
   aliases: ["linear", "fc", "fullyconnected"],
   doc: "Fully connected layer (nn.Linear / keras Dense), acting on the last axis.",
+  acceptsPermuted: () => true,
   args: [
     { name: "out_features", aliases: ["units", "out", "out_channels"], type: "count", doc: "number of outputs" },
     {
@@ -96,7 +99,8 @@ export const dense: LayerKind<"dense"> = {
     if (out === undefined || ctx.args.unknown) return undefined;
     const input = ctx.input;
     const inFeatures = input[input.length - 1]!;
-    if (input.length > 1) {
+    // On a permuted tensor (ConvNeXt's block: permute → dense → permute back) the last axis is meant.
+    if (input.length > 1 && !ctx.order) {
       ctx.report.warning(
         "dense-not-flat",
         `dense acts on the last axis (${inFeatures}) of ${input.join("×")}` +
@@ -114,7 +118,9 @@ export const dense: LayerKind<"dense"> = {
       macs: (batchElements(input, ctx.batch) / inFeatures) * inFeatures * out,
       formula: `${inFeatures} → ${out}`,
       paramFormula: `${inFeatures}·${out}${bias ? ` + ${out}` : ""} = ${params}`,
-      field: globalField,
+      // On the channels moved last it mixes channels at each position, as a 1×1 conv: the field stays.
+      field:
+        ctx.order && ctx.order[ctx.order.length - 1] === channelAxis(input, ctx.framework) ? undefined : globalField,
     };
   },
 };
@@ -122,38 +128,81 @@ export const dense: LayerKind<"dense"> = {
 export const upsample: LayerKind<"upsample"> = {
   kind: "upsample",
   aliases: ["upsampling1d", "upsampling2d", "upsampling3d", "upsampling"],
-  doc: "Upsampling by an integer factor (nn.Upsample / keras UpSampling2D), nearest or (bi)linear.",
+  doc:
+    "Upsampling by a factor (nn.Upsample / keras UpSampling2D): floor(W·scale), which may be fractional in " +
+    "pytorch files; `size:` is the target size in pytorch files (nn.Upsample(size=…)) and the factor in keras " +
+    "files (UpSampling2D(size=…)).",
   args: [
     {
       name: "scale",
-      aliases: ["scale_factor", "size", "factor"],
-      type: "axes",
+      aliases: ["scale_factor", "factor"],
+      type: "factors",
       default: 2,
-      doc: "factor per spatial axis",
+      doc: "factor per spatial axis (fractional: floor(W·scale), as PyTorch)",
+    },
+    {
+      name: "size",
+      type: "factors",
+      optional: true,
+      doc: "pytorch: the output's spatial size (nn.Upsample(size=…)); keras: the factor (UpSampling2D(size=…))",
     },
     {
       name: "mode",
       aliases: ["interpolation"],
       type: "word",
       default: "nearest",
-      words: ["nearest", "bilinear", "linear", "trilinear"],
-      doc: "nearest or bilinear",
+      words: INTERPOLATION_MODES,
+      doc: "nearest (any rank), linear (1-D), bilinear or bicubic (2-D), trilinear (3-D)",
     },
   ],
   apply(ctx) {
     const rank = featureMapRank(ctx);
-    if (rank === undefined) return undefined;
-    const scale = ctx.args.axes("scale", rank);
-    if (!scale || ctx.args.unknown) return undefined;
+    if (rank === undefined || !modeFitsRank(ctx, rank, ctx.args.word("mode"))) return undefined;
+    const keras = ctx.framework === "keras";
+    if (ctx.args.has("size") && ctx.args.has("scale")) {
+      const what = keras ? "both are the factor in a keras file" : "size is the output's size, scale a factor";
+      ctx.report.error("argument-count", `${ctx.written}: give scale or size, not both (${what})`, ctx.args.callSpan);
+      return undefined;
+    }
     const sizes = spatial(ctx.input, ctx.framework);
-    const out = sizes.map((w, i) => w * scale[i]!);
+    const target = !keras && ctx.args.has("size");
+    const given = target || ctx.args.has("size") ? "size" : "scale";
+    const values = ctx.args.axes(given, rank);
+    if (!values || ctx.args.unknown) return undefined;
+    const whole = target || keras;
+    if (whole && !values.every(Number.isInteger)) {
+      const message = target
+        ? `${ctx.written}: size is the output's size in a pytorch file (nn.Upsample(size=…)), so it must be whole` +
+          `: write scale: ${values.join(", ")} for a factor`
+        : `${ctx.written}: Keras' UpSampling takes whole factors, not ${values.join(", ")}` +
+          `: use resize(size: …) for another output size`;
+      ctx.report.error("argument-value", message, ctx.args.span(given));
+      return undefined;
+    }
+    const out = target ? values : sizes.map((w, i) => Math.floor(w * values[i]!));
+    const empty = out.findIndex((o) => o <= 0);
+    if (empty >= 0) {
+      const message =
+        `output size ${out[empty]}${onAxis(empty, rank)}: ⌊${sizes[empty]}·${values[empty]}⌋ is empty` +
+        `; use a larger factor`;
+      ctx.report.error("output-size", message, ctx.args.span(given));
+      return undefined;
+    }
+    // PyTorch maps positions by the factor it is given, or by in/out for a target size.
+    const scale = target ? out.map((o, i) => o / sizes[i]!) : values;
     const smooth = (ctx.args.word("mode") ?? "nearest") !== "nearest";
     return {
       output: makeShape(channels(ctx.input, ctx.framework), out, ctx.framework),
       params: noParams,
       macs: 0,
       formula: joinFormulas(
-        sizes.map((w, i) => `${w}·${scale[i]} = ${out[i]}`),
+        sizes.map((w, i) =>
+          target
+            ? `${w} → ${out[i]}`
+            : Number.isInteger(values[i])
+              ? `${w}·${values[i]} = ${out[i]}`
+              : `⌊${w}·${values[i]}⌋ = ${out[i]}`,
+        ),
         rank,
       ),
       field: (rf) => throughUpsample(rf, scale, smooth),

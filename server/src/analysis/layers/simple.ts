@@ -9,12 +9,14 @@ function elementwise<K extends string>(
   doc: string,
   args: ArgSpec[] = [],
   check?: (ctx: LayerContext) => boolean,
+  acceptsPermuted: LayerKind["acceptsPermuted"] = () => true,
 ): LayerKind<K> {
   return {
     kind,
     aliases,
     doc,
     args,
+    acceptsPermuted,
     apply(ctx): LayerOutcome | undefined {
       if (check && !check(ctx)) return undefined;
       return sameShapeOutcome(ctx);
@@ -70,6 +72,8 @@ export const softmax = elementwise(
     }
     return true;
   },
+  // Its default axis is the channel axis, which a permuted tensor has moved; a stated axis is plain.
+  (args) => args.has("axis"),
 );
 
 export const dropout = elementwise(
@@ -105,7 +109,75 @@ export const lrn = elementwise(
     { name: "beta", type: "number", default: 0.75, doc: "exponent" },
     { name: "k", type: "number", default: 2, doc: "additive constant" },
   ],
+  undefined,
+  () => false,
+);
+
+export const silu = elementwise("silu", ["swish"], "SiLU (swish): x·sigmoid(x).");
+export const hardswish = elementwise(
+  "hardswish",
+  ["hard_swish", "hard_silu", "hardsilu"],
+  "Hard swish (MobileNet-V3): x·relu6(x + 3)/6.",
+);
+// Keras 2's hard_sigmoid was 0.2x + 0.5; PyTorch and Keras 3 agree on relu6(x + 3)/6, which is the contract.
+export const hardsigmoid = elementwise(
+  "hardsigmoid",
+  ["hard_sigmoid"],
+  "Hard sigmoid (MobileNet-V3's gates): relu6(x + 3)/6, as PyTorch and Keras 3 compute it.",
+);
+export const mish = elementwise("mish", [], "Mish: x·tanh(softplus(x)).");
+export const softplus = elementwise("softplus", [], "Softplus: log(1 + eˣ), a smooth ReLU.");
+
+const DROP_PATH_MODES = ["row", "batch"];
+
+// Stochastic depth drops a whole residual branch (mode row: per sample; batch: for the whole batch) while
+// training; at inference it is the identity, which is all the analysis and the simulation see.
+export const droppath = elementwise(
+  "droppath",
+  ["stochasticdepth"],
+  "Stochastic depth (torchvision's StochasticDepth): drops a residual branch with probability p in training; " +
+    "identity at inference.",
+  [
+    { name: "p", aliases: ["rate", "drop_prob"], type: "number", doc: "probability of dropping the branch" },
+    {
+      name: "mode",
+      type: "word",
+      default: "row",
+      words: DROP_PATH_MODES,
+      doc: "row: each sample of the batch on its own; batch: the whole batch at once",
+    },
+  ],
+  (ctx) => {
+    const p = ctx.args.number("p");
+    if (p === undefined) return false;
+    if (p < 0 || p > 1) {
+      ctx.report.error(
+        "argument-value",
+        `drop-path probability ${p} must be between 0 and 1 (StochasticDepth refuses others)`,
+        ctx.args.span("p"),
+      );
+      return false;
+    }
+    return true;
+  },
 );
 
 /** The kinds that keep their input's shape and have no parameters, in the documentation's order (lrn apart). */
-export const simpleKinds = [relu, relu6, leakyrelu, elu, gelu, sigmoid, tanh, softmax, identity, dropout] as const;
+export const simpleKinds = [
+  relu,
+  relu6,
+  leakyrelu,
+  elu,
+  gelu,
+  sigmoid,
+  tanh,
+  softmax,
+  identity,
+  dropout,
+  silu,
+  hardswish,
+  hardsigmoid,
+  mish,
+  softplus,
+  droppath,
+] as const;

@@ -31,7 +31,8 @@ class KerasTensor:
 
 def Input(shape, batch_size=None, name=None, **kwargs):
     NAMES.append(name or auto_name("InputLayer"))
-    return KerasTensor((batch_size,) + tuple(shape))
+    # A named input (a model with labelled inputs) is known by its name; the single unnamed one as "input".
+    return KerasTensor((batch_size,) + tuple(shape), name or "input")
 
 
 class Model:
