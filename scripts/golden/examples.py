@@ -12,7 +12,11 @@ import sys
 
 import torch
 from torch import nn
+import torch.nn.functional as F
 import torchvision.models as tvm
+from torchvision.models.convnext import LayerNorm2d
+from torchvision.models.segmentation.fcn import FCNHead
+from torchvision.ops import Permute, StochasticDepth
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT_DIR = os.path.join(REPO, "test", "golden", "examples")
@@ -80,6 +84,52 @@ class UNetSmall(nn.Module):
         return self.head(d1)
 
 
+class GoogLeNetAux(nn.Module):
+    """torchvision's GoogLeNet with its two auxiliary heads as outputs (examples/googlenet_aux.cnn).
+
+    torchvision runs the heads only in training mode; here they run in inference mode (their batchnorms use
+    running statistics, their dropout is off), which is what `output(logits, aux2, aux1)` describes.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.net = tvm.googlenet(weights=None, aux_logits=True, init_weights=False, transform_input=False)
+
+    def forward(self, x):
+        n = self.net
+        x = n.maxpool1(n.conv1(x))
+        x = n.maxpool2(n.conv3(n.conv2(x)))
+        x = n.maxpool3(n.inception3b(n.inception3a(x)))
+        x = n.inception4a(x)
+        aux1 = n.aux1(x)
+        x = n.inception4d(n.inception4c(n.inception4b(x)))
+        aux2 = n.aux2(x)
+        x = n.maxpool4(n.inception4e(x))
+        x = n.inception5b(n.inception5a(x))
+        x = n.fc(n.dropout(torch.flatten(n.avgpool(x), 1)))
+        return x, aux2, aux1
+
+
+class FCNSmall(nn.Module):
+    """An FCN-style segmentation network (examples/fcn_small.cnn): a small stride-8 encoder, torchvision's
+    FCNHead, and the logits resized bilinearly to the input's size, as torchvision's FCN and DeepLab do."""
+
+    def __init__(self, classes=21):
+        super().__init__()
+        layers = []
+        c_in = 3
+        for c in (32, 64, 128):
+            layers += [nn.Conv2d(c_in, c, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU()]
+            c_in = c
+        self.backbone = nn.Sequential(*layers)
+        self.classifier = FCNHead(128, classes)
+
+    def forward(self, x):
+        size = x.shape[-2:]
+        y = self.classifier(self.backbone(x))
+        return F.interpolate(y, size=size, mode="bilinear", align_corners=False)
+
+
 # (name, constructor text, factory, input shape). The name is examples/<name>.cnn and the JSON's file name.
 MODELS = [
     ("lenet5", "LeNet5() defined in scripts/golden/examples.py", LeNet5, [1, 28, 28]),
@@ -101,6 +151,19 @@ MODELS = [
      lambda: tvm.googlenet(weights=None, aux_logits=False, init_weights=False, transform_input=False), [3, 224, 224]),
     ("densenet121", "torchvision.models.densenet121(weights=None)", lambda: tvm.densenet121(weights=None), [3, 224, 224]),
     ("unet_small", "UNetSmall() defined in scripts/golden/examples.py", UNetSmall, [1, 64, 64]),
+    # Networks as they are built today (the spec's section 7).
+    ("mobilenet_v3_large", "torchvision.models.mobilenet_v3_large(weights=None)",
+     lambda: tvm.mobilenet_v3_large(weights=None), [3, 224, 224]),
+    ("efficientnet_b0", "torchvision.models.efficientnet_b0(weights=None)",
+     lambda: tvm.efficientnet_b0(weights=None), [3, 224, 224]),
+    ("convnext_tiny", "torchvision.models.convnext_tiny(weights=None)",
+     lambda: tvm.convnext_tiny(weights=None), [3, 224, 224]),
+    ("shufflenet_v2_x1_0", "torchvision.models.shufflenet_v2_x1_0(weights=None)",
+     lambda: tvm.shufflenet_v2_x1_0(weights=None), [3, 224, 224]),
+    ("regnet_y_400mf", "torchvision.models.regnet_y_400mf(weights=None)",
+     lambda: tvm.regnet_y_400mf(weights=None), [3, 224, 224]),
+    ("fcn_small", "FCNSmall() defined in scripts/golden/examples.py", FCNSmall, [3, 224, 224]),
+    ("googlenet_aux", "GoogLeNetAux() defined in scripts/golden/examples.py", GoogLeNetAux, [3, 224, 224]),
 ]
 
 # Exact classes only: a subclass (or anything else) is "other", so a new kind is never guessed.
@@ -117,6 +180,15 @@ KINDS = {
     nn.ReLU6: "relu6",
     nn.Dropout: "dropout",
     nn.Flatten: "flatten",
+    nn.Sigmoid: "sigmoid",
+    nn.SiLU: "silu",
+    nn.Hardswish: "hardswish",
+    nn.Hardsigmoid: "hardsigmoid",
+    nn.GELU: "gelu",
+    nn.LayerNorm: "layernorm",
+    LayerNorm2d: "layernorm",
+    StochasticDepth: "droppath",
+    Permute: "permute",
 }
 
 
@@ -149,10 +221,24 @@ def record(name, constructor, factory, shape):
             })
         return hook
 
+    def own_parameters_hook(module_name):
+        # A module with children that holds a parameter itself (ConvNeXt's `layer_scale`): the parameter is
+        # one `scale` layer of the .cnn file, recorded when the module's forward has run.
+        def hook(mod, inputs, output):
+            for p_name, p in mod.named_parameters(recurse=False):
+                layers.append({"module": f"{module_name}.{p_name}", "kind": "scale", "inputShape": list(output.shape[1:]),
+                               "outputShape": list(output.shape[1:]), "params": p.numel(), "macs": 0})
+        return hook
+
     handles = [m.register_forward_hook(hook_for(n, m))
                for n, m in model.named_modules() if not any(True for _ in m.children())]
+    handles += [m.register_forward_hook(own_parameters_hook(n))
+                for n, m in model.named_modules()
+                if any(True for _ in m.children()) and any(True for _ in m.parameters(recurse=False))]
     with torch.no_grad():
-        out = model(torch.randn(1, *shape))
+        outs = model(torch.randn(1, *shape))
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    out = outs[0]
     for h in handles:
         h.remove()
 
@@ -168,6 +254,7 @@ def record(name, constructor, factory, shape):
         "constructor": constructor,
         "input": shape,
         "output": list(out.shape[1:]),
+        "outputs": [list(o.shape[1:]) for o in outs],
         "params": {"total": total, "trainable": trainable},
         "macs": sum(l["macs"] for l in layers),
         "layers": layers,

@@ -15,6 +15,8 @@ interface GoldenModel {
   model: string;
   input: number[];
   output: number[];
+  /** Every output, in order (GoogLeNet's aux heads: logits, aux2, aux1). */
+  outputs: number[][];
   params: { total: number; trainable: number };
   macs: number;
   layers: GoldenLayer[];
@@ -24,7 +26,7 @@ const index = readJson<Record<string, string>>("test/golden/examples/index.json"
 
 // torchvision calls flatten, some activations and final pools as functions, so hooks see only modules;
 // every kind below is a module in every torchvision model, and so is compared one to one, in order.
-const compared = new Set(["conv", "convtranspose", "batchnorm", "dense", "maxpool", "avgpool"]);
+const compared = new Set(["conv", "convtranspose", "batchnorm", "layernorm", "dense", "maxpool", "avgpool"]);
 
 describe("examples equal torchvision", () => {
   for (const [name, path] of Object.entries(index)) {
@@ -35,6 +37,11 @@ describe("examples equal torchvision", () => {
       const model = analysis.models[0]!;
       assert.deepEqual(model.input, golden.input);
       assert.deepEqual(model.output, golden.output);
+      assert.deepEqual(
+        model.outputs.map((o) => o.shape),
+        golden.outputs,
+        "every output",
+      );
       assert.equal(model.params.total, golden.params.total, "total parameters");
       assert.equal(model.params.trainable, golden.params.trainable, "trainable parameters");
       assert.equal(model.macs, golden.macs, "MACs");
