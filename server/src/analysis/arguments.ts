@@ -51,7 +51,7 @@ export class Args {
   unknown = false;
 
   constructor(
-    private readonly given: Map<string, Given>,
+    private readonly given: ReadonlyMap<string, Given>,
     private readonly specs: ArgSpec[],
     private readonly framework: Framework,
     readonly callSpan: Span,
@@ -180,6 +180,8 @@ export function findSpec(specs: ArgSpec[], key: string): ArgSpec | undefined {
   return specs.find((s) => s.name === k || (s.aliases ?? []).includes(k));
 }
 
+const noArguments: ReadonlyMap<string, Given> = new Map();
+
 /** Matches positional and keyword arguments to `specs` and type-checks them. Never throws. */
 export function resolveArgs(
   layerName: string,
@@ -190,7 +192,10 @@ export function resolveArgs(
   callSpan: Span,
   report: Reporter,
 ): Args {
-  const given = new Map<string, Given>();
+  // Most layers of a large file are written without arguments (`relu`, `batchnorm`): they share one empty map,
+  // which nothing writes to, instead of making a map each.
+  const written = args.length === 0 ? undefined : new Map<string, Given>();
+  const given = written ?? noArguments;
   const result = new Args(given, specs, framework, callSpan, report);
   let position = 0;
   for (const arg of args) {
@@ -236,7 +241,7 @@ export function resolveArgs(
     const checked =
       value === undefined || hasUnknown(value) ? undefined : checkType(layerName, spec, value, arg.span, report);
     if (checked === undefined) result.unknown = true;
-    given.set(spec.name, { value: checked, span: arg.value.span });
+    written!.set(spec.name, { value: checked, span: arg.value.span });
   }
   for (const spec of specs) {
     if (spec.default === undefined && !spec.optional && !given.has(spec.name)) {

@@ -79,7 +79,8 @@ export class ModelState {
  * an underscore before the count (`relu6_1`), or the 61st relu and the first relu6 would both be `relu61`.
  */
 export function automaticName(kind: string, n: number): string {
-  return /\d$/.test(kind) ? `${kind}_${n}` : `${kind}${n}`;
+  const last = kind.charCodeAt(kind.length - 1);
+  return last >= 48 && last <= 57 ? `${kind}_${n}` : `${kind}${n}`; // a digit (0–9) ends the name
 }
 
 /**
@@ -138,6 +139,9 @@ export class Scope {
     this.claims.set(local, claim);
     return undefined;
   }
+
+  /** `lookup` as a function of its own, made once per scope: layers that read a label (`resize(like:)`) get it. */
+  readonly lookupLabel = (name: string): LabelEntry | undefined => this.lookup(name);
 
   /** The label's entry, marked as used. */
   lookup(name: string): LabelEntry | undefined {

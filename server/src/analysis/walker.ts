@@ -101,7 +101,15 @@ export function defineLabel(name: string, span: Span, tensor: Tensor, scope: Sco
   recordStep(ctx, save);
   // Spelled out rather than `{ ...tensor, span, save }`: V8 builds a spread followed by more properties on a
   // slow path, which cost a quarter of the walk of a 50,000-label model.
-  const entry = { shape: tensor.shape, field: tensor.field, node: tensor.node, order: tensor.order, span, save };
+  const entry = {
+    shape: tensor.shape,
+    field: tensor.field,
+    node: tensor.node,
+    order: tensor.order,
+    span,
+    save,
+    used: false,
+  };
   const earlier = scope.define(name, entry);
   if (earlier) {
     ctx.report.error(
@@ -260,7 +268,7 @@ export function applyLayer(
           written: call.name.text,
           generated: preset !== undefined,
           order: input.order,
-          lookup: (label) => scope.lookup(label),
+          lookup: scope.lookupLabel,
         })
       : undefined;
   const name = takeName(kind.kind, call.span, scope, ctx, slot);
