@@ -58,7 +58,7 @@ describe("export --to pytorch: every example", () => {
       assert.deepEqual(errors, []);
       // One generic class per block definition that a model uses: no class per use in the examples.
       const blocks = [...text.matchAll(/^block (\w+)/gm)].map((m) => m[1]!);
-      for (const b of blocks) assert.equal(code.split("\n").filter((l) => l.startsWith(`class ${b}`)).length, 1, b);
+      for (const b of blocks) assert.equal(code.split("\n").filter((l) => l.startsWith(`class ${b}(`)).length, 1, b);
       assert.ok(!notes.some((n) => n.includes("its own class")), notes.join("\n"));
       assert.equal(code, torch(text).code, "the same text gives the same code");
     });

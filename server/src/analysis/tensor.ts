@@ -10,6 +10,15 @@ export function channels(shape: Shape, fw: Framework): number {
   return shape[channelAxis(shape, fw)]!;
 }
 
+/**
+ * Where the file layout's channel axis sits in a tensor that `permute` may have reordered (`order[i]` is the
+ * layout's axis at position i): ConvNeXt's block holds the channels last between its two permutes.
+ */
+export function channelPosition(shape: Shape, fw: Framework, order?: readonly number[]): number {
+  const axis = channelAxis(shape, fw);
+  return order ? order.indexOf(axis) : axis;
+}
+
 /** The spatial sizes, in order (H, W for 2-D), whatever the layout. */
 export function spatial(shape: Shape, fw: Framework): number[] {
   return fw === "pytorch" ? shape.slice(1) : shape.slice(0, -1);

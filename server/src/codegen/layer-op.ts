@@ -1,5 +1,6 @@
 // One layer as the exporters' intermediate form holds it (ir.ts): the input of each kind's PyTorch and Keras faces.
-import type { LayerInfo, Shape } from "../analysis/types.js";
+import { channelAxis } from "../analysis/tensor.js";
+import type { Framework, LayerInfo, Shape } from "../analysis/types.js";
 import type { Sym } from "./sym.js";
 
 /** A layer: a module of the class (PyTorch) or a layer call (Keras). */
@@ -22,4 +23,14 @@ export interface LayerOp {
   fact?: string;
   /** This use's analysis record, for shape comments; not part of the key. */
   info?: LayerInfo;
+}
+
+/**
+ * Whether the op's input is a tensor `permute` reordered so that its last axis holds the file's channels
+ * (ConvNeXt's block): `dense` and `layernorm(axis: -1)` then act on the channels, whose count `inChannels`
+ * carries as a block parameter's expression, so one class serves every width.
+ */
+export function channelsLast(op: LayerOp, source: Framework): boolean {
+  const order = op.info?.inputOrder;
+  return op.inShape !== undefined && order !== undefined && order.at(-1) === channelAxis(op.inShape, source);
 }

@@ -2,7 +2,7 @@
 import { findSpec } from "../analysis/arguments.js";
 import type { LayerKind } from "../analysis/layers/index.js";
 import type { LayerStep } from "../analysis/program.js";
-import { channels } from "../analysis/tensor.js";
+import { channelAxis, channelPosition, channels } from "../analysis/tensor.js";
 import type { Framework, LayerInfo } from "../analysis/types.js";
 import type { LayerOp, Op } from "./ir.js";
 import { Refusal, type Flow, type Frame, type LowerContext } from "./lower-context.js";
@@ -65,7 +65,8 @@ export function pushLayer(
   let inChannels = flow.channels;
   // What the analysis says wins over what was tracked: the code is then literal here, and the key tells
   // whether every use agrees (else the block gets one class per use).
-  const actual = inShape ? channels(inShape, ctx.framework) : undefined;
+  const order = layer?.inputOrder;
+  const actual = inShape ? inShape[channelPosition(inShape, ctx.framework, order)] : undefined;
   if (actual !== undefined && (inChannels?.value?.type !== "number" || inChannels.value.value !== actual))
     inChannels = num(actual);
   const op: LayerOp = { op: "layer", attr: names.local, kind, args, inChannels: inChannels ?? num(0), rank };
@@ -74,14 +75,20 @@ export function pushLayer(
   if (layer) op.info = layer;
   op.fact = factOf(op, ctx);
   out.push(op);
+  // Dense on a tensor permuted to hold the channels last (ConvNeXt's MLP) changes the channels, as a 1×1 conv.
+  const channelsLast =
+    inShape !== undefined && order !== undefined && order.at(-1) === channelAxis(inShape, ctx.framework);
   const next: Flow = {
-    channels: outChannels(kind, args, inChannels, rank, ctx.framework),
+    channels:
+      kind === "dense" && channelsLast
+        ? args["out_features"]
+        : outChannels(kind, args, inChannels, rank, ctx.framework),
     stride: strideThrough(kind, args, ctx.framework, flow.stride),
     base: flow.base,
     prevKind: kind,
   };
   if (layer?.outputShape) next.shape = layer.outputShape;
-  if (kind === "flatten" || (kind === "dense" && rank > 0)) {
+  if (kind === "flatten" || (kind === "dense" && rank > 0 && !channelsLast)) {
     // Flattening multiplies in the spatial sizes, which only this use's shape knows.
     const shape = layer?.outputShape;
     next.channels = shape ? num(channels(shape, ctx.framework)) : undefined;

@@ -2,7 +2,7 @@
 import { dense } from "../analysis/layers/shape-layers.js";
 import type { Framework } from "../analysis/types.js";
 import { kw, one, type TorchLayer } from "../codegen/layer-code.js";
-import type { LayerOp } from "../codegen/layer-op.js";
+import { channelsLast, type LayerOp } from "../codegen/layer-op.js";
 import { py } from "../codegen/python.js";
 import { Refusal } from "../codegen/refusal.js";
 import { dense as denseEmitter } from "../onnx/emit.js";
@@ -17,7 +17,8 @@ function torchDense(op: LayerOp, source: Framework): TorchLayer {
   if (source === "pytorch" || op.info?.inputOrder) {
     const last = op.inShape?.[op.inShape.length - 1];
     if (last === undefined) throw new Refusal(`${op.attr}: dense on a feature map needs its last axis`);
-    return { ctor: `nn.Linear(${[String(last), py(a["out_features"]!), ...bias].join(", ")})` };
+    const inFeatures = channelsLast(op, source) ? py(op.inChannels) : String(last);
+    return { ctor: `nn.Linear(${[inFeatures, py(a["out_features"]!), ...bias].join(", ")})` };
   }
   // Keras' Dense acts on the channels (last in Keras); here they are axis 1, so they are moved last and back.
   return {

@@ -4,7 +4,7 @@ import { layernorm } from "../analysis/layers/layernorm.js";
 import { channelAxis } from "../analysis/tensor.js";
 import type { Framework } from "../analysis/types.js";
 import { kw, one, type KerasStep, type TorchLayer } from "../codegen/layer-code.js";
-import type { LayerOp } from "../codegen/layer-op.js";
+import { channelsLast, type LayerOp } from "../codegen/layer-op.js";
 import { py } from "../codegen/python.js";
 import { Refusal } from "../codegen/refusal.js";
 import { cfValue, fileValue, num, type LayerEmit } from "../onnx/emit.js";
@@ -50,7 +50,10 @@ function torchLayernorm(op: LayerOp, source: Framework): TorchLayer {
   // A Keras file's channels are its last axis; the PyTorch code holds them at axis 1.
   // A permuted tensor is held as the file holds it (see permute's crossDims): its last axis is the file's.
   const channels = shape.length > 1 && axis === channelAxis(shape, source) && !op.info?.inputOrder;
-  if (!channels || op.rank === 0) return { ctor: `nn.LayerNorm(${[String(shape[axis]), ...eps].join(", ")})` };
+  if (!channels || op.rank === 0) {
+    const overChannels = axis === shape.length - 1 && channelsLast(op, source);
+    return { ctor: `nn.LayerNorm(${[overChannels ? py(op.inChannels) : String(shape[axis]), ...eps].join(", ")})` };
+  }
   return {
     ctor: `LayerNorm2d(${[py(op.inChannels), ...eps].join(", ")})`,
     helper: "LayerNorm2d",

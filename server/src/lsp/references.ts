@@ -1,5 +1,7 @@
 // Every place a block or a label is defined or used, found from the AST (for definition, references, rename).
 import type { ChainItem, Definition, Expr, FileAst, LayerCall, Span, Statement } from "../../../grammar/index.js";
+import { findSpec } from "../analysis/arguments.js";
+import { findLayerKind } from "../analysis/layers/index.js";
 
 export interface Reference {
   kind: "block" | "label";
@@ -76,12 +78,11 @@ function walk(
           refs.push({ kind: "label", name, span: item.name.span, definition: false, scope: def.span });
         else if (blocks.has(name)) refs.push({ kind: "block", name, span: item.name.span, definition: false });
       }
-      if (item.kind === "mergeLabels" || isOutputCall(item)) {
-        for (const a of item.args ?? []) {
-          const v: Expr = a.value;
-          if (v.kind === "word" && labels.has(v.name))
-            refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
-        }
+      const named = item.kind === "mergeLabels" || isOutputCall(item) ? (item.args ?? []).map((a) => a.value) : [];
+      if (item.kind === "layer" && !blocks.has(item.name.text)) named.push(...labelArguments(item));
+      for (const v of named) {
+        if (v.kind === "word" && labels.has(v.name))
+          refs.push({ kind: "label", name: v.name, span: v.span, definition: false, scope: def.span });
       }
       for (const inner of nestedBodies(item)) walk(inner, def, blocks, labels, refs);
     });
@@ -115,4 +116,17 @@ export function sameTarget(refs: Reference[], target: Reference): Reference[] {
 /** `output(a, b)`: its arguments are labels, as a label merge's are. */
 function isOutputCall(item: ChainItem): item is LayerCall {
   return item.kind === "layer" && item.name.text.toLowerCase() === "output" && item.args !== undefined;
+}
+
+/** The values of a layer's arguments that name a label (`resize(like: image)`), by keyword or position. */
+function labelArguments(call: LayerCall): Expr[] {
+  const kind = findLayerKind(call.name.text);
+  if (!kind || !call.args) return [];
+  let position = 0;
+  const out: Expr[] = [];
+  for (const a of call.args) {
+    const spec = a.key ? findSpec(kind.args, a.key.text) : kind.args[position++];
+    if (spec?.type === "label") out.push(a.value);
+  }
+  return out;
 }
