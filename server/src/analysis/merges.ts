@@ -241,19 +241,7 @@ export function merge(
       );
       return {};
     }
-    return {
-      shape: first.slice(),
-      field: mergedField(
-        parts.map((p) => p.tensor.field),
-        keyword,
-        ctx,
-      ),
-      node: mergeNode(
-        "add",
-        parts.map((p) => p.tensor),
-        ctx,
-      ),
-    };
+    return merged("add", first.slice(), parts, keyword, ctx);
   }
   const axis = channelAxis(first, ctx.framework);
   const bad = known.findIndex((s) => s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]));
@@ -275,19 +263,7 @@ export function merge(
     ctx.model.overflow ??= reportOverflow(found, "concat", keyword, ctx.report);
     return {};
   }
-  return {
-    shape: out,
-    field: mergedField(
-      parts.map((p) => p.tensor.field),
-      keyword,
-      ctx,
-    ),
-    node: mergeNode(
-      "concat",
-      parts.map((p) => p.tensor),
-      ctx,
-    ),
-  };
+  return merged("concat", out, parts, keyword, ctx);
 }
 
 /** `mul`: the product's shape stretches axes of size 1; any other difference is an error naming both shapes. */
@@ -311,19 +287,7 @@ function multiply(
     }
     out = next;
   }
-  return {
-    shape: out.slice(),
-    field: mergedField(
-      parts.map((p) => p.tensor.field),
-      keyword,
-      ctx,
-    ),
-    node: mergeNode(
-      "mul",
-      parts.map((p) => p.tensor),
-      ctx,
-    ),
-  };
+  return merged("mul", out.slice(), parts, keyword, ctx);
 }
 
 /** Why two shapes do not broadcast, with the axis that differs and what would fix it. */
@@ -346,6 +310,30 @@ function broadcastMessage(what: string, a: Shape, b: Shape, fw: Framework): stri
   const spatialIndex = fw === "pytorch" ? i - 1 : i;
   const axis = a.length > 1 && spatialIndex >= 0 ? axisName(spatialIndex, a.length - 1) : `axis ${i + 1}`;
   return `${head}: ${axis} is ${a[i]} against ${b[i]}; make the sizes equal, or pool it to 1 (adaptiveavgpool(1))`;
+}
+
+/** The merge's tensor: its shape, the merged receptive field (warned when misaligned) and its dataflow node. */
+function merged(
+  op: "add" | "concat" | "mul",
+  shape: Shape,
+  parts: { tensor: Tensor }[],
+  keyword: Span,
+  ctx: WalkContext,
+): Tensor {
+  const field = mergedField(
+    parts.map((p) => p.tensor.field),
+    keyword,
+    ctx,
+  );
+  return {
+    shape,
+    field,
+    node: mergeNode(
+      op,
+      parts.map((p) => p.tensor),
+      ctx,
+    ),
+  };
 }
 
 /** A merge node in the dataflow, when every input has one. */

@@ -3,6 +3,7 @@
 import { channelAxis } from "../tensor.js";
 import type { Args } from "../arguments.js";
 import type { LayerContext, LayerKind } from "./kind.js";
+import { normEpsilon } from "./shape-layers.js";
 
 /** The axis (of the sample, 0-based) a layernorm normalises over, or undefined (reported) when it takes none. */
 export function layernormAxis(ctx: LayerContext): number | undefined {
@@ -35,13 +36,7 @@ export const layernorm: LayerKind<"layernorm"> = {
     "Layer normalisation over one axis at each position: the channel axis (torchvision's LayerNorm2d, Keras' " +
     "LayerNormalization), or with axis: -1 the last axis (nn.LayerNorm after a permute); learnable γ and β.",
   args: [
-    {
-      name: "eps",
-      aliases: ["epsilon"],
-      type: "number",
-      default: (fw) => (fw === "keras" ? 1e-3 : 1e-5),
-      doc: "added to the variance (pytorch 1e-5, keras 1e-3)",
-    },
+    normEpsilon,
     {
       name: "axis",
       aliases: ["dim"],

@@ -1,22 +1,26 @@
 // Layers that reshape or resize: batchnorm, flatten, dense, upsample, zeropad.
 import { globalField, throughPad, throughUpsample } from "../receptive-field.js";
 import { channelAxis, channels, elements, makeShape, spatial } from "../tensor.js";
+import type { ArgSpec } from "../arguments.js";
 import { batchElements, featureMapRank, noParams, type LayerKind } from "./kind.js";
 import { INTERPOLATION_MODES, modeFitsRank } from "./interpolation.js";
 import { joinFormulas, onAxis } from "./window-args.js";
+
+/** The variance's epsilon of batchnorm and layernorm, whose defaults differ between the frameworks. */
+export const normEpsilon: ArgSpec = {
+  name: "eps",
+  aliases: ["epsilon"],
+  type: "number",
+  default: (fw) => (fw === "keras" ? 1e-3 : 1e-5),
+  doc: "added to the variance (pytorch 1e-5, keras 1e-3)",
+};
 
 export const batchnorm: LayerKind<"batchnorm"> = {
   kind: "batchnorm",
   aliases: ["batchnorm1d", "batchnorm2d", "batchnorm3d", "batchnormalization"],
   doc: "Batch normalisation over the channel axis; in inference it scales and shifts by the running statistics.",
   args: [
-    {
-      name: "eps",
-      aliases: ["epsilon"],
-      type: "number",
-      default: (fw) => (fw === "keras" ? 1e-3 : 1e-5),
-      doc: "added to the variance (pytorch 1e-5, keras 1e-3)",
-    },
+    normEpsilon,
     {
       name: "momentum",
       type: "number",
