@@ -47,6 +47,19 @@ const files: [string, string?][] = [
   ["test/export/cases/0003_one_and_three_d.cnn", "Signal"],
 ];
 
+/**
+ * Examples holding a layer Keras has no layer for: the export refuses them, naming the layer, and the rest of
+ * this suite leaves them out (ConvNeXt's layer scale; EfficientNet's stochastic depth is keras_cv's; …).
+ */
+const refusedByKeras: Record<string, RegExp> = {
+  "examples/convnext_tiny.cnn": /: Keras has no layer-scale layer$/,
+  "examples/efficientnet_b0.cnn": /: Keras has no stochastic-depth layer/,
+  // InceptionAux pools 14×14 to 4×4, which no fixed Keras window does exactly.
+  "examples/googlenet_aux.cnn": /: Keras has no adaptive pooling; it is exact only when/,
+};
+
+const unnamedMerges = new Set(["Add", "Concatenate", "Multiply", "split"]);
+
 function keras(text: string) {
   return exportKeras(analyze(text), text);
 }
@@ -214,6 +227,11 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
     const text = readRepoFile(file);
     const analysis = analyze(text);
     const { code, errors } = exportKeras(analysis, text, { fileName: file, ...(model ? { model } : {}) });
+    const refusal = refusedByKeras[file];
+    if (refusal) {
+      assert.ok(errors.length > 0 && errors.every((e) => refusal.test(e)), `${file}: ${errors.join("; ")}`);
+      continue;
+    }
     assert.deepEqual(errors, [], file);
     for (const m of analysis.models.filter((x) => !model || x.name === model)) {
       const id = `${file}#${m.name}`;
@@ -265,7 +283,8 @@ describe("export --to keras: compiled, and run against a recording stand-in", { 
       const names = new Set(m.layers.map((l) => l.name));
       for (const rec of r.layers) {
         const name = rec.kwargs["name"] as string | undefined;
-        if (name === undefined) assert.ok(rec.cls === "Add" || rec.cls === "Concatenate", `${rec.cls} without a name`);
+        // Merges (and the channel split of `split { … }`) are not layers of the analysis, so they have no name.
+        if (name === undefined) assert.ok(unnamedMerges.has(rec.cls), `${rec.cls} without a name`);
         else
           assert.ok(
             names.has(name) || names.has(name.replace(/_(pad|crop|permute|reshape)$/, "")),
