@@ -68,7 +68,7 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
   return {
     shape: main.shape,
     field: mergedField([main.field, shortcut.field], item.keyword, ctx),
-    node: mergeNode("add", [main, shortcut], ctx),
+    node: mergeNode("add", [main, shortcut], item.keyword, ctx),
   };
 }
 
@@ -242,6 +242,7 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
       node: mergeNode(
         "add",
         parts.map((p) => p.tensor),
+        keyword,
         ctx,
       ),
     };
@@ -276,16 +277,17 @@ function merge(op: "concat" | "add", parts: { tensor: Tensor; span: Span }[], ke
     node: mergeNode(
       "concat",
       parts.map((p) => p.tensor),
+      keyword,
       ctx,
     ),
   };
 }
 
 /** A merge node in the dataflow, when every input has one. */
-function mergeNode(op: "add" | "concat", inputs: Tensor[], ctx: WalkContext): number | undefined {
+function mergeNode(op: "add" | "concat", inputs: Tensor[], span: Span, ctx: WalkContext): number | undefined {
   const ids = inputs.map((t) => t.node);
   if (ids.some((id) => id === undefined)) return undefined;
-  return ctx.model.addNode({ id: -1, op, inputs: ids as number[] });
+  return ctx.model.addNode({ id: -1, op, inputs: ids as number[], span });
 }
 
 function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: WalkContext): ReceptiveField | undefined {

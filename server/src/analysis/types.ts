@@ -100,6 +100,8 @@ export interface GroupInfo {
   definition?: string;
   /** Index range [first, end) into the model's layers. */
   layers: [number, number];
+  /** Id range [first, end) into the model's dataflow `graph`: the nodes made inside it, merges included. */
+  nodes: [number, number];
 }
 
 export interface LabelInfo {
@@ -116,7 +118,8 @@ export interface LabelInfo {
 export type GraphNode =
   | { id: number; op: "input" }
   | { id: number; op: "layer"; layer: number; input: number }
-  | { id: number; op: "add" | "concat"; inputs: number[] };
+  /** A merge; `span` is its keyword in the text (`add`, `concat`, `residual`). */
+  | { id: number; op: "add" | "concat"; inputs: number[]; span?: Span };
 
 export interface ModelInfo {
   name: string;
