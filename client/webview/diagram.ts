@@ -24,6 +24,17 @@ const workerUrl = URL.createObjectURL(new Blob([elkWorkerSource], { type: "text/
 // The package is CommonJS: its module object is the constructor, which also names itself as `default`.
 const elk = new elkApi.default({ workerFactory: () => new Worker(workerUrl) });
 
+// A first layout of a two-node graph while the server computes the data: the worker parses and compiles ELK's
+// engine now rather than on the first real drawing (about a second in a fresh worker on a loaded machine).
+void elk.layout({
+  id: "warm-up",
+  children: [
+    { id: "a", width: 10, height: 10 },
+    { id: "b", width: 10, height: 10 },
+  ],
+  edges: [{ id: "e", sources: ["a"], targets: ["b"] }],
+});
+
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
   if (!element) throw new Error(`the diagram page has no #${id}`);
@@ -49,6 +60,11 @@ window.addEventListener("message", (event: MessageEvent) => {
     if (data?.model !== message.data.model) toggled.clear();
     data = message.data;
     void render("update");
+  } else if (message.type === "empty") {
+    data = undefined;
+    shown = undefined;
+    canvas.replaceChildren();
+    status.textContent = "This file defines no model: write model Name { input(…) … } to see its diagram.";
   } else if (message.type === "cursor" && message.offset !== undefined) {
     cursor = { offset: message.offset, line: message.line ?? -1 };
     highlight(true);
