@@ -272,6 +272,17 @@ function mergeSpansAndShapes(
   inputOf: (atom: number) => Shape | undefined,
   lineOf: (o: number) => number,
 ) {
+  // One part of a channel split (issue 12's `split`): its input's shape with the part's channels.
+  for (const node of m.graph) {
+    const part = node as { sizes?: unknown; index?: unknown; input?: unknown };
+    if (!Array.isArray(part.sizes) || typeof part.index !== "number" || typeof part.input !== "number") continue;
+    const from = atoms[atomOfNode.get(part.input)!]?.output;
+    const channels = part.sizes[part.index];
+    if (!from || typeof channels !== "number") continue;
+    const shape = from.slice();
+    shape[m.framework === "keras" ? shape.length - 1 : 0] = channels;
+    atoms[atomOfNode.get(node.id)!]!.output = shape;
+  }
   for (const [from, to] of edges) {
     const a = atoms[from]!;
     if (a.output === null && a.kind !== "layer") a.output = inputOf(to) ?? null;
