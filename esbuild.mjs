@@ -29,6 +29,15 @@ const bundles = [
     platform: "browser",
     target: "es2022",
   },
+  // The diagram's script carries ELK's engine as text (elk-worker.min.js), which it starts as a worker.
+  {
+    entryPoints: ["client/webview/diagram.ts"],
+    outfile: "dist/webview-diagram.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+    loader: { ".min.js": "text" },
+  },
 ];
 
 for (const options of bundles) {

@@ -1,10 +1,11 @@
 // Custom requests between the extension and the language server, declared once and imported by both sides.
 // Only types come from the server's modules (they vanish from the client's bundle), and the one pure helper below.
 import { RequestType } from "vscode-languageserver-protocol";
+import type { DiagramAtom, DiagramData, DiagramGroup } from "./report/diagram.js";
 import type { JsonDocument } from "./report/json.js";
 import type { SimulationView } from "./simulation/view-model.js";
 
-export type { JsonDocument, SimulationView };
+export type { DiagramAtom, DiagramData, DiagramGroup, JsonDocument, SimulationView };
 /** The status bar's figures read like the summary's (2.50 M): the same pure helper on both sides. */
 export { compact } from "./report/format.js";
 
@@ -41,6 +42,17 @@ export interface ModelTotals {
 
 /** `cnnlens/modelAt`: the totals of the model under the cursor, for the status bar. */
 export const ModelAtRequest = new RequestType<ModelAtParams, ModelTotals | null, void>("cnnlens/modelAt");
+
+export interface DiagramParams {
+  uri: string;
+  /** The cursor: the model containing it, or in a block definition a model that uses the block. */
+  offset?: number;
+  /** The model shown so far, kept when the offset chooses none. */
+  model?: string;
+}
+
+/** `cnnlens/diagram`: the architecture diagram's graph of one model, answered from the analysis cache. */
+export const DiagramRequest = new RequestType<DiagramParams, DiagramData | null, void>("cnnlens/diagram");
 
 export interface SimulateParams {
   uri: string;

@@ -199,7 +199,9 @@ function suite(profile: ClientProfile): void {
     const lenses = await client.request<CodeLens[]>("textDocument/codeLens", whole);
     const commands = lenses.map((l) => l.command!.command);
     const [summaryId, simulateId] = serverCommands as [string, string];
-    const expected = rich ? ["", "cnnlens.simulate", "cnnlens.showSummary"] : [summaryId, simulateId, summaryId];
+    const expected = rich
+      ? ["", "cnnlens.simulate", "cnnlens.showSummary", "cnnlens.showDiagram"]
+      : [summaryId, simulateId, summaryId];
     assert.deepEqual(commands, expected);
     const declared = client.initializeResult!.capabilities.executeCommandProvider!.commands;
     if (!rich) assert.ok(commands.every((c) => declared.includes(c)));

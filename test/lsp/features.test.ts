@@ -328,7 +328,7 @@ describe("the rest of the language features", () => {
     });
     assert.deepEqual(
       lenses.map((l) => l.command.command),
-      ["", "cnnlens.simulate", "cnnlens.showSummary"],
+      ["", "cnnlens.simulate", "cnnlens.showSummary", "cnnlens.showDiagram"],
     );
   });
   it("semantic tokens mark layers, blocks, labels and argument names", async () => {

@@ -69,7 +69,7 @@ export function applyResidual(item: Residual, input: Tensor, scope: Scope, ctx: 
   return {
     shape: main.shape,
     field: mergedField([main.field, shortcut.field], item.keyword, ctx),
-    node: mergeNode("add", [main, shortcut], ctx),
+    node: mergeNode("add", [main, shortcut], item.keyword, ctx),
   };
 }
 
@@ -331,16 +331,22 @@ function merged(
     node: mergeNode(
       op,
       parts.map((p) => p.tensor),
+      keyword,
       ctx,
     ),
   };
 }
 
 /** A merge node in the dataflow, when every input has one. */
-function mergeNode(op: "add" | "concat" | "mul", inputs: Tensor[], ctx: WalkContext): number | undefined {
+function mergeNode(
+  op: "add" | "concat" | "mul",
+  inputs: Tensor[],
+  span: Span,
+  ctx: WalkContext,
+): number | undefined {
   const ids = inputs.map((t) => t.node);
   if (ids.some((id) => id === undefined)) return undefined;
-  return ctx.model.addNode({ id: -1, op, inputs: ids as number[] });
+  return ctx.model.addNode({ id: -1, op, inputs: ids as number[], span });
 }
 
 function mergedField(fields: (ReceptiveField | undefined)[], span: Span, ctx: WalkContext): ReceptiveField | undefined {

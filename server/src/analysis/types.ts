@@ -100,6 +100,8 @@ export interface GroupInfo {
   definition?: string;
   /** Index range [first, end) into the model's layers. */
   layers: [number, number];
+  /** Id range [first, end) into the model's dataflow `graph`: the nodes made inside it, merges included. */
+  nodes: [number, number];
 }
 
 export interface LabelInfo {
@@ -117,7 +119,8 @@ export type GraphNode =
   /** A model input; `index` counts the labelled inputs (undefined: the first). */
   | { id: number; op: "input"; index?: number }
   | { id: number; op: "layer"; layer: number; input: number }
-  | { id: number; op: "add" | "concat" | "mul"; inputs: number[] }
+  /** A merge; `span` is its keyword in the text (`add`, `concat`, `mul`, `residual`, `gate`). */
+  | { id: number; op: "add" | "concat" | "mul"; inputs: number[]; span?: Span }
   /** One part of a channel split: `sizes` are every part's channels, `index` says which part this is. */
   | { id: number; op: "split"; input: number; sizes: number[]; index: number };
 

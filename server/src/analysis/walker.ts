@@ -498,6 +498,7 @@ export function withGroup(
   definition?: string,
 ): Tensor {
   const first = ctx.model.layers.length;
+  const firstNode = ctx.model.graph.length;
   const output = inner();
   const end = ctx.model.layers.length;
   const params: ParamCount = { trainable: 0, nonTrainable: 0 };
@@ -508,7 +509,8 @@ export function withGroup(
     params.nonTrainable += l.params.nonTrainable;
     macs += l.macs;
   }
-  const group: GroupInfo = { kind, name, span, via: scope.via, params, macs, layers: [first, end] };
+  const nodes: [number, number] = [firstNode, ctx.model.graph.length];
+  const group: GroupInfo = { kind, name, span, via: scope.via, params, macs, layers: [first, end], nodes };
   if (definition) group.definition = definition;
   if (input.shape) group.inputShape = input.shape;
   if (output.shape) group.outputShape = output.shape;

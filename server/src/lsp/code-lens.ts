@@ -1,4 +1,4 @@
-// Code lenses above each model: its totals, and the Simulate and Summary actions.
+// Code lenses above each model: its totals, and the Simulate, Summary and Diagram actions.
 import type { CodeLens } from "vscode-languageserver";
 import { modelErrors } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
@@ -10,6 +10,7 @@ import { toRange } from "./convert.js";
 /** Command ids, contributed by the VS Code client. */
 export const Commands = {
   showSummary: "cnnlens.showSummary",
+  showDiagram: "cnnlens.showDiagram",
   simulate: "cnnlens.simulate",
   exportOnnx: "cnnlens.exportOnnx",
 } as const;
@@ -19,7 +20,7 @@ export interface CodeLensOptions {
   clientCommands: boolean;
 }
 
-/** The three lenses of every model; each carries a command the connected client can run. */
+/** The lenses of every model; each carries a command the connected client can run. */
 export function codeLenses(doc: Analysed, options: CodeLensOptions = { clientCommands: true }): CodeLens[] {
   const lenses: CodeLens[] = [];
   // VS Code shows a lens with an empty command as a label; other clients try to run it, so there the
@@ -37,6 +38,9 @@ export function codeLenses(doc: Analysed, options: CodeLensOptions = { clientCom
     lenses.push({ range, command: { title: totals, command: ids.totals, ...(ids.totals ? { arguments: args } : {}) } });
     lenses.push({ range, command: { title: "▶ Simulate", command: ids.simulate, arguments: args } });
     lenses.push({ range, command: { title: "Summary", command: ids.summary, arguments: args } });
+    // The diagram is a webview of our extension: other editors have no command to show it.
+    if (options.clientCommands)
+      lenses.push({ range, command: { title: "Diagram", command: Commands.showDiagram, arguments: args } });
   }
   return lenses;
 }

@@ -1,8 +1,9 @@
-// The extension's own requests (server/src/protocol.ts): summary, model totals, simulation and export.
+// The extension's own requests (server/src/protocol.ts): summary, model totals, diagram, simulation and export.
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { modelErrors } from "../analysis/index.js";
 import {
+  DiagramRequest,
   ExportRequest,
   ModelAtRequest,
   SimulateRequest,
@@ -16,6 +17,7 @@ import {
   type SummaryParams,
   type SummaryResult,
 } from "../protocol.js";
+import { diagramOf } from "../report/diagram.js";
 import { toJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { toOffset } from "./convert.js";
@@ -32,10 +34,20 @@ export interface CustomRequestContext {
   memoryBudgetMiB(): number;
 }
 
-/** Registers the four custom requests on `connection`. */
+/** Registers the custom requests on `connection`. */
 export function registerCustomRequests(connection: Connection, ctx: CustomRequestContext): void {
   connection.onRequest(SummaryRequest, (p) => ctx.answer(p.uri, null, (doc) => summary(doc, p)));
   connection.onRequest(ModelAtRequest, (p) => ctx.answer(p.uri, null, (doc) => modelTotals(doc, p)));
+  connection.onRequest(DiagramRequest, (p) =>
+    ctx.answer(p.uri, null, (doc) =>
+      diagramOf(doc.analysis, {
+        ...(p.offset !== undefined ? { offset: p.offset } : {}),
+        ...(p.model !== undefined ? { model: p.model } : {}),
+        version: doc.version,
+        lineOf: (offset) => doc.index.position(offset).line,
+      }),
+    ),
+  );
   connection.onRequest(SimulateRequest, (p, token) => simulateView(ctx, p, () => token.isCancellationRequested));
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
 }

@@ -24,6 +24,8 @@ describe("commands", () => {
       "cnnlens.exportPyTorch",
       "cnnlens.exportKeras",
       "cnnlens.simulateWithInput",
+      "cnnlens.showDiagram",
+      "cnnlens.exportDiagramSvg",
     ])
       assert.ok(all.includes(id), id);
   });
