@@ -29,6 +29,13 @@ const bundles = [
     platform: "browser",
     target: "es2022",
   },
+  {
+    entryPoints: ["client/webview/summary.ts"],
+    outfile: "dist/webview-summary.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+  },
 ];
 
 for (const options of bundles) {

@@ -9,6 +9,7 @@ import {
 } from "vscode-languageclient/node";
 import type { InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
+import { registerSummaryCommand } from "./summary-command.js";
 import { ModelStatus } from "./status-bar.js";
 
 let client: LanguageClient | undefined;
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);
   await client.start();
   registerCommands(context, client);
+  registerSummaryCommand(context, client);
   context.subscriptions.push(new ModelStatus(client));
 }
 

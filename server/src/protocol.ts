@@ -1,17 +1,20 @@
 // Custom requests between the extension and the language server, declared once and imported by both sides.
 // Only types come from the server's modules (they vanish from the client's bundle), and the one pure helper below.
 import { RequestType } from "vscode-languageserver-protocol";
-import type { JsonDocument } from "./report/json.js";
+import type { JsonDocument, JsonTableDocument } from "./report/json.js";
 import type { SimulationView } from "./simulation/view-model.js";
 
-export type { JsonDocument, SimulationView };
-/** The status bar's figures read like the summary's (2.50 M): the same pure helper on both sides. */
-export { compact } from "./report/format.js";
+export type { JsonDocument, JsonTableDocument, SimulationView };
+/** The status bar's and the summary view's figures read like the CLI's (2.50 M, 25,557,032, 3.21): the same pure
+ * helpers on both sides. */
+export { compact, grouped, megabytes } from "./report/format.js";
 
 export interface SummaryParams {
   uri: string;
   /** Only this model; all models when omitted. */
   model?: string;
+  /** Only what the summary view shows (`SummaryViewResult`): no text tables, no full JSON document. */
+  view?: boolean;
 }
 
 export interface SummaryResult {
@@ -21,8 +24,15 @@ export interface SummaryResult {
   json: JsonDocument;
 }
 
+/** The answer to `view: true`: the JSON document's part that the summary table reads. */
+export interface SummaryViewResult {
+  view: JsonTableDocument;
+}
+
 /** `cnnlens/summary`: the summary of a document, answered from the analysis cache. */
-export const SummaryRequest = new RequestType<SummaryParams, SummaryResult | null, void>("cnnlens/summary");
+export const SummaryRequest = new RequestType<SummaryParams, SummaryResult | SummaryViewResult | null, void>(
+  "cnnlens/summary",
+);
 
 export interface ModelAtParams {
   uri: string;

@@ -15,8 +15,9 @@ import {
   type SimulateResult,
   type SummaryParams,
   type SummaryResult,
+  type SummaryViewResult,
 } from "../protocol.js";
-import { toJson } from "../report/json.js";
+import { toJson, toTableJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { toOffset } from "./convert.js";
 import type { AnalysisCache, Analysed } from "./documents.js";
@@ -40,9 +41,10 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
 }
 
-/** `cnnlens/summary`: the tables and the JSON document, of one model or all. */
-function summary(doc: Analysed, p: SummaryParams): SummaryResult {
+/** `cnnlens/summary`: the tables and the JSON document, of one model or all; for the view, only what it shows. */
+function summary(doc: Analysed, p: SummaryParams): SummaryResult | SummaryViewResult {
   const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
+  if (p.view) return { view: toTableJson({ ...doc.analysis, models }, doc.text) };
   return {
     tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })),
     json: toJson({ ...doc.analysis, models }, doc.text),
