@@ -1,8 +1,9 @@
 // The commands: Simulate Forward Pass and Export (Show Summary is in summary-command.ts).
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ExportRequest, SimulateRequest, type SimulateResult } from "../../server/src/protocol.js";
-import { simulationHtml, simulationScript } from "./simulation-view.js";
+import { simulationHtml, simulationScript, simulationStyle } from "./simulation-view.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
 export function target(uri?: unknown, model?: unknown): { uri: string; model?: string } | undefined {
@@ -10,6 +11,19 @@ export function target(uri?: unknown, model?: unknown): { uri: string; model?: s
   if (uri instanceof vscode.Uri) return { uri: uri.toString() };
   const editor = vscode.window.activeTextEditor;
   return editor?.document.languageId === "cnn" ? { uri: editor.document.uri.toString() } : undefined;
+}
+
+/**
+ * The setting `cnnlens.simulation.labelsFile` as an absolute path: a relative one is read from the document's
+ * workspace folder (or the document's own folder outside a workspace); undefined when it is not set.
+ */
+function labelsFile(document: vscode.Uri | undefined): string | undefined {
+  const setting = vscode.workspace.getConfiguration("cnnlens", document).get<string>("simulation.labelsFile", "");
+  if (!setting.trim()) return undefined;
+  if (path.isAbsolute(setting)) return setting;
+  const folder = document && vscode.workspace.getWorkspaceFolder(document);
+  const base = folder ? folder.uri.fsPath : document ? path.dirname(document.fsPath) : process.cwd();
+  return path.resolve(base, setting);
 }
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
@@ -31,7 +45,14 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       },
     ),
     vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown, input?: unknown) => {
-      const t = { ...target(uri, model), ...(typeof input === "string" ? { input } : {}) };
+      const labels = labelsFile(
+        typeof uri === "string" ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri,
+      );
+      const t = {
+        ...target(uri, model),
+        ...(typeof input === "string" ? { input } : {}),
+        ...(labels ? { labels } : {}),
+      };
       if (!t.uri) {
         void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
         return undefined;
@@ -63,8 +84,10 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         vscode.ViewColumn.Beside,
         { enableScripts: true, localResourceRoots: [dist] },
       );
-      const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...simulationScript));
-      panel.webview.html = simulationHtml(view, panel.webview.cspSource, script.toString());
+      const asset = (path: readonly string[]) =>
+        panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...path)).toString();
+      const assets = { script: asset(simulationScript), style: asset(simulationStyle) };
+      panel.webview.html = simulationHtml(view, panel.webview.cspSource, assets);
       return view;
     }),
     vscode.commands.registerCommand(

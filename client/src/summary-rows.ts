@@ -1,7 +1,8 @@
 // The summary view's rows: the layers of a model as a tree of their dotted names (block uses, repeats and
 // iterations hold their layers), with figures rolled up and cells worded as `cnnlens summary` words them.
 // Pure (no DOM, no vscode) so that the unit tests compare it with the CLI and the webview script can bundle it.
-import { grouped, megabytes, type JsonTableDocument } from "../../server/src/protocol.js";
+import type { JsonTableDocument } from "../../server/src/protocol.js";
+import { grouped, megabytes } from "./figures.js";
 
 export type TableModel = JsonTableDocument["models"][number];
 type TableLayer = TableModel["layers"][number];

@@ -1,6 +1,6 @@
 // Runs inside the summary webview: the layers as a tree table (collapse, expand, sort, share bars); a click on
 // a row asks the extension to reveal its line. Only the rows in view are in the DOM, so 50,000 layers stay fast.
-import { compact, grouped, megabytes } from "../../server/src/protocol.js";
+import { compact, grouped, megabytes } from "../src/figures.js";
 import {
   allNodes,
   cellTexts,

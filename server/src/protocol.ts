@@ -5,9 +5,8 @@ import type { JsonDocument, JsonTableDocument } from "./report/json.js";
 import type { SimulationView } from "./simulation/view-model.js";
 
 export type { JsonDocument, JsonTableDocument, SimulationView };
-/** The status bar's and the summary view's figures read like the CLI's (2.50 M, 25,557,032, 3.21): the same pure
- * helpers on both sides. */
-export { compact, grouped, megabytes } from "./report/format.js";
+/** The status bar's figures read like the summary's (2.50 M): the same pure helper on both sides. */
+export { compact } from "./report/format.js";
 
 export interface SummaryParams {
   uri: string;
@@ -59,6 +58,10 @@ export interface SimulateParams {
   batch?: number;
   /** A file path: a PNG/JPEG picture or a .npy array; random normal when omitted. */
   input?: string;
+  /** A .safetensors file of the model's weights; the framework's seeded random initialisation when omitted. */
+  weights?: string;
+  /** A text file naming the classes, line i naming class i, for the top-5 (shown only for loaded weights). */
+  labels?: string;
 }
 
 /**

@@ -73,6 +73,7 @@ async function simulateView(
     // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
     const { simulate } = await import("../simulation/simulate.js");
     const { simulationView } = await import("../simulation/view-model.js");
+    const { readLabels } = await import("../simulation/labels.js");
     if (cancelled()) return { error: "cancelled" };
     const options = {
       keepTensors: true,
@@ -81,10 +82,13 @@ async function simulateView(
       ...(p.seed !== undefined ? { seed: p.seed } : {}),
       ...(p.batch !== undefined ? { batch: p.batch } : {}),
       ...(p.input ? { input: p.input } : {}),
+      ...(p.weights ? { weights: p.weights } : {}),
     };
+    // Read first: a labels file that cannot be read is said before the forward pass, not after it.
+    const labels = p.labels ? readLabels(p.labels) : undefined;
     const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);
     if (cancelled()) return { error: "cancelled" };
-    return { view: simulationView(report) };
+    return { view: simulationView(report, labels ? { labels } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   }
