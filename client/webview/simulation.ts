@@ -49,7 +49,12 @@ function depthChart(): uPlot {
     scales: { x: { time: false }, std: { distr: 3 }, zeros: { range: [0, 100] } },
     axes: [
       axis("layer (execution order)"),
-      axis("std of the output (log)", { scale: "std", size: 60, values: (_u, v) => v.map((t) => t.toExponential(0)) }),
+      // A log axis labels only its powers of ten: uPlot passes null for the ticks it leaves unlabelled.
+      axis("std of the output (log)", {
+        scale: "std",
+        size: 60,
+        values: (_u, v) => v.map((t) => (t == null ? "" : t.toExponential(0))),
+      }),
       axis("zeros (%)", { scale: "zeros", side: 1, grid: { show: false } }),
     ],
     series: [
@@ -65,6 +70,8 @@ function depthChart(): uPlot {
     ],
     cursor: { drag: { x: false, y: false } },
   };
+  // The canvas draws the axis titles; the element says them for screen readers (and the UI tests).
+  host.setAttribute("aria-label", describe(options));
   const chart = new uPlot(options, [x, std, zeros], host);
   // A click on the chart chooses the layer under the cursor.
   chart.over.addEventListener("click", () => {
@@ -86,7 +93,7 @@ function histogramChart(l: Layer): uPlot | undefined {
     width: host.clientWidth,
     height: HISTOGRAM_HEIGHT,
     scales: { x: { time: false, range: step ? [lo, hi] : [lo - 1, lo + 1] } },
-    axes: [axis("value", { values: (_u, v) => v.map(fmt) }), axis("count", { size: 56 })],
+    axes: [axis("value", { values: (_u, v) => v.map((t) => (t == null ? "" : fmt(t))) }), axis("count", { size: 56 })],
     series: [
       { label: "value", value: (_u, v) => (v == null ? "" : fmt(v)) },
       {
@@ -99,7 +106,15 @@ function histogramChart(l: Layer): uPlot | undefined {
     ],
     cursor: { drag: { x: false, y: false } },
   };
+  host.setAttribute("aria-label", describe(options));
   return new uPlot(options, [xs, l.histogram], host);
+}
+
+/** "Chart of x: layer (execution order); left: std of the output (log); right: zeros (%)". */
+function describe(options: uPlot.Options): string {
+  const [x, ...ys] = options.axes ?? [];
+  const side = (a: uPlot.Axis) => (a.side === 1 ? "right" : "left");
+  return [`Chart of x: ${x?.label}`, ...ys.map((a) => `${side(a)}: ${a.label}`)].join("; ");
 }
 
 let depth: uPlot | undefined;
