@@ -44,52 +44,57 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
       },
     ),
-    vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown, input?: unknown) => {
-      const labels = labelsFile(
-        typeof uri === "string" ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri,
-      );
-      const t = {
-        ...target(uri, model),
-        ...(typeof input === "string" ? { input } : {}),
-        ...(labels ? { labels } : {}),
-      };
-      if (!t.uri) {
-        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
-        return undefined;
-      }
-      const result: SimulateResult = await vscode.window
-        .withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`,
-            cancellable: true,
-          },
-          (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
-        )
-        .then(
-          (r) => r,
-          (e: Error) => ({ error: e.message }),
+    // [uri?, model?, input?, weights?]: `input` and `weights` are file paths (simulateWithInput, simulateWithWeights).
+    vscode.commands.registerCommand(
+      "cnnlens.simulate",
+      async (uri?: unknown, model?: unknown, input?: unknown, weights?: unknown) => {
+        const labels = labelsFile(
+          typeof uri === "string" ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri,
         );
-      if (!result.view) {
-        if (result.error !== "cancelled")
-          void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
-        return undefined;
-      }
-      const view = result.view;
-      // The page may load only the bundled scripts in dist/.
-      const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
-      const panel = vscode.window.createWebviewPanel(
-        "cnnlens.simulation",
-        `Simulation: ${view.model}`,
-        vscode.ViewColumn.Beside,
-        { enableScripts: true, localResourceRoots: [dist] },
-      );
-      const asset = (path: readonly string[]) =>
-        panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...path)).toString();
-      const assets = { script: asset(simulationScript), style: asset(simulationStyle) };
-      panel.webview.html = simulationHtml(view, panel.webview.cspSource, assets);
-      return view;
-    }),
+        const t = {
+          ...target(uri, model),
+          ...(typeof input === "string" ? { input } : {}),
+          ...(typeof weights === "string" ? { weights } : {}),
+          ...(labels ? { labels } : {}),
+        };
+        if (!t.uri) {
+          void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
+          return undefined;
+        }
+        const result: SimulateResult = await vscode.window
+          .withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`,
+              cancellable: true,
+            },
+            (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
+          )
+          .then(
+            (r) => r,
+            (e: Error) => ({ error: e.message }),
+          );
+        if (!result.view) {
+          if (result.error !== "cancelled")
+            void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
+          return undefined;
+        }
+        const view = result.view;
+        // The page may load only the bundled scripts in dist/.
+        const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
+        const panel = vscode.window.createWebviewPanel(
+          "cnnlens.simulation",
+          `Simulation: ${view.model}`,
+          vscode.ViewColumn.Beside,
+          { enableScripts: true, localResourceRoots: [dist] },
+        );
+        const asset = (path: readonly string[]) =>
+          panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...path)).toString();
+        const assets = { script: asset(simulationScript), style: asset(simulationStyle) };
+        panel.webview.html = simulationHtml(view, panel.webview.cspSource, assets);
+        return view;
+      },
+    ),
     vscode.commands.registerCommand(
       "cnnlens.exportOnnx",
       async (uri?: unknown, model?: unknown, destination?: unknown) => {
