@@ -38,6 +38,13 @@ const bundles = [
     target: "es2022",
     loader: { ".min.js": "text" },
   },
+  {
+    entryPoints: ["client/webview/summary.ts"],
+    outfile: "dist/webview-summary.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+  },
 ];
 
 for (const options of bundles) {

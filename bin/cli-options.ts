@@ -95,6 +95,13 @@ export const optionSpecs: readonly OptionSpec[] = [
       "(resized, ImageNet-normalised)",
   },
   {
+    name: "labels",
+    value: "F",
+    kind: "file",
+    commands: ["simulate"],
+    help: "class names for the top-5 (shown only with --weights): a text file, line i naming class i",
+  },
+  {
     name: "batch",
     value: "N",
     kind: "count",

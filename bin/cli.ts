@@ -138,6 +138,10 @@ async function simulateCommand(
   // Loaded here so that summary and check never pay for onnxruntime's native library.
   const { simulate } = await import("../server/src/simulation/simulate.js");
   const { simulationTable } = await import("../server/src/report/simulation-table.js");
+  const { readLabels } = await import("../server/src/simulation/labels.js");
+  // Read before the run: a wrong path is a usage problem, found without waiting for the forward pass.
+  const labelsFile = cli.values.get("labels");
+  const labels = labelsFile === undefined ? undefined : readLabels(labelsFile);
   let report: Awaited<ReturnType<typeof simulate>>;
   try {
     report = await simulate(analysis, model, {
@@ -155,7 +159,7 @@ async function simulateCommand(
   }
   for (const note of report.notes) io.err(`note: ${note}`);
   if (json) writeJsonReport(report, io);
-  else io.out(simulationTable(report));
+  else io.out(simulationTable(report, labels));
   return 0;
 }
 

@@ -1,40 +1,33 @@
-// The commands: Show Summary (a webview table), Simulate Forward Pass and Export.
+// The commands: Simulate Forward Pass and Export (Show Summary is in summary-command.ts).
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ExportRequest, SimulateRequest, SummaryRequest, type SimulateResult } from "../../server/src/protocol.js";
-import { simulationHtml, simulationScript } from "./simulation-view.js";
-import { summaryHtml } from "./summary-view.js";
+import { ExportRequest, SimulateRequest, type SimulateResult } from "../../server/src/protocol.js";
+import { simulationHtml, simulationScript, simulationStyle } from "./simulation-view.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
-function target(uri?: unknown, model?: unknown): { uri: string; model?: string } | undefined {
+export function target(uri?: unknown, model?: unknown): { uri: string; model?: string } | undefined {
   if (typeof uri === "string") return typeof model === "string" ? { uri, model } : { uri };
   if (uri instanceof vscode.Uri) return { uri: uri.toString() };
   const editor = vscode.window.activeTextEditor;
   return editor?.document.languageId === "cnn" ? { uri: editor.document.uri.toString() } : undefined;
 }
 
+/**
+ * The setting `cnnlens.simulation.labelsFile` as an absolute path: a relative one is read from the document's
+ * workspace folder (or the document's own folder outside a workspace); undefined when it is not set.
+ */
+function labelsFile(document: vscode.Uri | undefined): string | undefined {
+  const setting = vscode.workspace.getConfiguration("cnnlens", document).get<string>("simulation.labelsFile", "");
+  if (!setting.trim()) return undefined;
+  if (path.isAbsolute(setting)) return setting;
+  const folder = document && vscode.workspace.getWorkspaceFolder(document);
+  const base = folder ? folder.uri.fsPath : document ? path.dirname(document.fsPath) : process.cwd();
+  return path.resolve(base, setting);
+}
+
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand("cnnlens.showSummary", async (uri?: unknown, model?: unknown) => {
-      const t = target(uri, model);
-      if (!t) {
-        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to see its summary.");
-        return undefined;
-      }
-      const summary = await client.sendRequest(SummaryRequest, t);
-      if (!summary || summary.tables.length === 0) {
-        void vscode.window.showWarningMessage("CNN Lens: this file defines no model.");
-        return undefined;
-      }
-      const panel = vscode.window.createWebviewPanel(
-        "cnnlens.summary",
-        `Summary: ${summary.tables.map((s) => s.model).join(", ")}`,
-        vscode.ViewColumn.Beside,
-        { enableScripts: false },
-      );
-      panel.webview.html = summaryHtml(summary.tables, panel.webview.cspSource);
-      return summary;
-    }),
     vscode.commands.registerCommand(
       "cnnlens.simulateWithInput",
       async (uri?: unknown, model?: unknown, input?: unknown) => {
@@ -51,43 +44,57 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
       },
     ),
-    vscode.commands.registerCommand("cnnlens.simulate", async (uri?: unknown, model?: unknown, input?: unknown) => {
-      const t = { ...target(uri, model), ...(typeof input === "string" ? { input } : {}) };
-      if (!t.uri) {
-        void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
-        return undefined;
-      }
-      const result: SimulateResult = await vscode.window
-        .withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`,
-            cancellable: true,
-          },
-          (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
-        )
-        .then(
-          (r) => r,
-          (e: Error) => ({ error: e.message }),
+    // [uri?, model?, input?, weights?]: `input` and `weights` are file paths (simulateWithInput, simulateWithWeights).
+    vscode.commands.registerCommand(
+      "cnnlens.simulate",
+      async (uri?: unknown, model?: unknown, input?: unknown, weights?: unknown) => {
+        const labels = labelsFile(
+          typeof uri === "string" ? vscode.Uri.parse(uri) : vscode.window.activeTextEditor?.document.uri,
         );
-      if (!result.view) {
-        if (result.error !== "cancelled")
-          void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
-        return undefined;
-      }
-      const view = result.view;
-      // The page may load only the bundled scripts in dist/.
-      const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
-      const panel = vscode.window.createWebviewPanel(
-        "cnnlens.simulation",
-        `Simulation: ${view.model}`,
-        vscode.ViewColumn.Beside,
-        { enableScripts: true, localResourceRoots: [dist] },
-      );
-      const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...simulationScript));
-      panel.webview.html = simulationHtml(view, panel.webview.cspSource, script.toString());
-      return view;
-    }),
+        const t = {
+          ...target(uri, model),
+          ...(typeof input === "string" ? { input } : {}),
+          ...(typeof weights === "string" ? { weights } : {}),
+          ...(labels ? { labels } : {}),
+        };
+        if (!t.uri) {
+          void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to simulate it.");
+          return undefined;
+        }
+        const result: SimulateResult = await vscode.window
+          .withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: `CNN Lens: simulating ${t.model ?? "the model"} on ONNX Runtime…`,
+              cancellable: true,
+            },
+            (_progress, token) => client.sendRequest(SimulateRequest, { ...t, uri: t.uri! }, token),
+          )
+          .then(
+            (r) => r,
+            (e: Error) => ({ error: e.message }),
+          );
+        if (!result.view) {
+          if (result.error !== "cancelled")
+            void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
+          return undefined;
+        }
+        const view = result.view;
+        // The page may load only the bundled scripts in dist/.
+        const dist = vscode.Uri.joinPath(context.extensionUri, "dist");
+        const panel = vscode.window.createWebviewPanel(
+          "cnnlens.simulation",
+          `Simulation: ${view.model}`,
+          vscode.ViewColumn.Beside,
+          { enableScripts: true, localResourceRoots: [dist] },
+        );
+        const asset = (path: readonly string[]) =>
+          panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...path)).toString();
+        const assets = { script: asset(simulationScript), style: asset(simulationStyle) };
+        panel.webview.html = simulationHtml(view, panel.webview.cspSource, assets);
+        return view;
+      },
+    ),
     vscode.commands.registerCommand(
       "cnnlens.exportOnnx",
       async (uri?: unknown, model?: unknown, destination?: unknown) => {

@@ -10,6 +10,8 @@ import {
 import type { InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
 import { registerDiagramCommands } from "./diagram-commands.js";
+import { registerSummaryCommand } from "./summary-command.js";
+import { registerWeightsCommand } from "./weights-command.js";
 import { ModelStatus } from "./status-bar.js";
 
 let client: LanguageClient | undefined;
@@ -33,6 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   registerCommands(context, client);
   registerDiagramCommands(context, client);
+  registerSummaryCommand(context, client);
+  registerWeightsCommand(context);
   context.subscriptions.push(new ModelStatus(client));
 }
 

@@ -1,18 +1,23 @@
-// The simulation report webview: per-layer table, std and zero fraction across depth, a chosen layer's
-// histogram and feature maps. Strict CSP: no remote content; one script, client/webview/simulation.ts bundled
-// into dist/webview-simulation.js, allowed by its nonce.
+// The simulation report webview: std and zeros across depth, a chosen layer's histogram and feature maps (uPlot
+// charts), the top-5 for loaded weights and the per-layer table. Strict CSP: no remote content; one script,
+// client/webview/simulation.ts bundled into dist/webview-simulation.js (with its stylesheet), allowed by its nonce.
 import { randomBytes } from "node:crypto";
 import type { SimulationView } from "../../server/src/protocol.js";
 import { escapeHtml, jsonForScript } from "./html.js";
 
-/** The bundled script the page loads (esbuild.mjs), relative to the extension's folder. */
+/** The bundled script and stylesheet the page loads (esbuild.mjs), relative to the extension's folder. */
 export const simulationScript = ["dist", "webview-simulation.js"] as const;
+export const simulationStyle = ["dist", "webview-simulation.css"] as const;
 
 /**
- * The webview page for a simulation view; `scriptUri` is `simulationScript` as the webview's URI
- * (`webview.asWebviewUri`). The data rides in a JSON script element that the script reads.
+ * The webview page for a simulation view; `assets` are `simulationScript` and `simulationStyle` as the webview's
+ * URIs (`webview.asWebviewUri`). The data rides in a JSON script element that the script reads.
  */
-export function simulationHtml(view: SimulationView, cspSource: string, scriptUri: string): string {
+export function simulationHtml(
+  view: SimulationView,
+  cspSource: string,
+  assets: { script: string; style: string },
+): string {
   const nonce = randomBytes(16).toString("base64");
   const data = jsonForScript(view);
   return (
@@ -21,40 +26,50 @@ export function simulationHtml(view: SimulationView, cspSource: string, scriptUr
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; ` +
     `style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <title>Simulation: ${escapeHtml(view.model)}</title>
+<link rel="stylesheet" href="${escapeHtml(assets.style)}">
 <style>
   body { color: var(--vscode-editor-foreground); background: var(--vscode-editor-background); ` +
-    `font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
-  table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: 12px; }
-  th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); }
-  th:first-child, td:first-child, td:nth-child(2) { text-align: left; }
-  tr.selected { background: var(--vscode-list-activeSelectionBackground); ` +
-    `color: var(--vscode-list-activeSelectionForeground); }
-  tr { cursor: pointer; }
-  .plots { display: flex; flex-wrap: wrap; gap: 24px; margin: 12px 0; }
-  svg text { fill: var(--vscode-descriptionForeground); font-size: 11px; }
-  .std { stroke: var(--vscode-charts-blue, #3794ff); fill: none; stroke-width: 1.5; }
-  .zeros { stroke: var(--vscode-charts-orange, #d18616); fill: none; stroke-width: 1.5; }
-  .bar { fill: var(--vscode-charts-blue, #3794ff); }
-  .axis { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
-  canvas { image-rendering: pixelated; width: 96px; height: 96px; ` +
-    `margin: 2px; border: 1px solid var(--vscode-editorWidget-border, #8884); }
+    `font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 12px; }
+  h2 { font-size: 1.2em; margin: 10px 0 4px; } h3 { font-size: 1em; font-weight: 600; margin: 12px 0 4px; }
   .meta { color: var(--vscode-descriptionForeground); }
   .warn, tr.nonfinite td { color: var(--vscode-editorWarning-foreground, #cca700); }
+  .chart { width: 100%; }
+  .uplot, .u-legend { font-family: var(--vscode-font-family); color: var(--vscode-editor-foreground); }
+  .u-legend { font-size: 12px; text-align: left; }
+  .u-legend th { font-weight: 400; }
+  .layer { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
+  .layer > #histogram { flex: 1 1 320px; min-width: 260px; }
+  canvas.map { image-rendering: pixelated; width: 72px; height: 72px; ` +
+    `margin: 2px; border: 1px solid var(--vscode-editorWidget-border, #8884); }
+  #maps { flex: 0 1 320px; }
+  #top5 ol { margin: 4px 0; padding-left: 24px; }
+  details { margin: 8px 0 4px; } details label { margin-right: 12px; white-space: nowrap; }
+  .table-wrap { max-height: 70vh; overflow: auto; border: 1px solid var(--vscode-editorWidget-border, #8884); }
+  table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: 12px; width: 100%; }
+  th, td { padding: 2px 8px; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; ` +
+    `border-bottom: 1px solid var(--vscode-editorWidget-border, #8884); }
+  thead th { position: sticky; top: 0; z-index: 1; background: var(--vscode-editor-background); font-weight: 600; }
+  th:first-child, td.name, td.text { text-align: left; }
+  td.name { max-width: 40vw; overflow: hidden; text-overflow: ellipsis; }
+  tbody tr { cursor: pointer; }
+  tbody tr:hover { background: var(--vscode-list-hoverBackground); }
+  tr.selected, tr.selected:hover { background: var(--vscode-list-activeSelectionBackground); ` +
+    `color: var(--vscode-list-activeSelectionForeground); }
 </style></head>
 <body>
 <h2 id="title"></h2>
 <div class="meta" id="meta"></div>
+<div class="meta" id="mode"></div>
 <div class="warn" id="warnings"></div>
-<div class="plots">
-  <div><h3>Activation std and zero fraction across depth</h3><svg id="depth" width="560" height="200"></svg>
-    <div class="meta"><span style="color: var(--vscode-charts-blue, #3794ff)">━ std (log scale)</span> &nbsp; ` +
-    `<span style="color: var(--vscode-charts-orange, #d18616)">━ fraction of zeros</span></div></div>
-  <div><h3 id="layer-title">Layer</h3><svg id="histogram" width="320" height="160"></svg><div id="maps"></div></div>
-</div>
-<div id="top5"></div>
-<table id="layers"><thead><tr id="head"></tr></thead><tbody id="rows"></tbody></table>
+<section id="top5" hidden><h3>Top-5 classes (softmax of the output)</h3><ol id="top5-list"></ol></section>
+<h3>Activation std and fraction of zeros across depth</h3>
+<div id="depth" class="chart"></div>
+<h3 id="layer-title">Layer</h3>
+<div class="layer"><div id="histogram" class="chart"></div><div id="maps"></div></div>
+<details><summary>Columns</summary><span id="columns"></span></details>
+<div class="table-wrap"><table id="layers"><thead id="head"></thead><tbody id="rows"></tbody></table></div>
 <script type="application/json" id="data">${data}</script>
-<script nonce="${nonce}" src="${escapeHtml(scriptUri)}"></script>
+<script nonce="${nonce}" src="${escapeHtml(assets.script)}"></script>
 </body></html>`
   );
 }

@@ -2,10 +2,10 @@
 // Only types come from the server's modules (they vanish from the client's bundle), and the one pure helper below.
 import { RequestType } from "vscode-languageserver-protocol";
 import type { DiagramAtom, DiagramData, DiagramGroup } from "./report/diagram.js";
-import type { JsonDocument } from "./report/json.js";
+import type { JsonDocument, JsonTableDocument } from "./report/json.js";
 import type { SimulationView } from "./simulation/view-model.js";
 
-export type { DiagramAtom, DiagramData, DiagramGroup, JsonDocument, SimulationView };
+export type { DiagramAtom, DiagramData, DiagramGroup, JsonDocument, JsonTableDocument, SimulationView };
 /** The status bar's figures read like the summary's (2.50 M): the same pure helper on both sides. */
 export { compact } from "./report/format.js";
 
@@ -13,6 +13,8 @@ export interface SummaryParams {
   uri: string;
   /** Only this model; all models when omitted. */
   model?: string;
+  /** Only what the summary view shows (`SummaryViewResult`): no text tables, no full JSON document. */
+  view?: boolean;
 }
 
 export interface SummaryResult {
@@ -22,8 +24,15 @@ export interface SummaryResult {
   json: JsonDocument;
 }
 
+/** The answer to `view: true`: the JSON document's part that the summary table reads. */
+export interface SummaryViewResult {
+  view: JsonTableDocument;
+}
+
 /** `cnnlens/summary`: the summary of a document, answered from the analysis cache. */
-export const SummaryRequest = new RequestType<SummaryParams, SummaryResult | null, void>("cnnlens/summary");
+export const SummaryRequest = new RequestType<SummaryParams, SummaryResult | SummaryViewResult | null, void>(
+  "cnnlens/summary",
+);
 
 export interface ModelAtParams {
   uri: string;
@@ -61,6 +70,10 @@ export interface SimulateParams {
   batch?: number;
   /** A file path: a PNG/JPEG picture or a .npy array; random normal when omitted. */
   input?: string;
+  /** A .safetensors file of the model's weights; the framework's seeded random initialisation when omitted. */
+  weights?: string;
+  /** A text file naming the classes, line i naming class i, for the top-5 (shown only for loaded weights). */
+  labels?: string;
 }
 
 /**

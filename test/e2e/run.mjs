@@ -1,6 +1,7 @@
 // The real-VS-Code tests, both suites: first the extension-host tests (suite/, the real `vscode` API),
 // then the UI tests (ui/, a person's clicks and keys against the packaged .vsix). Needs test/e2e/setup.
-// Usage: node test/e2e/run.mjs [host|ui]   (default: both). Ends with "N passed, M failed".
+// Usage: node test/e2e/run.mjs [host|ui [NAME]]   (default: both; NAME: only ui/*NAME*.test.mjs).
+// Ends with "N passed, M failed".
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { E2E, ROOT, e2eRequire, startBrowser, startCodeServer } from "./lib/vsco
 
 const HOST_SUITE_TIMEOUT_MS = 180_000;
 const only = process.argv[2];
+const uiFilter = process.argv[3] ?? "";
 const totals = { passed: 0, failed: 0 };
 const timings = [];
 
@@ -105,7 +107,7 @@ async function runMocha(shots) {
   const Mocha = e2eRequire("mocha");
   const mocha = new Mocha({ reporter: "spec", color: false, timeout: 60_000, bail: true });
   for (const f of readdirSync(join(ROOT, "test/e2e/ui"))
-    .filter((f) => f.endsWith(".test.mjs"))
+    .filter((f) => f.endsWith(".test.mjs") && f.includes(uiFilter))
     .sort()) {
     mocha.addFile(join(ROOT, "test/e2e/ui", f));
   }

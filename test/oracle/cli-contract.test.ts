@@ -197,6 +197,36 @@ describe("cnnlens simulate shows class scores only for loaded weights", () => {
     assert.equal(random.code, 0, random.err);
     assert.doesNotMatch(random.out, /Top-5/);
   });
+
+  it("--labels names the classes, line i naming class i, and says when the file does not fit the output", () => {
+    const model = analyze(readFileSync(lenet, "utf8")).models[0]!;
+    const weightsFile = join(dir, "lenet-labels.safetensors");
+    writeFileSync(weightsFile, encodeSafetensors(randomWeights(model, 7)));
+    const names = Array.from(
+      { length: 10 },
+      (_, i) => `digit ${"zero one two three four five six seven eight nine".split(" ")[i]}`,
+    );
+    const labels = join(dir, "digits.txt");
+    writeFileSync(labels, names.join("\r\n") + "\r\n");
+    const named = cnnlens("simulate", lenet, "--weights", weightsFile, "--labels", labels);
+    assert.equal(named.code, 0, named.err);
+    const top = /^Top-5 classes \(softmax of the output\): (.*)$/m.exec(named.out)?.[1] ?? "";
+    const entries = top.split(", ");
+    assert.equal(entries.length, 5, named.out);
+    for (const e of entries) {
+      const [, index, name] = /^(\d+) (digit \w+) \(/.exec(e) ?? [];
+      assert.equal(name, names[Number(index)], e);
+    }
+    writeFileSync(labels, names.slice(0, 3).join("\n"));
+    const short = cnnlens("simulate", lenet, "--weights", weightsFile, "--labels", labels);
+    assert.match(short.out, /the labels file names 3 classes and the output has 10/);
+    const random = cnnlens("simulate", lenet, "--labels", labels);
+    assert.doesNotMatch(random.out, /Top-5|digit/, "random weights: no classes, named or not");
+    assert.match(random.out, /^inference mode: BatchNorm normalises with its running statistics/m);
+    const missing = cnnlens("simulate", lenet, "--labels", join(dir, "no-such-labels.txt"));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^cnnlens: cannot read .*no-such-labels\.txt: /);
+  });
 });
 
 describe("cnnlens export --to onnx without -o", () => {

@@ -16,9 +16,10 @@ import {
   type SimulateResult,
   type SummaryParams,
   type SummaryResult,
+  type SummaryViewResult,
 } from "../protocol.js";
 import { diagramOf } from "../report/diagram.js";
-import { toJson } from "../report/json.js";
+import { toJson, toTableJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { toOffset } from "./convert.js";
 import type { AnalysisCache, Analysed } from "./documents.js";
@@ -52,9 +53,10 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
 }
 
-/** `cnnlens/summary`: the tables and the JSON document, of one model or all. */
-function summary(doc: Analysed, p: SummaryParams): SummaryResult {
+/** `cnnlens/summary`: the tables and the JSON document, of one model or all; for the view, only what it shows. */
+function summary(doc: Analysed, p: SummaryParams): SummaryResult | SummaryViewResult {
   const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
+  if (p.view) return { view: toTableJson({ ...doc.analysis, models }, doc.text) };
   return {
     tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })),
     json: toJson({ ...doc.analysis, models }, doc.text),
@@ -83,6 +85,7 @@ async function simulateView(
     // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
     const { simulate } = await import("../simulation/simulate.js");
     const { simulationView } = await import("../simulation/view-model.js");
+    const { readLabels } = await import("../simulation/labels.js");
     if (cancelled()) return { error: "cancelled" };
     const options = {
       keepTensors: true,
@@ -91,10 +94,13 @@ async function simulateView(
       ...(p.seed !== undefined ? { seed: p.seed } : {}),
       ...(p.batch !== undefined ? { batch: p.batch } : {}),
       ...(p.input ? { input: p.input } : {}),
+      ...(p.weights ? { weights: p.weights } : {}),
     };
+    // Read first: a labels file that cannot be read is said before the forward pass, not after it.
+    const labels = p.labels ? readLabels(p.labels) : undefined;
     const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);
     if (cancelled()) return { error: "cancelled" };
-    return { view: simulationView(report) };
+    return { view: simulationView(report, labels ? { labels } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -1,5 +1,6 @@
 // The `--json` document of `cnnlens summary` and `cnnlens check`: shapes as arrays, LSP-style positions.
-import type { Analysis, Diagnostic, LayerInfo, ModelInfo, SizeOverflow } from "../analysis/index.js";
+import { modelErrors } from "../analysis/index.js";
+import type { Analysis, Diagnostic, GroupInfo, LayerInfo, ModelInfo, SizeOverflow } from "../analysis/index.js";
 import { LineIndex, type Position } from "../text/line-index.js";
 
 export interface JsonRange {
@@ -31,6 +32,21 @@ export interface JsonLayer {
   overflow?: SizeOverflow["quantity"];
 }
 
+/** A block use, repeat, seq or merge: the run of layers `layers` = [first, end) that one piece of the text made. */
+export interface JsonGroup {
+  /** `block`, `repeat`, `sequential`, `residual`, `concat`, `add`, …; more may come: read unknown kinds as groups. */
+  kind: string;
+  /** Its name: the prefix of its layers' names for block uses, repeats and seqs; the merge's kind for merges. */
+  name: string;
+  /** For a block use: the block's name. */
+  definition?: string;
+  /** The line of the block use, `repeat` or merge (0-based). */
+  line: number;
+  layers: [number, number];
+  inputShape: number[] | null;
+  outputShape: number[] | null;
+}
+
 /** Why a model's totals are null: the first figure that could not be counted exactly. */
 export interface JsonOverflow {
   quantity: SizeOverflow["quantity"];
@@ -59,6 +75,8 @@ export interface JsonModel {
   flops: number | null;
   memory: { input: number | null; activations: number | null; params: number | null };
   layers: JsonLayer[];
+  /** Block uses, repeats, seqs and merges, inner ones before the groups that hold them. */
+  groups: JsonGroup[];
   /** Present only when a size, count or memory figure passed 2^53 − 1 (a `size-overflow` error). */
   overflow?: JsonOverflow;
 }
@@ -66,6 +84,27 @@ export interface JsonModel {
 export interface JsonDocument {
   models: JsonModel[];
   diagnostics: JsonDiagnostic[];
+}
+
+/** A layer as the summary view shows it: no input shape, trainable count or receptive field. */
+export type JsonTableLayer = Pick<JsonLayer, "name" | "kind" | "line" | "outputShape" | "params" | "macs" | "memory"> &
+  Pick<JsonLayer, "overflow">;
+
+/** A model as the summary view shows it: its layers trimmed, only the groups that name layers, its error count. */
+export interface JsonTableModel extends Omit<JsonModel, "layers" | "groups"> {
+  layers: JsonTableLayer[];
+  groups: Omit<JsonGroup, "inputShape">[];
+  /** Errors in the model (its figures are partial when there are any). */
+  errors: number;
+}
+
+/**
+ * The part of the JSON document that the summary view reads. The full document of a 50,000-layer file is
+ * 11 MB; this one leaves out what the table does not show (receptive fields, input shapes, diagnostics, the
+ * merges' groups) so the request stays small.
+ */
+export interface JsonTableDocument {
+  models: JsonTableModel[];
 }
 
 /** The whole analysis as one JSON-ready document. */
@@ -82,6 +121,24 @@ export function toJson(analysis: Analysis, text: string): JsonDocument {
   };
 }
 
+/** The summary view's part of the document. */
+export function toTableJson(analysis: Analysis, text: string): JsonTableDocument {
+  const index = new LineIndex(text);
+  return {
+    models: analysis.models.map((m) => {
+      // The totals as the full document has them; its layers and groups are left out before they are made.
+      const model = without(modelJson({ ...m, layers: [], groups: [] }, index), "layers", "groups");
+      const prefixes = namePrefixes(m.layers);
+      return {
+        ...model,
+        layers: m.layers.map((l) => tableLayerJson(l, index)),
+        groups: m.groups.filter((g) => prefixes.has(g.name)).map((g) => without(groupJson(g, index), "inputShape")),
+        errors: modelErrors(analysis, m).length,
+      };
+    }),
+  };
+}
+
 function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
   const base = {
     name: m.name,
@@ -93,8 +150,10 @@ function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
     outputs: m.outputs.map((o) => ({ name: o.name, shape: o.shape ?? null })),
   };
   const layers = m.layers.map((l) => layerJson(l, index));
+  const groups = m.groups.map((g) => groupJson(g, index));
   if (!m.overflow) {
-    return { ...base, params: { ...m.params }, macs: m.macs, flops: 2 * m.macs, memory: { ...m.memory }, layers };
+    const totals = { params: { ...m.params }, macs: m.macs, flops: 2 * m.macs, memory: { ...m.memory } };
+    return { ...base, ...totals, layers, groups };
   }
   // The sums of the layers before the overflow are exact but are not the model's totals: null, with the reason.
   const o = m.overflow;
@@ -105,6 +164,7 @@ function modelJson(m: ModelInfo, index: LineIndex): JsonModel {
     flops: null,
     memory: { input: o.where === "input" ? null : m.memory.input, activations: null, params: null },
     layers,
+    groups,
     overflow: {
       quantity: o.quantity,
       total: o.total,
@@ -131,6 +191,52 @@ function layerJson(l: LayerInfo, index: LineIndex): JsonLayer {
   };
   if (!l.overflow) return layer;
   return { ...layer, params: null, trainableParams: null, macs: null, memory: null, overflow: l.overflow.quantity };
+}
+
+function tableLayerJson(l: LayerInfo, index: LineIndex): JsonTableLayer {
+  const layer: JsonTableLayer = {
+    name: l.name,
+    kind: l.kind,
+    line: index.position(l.span.start).line,
+    outputShape: l.outputShape ?? null,
+    params: l.params.trainable + l.params.nonTrainable,
+    macs: l.macs,
+    memory: l.memory,
+  };
+  if (!l.overflow) return layer;
+  return { ...layer, params: null, macs: null, memory: null, overflow: l.overflow.quantity };
+}
+
+function groupJson(g: GroupInfo, index: LineIndex): JsonGroup {
+  return {
+    kind: g.kind,
+    name: g.name,
+    ...(g.definition ? { definition: g.definition } : {}),
+    line: index.position(g.span.start).line,
+    layers: [g.layers[0], g.layers[1]],
+    inputShape: g.inputShape ?? null,
+    outputShape: g.outputShape ?? null,
+  };
+}
+
+/** Every proper prefix of the layers' dotted names (`repeat1`, `repeat1.0` for `repeat1.0.conv1`). */
+function namePrefixes(layers: LayerInfo[]): Set<string> {
+  const prefixes = new Set<string>();
+  for (const l of layers) {
+    let dot = l.name.indexOf(".");
+    while (dot > 0) {
+      prefixes.add(l.name.slice(0, dot));
+      dot = l.name.indexOf(".", dot + 1);
+    }
+  }
+  return prefixes;
+}
+
+/** A copy of `o` without `keys`. */
+function without<T extends object, K extends keyof T>(o: T, ...keys: K[]): Omit<T, K> {
+  const copy = { ...o };
+  for (const k of keys) delete copy[k];
+  return copy;
 }
 
 function rangeOf(s: { start: number; end: number }, index: LineIndex): JsonRange {

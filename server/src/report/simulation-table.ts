@@ -1,12 +1,12 @@
 // The text report of `cnnlens simulate`: per-layer statistics, the top-5 classes (loaded weights only) and the timings.
 import type { SimulationReport } from "../simulation/simulate.js";
-import { topFive } from "../simulation/view-model.js";
+import { inferenceMode, topClasses, type TopClass } from "../simulation/view-model.js";
 
 const num = (x: number) =>
   Number.isNaN(x) ? "nan" : x === 0 || (Math.abs(x) >= 0.001 && Math.abs(x) < 1e5) ? x.toFixed(4) : x.toExponential(2);
 
-/** The report as a table a terminal shows, ending with the output and the times. */
-export function simulationTable(r: SimulationReport): string {
+/** The report as a table a terminal shows, ending with the output and the times; `labels` name the classes. */
+export function simulationTable(r: SimulationReport, labels?: readonly string[]): string {
   // The statistics leave NaN and ±Infinity out, so a column counts them whenever a layer has any.
   const poisoned = r.layers.some((l) => l.nonFinite > 0);
   const head = ["Layer", "Output shape", "Mean", "Std", "Min", "Max", "Zeros", ...(poisoned ? ["NaN/Inf"] : []), "ms"];
@@ -27,6 +27,7 @@ export function simulationTable(r: SimulationReport): string {
   const out = [
     `Simulation of ${r.model} (${r.framework}) on ${r.engine}, batch ${r.batch}`,
     `input: ${r.input.source}, ${r.input.shape.join("×")}; weights: ${r.weights.source}`,
+    `${inferenceMode}${r.weights.random ? " (random weights: running mean 0, variance 1)" : ""}`,
     ...nonFiniteNotes(r),
     "",
     line(head),
@@ -34,14 +35,9 @@ export function simulationTable(r: SimulationReport): string {
     ...rows.map(line),
     "",
   ];
-  // Class scores of random weights mean nothing; naming "class 355" for them would only mislead.
-  const top = r.weights.random ? [] : topFive(r.output);
+  const { top, notes } = topClasses(r, labels);
   const bad = nonFiniteCount(r.output.data);
-  if (top.length)
-    out.push(
-      `Top-5 classes (softmax of the output): ` +
-        `${top.map((c) => `${c.index} (${(100 * c.probability).toFixed(2)}%)`).join(", ")}`,
-    );
+  if (top.length) out.push(`Top-5 classes (softmax of the output): ${top.map(className).join(", ")}`, ...notes);
   else if (bad) out.push(`Output ${r.output.shape.join("×")}: ⚠ ${bad} of ${r.output.data.length} values are NaN/Inf`);
   else {
     const which = r.outputs.length > 1 ? `1 (${r.outputs[0]!.name}) ` : "";
@@ -62,6 +58,11 @@ export function simulationTable(r: SimulationReport): string {
   if (t.steadyMs !== undefined) out.push(`Steady-state forward: ${t.steadyMs.toFixed(1)} ms`);
   if (r.weights.unused.length) out.push(`Unused tensors in the weights file: ${r.weights.unused.join(", ")}`);
   return out.join("\n");
+}
+
+/** `281 tabby (12.31%)`, or `281 (12.31%)` without a name. */
+function className(c: TopClass): string {
+  return `${c.index}${c.label ? ` ${c.label}` : ""} (${(100 * c.probability).toFixed(2)}%)`;
 }
 
 /** Warnings above the table: weight tensors with NaN or ±Infinity, and the first layer whose output has them. */

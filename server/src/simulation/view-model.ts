@@ -2,6 +2,7 @@
 import type { FloatTensor } from "../onnx/tensors.js";
 import type { SimulationReport } from "./simulate.js";
 import type { NonFiniteTensor } from "./statistics.js";
+import { labelsMismatch } from "./labels.js";
 
 export interface LayerView {
   name: string;
@@ -15,8 +16,10 @@ export interface LayerView {
   /** NaN and ±Infinity values in the output (whole batch), which the other statistics leave out. */
   nonFinite: number;
   timeMs: number;
-  /** 40 equal bins between min and max of the first sample. */
+  /** 40 equal bins between min and max of the first sample's finite values. */
   histogram: number[];
+  /** Those min and max: the first bin starts at the one, the last ends at the other (null without finite values). */
+  histogramRange: [number, number] | null;
   /** The first channels of the first sample as 8-bit grey images (2-D feature maps only), base64. */
   maps?: { channels: number; height: number; width: number; data: string };
 }
@@ -32,16 +35,41 @@ export interface SimulationView {
   /** Weight tensors that hold NaN or ±Infinity (empty when all are finite). */
   nonFiniteWeights: NonFiniteTensor[];
   layers: LayerView[];
-  /** Top-5 classes after a softmax of the output (when the output is a flat vector of scores). */
-  top5: { index: number; probability: number }[];
+  /**
+   * Top-5 classes after a softmax of the output (when the output is a flat vector of scores), only for loaded
+   * weights: the scores of random weights mean nothing. `label` is the class's line of the labels file.
+   */
+  top5: TopClass[];
+  /** True for the framework's seeded random initialisation (so a BatchNorm's running statistics are 0 and 1). */
+  randomWeights: boolean;
+  /** Sentences for the user about the run (options adjusted, a labels file that does not fit the output). */
+  notes: string[];
+  /** The mode of the run, in words (`inferenceMode`). */
+  mode: string;
 }
+
+export interface TopClass {
+  index: number;
+  probability: number;
+  label?: string;
+}
+
+export interface ViewOptions {
+  /** Class names, line i naming class i (server/src/simulation/labels.ts). */
+  labels?: readonly string[];
+}
+
+/** The mode every simulation runs in (eval() in PyTorch, training=False in Keras), for the text report and the view. */
+export const inferenceMode =
+  "inference mode: BatchNorm normalises with its running statistics, dropout and drop-path are off";
 
 const BINS = 40;
 const MAX_CHANNELS = 8;
 const MAX_SIDE = 64;
 
 /** Turns a report (with its tensors) into the plain data the webview draws. */
-export function simulationView(report: SimulationReport): SimulationView {
+export function simulationView(report: SimulationReport, options: ViewOptions = {}): SimulationView {
+  const { top, notes } = topClasses(report, options.labels);
   return {
     model: report.model,
     framework: report.framework,
@@ -65,13 +93,29 @@ export function simulationView(report: SimulationReport): SimulationView {
         nonFinite: l.nonFinite,
         timeMs: l.timeMs,
         histogram: tensor ? histogram(firstSample(tensor)) : [],
+        histogramRange: tensor ? finiteRange(firstSample(tensor)) : null,
       };
       const maps = tensor && report.framework === "pytorch" ? featureMaps(tensor) : undefined;
       if (maps) view.maps = maps;
       return view;
     }),
-    top5: report.weights.random ? [] : topFive(report.output),
+    top5: top,
+    randomWeights: report.weights.random,
+    notes: [...report.notes, ...notes],
+    mode: inferenceMode,
   };
+}
+
+/** The top-5 of loaded weights with their names, and a note when the labels do not fit the output. */
+export function topClasses(
+  report: SimulationReport,
+  labels: readonly string[] | undefined,
+): { top: TopClass[]; notes: string[] } {
+  // Class scores of random weights mean nothing; naming "class 355" for them would only mislead.
+  const top = report.weights.random ? [] : topFive(report.output, labels);
+  const classes = report.output.shape.slice(1).reduce((a, b) => a * b, 1);
+  const mismatch = labels && top.length ? labelsMismatch(labels, classes) : undefined;
+  return { top, notes: mismatch ? [mismatch] : [] };
 }
 
 function inputWarning(nonFinite: number | undefined): string {
@@ -81,6 +125,18 @@ function inputWarning(nonFinite: number | undefined): string {
 function firstSample(t: FloatTensor): Float32Array {
   const per = t.data.length / (t.shape[0] ?? 1);
   return t.data.subarray(0, per);
+}
+
+/** The smallest and largest finite value, or null when there is none. */
+export function finiteRange(data: Float32Array): [number, number] | null {
+  let min = Infinity,
+    max = -Infinity;
+  for (const v of data)
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  return min <= max ? [min, max] : null;
 }
 
 /** Counts of the finite values in 40 equal bins; NaN and ±Infinity are counted apart (`nonFinite`). */
@@ -136,8 +192,8 @@ function featureMaps(t: FloatTensor): LayerView["maps"] | undefined {
   return { channels, height, width, data: Buffer.from(out).toString("base64") };
 }
 
-/** Softmax of a flat score vector (first sample), then the five most likely classes. */
-export function topFive(output: FloatTensor): { index: number; probability: number }[] {
+/** Softmax of a flat score vector (first sample), then the five most likely classes, named by `labels`. */
+export function topFive(output: FloatTensor, labels?: readonly string[]): TopClass[] {
   const per = output.shape.slice(1).reduce((a, b) => a * b, 1);
   if (output.shape.length !== 2 || per < 2) return [];
   const scores = output.data.subarray(0, per);
@@ -154,5 +210,6 @@ export function topFive(output: FloatTensor): { index: number; probability: numb
   return exp
     .map((e, index) => ({ index, probability: e / sum }))
     .sort((a, b) => b.probability - a.probability)
-    .slice(0, 5);
+    .slice(0, 5)
+    .map((c) => (labels?.[c.index] ? { ...c, label: labels[c.index]! } : c));
 }

@@ -26,6 +26,7 @@ describe("commands", () => {
       "cnnlens.simulateWithInput",
       "cnnlens.showDiagram",
       "cnnlens.exportDiagramSvg",
+      "cnnlens.simulateWithWeights",
     ])
       assert.ok(all.includes(id), id);
   });
@@ -34,11 +35,12 @@ describe("commands", () => {
     const { uri } = await openFile("lenet5.cnn");
     await vscode.commands.executeCommand("workbench.action.closeEditorsInOtherGroups");
     const summary = await vscode.commands.executeCommand("cnnlens.showSummary", uri.toString(), "LeNet5");
+    // The view's part of the JSON document (cnnlens summary --json's totals and layers, trimmed).
     assert.deepEqual(
-      summary.tables.map((t) => t.model),
+      summary.models.map((m) => m.name),
       ["LeNet5"],
     );
-    assert.match(summary.tables[0].text, /Total params: 61,706/);
+    assert.equal(summary.models[0].params.total, 61706);
     const [tab] = await waitFor(
       "the summary webview",
       () => webviewTabs("cnnlens.summary").length && webviewTabs("cnnlens.summary"),
@@ -49,7 +51,7 @@ describe("commands", () => {
   it("CNN: Show Summary from the palette applies to the active editor", async () => {
     await openFile("resnet50.cnn");
     const summary = await vscode.commands.executeCommand("cnnlens.showSummary");
-    assert.match(summary.tables[0].text, /Total params: 25,557,032/);
+    assert.equal(summary.models[0].params.total, 25557032);
     await waitFor("the ResNet50 summary tab", () =>
       webviewTabs("cnnlens.summary").some((t) => t.label === "Summary: ResNet50"),
     );
@@ -70,6 +72,37 @@ describe("commands", () => {
     await waitFor("the simulation webview", () =>
       webviewTabs("cnnlens.simulation").some((t) => t.label === "Simulation: LeNet5"),
     );
+  });
+
+  it("CNN: Simulate Forward Pass with Weights… shows the top-5, named by the labels setting", async function () {
+    this.timeout(90_000);
+    // The golden net Basic (test/golden/simulation) ends in dense(10): ten classes, weights saved by PyTorch.
+    const golden = path.join(__dirname, "../../golden/simulation");
+    fs.copyFileSync(path.join(golden, "basic.cnn"), path.join(workspace(), "basic.cnn"));
+    const labels = path.join(workspace(), "basic-labels.txt");
+    fs.writeFileSync(labels, Array.from({ length: 10 }, (_, i) => `class name ${i}`).join("\n") + "\n");
+    const config = vscode.workspace.getConfiguration("cnnlens");
+    await config.update("simulation.labelsFile", "basic-labels.txt", vscode.ConfigurationTarget.Workspace);
+    try {
+      const { uri } = await openFile("basic.cnn");
+      const weights = vscode.Uri.file(path.join(golden, "basic.safetensors"));
+      const view = await vscode.commands.executeCommand(
+        "cnnlens.simulateWithWeights",
+        uri.toString(),
+        "Basic",
+        weights,
+      );
+      assert.ok(view, "the simulation returned its report");
+      assert.equal(view.randomWeights, false);
+      assert.equal(view.top5.length, 5);
+      for (const c of view.top5) assert.equal(c.label, `class name ${c.index}`);
+      // Random weights: no classes at all, named or not.
+      const random = await vscode.commands.executeCommand("cnnlens.simulate", uri.toString(), "Basic");
+      assert.deepEqual(random.top5, []);
+      assert.match(random.mode, /^inference mode: BatchNorm normalises with its running statistics/);
+    } finally {
+      await config.update("simulation.labelsFile", undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it("CNN: Export to ONNX writes an .onnx file where it is told", async function () {

@@ -1,11 +1,12 @@
 // A person's session with the PACKAGED extension: cnn-lens.vsix installed into code-server with
 // --install-extension, driven in headless Chromium by mouse and keyboard. The steps build on each other
-// (run.mjs runs this file with bail), and each leaves a screenshot for docs/images/.
+// (run.mjs runs this file with bail), and each leaves a screenshot for docs/images/. The summary table and the
+// simulation report are driven in views.test.mjs.
 /* global describe, it, before, after, afterEach -- mocha's globals */
 import assert from "node:assert/strict";
 import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { runFolders, stop } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
 import {
   clickToken,
@@ -16,7 +17,6 @@ import {
   screenshot,
   token,
   waitText,
-  webviewBody,
 } from "./workbench.mjs";
 
 const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
@@ -122,41 +122,5 @@ describe("the packaged extension in code-server", function () {
     await page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }).waitFor({ state: "detached" });
     // The model's totals above it follow the edit (6.25 k params before it, one conv more now).
     await waitText("the code lens totals", page.locator(".codelens-decoration"), /5\.11 k params/);
-  });
-
-  it("CNN: Show Summary, from the command palette, opens the summary webview", async () => {
-    // Room for the webview beside the editor: no Problems panel, no side bar.
-    await runCommand(page, "View: Hide Panel");
-    await runCommand(page, "View: Close Primary Side Bar");
-    await clickToken(page, "model Tiny", "model");
-    await runCommand(page, "CNN: Show Summary");
-    await waitText("the summary tab", page.locator(".tabs-container .tab", { hasText: "Summary" }), /Summary: Tiny/);
-    await waitText("the summary table", webviewBody(page), /Total params: [\d,]+/);
-    await screenshot(page, "summary-view.png");
-  });
-
-  it("CNN: Simulate Forward Pass, from the command palette, opens the simulation report", async () => {
-    await page.locator(".tabs-container .tab", { hasText: "tiny.cnn" }).first().click();
-    await runCommand(page, "View: Close Editors in Other Groups");
-    await clickToken(page, "model Tiny", "model");
-    await runCommand(page, "CNN: Simulate Forward Pass");
-    // Either the report's tab or the extension's error message, whichever comes first; the error fails.
-    const error = page.locator(".notifications-toasts .notification-list-item-message", {
-      hasText: "simulation failed",
-    });
-    const tab = page.locator(".tabs-container .tab", { hasText: "Simulation: Tiny" });
-    await waitFor("the simulation tab or an error", async () => (await error.count()) + (await tab.count()) > 0, {
-      timeoutMs: 60_000,
-    });
-    assert.equal(
-      await error.count(),
-      0,
-      await error
-        .first()
-        .textContent()
-        .catch(() => ""),
-    );
-    await waitText("the report's layer table", webviewBody(page), /dense1/);
-    await screenshot(page, "simulation-report.png");
   });
 });
