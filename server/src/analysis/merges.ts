@@ -338,12 +338,7 @@ function merged(
 }
 
 /** A merge node in the dataflow, when every input has one. */
-function mergeNode(
-  op: "add" | "concat" | "mul",
-  inputs: Tensor[],
-  span: Span,
-  ctx: WalkContext,
-): number | undefined {
+function mergeNode(op: "add" | "concat" | "mul", inputs: Tensor[], span: Span, ctx: WalkContext): number | undefined {
   const ids = inputs.map((t) => t.node);
   if (ids.some((id) => id === undefined)) return undefined;
   return ctx.model.addNode({ id: -1, op, inputs: ids as number[], span });
