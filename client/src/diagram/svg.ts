@@ -3,7 +3,8 @@
 import type { ElkEdgeSection, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import { escapeHtml } from "../html.js";
 import { BOX_HEADER, FONT } from "./elk-graph.js";
-import { compact, type VisibleGraph, type VisibleNode } from "./visible-graph.js";
+import { compact } from "../figures.js";
+import type { VisibleGraph, VisibleNode } from "./visible-graph.js";
 
 export type Metric = "params" | "macs";
 

@@ -2,6 +2,7 @@
 // into sections, and the edges between what is visible. Pure data in, pure data out (the webview and the
 // benchmark share it).
 import type { DiagramData } from "../../../server/src/protocol.js";
+import { compact } from "../figures.js";
 
 /** More children than this in one box (or at the top) are cut into collapsed sections of at most this many. */
 export const SECTION_SIZE = 64;
@@ -229,16 +230,4 @@ function family(kind: string): string {
   if (/dense|linear/.test(kind)) return "dense";
   if (/relu|elu|sigmoid|tanh|swish|silu|gelu|mish|softmax|hard/.test(kind)) return "act";
   return "other";
-}
-
-/** 4089184256 → "4.09 G" (as the summary and status bar write it). */
-export function compact(n: number): string {
-  const units: [number, string][] = [
-    [1e12, "T"],
-    [1e9, "G"],
-    [1e6, "M"],
-    [1e3, "k"],
-  ];
-  for (const [size, unit] of units) if (Math.abs(n) >= size) return `${(n / size).toFixed(2)} ${unit}`;
-  return String(Math.round(n));
 }
