@@ -10,10 +10,18 @@ import {
 import type { InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
 import { ModelStatus } from "./status-bar.js";
+import { traceStep } from "./startup-trace.js";
 
+/** When the extension host started running this bundle (esbuild.mjs's banner) and when the bundle had run. */
+const bundleStart = (globalThis as { __cnnlensBundleStart?: number }).__cnnlensBundleStart;
+const loadedAt = Date.now();
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  traceStep("extension host started", Date.now() - process.uptime() * 1000);
+  if (bundleStart !== undefined) traceStep("extension bundle started", bundleStart);
+  traceStep("extension bundle loaded", loadedAt);
+  traceStep("activate called");
   const module = context.asAbsolutePath(path.join("dist", "server.cjs"));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -30,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);
   await client.start();
+  traceStep("language client started");
   registerCommands(context, client);
   context.subscriptions.push(new ModelStatus(client));
 }
