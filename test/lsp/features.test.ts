@@ -284,15 +284,29 @@ describe("the rest of the language features", () => {
     );
     assert.equal(help.activeParameter, 2);
   });
-  it("document symbols outline the block, the model and its labels", async () => {
+  it("document symbols outline the block, the model, its layers, labels and label merges", async () => {
     const symbols = await client.request<
       { name: string; detail: string; children?: { name: string; detail: string }[] }[]
     >("textDocument/documentSymbol", { textDocument: { uri } });
     assert.deepEqual(
       symbols.map((s) => [s.name, s.children?.map((c) => [c.name, c.detail])]),
       [
-        ["Pair", []],
-        ["M", [["skip", "4×8×8"]]],
+        [
+          "Pair",
+          [
+            ["conv1", "4×8×8"],
+            ["relu1", "4×8×8"],
+          ],
+        ],
+        [
+          "M",
+          [
+            ["input", "3×8×8"],
+            ["skip", "4×8×8"],
+            ["conv1", "?"],
+            ["concat(skip)", ""],
+          ],
+        ],
       ],
     );
   });
