@@ -13,7 +13,8 @@ function hover(source: string, detail: "full" | "short" = "full"): string | null
 
 const model = (body: string, blocks = "") => `${blocks}model M {\n  input(3, 32, 32)\n${body}\n}`;
 const unit =
-  "block Unit(c, s = 1) {\n  residual {\n    conv(c, 3, stride: s, padding: 1) -> batchnorm -> relu\n  } shortcut auto\n}\n";
+  "block Unit(c, s = 1) {\n  residual {\n" +
+  "    conv(c, 3, stride: s, padding: 1) -> batchnorm -> relu\n  } shortcut auto\n}\n";
 
 describe("hover on a structure's keyword: its rolled-up figures", () => {
   it("residual: shapes, parameters, MACs, receptive field, memory and layer count", () => {
