@@ -9,6 +9,7 @@ import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
 import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
+import { readableSpans } from "./diagnostic-range.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
 import { foldingRanges } from "./folding.js";
 import { hoverAt } from "./hover.js";
@@ -99,7 +100,10 @@ export function startServer(connection: Connection): void {
 
   function publishDiagnostics(doc: Analysed): void {
     const options = { related: features.diagnosticRelated, tags: features.diagnosticTags };
-    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri, options));
+    const spans = readableSpans(doc.analysis.ast, doc.analysis.diagnostics);
+    const diagnostics = doc.analysis.diagnostics.map((d, i) =>
+      toLspDiagnostic({ ...d, span: spans[i]! }, doc.index, doc.uri, options),
+    );
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
   // The document a server command without a URI applies to (Helix and eglot run commands without arguments).

@@ -3,7 +3,7 @@
 // (run.mjs runs this file with bail), and each leaves a screenshot for docs/images/.
 /* global describe, it, before, after, afterEach -- mocha's globals */
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFolders, stop, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
@@ -116,7 +116,10 @@ describe("the packaged extension in code-server", function () {
     await waitText("the typed line", page.locator(".view-line", { hasText: "covn" }), /^\s*covn\(8, 3\)/);
     await page.locator(".squiggly-error").first().waitFor({ state: "visible" });
 
-    await runCommand(page, "View: Focus Problems");
+    // A model with an error offers nothing to run: its lens counts the errors and opens the Problems view.
+    const lens = page.locator(".codelens-decoration");
+    await waitText("the error lens", lens, /^1 error \| Summary$/);
+    await lens.locator("a", { hasText: "1 error" }).click();
     await waitText(
       "the Problems entry",
       page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }),
@@ -168,5 +171,20 @@ describe("the packaged extension in code-server", function () {
     if ((await error.count()) > 0) assert.fail(`the simulation was refused: ${await error.first().textContent()}`);
     await waitText("the report's layer table", webviewBody(page), /dense1/);
     await screenshot(page, "simulation-report.png");
+  });
+
+  it("CNN: Export to PyTorch asks where, suggesting tiny.py beside the source, and opens what it wrote", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "tiny.cnn" }).first().click();
+    await runCommand(page, "View: Close Editors in Other Groups");
+    await clickToken(page, "model Tiny", "model");
+    await runCommand(page, "CNN: Export to PyTorch");
+    // code-server's save dialog is VS Code's own: a path in a quick input, the suggested name filled in.
+    const path = page.locator(".quick-input-widget input");
+    await waitFor("the suggested path", async () => /\/tiny\.py$/.test(await path.inputValue()));
+    await page.keyboard.press("Enter");
+    await waitText("the exported file's tab", page.locator(".tabs-container .tab", { hasText: "tiny.py" }), /tiny\.py/);
+    const written = join(dirs.workspace, "tiny.py");
+    await waitFor("tiny.py on disk", () => existsSync(written));
+    assert.match(readFileSync(written, "utf8"), /class Tiny\(nn\.Module\)/);
   });
 });
