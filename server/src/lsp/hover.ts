@@ -45,7 +45,7 @@ export function hoverAt(
 function hoverText(found: Located, doc: Analysed): string {
   switch (found.kind) {
     case "layer":
-      return layerText(found.layer, found.instances);
+      return layerText(found.layer, found.all);
     case "group":
       return groupText(found.group, found.all);
     case "model":
@@ -77,7 +77,7 @@ function field(rf: ReceptiveField | undefined): string | undefined {
 }
 
 /** The layer hover: the lines a user reads top to bottom. */
-export function layerText(l: LayerInfo, instances = 1): string {
+export function layerText(l: LayerInfo, all: readonly LayerInfo[] = [l]): string {
   const lines = [
     `**${l.name}** · \`${l.kind}\``,
     "",
@@ -96,7 +96,17 @@ export function layerText(l: LayerInfo, instances = 1): string {
   ];
   lines.push("");
   for (const [k, v] of table) if (v !== undefined) lines.push(`- ${k}: ${v}`);
-  if (instances > 1) lines.push("", `_${instances} instances of this line; showing the first._`);
+  if (all.length > 1) {
+    const outputs = shapeRange(all.map((u) => u.outputShape));
+    const counts = countRange(
+      all.map((u) => u.params.trainable + u.params.nonTrainable),
+      compact,
+    );
+    lines.push(
+      "",
+      `_${all.length} uses of this line; figures of the first. Over all uses: \`${outputs}\`, ${counts} parameters._`,
+    );
+  }
   return lines.join("\n");
 }
 

@@ -4,7 +4,7 @@ import type { Analysis, GroupInfo, LabelInfo, LayerInfo, ModelInfo } from "../an
 import { SpanIndex } from "./span-index.js";
 
 export type Located =
-  | { kind: "layer"; model: ModelInfo; layer: LayerInfo; instances: number }
+  | { kind: "layer"; model: ModelInfo; layer: LayerInfo; instances: number; all: LayerInfo[] }
   | { kind: "group"; model: ModelInfo; group: GroupInfo; instances: number; all: GroupInfo[] }
   | { kind: "model"; model: ModelInfo }
   | { kind: "label"; model: ModelInfo; label: LabelInfo }
@@ -39,7 +39,7 @@ export function locate(analysis: Analysis, offset: number, text = ""): Located |
     // A block use's name is more specific than the layers that it expands to.
     if (group && (!layer || width(group.span) <= width(layer.span)))
       return { kind: "group", model: m, group, instances: groups.length, all: groups };
-    if (layer) return { kind: "layer", model: m, layer, instances: layers.length };
+    if (layer) return { kind: "layer", model: m, layer, instances: layers.length, all: layers };
   }
   return undefined;
 }
