@@ -6,7 +6,14 @@ const watch = process.argv.includes("--watch");
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   // VS Code loads extensions as CommonJS; `vscode` is provided by the editor at run time.
-  { entryPoints: ["client/src/extension.ts"], outfile: "dist/client.cjs", format: "cjs", external: ["vscode"] },
+  // The banner notes when the extension host starts running the bundle (the start-up trace's first own step).
+  {
+    entryPoints: ["client/src/extension.ts"],
+    outfile: "dist/client.cjs",
+    format: "cjs",
+    external: ["vscode"],
+    banner: { js: "globalThis.__cnnlensBundleStart = Date.now();" },
+  },
   { entryPoints: ["server/src/main.ts"], outfile: "dist/server.cjs", format: "cjs", external: ["onnxruntime-node"] },
   // CommonJS dependencies (pngjs) call require(); an ES module bundle needs one made for it.
   {

@@ -75,7 +75,8 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
             (e: Error) => ({ error: e.message }),
           );
         if (!result.view) {
-          if (result.error !== "cancelled")
+          if (result.refused) void refuse(result.error);
+          else if (result.error !== "cancelled")
             void vscode.window.showErrorMessage(`CNN Lens: the simulation failed: ${result.error}`);
           return undefined;
         }
@@ -105,15 +106,10 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
         }
         const result = await client.sendRequest(ExportRequest, { ...t, format: "onnx" });
         if (!result.base64) {
-          void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+          void (result.refused ? refuse(result.error) : exportFailed(result.error));
           return undefined;
         }
-        // A destination argument (tests, other extensions) skips the dialog.
-        const suggested = vscode.Uri.parse(t.uri.replace(/\.cnn$/i, "") + ".onnx");
-        const where =
-          destination instanceof vscode.Uri
-            ? destination
-            : await vscode.window.showSaveDialog({ defaultUri: suggested, filters: { ONNX: ["onnx"] } });
+        const where = await saveLocation(t.uri, ".onnx", { ONNX: ["onnx"] }, destination);
         if (!where) return undefined;
         await vscode.workspace.fs.writeFile(where, Buffer.from(result.base64, "base64"));
         void vscode.window.showInformationMessage(
@@ -126,7 +122,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     ...(["pytorch", "keras"] as const).map((format) =>
       vscode.commands.registerCommand(
         format === "pytorch" ? "cnnlens.exportPyTorch" : "cnnlens.exportKeras",
-        async (uri?: unknown, model?: unknown) => {
+        async (uri?: unknown, model?: unknown, destination?: unknown) => {
           const t = target(uri, model);
           if (!t) {
             void vscode.window.showWarningMessage("CNN Lens: open a .cnn file to export it.");
@@ -134,16 +130,48 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
           }
           const result = await client.sendRequest(ExportRequest, { ...t, format });
           if (result.code === undefined) {
-            void vscode.window.showErrorMessage(`CNN Lens: the export failed: ${result.error}`);
+            void (result.refused ? refuse(result.error) : exportFailed(result.error));
             return undefined;
           }
-          // An unsaved Python document: the user reads it, then saves it where the project wants it.
-          const doc = await vscode.workspace.openTextDocument({ language: "python", content: result.code });
+          // A .py file beside the source (the user confirms where), then opened beside the editor to read.
+          const suffix = format === "pytorch" ? ".py" : "_keras.py";
+          const where = await saveLocation(t.uri, suffix, { Python: ["py"] }, destination);
+          if (!where) return undefined;
+          await vscode.workspace.fs.writeFile(where, Buffer.from(result.code, "utf8"));
+          const doc = await vscode.workspace.openTextDocument(where);
           await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
           for (const note of result.notes ?? []) void vscode.window.showInformationMessage(`CNN Lens: ${note}`);
-          return doc;
+          return where;
         },
       ),
     ),
   );
+}
+
+/**
+ * Where to write an export: `destination` when a caller gives one (tests, other extensions), otherwise the
+ * save dialog, suggesting the source's name with `suffix` in the source's folder.
+ */
+async function saveLocation(
+  source: string,
+  suffix: string,
+  filters: Record<string, string[]>,
+  destination: unknown,
+): Promise<vscode.Uri | undefined> {
+  if (destination instanceof vscode.Uri) return destination;
+  const uri = vscode.Uri.parse(source);
+  const base = uri.path.slice(uri.path.lastIndexOf("/") + 1).replace(/\.cnn$/i, "");
+  const defaultUri = vscode.Uri.joinPath(uri, "..", `${base}${suffix}`);
+  return vscode.window.showSaveDialog({ defaultUri, filters, title: "CNN Lens: export to" });
+}
+
+/** A refusal (the model has errors), said once, with the way to the errors themselves. */
+async function refuse(sentence: string | undefined): Promise<void> {
+  const show = "Show Problems";
+  const choice = await vscode.window.showErrorMessage(`CNN Lens: ${sentence}`, show);
+  if (choice === show) await vscode.commands.executeCommand("workbench.actions.view.problems");
+}
+
+function exportFailed(error: string | undefined): Thenable<unknown> {
+  return vscode.window.showErrorMessage(`CNN Lens: the export failed: ${error}`);
 }

@@ -13,10 +13,18 @@ import { registerDiagramCommands } from "./diagram-commands.js";
 import { registerSummaryCommand } from "./summary-command.js";
 import { registerWeightsCommand } from "./weights-command.js";
 import { ModelStatus } from "./status-bar.js";
+import { traceStep } from "./startup-trace.js";
 
+/** When the extension host started running this bundle (esbuild.mjs's banner) and when the bundle had run. */
+const bundleStart = (globalThis as { __cnnlensBundleStart?: number }).__cnnlensBundleStart;
+const loadedAt = Date.now();
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  traceStep("extension host started", Date.now() - process.uptime() * 1000);
+  if (bundleStart !== undefined) traceStep("extension bundle started", bundleStart);
+  traceStep("extension bundle loaded", loadedAt);
+  traceStep("activate called");
   const module = context.asAbsolutePath(path.join("dist", "server.cjs"));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -33,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient("cnnlens", "CNN Lens", serverOptions, clientOptions);
   await client.start();
+  traceStep("language client started");
   registerCommands(context, client);
   registerDiagramCommands(context, client);
   registerSummaryCommand(context, client);

@@ -2,6 +2,10 @@
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { connectionGuards } from "./lsp/connection-guards.js";
 import { startServer } from "./lsp/server.js";
+import { traceOnce } from "./lsp/startup-trace.js";
+
+traceOnce("server process started", Date.now() - process.uptime() * 1000);
+traceOnce("server bundle loaded");
 
 const guards = connectionGuards();
 const connection = createConnection(ProposedFeatures.all, guards.options);

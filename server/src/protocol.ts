@@ -82,8 +82,13 @@ export interface SimulateParams {
  */
 export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>("cnnlens/simulate");
 
-/** The report's data, or why there is none (`cancelled` when the client's token cancelled it). */
-export type SimulateResult = { view: SimulationView; error?: undefined } | { view?: undefined; error: string };
+/**
+ * The report's data, or why there is none (`cancelled` when the client's token cancelled it). `refused` marks
+ * a model the simulation does not run (it has errors): the error is then a whole sentence saying so.
+ */
+export type SimulateResult =
+  | { view: SimulationView; error?: undefined; refused?: undefined }
+  | { view?: undefined; error: string; refused?: boolean };
 
 export interface ExportParams {
   uri: string;
@@ -99,6 +104,8 @@ export interface ExportResult {
   notes?: string[];
   model?: string;
   error?: string;
+  /** The file has errors, so nothing is exported: `error` is one sentence that says so and lists them. */
+  refused?: boolean;
 }
 
 /** `cnnlens/export`: a model as ONNX bytes or as framework code. */

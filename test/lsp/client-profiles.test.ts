@@ -134,8 +134,8 @@ function suite(profile: ClientProfile): void {
       assert.deepEqual(
         tree.map((s) => [s.name, s.children?.map((c) => c.name)]),
         [
-          ["Pair", []],
-          ["M", ["skip"]],
+          ["Pair", ["conv1", "relu1"]],
+          ["M", ["input", "skip", "conv1", "concat(skip)"]],
         ],
       );
     } else {
@@ -143,8 +143,13 @@ function suite(profile: ClientProfile): void {
       const rows = flat.map((s) => [s.name, s.containerName ?? "", s.location.uri]);
       assert.deepEqual(rows, [
         ["Pair", "", uri],
+        ["conv1", "Pair", uri],
+        ["relu1", "Pair", uri],
         ["M", "", uri],
+        ["input", "M", uri],
         ["skip", "M", uri],
+        ["conv1", "M", uri],
+        ["concat(skip)", "M", uri],
       ]);
       assert.ok(flat.every((s) => !("children" in s)));
     }

@@ -284,15 +284,29 @@ describe("the rest of the language features", () => {
     );
     assert.equal(help.activeParameter, 2);
   });
-  it("document symbols outline the block, the model and its labels", async () => {
+  it("document symbols outline the block, the model, its layers, labels and label merges", async () => {
     const symbols = await client.request<
       { name: string; detail: string; children?: { name: string; detail: string }[] }[]
     >("textDocument/documentSymbol", { textDocument: { uri } });
     assert.deepEqual(
       symbols.map((s) => [s.name, s.children?.map((c) => [c.name, c.detail])]),
       [
-        ["Pair", []],
-        ["M", [["skip", "4×8×8"]]],
+        [
+          "Pair",
+          [
+            ["conv1", "4×8×8"],
+            ["relu1", "4×8×8"],
+          ],
+        ],
+        [
+          "M",
+          [
+            ["input", "3×8×8"],
+            ["skip", "4×8×8"],
+            ["conv1", "?"],
+            ["concat(skip)", ""],
+          ],
+        ],
       ],
     );
   });
@@ -322,14 +336,44 @@ describe("the rest of the language features", () => {
       ],
     );
   });
-  it("code lenses give each model's totals and its actions", async () => {
+  it("a model with errors: lenses for its errors (opening Problems), Summary and Diagram, nothing to run", async () => {
     const lenses = await client.request<{ command: { title: string; command: string } }[]>("textDocument/codeLens", {
       textDocument: { uri },
     });
     assert.deepEqual(
-      lenses.map((l) => l.command.command),
-      ["", "cnnlens.simulate", "cnnlens.showSummary", "cnnlens.showDiagram"],
+      lenses.map((l) => [l.command.title, l.command.command]),
+      [
+        ["1 error", "workbench.actions.view.problems"],
+        ["Summary", "cnnlens.showSummary"],
+        ["Diagram", "cnnlens.showDiagram"],
+      ],
     );
+  });
+  it("code lenses of a model without errors: its totals, Simulate, Summary and Diagram", async () => {
+    const clean = await openDoc("model Ok {\n  input(3, 8, 8)\n  conv(4, 3)\n}");
+    const lenses = await client.request<{ command: { title: string; command: string } }[]>("textDocument/codeLens", {
+      textDocument: { uri: clean },
+    });
+    assert.deepEqual(
+      lenses.map((l) => [l.command.title, l.command.command]),
+      [
+        ["112 params · 3.89 k MACs · → 4×6×6", ""],
+        ["▶ Simulate", "cnnlens.simulate"],
+        ["Summary", "cnnlens.showSummary"],
+        ["Diagram", "cnnlens.showDiagram"],
+      ],
+    );
+  });
+  it("a diagnostic on one character is shown over its layer call (or its keyword argument)", async () => {
+    const bad = await openDoc(
+      "model A {\n  input(3, 8, 8)\n  conv(4, 9)\n}\nmodel B {\n  input(3, 8, 8)\n  conv(4, kernel: 9)\n}",
+    );
+    const diagnostics = (await client.diagnosticsFor(bad)) as Diagnostic[];
+    const tooLarge = diagnostics.filter((d) => d.code === "kernel-too-large").map((d) => d.range);
+    assert.deepEqual(tooLarge, [
+      { start: { line: 2, character: 2 }, end: { line: 2, character: 12 } },
+      { start: { line: 6, character: 10 }, end: { line: 6, character: 19 } },
+    ]);
   });
   it("semantic tokens mark layers, blocks, labels and argument names", async () => {
     const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", {

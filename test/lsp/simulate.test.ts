@@ -65,7 +65,7 @@ describe("cnnlens/simulate", () => {
     assert.match(result.view!.input, /grey\.png \(1×3×32×32\)/);
     assert.equal(result.view!.layers[0]!.maps?.channels, 4);
     await client.connection.sendNotification("workspace/didChangeConfiguration", {
-      settings: { cnnlens: { simulation: { memoryBudgetMiB: 0.001 } } },
+      settings: { cnnlens: { simulation: { memoryBudget: 0.001 } } },
     });
     const refused = await client.request<{ error?: string }>("cnnlens/simulate", { uri: "file:///sim/tiny.cnn" });
     assert.match(refused.error ?? "", /more than the limit of 0\.0 MiB/);

@@ -111,7 +111,10 @@ describe("export --to pytorch: refusals and classes per use", () => {
   it("refuses a file with errors, pointing at them", () => {
     const { code, errors } = torch(wrap([3, 8, 8], ["conv(4, 9)"]));
     assert.equal(code, "");
-    assert.match(errors[0]!, /^line 4: kernel 9 is larger than the padded input 8.*fix the errors first/);
+    // The refusal once, then each error where it is.
+    assert.deepEqual(errors.length, 2);
+    assert.equal(errors[0], "the file has an error, so it is not exported; fix it first");
+    assert.match(errors[1]!, /^line 4: kernel 9 is larger than the padded input 8.*\[kernel-too-large\]$/);
   });
 
   it("renames a layer name that nn.Module already uses, and says so", () => {

@@ -116,14 +116,14 @@ describe("hover on a layer: shapes and the formulas with the numbers put in", ()
       ],
     ],
     [
-      "a layer inside a block used twice shows its first instance",
+      "a layer inside a block used twice shows its first use, and the range over both",
       "block P(c) { con<|>v(c, 3, padding: 1) }\nmodel M { input(3, 8, 8) P(4) P(8) }",
       "conv(c, 3, padding: 1)",
       [
         "**P1.conv1** · `conv`",
         "`3×8×8` → `4×8×8`",
         "- Parameters: 3·3·3·4 + 4 = 112",
-        "_2 instances of this line; showing the first._",
+        "_2 uses of this line; figures of the first. Over all uses: `4–8×8×8`, 112–296 parameters._",
       ],
     ],
   ];

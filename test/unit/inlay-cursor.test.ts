@@ -44,7 +44,7 @@ model M {
     ],
     ["a 1-D model", "model M {\n  input(2, 100)<|>\n  conv(4, 5, stride: 2)<|>\n}", ["→ 2×100", "→ 4×48"]],
     [
-      "a line inside a block used with different widths says so",
+      "a line inside a block used with different widths shows the range over its uses",
       `block P(c) {
   conv(c, 3, padding: 1)<|>
 }
@@ -53,7 +53,7 @@ model M {
   P(4)<|>
   P(8)<|>
 }`,
-      ["→ 4×8×8 (first of 2 uses)", "→ 3×8×8", "→ 4×8×8", "→ 8×8×8"],
+      ["→ 4–8×8×8", "→ 3×8×8", "→ 4×8×8", "→ 8×8×8"],
     ],
     [
       "a repeat shows the shape after its last iteration",
@@ -90,7 +90,32 @@ model M {
 
 describe("inlay hint settings and ranges", () => {
   const source = "model M {\n  input(3, 8, 8)<|>\n  conv(4, 3)<|>\n  flatten -> dense(10)<|>\n}";
-  it("params too: the count of the layer that ends the line", () => {
+  it("params of every layer of a line, not only the last one", () => {
+    const chain = "model M {\n  input(3, 8, 8)<|>\n  conv(4, 3) -> batchnorm -> relu<|>\n}";
+    check(chain, ["→ 3×8×8", "→ 4×6×6 · 120 params"], { shapes: true, params: true });
+  });
+  it("params in a block body: the range over its uses; a block use counts the block's layers", () => {
+    const source = `block P(c) {
+  conv(c, 3, padding: 1)<|>
+}
+model M {
+  input(3, 8, 8)<|>
+  P(4)<|>
+  P(8)<|>
+}`;
+    const labels = ["→ 4–8×8×8 · 112–296 params", "→ 3×8×8", "→ 4×8×8 · 112 params", "→ 8×8×8 · 296 params"];
+    check(source, labels, { shapes: true, params: true });
+  });
+  it("a residual's closing line shows what the residual produces, with its projection's params", () => {
+    const source = `model M {
+  input(3, 8, 8)<|>
+  residual {
+    conv(8, 3, stride: 2, padding: 1)<|>
+  } shortcut auto<|>
+}`;
+    check(source, ["→ 3×8×8", "→ 8×4×4 · 224 params", "→ 8×4×4 · 40 params"], { shapes: true, params: true });
+  });
+  it("params too: the count of the layers of the line", () => {
     const labels = ["→ 3×8×8", "→ 4×6×6 · 112 params", "→ 10 · 1.45 k params"];
     check(source, labels, { shapes: true, params: true });
   });

@@ -44,6 +44,18 @@ describe("signature help shows the call's parameters, the one under the cursor a
   ];
   for (const [name, source, call, active] of cases) it(name, () => check(source, call, active));
 
+  it("input: the sizes in the file's layout and the batch", () => {
+    assert.deepEqual(help("model M {\n  input(3, <|>)\n}"), {
+      label: "input(channels, height, width, batch = 1)",
+      active: "height",
+    });
+    assert.deepEqual(help("framework keras\nmodel M {\n  input(<|>)\n}"), {
+      label: "input(height, width, channels, batch = 1)",
+      active: "height",
+    });
+    assert.equal(help("model M {\n  input(3, 8, 8, batch: <|>)\n}")?.active, "batch = 1");
+  });
+
   it("a block use: the block's parameters, a default shown as …", () => {
     const source = "block B(width, stride = 1) { relu }\n" + m("B(4, <|>)");
     assert.deepEqual(help(source), { label: "B(width, stride = …)", active: "stride = …" });

@@ -96,6 +96,10 @@ export interface GroupInfo {
   outputShape?: Shape;
   params: ParamCount;
   macs: number;
+  /** Bytes of the outputs of every layer in the group (float32, whole batch), as a model's activations add up. */
+  memory: number;
+  /** The receptive field of the group's output (after its merge, for a residual or a concat). */
+  receptiveField?: ReceptiveField;
   /** For a block use: the block's name. */
   definition?: string;
   /** Index range [first, end) into the model's layers. */

@@ -503,15 +503,18 @@ export function withGroup(
   const end = ctx.model.layers.length;
   const params: ParamCount = { trainable: 0, nonTrainable: 0 };
   let macs = 0;
+  let memory = 0;
   for (let i = first; i < end; i++) {
     const l = ctx.model.layers[i]!;
     params.trainable += l.params.trainable;
     params.nonTrainable += l.params.nonTrainable;
     macs += l.macs;
+    memory += l.memory;
   }
   const nodes: [number, number] = [firstNode, ctx.model.graph.length];
-  const group: GroupInfo = { kind, name, span, via: scope.via, params, macs, layers: [first, end], nodes };
+  const group: GroupInfo = { kind, name, span, via: scope.via, params, macs, memory, layers: [first, end], nodes };
   if (definition) group.definition = definition;
+  if (output.field) group.receptiveField = output.field;
   if (input.shape) group.inputShape = input.shape;
   if (output.shape) group.outputShape = output.shape;
   ctx.model.groups.push(group);

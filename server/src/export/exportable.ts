@@ -35,13 +35,12 @@ export function runExport(
 ): ExportResult {
   const problems = analysis.diagnostics.filter((d) => d.severity === "error");
   if (problems.length > 0) {
-    return fail(
-      problems.map(
-        (d) =>
-          `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}]` +
-          ` — fix the errors first (cnnlens check)`,
-      ),
-    );
+    // One refusal, said once, then each error where it is (the editor shows them too; `cnnlens check` lists them).
+    const count = problems.length === 1 ? "an error" : `${problems.length} errors`;
+    return fail([
+      `the file has ${count}, so it is not exported; fix ${problems.length === 1 ? "it" : "them"} first`,
+      ...problems.map((d) => `line ${lineOfOffset(text, d.span.start) + 1}: ${d.message} [${d.code}]`),
+    ]);
   }
   const selected =
     options.model === undefined

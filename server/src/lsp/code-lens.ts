@@ -13,6 +13,8 @@ export const Commands = {
   showDiagram: "cnnlens.showDiagram",
   simulate: "cnnlens.simulate",
   exportOnnx: "cnnlens.exportOnnx",
+  /** VS Code's own command that opens the Problems view. */
+  showProblems: "workbench.actions.view.problems",
 } as const;
 
 export interface CodeLensOptions {
@@ -20,7 +22,11 @@ export interface CodeLensOptions {
   clientCommands: boolean;
 }
 
-/** The lenses of every model; each carries a command the connected client can run. */
+/**
+ * The lenses of every model, each with a command the connected client can run: its totals, Simulate, Summary
+ * and Diagram; a model with errors gets its error count (opening the Problems view), Summary and Diagram,
+ * nothing to run.
+ */
 export function codeLenses(doc: Analysed, options: CodeLensOptions = { clientCommands: true }): CodeLens[] {
   const lenses: CodeLens[] = [];
   // VS Code shows a lens with an empty command as a label; other clients try to run it, so there the
@@ -31,10 +37,19 @@ export function codeLenses(doc: Analysed, options: CodeLensOptions = { clientCom
   for (const m of doc.analysis.models) {
     const range = toRange(doc.index, m.nameSpan);
     const errors = modelErrors(doc.analysis, m).length;
-    const totals = errors
-      ? `${errors} error${errors === 1 ? "" : "s"}`
-      : `${compact(m.params.total)} params · ${compact(m.macs)} MACs · → ${formatShape(m.output)}`;
     const args = [doc.uri, m.name];
+    if (errors) {
+      // Nothing to run: the lens counts the errors and, in VS Code, opens the Problems view that lists them.
+      const title = `${errors} error${errors === 1 ? "" : "s"}`;
+      const command = options.clientCommands ? Commands.showProblems : ServerCommands.summary;
+      lenses.push({ range, command: { title, command, ...(options.clientCommands ? {} : { arguments: args }) } });
+      lenses.push({ range, command: { title: "Summary", command: ids.summary, arguments: args } });
+      // The diagram draws a model with errors too: the shapes stop at the first error.
+      if (options.clientCommands)
+        lenses.push({ range, command: { title: "Diagram", command: Commands.showDiagram, arguments: args } });
+      continue;
+    }
+    const totals = `${compact(m.params.total)} params · ${compact(m.macs)} MACs · → ${formatShape(m.output)}`;
     lenses.push({ range, command: { title: totals, command: ids.totals, ...(ids.totals ? { arguments: args } : {}) } });
     lenses.push({ range, command: { title: "▶ Simulate", command: ids.simulate, arguments: args } });
     lenses.push({ range, command: { title: "Summary", command: ids.summary, arguments: args } });

@@ -23,6 +23,7 @@ import { toJson, toTableJson } from "../report/json.js";
 import { summaryTable } from "../report/table.js";
 import { toOffset } from "./convert.js";
 import type { AnalysisCache, Analysed } from "./documents.js";
+import { runnableModel } from "../simulation/runnable-model.js";
 import { modelAt } from "./locate.js";
 import { fileNameOfUri } from "./uri-name.js";
 
@@ -81,6 +82,12 @@ async function simulateView(
 ): Promise<SimulateResult> {
   const doc = ctx.documents.get(p.uri);
   if (!doc) return { error: "the document is not open" };
+  // A model with errors is refused in one sentence before anything loads; a failure below is said to be one.
+  try {
+    runnableModel(ctx.cache.get(doc).analysis, p.model, "simulated");
+  } catch (e) {
+    return { error: (e as Error).message, refused: true };
+  }
   try {
     // Loaded on first use: onnxruntime's native library costs start-up time that editing never needs.
     const { simulate } = await import("../simulation/simulate.js");
@@ -117,7 +124,15 @@ async function exportModel(ctx: CustomRequestContext, p: ExportParams): Promise<
       const fileName = fileNameOfUri(p.uri);
       const options = { fileName, ...(p.model ? { model: p.model } : {}) };
       const result = exportCode(p.format, analysed.analysis, analysed.text, options);
-      return result.errors.length ? { error: result.errors.join("; ") } : { code: result.code, notes: result.notes };
+      if (result.errors.length === 0) return { code: result.code, notes: result.notes };
+      const [first, ...rest] = result.errors;
+      const refused = analysed.analysis.diagnostics.some((d) => d.severity === "error");
+      return { error: rest.length ? `${first}: ${rest.join("; ")}` : first!, ...(refused ? { refused } : {}) };
+    }
+    try {
+      runnableModel(analysed.analysis, p.model, "exported");
+    } catch (e) {
+      return { error: (e as Error).message, refused: true };
     }
     const { exportOnnx } = await import("../export/onnx-export.js");
     const result = await exportOnnx(analysed.analysis, p.model);

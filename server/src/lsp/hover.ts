@@ -7,6 +7,7 @@ import type { Analysed } from "./documents.js";
 import { toPosition, toRange } from "./convert.js";
 import { locate, type Located } from "./locate.js";
 import { markup } from "./markup.js";
+import { countRange, shapeRange } from "./shape-range.js";
 
 /**
  * The hover at `offset`, or null where there is nothing to say; `short` keeps the shapes and parameters.
@@ -18,7 +19,7 @@ export function hoverAt(
   detail: "full" | "short" = "full",
   markdown = true,
 ): Hover | null {
-  const found = locate(doc.analysis, offset);
+  const found = locate(doc.analysis, offset, doc.text);
   if (!found) return null;
   const full = hoverText(found, doc);
   const text =
@@ -44,9 +45,9 @@ export function hoverAt(
 function hoverText(found: Located, doc: Analysed): string {
   switch (found.kind) {
     case "layer":
-      return layerText(found.layer, found.instances);
+      return layerText(found.layer, found.all);
     case "group":
-      return groupText(found.group, found.instances);
+      return groupText(found.group, found.all);
     case "model":
       return modelText(found.model);
     case "label":
@@ -76,7 +77,7 @@ function field(rf: ReceptiveField | undefined): string | undefined {
 }
 
 /** The layer hover: the lines a user reads top to bottom. */
-export function layerText(l: LayerInfo, instances = 1): string {
+export function layerText(l: LayerInfo, all: readonly LayerInfo[] = [l]): string {
   const lines = [
     `**${l.name}** · \`${l.kind}\``,
     "",
@@ -95,22 +96,69 @@ export function layerText(l: LayerInfo, instances = 1): string {
   ];
   lines.push("");
   for (const [k, v] of table) if (v !== undefined) lines.push(`- ${k}: ${v}`);
-  if (instances > 1) lines.push("", `_${instances} instances of this line; showing the first._`);
+  if (all.length > 1) {
+    const outputs = shapeRange(all.map((u) => u.outputShape));
+    const counts = countRange(
+      all.map((u) => u.params.trainable + u.params.nonTrainable),
+      compact,
+    );
+    lines.push(
+      "",
+      `_${all.length} uses of this line; figures of the first. Over all uses: \`${outputs}\`, ${counts} parameters._`,
+    );
+  }
   return lines.join("\n");
 }
 
-function groupText(g: GroupInfo, instances: number): string {
+/** Bytes as `8.19 kB` or `3.21 MB` (powers of ten, as the summary's MB): a block's outputs are often small. */
+function bytes(n: number): string {
+  const text = compact(n);
+  return /[a-zA-Z]$/.test(text) ? `${text}B` : `${text} B`;
+}
+
+/** What each structure does, for its hover's title; a kind added later shows its own name. */
+const STRUCTURE_MEANINGS: Partial<Record<string, string>> = {
+  residual: "the body added to its shortcut",
+  repeat: "its body several times, one after another",
+  concat: "branches joined on the channel axis",
+  add: "branches added element-wise",
+  mul: "branches multiplied element-wise",
+  gate: "the input times its body's result",
+  split: "channel parts, one per branch, joined again",
+  sequential: "statements grouped as one module",
+};
+
+/** A block use or a structure: its rolled-up figures (over the layers it holds), and its uses when several. */
+export function groupText(g: GroupInfo, all: readonly GroupInfo[] = [g]): string {
   const count = g.layers[1] - g.layers[0];
+  const meaning = STRUCTURE_MEANINGS[g.kind];
+  const what = g.definition ? `block \`${g.definition}\`` : `\`${g.kind}\`${meaning ? ` — ${meaning}` : ""}`;
   const lines = [
-    `**${g.name}** · ${g.definition ? `block \`${g.definition}\`` : g.kind}`,
+    `**${g.name}** · ${what}`,
     "",
     `\`${formatShape(g.inputShape)}\` → \`${formatShape(g.outputShape)}\``,
     "",
     `- Parameters: ${params(g.params)}`,
-    `- MACs: ${grouped(g.macs)} (${compact(g.macs)})`,
-    `- Layers: ${count}`,
+    `- MACs: ${grouped(g.macs)} (${compact(g.macs)}; FLOPs ${compact(2 * g.macs)})`,
   ];
-  if (instances > 1) lines.push("", `_${instances} instances of this line; showing the first._`);
+  const rf = field(g.receptiveField);
+  if (rf) lines.push(`- Receptive field: ${rf}`);
+  if (g.memory) lines.push(`- Memory: ${bytes(g.memory)} of layer outputs (float32, whole batch)`);
+  lines.push(`- Layers: ${count}`);
+  if (all.length > 1) {
+    lines.push(
+      "",
+      `_${all.length} uses of this text; figures of the first. Over all uses: ` +
+        `output \`${shapeRange(all.map((u) => u.outputShape))}\`, ` +
+        `${countRange(
+          all.map((u) => u.params.trainable + u.params.nonTrainable),
+          compact,
+        )} parameters, ${countRange(
+          all.map((u) => u.macs),
+          compact,
+        )} MACs._`,
+    );
+  }
   return lines.join("\n");
 }
 

@@ -1,9 +1,8 @@
-// Go to definition, find references, rename (blocks and labels), and the outline of the document.
-import type { DocumentSymbol, Location, TextEdit, WorkspaceEdit } from "vscode-languageserver";
-import { LSPErrorCodes, ResponseError, SymbolKind } from "vscode-languageserver";
-import type { Span, Statement } from "../../../grammar/index.js";
-import { analyze, type Diagnostic, type ModelInfo, type Shape } from "../analysis/index.js";
-import { formatShape } from "../analysis/tensor.js";
+// Go to definition, find references and rename, for blocks and labels.
+import type { Location, TextEdit, WorkspaceEdit } from "vscode-languageserver";
+import { LSPErrorCodes, ResponseError } from "vscode-languageserver";
+import type { Span } from "../../../grammar/index.js";
+import { analyze, type Diagnostic } from "../analysis/index.js";
 import type { Analysed } from "./documents.js";
 import { toRange } from "./convert.js";
 import { collectReferences, referenceAt, sameTarget } from "./references.js";
@@ -87,63 +86,4 @@ function mayBeAutomaticName(doc: Analysed, name: string): boolean {
 export function prepareRename(doc: Analysed, offset: number) {
   const at = referenceAt(collectReferences(doc.analysis.ast), offset);
   return at ? { range: toRange(doc.index, at.span), placeholder: at.name } : null;
-}
-
-/** Models and blocks, with their labelled statements as children; linear in the document (indexes built once). */
-export function documentSymbols(doc: Analysed): DocumentSymbol[] {
-  const models = new Map<number, ModelInfo>();
-  for (const m of doc.analysis.models) if (!models.has(m.nameSpan.start)) models.set(m.nameSpan.start, m);
-  // A label inside a block has one shape per use; the outline shows the first, as the hover does.
-  const shapes = new Map<number, Shape | undefined>();
-  for (const m of doc.analysis.models)
-    for (const l of m.labels) if (!shapes.has(l.span.start)) shapes.set(l.span.start, l.shape);
-  const out: DocumentSymbol[] = [];
-  for (const def of doc.analysis.ast.definitions) {
-    if (def.kind === "framework" || !def.name.text) continue;
-    const model = def.kind === "model" ? models.get(def.name.span.start) : undefined;
-    out.push({
-      name: def.name.text,
-      detail:
-        def.kind === "model"
-          ? `model ${formatShape(model?.input)} → ${formatShape(model?.output)}`
-          : `block(${def.params.map((p) => p.name.text).join(", ")})`,
-      kind: def.kind === "model" ? SymbolKind.Class : SymbolKind.Function,
-      range: toRange(doc.index, def.span),
-      selectionRange: toRange(doc.index, def.name.span),
-      children: labelSymbols(def.body, doc, shapes),
-    });
-  }
-  return out;
-}
-
-function labelSymbols(
-  body: Statement[],
-  doc: Analysed,
-  shapes: Map<number, Shape | undefined>,
-  out: DocumentSymbol[] = [],
-): DocumentSymbol[] {
-  for (const s of body) {
-    if (s.label) {
-      const shape = shapes.get(s.label.span.start);
-      out.push({
-        name: s.label.text,
-        detail: formatShape(shape),
-        kind: SymbolKind.Variable,
-        range: toRange(doc.index, s.span),
-        selectionRange: toRange(doc.index, s.label.span),
-      });
-    }
-    for (const item of s.chain) {
-      const inner =
-        item.kind === "residual"
-          ? [item.body, item.shortcut?.kind === "body" ? item.shortcut.body : []].flat()
-          : item.kind === "mergeBranches" || item.kind === "split"
-            ? item.branches.flatMap((b) => b.body)
-            : item.kind === "repeat" || item.kind === "sequential" || item.kind === "gate"
-              ? item.body
-              : [];
-      labelSymbols(inner, doc, shapes, out);
-    }
-  }
-  return out;
 }

@@ -9,16 +9,19 @@ import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
 import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
+import { readableSpans } from "./diagnostic-range.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
 import { foldingRanges } from "./folding.js";
 import { hoverAt } from "./hover.js";
 import { inlayHints } from "./inlay-hints.js";
 import { flattenSymbols } from "./flat-symbols.js";
-import { definition, documentSymbols, prepareRename, references, rename } from "./navigation.js";
+import { definition, prepareRename, references, rename } from "./navigation.js";
+import { documentSymbols } from "./outline.js";
 import { semanticLegend, semanticTokens } from "./semantic-tokens.js";
 import { runServerCommand, serverCommandIds } from "./server-commands.js";
 import { defaultSettings, readSettings, type Settings } from "./settings.js";
 import { signatureHelp } from "./signature-help.js";
+import { traceOnce } from "./startup-trace.js";
 
 /** Wires the features to `connection` and starts listening. */
 export function startServer(connection: Connection): void {
@@ -43,6 +46,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params) => {
+    traceOnce("initialize received");
     features = readClientFeatures(params);
     // Our client sends { settings }; Helix sends its `config` table, which holds the `cnnlens` section.
     const options = params.initializationOptions as { settings?: unknown; cnnlens?: unknown } | undefined;
@@ -75,28 +79,40 @@ export function startServer(connection: Connection): void {
     const raw = features.configurationPull
       ? await connection.workspace.getConfiguration("cnnlens").catch(() => undefined)
       : change.settings?.cnnlens;
-    const previous = settings.framework;
+    const previous = settings;
     settings = readSettings(raw ?? change.settings?.cnnlens);
     // Each refresh is a request only the clients that advertised it can answer; the others ask again on
     // their own. Semantic tokens do not depend on any setting and need no refresh.
-    if (settings.framework !== previous) {
+    const frameworkChanged = settings.framework !== previous.framework;
+    if (frameworkChanged) {
       cache.setOptions({ defaultFramework: settings.framework });
       for (const doc of documents.all()) publishDiagnostics(cache.get(doc));
       if (features.codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }
-    if (features.inlayHintRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
+    // Only a change the hints show: VS Code sends the settings once at start-up, and a refresh then would
+    // cancel the first hints while they are on their way (the start-up trace in the UI suite).
+    const hintsChanged =
+      settings.inlayHints.shapes !== previous.inlayHints.shapes ||
+      settings.inlayHints.params !== previous.inlayHints.params;
+    if (features.inlayHintRefresh && (frameworkChanged || hintsChanged))
+      connection.languages.inlayHint.refresh().catch(() => undefined);
   });
 
   function publishDiagnostics(doc: Analysed): void {
     const options = { related: features.diagnosticRelated, tags: features.diagnosticTags };
-    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, doc.index, doc.uri, options));
+    const spans = readableSpans(doc.analysis.ast, doc.analysis.diagnostics);
+    const diagnostics = doc.analysis.diagnostics.map((d, i) =>
+      toLspDiagnostic({ ...d, span: spans[i]! }, doc.index, doc.uri, options),
+    );
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   }
   // The document a server command without a URI applies to (Helix and eglot run commands without arguments).
   let lastTouched: string | undefined;
   documents.onDidChangeContent((e) => {
     lastTouched = e.document.uri;
+    traceOnce("first document received");
     publishDiagnostics(cache.get(e.document));
+    traceOnce("first analysis published");
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
@@ -109,9 +125,11 @@ export function startServer(connection: Connection): void {
       hoverAt(doc, at(doc, p.position), settings.hoverDetail, features.markdownHover),
     ),
   );
-  connection.languages.inlayHint.on((p) =>
-    answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints)),
-  );
+  connection.languages.inlayHint.on((p) => {
+    const hints = answer(p.textDocument.uri, [], (doc) => inlayHints(doc, p.range, settings.inlayHints));
+    if (hints.length > 0) traceOnce("first inlay hints answered");
+    return hints;
+  });
   connection.onCodeLens((p) =>
     answer(p.textDocument.uri, [], (doc) => codeLenses(doc, { clientCommands: features.clientCommands })),
   );

@@ -22,9 +22,10 @@ export function readSettings(raw: unknown): Settings {
     inlayHints?: Partial<InlayHintSettings>;
     hoverDetail?: string;
     framework?: string;
-    simulation?: { memoryBudgetMiB?: unknown };
+    simulation?: { memoryBudget?: unknown; memoryBudgetMiB?: unknown };
   };
-  const budget = r.simulation?.memoryBudgetMiB;
+  // `memoryBudgetMiB` was the setting's first name (its title read "Memory Budget Mi B"); it is still read.
+  const budget = r.simulation?.memoryBudget ?? r.simulation?.memoryBudgetMiB;
   return {
     inlayHints: {
       shapes: typeof r.inlayHints?.shapes === "boolean" ? r.inlayHints.shapes : defaultSettings.inlayHints.shapes,

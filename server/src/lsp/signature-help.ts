@@ -22,6 +22,7 @@ export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | nu
   if (inComment(doc.analysis.ast.comments, offset)) return null;
   const call = callContext(tokensOf(doc.analysis.ast), offset);
   if (!call) return null;
+  if (call.name.toLowerCase() === "input") return inputSignature(doc, call.argumentIndex, call.keyword);
   const kind = findLayerKind(call.name);
   let params: { label: string; documentation?: string }[];
   let documentation: string | undefined;
@@ -46,5 +47,40 @@ export function signatureHelp(doc: Analysed, offset: number): SignatureHelp | nu
     ],
     activeSignature: 0,
     activeParameter: Math.min(active, Math.max(0, params.length - 1)),
+  };
+}
+
+/**
+ * `input(channels, height, width, batch = 1)` in the file's layout (keras: height, width, channels). One to three
+ * spatial sizes may be given; the 2-D form is shown, as for most files, and a keyword highlights `batch`.
+ */
+function inputSignature(doc: Analysed, argumentIndex: number, keyword: string | undefined): SignatureHelp {
+  const sizes =
+    doc.analysis.framework === "keras"
+      ? [
+          ["height", "the sample's height (1-D: its length; 3-D: depth, height, width)"],
+          ["width", "the sample's width"],
+          ["channels", "channels last, as Keras holds them"],
+        ]
+      : [
+          ["channels", "channels first, as PyTorch holds them"],
+          ["height", "the sample's height (1-D: its length; 3-D: depth, height, width)"],
+          ["width", "the sample's width"],
+        ];
+  const params = [
+    ...sizes.map(([label, documentation]) => ({ label: label!, documentation })),
+    { label: "batch = 1", documentation: "the batch size, left out of the shapes shown (batch_size too)" },
+  ];
+  const batch = keyword !== undefined && /^batch(_size)?$/i.test(keyword);
+  return {
+    signatures: [
+      {
+        label: `input(${params.map((p) => p.label).join(", ")})`,
+        documentation: `One sample's shape, in the ${doc.analysis.framework} layout; the first statement of a model.`,
+        parameters: params,
+      },
+    ],
+    activeSignature: 0,
+    activeParameter: batch ? params.length - 1 : Math.min(argumentIndex, sizes.length - 1),
   };
 }

@@ -117,17 +117,38 @@ describe("commands", () => {
     assert.ok(bytes.includes(Buffer.from("Conv")) && bytes.includes(Buffer.from("Gemm")), "Conv and Gemm nodes");
   });
 
-  it("CNN: Export to PyTorch and to Keras open the code beside the file", async function () {
+  it("CNN: Export to PyTorch and to Keras write .py files where told and open them beside the file", async function () {
     this.timeout(60_000);
     const { uri } = await openFile("resnet50.cnn");
-    const torch = await vscode.commands.executeCommand("cnnlens.exportPyTorch", uri.toString());
-    assert.equal(torch.languageId, "python");
-    assert.match(torch.getText(), /^class Bottleneck\(nn\.Module\):$/m);
+    const torchFile = vscode.Uri.file(path.join(workspace(), "out", "resnet50.py"));
+    const torch = await vscode.commands.executeCommand("cnnlens.exportPyTorch", uri.toString(), undefined, torchFile);
+    assert.equal(torch?.fsPath, torchFile.fsPath);
+    assert.match(fs.readFileSync(torchFile.fsPath, "utf8"), /^class Bottleneck\(nn\.Module\):$/m);
+    await waitFor("the exported file open in an editor", () =>
+      vscode.window.visibleTextEditors.some((e) => e.document.uri.fsPath === torchFile.fsPath),
+    );
+    const kerasFile = vscode.Uri.file(path.join(workspace(), "out", "keras_smallnet_keras.py"));
     const keras = await vscode.commands.executeCommand(
       "cnnlens.exportKeras",
       (await openFile("keras_smallnet.cnn")).uri.toString(),
+      undefined,
+      kerasFile,
     );
-    assert.match(keras.getText(), /keras\.Model\(/);
+    assert.equal(keras?.fsPath, kerasFile.fsPath);
+    assert.match(fs.readFileSync(kerasFile.fsPath, "utf8"), /keras\.Model\(/);
+  });
+
+  it("a model with errors: the export and the simulation are refused once, in words, nothing written", async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: "cnn",
+      content: "model Bad {\n  input(3, 8, 8)\n  conv(4, 9)\n}\n",
+    });
+    const target = vscode.Uri.file(path.join(workspace(), "out", "bad.py"));
+    const written = await vscode.commands.executeCommand("cnnlens.exportPyTorch", doc.uri.toString(), "Bad", target);
+    assert.equal(written, undefined);
+    assert.ok(!fs.existsSync(target.fsPath), "nothing written");
+    const view = await vscode.commands.executeCommand("cnnlens.simulate", doc.uri.toString(), "Bad");
+    assert.equal(view, undefined);
   });
 
   it("CNN: Simulate Forward Pass with an Input File… runs on the chosen .npy array", async function () {

@@ -4,10 +4,11 @@
 // simulation report are driven in views.test.mjs.
 /* global describe, it, before, after, afterEach -- mocha's globals */
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, stop } from "../lib/proc.mjs";
+import { runFolders, stop, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
+import { STARTUP_STEPS, formatStartupTrace, readStartupTrace } from "./startup-trace.mjs";
 import {
   clickToken,
   editorLines,
@@ -31,7 +32,7 @@ model Tiny {
 `;
 
 describe("the packaged extension in code-server", function () {
-  let dirs, server, browser, page;
+  let dirs, server, browser, page, traceFile;
 
   before(async function () {
     this.timeout(120_000);
@@ -40,6 +41,10 @@ describe("the packaged extension in code-server", function () {
       copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
     writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
     await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
+    // The extension host and the language server inherit code-server's environment: both append their
+    // start-up steps to this file.
+    traceFile = join(dirs.root, "startup-trace.jsonl");
+    dirs.env.CNNLENS_STARTUP_TRACE = traceFile;
     server = await startCodeServer(dirs);
     browser = await startBrowser(dirs);
     const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -63,16 +68,26 @@ describe("the packaged extension in code-server", function () {
   });
 
   it("shows each line's output shape as an inlay hint, and the model's totals above it", async () => {
+    // The first .cnn file since VS Code started: the start-up trace runs from the click to the first hint.
+    const clicked = Date.now();
     await openFromExplorer(page, "tiny.cnn");
-    await waitText(
-      "the code lenses",
-      page.locator(".codelens-decoration"),
-      /6\.25 k params · .* MACs · → 10 \| ▶ Simulate \| Summary/,
-    );
     await waitText(
       "the shape hint on conv(16, 5)",
       page.locator(".view-line", { hasText: "conv(16, 5)" }),
       /conv\(16, 5\) -> relu\s*→ 16×28×28/,
+    );
+    const hintShown = Date.now();
+    const trace = readStartupTrace(traceFile, [
+      { side: "test", step: "click on tiny.cnn", at: clicked },
+      { side: "test", step: "first hint on screen", at: hintShown },
+    ]);
+    console.log(formatStartupTrace(trace));
+    const missing = STARTUP_STEPS.filter((step) => !trace.some((s) => s.step === step));
+    assert.deepEqual(missing, [], "every start-up step is traced");
+    await waitText(
+      "the code lenses",
+      page.locator(".codelens-decoration"),
+      /6\.25 k params · .* MACs · → 10 \| ▶ Simulate \| Summary/,
     );
     const lines = await editorLines(page);
     assert.ok(
@@ -101,7 +116,10 @@ describe("the packaged extension in code-server", function () {
     await waitText("the typed line", page.locator(".view-line", { hasText: "covn" }), /^\s*covn\(8, 3\)/);
     await page.locator(".squiggly-error").first().waitFor({ state: "visible" });
 
-    await runCommand(page, "View: Focus Problems");
+    // A model with an error offers nothing to run: its lens counts the errors and opens the Problems view.
+    const lens = page.locator(".codelens-decoration");
+    await waitText("the error lens", lens, /^1 error \| Summary$/);
+    await lens.locator("a", { hasText: "1 error" }).click();
     await waitText(
       "the Problems entry",
       page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }),
@@ -122,5 +140,20 @@ describe("the packaged extension in code-server", function () {
     await page.locator(".markers-panel .monaco-list-row", { hasText: "covn" }).waitFor({ state: "detached" });
     // The model's totals above it follow the edit (6.25 k params before it, one conv more now).
     await waitText("the code lens totals", page.locator(".codelens-decoration"), /5\.11 k params/);
+  });
+
+  it("CNN: Export to PyTorch asks where, suggesting tiny.py beside the source, and opens what it wrote", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "tiny.cnn" }).first().click();
+    await runCommand(page, "View: Close Editors in Other Groups");
+    await clickToken(page, "model Tiny", "model");
+    await runCommand(page, "CNN: Export to PyTorch");
+    // code-server's save dialog is VS Code's own: a path in a quick input, the suggested name filled in.
+    const path = page.locator(".quick-input-widget input");
+    await waitFor("the suggested path", async () => /\/tiny\.py$/.test(await path.inputValue()));
+    await page.keyboard.press("Enter");
+    await waitText("the exported file's tab", page.locator(".tabs-container .tab", { hasText: "tiny.py" }), /tiny\.py/);
+    const written = join(dirs.workspace, "tiny.py");
+    await waitFor("tiny.py on disk", () => existsSync(written));
+    assert.match(readFileSync(written, "utf8"), /class Tiny\(nn\.Module\)/);
   });
 });
