@@ -19,8 +19,7 @@ def median(xs):
 
 
 def steady(model, x, runs):
-    for _ in range(2):
-        model(x)
+    model(x)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -47,16 +46,16 @@ def measure(name, threads, batches):
     with torch.no_grad():
         model(x)
         first = (time.perf_counter() - started) * 1000
-        bare = steady(model, x, 10)
+        bare = steady(model, x, 7)
         rows = []
         for m in model.modules():
             if not list(m.children()):
                 m.register_forward_hook(statistics_hook(rows))
-        hooked = steady(model, x, 10)
+        hooked = steady(model, x, 7)
         throughput = {}
         for n in batches:
             xb = torch.randn(n, 3, 224, 224)
-            throughput[str(n)] = n * 1000 / steady(model, xb, 3 if n > 1 else 10)
+            throughput[str(n)] = n * 1000 / steady(model, xb, 2 if n > 1 else 7)
     return {"model": name, "threads": threads, "firstMs": first, "steadyMs": bare, "hooksMs": hooked,
             "imagesPerSecond": throughput}
 
