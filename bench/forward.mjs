@@ -78,8 +78,9 @@ for (const r of reference.results) {
   for (const [n, torchRate] of Object.entries(r.imagesPerSecond)) {
     const batch = Number(n);
     const runs = batch > 1 ? 2 : 7;
-    // The budget assumes every layer's output leaves the engine; the statistics graph keeps them inside.
-    const options = { threads: r.threads, batch, repeats: runs, memoryLimit: 16 * 1024 ** 3 };
+    // The budget assumes every layer's output leaves the engine (22 GiB for ResNet-50 at 32); the statistics
+    // graph keeps them inside, and this machine has the memory.
+    const options = { threads: r.threads, batch, repeats: runs, memoryLimit: Number.MAX_SAFE_INTEGER };
     const sim = (await simulate(analysis, undefined, options)).timing.steadyMs;
     throughput.push({ model: r.model, threads: r.threads, batch, sim: (batch * 1000) / sim, torch: torchRate });
   }
