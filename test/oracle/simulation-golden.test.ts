@@ -53,6 +53,8 @@ for (const file of readdirSync(join(repoRoot, DIR))
       const got = report.tensors!.get(rec.name);
       assert.ok(got, `no output for ${rec.name}`);
       compare(`${file} ${rec.name} (${rec.kind})`, got, rec);
+      const line = report.layers.find((l) => l.name === rec.name)!;
+      compareStatistics(`${file} ${rec.name} (${rec.kind}) in the report`, line, rec);
     }
     compare(`${file} output`, report.output, golden.output);
   });
@@ -83,6 +85,23 @@ function compare(label: string, got: FloatTensor, rec: TensorRecord): void {
       near(m, expected[i]!, `mean over the other axes at index ${i} of axis ${axis}`),
     );
   });
+}
+
+/**
+ * The report's statistics, which the graph computes (onnx/statistics.ts), against PyTorch's within the same
+ * tolerance as the values; a zero fraction against the tensor's own count.
+ */
+function compareStatistics(
+  label: string,
+  got: { mean: number; std: number; min: number; max: number; nonFinite: number },
+  rec: TensorRecord,
+): void {
+  const tol = TOLERANCE * Math.max(rec.maxAbs, 1e-6);
+  for (const what of ["mean", "std", "min", "max"] as const) {
+    const [a, b] = [got[what], rec[what]];
+    assert.ok(Math.abs(a - b) <= tol, `${label}: ${what} is ${a}, PyTorch ${b} (tolerance ${tol.toExponential(2)})`);
+  }
+  assert.equal(got.nonFinite, 0, `${label}: no NaN or ±Infinity`);
 }
 
 /** Means over every axis but `axis`: a wrong edge row or column changes one entry by a lot. */

@@ -202,3 +202,20 @@ function npy(shape: number[], data: Float32Array): Uint8Array {
   out.set(new Uint8Array(data.buffer), 10 + header.length);
   return out;
 }
+
+test("the graph's statistics equal the kept tensors': zeros exactly, the rest to float32 rounding", async () => {
+  const analysis = analyze(readRepoFile("examples/resnet18.cnn"));
+  const lean = await simulate(analysis, undefined, { repeats: 0 });
+  const kept = await simulate(analysis, undefined, { repeats: 0, keepTensors: true });
+  assert.equal(lean.tensors, undefined);
+  assert.deepEqual(lean.output, kept.output);
+  for (const [i, layer] of lean.layers.entries()) {
+    const exact = tensorStats(kept.tensors!.get(layer.name)!.data);
+    const scale = Math.max(Math.abs(exact.min), Math.abs(exact.max), 1e-6);
+    for (const k of ["mean", "std", "min", "max"] as const) {
+      assert.ok(Math.abs(layer[k] - exact[k]) <= 1e-5 * scale, `${layer.name} ${k}: ${layer[k]} vs ${exact[k]}`);
+      assert.equal(kept.layers[i]![k], layer[k], `${layer.name} ${k}: kept tensors change nothing`);
+    }
+    assert.equal(layer.zeros, exact.zeros, `${layer.name} zeros`);
+  }
+});

@@ -3,6 +3,8 @@ import type { GraphNode, LayerInfo, ModelInfo } from "../analysis/types.js";
 import type { LayerEmit } from "../onnx/emit.js";
 import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "../onnx/graph.js";
 import { DataType, encodeModel, type ValueInfoData } from "../onnx/proto.js";
+import { emitStatistics, statisticRows, STATISTICS_OUTPUT, STATISTICS_OWNER } from "../onnx/statistics.js";
+import type { StatisticRows } from "../onnx/statistics.js";
 import type { WeightMap } from "../onnx/tensors.js";
 import { unitOf } from "./index.js";
 
@@ -30,6 +32,17 @@ export interface BuildOptions {
    * fuse layers (Conv+BatchNorm+Relu) and is faster.
    */
   outputs?: "all" | "final";
+  /**
+   * Adds the `statistics` output: for every layer in order, the rows of `statisticRows` with STAT_COLUMNS
+   * partial statistics each (onnx/statistics.ts), so the statistics need no layer's output to leave the engine.
+   */
+  statistics?: boolean;
+}
+
+/** The ONNX bytes, and where each layer's rows are in the `statistics` output (in layer order). */
+export interface BuiltModel {
+  bytes: Uint8Array;
+  statistics: StatisticRows[];
 }
 
 /**
@@ -37,6 +50,11 @@ export interface BuildOptions {
  * `weights` must hold every tensor of `parameterSpecs(model)` (see simulation/weights.ts to check them).
  */
 export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOptions = {}): Uint8Array {
+  return buildModel(model, weights, options).bytes;
+}
+
+/** buildOnnx, with the row layout of the statistics output that `options.statistics` adds. */
+export function buildModel(model: ModelInfo, weights: WeightMap, options: BuildOptions = {}): BuiltModel {
   if (!model.input || model.outputNode === undefined)
     throw new Error(`model ${model.name} has errors: fix them before simulating or exporting it`);
   const batch = options.batch ?? model.batch;
@@ -47,6 +65,8 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
   const outputs: ValueInfoData[] = [];
   const layout = new Layout(g, keras);
   const splits = new Map<string, string[]>();
+  const stats: string[] = [];
+  const statistics: StatisticRows[] = [];
   for (const node of model.graph) {
     if (node.op === "input") {
       const index = node.index ?? 0;
@@ -62,6 +82,11 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
       values.set(node.id, out);
       if ((options.outputs ?? "all") === "all") {
         outputs.push({ name: expose(g, out, layer.name, layout), elemType: DataType.FLOAT, dims: { rank: out.rank } });
+      }
+      if (options.statistics) {
+        const { name, rows } = layerStatistics(g, out, [batch, ...layer.outputShape!], layout);
+        stats.push(name);
+        statistics.push(rows);
       }
     } else {
       g.owner = `${node.op}@${node.id}`;
@@ -82,7 +107,12 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
     const finalName = g.op("Identity", [layout.file(final)], undefined, onnxOutputName(model, i));
     outputs.push({ name: finalName, elemType: DataType.FLOAT, dims: { rank: final.rank } });
   });
-  return encodeModel({
+  if (options.statistics && stats.length > 0) {
+    g.owner = STATISTICS_OWNER;
+    const name = g.op("Concat", stats, { axis: 0 }, STATISTICS_OUTPUT);
+    outputs.push({ name, elemType: DataType.FLOAT, dims: { rank: 2 } });
+  }
+  const bytes = encodeModel({
     name: model.name,
     nodes: g.nodes,
     initializers: g.initializers,
@@ -94,6 +124,7 @@ export function buildOnnx(model: ModelInfo, weights: WeightMap, options: BuildOp
     // Output shapes are left to onnxruntime so that a wrong shape reaches simulate's own check.
     outputs,
   });
+  return { bytes, statistics };
 }
 
 /** Converts values between Keras' channels-last order and the channels-first order ONNX operators use. */
@@ -162,6 +193,25 @@ function expose(g: GraphBuilder, v: Value, name: string, layout: Layout): string
     return name;
   }
   return g.op("Identity", [v.name], undefined, name);
+}
+
+/**
+ * The statistics rows of a layer's result (`fileDims`: batch first, the file's layout), read where the value is:
+ * a Keras value still in channels-first order is reduced in that order, without the Transpose to the file's.
+ * The nodes are owned by no layer, so their time is not counted as the layer's own.
+ */
+function layerStatistics(
+  g: GraphBuilder,
+  v: Value,
+  fileDims: number[],
+  layout: Layout,
+): { name: string; rows: StatisticRows } {
+  const dims = layout.inFileOrder(v) ? fileDims : toChannelsFirst(v.rank).map((axis) => fileDims[axis]!);
+  const owner = g.owner;
+  g.owner = STATISTICS_OWNER;
+  const name = emitStatistics(g, v.name, dims);
+  g.owner = owner;
+  return { name, rows: statisticRows(dims) };
 }
 
 function merge(g: GraphBuilder, op: "add" | "concat" | "mul", inputs: Value[], layout: Layout): Value {

@@ -1,5 +1,6 @@
 // Per-layer statistics of a forward pass: mean, standard deviation, extremes, zeros, and kernel time.
 import { NODE_SEPARATOR } from "../onnx/graph.js";
+import { STAT_COLUMNS, STATISTICS_OWNER, type StatisticRows } from "../onnx/statistics.js";
 
 export interface TensorStats {
   mean: number;
@@ -49,6 +50,48 @@ export function tensorStats(data: Float32Array): TensorStats {
   };
 }
 
+/**
+ * A layer's statistics from its rows of the graph's `statistics` output (onnx/statistics.ts), which start at
+ * row `first`; undefined when a row holds NaN or ±Infinity (the tensor has such values, or a sum of squares
+ * overflowed float32), for which only the tensor itself gives exact numbers (tensorStats).
+ *
+ * The rows are combined in float64 as Chan et al. combine partial variances: each row's own spread, plus its
+ * mean's distance from the overall mean, so a large common offset does not cancel the variance away. A row
+ * whose min equals its max is constant, and its spread exactly 0.
+ */
+export function statsFromRows(
+  table: Float32Array,
+  first: number,
+  { rows, length }: StatisticRows,
+): TensorStats | undefined {
+  let sum = 0,
+    zeros = 0,
+    min = Infinity,
+    max = -Infinity;
+  const end = (first + rows) * STAT_COLUMNS;
+  for (let at = first * STAT_COLUMNS; at < end; at += STAT_COLUMNS) {
+    const s = table[at]!,
+      q = table[at + 1]!,
+      lo = table[at + 2]!,
+      hi = table[at + 3]!;
+    if (!Number.isFinite(s) || !Number.isFinite(q) || !Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+    sum += s;
+    zeros += table[at + 4]!;
+    if (lo < min) min = lo;
+    if (hi > max) max = hi;
+  }
+  const count = rows * length;
+  const mean = sum / count;
+  let squares = 0;
+  for (let at = first * STAT_COLUMNS; at < end; at += STAT_COLUMNS) {
+    const s = table[at]!,
+      rowMean = s / length;
+    const own = table[at + 2] === table[at + 3] ? 0 : Math.max(0, table[at + 1]! - s * rowMean);
+    squares += own + length * (rowMean - mean) * (rowMean - mean);
+  }
+  return { mean, std: Math.sqrt(squares / count), min, max, zeros: zeros / count, nonFinite: 0 };
+}
+
 /** A weight tensor holding NaN or ±Infinity: its name, how many such values, and its size. */
 export interface NonFiniteTensor {
   tensor: string;
@@ -80,6 +123,8 @@ export function layerTimes(
   const perLayer = new Map<string, number>();
   let unattributed = 0;
   for (const [node, ms] of nodeTimes) {
+    // The statistics' own reductions belong to no layer, nor to the engine's unattributed work.
+    if (node.startsWith(`${STATISTICS_OWNER}${NODE_SEPARATOR}`)) continue;
     const owner = ownerOf(node, known);
     if (owner === undefined) unattributed += ms;
     else perLayer.set(owner, (perLayer.get(owner) ?? 0) + ms);
