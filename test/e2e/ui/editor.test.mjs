@@ -51,7 +51,7 @@ describe("the packaged extension in code-server", function () {
     context.setDefaultTimeout(20_000); // each step's own wait, well inside mocha's 60 s
     page = await context.newPage();
     await page.goto(server.url());
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "tiny.cnn" }).waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="tiny.cnn"]').waitFor({ timeout: 60_000 });
   });
 
   afterEach(async function () {
@@ -118,7 +118,7 @@ describe("the packaged extension in code-server", function () {
 
     // A model with an error offers nothing to run: its lens counts the errors and opens the Problems view.
     const lens = page.locator(".codelens-decoration");
-    await waitText("the error lens", lens, /^1 error \| Summary$/);
+    await waitText("the error lens", lens, /^1 error \| Summary \| Diagram$/);
     await lens.locator("a", { hasText: "1 error" }).click();
     await waitText(
       "the Problems entry",

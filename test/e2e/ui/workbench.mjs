@@ -42,7 +42,8 @@ export async function clickToken(page, line, word) {
 
 /** Opens a workspace file by clicking its row in the Explorer. */
 export async function openFromExplorer(page, name) {
-  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: name }).first().click();
+  // By the row's whole name: a text match would also find convnext_tiny.cnn for tiny.cnn.
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).click();
   await waitText(`the ${name} tab`, page.locator(".tabs-container .tab.active"), new RegExp(name.replace(".", "\\.")));
 }
 
