@@ -2,14 +2,14 @@
 // command opens it beside ResNet-50, a click on a node moves the editor's cursor to that node's line, typing
 // redraws it, DenseNet-121 and a 10,000-layer file are drawn too, and the drawing is saved as SVG. Render and
 // update times are printed (not asserted: speed goals live in bench/diagram.mjs).
-/* global describe, it, before, after, afterEach -- mocha's globals */
+/* global describe, it, before -- mocha's globals */
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateDeep } from "../../../bench/deep-model.mjs";
-import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { runFolders, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, failureShot, openFromExplorer, runCommand, screenshot, waitText } from "./workbench.mjs";
+import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests } from "./workbench.mjs";
 
 const SHOW = "CNN Lens: Show Architecture Diagram";
 
@@ -61,18 +61,7 @@ describe("the architecture diagram", function () {
       .waitFor({ timeout: 60_000 });
   });
 
-  afterEach(async function () {
-    if (this.currentTest.state === "failed" && page)
-      console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.browser.close().catch(() => {});
-    await stop(browser?.child);
-    await stop(server?.child);
-    await dirs?.remove();
-  });
+  closeAfterTests(() => ({ page, browser, server, dirs }));
 
   it("opens beside ResNet-50 with its block uses collapsed; a block expands into its residual branches", async () => {
     await openFromExplorer(page, "resnet50.cnn");

@@ -2,22 +2,22 @@
 // --install-extension, driven in headless Chromium by mouse and keyboard. The steps build on each other
 // (run.mjs runs this file with bail), and each leaves a screenshot for docs/images/. The summary table and the
 // simulation report are driven in views.test.mjs.
-/* global describe, it, before, after, afterEach -- mocha's globals */
+/* global describe, it, before -- mocha's globals */
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { runFolders, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
 import { STARTUP_STEPS, formatStartupTrace, readStartupTrace } from "./startup-trace.mjs";
 import {
   clickToken,
   editorLines,
-  failureShot,
   openFromExplorer,
   runCommand,
   screenshot,
   token,
   waitText,
+  closeAfterTests,
 } from "./workbench.mjs";
 
 const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
@@ -54,18 +54,7 @@ describe("the packaged extension in code-server", function () {
     await page.locator('.explorer-folders-view .monaco-list-row[aria-label="tiny.cnn"]').waitFor({ timeout: 60_000 });
   });
 
-  afterEach(async function () {
-    if (this.currentTest.state === "failed" && page)
-      console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.browser.close().catch(() => {});
-    await stop(browser?.child);
-    await stop(server?.child);
-    await dirs?.remove();
-  });
+  closeAfterTests(() => ({ page, browser, server, dirs }));
 
   it("shows each line's output shape as an inlay hint, and the model's totals above it", async () => {
     // The first .cnn file since VS Code started: the start-up trace runs from the click to the first hint.

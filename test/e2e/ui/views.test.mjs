@@ -1,14 +1,14 @@
 // The summary table and the simulation report in the PACKAGED extension (cnn-lens.vsix in code-server), as a
 // person uses them: the table beside the editor in a half-width pane, collapsed and expanded, sorted, a row
 // clicked to reach its line; the report's charts and table. Steps build on each other (run.mjs bails).
-/* global describe, it, before, after, afterEach -- mocha's globals */
+/* global describe, it, before -- mocha's globals */
 /* global document, getComputedStyle -- in functions that playwright runs inside the webview */
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { runFolders, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, failureShot, openFromExplorer, runCommand, screenshot, waitText } from "./workbench.mjs";
+import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests } from "./workbench.mjs";
 
 const TINY = `# A small network to simulate.
 model Tiny {
@@ -71,18 +71,7 @@ describe("the summary table and the simulation report", function () {
     });
   });
 
-  afterEach(async function () {
-    if (this.currentTest.state === "failed" && page)
-      console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await browser?.browser.close().catch(() => {});
-    await stop(browser?.child);
-    await stop(server?.child);
-    await dirs?.remove();
-  });
+  closeAfterTests(() => ({ page, browser, server, dirs }));
 
   it("CNN: Show Summary opens a table that fits a half-width pane, its blocks and repeats collapsed", async () => {
     await openFromExplorer(page, "resnet18.cnn");

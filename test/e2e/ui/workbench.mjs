@@ -2,7 +2,7 @@
 // command, read the editor, take a screenshot. Selectors measured on VS Code 1.100 (code-server 4.100.3).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "../lib/proc.mjs";
+import { stop, waitFor } from "../lib/proc.mjs";
 import { E2E } from "../lib/vscode.mjs";
 
 /** Page text with VS Code's non-breaking spaces made plain. */
@@ -81,4 +81,25 @@ export async function failureShot(page, title) {
   const file = join(dir, `${title.replace(/[^\w-]+/g, "_").slice(0, 80)}.png`);
   await page.screenshot({ path: file }).catch(() => {});
   return file;
+}
+
+/**
+ * The hooks every UI file ends with: a screenshot of each failed step, then the browser, code-server and the
+ * temporary folders go. `state` gives what the file's `before` started (any of it may be missing).
+ */
+export function closeAfterTests(state) {
+  /* global after, afterEach -- mocha's globals: this runs inside a UI file's describe */
+  afterEach(async function () {
+    const { page } = state();
+    if (this.currentTest.state === "failed" && page)
+      console.log(`    screenshot of the failure: ${await failureShot(page, this.currentTest.title)}`);
+  });
+  after(async function () {
+    this.timeout(30_000);
+    const { browser, server, dirs } = state();
+    await browser?.browser.close().catch(() => {});
+    await stop(browser?.child);
+    await stop(server?.child);
+    await dirs?.remove();
+  });
 }
