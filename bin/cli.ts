@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
 import { analyze, type Analysis, type Diagnostic } from "../server/src/analysis/index.js";
 import { toJson } from "../server/src/report/json.js";
+import { writeJsonLines } from "./json-lines.js";
 import { columnNames, summaryTable, type ColumnName, type TableOptions } from "../server/src/report/table.js";
 import type { SimulationReport } from "../server/src/simulation/simulate.js";
 import { LineIndex } from "../server/src/text/line-index.js";
@@ -83,7 +84,7 @@ async function runCommand(command: CommandName, file: string, cli: ParsedCommand
   if (command === "export") return exportCommand(analysis, text, file, modelName, cli, io);
   if (json) {
     const doc = toJson(selected, text);
-    io.out(JSON.stringify(command === "check" ? { diagnostics: doc.diagnostics } : doc, null, 2));
+    writeJsonLines(command === "check" ? { diagnostics: doc.diagnostics } : doc, io.out);
     return hasErrors ? 1 : 0;
   }
   if (command === "summary") {

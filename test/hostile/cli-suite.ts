@@ -35,6 +35,8 @@ async function main(file: string): Promise<void> {
         out: () => undefined,
         err: (t) => err.push(t),
       };
+      // Each command is a process of its own for a user: the previous command's garbage is not this one's memory.
+      (globalThis as { gc?: () => void }).gc?.();
       try {
         outcomes.push({ args, code: await run(args, io), err: err.join("\n").slice(0, 2000) });
       } catch (e) {
