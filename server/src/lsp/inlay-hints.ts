@@ -36,13 +36,14 @@ interface LineEntry {
 export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSettings): InlayHint[] {
   if (!settings.shapes && !settings.params) return [];
   const byLine = new Map<number, LineEntry>();
-  const bySpan = new Map<string, Entry>();
+  const bySpan = new Map<number, Entry>();
   const add = (span: Span, what: string, shape: Shape | undefined, params: number | undefined, group = false) => {
-    const line = toPosition(doc.index, span.end).line;
+    const line = doc.index.line(span.end);
     if (line < range.start.line || line > range.end.line) return;
     // Instances of one piece of text (a block used three times) share one entry; layers that share a text
-    // (`shortcut auto`'s conv and batchnorm) are told apart by their kind.
-    const key = `${span.start}:${what}`;
+    // (`shortcut auto`'s conv and batchnorm) are told apart by their kind. A number, not a string, per layer:
+    // on a file of 50,000 layers the keys were most of the garbage.
+    const key = span.start * KINDS_PER_OFFSET + kindCode(what);
     let entry = bySpan.get(key);
     if (!entry) {
       entry = { end: span.end, shapes: [], params: [] };
@@ -92,6 +93,20 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     });
   }
   return hints.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+}
+
+/** More than the kinds of layers, groups and inputs there are: each gets a code below it. */
+const KINDS_PER_OFFSET = 256;
+const kindCodes = new Map<string, number>();
+
+/** A small number per kind name (`conv`, `group block`, `input`), the same for the life of the server. */
+function kindCode(what: string): number {
+  let code = kindCodes.get(what);
+  if (code === undefined) {
+    code = kindCodes.size % KINDS_PER_OFFSET;
+    kindCodes.set(what, code);
+  }
+  return code;
 }
 
 /** The parameters of a line's layers and block uses, added up; a range when its uses differ; "" for none. */

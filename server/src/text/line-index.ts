@@ -21,10 +21,17 @@ export class LineIndex {
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.line(o);
+    return { line, character: o - this.starts[line]! };
+  }
+
+  /** The 0-based line of an offset, without making a Position (per-layer features ask it for every layer). */
+  line(offset: number): number {
+    const o = Math.max(0, Math.min(offset, this.text.length));
     let line = this.lastLine;
     if (!this.onLine(o, line)) line = this.onLine(o, line + 1) ? line + 1 : this.search(o);
     this.lastLine = line;
-    return { line, character: o - this.starts[line]! };
+    return line;
   }
 
   private onLine(offset: number, line: number): boolean {
