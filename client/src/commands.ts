@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ExportRequest, SimulateRequest, type SimulateResult } from "../../server/src/protocol.js";
 import { simulationHtml, simulationScript, simulationStyle } from "./simulation-view.js";
+import { givenOrChosen } from "./weights-command.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
 export function target(uri?: unknown, model?: unknown): { uri: string; model?: string } | undefined {
@@ -32,16 +33,11 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
       "cnnlens.simulateWithInput",
       async (uri?: unknown, model?: unknown, input?: unknown) => {
         // A picture shows the feature maps of what a network sees; a .npy array gives an exact input.
-        const chosen =
-          input instanceof vscode.Uri
-            ? [input]
-            : await vscode.window.showOpenDialog({
-                canSelectMany: false,
-                openLabel: "Simulate with this input",
-                filters: { "Pictures and arrays": ["png", "jpg", "jpeg", "npy"] },
-              });
-        if (!chosen?.[0]) return undefined;
-        return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen[0].fsPath);
+        const chosen = await givenOrChosen(input, "Simulate with this input", {
+          "Pictures and arrays": ["png", "jpg", "jpeg", "npy"],
+        });
+        if (!chosen) return undefined;
+        return vscode.commands.executeCommand("cnnlens.simulate", uri, model, chosen);
       },
     ),
     // [uri?, model?, input?, weights?]: `input` and `weights` are file paths (simulateWithInput, simulateWithWeights).

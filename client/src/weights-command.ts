@@ -8,17 +8,23 @@ export function registerWeightsCommand(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(
       "cnnlens.simulateWithWeights",
       async (uri?: unknown, model?: unknown, weights?: unknown) => {
-        const chosen =
-          weights instanceof vscode.Uri
-            ? [weights]
-            : await vscode.window.showOpenDialog({
-                canSelectMany: false,
-                openLabel: "Simulate with these weights",
-                filters: { "Weights (safetensors)": ["safetensors"] },
-              });
-        if (!chosen?.[0]) return undefined;
-        return vscode.commands.executeCommand("cnnlens.simulate", uri, model, undefined, chosen[0].fsPath);
+        const chosen = await givenOrChosen(weights, "Simulate with these weights", {
+          "Weights (safetensors)": ["safetensors"],
+        });
+        if (!chosen) return undefined;
+        return vscode.commands.executeCommand("cnnlens.simulate", uri, model, undefined, chosen);
       },
     ),
   );
+}
+
+/** The path of the file a command was given (a Uri), or of one the user picks in an open dialog. */
+export async function givenOrChosen(
+  given: unknown,
+  openLabel: string,
+  filters: Record<string, string[]>,
+): Promise<string | undefined> {
+  if (given instanceof vscode.Uri) return given.fsPath;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel, filters });
+  return chosen?.[0]?.fsPath;
 }
