@@ -18,18 +18,8 @@ import {
   token,
   waitText,
   closeAfterTests,
+  TINY,
 } from "./workbench.mjs";
-
-const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
-model Tiny {
-  input(3, 32, 32)
-  conv(16, 5) -> relu
-  maxpool(2)
-  conv(32, 3, padding: 1) -> batchnorm -> relu
-  adaptiveavgpool(1) -> flatten
-  dense(10)
-}
-`;
 
 describe("the packaged extension in code-server", function () {
   let dirs, server, browser, page, traceFile;

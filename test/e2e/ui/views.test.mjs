@@ -8,18 +8,7 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import { runFolders, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests } from "./workbench.mjs";
-
-const TINY = `# A small network to simulate.
-model Tiny {
-  input(3, 32, 32)
-  conv(16, 5) -> relu
-  maxpool(2)
-  conv(32, 3, padding: 1) -> batchnorm -> relu
-  adaptiveavgpool(1) -> flatten
-  dense(10)
-}
-`;
+import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests, TINY } from "./workbench.mjs";
 
 /** The body of the webview whose tab is active (webviews sit in two nested iframes; hidden ones stay). */
 function activeWebview(page) {

@@ -8,6 +8,18 @@ import { E2E } from "../lib/vscode.mjs";
 /** Page text with VS Code's non-breaking spaces made plain. */
 const plain = (s) => (s ?? "").replace(/\u00a0/g, " ");
 
+/** The small network both UI files open as tiny.cnn: hover a layer, read the shapes, simulate it. */
+export const TINY = `# A small network to look at: hover a layer, read the shapes at the line ends.
+model Tiny {
+  input(3, 32, 32)
+  conv(16, 5) -> relu
+  maxpool(2)
+  conv(32, 3, padding: 1) -> batchnorm -> relu
+  adaptiveavgpool(1) -> flatten
+  dense(10)
+}
+`;
+
 /** Waits until `locator` (its first match) is visible and its text matches `pattern`; returns the text. */
 export async function waitText(what, locator, pattern, timeoutMs = 20_000) {
   return waitFor(
