@@ -11,9 +11,13 @@ import {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Spawns dist/server.cjs and listens; `diagnosticsAfter` resolves with the diagnostics `send` leads to. */
+/**
+ * Spawns dist/server.cjs and listens; `diagnosticsAfter` resolves with the diagnostics `send` leads to.
+ * BENCH_SERVER_NODE_ARGS adds Node options to the server alone (`--cpu-prof` to see where a row's time goes).
+ */
 export function startServer() {
-  const server = spawn(process.execPath, [join(root, "dist", "server.cjs"), "--stdio"], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, join(root, "dist", "server.cjs"), "--stdio"], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const connection = createProtocolConnection(
