@@ -148,3 +148,9 @@ export interface SyntaxError {
   span: Span;
   code: "syntax" | "lexer" | "nesting";
 }
+
+/** What a parse gives: the AST of whatever could be recovered, and every syntax error with its range. */
+export interface ParseResult {
+  ast: FileAst;
+  errors: SyntaxError[];
+}

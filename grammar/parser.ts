@@ -57,6 +57,13 @@ function nameOf(t: IToken, fallback: Span): Name {
 const binaryOps: TokenType[] = [T.Plus, T.Minus, T.Star, T.FloorDiv, T.Slash];
 const precedence: Record<string, number> = { "+": 1, "-": 1, "*": 2, "/": 2, "//": 2 };
 
+let shared: CnnParser | undefined;
+
+/** The one parser (made on first use: its self-analysis takes a while), which every parse reuses. */
+export function theParser(): CnnParser {
+  return (shared ??= new CnnParser());
+}
+
 /** Parses one top-level definition (the caller splits the file at `model`, `block` and `framework`). */
 export class CnnParser extends EmbeddedActionsParser {
   /** Where the current definition starts, for ranges of nodes that recovery emptied. */
@@ -111,6 +118,16 @@ export class CnnParser extends EmbeddedActionsParser {
     this.origin = origin;
     this.input = tokens;
     return this.definition();
+  }
+
+  /**
+   * Parses `tokens` as statements of a body, without its braces: the statements an edit touched, parsed again
+   * on their own (reparse.ts). The caller keeps the result only when `errors` is empty.
+   */
+  parseStatements(tokens: IToken[], origin: Span): Statement[] {
+    this.origin = origin;
+    this.input = tokens;
+    return this.statementList();
   }
 
   private here(): Span {
@@ -180,10 +197,23 @@ export class CnnParser extends EmbeddedActionsParser {
     { recoveryValueFunc: () => undefined },
   );
 
+  private statementList = this.RULE("statementList", (): Statement[] => {
+    const statements: Statement[] = [];
+    this.MANY(() => {
+      const s = this.OR(this.bodyItemAlternatives);
+      this.ACTION(() => {
+        if (s && s.chain.length > 0) statements.push(s);
+      });
+    });
+    return statements;
+  });
+
   private body = this.RULE(
     "body",
     (): { statements: Statement[]; end: Span } => {
       const open = this.CONSUME(T.LCurly);
+      // The loop of statementList written out, not called: a rule of its own between the braces changes how
+      // recovery resynchronises (a model with a syntax error in its body was dropped whole).
       const statements: Statement[] = [];
       this.MANY(() => {
         const s = this.OR(this.bodyItemAlternatives);

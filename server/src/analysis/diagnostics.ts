@@ -60,6 +60,16 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Set<string>();
 
+  /** A reporter that has already reported `earlier` (a walk resumed after an edit starts from them). */
+  static continuing(earlier: readonly Diagnostic[]): Reporter {
+    const report = new Reporter();
+    for (const d of earlier) {
+      report.seen.add(keyOf(d.code, d.span, d.message));
+      report.diagnostics.push(d);
+    }
+    return report;
+  }
+
   add(
     severity: Severity,
     code: Code,
@@ -69,7 +79,7 @@ export class Reporter {
     data?: Record<string, unknown>,
   ): void {
     // A block used many times would repeat the same mistake at the same place; one copy is enough.
-    const key = `${code}|${span.start}|${span.end}|${message}`;
+    const key = keyOf(code, span, message);
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const d: Diagnostic = { severity, code, message, span };
@@ -89,4 +99,8 @@ export class Reporter {
   info(code: Code, message: string, span: Span, related?: RelatedInfo[], data?: Record<string, unknown>): void {
     this.add("information", code, message, span, related, data);
   }
+}
+
+function keyOf(code: string, span: Span, message: string): string {
+  return `${code}|${span.start}|${span.end}|${message}`;
 }

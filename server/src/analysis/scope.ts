@@ -64,6 +64,42 @@ export class ModelState {
 
   constructor(readonly batch: number) {}
 
+  /** How much of the model there is now: where rewound() cuts a later state back to. */
+  mark(): ModelMark {
+    return {
+      layers: this.layers.length,
+      groups: this.groups.length,
+      labels: this.labels.length,
+      graph: this.graph.length,
+      outputs: this.outputs.length,
+      dropped: this.dropped.length,
+      exhausted: this.exhausted,
+      totals: { ...this.totals },
+      overflow: this.overflow,
+    };
+  }
+
+  /**
+   * A new state holding what this one held at `mark` (the same records, copied lists), for a walk that goes on
+   * from there: the edited part of a model walked again (resume.ts). `top` replaces `from` in dropped chains.
+   */
+  rewound(mark: ModelMark, from: Scope, top: Scope): ModelState {
+    const state = new ModelState(this.batch);
+    state.layers.push(...this.layers.slice(0, mark.layers));
+    state.groups.push(...this.groups.slice(0, mark.groups));
+    state.labels.push(...this.labels.slice(0, mark.labels));
+    state.graph.push(...this.graph.slice(0, mark.graph));
+    state.outputs.push(...this.outputs.slice(0, mark.outputs));
+    state.outputFields.push(...this.outputFields.slice(0, mark.outputs));
+    for (const d of this.dropped.slice(0, mark.dropped))
+      state.dropped.push(d.scope === from ? { statement: d.statement, scope: top } : d);
+    state.exhausted = mark.exhausted;
+    state.inputSizes = this.inputSizes;
+    Object.assign(state.totals, mark.totals);
+    if (mark.overflow) state.overflow = mark.overflow;
+    return state;
+  }
+
   /** Adds a dataflow node, giving it the next id (the placeholder id is overwritten), and returns the id. */
   addNode(node: GraphNode): number {
     const id = this.graph.length;
@@ -72,6 +108,27 @@ export class ModelState {
     this.graph.push(withId);
     return id;
   }
+}
+
+/** The sizes and values of a ModelState at one moment of its walk. */
+export interface ModelMark {
+  layers: number;
+  groups: number;
+  labels: number;
+  graph: number;
+  outputs: number;
+  dropped: number;
+  exhausted: boolean;
+  totals: RunningTotals;
+  overflow: SizeOverflow | undefined;
+}
+
+/** What a scope held at one moment: its counters, and how many labels and claims (both only ever grow). */
+export interface ScopeMark {
+  counters: Map<string, number>;
+  labels: number;
+  claims: number;
+  position: number;
 }
 
 /**
@@ -108,7 +165,44 @@ export class Scope {
     readonly owner: string = prefix,
     /** A `seq` (or a labelled chain): its contents are numbered 0, 1, … as nn.Sequential numbers them. */
     readonly indexed = false,
+    /**
+     * Where lookups log each label entry they mark used for the first time (shared with the scopes inside):
+     * rewinding a walk clears the marks made after the point it goes back to.
+     */
+    readonly firstUses: LabelEntry[] | undefined = parent?.firstUses,
   ) {}
+
+  mark(): ScopeMark {
+    return {
+      counters: new Map(this.counters),
+      labels: this.labels.size,
+      claims: this.claims.size,
+      position: this.position,
+    };
+  }
+
+  /** A new scope like this one holding what it held at `mark`; `firstUses` are the first uses up to the mark. */
+  rewound(mark: ScopeMark, firstUses: LabelEntry[]): Scope {
+    const scope = new Scope(
+      this.prefix,
+      this.env,
+      this.via,
+      this.blockStack,
+      this.parent,
+      this.owner,
+      this.indexed,
+      firstUses,
+    );
+    for (const [kind, n] of mark.counters) scope.counters.set(kind, n);
+    copyFirst(this.labels, scope.labels, mark.labels);
+    copyFirst(this.claims, scope.claims, mark.claims);
+    scope.position = mark.position;
+    // The entries are the earlier walk's own objects, which its later statements may have marked used: a label
+    // is used here only if a lookup before the mark used it (the earlier walks logged each first use in order).
+    const usedBefore = new Set(firstUses);
+    for (const entry of scope.labels.values()) entry.used = usedBefore.has(entry);
+    return scope;
+  }
 
   /** The next automatic `<kind><n>` name in this scope, with the scope's dotted prefix. */
   nextName(kind: string): string {
@@ -146,7 +240,10 @@ export class Scope {
   /** The label's entry, marked as used. */
   lookup(name: string): LabelEntry | undefined {
     const entry = this.labels.get(name) ?? this.parent?.lookup(name);
-    if (entry) entry.used = true;
+    if (entry && !entry.used) {
+      entry.used = true;
+      this.firstUses?.push(entry);
+    }
     return entry;
   }
 
@@ -181,5 +278,14 @@ export class Scope {
   /** A group named under `prefix` inside the same owner: fresh counters (or indices), the parent's labels visible. */
   group(prefix: string, indexed: boolean): Scope {
     return new Scope(prefix, this.env, this.via, this.blockStack, this, this.owner, indexed);
+  }
+}
+
+/** Copies the first `count` entries of `from` (in insertion order) into `to`. */
+function copyFirst<K, V>(from: Map<K, V>, to: Map<K, V>, count: number): void {
+  if (count === 0) return;
+  for (const [key, value] of from) {
+    to.set(key, value);
+    if (to.size === count) return;
   }
 }

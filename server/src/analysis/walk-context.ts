@@ -17,6 +17,8 @@ export interface WalkContext extends Recorder {
   shallow?: boolean;
   /** The model's own body (not a block's, a branch's or a repeat's): where output(…) may stand. */
   modelBody?: readonly Statement[];
+  /** Called before each statement of the model's own body with the walk's state there (resume.ts keeps some). */
+  checkpoint?: (index: number, current: Tensor, previous: Statement | undefined, scope: Scope) => void;
 }
 
 /**

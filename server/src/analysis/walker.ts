@@ -31,9 +31,28 @@ const walks: Walks = { body: walkBody, layer: applyLayer };
  * drops (it starts from a label) is unused unless its label is used or it is an output: see unused.ts.
  */
 export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: WalkContext): Tensor {
+  return walkFrom(body, 0, input, undefined, scope, ctx);
+}
+
+/**
+ * walkBody from the statement at `from` on, `previous` being the last statement walked before it: a model's
+ * body walked again from a point before an edit (resume.ts). Before each statement of the model's own body the
+ * walk offers `ctx.checkpoint` its state, which is what resuming there needs.
+ */
+export function walkFrom(
+  body: Statement[],
+  from: number,
+  input: Tensor,
+  previousStatement: Statement | undefined,
+  scope: Scope,
+  ctx: WalkContext,
+): Tensor {
   let current = input;
-  let previous: Statement | undefined;
-  for (const statement of body) {
+  let previous = previousStatement;
+  const checkpoint = body === ctx.modelBody ? ctx.checkpoint : undefined;
+  for (let index = from; index < body.length; index++) {
+    const statement = body[index]!;
+    checkpoint?.(index, current, previous, scope);
     if (isOutputStatement(statement, ctx)) {
       // `output(…)` names tensors and passes the current one on: the next chain still continues it.
       applyOutput(statement, scope, ctx, body === ctx.modelBody);

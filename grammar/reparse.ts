@@ -1,0 +1,307 @@
+// reparse(previous, previousText, text): the parse of an edited text made from the parse of the text before the
+// edit, when the edit lies inside the body of the file's last definition (where a long model is edited): the
+// statements the edit touched, with three more on each side, are lexed and parsed again; the statements after them
+// are the earlier ones moved by the edit's length. Whenever that could differ from parse(text) in any way (a
+// syntax error anywhere from the edit on, a brace or a definition keyword typed, the edit outside the body), it
+// gives undefined and the caller parses the whole text. test/unit/incremental.test.ts holds it to parse(text).
+import type { IToken } from "chevrotain";
+import type {
+  Argument,
+  ChainItem,
+  Expr,
+  FileAst,
+  LayerCall,
+  ModelDef,
+  Name,
+  ParseResult,
+  Residual,
+  Span,
+  Split,
+  Statement,
+  SyntaxError,
+} from "./ast.js";
+import { keepTokens, lex, spanOf } from "./lex.js";
+import { NestingLimit, OperatorLimit } from "./limits.js";
+import { theParser } from "./parser.js";
+import * as T from "./tokens.js";
+
+/** What reparse made: the parse, and where in the model's body the statements parsed again start. */
+export interface Reparsed extends ParseResult {
+  /** The index in the last model's body of the first statement that is not the earlier parse's own object. */
+  firstChanged: number;
+}
+
+/** Untouched statements parsed again on each side of the edit: a `->` or a label typed joins neighbours. */
+const MARGIN = 3;
+
+export function reparse(previous: ParseResult, previousText: string, text: string): Reparsed | undefined {
+  const definitions = previous.ast.definitions;
+  const model = definitions[definitions.length - 1];
+  if (model?.kind !== "model" || model.body.length === 0) return undefined;
+  const edit = changedRange(previousText, text);
+  if (!edit) return undefined;
+  const region = touchedRegion(model, edit, previousText);
+  if (!region) return undefined;
+  // A syntax error in the model: its recovery may have reached into the region, and the nodes it made take
+  // their ranges from the whole definition's (which the edit moves). Parse everything.
+  if (previous.errors.some((e) => e.span.end > model.span.start)) return undefined;
+  const delta = text.length - previousText.length;
+  const newEnd = region.end + delta;
+  const lexed = T.cnnLexer.tokenize(text.slice(region.start, newEnd));
+  if (lexed.errors.length > 0) return undefined;
+  const code = lexed.tokens;
+  const comments = lexed.groups["comments"] ?? [];
+  for (const t of code) moveToken(t, region.start);
+  for (const t of comments) moveToken(t, region.start);
+  if (!tokensFitTheBody(code, region, model, delta)) return undefined;
+  const parser = theParser();
+  const statements = parser.parseStatements(code, { start: region.start, end: newEnd });
+  if (parser.errors.length > 0 || statements[0]?.span.start !== region.start) return undefined;
+  const last = statements[statements.length - 1]!;
+  if (region.to < model.body.length - 1 && last.span.end !== newEnd) return undefined;
+
+  const body = [
+    ...model.body.slice(0, region.from),
+    ...statements,
+    ...model.body.slice(region.to + 1).map((s) => moveStatement(s, delta)),
+  ];
+  const edited: ModelDef = { ...model, body, span: { start: model.span.start, end: model.span.end + delta } };
+  const ast: FileAst = {
+    definitions: [...definitions.slice(0, -1), edited],
+    comments: spliceComments(previous.ast.comments, comments, region, delta),
+  };
+  // The editor features read the tokens, the analysis never does: lexed again on first use, from the text
+  // alone (splicing them from the earlier parse's would keep every earlier version's tokens alive).
+  let tokens: IToken[] | undefined;
+  keepTokens(ast, {
+    get tokens() {
+      return (tokens ??= lex(text).tokens);
+    },
+  });
+  return { ast, errors: previous.errors, firstChanged: region.from };
+}
+
+/** The changed range: the same text before `start` and after `oldEnd` (old) / `newEnd` (new). */
+function changedRange(before: string, after: string): { start: number; oldEnd: number } | undefined {
+  if (before === after) return undefined;
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (
+    tail < shorter - start &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  )
+    tail++;
+  return { start, oldEnd: before.length - tail };
+}
+
+interface Region {
+  /** The statements parsed again, by index in the body (inclusive). */
+  from: number;
+  to: number;
+  /** Their range in the old text: from the first one's start to the last one's end (or the body's `}`). */
+  start: number;
+  end: number;
+}
+
+/**
+ * The statements around the edit, as a range of whole statements of the old text that holds the edit. The
+ * first statement (the model's input) is never in it; the last may be, with the range then running to the `}`.
+ */
+function touchedRegion(model: ModelDef, edit: { start: number; oldEnd: number }, text: string): Region | undefined {
+  const body = model.body;
+  let first = body.length;
+  for (let i = 0; i < body.length; i++)
+    if (body[i]!.span.end >= edit.start) {
+      first = i;
+      break;
+    }
+  let last = -1;
+  for (let i = body.length - 1; i >= 0; i--)
+    if (body[i]!.span.start <= edit.oldEnd) {
+      last = i;
+      break;
+    }
+  const from = Math.max(1, Math.min(first, last + 1) - MARGIN);
+  const to = Math.min(body.length - 1, Math.max(last, first - 1) + MARGIN);
+  if (from > to) return undefined;
+  const close = model.span.end - 1;
+  const atEnd = to === body.length - 1;
+  if (atEnd && text.charCodeAt(close) !== 125 /* } */) return undefined;
+  const start = body[from]!.span.start;
+  const end = atEnd ? close : body[to]!.span.end;
+  if (edit.start < start || edit.oldEnd > end) return undefined;
+  return { from, to, start, end };
+}
+
+/**
+ * Whether the region's tokens are what lexing the whole text would give there, and what a body may hold: the
+ * untouched statement that ends the region starts on a token boundary (so no comment or name typed before it
+ * swallowed it), no definition keyword starts a new definition, and no bracket runs too deep.
+ */
+function tokensFitTheBody(code: IToken[], region: Region, model: ModelDef, delta: number): boolean {
+  const body = model.body;
+  if (region.to < body.length - 1) {
+    const lastStart = body[region.to]!.span.start + delta;
+    if (!code.some((t) => t.startOffset === lastStart)) return false;
+  }
+  for (let i = 0; i < code.length; i++) {
+    const type = code[i]!.tokenType;
+    if ((type === T.Model || type === T.Block || type === T.Framework) && code[i + 1]?.tokenType !== T.Colon)
+      return false;
+  }
+  const errors: SyntaxError[] = [];
+  const nesting = new NestingLimit(errors, 1);
+  const operators = new OperatorLimit(errors);
+  for (const t of code) if (!(nesting.keeps(t) && operators.keeps(t))) return false;
+  return errors.length === 0;
+}
+
+function moveToken(t: IToken, by: number): void {
+  t.startOffset += by;
+  if (Number.isFinite(t.endOffset)) t.endOffset = t.endOffset! + by;
+}
+
+/** A copy of a statement with every span moved by `delta` (test/unit/incremental.test.ts checks it moves all). */
+export function moveStatement(statement: Statement, delta: number): Statement {
+  if (delta === 0) return statement;
+  const moved: Statement = {
+    chain: statement.chain.map((item) => moveItem(item, delta)),
+    span: at(statement.span, delta),
+  };
+  if (statement.label) moved.label = moveName(statement.label, delta);
+  return moved;
+}
+
+// Written out per node kind, each copy a literal (no spread, which V8 follows with more properties on a slow
+// path): a 25,000-statement tail of a model is moved on every keystroke before it, and a generic walk over the
+// objects' keys took several times as long.
+function moveItem(item: ChainItem, d: number): ChainItem {
+  switch (item.kind) {
+    case "layer": {
+      const call: LayerCall = { kind: "layer", name: moveName(item.name, d), span: at(item.span, d) };
+      if (item.args) call.args = moveArgs(item.args, d);
+      return call;
+    }
+    case "residual": {
+      const residual: Residual = {
+        kind: "residual",
+        keyword: at(item.keyword, d),
+        body: moveBody(item.body, d),
+        span: at(item.span, d),
+      };
+      const shortcut = item.shortcut;
+      if (shortcut)
+        residual.shortcut =
+          shortcut.kind === "auto"
+            ? { kind: "auto", span: at(shortcut.span, d) }
+            : { kind: "body", body: moveBody(shortcut.body, d), span: at(shortcut.span, d) };
+      return residual;
+    }
+    case "mergeBranches":
+      return {
+        kind: "mergeBranches",
+        op: item.op,
+        keyword: at(item.keyword, d),
+        branches: item.branches.map((b) => moveBranch(b, d)),
+        span: at(item.span, d),
+      };
+    case "mergeLabels":
+      return {
+        kind: "mergeLabels",
+        op: item.op,
+        keyword: at(item.keyword, d),
+        args: moveArgs(item.args, d),
+        span: at(item.span, d),
+      };
+    case "repeat":
+      return {
+        kind: "repeat",
+        keyword: at(item.keyword, d),
+        count: moveExpr(item.count, d),
+        body: moveBody(item.body, d),
+        span: at(item.span, d),
+      };
+    case "sequential":
+    case "gate":
+      return { kind: item.kind, keyword: at(item.keyword, d), body: moveBody(item.body, d), span: at(item.span, d) };
+    case "split": {
+      const split: Split = {
+        kind: "split",
+        keyword: at(item.keyword, d),
+        branches: item.branches.map((b) => moveBranch(b, d)),
+        span: at(item.span, d),
+      };
+      if (item.args) split.args = moveArgs(item.args, d);
+      return split;
+    }
+    default:
+      return unreachable(item);
+  }
+}
+
+function moveBranch(branch: { keyword: Span; body: Statement[]; span: Span }, d: number) {
+  return { keyword: at(branch.keyword, d), body: moveBody(branch.body, d), span: at(branch.span, d) };
+}
+
+function moveBody(body: Statement[], d: number): Statement[] {
+  return body.map((s) => moveStatement(s, d));
+}
+
+function moveArgs(args: Argument[], d: number): Argument[] {
+  return args.map((a) => {
+    const moved: Argument = { value: moveExpr(a.value, d), span: at(a.span, d) };
+    if (a.key) moved.key = moveName(a.key, d);
+    return moved;
+  });
+}
+
+function moveExpr(e: Expr, d: number): Expr {
+  const span = at(e.span, d);
+  switch (e.kind) {
+    case "int":
+    case "decimal":
+      return { kind: e.kind, value: e.value, raw: e.raw, span };
+    case "bool":
+      return { kind: "bool", value: e.value, span };
+    case "word":
+      return e.quoted ? { kind: "word", name: e.name, span, quoted: true } : { kind: "word", name: e.name, span };
+    case "tuple":
+      return { kind: "tuple", items: e.items.map((x) => moveExpr(x, d)), span };
+    case "unary":
+      return { kind: "unary", op: e.op, operand: moveExpr(e.operand, d), span };
+    case "binary":
+      return { kind: "binary", op: e.op, left: moveExpr(e.left, d), right: moveExpr(e.right, d), span };
+    case "missing":
+      return { kind: "missing", span };
+    default:
+      return unreachable(e);
+  }
+}
+
+function moveName(name: Name, d: number): Name {
+  return name.quoted
+    ? { text: name.text, span: at(name.span, d), quoted: true }
+    : { text: name.text, span: at(name.span, d) };
+}
+
+function at(span: Span, d: number): Span {
+  return { start: span.start + d, end: span.end + d };
+}
+
+function unreachable(node: never): never {
+  throw new Error(`reparse cannot move a ${(node as { kind: string }).kind}: add it to moveItem or moveExpr`);
+}
+
+type Comment = FileAst["comments"][number];
+
+function spliceComments(before: Comment[], inRegion: IToken[], region: Region, delta: number): Comment[] {
+  const out: Comment[] = [];
+  for (const c of before) if (c.span.end <= region.start) out.push(c);
+  for (const t of inRegion) out.push({ text: t.image, span: spanOf(t) });
+  for (const c of before)
+    if (c.span.start >= region.end)
+      out.push({ text: c.text, span: { start: c.span.start + delta, end: c.span.end + delta } });
+  return out;
+}

@@ -1,0 +1,263 @@
+// The walk of one model: from its first statement, or resumed at a statement before an edit from the state an
+// earlier walk of the same model kept there (checkpoints), so that an edit deep in a long model re-walks only
+// the statements from the edit on.
+import type { BlockDef, ModelDef, Statement } from "../../../grammar/index.js";
+import { Reporter } from "./diagnostics.js";
+import type { Step } from "./program.js";
+import { readInputs, type ModelInput } from "./model-input.js";
+import { reportUnused } from "./outputs.js";
+import { recordStep } from "./program.js";
+import { inputField } from "./receptive-field.js";
+import { ModelState, Scope, type LabelEntry, type ModelMark, type ScopeMark, type Tensor } from "./scope.js";
+import { addToTotals, findOverflow, reportOverflow } from "./size-limits.js";
+import { elements, spatial } from "./tensor.js";
+import type { Framework, ModelInfo } from "./types.js";
+import { defineLabel, walkFrom, type WalkContext } from "./walker.js";
+
+/** Statements between checkpoints: a resumed walk re-walks up to this many statements before the edit. */
+const CHECKPOINT_EVERY = 32;
+
+/** The walk's state before one statement of the model's body: what resuming there starts from. */
+interface Checkpoint {
+  /** The statement's index in the walked body (the model's body after its inputs). */
+  index: number;
+  current: Tensor;
+  previous: Statement | undefined;
+  model: ModelMark;
+  scope: ScopeMark;
+  diagnostics: number;
+  steps: number;
+  firstUses: number;
+}
+
+/** What a finished walk of a model keeps for resuming it: its state objects and the checkpoints into them. */
+export interface ModelWalk {
+  def: ModelDef;
+  info: ModelInfo;
+  inputs: ModelInput[];
+  inputOverflow: boolean;
+  state: ModelState;
+  scope: Scope;
+  /** Every diagnostic of the file up to the end of this walk, in order (the reporter's list). */
+  diagnostics: readonly import("./types.js").Diagnostic[];
+  program: Step[];
+  firstUses: LabelEntry[];
+  checkpoints: Checkpoint[];
+}
+
+/** Analyses a model from its start; `keep` receives what resuming its walk later needs. */
+export function analyzeModel(
+  def: ModelDef,
+  framework: Framework,
+  blocks: Map<string, BlockDef>,
+  report: Reporter,
+  keep?: (walk: ModelWalk) => void,
+): ModelInfo {
+  const read = readInputs(def.body, framework, report);
+  const input = read.inputs[0];
+  const state = new ModelState(input?.batch ?? 1);
+  const info: ModelInfo = {
+    name: def.name.text,
+    nameSpan: def.name.span,
+    span: def.span,
+    framework,
+    inputs: [],
+    batch: state.batch,
+    params: { total: 0, trainable: 0, nonTrainable: 0 },
+    macs: 0,
+    memory: { input: 0, activations: 0, params: 0 },
+    layers: state.layers,
+    groups: state.groups,
+    labels: state.labels,
+    outputs: [],
+    graph: state.graph,
+  };
+  if (!input) {
+    report.error(
+      "missing-input",
+      `model ${def.name.text} has no input` +
+        `: start it with input(${framework === "pytorch" ? "3, 224, 224" : "224, 224, 3"})`,
+      def.name.span,
+    );
+  }
+  const firstUses: LabelEntry[] = [];
+  const scope = new Scope("", new Map(), [], [], undefined, "", false, firstUses);
+  const program: Step[] = [];
+  info.program = program;
+  const body = def.body.slice(read.inputs.length);
+  const ctx: WalkContext = { framework, blocks, report, model: state, steps: program, modelBody: body };
+  const starts = read.inputs.map((one, index) => startOf(one, index, state, report, framework));
+  const inputOverflow = starts.some((t) => t === undefined);
+  info.inputs = read.inputs.map((one) => ({
+    name: one.label?.text ?? "input",
+    span: one.span,
+    ...(one.shape ? { shape: one.shape } : {}),
+  }));
+  if (input?.shape) info.input = input.shape;
+  // Labelled inputs are tensors like any label; the record switches to each one to keep it, then to the first.
+  read.inputs.forEach((one, index) => {
+    if (!one.label) return;
+    recordStep(ctx, { step: "input", index });
+    defineLabel(one.label.text, one.label.span, starts[index] ?? {}, scope, ctx);
+  });
+  if (program.length > 0) recordStep(ctx, { step: "input", index: 0 });
+  const walk: ModelWalk | undefined = keep && {
+    def,
+    info,
+    inputs: read.inputs,
+    inputOverflow,
+    state,
+    scope,
+    diagnostics: report.diagnostics,
+    program,
+    firstUses,
+    checkpoints: [],
+  };
+  if (walk) ctx.checkpoint = recorder(walk, 0);
+  const output = walkFrom(body, 0, starts[0] ?? {}, undefined, scope, ctx);
+  finishModel(info, state, output, read.inputs, inputOverflow, report);
+  if (walk) keep!(walk);
+  return info;
+}
+
+/**
+ * The analysis of `def`, an edited copy of `walk.def` whose statements before `changed` (an index into its body)
+ * are the very objects walk.def had, walked again from the last checkpoint before them. `diagnostics` are the
+ * file's diagnostics before this model, which do not change. Undefined when the edit reached the inputs.
+ */
+export function resumeModel(
+  walk: ModelWalk,
+  def: ModelDef,
+  changed: number,
+  framework: Framework,
+  blocks: Map<string, BlockDef>,
+  keep: (walk: ModelWalk) => void,
+): { info: ModelInfo; report: Reporter } | undefined {
+  const inputs = walk.inputs.length;
+  const at = changed - inputs;
+  if (at < 1) return undefined;
+  let checkpoint: Checkpoint | undefined;
+  for (const c of walk.checkpoints) if (c.index <= at) checkpoint = c;
+  if (!checkpoint) return undefined;
+  const firstUses = walk.firstUses.slice(0, checkpoint.firstUses);
+  const scope = walk.scope.rewound(checkpoint.scope, firstUses);
+  const state = walk.state.rewound(checkpoint.model, walk.scope, scope);
+  const report = Reporter.continuing(walk.diagnostics.slice(0, checkpoint.diagnostics));
+  const program = walk.program.slice(0, checkpoint.steps);
+  const old = walk.info;
+  const info: ModelInfo = {
+    ...old,
+    span: def.span,
+    params: { total: 0, trainable: 0, nonTrainable: 0 },
+    macs: 0,
+    memory: { input: 0, activations: 0, params: 0 },
+    layers: state.layers,
+    groups: state.groups,
+    labels: state.labels,
+    outputs: [],
+    graph: state.graph,
+    program,
+  };
+  delete info.output;
+  delete info.receptiveField;
+  delete info.outputNode;
+  delete info.overflow;
+  const body = def.body.slice(inputs);
+  const ctx: WalkContext = { framework, blocks, report, model: state, steps: program, modelBody: body };
+  const next: ModelWalk = {
+    ...walk,
+    def,
+    info,
+    state,
+    scope,
+    diagnostics: report.diagnostics,
+    program,
+    firstUses,
+    checkpoints: walk.checkpoints.filter((c) => c.index < checkpoint.index),
+  };
+  ctx.checkpoint = recorder(next, checkpoint.index);
+  const output = walkFrom(body, checkpoint.index, checkpoint.current, checkpoint.previous, scope, ctx);
+  finishModel(info, state, output, walk.inputs, walk.inputOverflow, report);
+  keep(next);
+  return { info, report };
+}
+
+/** Keeps a checkpoint every CHECKPOINT_EVERY statements from `from` on (the first one always). */
+function recorder(walk: ModelWalk, from: number): NonNullable<WalkContext["checkpoint"]> {
+  return (index, current, previous, scope) => {
+    if (scope !== walk.scope || ((index - from) % CHECKPOINT_EVERY !== 0 && index !== from)) return;
+    walk.checkpoints.push({
+      index,
+      current,
+      previous,
+      model: walk.state.mark(),
+      scope: scope.mark(),
+      diagnostics: walk.diagnostics.length,
+      steps: walk.program.length,
+      firstUses: walk.firstUses.length,
+    });
+  };
+}
+
+/** The model's results and totals once its body is walked, and the warnings that need the whole walk. */
+function finishModel(
+  info: ModelInfo,
+  state: ModelState,
+  output: Tensor,
+  inputs: ModelInput[],
+  inputOverflow: boolean,
+  report: Reporter,
+): void {
+  if (state.outputs.length > 0) {
+    info.outputs = state.outputs;
+    const first = state.outputs[0]!;
+    if (first.shape) info.output = first.shape;
+    if (state.outputFields[0]) info.receptiveField = state.outputFields[0];
+    if (first.node !== undefined && state.outputs.every((o) => o.node !== undefined)) info.outputNode = first.node;
+  } else {
+    info.outputs = [{ name: "output", ...(output.shape ? { shape: output.shape } : {}) }];
+    if (output.node !== undefined) info.outputs[0]!.node = output.node;
+    if (output.shape) info.output = output.shape;
+    if (output.field) info.receptiveField = output.field;
+    if (output.node !== undefined) info.outputNode = output.node;
+  }
+  reportUnused(state, report);
+  for (const l of state.layers) {
+    info.params.trainable += l.params.trainable;
+    info.params.nonTrainable += l.params.nonTrainable;
+    info.macs += l.macs;
+    info.memory.activations += l.memory;
+  }
+  info.params.total = info.params.trainable + info.params.nonTrainable;
+  info.memory.params = info.params.total * 4;
+  info.memory.input = inputOverflow
+    ? 0
+    : inputs.reduce((sum, one) => sum + (one.shape ? elements(one.shape) * state.batch * 4 : 0), 0);
+  if (state.overflow) info.overflow = state.overflow;
+}
+
+/**
+ * The tensor an input starts with: its shape, a fresh receptive field and its dataflow node; undefined when
+ * its values or bytes are past 2^53 − 1 (then the whole model is unknown), empty when its shape is wrong.
+ */
+function startOf(
+  one: ModelInput,
+  index: number,
+  state: ModelState,
+  report: Reporter,
+  framework: Framework,
+): Tensor | undefined {
+  if (!one.shape) return {};
+  const figures = { shape: one.shape, batch: state.batch };
+  const overflow = findOverflow(figures, state.totals);
+  if (overflow) {
+    state.overflow ??= reportOverflow(overflow, "input", one.span, report);
+    return undefined;
+  }
+  addToTotals(state.totals, figures);
+  const sizes = one.shape.length > 1 ? spatial(one.shape, framework) : [];
+  // Fields are counted in the first input's pixels, which global fields span.
+  if (index === 0) state.inputSizes = sizes;
+  const node = state.addNode(index === 0 ? { id: -1, op: "input" } : { id: -1, op: "input", index });
+  return { shape: one.shape, field: inputField(sizes.length), node };
+}
