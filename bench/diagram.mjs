@@ -10,7 +10,7 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateDeep } from "./deep-model.mjs";
-import { quantile, startServer } from "./lsp-server.mjs";
+import { initialize, quantile, startServer } from "./lsp-server.mjs";
 import { elkGraph } from "../out/client/src/diagram/elk-graph.js";
 import { drawSvg } from "../out/client/src/diagram/svg.js";
 import { visibleGraph } from "../out/client/src/diagram/visible-graph.js";
@@ -23,8 +23,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const TARGETS = { render: 1000, update: 300 };
 
 const { connection, diagnosticsAfter, stop } = startServer();
-await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
-await connection.sendNotification("initialized", {});
+await initialize(connection);
 
 /** The webview's part: visible graph, layout, SVG; returns its times and the node count. */
 async function draw(data, toggled = new Set()) {

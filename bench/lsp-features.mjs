@@ -3,7 +3,7 @@
 // Every request must stay linear or n·log n in the document; the target is a p99 under 200 ms per row.
 import { loadavg } from "node:os";
 import { generateDeep } from "./deep-model.mjs";
-import { quantile, startServer } from "./lsp-server.mjs";
+import { initialize, quantile, startServer } from "./lsp-server.mjs";
 import { generateLabels } from "../out/test/hostile/bombs.js";
 
 const TARGET_MS = 200;
@@ -45,23 +45,39 @@ async function benchDocument(title, uri, text) {
   const call = positionOf(text, "conv(", text.length >> 1);
   const inCall = { ...call, character: call.character + 5 };
   const everything = { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } };
+  // Three edits: white space in the middle, a layer's kernel three quarters down (3 ↔ 5, the shapes kept), and a
+  // comment at the top, outside the model, which the server re-analyses whole.
+  const change = (range, text) => {
+    version++;
+    return diagnosticsAfter(uri, version, () =>
+      connection.sendNotification("textDocument/didChange", {
+        textDocument: { uri, version },
+        contentChanges: [{ range, text }],
+      }),
+    );
+  };
+  const kernel = positionOf(text, "3, padding: 1", Math.floor(text.length * 0.75));
+  const kernelRange = { start: kernel, end: { ...kernel, character: kernel.character + "3, padding: 1".length } };
+  let kernels = 0;
+  let spaces = 0;
+  let comments = 0;
   const rows = [
     [
       "didChange → diagnostics",
-      () => {
-        version++;
-        return diagnosticsAfter(uri, version, () =>
-          connection.sendNotification("textDocument/didChange", {
-            textDocument: { uri, version },
-            contentChanges: [
-              {
-                range: { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } },
-                text: version % 2 ? " " : "  ",
-              },
-            ],
-          }),
-        );
-      },
+      () =>
+        change(
+          { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } },
+          spaces++ % 2 ? " " : "  ",
+        ),
+    ],
+    ["didChange, a kernel → diag.", () => change(kernelRange, kernels++ % 2 ? "3, padding: 1" : "5, padding: 2")],
+    [
+      "didChange, top → diagnostics",
+      () =>
+        change(
+          { start: { line: 0, character: 0 }, end: { line: 0, character: comments % 2 ? 1 : 0 } },
+          comments++ % 2 ? "" : "#",
+        ),
     ],
     [
       "hover",
@@ -154,8 +170,7 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(", ")}`,
 );
-await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
-await connection.sendNotification("initialized", {});
+await initialize(connection);
 // BENCH_DOCUMENTS=labels (or deep) times one document only, for a quick look at one row set.
 const only = process.env.BENCH_DOCUMENTS;
 let missed = 0;

@@ -1,7 +1,7 @@
 // Editor latency on the generated 10,000-layer file: didChange → diagnostics, hover and inlay hints, measured
 // against the bundled language server over stdio, as VS Code talks to it. Prints p50/p99 and the targets.
 import { generateDeep } from "./deep-model.mjs";
-import { quantile, startServer } from "./lsp-server.mjs";
+import { initialize, quantile, startServer } from "./lsp-server.mjs";
 
 const { connection, diagnosticsAfter, stop } = startServer();
 
@@ -14,8 +14,7 @@ const deep = generateDeep(10_000);
 const lines = deep.text.split("\n");
 const uri = "file:///bench/deep.cnn";
 let version = 1;
-await connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
-await connection.sendNotification("initialized", {});
+await initialize(connection);
 const first = await diagnosticsAfter(uri, version, () =>
   connection.sendNotification("textDocument/didOpen", {
     textDocument: { uri, languageId: "cnn", version, text: deep.text },

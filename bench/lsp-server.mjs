@@ -47,5 +47,31 @@ export function startServer() {
   };
 }
 
+/**
+ * The capabilities VS Code advertises for the features the benchmarks time: the server answers the editor
+ * the product is for (a tree of document symbols, markdown hovers, code action literals…), not the plainest client.
+ */
+const vscodeCapabilities = {
+  textDocument: {
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    hover: { contentFormat: ["markdown", "plaintext"] },
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix", "refactor"] } } },
+    rename: { prepareSupport: true },
+    publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } },
+  },
+  workspace: { applyEdit: true },
+};
+
+/** Initializes the server as VS Code would. */
+export async function initialize(connection) {
+  await connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: vscodeCapabilities,
+  });
+  await connection.sendNotification("initialized", {});
+}
+
 /** The q-quantile of sorted samples (nearest rank). */
 export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DocumentSymbol } from "vscode-languageserver";
-import { documentSymbols } from "../../server/src/lsp/outline.js";
+import { documentSymbols, OUTLINE_LIMIT } from "../../server/src/lsp/outline.js";
+import { generateLabels } from "../hostile/bombs.js";
 import { analysed } from "./cursor.js";
 
 /** Each symbol as `name [detail]`, its children indented beneath it. */
@@ -87,5 +88,23 @@ model M {
   it("after an error the outline still lists what follows, with unknown shapes as ?", () => {
     const text = "model M {\n  input(3, 8, 8)\n  conv(4, 99)\n  relu\n}";
     assert.deepEqual(outline(text), ["M [model 3×8×8 → ?]", "  input [3×8×8]", "  conv1 [?]", "  relu1 [?]"]);
+  });
+
+  it("lists OUTLINE_LIMIT symbols at most, then one entry for the statements left out, and every definition", () => {
+    const text = generateLabels(OUTLINE_LIMIT + 2_000) + "block After(c) {\n  conv(c, 1)\n}\n";
+    const symbols = documentSymbols(analysed(text));
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ["Labels", "After"],
+    );
+    const children = symbols[0]!.children!;
+    // input(…) and OUTLINE_LIMIT − 1 labels, then the rest of the 12,000 labelled statements in one entry.
+    assert.equal(children.length, OUTLINE_LIMIT + 1);
+    const last = children[children.length - 1]!;
+    assert.equal(last.name, "… 2,001 more statements");
+    assert.equal(last.range.start.line, OUTLINE_LIMIT + 2);
+    assert.equal(last.range.end.line, OUTLINE_LIMIT + 2_002);
+    // The block after the cut-off model is still there; its body is past the limit too.
+    assert.equal(symbols[1]!.children![0]!.name, "… 1 more statement");
   });
 });

@@ -1,6 +1,6 @@
 // The analysis cache: one analysis per document version, computed on first use, shared by every request.
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { analyze, type Analysis, type AnalyzeOptions } from "../analysis/index.js";
+import { analyze, reanalyze, type Analysis, type AnalyzeOptions } from "../analysis/index.js";
 import { LineIndex } from "../text/line-index.js";
 
 export interface Analysed {
@@ -21,14 +21,17 @@ export class AnalysisCache {
     this.entries.clear();
   }
 
-  /** The analysis of this exact document version, from the cache when it is there. */
+  /**
+   * The analysis of this exact document version, from the cache when it is there; else made from the cached
+   * analysis of the version before (reanalyze: an edit inside the last model walks only what follows it).
+   */
   get(doc: TextDocument): Analysed {
     const cached = this.entries.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
     const text = doc.getText();
     let analysis: Analysis;
     try {
-      analysis = analyze(text, this.options);
+      analysis = cached ? reanalyze(cached.analysis, cached.text, text, this.options) : analyze(text, this.options);
     } catch (e) {
       // The analysis is written never to throw; should it, the editor keeps working with an empty result.
       analysis = {

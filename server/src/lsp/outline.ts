@@ -16,6 +16,7 @@ import { shapeRange } from "./shape-range.js";
  */
 export function documentSymbols(doc: Analysed): DocumentSymbol[] {
   const facts = new Facts(doc);
+  const budget = { left: OUTLINE_LIMIT };
   const out: DocumentSymbol[] = [];
   for (const def of doc.analysis.ast.definitions) {
     if (def.kind === "framework" || !def.name.text) continue;
@@ -29,23 +30,38 @@ export function documentSymbols(doc: Analysed): DocumentSymbol[] {
       kind: def.kind === "model" ? SymbolKind.Class : SymbolKind.Function,
       range: toRange(doc.index, def.span),
       selectionRange: toRange(doc.index, def.name.span),
-      children: bodySymbols(def.body, facts, { model, inBlock: def.kind === "block" }),
+      children: bodySymbols(def.body, facts, { model, inBlock: def.kind === "block", budget }),
     });
   }
   return out;
 }
+
+/**
+ * Symbols under the definitions in one outline, at most: past it the rest of a body is one entry that says how
+ * many statements it leaves out. The outline of a 50,000-statement model was 11 MB of JSON, half a second to
+ * send and read, and no list a person scrolls; VS Code caps its folding regions the same way (5,000).
+ */
+export const OUTLINE_LIMIT = 10_000;
 
 interface Where {
   /** The model being outlined (its input shape names the `input` line); undefined in a block. */
   model: ModelInfo | undefined;
   /** In a block definition, layer names are shown without the use's prefix (`conv1`, not `layer1.conv1`). */
   inBlock: boolean;
+  /** How many more symbols the outline may hold (OUTLINE_LIMIT), shared by every body of the document. */
+  budget: { left: number };
 }
 
 function bodySymbols(body: Statement[], facts: Facts, where: Where, out: DocumentSymbol[] = []): DocumentSymbol[] {
-  for (const s of body) {
+  for (let i = 0; i < body.length; i++) {
+    const s = body[i]!;
+    if (where.budget.left <= 0) {
+      out.push(omitted(body.slice(i), facts));
+      break;
+    }
     if (s.label) {
       // A label names its chain's output: one symbol for the statement, with the structures in it beneath.
+      where.budget.left--;
       const children: DocumentSymbol[] = [];
       for (const item of s.chain) if (nestedBodies(item).length) children.push(itemSymbol(item, facts, where));
       out.push(
@@ -67,7 +83,21 @@ function bodySymbols(body: Statement[], facts: Facts, where: Where, out: Documen
   return out;
 }
 
+/** The entry that stands for the statements past the outline's limit. */
+function omitted(rest: Statement[], facts: Facts): DocumentSymbol {
+  const first = rest[0]!;
+  const span = { start: first.span.start, end: rest[rest.length - 1]!.span.end };
+  return {
+    name: `… ${rest.length.toLocaleString("en-US")} more statement${rest.length === 1 ? "" : "s"}`,
+    detail: `the outline lists ${OUTLINE_LIMIT.toLocaleString("en-US")} symbols at most`,
+    kind: SymbolKind.Null,
+    range: facts.range(span),
+    selectionRange: facts.range(first.span),
+  };
+}
+
 function itemSymbol(item: ChainItem, facts: Facts, where: Where): DocumentSymbol {
+  where.budget.left--;
   const range = facts.range(item.span);
   if (item.kind === "layer") {
     // The input line first: it is neither a layer nor a block use, and needs neither index.
