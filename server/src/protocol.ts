@@ -15,13 +15,18 @@ export interface SummaryParams {
   model?: string;
   /** Only what the summary view shows (`SummaryViewResult`): no text tables, no full JSON document. */
   view?: boolean;
+  /**
+   * The JSON document of `cnnlens summary --json` as well as the tables: about 200 bytes a layer, 10 MB for a
+   * 50,000-layer model, so only when asked for.
+   */
+  json?: boolean;
 }
 
 export interface SummaryResult {
   /** The summary table (the same text `cnnlens summary` prints), one per model. */
   tables: { model: string; text: string }[];
-  /** The JSON document of `cnnlens summary --json`. */
-  json: JsonDocument;
+  /** The JSON document of `cnnlens summary --json`, when `json` was asked for. */
+  json?: JsonDocument;
 }
 
 /** The answer to `view: true`: the JSON document's part that the summary table reads. */

@@ -383,3 +383,52 @@ describe("the rest of the language features", () => {
     assert.ok(tokens.data.length / 5 > 20);
   });
 });
+
+describe("edits inside a long model", () => {
+  it("each version's diagnostics and hints are those of the whole text, edit after edit", async () => {
+    const lines = ["model Long {", "  input(3, 32, 32)"];
+    for (let i = 0; i < 200; i++) lines.push(i % 10 === 0 ? "  conv(8, 3, padding: 1)" : "  relu");
+    lines.push("}");
+    const uri = await openDoc(lines.join("\n"));
+    assert.deepEqual(await client.diagnosticsFor(uri), []);
+    // A kernel too large for a 32-pixel input, 150 lines down; then fixed; then a layer that halves the size.
+    const line = 2 + 150;
+    const at = (character: number) => ({ line, character });
+    await client.edit(uri, { start: at(2), end: at(24) }, "conv(8, 40)");
+    const broken = await client.diagnosticsFor(uri);
+    assert.deepEqual(
+      broken.map((d) => [d.code, d.range.start.line]),
+      [["kernel-too-large", line]],
+    );
+    await client.edit(uri, { start: at(2), end: at(13) }, "maxpool(2)");
+    assert.deepEqual(await client.diagnosticsFor(uri), []);
+    const hints = await client.request<InlayHint[]>("textDocument/inlayHint", {
+      textDocument: { uri },
+      range: { start: { line: line - 1, character: 0 }, end: { line: line + 1, character: 0 } },
+    });
+    assert.deepEqual(
+      hints.map((h) => [h.position.line, h.label]),
+      [
+        [line - 1, "→ 8×32×32"],
+        [line, "→ 8×16×16"],
+        [line + 1, "→ 8×16×16"],
+      ],
+    );
+  });
+});
+
+describe("cnnlens/summary", () => {
+  it("gives each model's table, the JSON document only when asked, and the view's part alone", async () => {
+    const uri = await openDoc("model Ok {\n  input(3, 8, 8)\n  conv(4, 3)\n}");
+    const plain = await client.request<{ tables: { model: string; text: string }[]; json?: unknown }>(
+      "cnnlens/summary",
+      { uri },
+    );
+    assert.deepEqual(Object.keys(plain), ["tables"]);
+    assert.match(plain.tables[0]!.text, /Model Ok \(pytorch\), input 3×8×8[\s\S]*Total params: 112/);
+    const full = await client.request<{ json: { models: { name: string }[] } }>("cnnlens/summary", { uri, json: true });
+    assert.equal(full.json.models[0]!.name, "Ok");
+    const view = await client.request<{ view: { models: { name: string }[] } }>("cnnlens/summary", { uri, view: true });
+    assert.deepEqual(Object.keys(view), ["view"]);
+  });
+});

@@ -85,6 +85,8 @@ export function formatText(text: string, unit = "  "): string | undefined {
   if (current) flush();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const formatted = lines.join(eol) + eol;
+  // A text already in the canonical layout lexes as itself: the check would lex 800 KB again for nothing.
+  if (formatted === text) return formatted;
   return sameTokens(tokens, formatted) ? formatted : undefined;
 }
 

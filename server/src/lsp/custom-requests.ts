@@ -54,14 +54,12 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
 }
 
-/** `cnnlens/summary`: the tables and the JSON document, of one model or all; for the view, only what it shows. */
+/** `cnnlens/summary`: the tables (and the JSON document if asked), of one model or all; or what the view shows. */
 function summary(doc: Analysed, p: SummaryParams): SummaryResult | SummaryViewResult {
   const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
   if (p.view) return { view: toTableJson({ ...doc.analysis, models }, doc.text) };
-  return {
-    tables: models.map((m) => ({ model: m.name, text: summaryTable(m) })),
-    json: toJson({ ...doc.analysis, models }, doc.text),
-  };
+  const tables = models.map((m) => ({ model: m.name, text: summaryTable(m) }));
+  return p.json ? { tables, json: toJson({ ...doc.analysis, models }, doc.text) } : { tables };
 }
 
 /** `cnnlens/modelAt`: the totals of the model at an offset or position (the start of the file when neither). */
