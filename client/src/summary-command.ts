@@ -29,9 +29,41 @@ export function registerSummaryCommand(context: vscode.ExtensionContext, client:
       const script = panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...summaryScript));
       panel.webview.html = summaryHtml(summary.view, t.model, panel.webview.cspSource, script.toString());
       panel.webview.onDidReceiveMessage((m: unknown) => revealLine(vscode.Uri.parse(t.uri), m));
+      const following = followEdits(panel, client, t.uri);
+      panel.onDidDispose(() => following.dispose());
       return summary.view;
     }),
   );
+}
+
+/** Quiet time after a keystroke before the table is asked for again: one request per pause, not per key. */
+const UPDATE_DELAY_MS = 300;
+
+/**
+ * Keeps the view's table in step with the document as it is edited: after each pause in typing the server's
+ * summary is sent to the page, which keeps the model, open rows, sort and selection it shows.
+ */
+function followEdits(panel: vscode.WebviewPanel, client: LanguageClient, uri: string): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let asked = 0;
+  const update = async () => {
+    const ask = ++asked;
+    const summary = await client.sendRequest(SummaryRequest, { uri, view: true }).catch(() => null);
+    // An answer overtaken by a later edit's is dropped; a file with no model left keeps the last table.
+    if (ask !== asked || !summary || !("view" in summary) || summary.view.models.length === 0) return;
+    const models = summary.view.models;
+    panel.title = `Summary: ${models.map((m) => m.name).join(", ")}`;
+    void panel.webview.postMessage({ type: "update", models });
+  };
+  const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+    if (e.document.uri.toString() !== uri || e.contentChanges.length === 0) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void update(), UPDATE_DELAY_MS);
+  });
+  return new vscode.Disposable(() => {
+    clearTimeout(timer);
+    listener.dispose();
+  });
 }
 
 /** A row of the summary view was clicked: show its line in the document's editor (the first column if none). */

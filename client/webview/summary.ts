@@ -221,9 +221,29 @@ byId("collapse-all").addEventListener("click", () => {
   refresh();
 });
 const picker = byId("model") as HTMLSelectElement;
-for (const m of page.models) picker.add(new Option(m.name, m.name, false, m === model));
-picker.hidden = page.models.length < 2;
+function fillPicker(): void {
+  picker.replaceChildren(...page.models.map((m) => new Option(m.name, m.name, false, m === model)));
+  picker.hidden = page.models.length < 2;
+}
+fillPicker();
 picker.addEventListener("change", () => choose(page.models.find((m) => m.name === picker.value)!));
+// After an edit the extension sends the document's models again: the same model stays shown (the first if it is
+// gone), and the open rows, the sort and the selection are kept wherever their names still exist.
+window.addEventListener("message", (e: MessageEvent) => {
+  const message = e.data as { type?: unknown; models?: unknown };
+  if (message?.type !== "update" || !Array.isArray(message.models) || message.models.length === 0) return;
+  page.models = message.models as TableModel[];
+  const same = page.models.find((m) => m.name === model.name);
+  model = same ?? page.models[0]!;
+  tree = summaryTree(model);
+  if (!same) {
+    expanded = new Set();
+    selected = undefined;
+  }
+  fillPicker();
+  drawModel();
+  refresh();
+});
 window.addEventListener("scroll", () => requestAnimationFrame(draw), { passive: true });
 window.addEventListener("resize", () => requestAnimationFrame(draw));
 

@@ -19,7 +19,7 @@ function outline(text: string): string[] {
 }
 
 describe("outline", () => {
-  it("a model: its input, layers, labels, block uses and structures, in the order written", () => {
+  it("a model: its input, layers, labels, block uses (with their layers) and structures, in order", () => {
     const text = `block Pair(c) {
   conv(c, 3, padding: 1) -> relu
 }
@@ -45,8 +45,12 @@ model M {
       "  input [3×8×8]",
       "  skip [4×8×8]",
       "  Pair1 [Pair → 4×8×8]",
+      "    conv1 [4×8×8]",
+      "    relu1 [4×8×8]",
       "  repeat1 [×2 → 4×8×8]",
       "    repeat1.0.Pair1 [Pair → 4×8×8]",
+      "      conv1 [4×8×8]",
+      "      relu1 [4×8×8]",
       "  residual [→ 4×8×8]",
       "    conv1 [4×8×8]",
       "  concat(skip) []",

@@ -1,5 +1,5 @@
 // The outline: models and blocks, their statements, block uses and structures, and the layers inside those.
-import type { DocumentSymbol } from "vscode-languageserver";
+import type { DocumentSymbol, Range } from "vscode-languageserver";
 import { SymbolKind } from "vscode-languageserver";
 import type { ChainItem, Span, Statement } from "../../../grammar/index.js";
 import type { GroupInfo, LabelInfo, LayerInfo, ModelInfo } from "../analysis/index.js";
@@ -83,6 +83,31 @@ function bodySymbols(body: Statement[], facts: Facts, where: Where, out: Documen
   return out;
 }
 
+/**
+ * The layers a block use made in the model being outlined, named within the use (`conv1`, `downsample.0`). Their
+ * text is in the block's definition, outside the use's range, so each is placed at the use: a child stays inside
+ * its parent, and choosing it shows the line that made it. A use inside a block's definition has none (its
+ * layers differ from use to use).
+ */
+function useLayers(group: GroupInfo, where: Where, range: Range, selectionRange: Range): DocumentSymbol[] {
+  const model = where.model;
+  if (!model || where.inBlock) return [];
+  const out: DocumentSymbol[] = [];
+  const [first, end] = group.layers;
+  for (let i = first; i < end && where.budget.left > 0; i++) {
+    const layer = model.layers[i]!;
+    where.budget.left--;
+    out.push({
+      name: layer.name.slice(group.name.length + 1),
+      detail: formatShape(layer.outputShape),
+      kind: SymbolKind.Method,
+      range,
+      selectionRange,
+    });
+  }
+  return out;
+}
+
 /** The entry that stands for the statements past the outline's limit. */
 function omitted(rest: Statement[], facts: Facts): DocumentSymbol {
   const first = rest[0]!;
@@ -109,7 +134,9 @@ function itemSymbol(item: ChainItem, facts: Facts, where: Where): DocumentSymbol
     if (use?.[0]?.kind === "block") {
       const detail = `${use[0].definition} → ${shapeRange(use.map((g) => g.outputShape))}`;
       const name = where.inBlock ? lastPart(use[0].name) : use[0].name;
-      return { name, detail, kind: SymbolKind.Module, range, selectionRange: facts.range(item.name.span) };
+      const selectionRange = facts.range(item.name.span);
+      const symbol = { name, detail, kind: SymbolKind.Module, range, selectionRange };
+      return withChildren(symbol, useLayers(use[0], where, range, selectionRange));
     }
     const layers = facts.layers.get(item.span.start);
     const name = layers ? (where.inBlock ? lastPart(layers[0]!.name) : layers[0]!.name) : item.name.text;

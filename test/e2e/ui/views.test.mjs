@@ -8,7 +8,16 @@ import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import { runFolders, waitFor } from "../lib/proc.mjs";
 import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests, TINY } from "./workbench.mjs";
+import {
+  clickToken,
+  openFromExplorer,
+  runCommand,
+  screenshot,
+  token,
+  waitText,
+  closeAfterTests,
+  TINY,
+} from "./workbench.mjs";
 
 /** The body of the webview whose tab is active (webviews sit in two nested iframes; hidden ones stay). */
 function activeWebview(page) {
@@ -135,6 +144,16 @@ describe("the summary table and the simulation report", function () {
     // A layer of a block use is written in the block's body.
     const conv = resnet18.findIndex((l) => l.includes("conv(width, 3, stride: stride")) + 1;
     await waitFor("the cursor in the block's body", async () => (await cursorLine(page)) === conv);
+  });
+
+  it("an edit in the editor updates the table after a pause in typing, and so does its undo", async () => {
+    const view = activeWebview(page);
+    await token(page, "dense(1000)", "1000").dblclick();
+    await page.keyboard.type("10");
+    // 512·1000 + 1000 parameters of the classifier become 512·10 + 10.
+    await waitText("the new totals", view.locator("#totals"), /Params\s*11,181,642/);
+    await page.keyboard.press("Control+z");
+    await waitText("the totals again", view.locator("#totals"), /Params\s*11,689,512/);
   });
 
   it("CNN: Simulate Forward Pass shows charts with labelled axes, a sticky header and no top-5", async () => {
