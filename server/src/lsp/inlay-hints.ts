@@ -17,15 +17,15 @@ interface Entry {
   end: number;
   /** One shape per instance of this text (a line inside a block has one per use). */
   shapes: (Shape | undefined)[];
-  /** One parameter count per instance; empty for a structure, whose layers count on their own. */
-  params: number[];
+  /** One parameter count per instance (only with the params setting); none for a structure, whose layers count. */
+  params?: number[];
 }
 
 interface LineEntry {
   /** What the line produces: the last thing that ends on it (the end of a chain). */
   output: Entry;
-  /** Every layer and block use that ends on the line, for the parameters of the whole line. */
-  counted: Entry[];
+  /** Every layer and block use that ends on the line, for the parameters of the whole line (params setting). */
+  counted?: Entry[];
 }
 
 /**
@@ -35,29 +35,36 @@ interface LineEntry {
  */
 export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSettings): InlayHint[] {
   if (!settings.shapes && !settings.params) return [];
-  const byLine = new Map<number, LineEntry>();
+  // Lines by number in an array, not a map: the whole file of a 50,000-line model has an entry on every line.
+  const firstLine = Math.max(0, range.start.line);
+  const lastLine = Math.min(range.end.line, doc.index.lineCount - 1);
+  const byLine: (LineEntry | undefined)[] = new Array(Math.max(0, lastLine - firstLine + 1));
   const bySpan = new Map<number, Entry>();
-  const add = (span: Span, what: string, shape: Shape | undefined, params: number | undefined, group = false) => {
+  // Without the params setting no list of counts is made: most of the garbage of a whole file's hints.
+  const counting = settings.params;
+  const add = (span: Span, what: string, shape: Shape | undefined, count: number | undefined, group = false) => {
     const line = doc.index.line(span.end);
-    if (line < range.start.line || line > range.end.line) return;
+    if (line < firstLine || line > lastLine) return;
+    const params = counting ? count : undefined;
     // Instances of one piece of text (a block used three times) share one entry; layers that share a text
     // (`shortcut auto`'s conv and batchnorm) are told apart by their kind. A number, not a string, per layer:
     // on a file of 50,000 layers the keys were most of the garbage.
     const key = span.start * KINDS_PER_OFFSET + kindCode(what);
     let entry = bySpan.get(key);
     if (!entry) {
-      entry = { end: span.end, shapes: [], params: [] };
+      entry = { end: span.end, shapes: [] };
       bySpan.set(key, entry);
-      const current = byLine.get(line);
-      if (!current) byLine.set(line, { output: entry, counted: params === undefined ? [] : [entry] });
+      const current = byLine[line - firstLine];
+      if (!current)
+        byLine[line - firstLine] = params === undefined ? { output: entry } : { output: entry, counted: [entry] };
       else {
         // A structure that ends where its last layer does (a residual's `shortcut auto`) produces the line.
         if (current.output.end < span.end || (group && current.output.end === span.end)) current.output = entry;
-        if (params !== undefined) current.counted.push(entry);
+        if (params !== undefined) (current.counted ??= []).push(entry);
       }
     }
     entry.shapes.push(shape);
-    if (params !== undefined) entry.params.push(params);
+    if (params !== undefined) (entry.params ??= []).push(params);
   };
   // Found once, not once per model: a file of thousands of models must not make the hints quadratic.
   const firstStatements = new Map<number, Statement | undefined>();
@@ -76,33 +83,23 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
       add(g.span, `group ${g.kind}`, g.outputShape, g.kind === "block" ? total(g.params) : undefined, true);
   }
   const hints: InlayHint[] = [];
-  for (const { output, counted } of byLine.values()) {
+  for (const line of byLine) {
+    if (!line) continue;
+    const { output, counted } = line;
     if (!output.shapes[0]) continue;
-    const parts: string[] = [];
-    if (settings.shapes) parts.push(`→ ${shapeRange(output.shapes)}`);
-    if (settings.params) {
-      const params = lineParams(counted);
-      if (params) parts.push(`${params} params`);
-    }
-    if (parts.length === 0) continue;
+    const shapes = settings.shapes ? `→ ${shapeRange(output.shapes)}` : "";
+    const params = counted ? lineParams(counted) : "";
+    const label = shapes && params ? `${shapes} · ${params} params` : shapes || (params && `${params} params`);
+    if (!label) continue;
     hints.push({
       position: toPosition(doc.index, output.end),
-      label: parts.join(" · "),
+      label,
       kind: InlayHintKind.Type,
       paddingLeft: true,
     });
   }
-  // Lines come in the order their first layer was walked: sorted already unless a block's text comes after its
-  // use, and the check is a tenth of the sort on 50,000 hints.
-  return inOrder(hints) ? hints : hints.sort(byPosition);
-}
-
-const byPosition = (a: InlayHint, b: InlayHint) =>
-  a.position.line - b.position.line || a.position.character - b.position.character;
-
-function inOrder(hints: InlayHint[]): boolean {
-  for (let i = 1; i < hints.length; i++) if (byPosition(hints[i - 1]!, hints[i]!) > 0) return false;
-  return true;
+  // One hint per line, taken in line order: already sorted.
+  return hints;
 }
 
 /** More than the kinds of layers, groups and inputs there are: each gets a code below it. */
@@ -124,7 +121,7 @@ function lineParams(counted: Entry[]): string {
   let low = 0;
   let high = 0;
   for (const e of counted) {
-    if (e.params.length === 0) continue;
+    if (!e.params) continue;
     low += countExtreme(e.params, -1);
     high += countExtreme(e.params, 1);
   }
