@@ -11,7 +11,7 @@ import { inputField } from "./receptive-field.js";
 import { ModelState, Scope, type LabelEntry, type ModelMark, type ScopeMark, type Tensor } from "./scope.js";
 import { addToTotals, findOverflow, reportOverflow } from "./size-limits.js";
 import { elements, spatial } from "./tensor.js";
-import type { Framework, ModelInfo } from "./types.js";
+import type { Diagnostic, Framework, ModelInfo } from "./types.js";
 import { defineLabel, walkFrom, type WalkContext } from "./walker.js";
 
 /** Statements between checkpoints: a resumed walk re-walks up to this many statements before the edit. */
@@ -39,7 +39,7 @@ export interface ModelWalk {
   state: ModelState;
   scope: Scope;
   /** Every diagnostic of the file up to the end of this walk, in order (the reporter's list). */
-  diagnostics: readonly import("./types.js").Diagnostic[];
+  diagnostics: readonly Diagnostic[];
   program: Step[];
   firstUses: LabelEntry[];
   checkpoints: Checkpoint[];
@@ -56,22 +56,10 @@ export function analyzeModel(
   const read = readInputs(def.body, framework, report);
   const input = read.inputs[0];
   const state = new ModelState(input?.batch ?? 1);
-  const info: ModelInfo = {
-    name: def.name.text,
-    nameSpan: def.name.span,
-    span: def.span,
-    framework,
-    inputs: [],
-    batch: state.batch,
-    params: { total: 0, trainable: 0, nonTrainable: 0 },
-    macs: 0,
-    memory: { input: 0, activations: 0, params: 0 },
-    layers: state.layers,
-    groups: state.groups,
-    labels: state.labels,
-    outputs: [],
-    graph: state.graph,
-  };
+  const info = startInfo(
+    { name: def.name.text, nameSpan: def.name.span, span: def.span, framework, inputs: [], batch: state.batch },
+    state,
+  );
   if (!input) {
     report.error(
       "missing-input",
@@ -144,24 +132,10 @@ export function resumeModel(
   const state = walk.state.rewound(checkpoint.model, walk.scope, scope);
   const report = Reporter.continuing(walk.diagnostics.slice(0, checkpoint.diagnostics));
   const program = walk.program.slice(0, checkpoint.steps);
-  const old = walk.info;
-  const info: ModelInfo = {
-    ...old,
-    span: def.span,
-    params: { total: 0, trainable: 0, nonTrainable: 0 },
-    macs: 0,
-    memory: { input: 0, activations: 0, params: 0 },
-    layers: state.layers,
-    groups: state.groups,
-    labels: state.labels,
-    outputs: [],
-    graph: state.graph,
-    program,
-  };
-  delete info.output;
-  delete info.receptiveField;
-  delete info.outputNode;
-  delete info.overflow;
+  const { name, nameSpan, framework: kept, inputs: read, batch, input } = walk.info;
+  const info = startInfo({ name, nameSpan, span: def.span, framework: kept, inputs: read, batch }, state);
+  if (input) info.input = input;
+  info.program = program;
   const body = def.body.slice(inputs);
   const ctx: WalkContext = { framework, blocks, report, model: state, steps: program, modelBody: body };
   const next: ModelWalk = {
@@ -180,6 +154,24 @@ export function resumeModel(
   finishModel(info, state, output, walk.inputs, walk.inputOverflow, report);
   keep(next);
   return { info, report };
+}
+
+/** A model's record before its walk: its header, zero totals, and the state's lists, which the walk fills. */
+function startInfo(
+  header: Pick<ModelInfo, "name" | "nameSpan" | "span" | "framework" | "inputs" | "batch">,
+  state: ModelState,
+): ModelInfo {
+  return {
+    ...header,
+    params: { total: 0, trainable: 0, nonTrainable: 0 },
+    macs: 0,
+    memory: { input: 0, activations: 0, params: 0 },
+    layers: state.layers,
+    groups: state.groups,
+    labels: state.labels,
+    outputs: [],
+    graph: state.graph,
+  };
 }
 
 /** Keeps a checkpoint every CHECKPOINT_EVERY statements from `from` on (the first one always). */
