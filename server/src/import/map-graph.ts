@@ -1,0 +1,285 @@
+// The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
+// take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
+import type { ConstTensor, OnnxGraph, OnnxNode } from "./ir.js";
+import { intAttr, intsAttr } from "./ir.js";
+import { foldNode } from "./fold.js";
+import { OpContext, type MappedLayer } from "./op-context.js";
+import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
+import * as simple from "./ops-simple.js";
+import { orderNodes } from "./order.js";
+import { describeNode, refuse } from "./refusal.js";
+import type { LayerGraph, LNode } from "./layer-graph.js";
+import { graphInput } from "./graph-input.js";
+
+export interface MapOptions {
+  /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
+  inputShape?: number[];
+}
+
+/** Operators that pass their input through at inference. */
+const PASS_THROUGH = new Set(["Identity", "Dropout"]);
+
+export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
+  const order = orderNodes(graph);
+  const input = graphInput(graph, options.inputShape);
+  const shapes = new Map<string, number[]>([[input.name, input.shape]]);
+  const constants = new Map(graph.constants);
+  const alias = new Map<string, string>();
+  const consumers = consumerMap(order);
+  const done = new Set<OnnxNode>();
+  const folded = new Map<string, number[]>();
+  const nodes: LNode[] = [];
+  const real = (v: string) => alias.get(v) ?? v;
+  const shapeOf = (v: string, n: OnnxNode) =>
+    shapes.get(real(v)) ?? refuse(`${describeNode(n)} reads '${v}', whose shape the importer could not follow`);
+  const only = (v: string) => {
+    const users = consumers.get(v) ?? [];
+    return users.length === 1 && !graph.outputs.some((o) => o.name === v) ? users[0] : undefined;
+  };
+
+  for (const n of order) {
+    if (done.has(n)) continue;
+    const fold = foldNode(n, graph.opset, {
+      constant: (v) => constants.get(real(v)),
+      shape: (v) => shapes.get(real(v)),
+    });
+    if (fold) {
+      constants.set(fold.name, fold);
+      continue;
+    }
+    if (n.domain !== "" && n.domain !== "ai.onnx")
+      refuse(`${describeNode(n)} is in the operator domain '${n.domain}', which the language cannot express`);
+    const x = real(n.inputs[0] ?? "");
+    if (PASS_THROUGH.has(n.opType)) {
+      alias.set(n.outputs[0]!, x);
+      continue;
+    }
+    const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
+    const addLayer = (layer: MappedLayer, output = n.outputs[0]!) => {
+      shapes.set(output, layer.outShape);
+      nodes.push({ kind: "layer", layer, input: x, output, source: n });
+    };
+    const merge = mergeKind(n, constants, real);
+    if (merge) {
+      const inputs = n.inputs.map(real);
+      const outShape = mergeShape(
+        n,
+        merge,
+        inputs.map((v) => shapeOf(v, n)),
+      );
+      shapes.set(n.outputs[0]!, outShape);
+      nodes.push({ kind: merge, inputs, output: n.outputs[0]!, source: n, outShape });
+      continue;
+    }
+    if (!shapes.has(x)) {
+      if (constants.has(x))
+        refuse(`${describeNode(n)} computes on constants only ('${x}'), which the importer cannot fold`);
+      refuse(`${describeNode(n)} reads '${n.inputs[0]}', whose shape the importer could not follow`);
+    }
+    // x · sigmoid(x) is SiLU (PyTorch exports it as two nodes); x · tanh(softplus(x)) is Mish.
+    const fused = fusedActivation(n, only, x, real);
+    if (fused) {
+      addLayer(c.layer(fused.kind, c.input), fused.mul.outputs[0]!);
+      fused.nodes.forEach((m) => done.add(m));
+      continue;
+    }
+    const shuffle = shufflePattern(n, c, only, constants, real);
+    if (shuffle) {
+      addLayer(c.layer(`shuffle(${shuffle.groups})`, c.input), shuffle.last.outputs[0]!);
+      shuffle.nodes.forEach((m) => done.add(m));
+      continue;
+    }
+    if (n.opType === "Pad") {
+      const user = only(n.outputs[0]!);
+      if (user?.opType === "Conv" && user.inputs[0] === n.outputs[0]) {
+        const pads = simple.padsOf(c);
+        const rank = c.input.length;
+        folded.set(n.outputs[0]!, [...pads.slice(2, rank), ...pads.slice(rank + 2)]);
+        alias.set(n.outputs[0]!, x);
+        continue;
+      }
+      addLayer(simple.mapPad(c));
+      continue;
+    }
+    if (n.opType === "MatMul") {
+      const user = only(n.outputs[0]!);
+      const other = user?.opType === "Add" ? user.inputs.find((i) => i !== n.outputs[0]) : undefined;
+      const bias = other !== undefined ? constants.get(real(other)) : undefined;
+      if (user && bias?.float && bias.float.length === (c.constant(1)?.dims[1] ?? -1)) {
+        addLayer(simple.mapMatMul(c, bias.float), user.outputs[0]!);
+        done.add(user);
+      } else addLayer(simple.mapMatMul(c, undefined));
+      continue;
+    }
+    if (n.opType === "Split") {
+      const sizes = splitSizes(c);
+      const outputs = n.outputs;
+      outputs.forEach((o, i) => shapes.set(o, [c.input[0]!, sizes[i]!, ...c.input.slice(2)]));
+      nodes.push({ kind: "split", input: x, outputs, sizes, source: n });
+      continue;
+    }
+    const extra: ExtraPads = folded.get(n.inputs[0] ?? "");
+    addLayer(mapOne(c, extra));
+  }
+  const outputs = graph.outputs.map((o) => real(o.name));
+  for (const o of outputs)
+    if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
+  return { input, nodes, outputs, shapes };
+}
+
+/** One node that is one layer. */
+function mapOne(c: OpContext, extra: ExtraPads): MappedLayer {
+  const n = c.node;
+  const activation = simple.mapActivation(c);
+  if (activation) return activation;
+  switch (n.opType) {
+    case "Conv":
+      return mapConv(c, extra);
+    case "ConvTranspose":
+      return mapConvTranspose(c);
+    case "MaxPool":
+      return mapPool(c, true);
+    case "AveragePool":
+      return mapPool(c, false);
+    case "GlobalAveragePool":
+      return mapGlobalPool(c, false);
+    case "GlobalMaxPool":
+      return mapGlobalPool(c, true);
+    case "BatchNormalization":
+      return simple.mapBatchNorm(c);
+    case "LayerNormalization":
+      return simple.mapLayerNorm(c);
+    case "LRN":
+      return simple.mapLrn(c);
+    case "Softmax":
+      return simple.mapSoftmax(c);
+    case "Flatten":
+      return simple.mapFlatten(c);
+    case "Reshape":
+      return simple.mapReshape(c);
+    case "Gemm":
+      return simple.mapGemm(c);
+    case "Resize":
+    case "Upsample":
+      return simple.mapResize(c);
+    case "Add":
+    case "Mul":
+      return c.refuse(
+        `it computes with the constant '${n.inputs.find((i) => c.constant(n.inputs.indexOf(i)))}', which no layer of the language holds`,
+      );
+    default:
+      return c.refuse(`the operator ${n.opType} has no counterpart in the .cnn language`);
+  }
+}
+
+/** Add, Mul, Sum and Concat of computed tensors are merges; with a constant operand they are not. */
+function mergeKind(
+  n: OnnxNode,
+  constants: Map<string, ConstTensor>,
+  real: (v: string) => string,
+): "add" | "mul" | "concat" | undefined {
+  const kind =
+    n.opType === "Add" || n.opType === "Sum"
+      ? "add"
+      : n.opType === "Mul"
+        ? "mul"
+        : n.opType === "Concat"
+          ? "concat"
+          : undefined;
+  if (!kind || n.inputs.length < 2 || n.inputs.some((i) => constants.has(real(i)))) return undefined;
+  return kind;
+}
+
+function mergeShape(n: OnnxNode, kind: "add" | "mul" | "concat", shapes: number[][]): number[] {
+  const first = shapes[0]!;
+  const text = () => shapes.map((s) => `[${s.join(", ")}]`).join(" and ");
+  if (shapes.some((s) => s.length !== first.length))
+    refuse(`${describeNode(n)} joins tensors of different ranks (${text()})`);
+  if (kind === "concat") {
+    const axis = intAttr(n, "axis", 1);
+    if (axis !== 1 && axis !== 1 - first.length)
+      refuse(`${describeNode(n)} concatenates on axis ${axis}; the language concatenates channels (axis 1)`);
+    if (shapes.some((s) => s.some((d, i) => i !== 1 && d !== first[i])))
+      refuse(`${describeNode(n)} concatenates ${text()}, which differ outside the channel axis`);
+    return [first[0]!, shapes.reduce((p, s) => p + s[1]!, 0), ...first.slice(2)];
+  }
+  if (kind === "add") {
+    if (shapes.some((s) => s.some((d, i) => d !== first[i])))
+      refuse(`${describeNode(n)} adds ${text()}; the language adds tensors of equal shapes`);
+    return first;
+  }
+  const out = first.map((_, i) => Math.max(...shapes.map((s) => s[i]!)));
+  if (shapes.some((s) => s.some((d, i) => d !== 1 && d !== out[i])))
+    refuse(`${describeNode(n)} multiplies ${text()}, which do not broadcast`);
+  return out;
+}
+
+function splitSizes(c: OpContext): number[] {
+  const n = c.node;
+  const axis = intAttr(n, "axis", 0);
+  if (axis !== 1 && axis !== 1 - c.input.length) c.refuse(`it splits axis ${axis}; the language splits channels`);
+  const given = c.opset >= 13 ? (n.inputs[1] ? c.ints(1) : undefined) : intsAttr(n, "split");
+  const channels = c.input[1]!;
+  const parts = n.outputs.length;
+  const sizes = given ?? (channels % parts === 0 ? Array<number>(parts).fill(channels / parts) : undefined);
+  if (!sizes || sizes.reduce((p, s) => p + s, 0) !== channels)
+    c.refuse(`its parts do not divide the ${channels} channels`);
+  return sizes;
+}
+
+function consumerMap(order: OnnxNode[]): Map<string, OnnxNode[]> {
+  const users = new Map<string, OnnxNode[]>();
+  for (const n of order) for (const i of n.inputs) users.set(i, [...(users.get(i) ?? []), n]);
+  return users;
+}
+
+/** Sigmoid(x)·x → silu, Tanh(Softplus(x))·x → mish, starting from the Sigmoid or Softplus node. */
+function fusedActivation(
+  n: OnnxNode,
+  only: (v: string) => OnnxNode | undefined,
+  x: string,
+  real: (v: string) => string,
+): { kind: string; mul: OnnxNode; nodes: OnnxNode[] } | undefined {
+  let last = n;
+  const nodes = [n];
+  let kind = "silu";
+  if (n.opType === "Softplus") {
+    const tanh = only(n.outputs[0]!);
+    if (tanh?.opType !== "Tanh") return undefined;
+    nodes.push(tanh);
+    last = tanh;
+    kind = "mish";
+  } else if (n.opType !== "Sigmoid") return undefined;
+  const mul = only(last.outputs[0]!);
+  if (mul?.opType !== "Mul" || mul.inputs.length !== 2) return undefined;
+  const other = mul.inputs.find((i) => i !== last.outputs[0]);
+  if (other === undefined || real(other) !== x) return undefined;
+  return { kind, mul, nodes: [...nodes, mul] };
+}
+
+/** Reshape [N, g, C/g, …] → Transpose(0, 2, 1, …) → Reshape [N, C, …]: ShuffleNet's channel shuffle. */
+function shufflePattern(
+  n: OnnxNode,
+  c: OpContext,
+  only: (v: string) => OnnxNode | undefined,
+  constants: Map<string, ConstTensor>,
+  real: (v: string) => string,
+): { groups: number; last: OnnxNode; nodes: OnnxNode[] } | undefined {
+  if (n.opType !== "Reshape" || c.input.length < 3) return undefined;
+  const target = c.ints(1);
+  const transpose = only(n.outputs[0]!);
+  if (!target || transpose?.opType !== "Transpose") return undefined;
+  const back = only(transpose.outputs[0]!);
+  if (back?.opType !== "Reshape") return undefined;
+  const perm = intsAttr(transpose, "perm");
+  const channels = c.input[1]!;
+  const groups = target[1]!;
+  if (!perm || perm[0] !== 0 || perm[1] !== 2 || perm[2] !== 1 || perm.slice(3).some((p, i) => p !== i + 3))
+    return undefined;
+  if (groups <= 0 || channels % groups !== 0 || (target[2] !== channels / groups && target[2] !== -1)) return undefined;
+  const backTarget = constants.get(real(back.inputs[1] ?? ""));
+  const values = backTarget?.ints;
+  if (!values || values.length !== c.input.length) return undefined;
+  if (values.some((v, i) => v !== 0 && v !== -1 && v !== c.input[i])) return undefined;
+  return { groups, last: back, nodes: [n, transpose, back] };
+}

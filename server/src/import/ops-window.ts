@@ -1,0 +1,160 @@
+// Conv, ConvTranspose and the pools: ONNX's per-side pads and auto_pad become the language's symmetric padding.
+import { intAttr, intsAttr, stringAttr } from "./ir.js";
+import { axes, layerCall } from "./layer-text.js";
+import type { MappedLayer, OpContext } from "./op-context.js";
+
+/** Extra padding a Pad node before the conv adds (folded into the conv), per spatial axis. */
+export type ExtraPads = number[] | undefined;
+
+export function mapConv(c: OpContext, extra: ExtraPads): MappedLayer {
+  const w = c.floats(1, "weight");
+  const spatial = c.input.slice(2);
+  const rank = spatial.length;
+  if (w.shape.length !== rank + 2) c.refuse(`its weight has shape [${w.shape.join(", ")}], not rank ${rank + 2}`);
+  const kernel = w.shape.slice(2);
+  const stride = intsAttr(c.node, "strides") ?? ones(rank);
+  const dilation = intsAttr(c.node, "dilations") ?? ones(rank);
+  const groups = intAttr(c.node, "group", 1);
+  const pads = symmetricPads(c, spatial, kernel, stride, dilation, extra);
+  const outChannels = w.shape[0]!;
+  if (c.input[1] !== w.shape[1]! * groups)
+    c.refuse(`its weight expects ${w.shape[1]! * groups} input channels but the input has ${c.input[1]}`);
+  const tensors: MappedLayer["tensors"] = [["weight", w]];
+  const hasBias = c.node.inputs[2] !== undefined && c.node.inputs[2] !== "";
+  if (hasBias) tensors.push(["bias", c.floats(2, "bias")]);
+  const out = spatial.map(
+    (s, i) => Math.floor((s + 2 * pads[i]! - dilation[i]! * (kernel[i]! - 1) - 1) / stride[i]!) + 1,
+  );
+  const call = layerCall(
+    "conv",
+    [outChannels, axes(kernel)],
+    [
+      ["stride", nonDefault(stride, 1)],
+      ["padding", nonDefault(pads, 0)],
+      ["dilation", nonDefault(dilation, 1)],
+      ["groups", groups === 1 ? undefined : groups],
+      ["bias", hasBias ? undefined : false],
+    ],
+  );
+  return c.layer(call, [c.input[0]!, outChannels, ...out], tensors);
+}
+
+export function mapConvTranspose(c: OpContext): MappedLayer {
+  const w = c.floats(1, "weight");
+  const spatial = c.input.slice(2);
+  const rank = spatial.length;
+  const kernel = w.shape.slice(2);
+  const stride = intsAttr(c.node, "strides") ?? ones(rank);
+  const dilation = intsAttr(c.node, "dilations") ?? ones(rank);
+  const groups = intAttr(c.node, "group", 1);
+  const outputPadding = intsAttr(c.node, "output_padding") ?? zeros(rank);
+  if (intsAttr(c.node, "output_shape")) c.refuse("output_shape is not in the language; export with explicit pads");
+  if (stringAttr(c.node, "auto_pad", "NOTSET") !== "NOTSET") c.refuse("auto_pad is not supported for ConvTranspose");
+  const pads = intsAttr(c.node, "pads") ?? zeros(2 * rank);
+  if (pads.some((p, i) => i < rank && p !== pads[i + rank]))
+    c.refuse(`its pads [${pads.join(", ")}] differ between the two sides of an axis, which the language cannot write`);
+  const outChannels = w.shape[1]! * groups;
+  const tensors: MappedLayer["tensors"] = [["weight", w]];
+  const hasBias = c.node.inputs[2] !== undefined && c.node.inputs[2] !== "";
+  if (hasBias) tensors.push(["bias", c.floats(2, "bias")]);
+  const out = spatial.map(
+    (s, i) => (s - 1) * stride[i]! - 2 * pads[i]! + dilation[i]! * (kernel[i]! - 1) + outputPadding[i]! + 1,
+  );
+  const call = layerCall(
+    "convtranspose",
+    [outChannels, axes(kernel)],
+    [
+      ["stride", nonDefault(stride, 1)],
+      ["padding", nonDefault(pads.slice(0, rank), 0)],
+      ["output_padding", nonDefault(outputPadding, 0)],
+      ["dilation", nonDefault(dilation, 1)],
+      ["groups", groups === 1 ? undefined : groups],
+      ["bias", hasBias ? undefined : false],
+    ],
+  );
+  return c.layer(call, [c.input[0]!, outChannels, ...out], tensors);
+}
+
+/** MaxPool and AveragePool with PyTorch's output size (ceil_mode's last window must start inside). */
+export function mapPool(c: OpContext, max: boolean): MappedLayer {
+  const spatial = c.input.slice(2);
+  const rank = spatial.length;
+  const kernel = intsAttr(c.node, "kernel_shape") ?? c.refuse("it has no kernel_shape");
+  const stride = intsAttr(c.node, "strides") ?? ones(rank);
+  const dilation = intsAttr(c.node, "dilations") ?? ones(rank);
+  if (!max && dilation.some((d) => d !== 1)) c.refuse("a dilated average pool is not in the language");
+  if (max && c.node.outputs.length > 1 && c.node.outputs[1] !== "")
+    c.refuse("its indices output is not in the language");
+  const ceil = intAttr(c.node, "ceil_mode", 0) === 1;
+  const pads = symmetricPads(c, spatial, kernel, stride, dilation, undefined);
+  const countPad = intAttr(c.node, "count_include_pad", 0) === 1;
+  const out = spatial.map((s, i) => {
+    const span = s + 2 * pads[i]! - dilation[i]! * (kernel[i]! - 1) - 1;
+    let n = (ceil ? Math.ceil(span / stride[i]!) : Math.floor(span / stride[i]!)) + 1;
+    if (ceil && (n - 1) * stride[i]! >= s + pads[i]!) n--;
+    return n;
+  });
+  const samePad = pads.every((p) => p === 0);
+  const call = layerCall(
+    max ? "maxpool" : "avgpool",
+    [axes(kernel)],
+    [
+      ["stride", equal(stride, kernel) ? undefined : axes(stride)],
+      ["padding", nonDefault(pads, 0)],
+      ["dilation", max ? nonDefault(dilation, 1) : undefined],
+      ["ceil_mode", ceil ? true : undefined],
+      // ONNX's default leaves padding out of the average; PyTorch's counts it. Only padding makes them differ.
+      ["count_include_pad", !max && !samePad && !countPad ? false : undefined],
+    ],
+  );
+  return c.layer(call, [c.input[0]!, c.input[1]!, ...out]);
+}
+
+export function mapGlobalPool(c: OpContext, max: boolean): MappedLayer {
+  return c.layer(max ? "globalmaxpool" : "globalavgpool", [c.input[0]!, c.input[1]!, ...c.input.slice(2).map(() => 1)]);
+}
+
+/**
+ * ONNX pads (all begins, then all ends) or auto_pad, plus a folded Pad node's, as one padding per axis;
+ * refuses uneven sides, which PyTorch's conv and pools cannot write either.
+ */
+function symmetricPads(
+  c: OpContext,
+  spatial: number[],
+  kernel: number[],
+  stride: number[],
+  dilation: number[],
+  extra: ExtraPads,
+): number[] {
+  const rank = spatial.length;
+  const auto = stringAttr(c.node, "auto_pad", "NOTSET");
+  let pads = intsAttr(c.node, "pads") ?? zeros(2 * rank);
+  if (auto === "SAME_UPPER" || auto === "SAME_LOWER") {
+    pads = zeros(2 * rank);
+    spatial.forEach((s, i) => {
+      const out = Math.ceil(s / stride[i]!);
+      const total = Math.max((out - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1) + 1 - s, 0);
+      const small = Math.floor(total / 2);
+      pads[i] = auto === "SAME_UPPER" ? small : total - small;
+      pads[i + rank] = total - pads[i]!;
+    });
+  } else if (auto === "VALID") pads = zeros(2 * rank);
+  if (extra) pads = pads.map((p, i) => p + extra[i]!);
+  if (pads.some((p, i) => i < rank && p !== pads[i + rank]))
+    c.refuse(
+      `its padding [${pads.join(", ")}] differs between the two sides of an axis (TensorFlow's 'same' with a ` +
+        `stride); the language writes one padding per axis`,
+    );
+  return pads.slice(0, rank);
+}
+
+function nonDefault(values: number[], fallback: number): number | number[] | undefined {
+  return values.every((v) => v === fallback) ? undefined : axes(values);
+}
+
+function equal(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+const ones = (n: number) => Array<number>(n).fill(1);
+const zeros = (n: number) => Array<number>(n).fill(0);
