@@ -3,14 +3,20 @@ import { statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { ExternalFiles } from "../server/src/import/decode.js";
 import { readRegularFile, withRegularFile } from "../server/src/simulation/read-file.js";
-import type { Io } from "./cli.js";
 import type { ParsedCommandLine } from "./cli-options.js";
 
 /** The largest .onnx file read into memory (protobuf's own limit); larger models keep their weights external. */
 const maxModelBytes = 2 ** 31 - 1;
 
+/** What the command needs of the CLI's input and output (cli.ts' Io has it; importing that type would be a cycle). */
+interface ImportIo {
+  writeFile(path: string, data: Uint8Array | string): void;
+  out(text: string): void;
+  err(text: string): void;
+}
+
 /** Exit codes as the other commands: 0 written, 2 a usage problem or a model the language cannot hold. */
-export async function importCommand(file: string, cli: ParsedCommandLine, io: Io): Promise<number> {
+export async function importCommand(file: string, cli: ParsedCommandLine, io: ImportIo): Promise<number> {
   const shapeText = cli.values.get("input-shape");
   const inputShape = shapeText === undefined ? undefined : parseShape(shapeText);
   if (inputShape === null) {

@@ -165,7 +165,8 @@ function mapOne(c: OpContext, extra: ExtraPads): MappedLayer {
     case "Add":
     case "Mul":
       return c.refuse(
-        `it computes with the constant '${n.inputs.find((i) => c.constant(n.inputs.indexOf(i)))}', which no layer of the language holds`,
+        `it computes with the constant '${n.inputs.find((_, i) => c.constant(i))}', ` +
+          `which no layer of the language holds (only x·sigmoid(x), a dense bias and merges of two paths are imported)`,
       );
     default:
       return c.refuse(`the operator ${n.opType} has no counterpart in the .cnn language`);
