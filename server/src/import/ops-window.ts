@@ -85,15 +85,24 @@ export function mapPool(c: OpContext, max: boolean): MappedLayer {
   if (!max && dilation.some((d) => d !== 1)) c.refuse("a dilated average pool is not in the language");
   if (max && c.node.outputs.length > 1 && c.node.outputs[1] !== "")
     c.refuse("its indices output is not in the language");
-  const ceil = intAttr(c.node, "ceil_mode", 0) === 1;
-  const pads = symmetricPads(c, spatial, kernel, stride, dilation, undefined);
+  let ceil = intAttr(c.node, "ceil_mode", 0) === 1;
+  const sides = sidePads(c, spatial, kernel, stride, dilation, undefined);
+  const exact = spatial.map(
+    (s, i) => Math.floor((s + sides[i]! + sides[i + rank]! - dilation[i]! * (kernel[i]! - 1) - 1) / stride[i]!) + 1,
+  );
+  // Extra padding at the end of a max pool is ceil_mode's partial window (cnnlens' own export writes it so):
+  // max ignores padding, so both give the same values when they give the same size.
+  if (max && !ceil && sides.some((p, i) => i < rank && sides[i + rank]! > p)) {
+    const begins = sides.slice(0, rank);
+    const ceiled = spatial.map((s, i) => poolSize(s, kernel[i]!, stride[i]!, begins[i]!, dilation[i]!, true));
+    if (ceiled.every((n, i) => n === exact[i])) {
+      ceil = true;
+      sides.splice(rank, rank, ...begins);
+    }
+  }
+  const pads = even(c, sides);
   const countPad = intAttr(c.node, "count_include_pad", 0) === 1;
-  const out = spatial.map((s, i) => {
-    const span = s + 2 * pads[i]! - dilation[i]! * (kernel[i]! - 1) - 1;
-    let n = (ceil ? Math.ceil(span / stride[i]!) : Math.floor(span / stride[i]!)) + 1;
-    if (ceil && (n - 1) * stride[i]! >= s + pads[i]!) n--;
-    return n;
-  });
+  const out = spatial.map((s, i) => poolSize(s, kernel[i]!, stride[i]!, pads[i]!, dilation[i]!, ceil));
   const samePad = pads.every((p) => p === 0);
   const call = layerCall(
     max ? "maxpool" : "avgpool",
@@ -114,11 +123,28 @@ export function mapGlobalPool(c: OpContext, max: boolean): MappedLayer {
   return c.layer(max ? "globalmaxpool" : "globalavgpool", [c.input[0]!, c.input[1]!, ...c.input.slice(2).map(() => 1)]);
 }
 
-/**
- * ONNX pads (all begins, then all ends) or auto_pad, plus a folded Pad node's, as one padding per axis;
- * refuses uneven sides, which PyTorch's conv and pools cannot write either.
- */
+/** PyTorch's pool output size: with ceil_mode the last window must start inside the input or the left padding. */
+function poolSize(s: number, k: number, stride: number, pad: number, dilation: number, ceil: boolean): number {
+  const span = s + 2 * pad - dilation * (k - 1) - 1;
+  let n = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
+  if (ceil && (n - 1) * stride >= s + pad) n--;
+  return n;
+}
+
+/** ONNX pads or auto_pad, plus a folded Pad node's, as one padding per axis; refuses uneven sides. */
 function symmetricPads(
+  c: OpContext,
+  spatial: number[],
+  kernel: number[],
+  stride: number[],
+  dilation: number[],
+  extra: ExtraPads,
+): number[] {
+  return even(c, sidePads(c, spatial, kernel, stride, dilation, extra));
+}
+
+/** The begins and ends per spatial axis (ONNX's order: all begins, then all ends). */
+function sidePads(
   c: OpContext,
   spatial: number[],
   kernel: number[],
@@ -140,6 +166,12 @@ function symmetricPads(
     });
   } else if (auto === "VALID") pads = zeros(2 * rank);
   if (extra) pads = pads.map((p, i) => p + extra[i]!);
+  return pads;
+}
+
+/** One padding per axis from begins and ends that are equal; PyTorch's conv and pools cannot write others. */
+function even(c: OpContext, pads: number[]): number[] {
+  const rank = pads.length / 2;
   if (pads.some((p, i) => i < rank && p !== pads[i + rank]))
     c.refuse(
       `its padding [${pads.join(", ")}] differs between the two sides of an axis (TensorFlow's 'same' with a ` +

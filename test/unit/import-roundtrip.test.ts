@@ -1,0 +1,92 @@
+// Export → import round trips: every example exported by cnnlens itself comes back as a .cnn file whose analysis
+// has the same input, output, parameters, MACs and per-layer shapes, and whose weights are the exported ones.
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { ModelInfo } from "../../server/src/analysis/types.js";
+import { importOnnx, type ImportedModel } from "../../server/src/import/import-onnx.js";
+import { buildOnnx } from "../../server/src/layers/onnx-model.js";
+import { randomWeights } from "../../server/src/simulation/weights.js";
+import { analyze, errors, readRepoFile, repoRoot } from "./helpers.js";
+
+/** Keras files hold channels-last tensors, which an ONNX graph (channels first) gives back only with transposes. */
+const KERAS = new Set(["keras_smallnet.cnn"]);
+/** Layers the export writes as something else or leaves out (identity at inference). */
+const DROPPED = new Set(["dropout", "identity", "droppath"]);
+
+/**
+ * Examples whose export holds operators the language has no layer for, and the node the refusal names: ConvNeXt's
+ * layer norm over channels is exported as Transpose → LayerNormalization → Transpose (and GELU as Erf arithmetic);
+ * an adaptive pool whose output does not divide its input as Slice and ReduceMean per cell.
+ */
+const REFUSED: Record<string, RegExp> = {
+  "convnext_tiny.cnn": /node 'layernorm1#1' \(Transpose\): the operator Transpose has no counterpart/,
+  "googlenet_aux.cnn": /node 'aux1\.adaptiveavgpool1#\d+' \(Slice\): the operator Slice has no counterpart/,
+};
+
+const examples = readdirSync(join(repoRoot, "examples")).filter(
+  (f) => f.endsWith(".cnn") && !KERAS.has(f) && !(f in REFUSED),
+);
+
+for (const [file, message] of Object.entries(REFUSED)) {
+  test(`import of the exported ${file} is refused with the node and operator named`, () => {
+    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+    const result = importOnnx(buildOnnx(original, randomWeights(original, 0), { outputs: "final" }));
+    assert.ok("refusal" in result);
+    assert.match(result.refusal, message);
+  });
+}
+
+/** Exports `file`'s model with seeded random weights, as `cnnlens export --to onnx` does, and imports it back. */
+export function roundTrip(file: string): {
+  original: ModelInfo;
+  imported: ImportedModel;
+  weights: Map<string, unknown>;
+} {
+  const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+  const weights = randomWeights(original, 0);
+  const result = importOnnx(buildOnnx(original, weights, { outputs: "final" }), { fileName: `${file}.onnx` });
+  if ("refusal" in result) assert.fail(`${file}: ${result.refusal}`);
+  return { original, imported: result, weights };
+}
+
+/** The layers that hold parameters, with their output shapes and counts, in execution order. */
+function parameterised(model: ModelInfo): string[] {
+  return model.layers
+    .filter((l) => l.params.trainable + l.params.nonTrainable > 0)
+    .map((l) => `${l.kind} ${l.outputShape?.join("x")} ${l.params.trainable}`);
+}
+
+for (const file of examples) {
+  test(`import of the exported ${file} analyses to the same shapes, parameters and MACs`, () => {
+    const { original, imported } = roundTrip(file);
+    const analysis = analyze(imported.text);
+    assert.deepEqual(errors(analysis), []);
+    const model = analysis.models[0]!;
+    assert.deepEqual(model.input, original.input);
+    assert.deepEqual(
+      model.outputs.map((o) => o.shape),
+      original.outputs.map((o) => o.shape),
+    );
+    assert.deepEqual(model.params, original.params);
+    assert.equal(model.macs, original.macs);
+    assert.deepEqual(parameterised(model), parameterised(original));
+    assert.equal(
+      model.layers.filter((l) => !DROPPED.has(l.kind)).length,
+      original.layers.filter((l) => !DROPPED.has(l.kind)).length,
+    );
+  });
+}
+
+test("the imported weights are the exported tensors, in the written layers' order and shapes", () => {
+  const { original, imported, weights } = roundTrip("resnet18.cnn");
+  const exported = [...(weights as Map<string, { shape: number[]; data: Float32Array }>).values()];
+  const back = [...imported.weights.values()];
+  assert.equal(back.length, exported.length);
+  back.forEach((t, i) => {
+    assert.deepEqual(t.shape, exported[i]!.shape);
+    assert.deepEqual(t.data, exported[i]!.data);
+  });
+  assert.equal(original.name, imported.model);
+});
