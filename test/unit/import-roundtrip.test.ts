@@ -51,11 +51,15 @@ export function roundTrip(file: string): {
   return { original, imported: result, weights };
 }
 
-/** The layers that hold parameters, with their output shapes and counts, in execution order. */
+/**
+ * The layers that hold parameters, with their output shapes and counts, sorted: a residual's shortcut may come
+ * before or after its main path in the original's execution order, and the import writes the main path first.
+ */
 function parameterised(model: ModelInfo): string[] {
   return model.layers
     .filter((l) => l.params.trainable + l.params.nonTrainable > 0)
-    .map((l) => `${l.kind} ${l.outputShape?.join("x")} ${l.params.trainable}`);
+    .map((l) => `${l.kind} ${l.outputShape?.join("x")} ${l.params.trainable}`)
+    .sort();
 }
 
 for (const file of examples) {

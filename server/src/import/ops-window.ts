@@ -104,6 +104,10 @@ export function mapPool(c: OpContext, max: boolean): MappedLayer {
   const countPad = intAttr(c.node, "count_include_pad", 0) === 1;
   const out = spatial.map((s, i) => poolSize(s, kernel[i]!, stride[i]!, pads[i]!, dilation[i]!, ceil));
   const samePad = pads.every((p) => p === 0);
+  // A window over the whole input is a global pool (cnnlens' export writes adaptiveavgpool(1) so): written as
+  // PyTorch writes it, it reads the same at every resolution, which lets blocks share it.
+  if (samePad && !ceil && kernel.every((k, i) => k === spatial[i]) && dilation.every((d) => d === 1))
+    return mapGlobalPool(c, max);
   const call = layerCall(
     max ? "maxpool" : "avgpool",
     [axes(kernel)],
@@ -120,7 +124,11 @@ export function mapPool(c: OpContext, max: boolean): MappedLayer {
 }
 
 export function mapGlobalPool(c: OpContext, max: boolean): MappedLayer {
-  return c.layer(max ? "globalmaxpool" : "globalavgpool", [c.input[0]!, c.input[1]!, ...c.input.slice(2).map(() => 1)]);
+  return c.layer(max ? "adaptivemaxpool(1)" : "adaptiveavgpool(1)", [
+    c.input[0]!,
+    c.input[1]!,
+    ...c.input.slice(2).map(() => 1),
+  ]);
 }
 
 /** PyTorch's pool output size: with ceil_mode the last window must start inside the input or the left padding. */
