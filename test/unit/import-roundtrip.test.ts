@@ -94,3 +94,27 @@ test("the imported weights are the exported tensors, in the written layers' orde
   });
   assert.equal(original.name, imported.model);
 });
+
+test("the imported ResNet-50 is one bottleneck block with parameters, repeats and shortcut auto, in at most 60 lines", () => {
+  const { imported } = roundTrip("resnet50.cnn");
+  const lines = imported.text.trimEnd().split("\n");
+  assert.ok(lines.length <= 60, `${lines.length} lines`);
+  assert.equal(lines.filter((l) => l.startsWith("block ")).length, 1);
+  assert.match(imported.text, /^block Bottleneck\(channels, stride = 1\) \{$/m);
+  assert.match(imported.text, /^ {4}conv\(channels \* 4, 1, bias: false\) -> batchnorm$/m);
+  assert.match(imported.text, /^ {2}\} shortcut auto$/m);
+  assert.match(imported.text, /^ {2}repeat 3 \{ Bottleneck\(64\) \}$/m);
+  assert.match(imported.text, /^ {2}Bottleneck\(512, stride: 2\)$/m);
+});
+
+test("fork-join regions read as residual, concat, gate and split structures", () => {
+  const text = (file: string) => roundTrip(file).imported.text;
+  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+conv\(channels, 1, bias: false\)/);
+  assert.match(
+    text("mobilenet_v3_large.cnn"),
+    /gate \{\n\s+adaptiveavgpool\(1\)\n\s+conv\(\w+( \/\/ \d+)?, 1\) -> relu\n/,
+  );
+  assert.match(text("shufflenet_v2_x1_0.cnn"), /split \{\n {4}branch \{ \}\n {4}branch \{/);
+  assert.match(text("resnet18.cnn"), /residual \{\n {4}conv\(channels, 3, stride: stride, padding: 1, bias: false\)/);
+  assert.match(text("densenet121.cnn"), /concat \{\n {4}branch \{ \}\n {4}branch \{\n {6}batchnorm -> relu\n/);
+});

@@ -11,7 +11,8 @@ import { mapGraph } from "./map-graph.js";
 import { commentText, definitionName, LabelNames } from "./names.js";
 import { ImportRefusal, refuse } from "./refusal.js";
 import { recoverStructure } from "./structure.js";
-import { BodyWriter, type WrittenCall } from "./write.js";
+import { CnnWriter, layerKey, type Registry } from "./write.js";
+import { findBlocks } from "./blocks.js";
 
 export interface ImportOptions {
   /** The file's name, for the header comment and messages. */
@@ -37,9 +38,9 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Impo
     return importOrThrow(bytes, options);
   } catch (e) {
     if (e instanceof ImportRefusal) return { refusal: e.message };
-    if (e instanceof RangeError || e instanceof TypeError)
-      return { refusal: `${options.fileName ?? "the model"} could not be read (${e.message}): the file is damaged` };
-    throw e;
+    // Anything else is a bug of the importer; the caller still gets a sentence, not a stack trace.
+    const where = e instanceof Error ? (e.stack?.split("\n")[1]?.trim() ?? "") : "";
+    return { refusal: `cnnlens import failed on this model (${String(e)} ${where}); please report it with the model` };
   }
 }
 
@@ -55,25 +56,24 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
   for (const n of layers.nodes)
     if (n.kind === "layer") hints.set(n.output, n.layer.hint);
     else if (n.kind !== "split") hints.set(n.output, n.source.name);
-  const header =
-    `# Imported from ${commentText(fileName)} (ONNX opset ${graph.opset}) by cnnlens import\n` +
-    `model ${modelName} {\n`;
-  const written = new BodyWriter(names).model(
-    header,
-    layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
-    {
-      units,
-      entry: layers.input.name,
-      outputs: layers.outputs,
-      hint: (v) => hints.get(v) ?? v,
-    },
-  );
-  const model = verify(written.text, written.calls, layers.shapes, layers.outputs);
-  return { text: written.text, weights: weightsOf(model, written.calls), model: model.name };
+  const { units: body, blocks } = findBlocks(units, layers.shapes, names);
+  const header = `# Imported from ${commentText(fileName)} (ONNX opset ${graph.opset}) by cnnlens import\n`;
+  const written = new CnnWriter(names).file({
+    header: blocks.length > 0 ? `${header}\n` : header,
+    blocks,
+    name: modelName,
+    inputCall: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
+    units: body,
+    entry: layers.input.name,
+    outputs: layers.outputs,
+    hint: (v) => hints.get(v) ?? v,
+  });
+  const model = verify(written.text, written.registry, layers.shapes, layers.outputs);
+  return { text: written.text, weights: weightsOf(model, written.registry), model: model.name };
 }
 
 /** Analyses the written text: no errors, and every layer's shape as the ONNX graph's; else a refusal. */
-function verify(text: string, calls: WrittenCall[], shapes: Map<string, number[]>, outputs: string[]): ModelInfo {
+function verify(text: string, registry: Registry, shapes: Map<string, number[]>, outputs: string[]): ModelInfo {
   const analysis = analyze(text);
   const errors = analysis.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0)
@@ -82,15 +82,16 @@ function verify(text: string, calls: WrittenCall[], shapes: Map<string, number[]
         errors.map((e) => e.message).join("; "),
     );
   const model = analysis.models[0]!;
-  const byOffset = new Map(calls.map((c) => [c.offset, c]));
-  for (const layer of model.layers) {
-    const call = byOffset.get(layer.span.start);
-    if (!call) continue;
-    const expected = call.node.layer.outShape.slice(1);
+  const nodes = nodesOf(model, registry);
+  for (const [i, layer] of model.layers.entries()) {
+    const call = nodes[i];
+    if (!call)
+      refuse(`the written layer ${layer.name} matches no ONNX node (a bug in cnnlens import; please report it)`);
+    const expected = call.layer.outShape.slice(1);
     if (!sameShape(layer.outputShape, expected))
       refuse(
-        `the written layer ${layer.name} (${call.node.layer.call}) gives [${layer.outputShape?.join(", ")}] where ` +
-          `ONNX's ${call.node.source.opType} gives [${expected.join(", ")}] (a bug in cnnlens import)`,
+        `the written layer ${layer.name} (${call.layer.call}) gives [${layer.outputShape?.join(", ")}] where ` +
+          `ONNX's ${call.source.opType} gives [${expected.join(", ")}] (a bug in cnnlens import)`,
       );
   }
   model.outputs.forEach((o, i) => {
@@ -102,13 +103,13 @@ function verify(text: string, calls: WrittenCall[], shapes: Map<string, number[]
 }
 
 /** The ONNX tensors under the written layers' names; every one is checked against the shape the layer expects. */
-function weightsOf(model: ModelInfo, calls: WrittenCall[]): WeightMap {
-  const byOffset = new Map(calls.map((c) => [c.offset, c]));
+function weightsOf(model: ModelInfo, registry: Registry): WeightMap {
+  const nodes = nodesOf(model, registry);
   const weights: WeightMap = new Map();
   for (const spec of parameterSpecs(model)) {
     const layer = model.layers[spec.layer]!;
-    const call = byOffset.get(layer.span.start);
-    const tensor = call?.node.layer.tensors.find(([role]) => role === spec.role)?.[1];
+    const call = nodes[spec.layer];
+    const tensor = call?.layer.tensors.find(([role]) => role === spec.role)?.[1];
     if (!tensor) refuse(`the written layer ${layer.name} needs a ${spec.role} that the ONNX node does not give`);
     if (tensor.data.length !== spec.shape.reduce((p, d) => p * d, 1))
       refuse(
@@ -119,6 +120,23 @@ function weightsOf(model: ModelInfo, calls: WrittenCall[]): WeightMap {
   }
   return weights;
 }
+
+/** The ONNX node of every analysed layer, by its key; a repeat's iterations take theirs in order. */
+function nodesOf(model: ModelInfo, registry: Registry): (WrittenNode | undefined)[] {
+  const taken = new Map<string, number>();
+  return model.layers.map((layer) => {
+    const key = layerKey(
+      layer.via.map((s) => s.start),
+      layer.span.start,
+      layer.kind,
+    );
+    const at = taken.get(key) ?? 0;
+    taken.set(key, at + 1);
+    return registry.get(key)?.[at];
+  });
+}
+
+type WrittenNode = NonNullable<ReturnType<Registry["get"]>>[number];
 
 function sameShape(a: number[] | undefined, b: number[]): boolean {
   return a !== undefined && a.length === b.length && a.every((d, i) => d === b[i]);

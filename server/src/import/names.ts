@@ -7,6 +7,17 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Hands out labels: distinct, valid, and never equal to a layer kind or an automatic name (`conv3`, `repeat1`). */
 export class LabelNames {
   private readonly used = new Set<string>();
+  /** Block names: a label `Bottleneck3` would clash with the automatic name of a use. */
+  private readonly blocks: string[] = [];
+
+  /** A block name that no label or other block takes (`Bottleneck`, `Bottleneck2`). */
+  reserve(base: string): string {
+    let name = base;
+    // Letters, not digits: the uses of `Bottleneck2` would be named `Bottleneck21`.
+    for (let i = 1; this.blocks.includes(name); i++) name = `${base}${String.fromCharCode(65 + i)}`;
+    this.blocks.push(name);
+    return name;
+  }
 
   /** The label's text for the file: bare when an identifier, quoted otherwise (`"stage2-0"`). */
   label(hint: string): string {
@@ -19,7 +30,13 @@ export class LabelNames {
         .replace(/^_+|_+$/g, "") || "t";
     const auto = /^([A-Za-z]+)[0-9]*$/.exec(base);
     // `relu` would read as the layer at the start of a chain, and `conv3` may be an automatic name.
-    if (auto && (isLayerKindName(auto[1]!.toLowerCase()) || /^(repeat|input|output|model|block)$/i.test(auto[1]!)))
+    const prefix = auto?.[1] ?? "";
+    if (
+      auto &&
+      (isLayerKindName(prefix.toLowerCase()) ||
+        /^(repeat|input|output|model|block)$/i.test(prefix) ||
+        this.blocks.some((b) => b.toLowerCase() === prefix.toLowerCase() || b.toLowerCase() === base.toLowerCase()))
+    )
       base = `${base}_`;
     let name = base;
     for (let i = 2; this.used.has(name.toLowerCase()); i++) name = `${base}_${i}`;

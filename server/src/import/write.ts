@@ -1,22 +1,31 @@
-// The units → `.cnn` text: chains of layers joined by `->`, labels where a tensor is used again later, structures
-// as blocks of lines; every layer call's offset is kept so the analysis' layers can be matched to the ONNX nodes.
+// The units → `.cnn` text: block definitions, then the model: chains of layers joined by `->`, labels where a
+// tensor is read again later, structures as blocks of lines. Every written layer is registered under the key the
+// analysis gives it (its block uses and its call's offset), so the analysis' layers find their ONNX nodes.
 import type { LNode } from "./layer-graph.js";
-import { LabelNames } from "./names.js";
-import { unitInputs, unitOutputs, type Unit } from "./units.js";
+import type { LabelNames } from "./names.js";
+import { autoShortcuts, layerNodes, unitInputs, unitOutputs, writtenNodes } from "./units.js";
+import type { BlockDef, Structure, Unit } from "./units.js";
 
-type LayerNode = Extract<LNode, { kind: "layer" }>;
+export type LayerNode = Extract<LNode, { kind: "layer" }>;
 
-export interface WrittenCall {
-  /** Offset of the call in the text (the analysis' `span.start` of the layer). */
-  offset: number;
-  node: LayerNode;
+/** Layers by `layerKey`, in the order the analysis meets them (a repeat's iterations share one key). */
+export type Registry = Map<string, LayerNode[]>;
+
+/** The key of a layer: the offsets of the block uses that lead to it, its call's offset and its kind. */
+export function layerKey(via: number[], offset: number, kind: string): string {
+  return `${via.join(",")}|${offset}|${kind}`;
 }
 
-export interface BodyInput {
+export interface ModelText {
+  /** The text before the model: comments. */
+  header: string;
+  blocks: BlockDef[];
+  name: string;
+  inputCall: string;
   units: Unit[];
   /** The tensor the body starts from (the model's input). */
   entry: string;
-  /** The results, in order; the last tensor when it is the only one. */
+  /** The results, in order. */
   outputs: string[];
   /** A name hint per tensor that may need a label (the graph input's name, a node's weight name). */
   hint(value: string): string;
@@ -28,29 +37,49 @@ const LINE_WIDTH = 100;
 /** Layers that start a line of their own, as a person writes `conv -> batchnorm -> relu`. */
 const HEADS = new Set(["conv", "convtranspose", "dense", "maxpool", "avgpool", "flatten", "zeropad"]);
 
-export class BodyWriter {
+/** Where a block's layers are written: offset and kind per index of layerNodes(block.body). */
+interface Slot {
+  offset: number;
+  kind: string;
+  /** Index into writtenNodes(instance), or, for a `shortcut auto` layer, into autoShortcuts(instance). */
+  index: number;
+  auto?: boolean;
+}
+
+export class CnnWriter {
   private out = "";
-  private readonly calls: WrittenCall[] = [];
-  private readonly labels = new Map<string, string>();
   private line = "";
   private open = false;
+  private readonly labels = new Map<string, string>();
+  private readonly registry: Registry = new Map();
+  private readonly slots = new Map<BlockDef, Slot[]>();
+  /** The block being written, and its template's layer indices. */
+  private def: { block: BlockDef; index: Map<LayerNode, number>; autos: number } | undefined;
 
   constructor(private readonly names: LabelNames) {}
 
-  /** Writes a model's statements after its `input(…)` line (written with `inputLabel` if the input needs one). */
-  model(header: string, inputCall: string, body: BodyInput): { text: string; calls: WrittenCall[] } {
+  file(m: ModelText): { text: string; registry: Registry } {
+    this.out = m.header;
+    for (const block of m.blocks) {
+      this.def = { block, index: new Map(writtenNodes(block.body).map((n, i) => [n, i])), autos: 0 };
+      this.slots.set(block, []);
+      this.out += `block ${block.name}(${block.params}) {\n`;
+      this.body(block.body, unitInputs(block.body[0]!)[0]!, "  ");
+      this.out += "}\n\n";
+    }
+    this.def = undefined;
     const needed = new Set<string>();
-    const last = planBody(body.units, body.entry, needed);
-    const explicit = body.outputs.length > 1 || last !== body.outputs[0];
-    if (explicit) body.outputs.forEach((o) => needed.add(o));
-    for (const v of needed) this.labels.set(v, this.names.label(body.hint(v)));
-    this.out = header;
-    const inputLabel = this.labels.get(body.entry);
-    this.out += `  ${inputLabel ? `${inputLabel}: ` : ""}${inputCall}\n`;
-    this.body(body.units, body.entry, "  ");
-    if (explicit) this.out += `  output(${body.outputs.map((o) => this.labels.get(o)).join(", ")})\n`;
+    const last = planBody(m.units, m.entry, needed);
+    const explicit = m.outputs.length > 1 || last !== m.outputs[0];
+    if (explicit) m.outputs.forEach((o) => needed.add(o));
+    for (const v of needed) this.labels.set(v, this.names.label(m.hint(v)));
+    this.out += `model ${m.name} {\n`;
+    const inputLabel = this.labels.get(m.entry);
+    this.out += `  ${inputLabel ? `${inputLabel}: ` : ""}${m.inputCall}\n`;
+    this.body(m.units, m.entry, "  ");
+    if (explicit) this.out += `  output(${m.outputs.map((o) => this.labels.get(o)).join(", ")})\n`;
     this.out += "}\n";
-    return { text: this.out, calls: this.calls };
+    return { text: this.out, registry: this.registry };
   }
 
   private body(units: Unit[], entry: string, indent: string): void {
@@ -59,19 +88,32 @@ export class BodyWriter {
       const { primary, others } = operands(u, cur);
       const label = this.labels.get(unitOutputs(u)[0]!);
       const from = primary !== cur ? `${this.labels.get(primary)} -> ` : "";
+      const prefix = `${indent}${label ? `${label}: ` : ""}${from}`;
       if (u.kind === "struct") {
         this.close();
-        this.out += `${indent}${label ? `${label}: ` : ""}${from}`;
+        this.out += prefix;
         this.structure(u, indent);
+      } else if (u.kind === "use") {
+        this.close();
+        const call = `${u.block.name}(${u.args})`;
+        if (u.instances.length === 1) {
+          this.out += prefix;
+          this.use(u, call);
+          this.out += "\n";
+        } else {
+          this.out += `${prefix}repeat ${u.instances.length} { `;
+          this.use(u, call);
+          this.out += " }\n";
+        }
       } else {
         const text =
           u.kind === "layer" ? u.layer.call : `${u.kind}(${others.map((o) => this.labels.get(o)).join(", ")})`;
-        const head = u.kind === "layer" && HEADS.has(u.layer.call.split("(")[0]!);
+        const head = u.kind === "layer" && HEADS.has(kindOf(u));
         if (!this.open || from || label || head || this.line.length + text.length + 4 > LINE_WIDTH) {
           this.close();
-          this.start(`${indent}${label ? `${label}: ` : ""}${from}`);
+          this.start(prefix);
         } else this.write(" -> ");
-        if (u.kind === "layer") this.calls.push({ offset: this.out.length + this.line.length, node: u });
+        if (u.kind === "layer") this.register(this.out.length + this.line.length, u);
         this.write(text);
         if (label) this.close();
       }
@@ -80,10 +122,36 @@ export class BodyWriter {
     this.close();
   }
 
-  private structure(s: Extract<Unit, { kind: "struct" }>, indent: string): void {
+  /** Writes a use's call and registers its layers under the block's slots, iteration after iteration. */
+  private use(u: Extract<Unit, { kind: "use" }>, call: string): void {
+    const offset = this.out.length;
+    this.out += call;
+    for (const instance of u.instances) {
+      const nodes = writtenNodes(instance);
+      const autos = autoShortcuts(instance);
+      for (const slot of this.slots.get(u.block) ?? []) {
+        // A use whose shapes match has no projection: its auto shortcut has no layers, and none is analysed.
+        const node = slot.auto
+          ? layerNodes(autos[slot.index] ?? []).find((n) => kindOf(n) === slot.kind)
+          : nodes[slot.index];
+        if (node) this.push(layerKey([offset], slot.offset, slot.kind), node);
+      }
+    }
+  }
+
+  private register(offset: number, node: LayerNode, kind = kindOf(node)): void {
+    if (this.def) this.slots.get(this.def.block)!.push({ offset, kind, index: this.def.index.get(node)! });
+    else this.push(layerKey([], offset, kind), node);
+  }
+
+  private push(key: string, node: LayerNode): void {
+    this.registry.set(key, [...(this.registry.get(key) ?? []), node]);
+  }
+
+  private structure(s: Structure, indent: string): void {
     const inner = `${indent}  `;
-    const branches = (bodies: Unit[][], entries: string[]) =>
-      bodies.forEach((b, i) => {
+    const branches = (entries: string[]) =>
+      s.bodies.forEach((b, i) => {
         if (b.length === 0) return void (this.out += `${inner}branch { }\n`);
         this.out += `${inner}branch {\n`;
         this.body(b, entries[i]!, `${inner}  `);
@@ -91,23 +159,27 @@ export class BodyWriter {
       });
     if (s.struct === "split") {
       const sizes = s.sizes ?? [];
-      const equal = sizes.every((v) => v === sizes[0]);
-      this.out += `split${equal ? "" : `(sizes: (${sizes.join(", ")}))`} {\n`;
-      branches(
-        s.bodies,
-        s.bodies.map((b) => (b.length > 0 ? unitInputs(b[0]!)[0]! : "")),
-      );
+      this.out += `split${sizes.every((v) => v === sizes[0]) ? "" : `(sizes: (${sizes.join(", ")}))`} {\n`;
+      branches(s.bodies.map((b) => (b.length > 0 ? unitInputs(b[0]!)[0]! : "")));
       this.out += `${indent}}\n`;
     } else if (s.struct === "concat") {
       this.out += "concat {\n";
-      branches(
-        s.bodies,
-        s.bodies.map(() => s.input),
-      );
+      branches(s.bodies.map(() => s.input));
       this.out += `${indent}}\n`;
     } else {
       this.out += `${s.struct} {\n`;
       this.body(s.bodies[0]!, s.input, inner);
+      if (s.auto) {
+        this.out += `${indent}} shortcut `;
+        // The projection `shortcut auto` makes has the keyword's offset, for its conv and its batchnorm alike.
+        if (this.def) {
+          const index = this.def.autos++;
+          for (const kind of ["conv", "batchnorm"])
+            this.slots.get(this.def.block)!.push({ offset: this.out.length, kind, index, auto: true });
+        } else for (const n of layerNodes(s.shortcut ?? [])) this.register(this.out.length, n);
+        this.out += "auto\n";
+        return;
+      }
       if (s.struct === "residual" && s.shortcut && s.shortcut.length > 0) {
         this.out += `${indent}} shortcut {\n`;
         this.body(s.shortcut, s.input, inner);
@@ -132,15 +204,19 @@ export class BodyWriter {
   }
 }
 
+/** The layer kind a call writes (`conv` of `conv(64, 3)`). */
+export function kindOf(n: LayerNode): string {
+  return /^[a-z0-9]+/.exec(n.layer.call)![0];
+}
+
 /** Which input a unit continues from (the current tensor when it can) and which it names by label. */
 function operands(u: Unit, cur: string): { primary: string; others: string[] } {
   const inputs = unitInputs(u);
   if (u.kind === "concat" || inputs.length === 1) return { primary: inputs[0]!, others: inputs.slice(1) };
   const at = inputs.indexOf(cur);
-  const primary = at >= 0 ? cur : inputs[0]!;
   const others = [...inputs];
   others.splice(at >= 0 ? at : 0, 1);
-  return { primary, others };
+  return { primary: at >= 0 ? cur : inputs[0]!, others };
 }
 
 /** Marks the tensors that need labels (read when they are not the current tensor); returns the body's result. */
@@ -153,7 +229,7 @@ function planBody(units: Unit[], entry: string, needed: Set<string>): string {
     if (u.kind === "struct") {
       if (u.struct === "split") u.bodies.forEach((b) => b.length > 0 && planBody(b, unitInputs(b[0]!)[0]!, needed));
       else u.bodies.forEach((b) => planBody(b, u.input, needed));
-      if (u.shortcut) planBody(u.shortcut, u.input, needed);
+      if (u.shortcut && !u.auto) planBody(u.shortcut, u.input, needed);
     }
     const outs = unitOutputs(u);
     cur = outs.length === 1 ? outs[0]! : cur;
