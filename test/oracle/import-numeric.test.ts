@@ -61,7 +61,7 @@ for (const file of CASES) {
   });
 }
 
-test("cnnlens import writes a .cnn file and weights that cnnlens simulate --json runs to onnxruntime's output", async () => {
+test("cnnlens import writes a .cnn file and weights that simulate --json runs to onnxruntime's output", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cnnlens-import-"));
   try {
     const original = analyze(readRepoFile("examples/resnet18.cnn")).models[0]!;

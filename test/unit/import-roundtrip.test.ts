@@ -95,7 +95,7 @@ test("the imported weights are the exported tensors, in the written layers' orde
   assert.equal(original.name, imported.model);
 });
 
-test("the imported ResNet-50 is one bottleneck block with parameters, repeats and shortcut auto, in at most 60 lines", () => {
+test("the imported ResNet-50 is one Bottleneck block with parameters, repeats and shortcut auto, in ≤ 60 lines", () => {
   const { imported } = roundTrip("resnet50.cnn");
   const lines = imported.text.trimEnd().split("\n");
   assert.ok(lines.length <= 60, `${lines.length} lines`);

@@ -172,7 +172,8 @@ function describe(units: Unit[]): Described {
         if (u.kind === "struct") {
           // Identity and `shortcut auto` read alike: auto is the identity wherever the shapes already match.
           const shortcut = u.struct !== "residual" ? "" : isAuto(u) ? "auto" : text(u.shortcut ?? []);
-          return `${u.struct}${u.sizes ? `(${u.sizes.length})` : ""}{${u.bodies.map((b) => text(b)).join("|")}}${shortcut}`;
+          const bodies = u.bodies.map((b) => text(b)).join("|");
+          return `${u.struct}${u.sizes ? `(${u.sizes.join(",")})` : ""}{${bodies}}${shortcut}`;
         }
         return "?";
       })
