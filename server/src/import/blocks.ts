@@ -173,7 +173,9 @@ function describe(units: Unit[]): Described {
           // Identity and `shortcut auto` read alike: auto is the identity wherever the shapes already match.
           const shortcut = u.struct !== "residual" ? "" : isAuto(u) ? "auto" : text(u.shortcut ?? []);
           const bodies = u.bodies.map((b) => text(b)).join("|");
-          return `${u.struct}${u.sizes ? `(${u.sizes.join(",")})` : ""}{${bodies}}${shortcut}`;
+          // Unequal split sizes are written as literals, so only uses with the same sizes share a block.
+          const sizes = u.sizes && u.sizes.some((v) => v !== u.sizes![0]) ? `(${u.sizes.join(",")})` : "";
+          return `${u.struct}${sizes}{${bodies}}${shortcut}`;
         }
         return "?";
       })
