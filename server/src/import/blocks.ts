@@ -170,9 +170,10 @@ function describe(units: Unit[]): Described {
       .map((u) => {
         if (u.kind === "layer") return describeCall(parseCall(u.layer.call), slots);
         if (u.kind === "struct") {
+          // Bodies first, then the shortcut: the numbers are collected in the order template() puts them back.
+          const bodies = u.bodies.map((b) => text(b)).join("|");
           // Identity and `shortcut auto` read alike: auto is the identity wherever the shapes already match.
           const shortcut = u.struct !== "residual" ? "" : isAuto(u) ? "auto" : text(u.shortcut ?? []);
-          const bodies = u.bodies.map((b) => text(b)).join("|");
           // Unequal split sizes are written as literals, so only uses with the same sizes share a block.
           const sizes = u.sizes && u.sizes.some((v) => v !== u.sizes![0]) ? `(${u.sizes.join(",")})` : "";
           return `${u.struct}${sizes}{${bodies}}${shortcut}`;
