@@ -28,6 +28,8 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const consumers = consumerMap(order);
   const done = new Set<OnnxNode>();
   const folded = new Map<string, number[]>();
+  const deferred = new Map<OnnxNode, () => void>();
+  const slices = new Map<string, SliceSplit>();
   const nodes: LNode[] = [];
   const real = (v: string) => alias.get(v) ?? v;
   const shapeOf = (v: string, n: OnnxNode) =>
@@ -38,7 +40,12 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   };
 
   for (const n of order) {
-    if (done.has(n)) continue;
+    if (done.has(n)) {
+      // A shuffle's last Reshape: its target is folded by now (its Shape arithmetic may follow the first Reshape).
+      const check = deferred.get(n);
+      if (check) check();
+      continue;
+    }
     const fold = foldNode(n, graph.opset, {
       constant: (v) => constants.get(real(v)),
       shape: (v) => shapes.get(real(v)),
@@ -59,6 +66,34 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       shapes.set(output, layer.outShape);
       nodes.push({ kind: "layer", layer, input: x, output, source: n });
     };
+    // torch.cat([x]) exports a Concat of one tensor (DenseNet's first layer): it is x itself.
+    if ((n.opType === "Concat" || n.opType === "Sum") && n.inputs.length === 1) {
+      alias.set(n.outputs[0]!, x);
+      continue;
+    }
+    // x.mean([2, 3]) is a global average pool (and a flatten without keepdims).
+    if (n.opType === "ReduceMean" || n.opType === "ReduceMax") {
+      const rank = (shapes.get(x) ?? []).length;
+      const pooled = globalReduce(n, graph.opset, rank, (v) => constants.get(real(v)));
+      if (!pooled) refuse(`${describeNode(n)}: only a mean or max over all spatial axes (a global pool) is imported`);
+      const call = n.opType === "ReduceMean" ? "adaptiveavgpool(1)" : "adaptivemaxpool(1)";
+      const shape = shapes.get(x)!;
+      const pooledShape = [shape[0]!, shape[1]!, ...shape.slice(2).map(() => 1)];
+      if (pooled.keep) addLayer(c.layer(call, pooledShape));
+      else {
+        addLayer(c.layer(call, pooledShape), `${n.outputs[0]!}#pooled`);
+        const flat = new OpContext(n, graph.opset, pooledShape, (v) => constants.get(real(v)));
+        shapes.set(n.outputs[0]!, [shape[0]!, shape[1]!]);
+        nodes.push({
+          kind: "layer",
+          layer: flat.layer("flatten", [shape[0]!, shape[1]!]),
+          input: `${n.outputs[0]!}#pooled`,
+          output: n.outputs[0]!,
+          source: n,
+        });
+      }
+      continue;
+    }
     const merge = mergeKind(n, constants, real);
     if (merge) {
       const inputs = n.inputs.map(real);
@@ -83,10 +118,20 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       fused.nodes.forEach((m) => done.add(m));
       continue;
     }
-    const shuffle = shufflePattern(n, c, only, constants, real);
+    const shuffle = shufflePattern(n, c, only);
     if (shuffle) {
       addLayer(c.layer(`shuffle(${shuffle.groups})`, c.input), shuffle.last.outputs[0]!);
       shuffle.nodes.forEach((m) => done.add(m));
+      const back = shuffle.last;
+      const shape = c.input;
+      deferred.set(back, () => {
+        const values = constants.get(real(back.inputs[1] ?? ""))?.ints;
+        if (!values || values.length !== shape.length || values.some((v, i) => v !== 0 && v !== -1 && v !== shape[i]))
+          refuse(
+            `${describeNode(back)}: after a channel shuffle's Reshape and Transpose it reshapes to ` +
+              `[${values?.join(", ") ?? "a computed shape"}], not back to [${shape.join(", ")}]`,
+          );
+      });
       continue;
     }
     if (n.opType === "Pad") {
@@ -111,6 +156,19 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       } else addLayer(simple.mapMatMul(c, undefined));
       continue;
     }
+    if (n.opType === "Slice") {
+      // torch's chunk exports one Slice per part: the parts of one tensor are gathered into one split.
+      const range = channelRange(c);
+      let split = slices.get(x);
+      if (!split) {
+        split = { kind: "split", input: x, outputs: [], sizes: [], source: n, ranges: [] };
+        slices.set(x, split);
+        nodes.push(split);
+      }
+      split.ranges.push({ ...range, output: n.outputs[0]!, node: n });
+      shapes.set(n.outputs[0]!, [c.input[0]!, range.end - range.start, ...c.input.slice(2)]);
+      continue;
+    }
     if (n.opType === "Split") {
       const sizes = splitSizes(c);
       const outputs = n.outputs;
@@ -121,6 +179,7 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     const extra: ExtraPads = folded.get(n.inputs[0] ?? "");
     addLayer(mapOne(c, extra));
   }
+  for (const split of slices.values()) closeSplit(split, shapes.get(split.input)![1]!);
   const outputs = graph.outputs.map((o) => real(o.name));
   for (const o of outputs)
     if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
@@ -263,8 +322,6 @@ function shufflePattern(
   n: OnnxNode,
   c: OpContext,
   only: (v: string) => OnnxNode | undefined,
-  constants: Map<string, ConstTensor>,
-  real: (v: string) => string,
 ): { groups: number; last: OnnxNode; nodes: OnnxNode[] } | undefined {
   if (n.opType !== "Reshape" || c.input.length < 3) return undefined;
   const target = c.ints(1);
@@ -278,9 +335,57 @@ function shufflePattern(
   if (!perm || perm[0] !== 0 || perm[1] !== 2 || perm[2] !== 1 || perm.slice(3).some((p, i) => p !== i + 3))
     return undefined;
   if (groups <= 0 || channels % groups !== 0 || (target[2] !== channels / groups && target[2] !== -1)) return undefined;
-  const backTarget = constants.get(real(back.inputs[1] ?? ""));
-  const values = backTarget?.ints;
-  if (!values || values.length !== c.input.length) return undefined;
-  if (values.some((v, i) => v !== 0 && v !== -1 && v !== c.input[i])) return undefined;
   return { groups, last: back, nodes: [n, transpose, back] };
+}
+
+/** The axes of a ReduceMean/ReduceMax when they are every spatial axis, and whether it keeps them. */
+function globalReduce(
+  n: OnnxNode,
+  opset: number,
+  rank: number,
+  constant: (v: string) => ConstTensor | undefined,
+): { keep: boolean } | undefined {
+  const given = opset >= 18 && n.inputs[1] ? constant(n.inputs[1])?.ints : intsAttr(n, "axes");
+  if (!given || rank < 3) return undefined;
+  const axes = given.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+  const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
+  if (axes.length !== spatial.length || axes.some((a, i) => a !== spatial[i])) return undefined;
+  return { keep: intAttr(n, "keepdims", 1) === 1 };
+}
+
+/** A split gathered from Slice nodes; its parts are ordered and checked once every Slice is seen. */
+type SliceSplit = Extract<LNode, { kind: "split" }> & {
+  ranges: { start: number; end: number; output: string; node: OnnxNode }[];
+};
+
+/** The channels [start, end) a Slice takes; refuses any other slice (spatial crops have no layer). */
+function channelRange(c: OpContext): { start: number; end: number } {
+  const n = c.node;
+  const rank = c.input.length;
+  const starts = c.opset >= 10 ? c.ints(1) : intsAttr(n, "starts");
+  const ends = c.opset >= 10 ? c.ints(2) : intsAttr(n, "ends");
+  const axes = (c.opset >= 10 ? (n.inputs[3] ? c.ints(3) : undefined) : intsAttr(n, "axes")) ?? [0];
+  const steps = c.opset >= 10 && n.inputs[4] ? c.ints(4) : [1];
+  if (!starts || !ends || starts.length !== 1 || axes.length !== 1 || steps?.[0] !== 1)
+    c.refuse("only a slice of the channel axis with constant bounds (a chunk) is imported");
+  const axis = axes[0]! < 0 ? axes[0]! + rank : axes[0]!;
+  if (axis !== 1) c.refuse(`it slices axis ${axis}; the language has no crop, only a split of the channels`);
+  const channels = c.input[1]!;
+  const at = (v: number) => Math.max(0, Math.min(channels, v < 0 ? v + channels : v));
+  return { start: at(starts[0]!), end: at(ends[0]!) };
+}
+
+/** Orders a gathered split's parts; they must cover the channels once, in order. */
+function closeSplit(split: SliceSplit, channels: number): void {
+  const parts = [...split.ranges].sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const p of parts) {
+    if (p.start !== at || p.end <= p.start)
+      refuse(`${describeNode(p.node)}: the slices of '${split.input}' do not cut its channels into consecutive parts`);
+    at = p.end;
+  }
+  if (at !== channels)
+    refuse(`${describeNode(parts[0]!.node)}: the slices of '${split.input}' leave channels ${at} to ${channels} out`);
+  split.outputs.push(...parts.map((p) => p.output));
+  split.sizes.push(...parts.map((p) => p.end - p.start));
 }
