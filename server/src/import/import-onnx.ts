@@ -50,7 +50,10 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
   const layers = mapGraph(graph, options.inputShape ? { inputShape: options.inputShape } : {});
   const names = new LabelNames();
   const units = recoverStructure(groupSplits(layers.nodes, layers.outputs), layers);
-  const modelName = definitionName(graph.name, "Imported");
+  // PyTorch names every graph `torch_jit` (older: `torch-jit-export`), tf2onnx often `main_graph`: the file's
+  // name says more then.
+  const generic = /^(torch[_-]jit(-export)?|main_graph|graph|model)?$/i.test(graph.name);
+  const modelName = definitionName(generic ? fileName.replace(/\.onnx$/i, "") : graph.name, "Imported");
   const [batch, ...sample] = layers.input.shape as [number, ...number[]];
   const hints = new Map<string, string>([[layers.input.name, layers.input.name]]);
   for (const n of layers.nodes)
