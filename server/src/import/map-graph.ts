@@ -1,7 +1,6 @@
 // The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
-import type { ConstTensor, OnnxGraph, OnnxNode } from "./ir.js";
-import { intAttr, intsAttr } from "./ir.js";
+import type { OnnxGraph, OnnxNode } from "./ir.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
 import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
@@ -10,6 +9,8 @@ import { orderNodes } from "./order.js";
 import { describeNode, refuse } from "./refusal.js";
 import type { LayerGraph, LNode } from "./layer-graph.js";
 import { graphInput } from "./graph-input.js";
+import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type SliceSplit } from "./map-merges.js";
+import { fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
@@ -232,160 +233,8 @@ function mapOne(c: OpContext, extra: ExtraPads): MappedLayer {
   }
 }
 
-/** Add, Mul, Sum and Concat of computed tensors are merges; with a constant operand they are not. */
-function mergeKind(
-  n: OnnxNode,
-  constants: Map<string, ConstTensor>,
-  real: (v: string) => string,
-): "add" | "mul" | "concat" | undefined {
-  const kind =
-    n.opType === "Add" || n.opType === "Sum"
-      ? "add"
-      : n.opType === "Mul"
-        ? "mul"
-        : n.opType === "Concat"
-          ? "concat"
-          : undefined;
-  if (!kind || n.inputs.length < 2 || n.inputs.some((i) => constants.has(real(i)))) return undefined;
-  return kind;
-}
-
-function mergeShape(n: OnnxNode, kind: "add" | "mul" | "concat", shapes: number[][]): number[] {
-  const first = shapes[0]!;
-  const text = () => shapes.map((s) => `[${s.join(", ")}]`).join(" and ");
-  if (shapes.some((s) => s.length !== first.length))
-    refuse(`${describeNode(n)} joins tensors of different ranks (${text()})`);
-  if (kind === "concat") {
-    const axis = intAttr(n, "axis", 1);
-    if (axis !== 1 && axis !== 1 - first.length)
-      refuse(`${describeNode(n)} concatenates on axis ${axis}; the language concatenates channels (axis 1)`);
-    if (shapes.some((s) => s.some((d, i) => i !== 1 && d !== first[i])))
-      refuse(`${describeNode(n)} concatenates ${text()}, which differ outside the channel axis`);
-    return [first[0]!, shapes.reduce((p, s) => p + s[1]!, 0), ...first.slice(2)];
-  }
-  if (kind === "add") {
-    if (shapes.some((s) => s.some((d, i) => d !== first[i])))
-      refuse(`${describeNode(n)} adds ${text()}; the language adds tensors of equal shapes`);
-    return first;
-  }
-  const out = first.map((_, i) => Math.max(...shapes.map((s) => s[i]!)));
-  if (shapes.some((s) => s.some((d, i) => d !== 1 && d !== out[i])))
-    refuse(`${describeNode(n)} multiplies ${text()}, which do not broadcast`);
-  return out;
-}
-
-function splitSizes(c: OpContext): number[] {
-  const n = c.node;
-  const axis = intAttr(n, "axis", 0);
-  if (axis !== 1 && axis !== 1 - c.input.length) c.refuse(`it splits axis ${axis}; the language splits channels`);
-  const given = c.opset >= 13 ? (n.inputs[1] ? c.ints(1) : undefined) : intsAttr(n, "split");
-  const channels = c.input[1]!;
-  const parts = n.outputs.length;
-  const sizes = given ?? (channels % parts === 0 ? Array<number>(parts).fill(channels / parts) : undefined);
-  if (!sizes || sizes.reduce((p, s) => p + s, 0) !== channels)
-    c.refuse(`its parts do not divide the ${channels} channels`);
-  return sizes;
-}
-
 function consumerMap(order: OnnxNode[]): Map<string, OnnxNode[]> {
   const users = new Map<string, OnnxNode[]>();
   for (const n of order) for (const i of n.inputs) users.set(i, [...(users.get(i) ?? []), n]);
   return users;
-}
-
-/** Sigmoid(x)·x → silu, Tanh(Softplus(x))·x → mish, starting from the Sigmoid or Softplus node. */
-function fusedActivation(
-  n: OnnxNode,
-  only: (v: string) => OnnxNode | undefined,
-  x: string,
-  real: (v: string) => string,
-): { kind: string; mul: OnnxNode; nodes: OnnxNode[] } | undefined {
-  let last = n;
-  const nodes = [n];
-  let kind = "silu";
-  if (n.opType === "Softplus") {
-    const tanh = only(n.outputs[0]!);
-    if (tanh?.opType !== "Tanh") return undefined;
-    nodes.push(tanh);
-    last = tanh;
-    kind = "mish";
-  } else if (n.opType !== "Sigmoid") return undefined;
-  const mul = only(last.outputs[0]!);
-  if (mul?.opType !== "Mul" || mul.inputs.length !== 2) return undefined;
-  const other = mul.inputs.find((i) => i !== last.outputs[0]);
-  if (other === undefined || real(other) !== x) return undefined;
-  return { kind, mul, nodes: [...nodes, mul] };
-}
-
-/** Reshape [N, g, C/g, …] → Transpose(0, 2, 1, …) → Reshape [N, C, …]: ShuffleNet's channel shuffle. */
-function shufflePattern(
-  n: OnnxNode,
-  c: OpContext,
-  only: (v: string) => OnnxNode | undefined,
-): { groups: number; last: OnnxNode; nodes: OnnxNode[] } | undefined {
-  if (n.opType !== "Reshape" || c.input.length < 3) return undefined;
-  const target = c.ints(1);
-  const transpose = only(n.outputs[0]!);
-  if (!target || transpose?.opType !== "Transpose") return undefined;
-  const back = only(transpose.outputs[0]!);
-  if (back?.opType !== "Reshape") return undefined;
-  const perm = intsAttr(transpose, "perm");
-  const channels = c.input[1]!;
-  const groups = target[1]!;
-  if (!perm || perm[0] !== 0 || perm[1] !== 2 || perm[2] !== 1 || perm.slice(3).some((p, i) => p !== i + 3))
-    return undefined;
-  if (groups <= 0 || channels % groups !== 0 || (target[2] !== channels / groups && target[2] !== -1)) return undefined;
-  return { groups, last: back, nodes: [n, transpose, back] };
-}
-
-/** The axes of a ReduceMean/ReduceMax when they are every spatial axis, and whether it keeps them. */
-function globalReduce(
-  n: OnnxNode,
-  opset: number,
-  rank: number,
-  constant: (v: string) => ConstTensor | undefined,
-): { keep: boolean } | undefined {
-  const given = opset >= 18 && n.inputs[1] ? constant(n.inputs[1])?.ints : intsAttr(n, "axes");
-  if (!given || rank < 3) return undefined;
-  const axes = given.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
-  const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
-  if (axes.length !== spatial.length || axes.some((a, i) => a !== spatial[i])) return undefined;
-  return { keep: intAttr(n, "keepdims", 1) === 1 };
-}
-
-/** A split gathered from Slice nodes; its parts are ordered and checked once every Slice is seen. */
-type SliceSplit = Extract<LNode, { kind: "split" }> & {
-  ranges: { start: number; end: number; output: string; node: OnnxNode }[];
-};
-
-/** The channels [start, end) a Slice takes; refuses any other slice (spatial crops have no layer). */
-function channelRange(c: OpContext): { start: number; end: number } {
-  const n = c.node;
-  const rank = c.input.length;
-  const starts = c.opset >= 10 ? c.ints(1) : intsAttr(n, "starts");
-  const ends = c.opset >= 10 ? c.ints(2) : intsAttr(n, "ends");
-  const axes = (c.opset >= 10 ? (n.inputs[3] ? c.ints(3) : undefined) : intsAttr(n, "axes")) ?? [0];
-  const steps = c.opset >= 10 && n.inputs[4] ? c.ints(4) : [1];
-  if (!starts || !ends || starts.length !== 1 || axes.length !== 1 || steps?.[0] !== 1)
-    c.refuse("only a slice of the channel axis with constant bounds (a chunk) is imported");
-  const axis = axes[0]! < 0 ? axes[0]! + rank : axes[0]!;
-  if (axis !== 1) c.refuse(`it slices axis ${axis}; the language has no crop, only a split of the channels`);
-  const channels = c.input[1]!;
-  const at = (v: number) => Math.max(0, Math.min(channels, v < 0 ? v + channels : v));
-  return { start: at(starts[0]!), end: at(ends[0]!) };
-}
-
-/** Orders a gathered split's parts; they must cover the channels once, in order. */
-function closeSplit(split: SliceSplit, channels: number): void {
-  const parts = [...split.ranges].sort((a, b) => a.start - b.start);
-  let at = 0;
-  for (const p of parts) {
-    if (p.start !== at || p.end <= p.start)
-      refuse(`${describeNode(p.node)}: the slices of '${split.input}' do not cut its channels into consecutive parts`);
-    at = p.end;
-  }
-  if (at !== channels)
-    refuse(`${describeNode(parts[0]!.node)}: the slices of '${split.input}' leave channels ${at} to ${channels} out`);
-  split.outputs.push(...parts.map((p) => p.output));
-  split.sizes.push(...parts.map((p) => p.end - p.start));
 }
