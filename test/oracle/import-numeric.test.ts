@@ -23,6 +23,7 @@ const CASES = [
   "fcn_small.cnn",
   "squeezenet1_0.cnn",
   "googlenet.cnn",
+  "convnext_tiny.cnn",
 ];
 
 /** A seeded standard-normal-ish input (the same numbers for both runs). */

@@ -292,21 +292,13 @@ function countSlots(call: Call): number {
   return slots.length;
 }
 
-/** A block's name from what it holds: `Residual`, `Inception` for a concat of branches, `Split`, `Gated`. */
+/** A block's name from what it holds: `Bottleneck` (three convs on the main path), `Residual`, `Branches`, … */
 function blockName(units: Unit[]): string {
-  const s = units.find((u) => u.kind === "struct");
-  const kinds = layerNodes(units).length;
-  const base =
-    s?.kind !== "struct"
-      ? "Stage"
-      : s.struct === "residual"
-        ? kinds >= 9
-          ? "Bottleneck"
-          : "Residual"
-        : s.struct === "concat"
-          ? "Branches"
-          : s.struct === "split"
-            ? "SplitUnit"
-            : "Gated";
-  return base;
+  const s = units.find((u): u is Structure => u.kind === "struct");
+  if (!s) return "Stage";
+  if (s.struct === "residual") {
+    const convs = layerNodes(s.bodies[0]!).filter((n) => n.layer.call.startsWith("conv(")).length;
+    return convs === 3 ? "Bottleneck" : "Residual";
+  }
+  return s.struct === "concat" ? "Branches" : s.struct === "split" ? "SplitUnit" : "Gated";
 }

@@ -81,7 +81,8 @@ function verify(text: string, registry: Registry, shapes: Map<string, number[]>,
   const errors = analysis.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0)
     refuse(
-      `the importer wrote a .cnn file with errors (a bug in cnnlens import; please report it with the model): ` +
+      `the .cnn text written for this model does not analyse (a limit or a bug of cnnlens import; please ` +
+        `report it with the model): ` +
         errors.map((e) => e.message).join("; "),
     );
   const model = analysis.models[0]!;

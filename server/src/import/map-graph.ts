@@ -1,6 +1,7 @@
 // The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
 import type { OnnxGraph, OnnxNode } from "./ir.js";
+import { intsAttr } from "./ir.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
 import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
@@ -10,7 +11,8 @@ import { describeNode, refuse } from "./refusal.js";
 import type { LayerGraph, LNode } from "./layer-graph.js";
 import { graphInput } from "./graph-input.js";
 import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type SliceSplit } from "./map-merges.js";
-import { fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
+import { channelLayerNorm, fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
+import { findGelus } from "./gelu.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
@@ -31,6 +33,7 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const folded = new Map<string, number[]>();
   const deferred = new Map<OnnxNode, () => void>();
   const slices = new Map<string, SliceSplit>();
+  const gelus = findGelus(graph, order);
   const nodes: LNode[] = [];
   const real = (v: string) => alias.get(v) ?? v;
   const shapeOf = (v: string, n: OnnxNode) =>
@@ -58,6 +61,16 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     if (n.domain !== "" && n.domain !== "ai.onnx")
       refuse(`${describeNode(n)} is in the operator domain '${n.domain}', which the language cannot express`);
     const x = real(n.inputs[0] ?? "");
+    const gelu = gelus.get(n);
+    if (gelu && shapes.has(real(gelu.input))) {
+      const input = real(gelu.input);
+      const shape = shapes.get(input)!;
+      const c = new OpContext(n, graph.opset, shape, (v) => constants.get(real(v)));
+      shapes.set(gelu.output, shape);
+      nodes.push({ kind: "layer", layer: c.layer("gelu", shape), input, output: gelu.output, source: n });
+      gelu.nodes.forEach((m) => done.add(m));
+      continue;
+    }
     if (PASS_THROUGH.has(n.opType)) {
       alias.set(n.outputs[0]!, x);
       continue;
@@ -134,6 +147,46 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
           );
       });
       continue;
+    }
+    // Transpose to channels last, LayerNormalization over the last axis, back: LayerNorm over the channels.
+    const norm = channelLayerNorm(n, c, only);
+    if (norm) {
+      const ln = new OpContext(norm.norm, graph.opset, norm.lastShape, (v) => constants.get(real(v)));
+      const mapped = simple.mapLayerNorm(ln);
+      addLayer(
+        { ...mapped, call: mapped.call.replace(/, axis: -1|\(axis: -1\)/, ""), outShape: c.input },
+        norm.last.outputs[0]!,
+      );
+      norm.nodes.forEach((m) => done.add(m));
+      continue;
+    }
+    if (n.opType === "Transpose") {
+      const perm = intsAttr(n, "perm") ?? c.input.map((_, i) => c.input.length - 1 - i);
+      addLayer(
+        c.layer(
+          `permute(${perm.join(", ")})`,
+          perm.map((p) => c.input[p]!),
+        ),
+      );
+      continue;
+    }
+    if (n.opType === "Mul") {
+      // A per-channel constant [C, 1, …] is ConvNeXt's layer scale.
+      const k = n.inputs.findIndex((i) => constants.has(real(i)));
+      const t = k >= 0 ? constants.get(real(n.inputs[k]!)) : undefined;
+      const channels = c.input[1]!;
+      const dims = t?.dims.length === c.input.length ? t.dims.slice(1) : t?.dims;
+      if (
+        t?.float &&
+        k === 1 &&
+        dims &&
+        dims[0] === channels &&
+        dims.slice(1).every((d) => d === 1) &&
+        dims.length === c.input.length - 1
+      ) {
+        addLayer(c.layer("scale", c.input, [["weight", { shape: [channels, ...dims.slice(1)], data: t.float }]]));
+        continue;
+      }
     }
     if (n.opType === "Pad") {
       const user = only(n.outputs[0]!);

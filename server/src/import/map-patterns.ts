@@ -62,3 +62,24 @@ export function globalReduce(
   if (axes.length !== spatial.length || axes.some((a, i) => a !== spatial[i])) return undefined;
   return { keep: intAttr(n, "keepdims", 1) === 1 };
 }
+
+/** Transpose(0, 2, 3, 1) → LayerNormalization(axis −1) → Transpose(0, 3, 1, 2): the language's `layernorm`. */
+export function channelLayerNorm(
+  n: OnnxNode,
+  c: OpContext,
+  only: (v: string) => OnnxNode | undefined,
+): { norm: OnnxNode; last: OnnxNode; nodes: OnnxNode[]; lastShape: number[] } | undefined {
+  const rank = c.input.length;
+  if (n.opType !== "Transpose" || rank < 3) return undefined;
+  const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+  const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+  const same = (a: number[] | undefined, b: number[]) => a?.length === b.length && a.every((v, i) => v === b[i]);
+  if (!same(intsAttr(n, "perm"), toLast)) return undefined;
+  const norm = only(n.outputs[0]!);
+  if (norm?.opType !== "LayerNormalization") return undefined;
+  const axis = intAttr(norm, "axis", -1);
+  if (axis !== -1 && axis !== rank - 1) return undefined;
+  const last = only(norm.outputs[0]!);
+  if (last?.opType !== "Transpose" || !same(intsAttr(last, "perm"), toFirst)) return undefined;
+  return { norm, last, nodes: [n, norm, last], lastShape: toLast.map((p) => c.input[p]!) };
+}
