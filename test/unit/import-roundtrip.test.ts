@@ -114,3 +114,10 @@ test("fork-join regions read as residual, concat, gate and split structures", ()
   assert.match(text("resnet18.cnn"), /residual \{\n {4}conv\(channels, 3, stride: stride, padding: 1, bias: false\)/);
   assert.match(text("densenet121.cnn"), /concat \{\n {4}branch \{ \}\n {4}branch \{\n {6}batchnorm -> relu\n/);
 });
+
+test("flat models and exported blocks come back under the original weight names", () => {
+  for (const file of ["lenet5.cnn", "alexnet.cnn", "resnet18.cnn", "shufflenet_v2_x1_0.cnn"]) {
+    const { imported, weights } = roundTrip(file);
+    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
+  }
+});

@@ -94,7 +94,7 @@ export function findBlocks(
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const first = segments[members[0]!.index]!.units;
-    const name = names.reserve(blockName(first));
+    const name = names.reserve(classNameOf(first) ?? blockName(first));
     const { params, args, calls } = parameters(members.map((m) => m.described.slots));
     const body = template(first, calls);
     const block: BlockDef = { name, params, body };
@@ -301,4 +301,23 @@ function blockName(units: Unit[]): string {
     return convs === 3 ? "Bottleneck" : "Residual";
   }
   return s.struct === "concat" ? "Branches" : s.struct === "split" ? "SplitUnit" : "Gated";
+}
+
+/**
+ * The block's name as the file has it, when its weights' names hold a class-like part (`Bottleneck1.conv1.weight`
+ * and `repeat1.0.Bottleneck1.conv2.weight`, as cnnlens exports blocks, give `Bottleneck`); undefined otherwise.
+ */
+function classNameOf(units: Unit[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const n of layerNodes(units)) {
+    if (n.layer.tensors.length === 0) continue;
+    const part = n.layer.hint
+      .split(".")
+      .reverse()
+      .find((p) => /^[A-Z][A-Za-z]*[0-9]*$/.test(p));
+    const name = part?.replace(/[0-9]+$/, "");
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+  return best && best[1] * 2 > layerNodes(units).filter((n) => n.layer.tensors.length > 0).length ? best[0] : undefined;
 }
