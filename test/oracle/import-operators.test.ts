@@ -170,3 +170,34 @@ for (const c of CASES) {
     });
   });
 }
+
+test("import: two graph inputs become labelled inputs, and both reach the simulation", async () => {
+  const bytes = modelBytes({
+    name: "two",
+    node: [node("Conv", ["image", "w"], ["c"]), node("Mul", ["c", "mask"], ["y"])],
+    initializer: [floats("w", [2, 3, 1, 1])],
+    input: [valueInfo("image", [1, 3, 4, 4]), valueInfo("mask", [1, 1, 4, 4])],
+    output: [valueInfo("y", [1, 2, 4, 4])],
+  });
+  const result = importOnnx(bytes);
+  if ("refusal" in result) assert.fail(result.refusal);
+  assert.match(
+    result.text,
+    /image: input\(3, 4, 4\)\n {2}mask: input\(1, 4, 4\)\n {2}conv\(2, 1, bias: false\) -> mul\(mask\)/,
+  );
+  const image = { shape: [1, 3, 4, 4], data: Float32Array.from({ length: 48 }, (_, i) => Math.cos(i)) };
+  const mask = { shape: [1, 1, 4, 4], data: Float32Array.from({ length: 16 }, (_, i) => i % 3) };
+  const session = await ort.InferenceSession.create(bytes);
+  const expected = await session.run({
+    image: new ort.Tensor("float32", image.data, image.shape),
+    mask: new ort.Tensor("float32", mask.data, mask.shape),
+  });
+  const report = await simulate(analyze(result.text), undefined, {
+    weights: result.weights,
+    input: image,
+    otherInputs: new Map([["mask", mask]]),
+    repeats: 0,
+  });
+  const want = expected["y"]!.data as Float32Array;
+  report.output.data.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-5, `${v} vs ${want[i]}`));
+});

@@ -76,13 +76,21 @@ describe("cnnlens import refuses", () => {
     );
   });
 
-  it("several graph inputs", async () => {
-    const graph = convGraph({ input: [valueInfo("x", [1, 3, 8, 8]), valueInfo("mask", [1, 1, 8, 8])] });
+  it("several graph inputs it cannot model: sizes left symbolic, an input that is not float32", async () => {
+    const two = convGraph({ input: [valueInfo("x", [1, 3, 8, 8]), valueInfo("mask", [1, 1, "H", "W"])] });
+    await refused("inputs", modelBytes(two), /the input 'mask' has the dynamic shape \[1, 1, H, W\]/);
     await refused(
-      "inputs",
-      modelBytes(graph),
-      /the graph has 2 inputs \('x', 'mask'\); the importer models graphs with one image input/,
+      "inputs-shape",
+      modelBytes(two),
+      /--input-shape gives the sizes of a model's only input, but this graph has 2 inputs \('x', 'mask'\)/,
+      ["--input-shape", "1,8,8"],
     );
+    const tokens = {
+      name: "ids",
+      type: { tensor_type: { elem_type: 7, shape: { dim: [{ dim_value: 1 }, { dim_value: 16 }] } } },
+    };
+    const ints = convGraph({ input: [valueInfo("x", [1, 3, 8, 8]), tokens] });
+    await refused("int-input", modelBytes(ints), /the graph input 'ids' has element type 7, not float32/);
   });
 
   it("a truncated file", async () => {

@@ -1,16 +1,19 @@
-// The graph's one input and its sizes: fixed in the file, or given with --input-shape where the file names them.
-import type { OnnxGraph } from "./ir.js";
+// The graph's inputs and their sizes: fixed in the file, or given with --input-shape where the file names them.
+import type { OnnxGraph, OnnxValueInfo } from "./ir.js";
 import { refuse } from "./refusal.js";
 
-/** The input tensor's name and shape (batch first); refuses several inputs and sizes it cannot know. */
-export function graphInput(graph: OnnxGraph, given: number[] | undefined): { name: string; shape: number[] } {
+/** The input tensors' names and shapes (batch first); refuses sizes it cannot know. */
+export function graphInputs(graph: OnnxGraph, given: number[] | undefined): { name: string; shape: number[] }[] {
   if (graph.inputs.length === 0) refuse("the graph has no input (every input is an initializer)");
-  if (graph.inputs.length > 1)
+  if (given && graph.inputs.length > 1)
     refuse(
-      `the graph has ${graph.inputs.length} inputs (${graph.inputs.map((i) => `'${i.name}'`).join(", ")}); ` +
-        `the importer models graphs with one image input`,
+      `--input-shape gives the sizes of a model's only input, but this graph has ${graph.inputs.length} inputs ` +
+        `(${graph.inputs.map((i) => `'${i.name}'`).join(", ")}); export it with fixed sizes`,
     );
-  const input = graph.inputs[0]!;
+  return graph.inputs.map((input) => oneInput(input, given));
+}
+
+function oneInput(input: OnnxValueInfo, given: number[] | undefined): { name: string; shape: number[] } {
   if (input.elemType !== 1 && input.elemType !== 0)
     refuse(`the graph input '${input.name}' has element type ${input.elemType}, not float32`);
   const dims = input.dims;
@@ -26,6 +29,7 @@ export function graphInput(graph: OnnxGraph, given: number[] | undefined): { nam
         refuse(`--input-shape gives ${given[i]} for axis ${i + 1} of '${input.name}', which the file fixes at ${d}`);
     });
   }
+  // A symbolic batch is read as 1: the language's input is one sample, the batch an option of the simulation.
   const batch = typeof dims[0] === "number" && dims[0] > 0 ? dims[0] : 1;
   const rest = dims.slice(1).map((d, i) => (typeof d === "number" && d > 0 ? d : given?.[i]));
   if (rest.some((d) => d === undefined))

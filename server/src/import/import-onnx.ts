@@ -54,8 +54,7 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
   // name says more then.
   const generic = /^(torch[_-]jit(-export)?|main_graph|graph|model)?$/i.test(graph.name);
   const modelName = definitionName(generic ? fileName.replace(/\.onnx$/i, "") : graph.name, "Imported");
-  const [batch, ...sample] = layers.input.shape as [number, ...number[]];
-  const hints = new Map<string, string>([[layers.input.name, layers.input.name]]);
+  const hints = new Map<string, string>(layers.inputs.map((i) => [i.name, i.name]));
   for (const n of layers.nodes)
     if (n.kind === "layer") hints.set(n.output, n.layer.hint);
     else if (n.kind !== "split") hints.set(n.output, n.source.name);
@@ -65,7 +64,10 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
     header: blocks.length > 0 ? `${header}\n` : header,
     blocks,
     name: modelName,
-    inputCall: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
+    inputs: layers.inputs.map(({ name, shape: [batch, ...sample] }) => ({
+      name,
+      call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
+    })),
     units: body,
     entry: layers.input.name,
     outputs: layers.outputs,

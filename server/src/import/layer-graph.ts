@@ -9,8 +9,10 @@ export type LNode =
   | { kind: "split"; input: string; outputs: string[]; sizes: number[]; source: OnnxNode };
 
 export interface LayerGraph {
-  /** The graph's input tensor and its shape (batch first). */
+  /** The graph's first input tensor and its shape (batch first); the body starts from it. */
   input: { name: string; shape: number[] };
+  /** Every input, the first one first. */
+  inputs: { name: string; shape: number[] }[];
   /** In an order where every node comes after the nodes it reads. */
   nodes: LNode[];
   /** The graph outputs' tensors. */

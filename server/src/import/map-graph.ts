@@ -9,7 +9,7 @@ import * as simple from "./ops-simple.js";
 import { orderNodes } from "./order.js";
 import { describeNode, refuse } from "./refusal.js";
 import type { LayerGraph, LNode } from "./layer-graph.js";
-import { graphInput } from "./graph-input.js";
+import { graphInputs } from "./graph-input.js";
 import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type SliceSplit } from "./map-merges.js";
 import { channelLayerNorm, fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
 import { findGelus } from "./gelu.js";
@@ -24,8 +24,8 @@ const PASS_THROUGH = new Set(["Identity", "Dropout"]);
 
 export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const order = orderNodes(graph);
-  const input = graphInput(graph, options.inputShape);
-  const shapes = new Map<string, number[]>([[input.name, input.shape]]);
+  const inputs = graphInputs(graph, options.inputShape);
+  const shapes = new Map<string, number[]>(inputs.map((i) => [i.name, i.shape]));
   const constants = new Map(graph.constants);
   const alias = new Map<string, string>();
   const consumers = consumerMap(order);
@@ -237,7 +237,7 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const outputs = graph.outputs.map((o) => real(o.name));
   for (const o of outputs)
     if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
-  return { input, nodes, outputs, shapes };
+  return { input: inputs[0]!, inputs, nodes, outputs, shapes };
 }
 
 /** One node that is one layer. */

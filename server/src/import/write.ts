@@ -21,7 +21,8 @@ export interface ModelText {
   header: string;
   blocks: BlockDef[];
   name: string;
-  inputCall: string;
+  /** The model's inputs and their `input(…)` calls; every one is labelled when there are several. */
+  inputs: { name: string; call: string }[];
   units: Unit[];
   /** The tensor the body starts from (the model's input). */
   entry: string;
@@ -72,10 +73,14 @@ export class CnnWriter {
     const last = planBody(m.units, m.entry, needed);
     const explicit = m.outputs.length > 1 || last !== m.outputs[0];
     if (explicit) m.outputs.forEach((o) => needed.add(o));
+    // The language needs a label on every input of a model with several.
+    if (m.inputs.length > 1) m.inputs.forEach((i) => needed.add(i.name));
     for (const v of needed) this.labels.set(v, this.names.label(m.hint(v)));
     this.out += `model ${m.name} {\n`;
-    const inputLabel = this.labels.get(m.entry);
-    this.out += `  ${inputLabel ? `${inputLabel}: ` : ""}${m.inputCall}\n`;
+    for (const input of m.inputs) {
+      const label = this.labels.get(input.name);
+      this.out += `  ${label ? `${label}: ` : ""}${input.call}\n`;
+    }
     this.body(m.units, m.entry, "  ");
     if (explicit) this.out += `  output(${m.outputs.map((o) => this.labels.get(o)).join(", ")})\n`;
     this.out += "}\n";
