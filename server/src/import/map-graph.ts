@@ -85,6 +85,11 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       alias.set(n.outputs[0]!, x);
       continue;
     }
+    if (!shapes.has(x) && !mergeKind(n, constants, real)) {
+      if (constants.has(x))
+        refuse(`${describeNode(n)} computes on constants only ('${x}'), which the importer cannot fold`);
+      refuse(`${describeNode(n)} reads '${n.inputs[0]}', whose shape the importer could not follow`);
+    }
     // x.mean([2, 3]) is a global average pool (and a flatten without keepdims).
     if (n.opType === "ReduceMean" || n.opType === "ReduceMax") {
       const rank = (shapes.get(x) ?? []).length;
@@ -119,11 +124,6 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       shapes.set(n.outputs[0]!, outShape);
       nodes.push({ kind: merge, inputs, output: n.outputs[0]!, source: n, outShape });
       continue;
-    }
-    if (!shapes.has(x)) {
-      if (constants.has(x))
-        refuse(`${describeNode(n)} computes on constants only ('${x}'), which the importer cannot fold`);
-      refuse(`${describeNode(n)} reads '${n.inputs[0]}', whose shape the importer could not follow`);
     }
     // x · sigmoid(x) is SiLU (PyTorch exports it as two nodes); x · tanh(softplus(x)) is Mish.
     const fused = fusedActivation(n, only, x, real);
