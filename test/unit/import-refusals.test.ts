@@ -151,6 +151,18 @@ describe("cnnlens import refuses", () => {
 });
 
 describe("importOnnx", () => {
+  it("answers 2,000 randomly damaged files with a model or a refusal about the file, never an internal error", () => {
+    const base = modelBytes(convGraph());
+    let seed = 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let k = 0; k < 2000; k++) {
+      const bytes = Uint8Array.from(base);
+      for (let f = 0; f <= Math.floor(random() * 3); f++) bytes[Math.floor(random() * bytes.length)] = random() * 256;
+      const result = importOnnx(bytes);
+      if ("refusal" in result) assert.doesNotMatch(result.refusal, /cnnlens import failed/);
+    }
+  });
+
   it("returns a refusal, never throws, for every prefix of a valid file", () => {
     const bytes = modelBytes(convGraph());
     for (let end = 0; end < bytes.length; end += 7) {
