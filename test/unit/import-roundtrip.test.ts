@@ -121,3 +121,13 @@ test("flat models and exported blocks come back under the original weight names"
     assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
   }
 });
+
+test("a deep stack of residuals folds in one pass into one block under one repeat", () => {
+  const model = analyze(
+    "model Deep {\n  input(4, 6, 6)\n  repeat 400 { residual { conv(4, 3, padding: 1) -> relu } }\n}\n",
+  ).models[0]!;
+  const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
+  if ("refusal" in result) assert.fail(result.refusal);
+  assert.match(result.text, /^ {2}repeat 400 \{ Residual\(\) \}$/m);
+  assert.equal(result.weights.size, 800);
+});

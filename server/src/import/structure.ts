@@ -4,23 +4,17 @@
 import type { LayerGraph } from "./layer-graph.js";
 import { unitInputs, unitOutputs, type Structure, type Unit } from "./units.js";
 
-/** The units with every fork-join region that fits a structure turned into one. */
+/**
+ * The units with every fork-join region that fits a structure turned into one. One pass in order is enough: the
+ * joins inside a region come before the join that closes it, so they are folded first, and the maps of producers
+ * and readers are updated as regions fold, which keeps a model of thousands of blocks linear.
+ */
 export function recoverStructure(units: Unit[], graph: LayerGraph): Unit[] {
-  let current = units;
-  for (;;) {
-    const next = foldOne(current, graph.outputs);
-    if (!next) return current;
-    current = next;
-  }
-}
-
-/** Folds the first join (in order) whose paths are chains from one fork; undefined when none is left. */
-function foldOne(units: Unit[], outputs: string[]): Unit[] | undefined {
   const producer = new Map<string, Unit>();
-  const users = new Map<string, Unit[]>();
+  const users = new Map<string, Set<Unit>>();
   for (const u of units) {
     for (const o of unitOutputs(u)) producer.set(o, u);
-    for (const i of unitInputs(u)) users.set(i, [...(users.get(i) ?? []), u]);
+    for (const i of unitInputs(u)) (users.get(i) ?? users.set(i, new Set()).get(i)!).add(u);
   }
   /** The chain ending in `value`, walked back while each tensor has exactly one reader; and where it starts. */
   const chainTo = (value: string): { chain: Unit[]; start: string } => {
@@ -29,19 +23,23 @@ function foldOne(units: Unit[], outputs: string[]): Unit[] | undefined {
     for (;;) {
       const u = producer.get(at);
       if (!u || unitInputs(u).length !== 1 || unitOutputs(u).length !== 1) break;
-      if ((users.get(at) ?? []).length !== 1 || outputs.includes(at)) break;
+      if ((users.get(at)?.size ?? 0) !== 1 || graph.outputs.includes(at)) break;
       chain.unshift(u);
       at = unitInputs(u)[0]!;
     }
     return { chain, start: at };
   };
+  const removed = new Set<Unit>();
+  const replaced = new Map<Unit, Unit>();
+  /** The join a structure stands for in `units` (a structure folded into an outer one leaves with its join). */
+  const joinOf = new Map<Unit, Unit>();
   for (const join of units) {
     if (join.kind !== "add" && join.kind !== "concat" && join.kind !== "mul") continue;
     const paths = join.inputs.map(chainTo);
     const fork = paths[0]!.start;
     if (paths.some((p) => p.start !== fork) || paths.every((p) => p.chain.length === 0)) continue;
-    // Each path may be shortened at the front when the fork lies further back on one path than on another.
-    if (new Set(paths.flatMap((p) => p.chain)).size !== paths.reduce((n, p) => n + p.chain.length, 0)) continue;
+    const inside = paths.flatMap((p) => p.chain);
+    if (new Set(inside).size !== inside.length) continue;
     const structure = structureOf(
       join.kind,
       fork,
@@ -49,10 +47,19 @@ function foldOne(units: Unit[], outputs: string[]): Unit[] | undefined {
       paths.map((p) => p.chain),
     );
     if (!structure) continue;
-    const inside = new Set<Unit>([join, ...paths.flatMap((p) => p.chain)]);
-    return units.filter((u) => !inside.has(u) || u === join).map((u) => (u === join ? structure : u));
+    // The structure reads the fork and writes the join's tensor; what it holds leaves the maps.
+    for (const u of [...inside, join]) {
+      removed.add(joinOf.get(u) ?? u);
+      for (const i of unitInputs(u)) users.get(i)?.delete(u);
+      for (const o of unitOutputs(u)) producer.delete(o);
+    }
+    removed.delete(join);
+    replaced.set(join, structure);
+    joinOf.set(structure, join);
+    producer.set(structure.output, structure);
+    users.get(fork)!.add(structure);
   }
-  return undefined;
+  return units.filter((u) => !removed.has(u)).map((u) => replaced.get(u) ?? u);
 }
 
 function structureOf(
