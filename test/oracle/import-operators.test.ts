@@ -61,6 +61,19 @@ const CASES: Case[] = [
     text: /conv\(2, 3, padding: 1\)\n {2}avgpool\(3, stride: 2, padding: 1, count_include_pad: false\)/,
   },
   {
+    name: "uneven padding (TensorFlow's same with a stride) is a zeropad before the conv; an uneven Pad a zeropad",
+    input: [1, 2, 8, 8],
+    nodes: [
+      node("Conv", ["x", "w"], ["c"], [ints("pads", [0, 1, 1, 2]), ints("strides", [2, 2])]),
+      node("Pad", ["c", "pads"], ["y"]),
+    ],
+    initializers: [
+      floats("w", [3, 2, 3, 3]),
+      { name: "pads", dims: [8], data_type: 7, int64_data: [0, 0, 2, 0, 0, 0, 1, 3] },
+    ],
+    text: /zeropad\(\(\(0, 1\), \(1, 2\)\)\)\n {2}conv\(3, 3, stride: 2, bias: false\)\n {2}zeropad/,
+  },
+  {
     name: "Gemm without transB, MatMul + Add, Softmax",
     input: [1, 2, 3, 3],
     nodes: [

@@ -19,6 +19,20 @@ export interface MapOptions {
   inputShape?: number[];
 }
 
+/** Operators that need the channel axis where PyTorch has it (second): refused on a transposed tensor. */
+const CHANNEL_OPS = new Set([
+  "Conv",
+  "ConvTranspose",
+  "MaxPool",
+  "AveragePool",
+  "GlobalAveragePool",
+  "GlobalMaxPool",
+  "BatchNormalization",
+  "LRN",
+  "Resize",
+  "Upsample",
+]);
+
 /** Operators that pass their input through at inference. */
 const PASS_THROUGH = new Set(["Identity", "Dropout"]);
 
@@ -33,6 +47,8 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const folded = new Map<string, number[]>();
   const deferred = new Map<OnnxNode, () => void>();
   const slices = new Map<string, SliceSplit>();
+  /** Tensors whose axes a Transpose moved, with the axis order and the Transpose (Keras' channels-last graphs). */
+  const permuted = new Map<string, { order: number[]; node: OnnxNode }>();
   const gelus = findGelus(graph, order);
   const nodes: LNode[] = [];
   const real = (v: string) => alias.get(v) ?? v;
@@ -77,8 +93,20 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     }
     const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
     const addLayer = (layer: MappedLayer, output = n.outputs[0]!) => {
+      let from = x;
+      if (layer.before) {
+        from = `${output}#before`;
+        shapes.set(from, layer.before.outShape);
+        nodes.push({ kind: "layer", layer: layer.before, input: x, output: from, source: n });
+      }
       shapes.set(output, layer.outShape);
-      nodes.push({ kind: "layer", layer, input: x, output, source: n });
+      nodes.push({ kind: "layer", layer, input: from, output, source: n });
+      const before = permuted.get(x);
+      const order = before?.order ?? layer.outShape.map((_, i) => i);
+      const perm = n.opType === "Transpose" && layer.call.startsWith("permute") ? intsAttr(n, "perm") : undefined;
+      const after = perm ? perm.map((p) => order[p]!) : order;
+      if (after.some((a, i) => a !== i) && after.length === layer.outShape.length)
+        permuted.set(output, { order: after, node: perm ? n : before!.node });
     };
     // torch.cat([x]) exports a Concat of one tensor (DenseNet's first layer): it is x itself.
     if ((n.opType === "Concat" || n.opType === "Sum") && n.inputs.length === 1) {
@@ -230,6 +258,13 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       nodes.push({ kind: "split", input: x, outputs, sizes, source: n });
       continue;
     }
+    const moved = permuted.get(x);
+    if (moved && CHANNEL_OPS.has(n.opType))
+      refuse(
+        `${describeNode(n)} reads a tensor whose axes ${describeNode(moved.node)} reordered ` +
+          `(${moved.order.join(", ")}): the language's ${n.opType} needs channels first, as PyTorch lays them out; ` +
+          `export the model channels first (Keras and TensorFlow graphs are channels last)`,
+      );
     const extra: ExtraPads = folded.get(n.inputs[0] ?? "");
     addLayer(mapOne(c, extra));
   }

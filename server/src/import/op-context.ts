@@ -10,6 +10,8 @@ export interface MappedLayer {
   outShape: number[];
   /** A name from the file for the layer's label: the weight's name without `.weight`, or the node's name. */
   hint: string;
+  /** A layer written before this one for the same node (the zeropad of a conv with uneven padding). */
+  before?: MappedLayer;
 }
 
 export class OpContext {

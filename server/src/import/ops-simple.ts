@@ -2,6 +2,7 @@
 import { floatAttr, intAttr, intsAttr, stringAttr } from "./ir.js";
 import { axes, layerCall } from "./layer-text.js";
 import type { MappedLayer, OpContext } from "./op-context.js";
+import { zeropadLayer } from "./ops-window.js";
 
 const same = (c: OpContext, call: string): MappedLayer => c.layer(call, c.input);
 
@@ -217,18 +218,11 @@ export function mapResize(c: OpContext): MappedLayer {
   return c.layer(call, [c.input[0]!, c.input[1]!, ...out]);
 }
 
-/** A constant zero Pad of the spatial axes only: zeropad (a Pad before a conv is folded into it instead). */
+/** A constant zero Pad of the spatial axes only: zeropad, per side when uneven (before a conv it is folded in). */
 export function mapPad(c: OpContext): MappedLayer {
   const pads = padsOf(c);
   const rank = c.input.length;
-  const spatial = rank - 2;
-  const before = pads.slice(2, rank);
-  const after = pads.slice(rank + 2);
-  const padding = before.every((p, i) => p === after[i]) ? axes(before) : before.flatMap((p, i) => [p, after[i]!]);
-  const out = c.input.map((d, i) => d + pads[i]! + pads[i + rank]!);
-  if (Array.isArray(padding) && padding.length === 2 * spatial)
-    c.refuse(`its padding differs between the sides of an axis [${pads.join(", ")}]; zeropad is imported when even`);
-  return c.layer(layerCall("zeropad", [padding]), out);
+  return zeropadLayer(c, [...pads.slice(2, rank), ...pads.slice(rank + 2)]);
 }
 
 /** A Pad's per-axis amounts (begins, then ends, batch and channel included); refuses non-zero or non-constant pads. */

@@ -15,14 +15,19 @@ export function mapConv(c: OpContext, extra: ExtraPads): MappedLayer {
   const stride = intsAttr(c.node, "strides") ?? ones(rank);
   const dilation = intsAttr(c.node, "dilations") ?? ones(rank);
   const groups = intAttr(c.node, "group", 1);
-  const pads = symmetricPads(c, spatial, kernel, stride, dilation, extra);
+  const sides = sidePads(c, spatial, kernel, stride, dilation, extra);
+  // Uneven sides (TensorFlow's `same` with a stride) are a zeropad before a conv without padding: zeros either way.
+  const uneven = sides.some((p, i) => i < rank && p !== sides[i + rank]);
+  const before = uneven ? zeropadLayer(c, sides) : undefined;
+  const pads = uneven ? zeros(rank) : even(c, sides);
+  const padded = before ? before.outShape.slice(2) : spatial;
   const outChannels = w.shape[0]!;
   if (c.input[1] !== w.shape[1]! * groups)
     c.refuse(`its weight expects ${w.shape[1]! * groups} input channels but the input has ${c.input[1]}`);
   const tensors: MappedLayer["tensors"] = [["weight", w]];
   const hasBias = c.node.inputs[2] !== undefined && c.node.inputs[2] !== "";
   if (hasBias) tensors.push(["bias", c.floats(2, "bias")]);
-  const out = spatial.map(
+  const out = padded.map(
     (s, i) => Math.floor((s + 2 * pads[i]! - dilation[i]! * (kernel[i]! - 1) - 1) / stride[i]!) + 1,
   );
   const call = layerCall(
@@ -36,7 +41,18 @@ export function mapConv(c: OpContext, extra: ExtraPads): MappedLayer {
       ["bias", hasBias ? undefined : false],
     ],
   );
-  return c.layer(call, [c.input[0]!, outChannels, ...out], tensors);
+  const layer = c.layer(call, [c.input[0]!, outChannels, ...out], tensors);
+  return before ? { ...layer, before } : layer;
+}
+
+/** `zeropad(((top, bottom), (left, right)))` for ONNX pads (all begins, then all ends) of the spatial axes. */
+export function zeropadLayer(c: OpContext, sides: number[]): MappedLayer {
+  const rank = sides.length / 2;
+  const pairs = Array.from({ length: rank }, (_, i) => `(${sides[i]}, ${sides[i + rank]})`);
+  const even = sides.every((p, i) => i >= rank || p === sides[i + rank]);
+  const call = even ? layerCall("zeropad", [axes(sides.slice(0, rank))]) : `zeropad((${pairs.join(", ")}))`;
+  const shape = [c.input[0]!, c.input[1]!, ...c.input.slice(2).map((s, i) => s + sides[i]! + sides[i + rank]!)];
+  return { call, outShape: shape, tensors: [], hint: c.node.name };
 }
 
 export function mapConvTranspose(c: OpContext): MappedLayer {
@@ -137,18 +153,6 @@ function poolSize(s: number, k: number, stride: number, pad: number, dilation: n
   let n = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceil && (n - 1) * stride >= s + pad) n--;
   return n;
-}
-
-/** ONNX pads or auto_pad, plus a folded Pad node's, as one padding per axis; refuses uneven sides. */
-function symmetricPads(
-  c: OpContext,
-  spatial: number[],
-  kernel: number[],
-  stride: number[],
-  dilation: number[],
-  extra: ExtraPads,
-): number[] {
-  return even(c, sidePads(c, spatial, kernel, stride, dilation, extra));
 }
 
 /** The begins and ends per spatial axis (ONNX's order: all begins, then all ends). */
