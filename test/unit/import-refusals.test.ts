@@ -93,6 +93,13 @@ describe("cnnlens import refuses", () => {
     await refused("int-input", modelBytes(ints), /the graph input 'ids' has element type 7, not float32/);
   });
 
+  it("an --input-shape that is not a list of sizes", async () => {
+    await refused("shape-text", modelBytes(convGraph()), /--input-shape needs whole sizes separated by commas/, [
+      "--input-shape",
+      "3,x,8",
+    ]);
+  });
+
   it("a truncated file", async () => {
     const bytes = modelBytes(convGraph());
     await refused(
@@ -147,6 +154,24 @@ describe("cnnlens import refuses", () => {
       new TextEncoder().encode("model M { input(3, 8, 8) }"),
       /is not a complete ONNX model|holds no graph/,
     );
+  });
+});
+
+describe("cnnlens import without -o", () => {
+  it("prints the text and writes nothing", async () => {
+    const path = join(dir, "stdout.onnx");
+    writeFileSync(path, modelBytes(convGraph()));
+    const out: string[] = [];
+    const written: string[] = [];
+    const code = await run(["import", path], {
+      readFile: (p) => readFileSync(p, "utf8"),
+      writeFile: (p) => void written.push(p),
+      out: (t) => void out.push(t),
+      err: () => {},
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(written, []);
+    assert.match(out.join("\n"), /^# Imported from stdout\.onnx \(ONNX opset 17\) by cnnlens import\nmodel tiny \{/);
   });
 });
 
