@@ -46,10 +46,12 @@ interface Described {
 export function findBlocks(
   units: Unit[],
   shapes: Map<string, number[]>,
+  outputs: string[],
   names: LabelNames,
 ): { units: Unit[]; blocks: BlockDef[] } {
   const normalised = units.map((u) => autoShortcut(u, shapes));
   const segments = segment(normalised);
+  sealed(segments, outputs);
   const groups = new Map<string, { index: number; described: Described }[]>();
   segments.forEach((s, index) => {
     if (!s.blockable) return;
@@ -70,7 +72,7 @@ export function findBlocks(
       groups.delete(describe(s.units).skeleton);
       members.push({ index, described: front });
       members.sort((a, b) => a.index - b.index);
-      segments[index] = { units: s.units.slice(0, size), blockable: true };
+      segments[index] = { ...s, units: s.units.slice(0, size), blockable: true };
       rests.set(index, s.units.slice(size));
       return;
     }
@@ -85,7 +87,7 @@ export function findBlocks(
     for (const { t, i } of fronts) {
       groups.delete(describe(t.units).skeleton);
       own.push({ index: i, described: describe(t.units.slice(0, size)) });
-      segments[i] = { units: t.units.slice(0, size), blockable: true };
+      segments[i] = { ...t, units: t.units.slice(0, size), blockable: true };
       rests.set(i, t.units.slice(size));
     }
   });
@@ -94,8 +96,14 @@ export function findBlocks(
   for (const members of groups.values()) {
     if (members.length < 2) continue;
     const first = segments[members[0]!.index]!.units;
-    const name = names.reserve(classNameOf(first) ?? blockName(first));
     const { params, args, calls } = parameters(members.map((m) => m.described.slots));
+    // A block of a short chain pays only when some uses repeat (VGG's `repeat 3 { ConvRelu(256) }`), and reads
+    // worse than the chain when it needs many parameters.
+    if (segments[members[0]!.index]!.chain) {
+      const count = params === "" ? 0 : params.split(",").length;
+      if (first.length < 2 || members.length < 3 || count > 2 || new Set(args).size === args.length) continue;
+    }
+    const name = names.reserve(classNameOf(first) ?? blockName(first));
     const body = template(first, calls);
     const block: BlockDef = { name, params, body };
     blocks.push(block);
@@ -151,17 +159,51 @@ function autoShortcut(u: Unit, shapes: Map<string, number[]>): Unit {
 }
 
 /** Segments: each structure with the layers after it (before the next); what precedes the first stays as it is. */
-function segment(units: Unit[]): { units: Unit[]; blockable: boolean }[] {
-  const segments: { units: Unit[]; blockable: boolean }[] = [];
+function segment(units: Unit[]): Segment[] {
+  const segments: Segment[] = [];
+  let structures = false;
   for (const u of units) {
     const last = segments[segments.length - 1];
-    if (u.kind === "struct" || !last) segments.push({ units: [u], blockable: u.kind === "struct" });
+    structures ||= u.kind === "struct";
+    // Before the first structure (all of a VGG), each chain from a conv, dense or pool is a segment of its own.
+    const head = !structures && u.kind === "layer" && CHAIN_HEADS.has(kindOfCall(u.layer.call));
+    if (u.kind === "struct" || !last || head)
+      segments.push({ units: [u], blockable: u.kind === "struct" || head, chain: head });
     else last.units.push(u);
     // A merge of labelled tensors or a split outside a structure reads tensors a block cannot see.
     if (u.kind !== "struct" && u.kind !== "layer") segments[segments.length - 1]!.blockable = false;
   }
   return segments;
 }
+
+/**
+ * Keeps as blocks only segments that are sealed: each unit reads the one before it, and nothing outside reads a
+ * tensor inside (a block's inner tensors have no labels in the model). DenseNet's transition pool, read by the
+ * concatenations of the next dense block, stays in the model body.
+ */
+function sealed(segments: Segment[], outputs: string[]): void {
+  const readers = new Map<string, Segment[]>();
+  for (const seg of segments)
+    for (const u of seg.units) for (const i of unitInputs(u)) readers.set(i, [...(readers.get(i) ?? []), seg]);
+  for (const seg of segments) {
+    const inner = seg.units.slice(0, -1).flatMap(unitOutputs);
+    const chained = seg.units.every((u, i) => i === 0 || unitInputs(u)[0] === unitOutputs(seg.units[i - 1]!)[0]);
+    const leaks = inner.some((o) => outputs.includes(o) || (readers.get(o) ?? []).some((r) => r !== seg));
+    if (!chained || leaks) seg.blockable = false;
+  }
+}
+
+interface Segment {
+  units: Unit[];
+  blockable: boolean;
+  /** A chain of layers before any structure: a block only when it repeats (VGG's conv -> relu). */
+  chain?: boolean;
+}
+
+/** Layers that start a chain segment. */
+const CHAIN_HEADS = new Set(["conv", "convtranspose", "dense", "maxpool", "avgpool"]);
+
+const kindOfCall = (call: string) => /^[a-z0-9]+/.exec(call)![0];
 
 function describe(units: Unit[]): Described {
   const slots: Described["slots"] = [];
@@ -295,7 +337,11 @@ function countSlots(call: Call): number {
 /** A block's name from what it holds: `Bottleneck` (three convs on the main path), `Residual`, `Branches`, … */
 function blockName(units: Unit[]): string {
   const s = units.find((u): u is Structure => u.kind === "struct");
-  if (!s) return "Stage";
+  // A chain: its kinds (`ConvRelu`).
+  if (!s)
+    return layerNodes(units)
+      .map((n) => kindOfCall(n.layer.call).replace(/^./, (c) => c.toUpperCase()))
+      .join("");
   if (s.struct === "residual") {
     const convs = layerNodes(s.bodies[0]!).filter((n) => n.layer.call.startsWith("conv(")).length;
     return convs === 3 ? "Bottleneck" : "Residual";

@@ -58,7 +58,7 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
   for (const n of layers.nodes)
     if (n.kind === "layer") hints.set(n.output, n.layer.hint);
     else if (n.kind !== "split") hints.set(n.output, n.source.name);
-  const { units: body, blocks } = findBlocks(units, layers.shapes, names);
+  const { units: body, blocks } = findBlocks(units, layers.shapes, layers.outputs, names);
   const header = `# Imported from ${commentText(fileName)} (ONNX opset ${graph.opset}) by cnnlens import\n`;
   const written = new CnnWriter(names).file({
     header: blocks.length > 0 ? `${header}\n` : header,
