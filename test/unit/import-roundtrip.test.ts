@@ -116,7 +116,14 @@ test("fork-join regions read as residual, concat, gate and split structures", ()
 });
 
 test("flat models and exported blocks come back under the original weight names", () => {
-  for (const file of ["lenet5.cnn", "alexnet.cnn", "resnet18.cnn", "shufflenet_v2_x1_0.cnn"]) {
+  for (const file of [
+    "lenet5.cnn",
+    "alexnet.cnn",
+    "vgg16.cnn",
+    "vgg16_bn.cnn",
+    "resnet18.cnn",
+    "shufflenet_v2_x1_0.cnn",
+  ]) {
     const { imported, weights } = roundTrip(file);
     assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
   }
