@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { closest, distance } from "fastest-levenshtein";
 
-export type CommandName = "summary" | "check" | "simulate" | "export";
+export type CommandName = "summary" | "check" | "simulate" | "export" | "import";
 
 interface CommandSpec {
   name: CommandName;
@@ -33,6 +33,11 @@ export const commandSpecs: readonly CommandSpec[] = [
     synopsis: "FILE --to onnx|pytorch|keras",
     summary: "the model as an .onnx file, a PyTorch nn.Module or Keras code",
   },
+  {
+    name: "import",
+    synopsis: "MODEL.onnx",
+    summary: "an ONNX model as a readable .cnn file (and its weights as .safetensors)",
+  },
 ];
 
 /** How a value is checked before a command sees it. */
@@ -50,11 +55,12 @@ export interface OptionSpec {
   commands: readonly CommandName[];
 }
 
-const all: readonly CommandName[] = ["summary", "check", "simulate", "export"];
+const all: readonly CommandName[] = ["summary", "check", "simulate", "export", "import"];
+const analysing: readonly CommandName[] = ["summary", "check", "simulate", "export"];
 
 export const optionSpecs: readonly OptionSpec[] = [
   { name: "json", help: "print one JSON document instead of text", commands: ["summary", "check", "simulate"] },
-  { name: "model", value: "NAME", kind: "text", help: "only this model of the file", commands: all },
+  { name: "model", value: "NAME", kind: "text", help: "only this model of the file", commands: analysing },
   {
     name: "width",
     value: "N",
@@ -128,6 +134,28 @@ export const optionSpecs: readonly OptionSpec[] = [
     kind: "count",
     commands: ["simulate"],
     help: "refuse runs whose weights and activations need more (default 4096)",
+  },
+  {
+    name: "input-shape",
+    value: "C,H,W",
+    kind: "text",
+    commands: ["import"],
+    help: "the input's sizes after the batch axis, for a model whose input sizes are symbolic (dynamic)",
+  },
+  {
+    name: "weights",
+    value: "F",
+    kind: "file",
+    commands: ["import"],
+    help: "also write the model's initializers to this .safetensors file, under the .cnn file's layer names",
+  },
+  {
+    name: "output",
+    short: "o",
+    value: "F",
+    kind: "file",
+    commands: ["import"],
+    help: "write the .cnn text here (default: standard output)",
   },
   { name: "to", value: "FORMAT", kind: "text", help: "onnx, pytorch or keras", commands: ["export"] },
   {
@@ -280,12 +308,16 @@ function explainParseError(e: Error & { code?: string }, command: CommandName, a
   const option = /'(-[^']*)'/.exec(e.message)?.[1] ?? args.find((a) => a.startsWith("-")) ?? "";
   const bare = option.split(/[= ]/)[0]!;
   if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const elsewhere = optionSpecs.find((s) => `--${s.name}` === bare || (s.short && `-${s.short}` === bare));
-    if (elsewhere)
-      return (
-        `${command} does not take ${bare} ` +
-        `(only ${elsewhere.commands.join(", ")} do${elsewhere.commands.length === 1 ? "es" : ""})`
-      );
+    // An option may have one spec per group of commands (import's --weights writes, simulate's reads).
+    const takers = [
+      ...new Set(
+        optionSpecs
+          .filter((s) => `--${s.name}` === bare || (s.short && `-${s.short}` === bare))
+          .flatMap((s) => s.commands),
+      ),
+    ];
+    if (takers.length > 0)
+      return `${command} does not take ${bare} (only ${takers.join(", ")} do${takers.length === 1 ? "es" : ""})`;
     const names = [...optionSpecs.filter((s) => s.commands.includes(command)), ...generalSpecs].map(
       (s) => `--${s.name}`,
     );

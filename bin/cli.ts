@@ -65,6 +65,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 async function runCommand(command: CommandName, file: string, cli: ParsedCommandLine, io: Io): Promise<number> {
+  if (command === "import") return (await import("./cli-import.js")).importCommand(file, cli, io);
   const json = cli.flags.has("json");
   const modelName = cli.values.get("model");
   const text = io.readFile(file);

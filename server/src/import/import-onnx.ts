@@ -1,0 +1,149 @@
+// importOnnx: an ONNX model's bytes → the .cnn text a person would write for it, and its weights by the file's
+// layer names; or a refusal sentence. Pure: no files are read (external data comes through `options.external`).
+import { analyze } from "../analysis/index.js";
+import type { ModelInfo } from "../analysis/types.js";
+import { parameterSpecs } from "../layers/index.js";
+import type { WeightMap } from "../onnx/tensors.js";
+import { decodeOnnx, type ExternalFiles } from "./decode.js";
+import { groupSplits } from "./group-splits.js";
+import { layerCall } from "./layer-text.js";
+import { mapGraph } from "./map-graph.js";
+import { commentText, definitionName, LabelNames } from "./names.js";
+import { ImportRefusal, refuse } from "./refusal.js";
+import { recoverStructure } from "./structure.js";
+import { CnnWriter, layerKey, type Registry } from "./write.js";
+import { findBlocks } from "./blocks.js";
+
+export interface ImportOptions {
+  /** The file's name, for the header comment and messages. */
+  fileName?: string;
+  /** C,H,W (without the batch) for inputs whose sizes the file leaves symbolic. */
+  inputShape?: number[];
+  /** Where external tensor data is read from; without it such a model is refused. */
+  external?: ExternalFiles;
+}
+
+export interface ImportedModel {
+  text: string;
+  /** Every tensor of the written model, named as the analysis names its layers (`conv1.weight`). */
+  weights: WeightMap;
+  model: string;
+}
+
+export type ImportResult = ImportedModel | { refusal: string };
+
+/** Imports an ONNX model; never throws for a bad file (the refusal says what is wrong and where). */
+export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
+  try {
+    return importOrThrow(bytes, options);
+  } catch (e) {
+    if (e instanceof ImportRefusal) return { refusal: e.message };
+    // Anything else is a bug of the importer; the caller still gets a sentence, not a stack trace.
+    const where = e instanceof Error ? (e.stack?.split("\n")[1]?.trim() ?? "") : "";
+    return { refusal: `cnnlens import failed on this model (${String(e)} ${where}); please report it with the model` };
+  }
+}
+
+function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel {
+  const fileName = options.fileName ?? "model.onnx";
+  const graph = decodeOnnx(bytes, options.external, fileName);
+  const layers = mapGraph(graph, options.inputShape ? { inputShape: options.inputShape } : {});
+  const names = new LabelNames();
+  const units = recoverStructure(groupSplits(layers.nodes, layers.outputs), layers);
+  // PyTorch names every graph `torch_jit` (older: `torch-jit-export`), tf2onnx often `main_graph`: the file's
+  // name says more then.
+  const generic = /^(torch[_-]jit(-export)?|main_graph|graph|model)?$/i.test(graph.name);
+  const modelName = definitionName(generic ? fileName.replace(/\.onnx$/i, "") : graph.name, "Imported");
+  const hints = new Map<string, string>(layers.inputs.map((i) => [i.name, i.name]));
+  for (const n of layers.nodes)
+    if (n.kind === "layer") hints.set(n.output, n.layer.hint);
+    else if (n.kind !== "split") hints.set(n.output, n.source.name);
+  const { units: body, blocks } = findBlocks(units, layers.shapes, layers.outputs, names);
+  const header = `# Imported from ${commentText(fileName)} (ONNX opset ${graph.opset}) by cnnlens import\n`;
+  const written = new CnnWriter(names).file({
+    header: blocks.length > 0 ? `${header}\n` : header,
+    blocks,
+    name: modelName,
+    inputs: layers.inputs.map(({ name, shape: [batch, ...sample] }) => ({
+      name,
+      call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
+    })),
+    units: body,
+    entry: layers.input.name,
+    outputs: layers.outputs,
+    hint: (v) => hints.get(v) ?? v,
+  });
+  const model = verify(written.text, written.registry, layers.shapes, layers.outputs);
+  return { text: written.text, weights: weightsOf(model, written.registry), model: model.name };
+}
+
+/** Analyses the written text: no errors, and every layer's shape as the ONNX graph's; else a refusal. */
+function verify(text: string, registry: Registry, shapes: Map<string, number[]>, outputs: string[]): ModelInfo {
+  const analysis = analyze(text);
+  const errors = analysis.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0)
+    refuse(
+      `the .cnn text written for this model does not analyse (a limit or a bug of cnnlens import; please ` +
+        `report it with the model): ` +
+        errors.map((e) => e.message).join("; "),
+    );
+  const model = analysis.models[0]!;
+  const nodes = nodesOf(model, registry);
+  for (const [i, layer] of model.layers.entries()) {
+    const call = nodes[i];
+    if (!call)
+      refuse(`the written layer ${layer.name} matches no ONNX node (a bug in cnnlens import; please report it)`);
+    const expected = call.layer.outShape.slice(1);
+    if (!sameShape(layer.outputShape, expected))
+      refuse(
+        `the written layer ${layer.name} (${call.layer.call}) gives [${layer.outputShape?.join(", ")}] where ` +
+          `ONNX's ${call.source.opType} gives [${expected.join(", ")}] (a bug in cnnlens import)`,
+      );
+  }
+  model.outputs.forEach((o, i) => {
+    const expected = shapes.get(outputs[i]!)?.slice(1);
+    if (expected && !sameShape(o.shape, expected))
+      refuse(`the written model's output ${o.name} is [${o.shape?.join(", ")}], not ONNX's [${expected.join(", ")}]`);
+  });
+  return model;
+}
+
+/** The ONNX tensors under the written layers' names; every one is checked against the shape the layer expects. */
+function weightsOf(model: ModelInfo, registry: Registry): WeightMap {
+  const nodes = nodesOf(model, registry);
+  const weights: WeightMap = new Map();
+  for (const spec of parameterSpecs(model)) {
+    const layer = model.layers[spec.layer]!;
+    const call = nodes[spec.layer];
+    const tensor = call?.layer.tensors.find(([role]) => role === spec.role)?.[1];
+    if (!tensor) refuse(`the written layer ${layer.name} needs a ${spec.role} that the ONNX node does not give`);
+    if (tensor.data.length !== spec.shape.reduce((p, d) => p * d, 1))
+      refuse(
+        `the ONNX tensor for ${spec.name} has shape [${tensor.shape.join(", ")}] but the layer expects ` +
+          `[${spec.shape.join(", ")}]`,
+      );
+    weights.set(spec.name, { shape: spec.shape, data: tensor.data });
+  }
+  return weights;
+}
+
+/** The ONNX node of every analysed layer, by its key; a repeat's iterations take theirs in order. */
+function nodesOf(model: ModelInfo, registry: Registry): (WrittenNode | undefined)[] {
+  const taken = new Map<string, number>();
+  return model.layers.map((layer) => {
+    const key = layerKey(
+      layer.via.map((s) => s.start),
+      layer.span.start,
+      layer.kind,
+    );
+    const at = taken.get(key) ?? 0;
+    taken.set(key, at + 1);
+    return registry.get(key)?.[at];
+  });
+}
+
+type WrittenNode = NonNullable<ReturnType<Registry["get"]>>[number];
+
+function sameShape(a: number[] | undefined, b: number[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((d, i) => d === b[i]);
+}

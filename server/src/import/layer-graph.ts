@@ -1,0 +1,31 @@
+// The .cnn-shaped graph the operator mapping produces: layers, merges and splits over named tensors.
+import type { MappedLayer } from "./op-context.js";
+import type { OnnxNode } from "./ir.js";
+
+export type LNode =
+  | { kind: "layer"; layer: MappedLayer; input: string; output: string; source: OnnxNode }
+  | { kind: "add" | "mul" | "concat"; inputs: string[]; output: string; source: OnnxNode; outShape: number[] }
+  /** A channel split into parts of `sizes` channels. */
+  | { kind: "split"; input: string; outputs: string[]; sizes: number[]; source: OnnxNode };
+
+export interface LayerGraph {
+  /** The graph's first input tensor and its shape (batch first); the body starts from it. */
+  input: { name: string; shape: number[] };
+  /** Every input, the first one first. */
+  inputs: { name: string; shape: number[] }[];
+  /** In an order where every node comes after the nodes it reads. */
+  nodes: LNode[];
+  /** The graph outputs' tensors. */
+  outputs: string[];
+  /** Every tensor's shape, batch first. */
+  shapes: Map<string, number[]>;
+}
+
+/** The tensors a node reads, first the one a chain continues from. */
+export function inputsOf(n: LNode): string[] {
+  return n.kind === "layer" || n.kind === "split" ? [n.input] : n.inputs;
+}
+
+export function outputsOf(n: LNode): string[] {
+  return n.kind === "split" ? n.outputs : [n.output];
+}

@@ -1,0 +1,127 @@
+// The imported model computes what the ONNX file computes: onnxruntime runs the original file, the simulation runs
+// the imported .cnn text with the imported weights, on the same input; the outputs agree to 1e-4.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import * as ort from "onnxruntime-node";
+import { importOnnx } from "../../server/src/import/import-onnx.js";
+import { buildOnnx } from "../../server/src/layers/onnx-model.js";
+import { simulate } from "../../server/src/simulation/simulate.js";
+import { randomWeights } from "../../server/src/simulation/weights.js";
+import { run } from "../../bin/cli.js";
+import { analyze, readRepoFile } from "../unit/helpers.js";
+
+/** Small and medium examples covering residuals, concats, splits, gates, shuffles, transposed convs and resizing. */
+const CASES = [
+  "lenet5.cnn",
+  "resnet18.cnn",
+  "mobilenet_v3_large.cnn",
+  "shufflenet_v2_x1_0.cnn",
+  "unet_small.cnn",
+  "fcn_small.cnn",
+  "squeezenet1_0.cnn",
+  "googlenet.cnn",
+  "convnext_tiny.cnn",
+];
+
+/** A seeded standard-normal-ish input (the same numbers for both runs). */
+function input(shape: number[]): { shape: number[]; data: Float32Array } {
+  let s = 12345;
+  const data = Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 30 - 1;
+  });
+  return { shape, data };
+}
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+for (const file of CASES) {
+  test(`the imported ${file} with its imported weights equals onnxruntime on the exported file to 1e-4`, async () => {
+    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+    const bytes = buildOnnx(original, randomWeights(original, 3), { outputs: "final" });
+    const imported = importOnnx(bytes, { fileName: file });
+    if ("refusal" in imported) assert.fail(imported.refusal);
+    const x = input([1, ...original.input!]);
+    const session = await ort.InferenceSession.create(bytes);
+    const expected = (await session.run({ input: new ort.Tensor("float32", x.data, x.shape) }))["output"]!;
+    const report = await simulate(analyze(imported.text), undefined, {
+      weights: imported.weights,
+      input: x,
+      repeats: 0,
+    });
+    const scale = (expected.data as Float32Array).reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    assert.ok(maxDifference(report.output.data, expected.data as Float32Array) <= 1e-4 * scale);
+  });
+}
+
+test("cnnlens import writes a .cnn file and weights that simulate --json runs to onnxruntime's output", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cnnlens-import-"));
+  try {
+    const original = analyze(readRepoFile("examples/resnet18.cnn")).models[0]!;
+    const bytes = buildOnnx(original, randomWeights(original, 1), { outputs: "final" });
+    writeFileSync(join(dir, "r18.onnx"), bytes);
+    const x = input([1, ...original.input!]);
+    writeFileSync(join(dir, "x.npy"), npyBytes(x));
+    const io = collectingIo();
+    const args = [
+      "import",
+      join(dir, "r18.onnx"),
+      "-o",
+      join(dir, "r18.cnn"),
+      "--weights",
+      join(dir, "r18.safetensors"),
+    ];
+    assert.equal(await run(args, io), 0, io.errors.join("\n"));
+    const sim = collectingIo();
+    const simArgs = [
+      "simulate",
+      join(dir, "r18.cnn"),
+      "--weights",
+      join(dir, "r18.safetensors"),
+      "--input",
+      join(dir, "x.npy"),
+      "--json",
+    ];
+    assert.equal(await run(simArgs, sim), 0, sim.errors.join("\n"));
+    const report = JSON.parse(sim.output.join("\n")) as { output: { data: number[] } };
+    const session = await ort.InferenceSession.create(bytes);
+    const expected = (await session.run({ input: new ort.Tensor("float32", x.data, x.shape) }))["output"]!;
+    assert.ok(maxDifference(Float32Array.from(report.output.data), expected.data as Float32Array) <= 1e-4);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A little-endian float32 .npy file. */
+function npyBytes(t: { shape: number[]; data: Float32Array }): Uint8Array {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${t.shape.join(", ")},), }`;
+  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
+  const head = new Uint8Array(10 + header.length);
+  head.set([0x93, ...Buffer.from("NUMPY"), 1, 0, header.length & 255, header.length >> 8]);
+  head.set(Buffer.from(header, "latin1"), 10);
+  const out = new Uint8Array(head.length + t.data.byteLength);
+  out.set(head);
+  out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), head.length);
+  return out;
+}
+
+function collectingIo() {
+  const output: string[] = [];
+  const errors: string[] = [];
+  return {
+    output,
+    errors,
+    readFile: (p: string) => readFileSync(p, "utf8"),
+    writeFile: (p: string, d: Uint8Array | string) => writeFileSync(p, d),
+    out: (t: string) => void output.push(t),
+    err: (t: string) => void errors.push(t),
+  };
+}

@@ -1,0 +1,74 @@
+// torchvision models exported by PyTorch itself (scripts/golden/onnx_import.py, at test time, into a temporary
+// folder): each imports without a refusal, analyses to torchvision's parameter count and output shape
+// (test/golden/onnx-import/models.json), and simulates with its imported weights to PyTorch's output to 1e-4.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { importOnnx } from "../../server/src/import/import-onnx.js";
+import { parseNpy } from "../../server/src/simulation/npy.js";
+import { simulate } from "../../server/src/simulation/simulate.js";
+import { analyze, errors, readJson, repoRoot } from "../unit/helpers.js";
+
+const PYTHON = "/usr/bin/python3";
+const hasTorch =
+  existsSync(PYTHON) &&
+  (() => {
+    try {
+      execFileSync(PYTHON, ["-c", "import torch, torchvision, onnx"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+interface Golden {
+  params: number;
+  buffers: number;
+  input: number[];
+  output: number[];
+  foldBatchNorm: boolean;
+}
+
+const goldens = readJson<Record<string, Golden>>("test/golden/onnx-import/models.json");
+/** CNNLENS_TORCHVISION_ONNX=DIR reuses the files of an earlier `onnx_import.py --export DIR` (a minute to make). */
+const given = process.env["CNNLENS_TORCHVISION_ONNX"];
+const dir = given ?? mkdtempSync(join(tmpdir(), "cnnlens-torchvision-"));
+const skip = !hasTorch && !given && "needs /usr/bin/python3 with torch, torchvision and onnx";
+
+before(() => {
+  if (hasTorch && !given)
+    execFileSync(PYTHON, [join(repoRoot, "scripts/golden/onnx_import.py"), "--export", dir], { stdio: "ignore" });
+});
+after(() => given || rmSync(dir, { recursive: true, force: true }));
+
+for (const [name, golden] of Object.entries(goldens)) {
+  test(
+    `torchvision ${name} imports, analyses to torchvision's numbers and runs to PyTorch's output`,
+    { skip },
+    async () => {
+      const result = importOnnx(readFileSync(join(dir, `${name}.onnx`)), { fileName: `${name}.onnx` });
+      if ("refusal" in result) assert.fail(result.refusal);
+      const analysis = analyze(result.text);
+      assert.deepEqual(errors(analysis), []);
+      const model = analysis.models[0]!;
+      assert.deepEqual(model.input, golden.input);
+      assert.deepEqual(model.outputs[0]!.shape, golden.output);
+      // Folding BatchNorm into the convs changes the count (the convs gain biases), so only unfolded models compare.
+      if (!golden.foldBatchNorm) {
+        assert.equal(model.params.trainable, golden.params);
+        const stored = [...result.weights.values()].reduce((n, t) => n + t.data.length, 0);
+        assert.equal(stored, golden.params + golden.buffers);
+      }
+      const input = parseNpy(readFileSync(join(dir, `${name}.input.npy`)));
+      const expected = parseNpy(readFileSync(join(dir, `${name}.output.npy`))).data;
+      const report = await simulate(analysis, undefined, { weights: result.weights, input, repeats: 0 });
+      const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      let worst = 0;
+      report.output.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]!))));
+      assert.ok(worst <= 1e-4 * scale, `largest difference ${worst} (outputs up to ${scale})`);
+    },
+  );
+}

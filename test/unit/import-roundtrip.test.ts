@@ -1,0 +1,140 @@
+// Export → import round trips: every example exported by cnnlens itself comes back as a .cnn file whose analysis
+// has the same input, output, parameters, MACs and per-layer shapes, and whose weights are the exported ones.
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { ModelInfo } from "../../server/src/analysis/types.js";
+import { importOnnx, type ImportedModel } from "../../server/src/import/import-onnx.js";
+import { buildOnnx } from "../../server/src/layers/onnx-model.js";
+import { randomWeights } from "../../server/src/simulation/weights.js";
+import { analyze, errors, readRepoFile, repoRoot } from "./helpers.js";
+
+/** Layers the export writes as something else or leaves out (identity at inference). */
+const DROPPED = new Set(["dropout", "identity", "droppath"]);
+
+/**
+ * Examples whose export holds operators the language has no layer for, and the node the refusal names: an adaptive
+ * pool whose output does not divide its input is exported as a Slice and a ReduceMean per cell.
+ */
+const REFUSED: Record<string, RegExp> = {
+  // Keras' channels-last graph reads as a Transpose before every conv.
+  "keras_smallnet.cnn": /node 'conv1#1' \(Conv\) reads a tensor whose axes node 'conv1#0' \(Transpose\) reordered/,
+  "googlenet_aux.cnn": /node 'aux1\.adaptiveavgpool1#\d+' \(Slice\): it slices axis 2; the language has no crop/,
+};
+
+const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn") && !(f in REFUSED));
+
+for (const [file, message] of Object.entries(REFUSED)) {
+  test(`import of the exported ${file} is refused with the node and operator named`, () => {
+    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+    const result = importOnnx(buildOnnx(original, randomWeights(original, 0), { outputs: "final" }));
+    assert.ok("refusal" in result);
+    assert.match(result.refusal, message);
+  });
+}
+
+/** Exports `file`'s model with seeded random weights, as `cnnlens export --to onnx` does, and imports it back. */
+export function roundTrip(file: string): {
+  original: ModelInfo;
+  imported: ImportedModel;
+  weights: Map<string, unknown>;
+} {
+  const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+  const weights = randomWeights(original, 0);
+  const result = importOnnx(buildOnnx(original, weights, { outputs: "final" }), { fileName: `${file}.onnx` });
+  if ("refusal" in result) assert.fail(`${file}: ${result.refusal}`);
+  return { original, imported: result, weights };
+}
+
+/**
+ * The layers that hold parameters, with their output shapes and counts, sorted: a residual's shortcut may come
+ * before or after its main path in the original's execution order, and the import writes the main path first.
+ */
+function parameterised(model: ModelInfo): string[] {
+  return model.layers
+    .filter((l) => l.params.trainable + l.params.nonTrainable > 0)
+    .map((l) => `${l.kind} ${l.outputShape?.join("x")} ${l.params.trainable}`)
+    .sort();
+}
+
+for (const file of examples) {
+  test(`import of the exported ${file} analyses to the same shapes, parameters and MACs`, () => {
+    const { original, imported } = roundTrip(file);
+    const analysis = analyze(imported.text);
+    assert.deepEqual(errors(analysis), []);
+    const model = analysis.models[0]!;
+    assert.deepEqual(model.input, original.input);
+    assert.deepEqual(
+      model.outputs.map((o) => o.shape),
+      original.outputs.map((o) => o.shape),
+    );
+    assert.deepEqual(model.params, original.params);
+    assert.equal(model.macs, original.macs);
+    assert.deepEqual(parameterised(model), parameterised(original));
+    assert.equal(
+      model.layers.filter((l) => !DROPPED.has(l.kind)).length,
+      original.layers.filter((l) => !DROPPED.has(l.kind)).length,
+    );
+  });
+}
+
+test("the imported weights are the exported tensors, in the written layers' order and shapes", () => {
+  const { original, imported, weights } = roundTrip("resnet18.cnn");
+  const exported = [...(weights as Map<string, { shape: number[]; data: Float32Array }>).values()];
+  const back = [...imported.weights.values()];
+  assert.equal(back.length, exported.length);
+  back.forEach((t, i) => {
+    assert.deepEqual(t.shape, exported[i]!.shape);
+    assert.deepEqual(t.data, exported[i]!.data);
+  });
+  assert.equal(original.name, imported.model);
+});
+
+test("the imported ResNet-50 is one Bottleneck block with parameters, repeats and shortcut auto, in ≤ 60 lines", () => {
+  const { imported } = roundTrip("resnet50.cnn");
+  const lines = imported.text.trimEnd().split("\n");
+  assert.ok(lines.length <= 60, `${lines.length} lines`);
+  assert.equal(lines.filter((l) => l.startsWith("block ")).length, 1);
+  assert.match(imported.text, /^block Bottleneck\(channels, stride = 1\) \{$/m);
+  assert.match(imported.text, /^ {4}conv\(channels \* 4, 1, bias: false\) -> batchnorm$/m);
+  assert.match(imported.text, /^ {2}\} shortcut auto$/m);
+  assert.match(imported.text, /^ {2}repeat 3 \{ Bottleneck\(64\) \}$/m);
+  assert.match(imported.text, /^ {2}Bottleneck\(512, stride: 2\)$/m);
+});
+
+test("fork-join regions read as residual, concat, gate and split structures", () => {
+  const text = (file: string) => roundTrip(file).imported.text;
+  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+conv\(channels, 1, bias: false\)/);
+  assert.match(
+    text("mobilenet_v3_large.cnn"),
+    /gate \{\n\s+adaptiveavgpool\(1\)\n\s+conv\(\w+( \/\/ \d+)?, 1\) -> relu\n/,
+  );
+  assert.match(text("shufflenet_v2_x1_0.cnn"), /split \{\n {4}branch \{ \}\n {4}branch \{/);
+  assert.match(text("resnet18.cnn"), /residual \{\n {4}conv\(channels, 3, stride: stride, padding: 1, bias: false\)/);
+  assert.match(text("densenet121.cnn"), /concat \{\n {4}branch \{ \}\n {4}branch \{\n {6}batchnorm -> relu\n/);
+});
+
+test("flat models and exported blocks come back under the original weight names", () => {
+  for (const file of [
+    "lenet5.cnn",
+    "alexnet.cnn",
+    "vgg16.cnn",
+    "vgg16_bn.cnn",
+    "resnet18.cnn",
+    "shufflenet_v2_x1_0.cnn",
+  ]) {
+    const { imported, weights } = roundTrip(file);
+    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
+  }
+});
+
+test("a deep stack of residuals folds in one pass into one block under one repeat", () => {
+  const model = analyze(
+    "model Deep {\n  input(4, 6, 6)\n  repeat 400 { residual { conv(4, 3, padding: 1) -> relu } }\n}\n",
+  ).models[0]!;
+  const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
+  if ("refusal" in result) assert.fail(result.refusal);
+  assert.match(result.text, /^ {2}repeat 400 \{ Residual\(\) \}$/m);
+  assert.equal(result.weights.size, 800);
+});
