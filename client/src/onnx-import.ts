@@ -107,8 +107,12 @@ async function openAsCnn(
       return uri.toString();
     }
     // A file whose input sizes are symbolic needs them from the user (the command line's --input-shape).
-    const ask = /--input-shape/.test(result.refusal) ? ["Give the Input Shape…"] : [];
-    const action = await vscode.window.showErrorMessage(`CNN Lens: ${result.refusal}`, ...ask);
+    // Awaited only with a button: a message without one may resolve only when the user dismisses it.
+    if (!/--input-shape/.test(result.refusal)) {
+      void vscode.window.showErrorMessage(`CNN Lens: ${result.refusal}`);
+      return undefined;
+    }
+    const action = await vscode.window.showErrorMessage(`CNN Lens: ${result.refusal}`, "Give the Input Shape…");
     if (!action) return undefined;
     shape = await askShape(name);
     if (!shape) return undefined;
