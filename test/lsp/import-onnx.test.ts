@@ -168,10 +168,15 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
   it("refuses to save a document it did not import, and a target that is not a file URI, writing nothing", async () => {
     const before = readdirSync(dir).sort();
     const unknown = await client.request<{ error?: string }>("cnnlens/saveImported", {
-      uri: "cnnlens-onnx:/nowhere/net.onnx.cnn",
+      uri: "file:///elsewhere/net.cnn",
       target: pathToFileURL(join(dir, "net.cnn")).toString(),
     });
     assert.match(unknown.error ?? "", /is not an imported model the server holds; open the \.onnx file as CNN again/);
+    const missing = await client.request<{ error?: string }>("cnnlens/saveImported", {
+      uri: "cnnlens-onnx:/nowhere/net.onnx.cnn",
+      target: pathToFileURL(join(dir, "net.cnn")).toString(),
+    });
+    assert.match(missing.error ?? "", /cannot read \/nowhere\/net\.onnx: no such file/);
     const notFile = await client.request<{ error?: string }>("cnnlens/saveImported", {
       uri: document,
       target: "untitled:net.cnn",
@@ -186,13 +191,15 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
     assert.deepEqual(readdirSync(dir).sort(), [...before, "taken.safetensors"].sort());
   });
 
-  it("forgets the weights when the document closes, and imports the file again for a reopened one", async () => {
+  it("imports the file again for a closed document to save, and for a reopened one to simulate", async () => {
     await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: document } });
-    const gone = await client.request<{ error?: string }>("cnnlens/saveImported", {
+    const late = join(dir, "late.cnn");
+    const saved = await client.request<{ cnn?: string; error?: string }>("cnnlens/saveImported", {
       uri: document,
-      target: pathToFileURL(join(dir, "late.cnn")).toString(),
+      target: pathToFileURL(late).toString(),
     });
-    assert.match(gone.error ?? "", /is not an imported model the server holds/);
+    assert.equal(saved.cnn, late);
+    assert.ok(existsSync(join(dir, "late.safetensors")));
     // An editor that reopens the document (after a server restart) without importing still gets the file's weights.
     const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, preview: true });
     await client.open(document, imported.text);

@@ -61,7 +61,12 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
   // The .onnx file is read only up to the memory budget: its weights stay in this process.
   connection.onRequest(ImportOnnxRequest, (p) => importOnnxFile(ctx.imported, p, ctx.memoryBudgetMiB() * 1024 ** 2));
-  connection.onRequest(SaveImportedRequest, (p) => saveImported(ctx.imported.get(p?.uri), p));
+  connection.onRequest(SaveImportedRequest, async (p) => {
+    // A document the server no longer holds (closed, or the server restarted) is imported again from its URI.
+    const open = ctx.documents.get(p.uri) !== undefined;
+    const kept = await ctx.imported.modelOf(p.uri, { maxBytes: ctx.memoryBudgetMiB() * 1024 ** 2, keep: open });
+    return kept && "refusal" in kept ? { error: kept.refusal } : saveImported(kept, p);
+  });
 }
 
 /** `cnnlens/summary`: the tables (and the JSON document if asked), of one model or all; or what the view shows. */
@@ -103,7 +108,9 @@ async function simulateView(
     const { readLabels } = await import("../simulation/labels.js");
     if (cancelled()) return { error: "cancelled" };
     // A document imported from an .onnx file runs that file's weights unless the user gives others.
-    const imported = p.weights ? undefined : await ctx.imported.weightsFor(p.uri, ctx.memoryBudgetMiB() * 1024 ** 2);
+    const imported = p.weights
+      ? undefined
+      : await ctx.imported.modelOf(p.uri, { maxBytes: ctx.memoryBudgetMiB() * 1024 ** 2, keep: true });
     if (imported && "refusal" in imported) return { error: imported.refusal };
     const options = {
       keepTensors: true,

@@ -3,7 +3,13 @@
 import { basename } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { WeightMap } from "../onnx/tensors.js";
-import { importedDocumentUri, onnxOfImported, type ImportOnnxParams, type ImportOnnxResult } from "../protocol.js";
+import {
+  importedDocumentUri,
+  onnxOfImported,
+  type ImportedOnnx,
+  type ImportOnnxParams,
+  type ImportOnnxResult,
+} from "../protocol.js";
 import { externalFilesBeside, pathOfFileUri, readOnnxFile } from "./onnx-files.js";
 
 /** What the server keeps of one imported model: enough to simulate it and to save it. */
@@ -34,16 +40,21 @@ export class ImportedModels {
   }
 
   /**
-   * The weights of a virtual document: kept ones, or (after a server restart, when the editor reopens its documents
-   * without importing again) the file imported anew from the document's URI. Undefined for any other document.
+   * The model of a virtual document: the kept one, or (after a server restart, when the editor reopens its documents
+   * without importing again, or after the document closed) the file imported anew from the document's URI, kept only
+   * when `keep` says the document is open. Undefined for a URI that names no .onnx file.
    */
-  async weightsFor(document: string, maxBytes: number): Promise<KeptImport | { refusal: string } | undefined> {
+  async modelOf(
+    document: string,
+    options: { maxBytes: number; keep: boolean },
+  ): Promise<KeptImport | { refusal: string } | undefined> {
     const kept = this.byDocument.get(document);
     if (kept) return kept;
     const source = onnxOfImported(document);
     if (!source) return undefined;
-    const result = await importOnnxFile(this, { ...source, document }, maxBytes);
-    return "refusal" in result ? result : this.byDocument.get(document);
+    const { result, model } = await importFile({ ...source, document }, options.maxBytes);
+    if (model && options.keep) this.keep(document, model);
+    return model ?? (result as { refusal: string });
   }
 }
 
@@ -53,36 +64,45 @@ export async function importOnnxFile(
   p: ImportOnnxParams,
   maxBytes: number,
 ): Promise<ImportOnnxResult> {
+  const { result, model } = await importFile(p, maxBytes);
+  if (model && !p.preview) models.keep((result as ImportedOnnx).document, model);
+  return result;
+}
+
+/** The protocol's answer for `p`, and on success the model to keep; never throws. */
+async function importFile(
+  p: ImportOnnxParams,
+  maxBytes: number,
+): Promise<{ result: ImportOnnxResult; model?: KeptImport }> {
   const file = pathOfFileUri(p.uri, ".onnx file");
-  if ("error" in file) return { refusal: file.error };
+  if ("error" in file) return { result: { refusal: file.error } };
   const shapeError = checkShape(p.inputShape);
-  if (shapeError) return { refusal: `${file.path}: ${shapeError}` };
+  if (shapeError) return { result: { refusal: `${file.path}: ${shapeError}` } };
   try {
     const bytes = readOnnxFile(file.path, maxBytes);
     // Loaded on first use: protobufjs and the importer cost start-up time that editing .cnn files never needs.
     const { importOnnx } = await import("../import/import-onnx.js");
-    const result = importOnnx(bytes, {
+    const imported = importOnnx(bytes, {
       fileName: basename(file.path),
       external: externalFilesBeside(file.path),
       ...(p.inputShape ? { inputShape: p.inputShape } : {}),
     });
-    if ("refusal" in result) return { refusal: `${file.path}: ${result.refusal}` };
-    const document = p.document ?? importedDocumentUri(p.uri, p.inputShape);
-    if (!p.preview) models.keep(document, { onnxPath: file.path, text: result.text, weights: result.weights });
+    if ("refusal" in imported) return { result: { refusal: `${file.path}: ${imported.refusal}` } };
     // The importer verified that the text analyses without errors; this analysis only reads its totals.
-    const model = analyze(result.text).models.find((m) => m.name === result.model);
-    return {
-      text: result.text,
-      model: result.model,
-      document,
-      input: model?.input ?? null,
-      outputs: (model?.outputs ?? []).map((o) => ({ name: o.name, shape: o.shape ?? null })),
-      params: model?.params.total ?? 0,
-      tensors: result.weights.size,
+    const info = analyze(imported.text).models.find((m) => m.name === imported.model);
+    const result: ImportedOnnx = {
+      text: imported.text,
+      model: imported.model,
+      document: p.document ?? importedDocumentUri(p.uri, p.inputShape),
+      input: info?.input ?? null,
+      outputs: (info?.outputs ?? []).map((o) => ({ name: o.name, shape: o.shape ?? null })),
+      params: info?.params.total ?? 0,
+      tensors: imported.weights.size,
     };
+    return { result, model: { onnxPath: file.path, text: imported.text, weights: imported.weights } };
   } catch (e) {
     // InputFileError's message is already the sentence (`cannot read PATH: is not a regular file …`).
-    return { refusal: (e as Error).message };
+    return { result: { refusal: (e as Error).message } };
   }
 }
 
