@@ -11,6 +11,7 @@ import {
   SaveImportedRequest,
   type ImportOnnxResult,
 } from "../../server/src/protocol.js";
+import { onDisk } from "./disk-uri.js";
 
 /** Registers the virtual documents' provider and the two commands. */
 export function registerOnnxImport(context: vscode.ExtensionContext, client: LanguageClient): void {
@@ -128,12 +129,11 @@ async function saveAsCnn(client: LanguageClient, given: unknown, givenTarget: un
   }
   // Opening the document makes sure the server holds the model (it imports the file if the document was closed).
   await vscode.workspace.openTextDocument(document);
-  const onnx = vscode.Uri.parse(source.uri);
   const target =
     givenTarget instanceof vscode.Uri
       ? givenTarget
       : await vscode.window.showSaveDialog({
-          defaultUri: vscode.Uri.joinPath(onnx, "..", `${path.basename(onnx.path).replace(/\.onnx$/i, "")}.cnn`),
+          defaultUri: onDisk(document),
           filters: { "CNN files": ["cnn"] },
           saveLabel: "Save as .cnn",
           title: "Save the imported model and its weights (.safetensors beside it)",

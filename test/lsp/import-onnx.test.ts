@@ -97,6 +97,17 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
       const result = await client.request<{ refusal?: string }>("cnnlens/importOnnx", { uri });
       assert.match(result.refusal ?? "(imported)", message, uri);
     }
+    // Params as a careless client may send them: answered with a sentence, and the server stays up.
+    for (const params of [{}, { uri: 42 }, { uri: onnxUri, inputShape: "3,28,28" }]) {
+      const result = await client.request<{ refusal?: string }>("cnnlens/importOnnx", params);
+      assert.match(
+        result.refusal ?? "(imported)",
+        /must be a file: URI|the input shape must be/,
+        JSON.stringify(params),
+      );
+    }
+    const noUri = await client.request<{ error?: string }>("cnnlens/saveImported", { target: onnxUri });
+    assert.match(noUri.error ?? "", /needs the imported document's uri/);
     const badShape = await client.request<{ refusal?: string }>("cnnlens/importOnnx", {
       uri: onnxUri,
       inputShape: [3, -1],

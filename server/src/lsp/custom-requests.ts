@@ -63,6 +63,7 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(ImportOnnxRequest, (p) => importOnnxFile(ctx.imported, p, ctx.memoryBudgetMiB() * 1024 ** 2));
   connection.onRequest(SaveImportedRequest, async (p) => {
     // A document the server no longer holds (closed, or the server restarted) is imported again from its URI.
+    if (typeof p?.uri !== "string") return { error: "cnnlens/saveImported needs the imported document's uri" };
     const open = ctx.documents.get(p.uri) !== undefined;
     const kept = await ctx.imported.modelOf(p.uri, { maxBytes: ctx.memoryBudgetMiB() * 1024 ** 2, keep: open });
     return kept && "refusal" in kept ? { error: kept.refusal } : saveImported(kept, p);

@@ -74,9 +74,10 @@ async function importFile(
   p: ImportOnnxParams,
   maxBytes: number,
 ): Promise<{ result: ImportOnnxResult; model?: KeptImport }> {
-  const file = pathOfFileUri(p.uri, ".onnx file");
+  // Params come from the client as JSON: a missing object is refused like a missing URI, never thrown on.
+  const file = pathOfFileUri(p?.uri, ".onnx file");
   if ("error" in file) return { result: { refusal: file.error } };
-  const shapeError = checkShape(p.inputShape);
+  const shapeError = checkShape(p?.inputShape);
   if (shapeError) return { result: { refusal: `${file.path}: ${shapeError}` } };
   try {
     const bytes = readOnnxFile(file.path, maxBytes);
@@ -93,7 +94,7 @@ async function importFile(
     const result: ImportedOnnx = {
       text: imported.text,
       model: imported.model,
-      document: p.document ?? importedDocumentUri(p.uri, p.inputShape),
+      document: typeof p.document === "string" ? p.document : importedDocumentUri(p.uri, p.inputShape),
       input: info?.input ?? null,
       outputs: (info?.outputs ?? []).map((o) => ({ name: o.name, shape: o.shape ?? null })),
       params: info?.params.total ?? 0,

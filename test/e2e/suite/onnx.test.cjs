@@ -60,6 +60,14 @@ describe("ONNX models opened as CNN", () => {
     assert.equal(view.randomWeights, false);
     assert.match(view.weights, /lenet5\.onnx \(the ONNX file's own weights\)/);
     assert.equal(view.top5.length, 5);
+    // The summary, the diagram and an export work on it as on a file.
+    const summary = await exec("cnnlens.showSummary", opened);
+    assert.equal(summary.models[0].params.total, 61706);
+    const drawn = await exec("cnnlens.showDiagram", opened);
+    assert.ok(drawn && drawn.nodes > 0, "the diagram drew the imported model");
+    const py = vscode.Uri.file(path.join(workspace(), "onnx", "lenet5_imported.py"));
+    await exec("cnnlens.exportPyTorch", opened, "LeNet5", py);
+    assert.match(fs.readFileSync(py.fsPath, "utf8"), /class LeNet5\(nn\.Module\):/);
   });
 
   it("CNN: Save as .cnn… writes the text and <name>.safetensors and opens the .cnn file", async function () {
