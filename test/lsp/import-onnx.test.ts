@@ -14,6 +14,7 @@ import { buildOnnx } from "../../server/src/layers/onnx-model.js";
 import { importedDocumentUri } from "../../server/src/protocol.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, readRepoFile } from "../unit/helpers.js";
+import { convGraph, floats, modelBytes, valueInfo } from "../unit/import-onnx-builder.js";
 import { TestClient } from "./lsp-client.js";
 
 interface Imported {
@@ -217,6 +218,78 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
     const result = await client.request<{ view?: View }>("cnnlens/simulate", { uri: document });
     assert.equal(result.view?.randomWeights, false);
     assert.match(result.view?.weights ?? "", /the ONNX file's own weights/);
+  });
+});
+
+describe("cnnlens/importOnnx of a file with symbolic sizes and external weights", () => {
+  const client = new TestClient();
+  const dir = mkdtempSync(join(tmpdir(), "cnnlens-open-onnx-"));
+  const onnxPath = join(dir, "tiny net.onnx");
+  const onnxUri = pathToFileURL(onnxPath).toString();
+  // Conv(4, 3×3, pad 1) → Relu on [N, 3, H, W], its weight kept in weights.bin beside the model.
+  const weight = Float32Array.from({ length: 4 * 3 * 3 * 3 }, (_, i) => Math.sin(i) * 0.3);
+  const external = {
+    name: "conv.weight",
+    dims: [4, 3, 3, 3],
+    data_type: 1,
+    data_location: 1,
+    external_data: [{ key: "location", value: "weights.bin" }],
+  };
+  const graph = convGraph({
+    initializer: [external, floats("conv.bias", [4])],
+    input: [valueInfo("x", ["N", 3, "H", "W"])],
+    output: [valueInfo("y", ["N", 4, "H", "W"])],
+  });
+  before(async () => {
+    writeFileSync(onnxPath, modelBytes(graph));
+    writeFileSync(join(dir, "weights.bin"), new Uint8Array(weight.buffer));
+    await client.initialize();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("asks for the input shape, then keeps the weights under a document that names it", async () => {
+    const refused = await client.request<{ refusal?: string }>("cnnlens/importOnnx", { uri: onnxUri });
+    // The client offers "Give the Input Shape…" on this sentence.
+    assert.match(refused.refusal ?? "", /tiny net\.onnx: .*give its sizes with --input-shape C,H,W/);
+    const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, inputShape: [3, 8, 8] });
+    assert.equal(imported.document, importedDocumentUri(onnxUri, [3, 8, 8]));
+    assert.match(imported.document, /^cnnlens-onnx:\/.*\/tiny%20net\.onnx\.cnn\?shape=3,8,8$/);
+    assert.deepEqual(imported.input, [3, 8, 8]);
+    assert.deepEqual(imported.outputs[0]?.shape, [4, 8, 8]);
+    assert.equal(imported.tensors, 2);
+  });
+
+  it("simulates with the external weights as onnxruntime does, also when reopened without importing", async () => {
+    const document = importedDocumentUri(onnxUri, [3, 8, 8]);
+    const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, inputShape: [3, 8, 8] });
+    const x = seededInput([1, 3, 8, 8]);
+    writeFileSync(join(dir, "x.npy"), npyBytes(x));
+    const session = await ort.InferenceSession.create(onnxPath);
+    const y = (await session.run({ x: new ort.Tensor("float32", x.data, x.shape) }))["y"]!.data as Float32Array;
+    const check = async () => {
+      const result = await client.request<{ view?: View; error?: string }>("cnnlens/simulate", {
+        uri: document,
+        input: join(dir, "x.npy"),
+      });
+      assert.equal(result.error, undefined);
+      const last = result.view!.layers[result.view!.layers.length - 1]!;
+      const mean = y.reduce((s, v) => s + v, 0) / y.length;
+      for (const [got, want] of [
+        [last.mean, mean],
+        [last.min, Math.min(...y)],
+        [last.max, Math.max(...y)],
+      ] as const)
+        assert.ok(Math.abs(got - want) <= 1e-4, `${got} against onnxruntime's ${want}`);
+    };
+    await client.open(document, imported.text);
+    await check();
+    // Closed, then opened again by an editor that does not import (a restarted server): the URI's shape is used.
+    await client.connection.sendNotification("textDocument/didClose", { textDocument: { uri: document } });
+    await client.open(document, imported.text);
+    await check();
   });
 });
 
