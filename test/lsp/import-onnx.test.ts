@@ -135,6 +135,12 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
     const out = (await session.run({ input: new ort.Tensor("float32", x.data, x.shape) }))["output"]!;
     const expected = out.data as Float32Array;
     assertOutputMatches(view, expected);
+    // Editors without the extension run the server's own command: the same weights, named in the text report.
+    const text = await client.request<string>("workspace/executeCommand", {
+      command: "cnnlens.server.simulate",
+      arguments: [document],
+    });
+    assert.match(text, /weights: .*lenet5\.onnx \(the ONNX file's own weights\)/);
   });
 
   it("saves the .cnn text and its weights beside it; the saved pair analyses and simulates the same", async () => {

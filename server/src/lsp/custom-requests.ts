@@ -29,7 +29,7 @@ import type { AnalysisCache, Analysed } from "./documents.js";
 import { runnableModel } from "../simulation/runnable-model.js";
 import { modelAt } from "./locate.js";
 import { fileNameOfUri } from "./uri-name.js";
-import { importOnnxFile, type ImportedModels } from "./imported-onnx.js";
+import { importOnnxFile, withOwnWeights, type ImportedModels } from "./imported-onnx.js";
 import { saveImported } from "./save-imported.js";
 
 /** What the handlers need from the server: its documents, their analyses and the current settings. */
@@ -126,8 +126,7 @@ async function simulateView(
     const labels = p.labels ? readLabels(p.labels) : undefined;
     const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);
     if (cancelled()) return { error: "cancelled" };
-    const view = simulationView(report, labels ? { labels } : {});
-    return { view: imported ? { ...view, weights: `${imported.onnxPath} (the ONNX file's own weights)` } : view };
+    return { view: simulationView(imported ? withOwnWeights(report, imported) : report, labels ? { labels } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -3,6 +3,7 @@
 import { basename } from "node:path";
 import { analyze } from "../analysis/index.js";
 import type { WeightMap } from "../onnx/tensors.js";
+import type { SimulationReport } from "../simulation/simulate.js";
 import {
   importedDocumentUri,
   onnxOfImported,
@@ -56,6 +57,11 @@ export class ImportedModels {
     if (model && options.keep) this.keep(document, model);
     return model ?? (result as { refusal: string });
   }
+}
+
+/** The report of a simulation on `kept`'s weights, naming the .onnx file as their source (not "given tensors"). */
+export function withOwnWeights(report: SimulationReport, kept: KeptImport): SimulationReport {
+  return { ...report, weights: { ...report.weights, source: `${kept.onnxPath} (the ONNX file's own weights)` } };
 }
 
 /** `cnnlens/importOnnx`: reads the file, imports it, keeps its weights (unless `preview`); never throws. */

@@ -185,6 +185,7 @@ export function startServer(connection: Connection): void {
         connection,
         features,
         memoryBudgetMiB: () => settings.memoryBudgetMiB,
+        imported,
         analysed: (uri) => {
           const doc = documents.get(uri ?? lastTouched ?? "");
           return doc ? cache.get(doc) : undefined;
