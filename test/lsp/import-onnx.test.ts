@@ -109,6 +109,16 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
     }
     const noUri = await client.request<{ error?: string }>("cnnlens/saveImported", { target: onnxUri });
     assert.match(noUri.error ?? "", /needs the imported document's uri/);
+    // A file larger than the memory budget is not read: the weights would stay in the server's memory.
+    await client.connection.sendNotification("workspace/didChangeConfiguration", {
+      settings: { cnnlens: { simulation: { memoryBudget: 0.1 } } },
+    });
+    const large = await client.request<{ refusal?: string }>("cnnlens/importOnnx", { uri: onnxUri });
+    assert.match(
+      large.refusal ?? "",
+      /lenet5\.onnx: the file is .* KiB, more than the 102\.4 KiB the memory limit allows/,
+    );
+    await client.connection.sendNotification("workspace/didChangeConfiguration", { settings: { cnnlens: {} } });
     const badShape = await client.request<{ refusal?: string }>("cnnlens/importOnnx", {
       uri: onnxUri,
       inputShape: [3, -1],
