@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ExportRequest, SimulateRequest, type SimulateResult } from "../../server/src/protocol.js";
 import { simulationHtml, simulationScript, simulationStyle } from "./simulation-view.js";
+import { onDisk } from "./disk-uri.js";
 import { givenOrChosen } from "./weights-command.js";
 
 /** The document and model a command applies to: its arguments (from a code lens) or the active editor. */
@@ -155,7 +156,7 @@ async function saveLocation(
   destination: unknown,
 ): Promise<vscode.Uri | undefined> {
   if (destination instanceof vscode.Uri) return destination;
-  const uri = vscode.Uri.parse(source);
+  const uri = onDisk(vscode.Uri.parse(source));
   const base = uri.path.slice(uri.path.lastIndexOf("/") + 1).replace(/\.cnn$/i, "");
   const defaultUri = vscode.Uri.joinPath(uri, "..", `${base}${suffix}`);
   return vscode.window.showSaveDialog({ defaultUri, filters, title: "CNN Lens: export to" });

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { DiagramRequest, type DiagramData } from "../../server/src/protocol.js";
+import { onDisk } from "./disk-uri.js";
 import { diagramHtml, diagramScript } from "./diagram-view.js";
 
 /** What the webview reports after each drawing, for tests and the benchmark's comparison. */
@@ -60,7 +61,7 @@ export class DiagramPanel implements vscode.Disposable {
   /** Where an exported SVG goes unless the user says otherwise: beside the source, named after the model. */
   suggestedSvgUri(): vscode.Uri {
     const name = `${this.shown?.model ?? fileName(this.document).replace(/\.cnn$/i, "")}.svg`;
-    return vscode.Uri.joinPath(this.document.uri, "..", name);
+    return vscode.Uri.joinPath(onDisk(this.document.uri), "..", name);
   }
 
   static get active(): DiagramPanel | undefined {

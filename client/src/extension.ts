@@ -7,9 +7,11 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from "vscode-languageclient/node";
-import type { InitializationOptions } from "../../server/src/protocol.js";
+import { importedScheme, type InitializationOptions } from "../../server/src/protocol.js";
 import { registerCommands } from "./commands.js";
 import { registerDiagramCommands } from "./diagram-commands.js";
+import { registerOnnxEditor } from "./onnx-editor.js";
+import { registerOnnxImport } from "./onnx-import.js";
 import { registerSummaryCommand } from "./summary-command.js";
 import { registerWeightsCommand } from "./weights-command.js";
 import { ModelStatus } from "./status-bar.js";
@@ -31,7 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: "cnn" }],
+    // Every cnn document, named here with the read-only ones imported from .onnx files (client/src/onnx-import.ts),
+    // which get every feature too.
+    documentSelector: [{ language: "cnn" }, { scheme: importedScheme, language: "cnn" }],
     synchronize: { configurationSection: "cnnlens" },
     // clientCommands: code lenses may name the commands registered below (webviews) rather than the server's.
     initializationOptions: {
@@ -46,6 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDiagramCommands(context, client);
   registerSummaryCommand(context, client);
   registerWeightsCommand(context);
+  registerOnnxImport(context, client);
+  registerOnnxEditor(context, client);
   context.subscriptions.push(new ModelStatus(client));
 }
 

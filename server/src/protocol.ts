@@ -116,6 +116,79 @@ export interface ExportResult {
 /** `cnnlens/export`: a model as ONNX bytes or as framework code. */
 export const ExportRequest = new RequestType<ExportParams, ExportResult, void>("cnnlens/export");
 
+/** The URI scheme of the read-only `.cnn` documents imported from `.onnx` files (client/src/onnx-import.ts). */
+export const importedScheme = "cnnlens-onnx";
+
+/**
+ * The virtual document of an imported `.onnx` file: `file:///m/net.onnx` → `cnnlens-onnx:/m/net.onnx.cnn`, with
+ * `?shape=3,224,224` when an input shape was given. The `.cnn` ending gives the document the language `cnn`;
+ * `onnxOfImported` reads the file and the shape back. Pure string work, so both sides name the same document.
+ */
+export function importedDocumentUri(onnxFileUri: string, inputShape?: number[]): string {
+  const path = onnxFileUri.replace(/^file:\/\//, "").replace(/[?#].*$/s, "");
+  return `${importedScheme}:${path}.cnn${inputShape?.length ? `?shape=${inputShape.join(",")}` : ""}`;
+}
+
+/** The `.onnx` file (a `file:` URI) and input shape of a virtual document; undefined for any other URI. */
+export function onnxOfImported(documentUri: string): { uri: string; inputShape?: number[] } | undefined {
+  const match = /^cnnlens-onnx:(\/[^?#]*)\.cnn(?:\?([^#]*))?(?:#.*)?$/s.exec(documentUri);
+  if (!match) return undefined;
+  let query = match[2] ?? "";
+  try {
+    query = decodeURIComponent(query);
+  } catch {
+    // A malformed escape: the query is read as written, and a shape that does not parse is left out.
+  }
+  const shape = /^shape=(\d+(?:,\d+)*)$/.exec(query)?.[1]?.split(",").map(Number);
+  return { uri: `file://${match[1]}`, ...(shape ? { inputShape: shape } : {}) };
+}
+
+export interface ImportOnnxParams {
+  /** The `file:` URI of the .onnx file; the server reads it (a regular file only). */
+  uri: string;
+  /** C,H,W (without the batch) for a model whose input sizes the file leaves symbolic. */
+  inputShape?: number[];
+  /** The virtual document whose simulations use the file's weights; default `importedDocumentUri(uri)`. */
+  document?: string;
+  /** Only look (the `.onnx` editor's page): the weights are not kept. */
+  preview?: boolean;
+}
+
+/** An imported model: its text, and what the `.onnx` editor's page shows of it. */
+export interface ImportedOnnx {
+  text: string;
+  model: string;
+  /** The virtual document the weights are kept for (none with `preview`). */
+  document: string;
+  /** The sample's shape (C,H,W or features), without the batch. */
+  input: number[] | null;
+  outputs: { name: string; shape: number[] | null }[];
+  params: number;
+  /** How many weight tensors the file gave. */
+  tensors: number;
+}
+
+/** The import, or the sentence saying why the file cannot be written in the language. */
+export type ImportOnnxResult = ImportedOnnx | { refusal: string };
+
+/** `cnnlens/importOnnx`: an .onnx file as .cnn text; its weights stay in the server for `cnnlens/simulate`. */
+export const ImportOnnxRequest = new RequestType<ImportOnnxParams, ImportOnnxResult, void>("cnnlens/importOnnx");
+
+export interface SaveImportedParams {
+  /** The virtual document (`cnnlens-onnx:…`) of an earlier `cnnlens/importOnnx`. */
+  uri: string;
+  /** The `file:` URI of the .cnn file to write; the weights go beside it as `<same name>.safetensors`. */
+  target: string;
+}
+
+/** The two files written, as paths; or why nothing was written. */
+export type SaveImportedResult = { cnn: string; weights: string; tensors: number } | { error: string };
+
+/** `cnnlens/saveImported`: writes an imported model's text and weights, both or neither. */
+export const SaveImportedRequest = new RequestType<SaveImportedParams, SaveImportedResult, void>(
+  "cnnlens/saveImported",
+);
+
 /** What our own VS Code client puts in `initializationOptions`; other editors send their own (or nothing). */
 export interface InitializationOptions {
   /** The settings at start-up, shaped like the `cnnlens` section (server/src/lsp/settings.ts). */

@@ -1,11 +1,14 @@
-// The extension's own requests (server/src/protocol.ts): summary, model totals, diagram, simulation and export.
+// The extension's own requests (server/src/protocol.ts): summary, model totals, diagram, simulation and export; the
+// ONNX import's two are in imported-onnx.ts and save-imported.ts.
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { modelErrors } from "../analysis/index.js";
 import {
   DiagramRequest,
   ExportRequest,
+  ImportOnnxRequest,
   ModelAtRequest,
+  SaveImportedRequest,
   SimulateRequest,
   SummaryRequest,
   type ExportParams,
@@ -26,6 +29,8 @@ import type { AnalysisCache, Analysed } from "./documents.js";
 import { runnableModel } from "../simulation/runnable-model.js";
 import { modelAt } from "./locate.js";
 import { fileNameOfUri } from "./uri-name.js";
+import { importOnnxFile, withOwnWeights, type ImportedModels } from "./imported-onnx.js";
+import { saveImported } from "./save-imported.js";
 
 /** What the handlers need from the server: its documents, their analyses and the current settings. */
 export interface CustomRequestContext {
@@ -34,6 +39,8 @@ export interface CustomRequestContext {
   /** Runs a handler on an open document, answering `empty` for unknown documents and failures. */
   answer<T>(uri: string, empty: T, handler: (doc: Analysed) => T): T;
   memoryBudgetMiB(): number;
+  /** The models imported from .onnx files, by virtual document; their weights are what those documents simulate. */
+  imported: ImportedModels;
 }
 
 /** Registers the custom requests on `connection`. */
@@ -52,6 +59,15 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   );
   connection.onRequest(SimulateRequest, (p, token) => simulateView(ctx, p, () => token.isCancellationRequested));
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
+  // The .onnx file is read only up to the memory budget: its weights stay in this process.
+  connection.onRequest(ImportOnnxRequest, (p) => importOnnxFile(ctx.imported, p, ctx.memoryBudgetMiB() * 1024 ** 2));
+  connection.onRequest(SaveImportedRequest, async (p) => {
+    // A document the server no longer holds (closed, or the server restarted) is imported again from its URI.
+    if (typeof p?.uri !== "string") return { error: "cnnlens/saveImported needs the imported document's uri" };
+    const open = ctx.documents.get(p.uri) !== undefined;
+    const kept = await ctx.imported.modelOf(p.uri, { maxBytes: ctx.memoryBudgetMiB() * 1024 ** 2, keep: open });
+    return kept && "refusal" in kept ? { error: kept.refusal } : saveImported(kept, p);
+  });
 }
 
 /** `cnnlens/summary`: the tables (and the JSON document if asked), of one model or all; or what the view shows. */
@@ -92,6 +108,11 @@ async function simulateView(
     const { simulationView } = await import("../simulation/view-model.js");
     const { readLabels } = await import("../simulation/labels.js");
     if (cancelled()) return { error: "cancelled" };
+    // A document imported from an .onnx file runs that file's weights unless the user gives others.
+    const imported = p.weights
+      ? undefined
+      : await ctx.imported.modelOf(p.uri, { maxBytes: ctx.memoryBudgetMiB() * 1024 ** 2, keep: true });
+    if (imported && "refusal" in imported) return { error: imported.refusal };
     const options = {
       keepTensors: true,
       repeats: 2,
@@ -99,13 +120,13 @@ async function simulateView(
       ...(p.seed !== undefined ? { seed: p.seed } : {}),
       ...(p.batch !== undefined ? { batch: p.batch } : {}),
       ...(p.input ? { input: p.input } : {}),
-      ...(p.weights ? { weights: p.weights } : {}),
+      ...(p.weights ? { weights: p.weights } : imported ? { weights: imported.weights } : {}),
     };
     // Read first: a labels file that cannot be read is said before the forward pass, not after it.
     const labels = p.labels ? readLabels(p.labels) : undefined;
     const report = await simulate(ctx.cache.get(doc).analysis, p.model, options);
     if (cancelled()) return { error: "cancelled" };
-    return { view: simulationView(report, labels ? { labels } : {}) };
+    return { view: simulationView(imported ? withOwnWeights(report, imported) : report, labels ? { labels } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -5,6 +5,7 @@ import { ServerCommands } from "../protocol.js";
 import { summaryTable } from "../report/table.js";
 import type { ClientFeatures } from "./client-capabilities.js";
 import type { Analysed } from "./documents.js";
+import { withOwnWeights, type ImportedModels } from "./imported-onnx.js";
 
 /** What a command needs from the server: the connection, the client's features and the open documents. */
 export interface CommandContext {
@@ -13,6 +14,8 @@ export interface CommandContext {
   /** The analysis of an open document (no URI: the one last opened or edited), or undefined. */
   analysed(uri: string | undefined): Analysed | undefined;
   memoryBudgetMiB(): number;
+  /** The models imported from .onnx files: a document of one simulates with the file's weights. */
+  imported: ImportedModels;
 }
 
 /** The ids to declare in `executeCommandProvider`. */
@@ -71,8 +74,12 @@ async function simulateText(
     const { simulate } = await import("../simulation/simulate.js");
     const { simulationTable } = await import("../report/simulation-table.js");
     const memoryLimit = ctx.memoryBudgetMiB() * 1024 ** 2;
-    const report = await simulate(doc.analysis, model, { repeats: 2, memoryLimit });
-    return show(ctx, MessageType.Info, simulationTable(report));
+    // A document imported from an .onnx file runs that file's weights, as cnnlens/simulate does.
+    const imported = await ctx.imported.modelOf(doc.uri, { maxBytes: memoryLimit, keep: true });
+    if (imported && "refusal" in imported) throw new Error(imported.refusal);
+    const weights = imported ? { weights: imported.weights } : {};
+    const report = await simulate(doc.analysis, model, { repeats: 2, memoryLimit, ...weights });
+    return show(ctx, MessageType.Info, simulationTable(imported ? withOwnWeights(report, imported) : report));
   } catch (e) {
     return show(ctx, MessageType.Error, `CNN Lens: the simulation of ${model} failed: ${(e as Error).message}`);
   } finally {

@@ -8,6 +8,7 @@ import { asFixCommands, codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
+import { ImportedModels } from "./imported-onnx.js";
 import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
 import { readableSpans } from "./diagnostic-range.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
@@ -27,6 +28,7 @@ import { traceOnce } from "./startup-trace.js";
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache();
+  const imported = new ImportedModels();
   let settings: Settings = defaultSettings;
   // Until initialize says otherwise, assume a client that takes nothing optional.
   let features: ClientFeatures = readClientFeatures({ capabilities: {} });
@@ -116,6 +118,7 @@ export function startServer(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
+    imported.forget(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -182,6 +185,7 @@ export function startServer(connection: Connection): void {
         connection,
         features,
         memoryBudgetMiB: () => settings.memoryBudgetMiB,
+        imported,
         analysed: (uri) => {
           const doc = documents.get(uri ?? lastTouched ?? "");
           return doc ? cache.get(doc) : undefined;
@@ -192,7 +196,13 @@ export function startServer(connection: Connection): void {
     ),
   );
 
-  registerCustomRequests(connection, { documents, cache, answer, memoryBudgetMiB: () => settings.memoryBudgetMiB });
+  registerCustomRequests(connection, {
+    documents,
+    cache,
+    answer,
+    memoryBudgetMiB: () => settings.memoryBudgetMiB,
+    imported,
+  });
 
   documents.listen(connection);
   connection.listen();
