@@ -1,8 +1,7 @@
 // `cnnlens import MODEL.onnx`: reads the file (and its external data), runs the pure importer, writes only on success.
-import { statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import type { ExternalFiles } from "../server/src/import/decode.js";
-import { readRegularFile, withRegularFile } from "../server/src/simulation/read-file.js";
+import { basename } from "node:path";
+import { filesBeside, readRegularFile } from "../server/src/simulation/read-file.js";
+import { writeAllOrNone, type FileToWrite } from "../server/src/simulation/write-files.js";
 import type { ParsedCommandLine } from "./cli-options.js";
 
 /** The largest .onnx file read into memory (protobuf's own limit); larger models keep their weights external. */
@@ -10,7 +9,6 @@ const maxModelBytes = 2 ** 31 - 1;
 
 /** What the command needs of the CLI's input and output (cli.ts' Io has it; importing that type would be a cycle). */
 interface ImportIo {
-  writeFile(path: string, data: Uint8Array | string): void;
   out(text: string): void;
   err(text: string): void;
 }
@@ -27,22 +25,30 @@ export async function importCommand(file: string, cli: ParsedCommandLine, io: Im
   const { importOnnx } = await import("../server/src/import/import-onnx.js");
   const result = importOnnx(bytes, {
     fileName: basename(file),
-    external: besideModel(file),
+    external: filesBeside(file),
     ...(inputShape ? { inputShape } : {}),
   });
   if ("refusal" in result) {
     io.err(`cnnlens: ${file}: ${result.refusal}`);
     return 2;
   }
-  // Only now, after everything succeeded, is anything written: a refusal leaves no half-written pair behind.
+  // Only now, after everything succeeded, is anything written, and both files or neither: a refusal or a failed
+  // write leaves no half-written pair behind.
   const weightsFile = cli.values.get("weights");
+  const target = cli.values.get("output");
+  const files: FileToWrite[] = [];
   if (weightsFile) {
     const { encodeSafetensors } = await import("../server/src/simulation/safetensors.js");
-    io.writeFile(weightsFile, encodeSafetensors(result.weights));
+    files.push({ path: weightsFile, data: encodeSafetensors(result.weights) });
   }
-  const target = cli.values.get("output");
+  if (target) files.push({ path: target, data: result.text });
+  try {
+    writeAllOrNone(files);
+  } catch (e) {
+    io.err(`cnnlens: ${(e as Error).message}`);
+    return 2;
+  }
   if (target) {
-    io.writeFile(target, result.text);
     const tensors = weightsFile ? ` and ${result.weights.size} tensors to ${weightsFile}` : "";
     io.out(`wrote ${target} (model ${result.model})${tensors}`);
   } else io.out(result.text.trimEnd());
@@ -55,22 +61,4 @@ function parseShape(text: string): number[] | null {
   if (parts.some((p) => !/^[0-9]+$/.test(p))) return null;
   const sizes = parts.map(Number);
   return sizes.every((s) => Number.isSafeInteger(s) && s > 0) && sizes.length <= 4 ? sizes : null;
-}
-
-/** External tensor files beside the model, opened through the same gate as every user file. */
-function besideModel(file: string): ExternalFiles {
-  return {
-    open(location) {
-      const path = join(dirname(file), location);
-      let size: number;
-      try {
-        const stat = statSync(path);
-        if (!stat.isFile()) return undefined;
-        size = stat.size;
-      } catch {
-        return undefined;
-      }
-      return { size, read: (offset, length) => withRegularFile(path, (f) => f.read(offset, length)) };
-    },
-  };
 }

@@ -157,6 +157,27 @@ describe("cnnlens import refuses", () => {
   });
 });
 
+describe("cnnlens import writing its two files", () => {
+  it("writes neither when one of them cannot be written (the text's folder is missing)", async () => {
+    const path = join(dir, "pair.onnx");
+    writeFileSync(path, modelBytes(convGraph()));
+    const weights = join(dir, "pair.safetensors");
+    const err: string[] = [];
+    const code = await run(["import", path, "-o", join(dir, "missing", "pair.cnn"), "--weights", weights], {
+      readFile: (p) => readFileSync(p, "utf8"),
+      writeFile: (p, d) => writeFileSync(p, d),
+      out: () => {},
+      err: (t) => void err.push(t),
+    });
+    assert.equal(code, 2);
+    assert.match(
+      err.join("\n"),
+      /^cnnlens: cannot write .*pair\.cnn: its folder .*missing does not exist; nothing was written/,
+    );
+    assert.equal(existsSync(weights), false);
+  });
+});
+
 describe("cnnlens import without -o", () => {
   it("prints the text and writes nothing", async () => {
     const path = join(dir, "stdout.onnx");

@@ -11,7 +11,8 @@ import {
   type ImportOnnxParams,
   type ImportOnnxResult,
 } from "../protocol.js";
-import { externalFilesBeside, pathOfFileUri, readOnnxFile } from "./onnx-files.js";
+import { filesBeside } from "../simulation/read-file.js";
+import { pathOfFileUri, readOnnxFile } from "./onnx-files.js";
 
 /** What the server keeps of one imported model: enough to simulate it and to save it. */
 export interface KeptImport {
@@ -91,7 +92,7 @@ async function importFile(
     const { importOnnx } = await import("../import/import-onnx.js");
     const imported = importOnnx(bytes, {
       fileName: basename(file.path),
-      external: externalFilesBeside(file.path),
+      external: filesBeside(file.path),
       ...(p.inputShape ? { inputShape: p.inputShape } : {}),
     });
     if ("refusal" in imported) return { result: { refusal: `${file.path}: ${imported.refusal}` } };

@@ -1,10 +1,7 @@
 // The server's reading of a user's .onnx file: a file: URI to a path, the bytes through the regular-file gate, and the
-// external tensor files beside it opened through the same gate (as bin/cli-import.ts does for the command line).
-import { statSync } from "node:fs";
-import { dirname, join } from "node:path";
+// external tensor files beside it are opened by read-file.ts' filesBeside, as for the command line.
 import { fileURLToPath } from "node:url";
-import type { ExternalFiles } from "../import/decode.js";
-import { readRegularFile, withRegularFile } from "../simulation/read-file.js";
+import { readRegularFile } from "../simulation/read-file.js";
 
 /** The largest .onnx file read into memory (protobuf's own limit); larger models keep their weights external. */
 export const maxModelBytes = 2 ** 31 - 1;
@@ -23,22 +20,4 @@ export function pathOfFileUri(uri: string, what: string): { path: string } | { e
 /** The bytes of `path`, a regular file of at most `maxBytes`; throws InputFileError (a sentence) otherwise. */
 export function readOnnxFile(path: string, maxBytes: number): Uint8Array {
   return readRegularFile(path, Math.min(maxBytes, maxModelBytes));
-}
-
-/** External tensor files beside the model, opened through the same gate as every user file. */
-export function externalFilesBeside(file: string): ExternalFiles {
-  return {
-    open(location) {
-      const path = join(dirname(file), location);
-      let size: number;
-      try {
-        const stat = statSync(path);
-        if (!stat.isFile()) return undefined;
-        size = stat.size;
-      } catch {
-        return undefined;
-      }
-      return { size, read: (offset, length) => withRegularFile(path, (f) => f.read(offset, length)) };
-    },
-  };
 }

@@ -1,5 +1,6 @@
 // The one gate through which the simulation reads a user's file: regular files only, sizes known before reading.
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { dirname, join } from "node:path";
 import { formatBytes, InputFileError } from "./input-error.js";
 
 /** An open regular file: its size, and positioned reads that fail with a sentence. */
@@ -132,4 +133,28 @@ function plainReason(err: unknown): string {
     default:
       return `the system refused to read it (${code ?? "unknown error"})`;
   }
+}
+
+/**
+ * The files beside `model` (an .onnx file whose tensors keep their data outside it), each opened through the same
+ * gate as every user file; undefined for a name that is no regular file. The importer refuses names that leave the
+ * model's folder before it asks (server/src/import/tensor-data.ts).
+ */
+export function filesBeside(model: string): {
+  open(location: string): { size: number; read(offset: number, length: number): Uint8Array } | undefined;
+} {
+  return {
+    open(location) {
+      const path = join(dirname(model), location);
+      let size: number;
+      try {
+        const stat = statSync(path);
+        if (!stat.isFile()) return undefined;
+        size = stat.size;
+      } catch {
+        return undefined;
+      }
+      return { size, read: (offset, length) => withRegularFile(path, (f) => f.read(offset, length)) };
+    },
+  };
 }
