@@ -109,7 +109,7 @@ async function openAsCnn(
     }
     // A file whose input sizes are symbolic needs them from the user (the command line's --input-shape).
     // Awaited only with a button: a message without one may resolve only when the user dismisses it.
-    if (!/--input-shape/.test(result.refusal)) {
+    if (!result.needsInputShape) {
       void vscode.window.showErrorMessage(`CNN Lens: ${result.refusal}`);
       return undefined;
     }

@@ -169,7 +169,8 @@ export interface ImportedOnnx {
 }
 
 /** The import, or the sentence saying why the file cannot be written in the language. */
-export type ImportOnnxResult = ImportedOnnx | { refusal: string };
+/** `needsInputShape`: the file leaves its input's sizes open; asking again with `inputShape` can succeed. */
+export type ImportOnnxResult = ImportedOnnx | { refusal: string; needsInputShape?: true };
 
 /** `cnnlens/importOnnx`: an .onnx file as .cnn text; its weights stay in the server for `cnnlens/simulate`. */
 export const ImportOnnxRequest = new RequestType<ImportOnnxParams, ImportOnnxResult, void>("cnnlens/importOnnx");

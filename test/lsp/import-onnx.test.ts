@@ -267,9 +267,12 @@ describe("cnnlens/importOnnx of a file with symbolic sizes and external weights"
   });
 
   it("asks for the input shape, then keeps the weights under a document that names it", async () => {
-    const refused = await client.request<{ refusal?: string }>("cnnlens/importOnnx", { uri: onnxUri });
-    // The client offers "Give the Input Shape…" on this sentence.
+    const refused = await client.request<{ refusal?: string; needsInputShape?: boolean }>("cnnlens/importOnnx", {
+      uri: onnxUri,
+    });
     assert.match(refused.refusal ?? "", /tiny net\.onnx: .*give its sizes with --input-shape C,H,W/);
+    // The client offers "Give the Input Shape…" on this flag, not on the sentence's words.
+    assert.equal(refused.needsInputShape, true);
     const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, inputShape: [3, 8, 8] });
     assert.equal(imported.document, importedDocumentUri(onnxUri, [3, 8, 8]));
     assert.match(imported.document, /^cnnlens-onnx:\/.*\/tiny%20net\.onnx\.cnn\?shape=3,8,8$/);

@@ -65,6 +65,10 @@ describe("cnnlens import refuses", () => {
       modelBytes(graph),
       /input 'x' has the dynamic shape \[N, 3, H, W\]; give its sizes with --input-shape C,H,W/,
     );
+    // The function says so in a field too, which an editor reads to ask for the sizes.
+    assert.equal((importOnnx(modelBytes(graph)) as { needsInputShape?: boolean }).needsInputShape, true);
+    const wrong = importOnnx(modelBytes(graph), { inputShape: [4, 16, 16] }) as { needsInputShape?: boolean };
+    assert.equal(wrong.needsInputShape, undefined);
     const r = await cliImport("dynamic-given", modelBytes(graph), ["--input-shape", "3,16,16"]);
     assert.equal(r.code, 0, r.err);
     assert.match(readFileSync(join(dir, "dynamic-given.cnn"), "utf8"), /input\(3, 16, 16\)/);

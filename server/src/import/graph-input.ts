@@ -1,6 +1,6 @@
 // The graph's inputs and their sizes: fixed in the file, or given with --input-shape where the file names them.
 import type { OnnxGraph, OnnxValueInfo } from "./ir.js";
-import { refuse } from "./refusal.js";
+import { refuse, refuseWithoutShape } from "./refusal.js";
 
 /** The input tensors' names and shapes (batch first); refuses sizes it cannot know. */
 export function graphInputs(graph: OnnxGraph, given: number[] | undefined): { name: string; shape: number[] }[] {
@@ -33,7 +33,7 @@ function oneInput(input: OnnxValueInfo, given: number[] | undefined): { name: st
   const batch = typeof dims[0] === "number" && dims[0] > 0 ? dims[0] : 1;
   const rest = dims.slice(1).map((d, i) => (typeof d === "number" && d > 0 ? d : given?.[i]));
   if (rest.some((d) => d === undefined))
-    refuse(
+    refuseWithoutShape(
       `the input '${input.name}' has the dynamic shape [${dims.map((d) => d ?? "?").join(", ")}]; ` +
         `give its sizes with --input-shape ${dims.length === 4 ? "C,H,W" : "C,…"} (for example 3,224,224)`,
     );

@@ -30,14 +30,16 @@ export interface ImportedModel {
   model: string;
 }
 
-export type ImportResult = ImportedModel | { refusal: string };
+/** A refusal's sentence; `needsInputShape` when the sizes of the input (`inputShape`) are what is missing. */
+export type ImportResult = ImportedModel | { refusal: string; needsInputShape?: true };
 
 /** Imports an ONNX model; never throws for a bad file (the refusal says what is wrong and where). */
 export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
   try {
     return importOrThrow(bytes, options);
   } catch (e) {
-    if (e instanceof ImportRefusal) return { refusal: e.message };
+    if (e instanceof ImportRefusal)
+      return e.needsInputShape ? { refusal: e.message, needsInputShape: true } : { refusal: e.message };
     // Anything else is a bug of the importer; the caller still gets a sentence, not a stack trace.
     const where = e instanceof Error ? (e.stack?.split("\n")[1]?.trim() ?? "") : "";
     return { refusal: `cnnlens import failed on this model (${String(e)} ${where}); please report it with the model` };

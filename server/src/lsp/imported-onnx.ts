@@ -95,7 +95,10 @@ async function importFile(
       external: filesBeside(file.path),
       ...(p.inputShape ? { inputShape: p.inputShape } : {}),
     });
-    if ("refusal" in imported) return { result: { refusal: `${file.path}: ${imported.refusal}` } };
+    if ("refusal" in imported) {
+      const refusal = `${file.path}: ${imported.refusal}`;
+      return { result: imported.needsInputShape ? { refusal, needsInputShape: true } : { refusal } };
+    }
     // The importer verified that the text analyses without errors; this analysis only reads its totals.
     const info = analyze(imported.text).models.find((m) => m.name === imported.model);
     const result: ImportedOnnx = {
