@@ -56,6 +56,11 @@ export function npyHeader(shape: number[], descr = "<f4"): Buffer {
   return Buffer.concat([head, Buffer.from(padded, "latin1")]);
 }
 
+/** A float32 .npy file holding `data` in `shape`. */
+export function npyFile(t: { shape: number[]; data: Float32Array }): Buffer {
+  return Buffer.concat([npyHeader(t.shape), Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)]);
+}
+
 /** The files of the child-process test, by name. */
 export interface Bombs {
   /** 1 × 100,000,000 grayscale: each row costs pngjs memory and time (was still growing at 90 s). */

@@ -11,21 +11,14 @@ import { after, before, describe, it } from "node:test";
 import * as ort from "onnxruntime-node";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
 import { buildOnnx } from "../../server/src/layers/onnx-model.js";
-import { importedDocumentUri } from "../../server/src/protocol.js";
+import { importedDocumentUri, type ImportedOnnx } from "../../server/src/protocol.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, readRepoFile } from "../unit/helpers.js";
 import { convGraph, floats, modelBytes, valueInfo } from "../unit/import-onnx-builder.js";
 import { TestClient } from "./lsp-client.js";
+import { npyFile } from "../hostile/bombs-files.js";
 
-interface Imported {
-  text: string;
-  model: string;
-  document: string;
-  input: number[] | null;
-  outputs: { name: string; shape: number[] | null }[];
-  params: number;
-  tensors: number;
-}
+type Imported = ImportedOnnx;
 interface LayerView {
   name: string;
   shape: number[];
@@ -54,7 +47,7 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
   const x = seededInput([1, ...original.input!]);
   before(async () => {
     writeFileSync(onnxPath, bytes);
-    writeFileSync(join(dir, "x.npy"), npyBytes(x));
+    writeFileSync(join(dir, "x.npy"), npyFile(x));
     await client.initialize();
   });
   after(async () => {
@@ -285,7 +278,7 @@ describe("cnnlens/importOnnx of a file with symbolic sizes and external weights"
     const document = importedDocumentUri(onnxUri, [3, 8, 8]);
     const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, inputShape: [3, 8, 8] });
     const x = seededInput([1, 3, 8, 8]);
-    writeFileSync(join(dir, "x.npy"), npyBytes(x));
+    writeFileSync(join(dir, "x.npy"), npyFile(x));
     const session = await ort.InferenceSession.create(onnxPath);
     const y = (await session.run({ x: new ort.Tensor("float32", x.data, x.shape) }))["y"]!.data as Float32Array;
     const check = async () => {
@@ -342,17 +335,4 @@ function seededInput(shape: number[]): { shape: number[]; data: Float32Array } {
     return s / 2 ** 30 - 1;
   });
   return { shape, data };
-}
-
-/** A float32 .npy file of `t`. */
-function npyBytes(t: { shape: number[]; data: Float32Array }): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${t.shape.join(", ")},), }`;
-  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
-  const head = new Uint8Array(10 + header.length);
-  head.set([0x93, ...Buffer.from("NUMPY"), 1, 0, header.length & 255, header.length >> 8]);
-  head.set(Buffer.from(header, "latin1"), 10);
-  const out = new Uint8Array(head.length + t.data.byteLength);
-  out.set(head);
-  out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), head.length);
-  return out;
 }

@@ -12,6 +12,7 @@ import { simulate } from "../../server/src/simulation/simulate.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { run } from "../../bin/cli.js";
 import { analyze, readRepoFile } from "../unit/helpers.js";
+import { npyFile } from "../hostile/bombs-files.js";
 
 /** Small and medium examples covering residuals, concats, splits, gates, shuffles, transposed convs and resizing. */
 const CASES = [
@@ -69,7 +70,7 @@ test("cnnlens import writes a .cnn file and weights that simulate --json runs to
     const bytes = buildOnnx(original, randomWeights(original, 1), { outputs: "final" });
     writeFileSync(join(dir, "r18.onnx"), bytes);
     const x = input([1, ...original.input!]);
-    writeFileSync(join(dir, "x.npy"), npyBytes(x));
+    writeFileSync(join(dir, "x.npy"), npyFile(x));
     const io = collectingIo();
     const args = [
       "import",
@@ -99,19 +100,6 @@ test("cnnlens import writes a .cnn file and weights that simulate --json runs to
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** A little-endian float32 .npy file. */
-function npyBytes(t: { shape: number[]; data: Float32Array }): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${t.shape.join(", ")},), }`;
-  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
-  const head = new Uint8Array(10 + header.length);
-  head.set([0x93, ...Buffer.from("NUMPY"), 1, 0, header.length & 255, header.length >> 8]);
-  head.set(Buffer.from(header, "latin1"), 10);
-  const out = new Uint8Array(head.length + t.data.byteLength);
-  out.set(head);
-  out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), head.length);
-  return out;
-}
 
 function collectingIo() {
   const output: string[] = [];
