@@ -85,12 +85,13 @@ export class ModelState {
    */
   rewound(mark: ModelMark, from: Scope, top: Scope): ModelState {
     const state = new ModelState(this.batch);
-    state.layers.push(...this.layers.slice(0, mark.layers));
-    state.groups.push(...this.groups.slice(0, mark.groups));
-    state.labels.push(...this.labels.slice(0, mark.labels));
-    state.graph.push(...this.graph.slice(0, mark.graph));
-    state.outputs.push(...this.outputs.slice(0, mark.outputs));
-    state.outputFields.push(...this.outputFields.slice(0, mark.outputs));
+    // Copied in loops: a spread of 100,000 items into push() passes them as arguments, past the stack's limit.
+    copyInto(state.layers, this.layers, mark.layers);
+    copyInto(state.groups, this.groups, mark.groups);
+    copyInto(state.labels, this.labels, mark.labels);
+    copyInto(state.graph, this.graph, mark.graph);
+    copyInto(state.outputs, this.outputs, mark.outputs);
+    copyInto(state.outputFields, this.outputFields, mark.outputs);
     for (const d of this.dropped.slice(0, mark.dropped))
       state.dropped.push(d.scope === from ? { statement: d.statement, scope: top } : d);
     state.exhausted = mark.exhausted;
@@ -288,4 +289,9 @@ function copyFirst<K, V>(from: Map<K, V>, to: Map<K, V>, count: number): void {
     to.set(key, value);
     if (to.size === count) return;
   }
+}
+
+/** Appends the first `count` items of `from` to `to`. */
+function copyInto<T>(to: T[], from: readonly T[], count: number): void {
+  for (let i = 0; i < count; i++) to.push(from[i]!);
 }
