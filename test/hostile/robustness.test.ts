@@ -1,6 +1,7 @@
 // Bad input of every kind gives diagnostics, never an exception, a hang or runaway memory.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { reanalyze, wasResumed } from "../../server/src/analysis/index.js";
 import { analyze, errors } from "../unit/helpers.js";
 
 /** A small deterministic generator, so a failing fuzz case can be replayed. */
@@ -128,5 +129,20 @@ describe("bad input never breaks the analysis", () => {
       for (const d of analysis.diagnostics)
         assert.ok(d.span.end <= text.length, `range inside the text for: ${JSON.stringify(text)}`);
     }
+  });
+});
+
+describe("an edit in a model of 130,000 merges", () => {
+  it("resumes the walk: the state's 130,000-node graph is copied, not spread into a call's arguments", () => {
+    // add(a) merges without a layer, so the layer budget never stops the graph growing past the stack's limit.
+    const text = `model Merges {\n  input(4, 8, 8)\n  a: relu\n${"  add(a)\n".repeat(130_000)}}\n`;
+    const before = analyze(text);
+    assert.ok(before.models[0]!.graph.length > 130_000);
+    const at = text.lastIndexOf("  add(a)");
+    const edited = text.slice(0, at) + "  relu\n" + text.slice(at);
+    const after = reanalyze(before, text, edited);
+    assert.ok(wasResumed(after));
+    assert.deepEqual(errors(after), []);
+    assert.equal(after.models[0]!.layers.length, 2);
   });
 });
