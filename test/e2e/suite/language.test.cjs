@@ -39,6 +39,68 @@ describe("hover", () => {
   });
 });
 
+describe("structures, block uses and block bodies (issue 13)", () => {
+  const unit =
+    "block Unit(c, s = 1) {\n  residual {\n    conv(c, 3, stride: s, padding: 1) -> batchnorm -> relu\n" +
+    "  } shortcut auto\n}\n";
+
+  it("a hover on residual gives its rolled-up shapes, parameters, MACs, receptive field and memory", async () => {
+    const { uri, positions } = await openFixture(
+      "model M {\n  input(3, 32, 32)\n  res<|>idual {\n    conv(8, 3, padding: 1)\n  } shortcut auto\n}\n",
+    );
+    const text = await hoverText(uri, positions[0]);
+    assert.ok(text.includes("`3×32×32` → `8×32×32`"), text);
+    assert.ok(text.includes("- Parameters: 264"), text);
+    assert.ok(text.includes(`- MACs: ${(32 * 32 * 8 * 30).toLocaleString("en-US")}`), text);
+    assert.ok(text.includes("- Receptive field: size 3×3, jump 1, start 0"), text);
+    assert.ok(text.includes("- Memory: 98.30 kB of layer outputs"), text);
+  });
+
+  it("the outline nests block uses and repeats with their layers, shapes as details", async () => {
+    const { uri } = await openFixture(`${unit}model M {\n  input(3, 32, 32)\n  Unit(8)\n  repeat 2 { Unit(8) }\n}\n`);
+    const symbols = await exec("vscode.executeDocumentSymbolProvider", uri);
+    const tree = (s, depth = 0) => [
+      `${"  ".repeat(depth)}${s.name} [${s.detail}]`,
+      ...s.children.flatMap((c) => tree(c, depth + 1)),
+    ];
+    const model = tree(symbols.find((s) => s.name === "M"));
+    // The block's residual adds a projection (3 → 8 channels) in the first use only.
+    assert.deepEqual(model.slice(0, 8), [
+      "M [model 3×32×32 → 8×32×32]",
+      "  input [3×32×32]",
+      "  Unit1 [Unit → 8×32×32]",
+      "    conv1 [8×32×32]",
+      "    batchnorm1 [8×32×32]",
+      "    relu1 [8×32×32]",
+      "    conv2 [8×32×32]",
+      "    batchnorm2 [8×32×32]",
+    ]);
+    assert.ok(model.includes("  repeat1 [×2 → 8×32×32]"), model.join("\n"));
+  });
+
+  it("a line in a block used with different arguments hints the range of its shapes", async () => {
+    const { uri, doc } = await openFixture(`${unit}model M {\n  input(3, 32, 32)\n  Unit(8)\n  Unit(16, s: 2)\n}\n`);
+    const hints = await exec("vscode.executeInlayHintProvider", uri, new vscode.Range(0, 0, doc.lineCount, 0));
+    const label = (h) => (typeof h.label === "string" ? h.label : h.label.map((p) => p.value).join(""));
+    assert.equal(label(hints.find((h) => h.position.line === 2)).trim(), "→ 8–16×16–32×16–32");
+  });
+
+  it("a kernel too large is underlined over its layer call, not one character", async () => {
+    const { uri } = await openFixture("model M {\n  input(3, 8, 8)\n  conv(4, 11)\n}\n");
+    const [d] = await waitFor("the diagnostic", async () => vscode.languages.getDiagnostics(uri));
+    assert.equal(typeof d.code === "object" ? d.code.value : d.code, "kernel-too-large");
+    assert.ok(d.range.end.character - d.range.start.character >= "11".length, JSON.stringify(d.range));
+    assert.ok(d.range.start.character >= 2 && d.range.end.character <= "  conv(4, 11)".length);
+  });
+
+  it("the settings are titled in words: CNN Lens, no run of capitals split into letters", () => {
+    const { contributes } = vscode.extensions.getExtension("cnn-lens.cnn-lens").packageJSON;
+    assert.equal(contributes.configuration.title, "CNN Lens");
+    for (const key of Object.keys(contributes.configuration.properties))
+      assert.doesNotMatch(key.split(".").pop(), /[A-Z]{2}/, key);
+  });
+});
+
 describe("inlay hints", () => {
   it("give each line's output shape at its end (lenet5)", async () => {
     const { uri, doc } = await openFile("lenet5.cnn");
