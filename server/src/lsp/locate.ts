@@ -90,8 +90,27 @@ function wordAt(text: string, offset: number): Span | undefined {
 
 /** The model whose text contains the offset (or, inside a block, the first model that uses it). */
 export function modelAt(analysis: Analysis, offset: number): ModelInfo | undefined {
-  const direct = analysis.models.find((m) => inside(m.span, offset));
+  const direct = containing(analysis.models, offset);
   if (direct) return direct;
-  const block = analysis.blocks.find((b) => inside(b.span, offset));
+  const block = containing(analysis.blocks, offset);
   return block ? analysis.models.find((m) => m.groups.some((g) => g.definition === block.name)) : undefined;
+}
+
+/**
+ * The definition whose text holds `offset`, by binary search: definitions are in the file's order and never
+ * overlap, and the status bar asks at every cursor move in files of thousands of models.
+ */
+function containing<T extends { span: Span }>(sorted: readonly T[], offset: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.span.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  // The one before wins where two meet (`}model`: its end is the next one's start), as a search from the top would.
+  const before = sorted[lo - 2];
+  if (before && inside(before.span, offset)) return before;
+  const candidate = sorted[lo - 1];
+  return candidate && inside(candidate.span, offset) ? candidate : undefined;
 }
