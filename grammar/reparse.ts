@@ -83,8 +83,11 @@ export function reparse(previous: ParseResult, previousText: string, text: strin
 
 const BLOCK = 256;
 
-/** The changed range: the same text before `start` and after `oldEnd` (old) / `newEnd` (new). */
-function changedRange(before: string, after: string): { start: number; oldEnd: number } | undefined {
+/**
+ * The changed range between two texts: the same text before `start`, and after `oldEnd` in `before` (so after
+ * `oldEnd + after.length - before.length` in `after`); undefined when they are equal.
+ */
+export function changedRange(before: string, after: string): { start: number; oldEnd: number } | undefined {
   if (before === after) return undefined;
   const shorter = Math.min(before.length, after.length);
   // A block at a time first (equal slices compare as memory, not character by character), then the last block

@@ -11,7 +11,7 @@ import type {
   WorkspaceEdit,
 } from "vscode-languageserver-protocol";
 import { readJson, readRepoFile } from "../unit/helpers.js";
-import { markers, TestClient } from "./lsp-client.js";
+import { applyEdits, markers, TestClient } from "./lsp-client.js";
 import { vscodeProfile } from "./profiles/index.js";
 
 const client = new TestClient(vscodeProfile);
@@ -229,17 +229,35 @@ describe("rename, references, definition", () => {
 
 describe("formatting", () => {
   it("gives the canonical layout and keeps comments", async () => {
-    const uri = await openDoc(
-      "model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}",
-    );
+    const text = "model   M{\ninput(3,8,8)   # the input\n    conv( 8,3 ,padding:1)->relu\nrepeat 2{maxpool(2)}\n\n\n}";
+    const uri = await openDoc(text);
+    const format = () =>
+      client.request<TextEdit[]>("textDocument/formatting", {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
+    const formatted =
+      "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n";
+    assert.equal(applyEdits(text, await format()), formatted);
+    // One edit, from the first character that changes (after `model `) to the last (the text had no final line break).
+    const [edit, ...more] = await format();
+    assert.equal(more.length, 0);
+    assert.deepEqual(edit!.range, { start: { line: 0, character: 6 }, end: { line: 6, character: 1 } });
+  });
+
+  it("after an edit deep in a model, changes only the lines that need it", async () => {
+    const lines = ["model Long {", "  input(3, 8, 8)", ...Array.from({ length: 300 }, () => "  relu"), "}", ""];
+    const uri = await openDoc(lines.join("\n"));
+    await client.diagnosticsFor(uri);
+    await client.edit(uri, { start: { line: 200, character: 0 }, end: { line: 200, character: 0 } }, "   ");
+    await client.diagnosticsFor(uri);
     const edits = await client.request<TextEdit[]>("textDocument/formatting", {
       textDocument: { uri },
       options: { tabSize: 2, insertSpaces: true },
     });
-    assert.equal(
-      edits[0]!.newText,
-      "model M {\n  input(3, 8, 8)   # the input\n  conv(8, 3, padding: 1) -> relu\n  repeat 2 { maxpool(2) }\n}\n",
-    );
+    assert.deepEqual(edits, [
+      { range: { start: { line: 200, character: 2 }, end: { line: 200, character: 5 } }, newText: "" },
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import type {
   Position,
   PublishDiagnosticsParams,
   ShowMessageParams,
+  TextEdit,
 } from "vscode-languageserver-protocol";
 import { repoRoot } from "../unit/helpers.js";
 import { advertises, minimalProfile, type ClientProfile } from "./profiles/index.js";
@@ -139,4 +140,19 @@ export class TestClient {
         }, 2000).unref();
       });
   }
+}
+
+/**
+ * The text after LSP text edits that do not overlap, applied from the last one up. Lines end at `\r\n`, `\r` or
+ * `\n`, as LSP counts them.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) lineStarts.push(i + 1);
+  }
+  const offset = (p: Position) => lineStarts[p.line]! + p.character;
+  const lastFirst = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  return lastFirst.reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
 }

@@ -23,6 +23,12 @@ const beforeSign = new Set([
 /** The widest indentation unit accepted from a client (a tab size is a number the client sends). */
 export const MAX_INDENT_WIDTH = 16;
 
+/** A text's tokens (comments in place) and its lexer errors: lex(text), or what the analysis already read. */
+export interface LexedText {
+  tokens: readonly Token[];
+  errors: readonly unknown[];
+}
+
 /** The indentation unit for LSP formatting options; a hostile or absurd tab size is clamped to 1…16. */
 export function indentUnit(options: { tabSize: unknown; insertSpaces: unknown }): string {
   if (options.insertSpaces === false) return "\t";
@@ -40,9 +46,8 @@ export function indentUnit(options: { tabSize: unknown; insertSpaces: unknown })
  * or the input's own gap between them. So with B input line breaks, E the longest line break (1 or 2) and U
  * the unit's length: output length ≤ 2·(input length) + (B + 1)·(MAX_NESTING·U + 2·E).
  */
-export function formatText(text: string, unit = "  "): string | undefined {
+export function formatText(text: string, unit = "  ", lexed: LexedText = lex(text)): string | undefined {
   // The parser's token stream, comments in place.
-  const lexed = lex(text);
   if (lexed.errors.length > 0) return undefined;
   const tokens = lexed.tokens;
   const eol = firstLineBreak(text);

@@ -2,14 +2,15 @@
 import type { Connection } from "vscode-languageserver";
 import { CodeLensRefreshRequest, ResponseError, TextDocuments, TextDocumentSyncKind } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { formatText, indentUnit } from "../format/format.js";
+import { indentUnit } from "../format/format.js";
+import { formattingEdits } from "./formatting.js";
 import { readClientFeatures, type ClientFeatures } from "./client-capabilities.js";
 import { asFixCommands, codeActions } from "./code-actions.js";
 import { codeLenses } from "./code-lens.js";
 import { completions } from "./completion.js";
 import { registerCustomRequests } from "./custom-requests.js";
 import { ImportedModels } from "./imported-onnx.js";
-import { toLspDiagnostic, toOffset, toPosition } from "./convert.js";
+import { toLspDiagnostic, toOffset } from "./convert.js";
 import { readableSpans } from "./diagnostic-range.js";
 import { AnalysisCache, type Analysed } from "./documents.js";
 import { foldingRanges } from "./folding.js";
@@ -161,16 +162,7 @@ export function startServer(connection: Connection): void {
   );
   connection.onFoldingRanges((p) => answer(p.textDocument.uri, [], foldingRanges));
   connection.onDocumentFormatting((p) =>
-    answer(p.textDocument.uri, [], (doc) => {
-      const formatted = formatText(doc.text, indentUnit(p.options));
-      if (formatted === undefined || formatted === doc.text) return [];
-      return [
-        {
-          range: { start: { line: 0, character: 0 }, end: toPosition(doc.index, doc.text.length) },
-          newText: formatted,
-        },
-      ];
-    }),
+    answer(p.textDocument.uri, [], (doc) => formattingEdits(doc, indentUnit(p.options))),
   );
   connection.languages.semanticTokens.on((p) => answer(p.textDocument.uri, { data: [] }, semanticTokens));
   connection.onCodeAction((p) =>
