@@ -110,9 +110,11 @@ describe("every LSP feature scales linearly", () => {
             0.001,
             cpuTime(() => feature(small), runs),
           );
-        // A ratio over the limit is measured once more: a burst of load elsewhere is not quadratic work.
+        // A ratio over the limit is measured again, up to three times: a burst of load elsewhere, or a full
+        // collection of the bigger heap landing in one measurement (inlay hints once measured 37.6× in CI, 15×
+        // in the run before), is not quadratic work, which is over the limit every time.
         let ratio = measure();
-        if (ratio > LIMIT) ratio = Math.min(ratio, measure());
+        for (let again = 0; again < 3 && ratio > LIMIT; again++) ratio = Math.min(ratio, measure());
         if (ratio > LIMIT) slow.push(`${name}: ${ratio.toFixed(1)}× for ${GROWTH}× the input`);
         t.diagnostic(`${name}: ${ratio.toFixed(1)}×`);
       }
