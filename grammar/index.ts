@@ -13,7 +13,7 @@ export { keywordNames } from "./tokens.js";
 export type { IToken as Token } from "chevrotain";
 export { lex, tokensOf, type Lexed } from "./lex.js";
 export { MAX_NESTING } from "./limits.js";
-export { changedRange, reparse, moveStatement, type Reparsed } from "./reparse.js";
+export { changedRange, reparse, shiftStatement, type Reparsed } from "./reparse.js";
 
 /** Parses a whole document. Every error has an exact range; whatever could be recovered is in the AST. */
 export function parse(text: string): ParseResult {

@@ -1,25 +1,12 @@
 // reparse(previous, previousText, text): the parse of an edited text made from the parse of the text before the
 // edit, when the edit lies inside the body of the file's last definition (where a long model is edited): the
 // statements the edit touched, with three more on each side, are lexed and parsed again; the statements after them
-// are the earlier ones moved by the edit's length. Whenever that could differ from parse(text) in any way (a
-// syntax error anywhere from the edit on, a brace or a definition keyword typed, the edit outside the body), it
-// gives undefined and the caller parses the whole text. test/unit/incremental.test.ts holds it to parse(text).
+// are the earlier ones, moved in place by the edit's length (the earlier parse is used up: see shiftStatement).
+// Whenever that could differ from parse(text) in any way (a syntax error anywhere from the edit on, a brace or a
+// definition keyword typed, the edit outside the body), it gives undefined and the caller parses the whole text.
+// test/unit/incremental.test.ts holds it to parse(text).
 import type { IToken } from "chevrotain";
-import type {
-  Argument,
-  ChainItem,
-  Expr,
-  FileAst,
-  LayerCall,
-  ModelDef,
-  Name,
-  ParseResult,
-  Residual,
-  Span,
-  Split,
-  Statement,
-  SyntaxError,
-} from "./ast.js";
+import type { Argument, ChainItem, Expr, FileAst, ModelDef, ParseResult, Span, Statement, SyntaxError } from "./ast.js";
 import { keepTokens, lex, spanOf } from "./lex.js";
 import { NestingLimit, OperatorLimit } from "./limits.js";
 import { theParser } from "./parser.js";
@@ -29,11 +16,17 @@ import * as T from "./tokens.js";
 export interface Reparsed extends ParseResult {
   /** The index in the last model's body of the first statement that is not the earlier parse's own object. */
   firstChanged: number;
+  /** The index after the last such statement: from here on the statements are the earlier parse's, moved. */
+  endChanged: number;
 }
 
 /** Untouched statements parsed again on each side of the edit: a `->` or a label typed joins neighbours. */
 const MARGIN = 3;
 
+/**
+ * The parse of `text` made from `previous`, the parse of `previousText`; undefined when it would not equal
+ * parse(text). When it gives a parse, `previous` is used up: its later statements are moved in place.
+ */
 export function reparse(previous: ParseResult, previousText: string, text: string): Reparsed | undefined {
   const definitions = previous.ast.definitions;
   const model = definitions[definitions.length - 1];
@@ -60,11 +53,10 @@ export function reparse(previous: ParseResult, previousText: string, text: strin
   const last = statements[statements.length - 1]!;
   if (region.to < model.body.length - 1 && last.span.end !== newEnd) return undefined;
 
-  const body = [
-    ...model.body.slice(0, region.from),
-    ...statements,
-    ...model.body.slice(region.to + 1).map((s) => moveStatement(s, delta)),
-  ];
+  // From here on nothing can fail: the earlier parse's later statements become this parse's own, moved.
+  const after = model.body.slice(region.to + 1);
+  for (const s of after) shiftStatement(s, delta);
+  const body = [...model.body.slice(0, region.from), ...statements, ...after];
   const edited: ModelDef = { ...model, body, span: { start: model.span.start, end: model.span.end + delta } };
   const ast: FileAst = {
     definitions: [...definitions.slice(0, -1), edited],
@@ -78,7 +70,7 @@ export function reparse(previous: ParseResult, previousText: string, text: strin
       return (tokens ??= lex(text).tokens);
     },
   });
-  return { ast, errors: previous.errors, firstChanged: region.from };
+  return { ast, errors: previous.errors, firstChanged: region.from, endChanged: region.from + statements.length };
 }
 
 const BLOCK = 256;
@@ -176,135 +168,113 @@ function moveToken(t: IToken, by: number): void {
   if (Number.isFinite(t.endOffset)) t.endOffset = t.endOffset! + by;
 }
 
-/** A copy of a statement with every span moved by `delta` (test/unit/incremental.test.ts checks it moves all). */
-export function moveStatement(statement: Statement, delta: number): Statement {
-  if (delta === 0) return statement;
-  const moved: Statement = {
-    chain: statement.chain.map((item) => moveItem(item, delta)),
-    span: at(statement.span, delta),
-  };
-  if (statement.label) moved.label = moveName(statement.label, delta);
-  return moved;
+/**
+ * Moves every span of `statement` by `delta`, in place (test/unit/incremental.test.ts checks it moves each span
+ * once). In place because the analysis of the earlier text holds these very span objects: its layers, groups,
+ * labels, steps and diagnostics after an edit move with them, and an edit that leaves the walk's state as it was
+ * reuses them instead of walking the rest of the model again (model.ts).
+ */
+export function shiftStatement(statement: Statement, d: number): void {
+  if (d === 0) return;
+  for (const item of statement.chain) shiftItem(item, d);
+  shift(statement.span, d);
+  if (statement.label) shift(statement.label.span, d);
 }
 
-// Written out per node kind, each copy a literal (no spread, which V8 follows with more properties on a slow
-// path): a 25,000-statement tail of a model is moved on every keystroke before it, and a generic walk over the
-// objects' keys took several times as long.
-function moveItem(item: ChainItem, d: number): ChainItem {
+// Written out per node kind: a 25,000-statement tail of a model is moved on every keystroke before it, and a
+// generic walk over the objects' keys took several times as long.
+function shiftItem(item: ChainItem, d: number): void {
+  shift(item.span, d);
   switch (item.kind) {
-    case "layer": {
-      const call: LayerCall = { kind: "layer", name: moveName(item.name, d), span: at(item.span, d) };
-      if (item.args) call.args = moveArgs(item.args, d);
-      return call;
-    }
-    case "residual": {
-      const residual: Residual = {
-        kind: "residual",
-        keyword: at(item.keyword, d),
-        body: moveBody(item.body, d),
-        span: at(item.span, d),
-      };
-      const shortcut = item.shortcut;
-      if (shortcut)
-        residual.shortcut =
-          shortcut.kind === "auto"
-            ? { kind: "auto", span: at(shortcut.span, d) }
-            : { kind: "body", body: moveBody(shortcut.body, d), span: at(shortcut.span, d) };
-      return residual;
-    }
+    case "layer":
+      shift(item.name.span, d);
+      if (item.args) shiftArgs(item.args, d);
+      return;
+    case "residual":
+      shift(item.keyword, d);
+      shiftBody(item.body, d);
+      if (item.shortcut) {
+        shift(item.shortcut.span, d);
+        if (item.shortcut.kind === "body") shiftBody(item.shortcut.body, d);
+      }
+      return;
     case "mergeBranches":
-      return {
-        kind: "mergeBranches",
-        op: item.op,
-        keyword: at(item.keyword, d),
-        branches: item.branches.map((b) => moveBranch(b, d)),
-        span: at(item.span, d),
-      };
+      shift(item.keyword, d);
+      for (const b of item.branches) shiftBranch(b, d);
+      return;
     case "mergeLabels":
-      return {
-        kind: "mergeLabels",
-        op: item.op,
-        keyword: at(item.keyword, d),
-        args: moveArgs(item.args, d),
-        span: at(item.span, d),
-      };
+      shift(item.keyword, d);
+      shiftArgs(item.args, d);
+      return;
     case "repeat":
-      return {
-        kind: "repeat",
-        keyword: at(item.keyword, d),
-        count: moveExpr(item.count, d),
-        body: moveBody(item.body, d),
-        span: at(item.span, d),
-      };
+      shift(item.keyword, d);
+      shiftExpr(item.count, d);
+      shiftBody(item.body, d);
+      return;
     case "sequential":
     case "gate":
-      return { kind: item.kind, keyword: at(item.keyword, d), body: moveBody(item.body, d), span: at(item.span, d) };
-    case "split": {
-      const split: Split = {
-        kind: "split",
-        keyword: at(item.keyword, d),
-        branches: item.branches.map((b) => moveBranch(b, d)),
-        span: at(item.span, d),
-      };
-      if (item.args) split.args = moveArgs(item.args, d);
-      return split;
-    }
+      shift(item.keyword, d);
+      shiftBody(item.body, d);
+      return;
+    case "split":
+      shift(item.keyword, d);
+      for (const b of item.branches) shiftBranch(b, d);
+      if (item.args) shiftArgs(item.args, d);
+      return;
     default:
       return unreachable(item);
   }
 }
 
-function moveBranch(branch: { keyword: Span; body: Statement[]; span: Span }, d: number) {
-  return { keyword: at(branch.keyword, d), body: moveBody(branch.body, d), span: at(branch.span, d) };
+function shiftBranch(branch: { keyword: Span; body: Statement[]; span: Span }, d: number): void {
+  shift(branch.keyword, d);
+  shiftBody(branch.body, d);
+  shift(branch.span, d);
 }
 
-function moveBody(body: Statement[], d: number): Statement[] {
-  return body.map((s) => moveStatement(s, d));
+function shiftBody(body: Statement[], d: number): void {
+  for (const s of body) shiftStatement(s, d);
 }
 
-function moveArgs(args: Argument[], d: number): Argument[] {
-  return args.map((a) => {
-    const moved: Argument = { value: moveExpr(a.value, d), span: at(a.span, d) };
-    if (a.key) moved.key = moveName(a.key, d);
-    return moved;
-  });
+function shiftArgs(args: Argument[], d: number): void {
+  for (const a of args) {
+    shiftExpr(a.value, d);
+    shift(a.span, d);
+    if (a.key) shift(a.key.span, d);
+  }
 }
 
-function moveExpr(e: Expr, d: number): Expr {
-  const span = at(e.span, d);
+function shiftExpr(e: Expr, d: number): void {
+  shift(e.span, d);
   switch (e.kind) {
     case "int":
     case "decimal":
-      return { kind: e.kind, value: e.value, raw: e.raw, span };
     case "bool":
-      return { kind: "bool", value: e.value, span };
     case "word":
-      return e.quoted ? { kind: "word", name: e.name, span, quoted: true } : { kind: "word", name: e.name, span };
-    case "tuple":
-      return { kind: "tuple", items: e.items.map((x) => moveExpr(x, d)), span };
-    case "unary":
-      return { kind: "unary", op: e.op, operand: moveExpr(e.operand, d), span };
-    case "binary":
-      return { kind: "binary", op: e.op, left: moveExpr(e.left, d), right: moveExpr(e.right, d), span };
     case "missing":
-      return { kind: "missing", span };
+      return;
+    case "tuple":
+      for (const x of e.items) shiftExpr(x, d);
+      return;
+    case "unary":
+      shiftExpr(e.operand, d);
+      return;
+    case "binary":
+      shiftExpr(e.left, d);
+      shiftExpr(e.right, d);
+      return;
     default:
       return unreachable(e);
   }
 }
 
-function moveName(name: Name, d: number): Name {
-  return name.quoted
-    ? { text: name.text, span: at(name.span, d), quoted: true }
-    : { text: name.text, span: at(name.span, d) };
-}
-
-function at(span: Span, d: number): Span {
-  return { start: span.start + d, end: span.end + d };
+function shift(span: Span, d: number): void {
+  span.start += d;
+  span.end += d;
 }
 
 function unreachable(node: never): never {
-  throw new Error(`reparse cannot move a ${(node as { kind: string }).kind}: add it to moveItem or moveExpr`);
+  throw new Error(`reparse cannot move a ${(node as { kind: string }).kind}: add it to shiftItem or shiftExpr`);
 }
 
 type Comment = FileAst["comments"][number];

@@ -63,11 +63,14 @@ export class Reporter {
   /** A reporter that has already reported `earlier` (a walk resumed after an edit starts from them). */
   static continuing(earlier: readonly Diagnostic[]): Reporter {
     const report = new Reporter();
-    for (const d of earlier) {
-      report.seen.add(keyOf(d.code, d.span, d.message));
-      report.diagnostics.push(d);
-    }
+    for (const d of earlier) report.adopt(d);
     return report;
+  }
+
+  /** Appends a diagnostic made earlier: by the walk a resumed one continues, or that it joins (model.ts). */
+  adopt(d: Diagnostic): void {
+    this.seen.add(keyOf(d.code, d.span, d.message));
+    this.diagnostics.push(d);
   }
 
   add(

@@ -9,7 +9,7 @@ export type * from "./program.js";
 export { modelErrors } from "./model-errors.js";
 export { Codes } from "./diagnostics.js";
 export type { AnalyzeOptions } from "./file.js";
-export { reanalyze, wasResumed } from "./edits.js";
+export { reanalyze, statementsReused, wasResumed } from "./edits.js";
 
 /** Analyses a document. Never throws: every problem becomes a diagnostic and the rest is still analysed. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {

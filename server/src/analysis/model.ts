@@ -1,15 +1,17 @@
 // The walk of one model: from its first statement, or resumed at a statement before an edit from the state an
-// earlier walk of the same model kept there (checkpoints), so that an edit deep in a long model re-walks only
-// the statements from the edit on.
-import type { BlockDef, ModelDef, Statement } from "../../../grammar/index.js";
+// earlier walk of the same model kept there (checkpoints). A resumed walk stops as soon as, past the edited
+// statements, its state is the one the earlier walk had at the same statement: the rest of the earlier walk is
+// then this walk's too (its spans were moved in place with the statements, grammar/reparse.ts). An edit deep in a
+// long model walks the statements it changed and those whose state it changed, not all that follow it.
+import type { BlockDef, ModelDef, Span, Statement } from "../../../grammar/index.js";
 import { Reporter } from "./diagnostics.js";
-import type { Step } from "./program.js";
+import type { SaveStep, Step } from "./program.js";
 import { readInputs, type ModelInput } from "./model-input.js";
 import { reportUnused } from "./outputs.js";
-import { recordStep } from "./program.js";
+import { recordStep, replaceSaves } from "./program.js";
 import { inputField } from "./receptive-field.js";
 import { ModelState, Scope, type LabelEntry, type ModelMark, type ScopeMark, type Tensor } from "./scope.js";
-import { addToTotals, findOverflow, reportOverflow } from "./size-limits.js";
+import { addToTotals, findOverflow, reportOverflow, type RunningTotals } from "./size-limits.js";
 import { elements, spatial } from "./tensor.js";
 import type { Diagnostic, Framework, ModelInfo } from "./types.js";
 import { defineLabel, walkFrom, type WalkContext } from "./walker.js";
@@ -43,6 +45,10 @@ export interface ModelWalk {
   program: Step[];
   firstUses: LabelEntry[];
   checkpoints: Checkpoint[];
+  /** The tensor the body's walk ended with. */
+  output: Tensor;
+  /** How many of `diagnostics` there were when the body's walk ended (before the model's final checks). */
+  walked: number;
 }
 
 /** Analyses a model from its start; `keep` receives what resuming its walk later needs. */
@@ -100,27 +106,35 @@ export function analyzeModel(
     program,
     firstUses,
     checkpoints: [],
+    output: {},
+    walked: 0,
   };
   if (walk) ctx.checkpoint = recorder(walk, 0);
   const output = walkFrom(body, 0, starts[0] ?? {}, undefined, scope, ctx);
+  if (walk) {
+    walk.output = output;
+    walk.walked = report.diagnostics.length;
+  }
   finishModel(info, state, output, read.inputs, inputOverflow, report);
   if (walk) keep!(walk);
   return info;
 }
 
 /**
- * The analysis of `def`, an edited copy of `walk.def` whose statements before `changed` (an index into its body)
- * are the very objects walk.def had, walked again from the last checkpoint before them. `diagnostics` are the
- * file's diagnostics before this model, which do not change. Undefined when the edit reached the inputs.
+ * The analysis of `def`, an edited copy of `walk.def` whose statements before `changed` and from `endChanged` on
+ * (indices into its body) are the very objects walk.def had, walked again from the last checkpoint before
+ * `changed` until its state meets the earlier walk's. The file's diagnostics before this model do not change.
+ * Undefined when the edit reached the inputs.
  */
 export function resumeModel(
   walk: ModelWalk,
   def: ModelDef,
   changed: number,
+  endChanged: number,
   framework: Framework,
   blocks: Map<string, BlockDef>,
   keep: (walk: ModelWalk) => void,
-): { info: ModelInfo; report: Reporter } | undefined {
+): { info: ModelInfo; report: Reporter; reused: number } | undefined {
   const inputs = walk.inputs.length;
   const at = changed - inputs;
   if (at < 1) return undefined;
@@ -128,7 +142,7 @@ export function resumeModel(
   for (const c of walk.checkpoints) if (c.index <= at) checkpoint = c;
   if (!checkpoint) return undefined;
   const firstUses = walk.firstUses.slice(0, checkpoint.firstUses);
-  const scope = walk.scope.rewound(checkpoint.scope, firstUses);
+  const scope = walk.scope.rewound(checkpoint.scope, firstUses, walk.firstUses.slice(checkpoint.firstUses));
   const state = walk.state.rewound(checkpoint.model, walk.scope, scope);
   const report = Reporter.continuing(walk.diagnostics.slice(0, checkpoint.diagnostics));
   const program = walk.program.slice(0, checkpoint.steps);
@@ -149,11 +163,202 @@ export function resumeModel(
     firstUses,
     checkpoints: walk.checkpoints.filter((c) => c.index < checkpoint.index),
   };
-  ctx.checkpoint = recorder(next, checkpoint.index);
-  const output = walkFrom(body, checkpoint.index, checkpoint.current, checkpoint.previous, scope, ctx);
-  finishModel(info, state, output, walk.inputs, walk.inputOverflow, report);
+  const added = def.body.length - walk.def.body.length;
+  const join = new Join(walk, next, report, checkpoint, endChanged - inputs, added);
+  const record = recorder(next, checkpoint.index);
+  ctx.checkpoint = (index, current, previous, scope) =>
+    join.meets(index, current, previous, scope) || record(index, current, previous, scope);
+  const walked = walkFrom(body, checkpoint.index, checkpoint.current, checkpoint.previous, scope, ctx);
+  // A walk that did not meet the earlier one holds every name itself, so that the earlier walk can go.
+  if (!join.joined) scope.settle();
+  next.output = join.joined ? walk.output : walked;
+  next.walked = report.diagnostics.length;
+  finishModel(info, state, next.output, walk.inputs, walk.inputOverflow, report);
   keep(next);
-  return { info, report };
+  return { info, report, reused: join.reused };
+}
+
+/**
+ * Where a resumed walk (`next`) meets the earlier one (`earlier`) again: at a statement past the edited ones
+ * where the earlier walk kept a checkpoint and the two states are the same (the tensor, every count and
+ * counter, the labels and names defined since the walk resumed). There the earlier walk's layers, groups,
+ * labels, nodes, steps, diagnostics and checkpoints from that statement on are taken over.
+ */
+class Join {
+  joined = false;
+  /** How many statements of the body the earlier walk's record was taken over for. */
+  reused = 0;
+  private readonly earlierAt = new Map<number, Checkpoint>();
+
+  constructor(
+    private readonly earlier: ModelWalk,
+    private readonly next: ModelWalk,
+    private readonly report: Reporter,
+    private readonly resumedAt: Checkpoint,
+    /** The first statement (body index, inputs excluded) after the edited ones, in the edited body. */
+    private readonly endChanged: number,
+    /** How many statements the edit added (negative: removed). */
+    private readonly statementsAdded: number,
+  ) {
+    for (const c of earlier.checkpoints) if (c.index > resumedAt.index) this.earlierAt.set(c.index, c);
+  }
+
+  /** Joins the earlier walk at `index` when the states meet there; true when it did (the walk stops). */
+  meets(index: number, current: Tensor, previous: Statement | undefined, scope: Scope): boolean {
+    if (scope !== this.next.scope || index < this.endChanged) return false;
+    const there = this.earlierAt.get(index - this.statementsAdded);
+    if (!there || there.previous !== previous || !sameTensor(there.current, current)) return false;
+    const state = this.next.state;
+    const now = state.mark();
+    const then = there.model;
+    if (
+      now.layers !== then.layers ||
+      now.groups !== then.groups ||
+      now.labels !== then.labels ||
+      now.graph !== then.graph ||
+      now.outputs !== then.outputs ||
+      now.dropped !== then.dropped ||
+      now.exhausted !== then.exhausted ||
+      now.overflow !== undefined ||
+      then.overflow !== undefined ||
+      this.earlier.state.overflow !== undefined ||
+      !this.totalsStayExact(now.totals, then.totals)
+    )
+      return false;
+    const mark = scope.mark();
+    if (mark.labels !== there.scope.labels || mark.claims !== there.scope.claims) return false;
+    if (mark.position !== there.scope.position || !scope.sameCounters(there.scope)) return false;
+    const labels = this.labelsSinceResuming(there);
+    if (!labels || !this.sameUses(there, labels)) return false;
+    this.join(there, labels);
+    return true;
+  }
+
+  /**
+   * The labels this walk defined since it resumed, each with the earlier walk's definition in the same place:
+   * undefined unless they have the same names and tensors, the names claimed are the same, and nothing the
+   * earlier walk reported later points into what was walked again (its spans there are the text before the edit).
+   */
+  private labelsSinceResuming(there: Checkpoint): Map<LabelEntry, LabelEntry> | undefined {
+    const from = this.resumedAt.scope;
+    const mine = this.next.scope.labelsBetween(from.labels, there.scope.labels);
+    const theirs = this.earlier.scope.labelsBetween(from.labels, there.scope.labels);
+    const claims = this.next.scope.claimsBetween(from.claims, there.scope.claims);
+    const earlierClaims = this.earlier.scope.claimsBetween(from.claims, there.scope.claims);
+    if (claims.some(([local], i) => earlierClaims[i]?.[0] !== local)) return undefined;
+    const pairs = new Map<LabelEntry, LabelEntry>();
+    const replaced = new Set<Span>(earlierClaims.map(([, claim]) => claim.span));
+    for (let i = 0; i < mine.length; i++) {
+      const [name, entry] = mine[i]!;
+      const [earlierName, earlierEntry] = theirs[i]!;
+      if (name !== earlierName || !sameTensor(entry, earlierEntry)) return undefined;
+      pairs.set(earlierEntry, entry);
+      replaced.add(earlierEntry.span);
+    }
+    const diagnostics = this.earlier.diagnostics;
+    for (let i = there.diagnostics; i < this.earlier.walked; i++) {
+      const d = diagnostics[i]!;
+      if (replaced.has(d.span) || d.related?.some((r) => replaced.has(r.span))) return undefined;
+    }
+    return pairs;
+  }
+
+  /**
+   * Whether the model's totals, the earlier walk's final ones changed by what this walk changed before meeting it,
+   * are still exact: the running sums only grow, so no layer of the rest can have passed 2^53 − 1 either.
+   */
+  private totalsStayExact(now: RunningTotals, then: RunningTotals): boolean {
+    const final = this.earlier.state.totals;
+    return (["params", "macs", "memory"] as const).every(
+      (figure) => final[figure] - then[figure] + now[figure] <= Number.MAX_SAFE_INTEGER,
+    );
+  }
+
+  /**
+   * Whether this walk used the labels it used since resuming, for the first time, in the order the earlier walk
+   * did (each label walked again standing for the earlier definition): the labels the rest of the earlier walk
+   * used first are then the ones this walk has not used yet.
+   */
+  private sameUses(there: Checkpoint, labels: Map<LabelEntry, LabelEntry>): boolean {
+    const from = this.resumedAt.firstUses;
+    const mine = this.next.firstUses;
+    if (mine.length - from !== there.firstUses - from) return false;
+    const theirs = this.earlier.firstUses;
+    for (let i = from; i < mine.length; i++) if (mine[i] !== (labels.get(theirs[i]!) ?? theirs[i])) return false;
+    return true;
+  }
+
+  private join(there: Checkpoint, labels: Map<LabelEntry, LabelEntry>): void {
+    const { earlier, next } = this;
+    const state = next.state;
+    const diagnostics = next.diagnostics.length;
+    const steps = next.program.length;
+    const uses = next.firstUses.length;
+    const totals = state.mark().totals;
+    const then = there.model.totals;
+    // The labels walked again keep the earlier definitions' save steps, which the earlier walk's later steps load.
+    const saves = new Map<SaveStep, SaveStep>();
+    for (const [before, now] of labels) {
+      if (before.save && now.save) saves.set(now.save, before.save);
+      if (before.save) now.save = before.save;
+    }
+    replaceSaves(next.program, saves, this.resumedAt.steps);
+    state.continueFrom(earlier.state, there.model, earlier.scope, next.scope);
+    next.scope.continueFrom(earlier.scope);
+    for (let i = there.firstUses; i < earlier.firstUses.length; i++) {
+      const entry = labels.get(earlier.firstUses[i]!) ?? earlier.firstUses[i]!;
+      entry.used = true;
+      next.firstUses.push(entry);
+    }
+    const report = earlier.diagnostics;
+    for (let i = there.diagnostics; i < earlier.walked; i++) this.report.adopt(report[i]!);
+    for (let i = there.steps; i < earlier.program.length; i++) next.program.push(earlier.program[i]!);
+    for (const c of earlier.checkpoints) {
+      if (c.index < there.index) continue;
+      const sums = c.model.totals;
+      next.checkpoints.push({
+        ...c,
+        index: c.index + this.statementsAdded,
+        // The running sums differ by what the layers walked again changed (totalsStayExact).
+        model: {
+          ...c.model,
+          totals: {
+            params: sums.params - then.params + totals.params,
+            macs: sums.macs - then.macs + totals.macs,
+            memory: sums.memory - then.memory + totals.memory,
+          },
+        },
+        diagnostics: c.diagnostics - there.diagnostics + diagnostics,
+        steps: c.steps - there.steps + steps,
+        firstUses: c.firstUses - there.firstUses + uses,
+      });
+    }
+    this.joined = true;
+    this.reused = earlier.def.body.length - earlier.inputs.length - there.index;
+  }
+}
+
+/** Whether two tensors are the same: shape, receptive field, dataflow node and axis order. */
+function sameTensor(a: Tensor, b: Tensor): boolean {
+  return (
+    a.node === b.node &&
+    sameNumbers(a.shape, b.shape) &&
+    sameNumbers(a.order, b.order) &&
+    (a.field === b.field ||
+      (a.field !== undefined &&
+        b.field !== undefined &&
+        a.field.global === b.field.global &&
+        sameNumbers(a.field.size, b.field.size) &&
+        sameNumbers(a.field.jump, b.field.jump) &&
+        sameNumbers(a.field.start, b.field.start)))
+  );
+}
+
+function sameNumbers(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A model's record before its walk: its header, zero totals, and the state's lists, which the walk fills. */
@@ -181,10 +386,10 @@ function startInfo(
   };
 }
 
-/** Keeps a checkpoint every CHECKPOINT_EVERY statements from `from` on (the first one always). */
+/** Keeps a checkpoint every CHECKPOINT_EVERY statements from `from` on (the first one always); never stops. */
 function recorder(walk: ModelWalk, from: number): NonNullable<WalkContext["checkpoint"]> {
   return (index, current, previous, scope) => {
-    if (scope !== walk.scope || ((index - from) % CHECKPOINT_EVERY !== 0 && index !== from)) return;
+    if (scope !== walk.scope || ((index - from) % CHECKPOINT_EVERY !== 0 && index !== from)) return false;
     walk.checkpoints.push({
       index,
       current,
@@ -195,6 +400,7 @@ function recorder(walk: ModelWalk, from: number): NonNullable<WalkContext["check
       steps: walk.program.length,
       firstUses: walk.firstUses.length,
     });
+    return false;
   };
 }
 

@@ -14,7 +14,7 @@ export function takeName(kind: string, span: Span, scope: Scope, ctx: WalkContex
   const label = slot && "label" in slot ? slot.label : undefined;
   const local = label ? label.text : slot ? scope.nextIndex() : scope.nextName(kind).slice(scope.prefix.length);
   const full = scope.prefix + local;
-  const earlier = scope.claim(local, { span: label?.span ?? span, label: label !== undefined });
+  const earlier = scope.claim(local, { span: label?.span ?? span, label: label !== undefined, position: 0 });
   // Two labels of one name are a duplicate label, reported where the second is defined.
   if (!earlier || (label && earlier.label)) return full;
   reportCollision(local, label, span, earlier, scope, ctx);

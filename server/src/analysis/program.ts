@@ -153,3 +153,44 @@ export function recordInto<T>(into: Recorder, target: Step[], walk: () => T): T 
   into.steps = saved;
   return result;
 }
+
+/**
+ * Replaces, in `steps` and every body inside them, each save step that `map` has a replacement for, and each
+ * load and label merge that refers to one: the definitions a walked-again part of a model made become the
+ * earlier walk's, which the steps after that part (taken from the earlier walk) load from.
+ */
+export function replaceSaves(steps: Step[], map: ReadonlyMap<SaveStep, SaveStep>, from = 0): void {
+  if (map.size === 0) return;
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]!;
+    switch (step.step) {
+      case "save":
+        steps[i] = map.get(step) ?? step;
+        break;
+      case "load":
+        step.from = map.get(step.from) ?? step.from;
+        break;
+      case "mergeLabels":
+        step.labels = step.labels.map((s) => map.get(s) ?? s);
+        break;
+      case "block":
+      case "gate":
+        replaceSaves(step.body, map);
+        break;
+      case "repeat":
+        for (const body of step.iterations) replaceSaves(body, map);
+        break;
+      case "residual":
+        replaceSaves(step.main, map);
+        replaceSaves(step.shortcut, map);
+        break;
+      case "branches":
+      case "split":
+        for (const body of step.branches) replaceSaves(body, map);
+        break;
+      case "layer":
+      case "input":
+        break;
+    }
+  }
+}

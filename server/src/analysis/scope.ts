@@ -1,5 +1,6 @@
 // The state that one walk over a model carries: where layers go, how they are named, which labels are visible.
 import type { Span, Statement } from "../../../grammar/index.js";
+import { OrderedNames, type Placed } from "./ordered-names.js";
 import type { SaveStep } from "./program.js";
 import type { Environment } from "./values.js";
 import type { RunningTotals } from "./size-limits.js";
@@ -27,7 +28,7 @@ export interface Tensor {
   order?: number[];
 }
 
-export interface LabelEntry extends Tensor {
+export interface LabelEntry extends Tensor, Placed {
   span: Span;
   /** Set once a chain, merge or output reads the label: an unused chain with a used label is not unused. */
   used?: boolean;
@@ -36,7 +37,7 @@ export interface LabelEntry extends Tensor {
 }
 
 /** Who took a layer, block-use or repeat name in a scope: a label (its span) or the counter (the call's). */
-export interface NameClaim {
+export interface NameClaim extends Placed {
   span: Span;
   label: boolean;
 }
@@ -101,6 +102,29 @@ export class ModelState {
     return state;
   }
 
+  /**
+   * Takes on what `earlier` (a walk of the same statements) added after `mark`, and its totals: the rest of an
+   * earlier walk joined to this one where both were in the same state. `top` replaces `from` in dropped chains.
+   */
+  continueFrom(earlier: ModelState, mark: ModelMark, from: Scope, top: Scope): void {
+    appendFrom(this.layers, earlier.layers, mark.layers);
+    appendFrom(this.groups, earlier.groups, mark.groups);
+    appendFrom(this.labels, earlier.labels, mark.labels);
+    appendFrom(this.graph, earlier.graph, mark.graph);
+    appendFrom(this.outputs, earlier.outputs, mark.outputs);
+    appendFrom(this.outputFields, earlier.outputFields, mark.outputs);
+    for (let i = mark.dropped; i < earlier.dropped.length; i++) {
+      const d = earlier.dropped[i]!;
+      this.dropped.push(d.scope === from ? { statement: d.statement, scope: top } : d);
+    }
+    this.exhausted = earlier.exhausted;
+    // The sums go on from this walk's: the layers walked again may have other figures than the earlier ones.
+    this.totals.params += earlier.totals.params - mark.totals.params;
+    this.totals.macs += earlier.totals.macs - mark.totals.macs;
+    this.totals.memory += earlier.totals.memory - mark.totals.memory;
+    if (earlier.overflow) this.overflow = earlier.overflow;
+  }
+
   /** Adds a dataflow node, giving it the next id (the placeholder id is overwritten), and returns the id. */
   addNode(node: GraphNode): number {
     const id = this.graph.length;
@@ -152,8 +176,8 @@ export function automaticName(kind: string, n: number): string {
  */
 export class Scope {
   private readonly counters = new Map<string, number>();
-  private readonly labels = new Map<string, LabelEntry>();
-  private readonly claims = new Map<string, NameClaim>();
+  private labels = new OrderedNames<LabelEntry>();
+  private claims = new OrderedNames<NameClaim>();
   /** The next position of an indexed scope (`seq`): labelled statements take a position too. */
   private position = 0;
 
@@ -182,8 +206,11 @@ export class Scope {
     };
   }
 
-  /** A new scope like this one holding what it held at `mark`; `firstUses` are the first uses up to the mark. */
-  rewound(mark: ScopeMark, firstUses: LabelEntry[]): Scope {
+  /**
+   * A new scope like this one holding what it held at `mark`, for a walk that goes on from there (this one is
+   * then used up); `firstUses` are the first uses up to the mark, `laterUses` those after it.
+   */
+  rewound(mark: ScopeMark, firstUses: LabelEntry[], laterUses: readonly LabelEntry[]): Scope {
     const scope = new Scope(
       this.prefix,
       this.env,
@@ -195,14 +222,48 @@ export class Scope {
       firstUses,
     );
     for (const [kind, n] of mark.counters) scope.counters.set(kind, n);
-    copyFirst(this.labels, scope.labels, mark.labels);
-    copyFirst(this.claims, scope.claims, mark.claims);
+    scope.labels = this.labels.rewound(mark.labels);
+    scope.claims = this.claims.rewound(mark.claims);
     scope.position = mark.position;
     // The entries are the earlier walk's own objects, which its later statements may have marked used: a label
-    // is used here only if a lookup before the mark used it (the earlier walks logged each first use in order).
-    const usedBefore = new Set(firstUses);
-    for (const entry of scope.labels.values()) entry.used = usedBefore.has(entry);
+    // is used here only if a lookup before the mark used it (the walks log each first use once, in order).
+    for (const entry of laterUses) entry.used = false;
     return scope;
+  }
+
+  /** Whether the automatic-name counters are those kept at `mark`. */
+  sameCounters(mark: ScopeMark): boolean {
+    if (mark.counters.size !== this.counters.size) return false;
+    for (const [kind, n] of this.counters) if (mark.counters.get(kind) !== n) return false;
+    return true;
+  }
+
+  /** The labels defined in this scope from the `from`-th to before the `to`-th, in order. */
+  labelsBetween(from: number, to: number): [string, LabelEntry][] {
+    return this.labels.between(from, to);
+  }
+
+  /** The names claimed in this scope from the `from`-th to before the `to`-th, in order. */
+  claimsBetween(from: number, to: number): [string, NameClaim][] {
+    return this.claims.between(from, to);
+  }
+
+  /**
+   * Takes on what `earlier` (a walk of the same statements) defined and claimed after `mark`, and its counters
+   * and position: the rest of an earlier walk joined to this one where both walks were in the same state.
+   */
+  continueFrom(earlier: Scope): void {
+    this.labels.continueFrom(earlier.labels);
+    this.claims.continueFrom(earlier.claims);
+    this.counters.clear();
+    for (const [kind, n] of earlier.counters) this.counters.set(kind, n);
+    this.position = earlier.position;
+  }
+
+  /** Holds its names in maps of its own, not shared with the walk it was rewound from (ordered-names.ts). */
+  settle(): void {
+    this.labels.flatten();
+    this.claims.flatten();
   }
 
   /** The next automatic `<kind><n>` name in this scope, with the scope's dotted prefix. */
@@ -229,10 +290,7 @@ export class Scope {
 
   /** Records who took a local name; returns the earlier claim when the name is already taken here. */
   claim(local: string, claim: NameClaim): NameClaim | undefined {
-    const earlier = this.claims.get(local);
-    if (earlier) return earlier;
-    this.claims.set(local, claim);
-    return undefined;
+    return this.claims.add(local, claim);
   }
 
   /** `lookup` as a function of its own, made once per scope: layers that read a label (`resize(like:)`) get it. */
@@ -260,15 +318,12 @@ export class Scope {
 
   /** Every label visible here, for "did you mean". */
   visibleLabels(): string[] {
-    return [...this.labels.keys(), ...(this.parent?.visibleLabels() ?? [])];
+    return [...this.labels.names(), ...(this.parent?.visibleLabels() ?? [])];
   }
 
   /** Defines a label; returns the earlier definition when the name is already taken in this scope. */
   define(name: string, entry: LabelEntry): LabelEntry | undefined {
-    const existing = this.labels.get(name);
-    if (existing) return existing;
-    this.labels.set(name, entry);
-    return undefined;
+    return this.labels.add(name, entry);
   }
 
   /** A child scope for one repeat iteration: fresh counters, the parent's labels still visible, its own owner. */
@@ -282,13 +337,9 @@ export class Scope {
   }
 }
 
-/** Copies the first `count` entries of `from` (in insertion order) into `to`. */
-function copyFirst<K, V>(from: Map<K, V>, to: Map<K, V>, count: number): void {
-  if (count === 0) return;
-  for (const [key, value] of from) {
-    to.set(key, value);
-    if (to.size === count) return;
-  }
+/** Appends the items of `from` from index `start` on to `to`. */
+function appendFrom<T>(to: T[], from: readonly T[], start: number): void {
+  for (let i = start; i < from.length; i++) to.push(from[i]!);
 }
 
 /** Appends the first `count` items of `from` to `to`. */

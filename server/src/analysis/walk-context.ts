@@ -17,8 +17,11 @@ export interface WalkContext extends Recorder {
   shallow?: boolean;
   /** The model's own body (not a block's, a branch's or a repeat's): where output(…) may stand. */
   modelBody?: readonly Statement[];
-  /** Called before each statement of the model's own body with the walk's state there (resume.ts keeps some). */
-  checkpoint?: (index: number, current: Tensor, previous: Statement | undefined, scope: Scope) => void;
+  /**
+   * Called before each statement of the model's own body with the walk's state there (model.ts keeps some);
+   * true stops the walk there: the rest of the body is an earlier walk's, from the same state (model.ts).
+   */
+  checkpoint?: (index: number, current: Tensor, previous: Statement | undefined, scope: Scope) => boolean;
 }
 
 /**

@@ -37,7 +37,7 @@ export function walkBody(body: Statement[], input: Tensor, scope: Scope, ctx: Wa
 /**
  * walkBody from the statement at `from` on, `previous` being the last statement walked before it: a model's
  * body walked again from a point before an edit (resume.ts). Before each statement of the model's own body the
- * walk offers `ctx.checkpoint` its state, which is what resuming there needs.
+ * walk offers `ctx.checkpoint` its state, which is what resuming there needs; the checkpoint may stop the walk.
  */
 export function walkFrom(
   body: Statement[],
@@ -52,7 +52,7 @@ export function walkFrom(
   const checkpoint = body === ctx.modelBody ? ctx.checkpoint : undefined;
   for (let index = from; index < body.length; index++) {
     const statement = body[index]!;
-    checkpoint?.(index, current, previous, scope);
+    if (checkpoint?.(index, current, previous, scope)) return current;
     if (isOutputStatement(statement, ctx)) {
       // `output(…)` names tensors and passes the current one on: the next chain still continues it.
       applyOutput(statement, scope, ctx, body === ctx.modelBody);
@@ -128,6 +128,7 @@ export function defineLabel(name: string, span: Span, tensor: Tensor, scope: Sco
     span,
     save,
     used: false,
+    position: 0,
   };
   const earlier = scope.define(name, entry);
   if (earlier) {
