@@ -45,8 +45,9 @@ async function benchDocument(title, uri, text) {
   const call = positionOf(text, "conv(", text.length >> 1);
   const inCall = { ...call, character: call.character + 5 };
   const everything = { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } };
-  // Three edits: white space in the middle, a layer's kernel three quarters down (3 ↔ 5, the shapes kept), and a
-  // comment at the top, outside the model, which the server re-analyses whole.
+  // Four edits: white space in the middle, an argument in the middle, a layer's kernel three quarters down (3 ↔ 5,
+  // the shapes kept, every later receptive field changed), and a comment at the top, outside the model, which the
+  // server re-analyses whole.
   const change = (range, text) => {
     version++;
     return diagnosticsAfter(uri, version, () =>
@@ -57,6 +58,12 @@ async function benchDocument(title, uri, text) {
     );
   };
   const kernel = positionOf(text, "3, padding: 1", Math.floor(text.length * 0.75));
+  // An edit inside one unit that leaves every shape and receptive field as it was: a dropout rate, or the
+  // activation of a labelled layer (labelled layers take no automatic name, so no later name changes).
+  const [before, after] = text.includes("dropout(0.1)") ? ["dropout(0.1)", "dropout(0.2)"] : ["relu\n", "gelu\n"];
+  const unit = positionOf(text, before, text.length >> 1);
+  const unitRange = (length) => ({ start: unit, end: { ...unit, character: unit.character + length } });
+  let units = 0;
   const kernelRange = { start: kernel, end: { ...kernel, character: kernel.character + "3, padding: 1".length } };
   let kernels = 0;
   let spaces = 0;
@@ -69,6 +76,13 @@ async function benchDocument(title, uri, text) {
           { start: { line: middle, character: 0 }, end: { line: middle, character: 0 } },
           spaces++ % 2 ? " " : "  ",
         ),
+    ],
+    [
+      "didChange, in a unit → diag.",
+      () =>
+        units++ % 2
+          ? change(unitRange(after.trimEnd().length), before.trimEnd())
+          : change(unitRange(before.trimEnd().length), after.trimEnd()),
     ],
     ["didChange, a kernel → diag.", () => change(kernelRange, kernels++ % 2 ? "3, padding: 1" : "5, padding: 2")],
     [
