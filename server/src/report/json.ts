@@ -121,9 +121,8 @@ export function toJson(analysis: Analysis, text: string): JsonDocument {
   };
 }
 
-/** The summary view's part of the document. */
-export function toTableJson(analysis: Analysis, text: string): JsonTableDocument {
-  const index = new LineIndex(text);
+/** The summary view's part of the document; `index` is the text's line index, when the caller has one. */
+export function toTableJson(analysis: Analysis, text: string, index = new LineIndex(text)): JsonTableDocument {
   return {
     models: analysis.models.map((m) => {
       // The totals as the full document has them; its layers and groups are left out before they are made.
@@ -197,7 +196,7 @@ function tableLayerJson(l: LayerInfo, index: LineIndex): JsonTableLayer {
   const layer: JsonTableLayer = {
     name: l.name,
     kind: l.kind,
-    line: index.position(l.span.start).line,
+    line: index.line(l.span.start),
     outputShape: l.outputShape ?? null,
     params: l.params.trainable + l.params.nonTrainable,
     macs: l.macs,
