@@ -44,14 +44,14 @@ export interface NameClaim extends Placed {
 
 /** Everything that belongs to the model as a whole, shared by every scope of one walk. */
 export class ModelState {
-  readonly layers: LayerInfo[] = [];
-  readonly groups: GroupInfo[] = [];
-  readonly labels: LabelInfo[] = [];
-  readonly graph: GraphNode[] = [];
+  readonly layers: LayerInfo[];
+  readonly groups: GroupInfo[];
+  readonly labels: LabelInfo[];
+  readonly graph: GraphNode[];
   /** The results named by output(…), in order; empty when the model returns its last tensor. */
-  readonly outputs: ModelOutput[] = [];
+  readonly outputs: ModelOutput[];
   /** The receptive field of each output, in the same order. */
-  readonly outputFields: (ReceptiveField | undefined)[] = [];
+  readonly outputFields: (ReceptiveField | undefined)[];
   /** Chains whose result the next statement dropped: unused unless their label is used or an output. */
   readonly dropped: { statement: Statement; scope: Scope }[] = [];
   /** Set when the model outgrew the layer budget; from then on nothing more is expanded. */
@@ -63,7 +63,21 @@ export class ModelState {
   /** The first figure that could not be counted exactly, if any. */
   overflow?: SizeOverflow;
 
-  constructor(readonly batch: number) {}
+  /** An empty state, or one holding the first items of `earlier`'s lists as `mark` counts them (rewound()). */
+  constructor(
+    readonly batch: number,
+    earlier?: { state: ModelState; mark: ModelMark },
+  ) {
+    // Sliced, not pushed one by one: half of a 50,000-label model is copied on every edit after its middle.
+    const mark = earlier?.mark;
+    const state = earlier?.state;
+    this.layers = state ? state.layers.slice(0, mark!.layers) : [];
+    this.groups = state ? state.groups.slice(0, mark!.groups) : [];
+    this.labels = state ? state.labels.slice(0, mark!.labels) : [];
+    this.graph = state ? state.graph.slice(0, mark!.graph) : [];
+    this.outputs = state ? state.outputs.slice(0, mark!.outputs) : [];
+    this.outputFields = state ? state.outputFields.slice(0, mark!.outputs) : [];
+  }
 
   /** How much of the model there is now: where rewound() cuts a later state back to. */
   mark(): ModelMark {
@@ -85,14 +99,7 @@ export class ModelState {
    * from there: the edited part of a model walked again (resume.ts). `top` replaces `from` in dropped chains.
    */
   rewound(mark: ModelMark, from: Scope, top: Scope): ModelState {
-    const state = new ModelState(this.batch);
-    // Copied in loops: a spread of 100,000 items into push() passes them as arguments, past the stack's limit.
-    copyInto(state.layers, this.layers, mark.layers);
-    copyInto(state.groups, this.groups, mark.groups);
-    copyInto(state.labels, this.labels, mark.labels);
-    copyInto(state.graph, this.graph, mark.graph);
-    copyInto(state.outputs, this.outputs, mark.outputs);
-    copyInto(state.outputFields, this.outputFields, mark.outputs);
+    const state = new ModelState(this.batch, { state: this, mark });
     for (const d of this.dropped.slice(0, mark.dropped))
       state.dropped.push(d.scope === from ? { statement: d.statement, scope: top } : d);
     state.exhausted = mark.exhausted;
@@ -340,9 +347,4 @@ export class Scope {
 /** Appends the items of `from` from index `start` on to `to`. */
 function appendFrom<T>(to: T[], from: readonly T[], start: number): void {
   for (let i = start; i < from.length; i++) to.push(from[i]!);
-}
-
-/** Appends the first `count` items of `from` to `to`. */
-function copyInto<T>(to: T[], from: readonly T[], count: number): void {
-  for (let i = 0; i < count; i++) to.push(from[i]!);
 }
