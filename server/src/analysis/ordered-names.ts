@@ -56,8 +56,8 @@ export class OrderedNames<V extends Placed> {
   }
 
   /**
-   * Names holding this one's first `count`, for a walk that goes on from there: they share this one's map, which
-   * must not change afterwards except through continueFrom (this walk is then the earlier one, used up).
+   * Names holding this one's first `count`, for a walk that goes on from there: they take over this one's map
+   * (this walk is then the earlier one, used up), which they change only in continueFrom or flatten.
    */
   rewound(count: number): OrderedNames<V> {
     this.flatten();
@@ -83,11 +83,16 @@ export class OrderedNames<V extends Placed> {
     for (const [name, value] of earlier.between(this.size, earlier.size)) this.own.set(name, value);
   }
 
-  /** Makes `own` hold every name (a walk that ends without meeting the earlier one). */
+  /**
+   * Makes one map hold every name (a walk that ends without meeting the earlier one): the earlier walk's, whose
+   * names from the horizon on are dropped and this walk's appended, rather than a copy of all of them.
+   */
   flatten(): void {
-    if (!this.earlier) return;
-    const all = new Map<string, V>();
-    take(this.earlier, 0, this.horizon, []).forEach(([name, value]) => all.set(name, value));
+    const all = this.earlier;
+    if (!all) return;
+    let i = 0;
+    // Deleting while iterating is defined for a Map: the iteration goes on with the entries after.
+    for (const name of all.keys()) if (i++ >= this.horizon) all.delete(name);
     for (const [name, value] of this.own) all.set(name, value);
     this.own = all;
     this.earlier = undefined;
