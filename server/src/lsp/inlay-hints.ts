@@ -7,6 +7,7 @@ import { compact } from "../report/format.js";
 import type { Analysed } from "./documents.js";
 import { toPosition } from "./convert.js";
 import { shapeRange } from "./shape-range.js";
+import { formatShape } from "../analysis/tensor.js";
 
 export interface InlayHintSettings {
   shapes: boolean;
@@ -14,18 +15,54 @@ export interface InlayHintSettings {
 }
 
 interface Entry {
+  /** The start of its text and its kind in one number (KINDS_PER_OFFSET): what instances of it share. */
+  key: number;
   end: number;
-  /** One shape per instance of this text (a line inside a block has one per use). */
-  shapes: (Shape | undefined)[];
+  /** The shape of its first instance; `more` holds the others' (a line inside a block has one per use). */
+  shape: Shape | undefined;
+  more?: (Shape | undefined)[];
   /** One parameter count per instance (only with the params setting); none for a structure, whose layers count. */
   params?: number[];
 }
 
+/**
+ * What ends on one line: its first entry, and the others (made only when there are others: most lines have one,
+ * and on a 50,000-line file each list made for one item was megabytes of garbage).
+ */
 interface LineEntry {
   /** What the line produces: the last thing that ends on it (the end of a chain). */
   output: Entry;
-  /** Every layer and block use that ends on the line, for the parameters of the whole line (params setting). */
-  counted?: Entry[];
+  first: Entry;
+  others?: Entry[];
+  /** The entries by key, made only for a line with many of them (a long chain written on one line). */
+  byKey?: Map<number, Entry>;
+}
+
+/** Entries on one line searched one by one; a line with more gets a map (it stays linear in the line). */
+const LINE_SEARCH_LIMIT = 16;
+
+/** The entry of `key` on `line`, if it has one. */
+function entryOf(line: LineEntry, key: number): Entry | undefined {
+  if (line.first.key === key) return line.first;
+  if (line.byKey) return line.byKey.get(key);
+  for (const e of line.others ?? []) if (e.key === key) return e;
+  return undefined;
+}
+
+function addEntry(line: LineEntry, entry: Entry): void {
+  if (!line.others) line.others = [entry];
+  else line.others.push(entry);
+  if (line.byKey) line.byKey.set(entry.key, entry);
+  else if (line.others.length > LINE_SEARCH_LIMIT) line.byKey = new Map(entriesOf(line).map((e) => [e.key, e]));
+}
+
+function entriesOf(line: LineEntry): Entry[] {
+  return line.others ? [line.first, ...line.others] : [line.first];
+}
+
+/** Every instance's shape of an entry. */
+function shapesOf(entry: Entry): (Shape | undefined)[] {
+  return entry.more ? [entry.shape, ...entry.more] : [entry.shape];
 }
 
 /**
@@ -39,7 +76,6 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
   const firstLine = Math.max(0, range.start.line);
   const lastLine = Math.min(range.end.line, doc.index.lineCount - 1);
   const byLine: (LineEntry | undefined)[] = new Array(Math.max(0, lastLine - firstLine + 1));
-  const bySpan = new Map<number, Entry>();
   // Without the params setting no list of counts is made: most of the garbage of a whole file's hints.
   const counting = settings.params;
   const add = (span: Span, what: string, shape: Shape | undefined, count: number | undefined, group = false) => {
@@ -47,24 +83,26 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
     if (line < firstLine || line > lastLine) return;
     const params = counting ? count : undefined;
     // Instances of one piece of text (a block used three times) share one entry; layers that share a text
-    // (`shortcut auto`'s conv and batchnorm) are told apart by their kind. A number, not a string, per layer:
-    // on a file of 50,000 layers the keys were most of the garbage.
+    // (`shortcut auto`'s conv and batchnorm) are told apart by their kind. Found among the entries of their line,
+    // not in a map of the whole file's: on a file of 50,000 layers the map was most of the garbage.
     const key = span.start * KINDS_PER_OFFSET + kindCode(what);
-    let entry = bySpan.get(key);
-    if (!entry) {
-      entry = { end: span.end, shapes: [] };
-      bySpan.set(key, entry);
-      const current = byLine[line - firstLine];
-      if (!current)
-        byLine[line - firstLine] = params === undefined ? { output: entry } : { output: entry, counted: [entry] };
+    const current = byLine[line - firstLine];
+    const entry = current && entryOf(current, key);
+    if (entry) {
+      if (entry.more) entry.more.push(shape);
+      else entry.more = [shape];
+      if (params !== undefined) (entry.params ??= []).push(params);
+    } else {
+      // Lists made with their first item: an empty list given one item by push() reserves room for seventeen.
+      const made: Entry = { key, end: span.end, shape };
+      if (params !== undefined) made.params = [params];
+      if (!current) byLine[line - firstLine] = { output: made, first: made };
       else {
         // A structure that ends where its last layer does (a residual's `shortcut auto`) produces the line.
-        if (current.output.end < span.end || (group && current.output.end === span.end)) current.output = entry;
-        if (params !== undefined) (current.counted ??= []).push(entry);
+        if (current.output.end < span.end || (group && current.output.end === span.end)) current.output = made;
+        addEntry(current, made);
       }
     }
-    entry.shapes.push(shape);
-    if (params !== undefined) (entry.params ??= []).push(params);
   };
   // Found once, not once per model: a file of thousands of models must not make the hints quadratic.
   const firstStatements = new Map<number, Statement | undefined>();
@@ -85,10 +123,10 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
   const hints: InlayHint[] = [];
   for (const line of byLine) {
     if (!line) continue;
-    const { output, counted } = line;
-    if (!output.shapes[0]) continue;
-    const shapes = settings.shapes ? `→ ${shapeRange(output.shapes)}` : "";
-    const params = counted ? lineParams(counted) : "";
+    const output = line.output;
+    if (!output.shape) continue;
+    const shapes = settings.shapes ? `→ ${output.more ? shapeRange(shapesOf(output)) : formatShape(output.shape)}` : "";
+    const params = counting ? lineParams(entriesOf(line)) : "";
     const label = shapes && params ? `${shapes} · ${params} params` : shapes || (params && `${params} params`);
     if (!label) continue;
     hints.push({
