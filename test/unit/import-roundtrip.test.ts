@@ -99,42 +99,51 @@ test("the imported ResNet-50 is one Bottleneck block with parameters, repeats an
   assert.match(imported.text, /^block Bottleneck\(channels, stride = 1\) \{$/m);
   assert.match(imported.text, /^ {4}conv\(channels \* 4, 1, bias: false\) -> batchnorm$/m);
   assert.match(imported.text, /^ {2}\} shortcut auto$/m);
-  assert.match(imported.text, /^ {2}repeat 3 \{ Bottleneck\(64\) \}$/m);
+  // The source's own structure: a first use, then `repeat 2` (their names differ: Bottleneck1, repeat1.0.…).
+  assert.match(imported.text, /^ {2}Bottleneck\(64\)$/m);
+  assert.match(imported.text, /^ {2}repeat 2 \{ Bottleneck\(64\) \}$/m);
   assert.match(imported.text, /^ {2}Bottleneck\(512, stride: 2\)$/m);
 });
 
-test("fork-join regions read as residual, concat, gate and split structures", () => {
+test("fork-join regions read as residual, concat, gate and split structures, with the source's blocks inside", () => {
   const text = (file: string) => roundTrip(file).imported.text;
-  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+conv\(channels, 1, bias: false\)/);
+  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+BasicConv\(channels, 1\)/);
   assert.match(
     text("mobilenet_v3_large.cnn"),
-    /gate \{\n\s+adaptiveavgpool\(1\)\n\s+conv\(\w+( \/\/ \d+)?, 1\) -> relu\n/,
+    /^block SE\(channels, channels2\) \{\n {2}gate \{\n {4}adaptiveavgpool\(1\)\n {4}conv\(channels, 1\) -> relu\n/m,
   );
+  assert.match(text("mobilenet_v2.cnn"), /^ {2}repeat 2 \{\n {4}residual \{\n {6}Inverted\(/m);
   assert.match(text("shufflenet_v2_x1_0.cnn"), /split \{\n {4}branch \{ \}\n {4}branch \{/);
   assert.match(text("resnet18.cnn"), /residual \{\n {4}conv\(channels, 3, stride: stride, padding: 1, bias: false\)/);
-  assert.match(text("densenet121.cnn"), /concat \{\n {4}branch \{ \}\n {4}branch \{\n {6}batchnorm -> relu\n/);
+  assert.match(
+    text("densenet121.cnn"),
+    /concat \{\n {4}branch \{\n {6}identity\n {4}\}\n {4}branch \{\n {6}batchnorm -> relu\n/,
+  );
+  // Labels where the names need them: torchvision's names come back from the file written with them.
+  const torchvision = text("resnet18_torchvision.cnn");
+  assert.match(torchvision, /^ {2}layer1: repeat 2 \{ \w+\(64\) \}$/m);
+  assert.match(torchvision, /^ {2}layer2: seq \{$/m);
+  assert.match(torchvision, /^ {4}downsample: conv\(channels, 1, stride: 2, bias: false\) -> batchnorm$/m);
+  assert.match(torchvision, /^ {2}fc: dense\(1000\)$/m);
 });
 
-test("flat models and exported blocks come back under the original weight names", () => {
-  for (const file of [
-    "lenet5.cnn",
-    "alexnet.cnn",
-    "vgg16.cnn",
-    "vgg16_bn.cnn",
-    "resnet18.cnn",
-    "shufflenet_v2_x1_0.cnn",
-  ]) {
-    const { imported, weights } = roundTrip(file);
-    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
-  }
-});
+for (const file of examples) {
+  test(`import of the exported ${file} gives every layer and every weight its exported name and kind`, () => {
+    const { original, imported, weights } = roundTrip(file);
+    const model = analyze(imported.text).models[0]!;
+    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort());
+    const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`).sort();
+    assert.deepEqual(layers(model), layers(original));
+  });
+}
 
-test("a deep stack of residuals folds in one pass into one block under one repeat", () => {
+test("a deep stack of residuals folds in one pass under one repeat", () => {
   const model = analyze(
     "model Deep {\n  input(4, 6, 6)\n  repeat 400 { residual { conv(4, 3, padding: 1) -> relu } }\n}\n",
   ).models[0]!;
   const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
   if ("refusal" in result) assert.fail(result.refusal);
-  assert.match(result.text, /^ {2}repeat 400 \{ Residual\(\) \}$/m);
+  // The source's own structure, which its names (repeat1.<i>.conv1) ask for.
+  assert.match(result.text, /^ {2}repeat 400 \{\n {4}residual \{\n {6}conv\(4, 3, padding: 1\) -> relu\n/m);
   assert.equal(result.weights.size, 800);
 });

@@ -3,7 +3,8 @@ import type { MappedLayer } from "./op-context.js";
 import type { OnnxNode } from "./ir.js";
 
 export type LNode =
-  | { kind: "layer"; layer: MappedLayer; input: string; output: string; source: OnnxNode }
+  /** `label`: a label the layer's name needs (`bn1: batchnorm`), from the names of cnnlens' own export. */
+  | { kind: "layer"; layer: MappedLayer; input: string; output: string; source: OnnxNode; label?: string }
   | { kind: "add" | "mul" | "concat"; inputs: string[]; output: string; source: OnnxNode; outShape: number[] }
   /** A channel split into parts of `sizes` channels. */
   | { kind: "split"; input: string; outputs: string[]; sizes: number[]; source: OnnxNode };

@@ -1,7 +1,8 @@
 // The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
 import type { OnnxGraph, OnnxNode } from "./ir.js";
-import { intsAttr } from "./ir.js";
+import { floatAttr, intsAttr } from "./ir.js";
+import { layerCall } from "./layer-text.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
 import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
@@ -17,6 +18,11 @@ import { findGelus } from "./gelu.js";
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
   inputShape?: number[];
+  /**
+   * Identity and Dropout nodes that cnnlens' own export wrote for a layer (named `<layer>#<n>`) become that layer
+   * (`identity`, `dropout(p: …)`, `droppath(p)`), so the round trip keeps them; otherwise they are left out.
+   */
+  keepPassThrough?: boolean;
 }
 
 /** Operators that need the channel axis where PyTorch has it (second): refused on a transposed tensor. */
@@ -87,11 +93,16 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       gelu.nodes.forEach((m) => done.add(m));
       continue;
     }
+    const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
     if (PASS_THROUGH.has(n.opType)) {
-      alias.set(n.outputs[0]!, x);
+      const kept = options.keepPassThrough && shapes.has(x) ? passThroughLayer(c) : undefined;
+      if (!kept) alias.set(n.outputs[0]!, x);
+      else {
+        shapes.set(n.outputs[0]!, c.input);
+        nodes.push({ kind: "layer", layer: c.layer(kept, c.input), input: x, output: n.outputs[0]!, source: n });
+      }
       continue;
     }
-    const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
     const addLayer = (layer: MappedLayer, output = n.outputs[0]!) => {
       let from = x;
       if (layer.before) {
@@ -273,6 +284,19 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   for (const o of outputs)
     if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
   return { input: inputs[0]!, inputs, nodes, outputs, shapes };
+}
+
+/**
+ * The layer cnnlens' export wrote as this Identity or Dropout node, by the node's name (`features.5#12`, the layer's
+ * name and a counter); undefined for the export's own nodes (`output#40`, a merge's `add@7#3`) and other files'.
+ */
+function passThroughLayer(c: OpContext): string | undefined {
+  const owner = /^(.+)#[0-9]+$/.exec(c.node.name)?.[1];
+  if (!owner || owner === "output" || owner === "graph" || owner.includes("@")) return undefined;
+  if (c.node.opType === "Identity") return "identity";
+  const p = c.ints(1)?.[0] ?? floatAttr(c.node, "ratio", 0.5);
+  const kind = /(^|\.)droppath[0-9]+$/.test(owner) ? "droppath" : "dropout";
+  return layerCall(kind, [], [["p", p]]);
 }
 
 /** One node that is one layer. */
