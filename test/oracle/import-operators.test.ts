@@ -148,7 +148,54 @@ const CASES: Case[] = [
     initializers: [floats("w", [2, 2, 1, 1])],
     text: /silu\n[\s\S]*output\(/,
   },
+  {
+    name: "Slice and ReduceMean per cell, joined per axis: adaptiveavgpool whose output does not divide its input",
+    input: [1, 2, 7, 5],
+    ...adaptiveCells("ReduceMean", "x", "y", [7, 5], [3, 2]),
+    text: /^ {2}adaptiveavgpool\(\(3, 2\)\)$/m,
+  },
+  {
+    name: "Slice and ReduceMax per cell on one axis (the other already has its size): adaptivemaxpool",
+    input: [1, 3, 10, 4],
+    ...adaptiveCells("ReduceMax", "x", "y", [10, 4], [3, 4]),
+    text: /^ {2}adaptivemaxpool\(\(3, 4\)\)$/m,
+  },
 ];
+
+/**
+ * PyTorch's adaptive pool from `sizes` to `outs` as cnnlens' export lowers it (onnx/pool.ts), written out by hand:
+ * per axis whose size changes, cell j is a Slice of [⌊j·W/n⌋, ⌈(j+1)·W/n⌉) and a Reduce, and a Concat joins them.
+ */
+function adaptiveCells(
+  reduce: string,
+  input: string,
+  output: string,
+  sizes: number[],
+  outs: number[],
+): { nodes: object[]; initializers: object[] } {
+  const nodes: object[] = [];
+  const initializers: object[] = [];
+  const int64 = (name: string, v: number) => initializers.push({ name, dims: [1], data_type: 7, int64_data: [v] });
+  const changed = sizes.flatMap((w, i) => (w === outs[i] ? [] : [i]));
+  let x = input;
+  changed.forEach((i, k) => {
+    const [w, n, axis] = [sizes[i]!, outs[i]!, i + 2];
+    const cells: string[] = [];
+    for (let j = 0; j < n; j++) {
+      const at = `a${axis}c${j}`;
+      int64(`${at}s`, Math.floor((j * w) / n));
+      int64(`${at}e`, Math.ceil(((j + 1) * w) / n));
+      int64(`${at}x`, axis);
+      nodes.push(node("Slice", [x, `${at}s`, `${at}e`, `${at}x`], [`${at}sl`]));
+      nodes.push(node(reduce, [`${at}sl`], [`${at}r`], [ints("axes", [axis]), int("keepdims", 1)]));
+      cells.push(`${at}r`);
+    }
+    const joined = k === changed.length - 1 ? output : `a${axis}`;
+    nodes.push(node("Concat", cells, [joined], [int("axis", axis)]));
+    x = joined;
+  });
+  return { nodes, initializers };
+}
 
 for (const c of CASES) {
   test(`import: ${c.name}`, async () => {

@@ -13,14 +13,10 @@ import { analyze, errors, readRepoFile, repoRoot } from "./helpers.js";
 /** Layers the export writes as something else or leaves out (identity at inference). */
 const DROPPED = new Set(["dropout", "identity", "droppath"]);
 
-/**
- * Examples whose export holds operators the language has no layer for, and the node the refusal names: an adaptive
- * pool whose output does not divide its input is exported as a Slice and a ReduceMean per cell.
- */
+/** Examples whose export the import cannot read yet, and the node the refusal names. */
 const REFUSED: Record<string, RegExp> = {
   // Keras' channels-last graph reads as a Transpose before every conv.
   "keras_smallnet.cnn": /node 'conv1#1' \(Conv\) reads a tensor whose axes node 'conv1#0' \(Transpose\) reordered/,
-  "googlenet_aux.cnn": /node 'aux1\.adaptiveavgpool1#\d+' \(Slice\): it slices axis 2; the language has no crop/,
 };
 
 const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn") && !(f in REFUSED));

@@ -2,7 +2,7 @@
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
 import type { OnnxGraph, OnnxNode } from "./ir.js";
 import { floatAttr, intsAttr } from "./ir.js";
-import { layerCall } from "./layer-text.js";
+import { axes, layerCall } from "./layer-text.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
 import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
@@ -14,6 +14,7 @@ import { graphInputs } from "./graph-input.js";
 import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type SliceSplit } from "./map-merges.js";
 import { channelLayerNorm, fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
 import { findGelus } from "./gelu.js";
+import { adaptiveCells, type CellGraph } from "./adaptive-cells.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
@@ -49,6 +50,14 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const constants = new Map(graph.constants);
   const alias = new Map<string, string>();
   const consumers = consumerMap(order);
+  const producers = new Map(order.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const cellGraph: CellGraph = {
+    opset: graph.opset,
+    constant: (v) => constants.get(real(v)),
+    readers: (v) => consumers.get(v) ?? [],
+    isOutput: (v) => graph.outputs.some((o) => o.name === v),
+    producer: (v) => producers.get(v),
+  };
   const done = new Set<OnnxNode>();
   const folded = new Map<string, number[]>();
   const deferred = new Map<OnnxNode, () => void>();
@@ -250,6 +259,14 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       continue;
     }
     if (n.opType === "Slice") {
+      // A Slice and a mean per output cell, joined again: an adaptive pool whose output does not divide its input.
+      const pool = adaptiveCells(n, n.inputs[0]!, c.input, cellGraph);
+      if (pool) {
+        const call = layerCall(pool.max ? "adaptivemaxpool" : "adaptiveavgpool", [axes(pool.out)]);
+        addLayer(c.layer(call, [c.input[0]!, c.input[1]!, ...pool.out]), pool.last.outputs[0]!);
+        pool.nodes.forEach((m) => done.add(m));
+        continue;
+      }
       // torch's chunk exports one Slice per part: the parts of one tensor are gathered into one split.
       const range = channelRange(c);
       let split = slices.get(x);

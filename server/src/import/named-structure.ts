@@ -215,7 +215,8 @@ class NameReader {
         return [this.use(item, scope, undefined, undefined)];
       });
       const r: Indexed = { kind: "indexed", asRepeat: true, input, output, instances };
-      if (!automaticRepeat) r.label = head;
+      // The label names the items and the result, which an output(…) or a merge may read (`logits: dropout -> dense`).
+      if (!automaticRepeat) this.label(r, head);
       this.indexed.push(r);
       return r;
     }
