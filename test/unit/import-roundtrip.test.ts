@@ -9,34 +9,23 @@ import { importOnnx, type ImportedModel } from "../../server/src/import/import-o
 import { buildOnnx } from "../../server/src/layers/onnx-model.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, errors, readRepoFile, repoRoot } from "./helpers.js";
+import { KERAS_MIX, KERAS_RESIDUAL } from "./keras-mix.js";
 
 /** Layers the export writes as something else or leaves out (identity at inference). */
 const DROPPED = new Set(["dropout", "identity", "droppath"]);
 
-/** Examples whose export the import cannot read yet, and the node the refusal names. */
-const REFUSED: Record<string, RegExp> = {
-  // Keras' channels-last graph reads as a Transpose before every conv.
-  "keras_smallnet.cnn": /node 'conv1#1' \(Conv\) reads a tensor whose axes node 'conv1#0' \(Transpose\) reordered/,
-};
-
-const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn") && !(f in REFUSED));
-
-for (const [file, message] of Object.entries(REFUSED)) {
-  test(`import of the exported ${file} is refused with the node and operator named`, () => {
-    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
-    const result = importOnnx(buildOnnx(original, randomWeights(original, 0), { outputs: "final" }));
-    assert.ok("refusal" in result);
-    assert.match(result.refusal, message);
-  });
-}
+const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn"));
 
 /** Exports `file`'s model with seeded random weights, as `cnnlens export --to onnx` does, and imports it back. */
-export function roundTrip(file: string): {
+export function roundTrip(
+  file: string,
+  source = readRepoFile(`examples/${file}`),
+): {
   original: ModelInfo;
   imported: ImportedModel;
   weights: Map<string, unknown>;
 } {
-  const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+  const original = analyze(source).models[0]!;
   const weights = randomWeights(original, 0);
   const result = importOnnx(buildOnnx(original, weights, { outputs: "final" }), { fileName: `${file}.onnx` });
   if ("refusal" in result) assert.fail(`${file}: ${result.refusal}`);
@@ -132,6 +121,55 @@ for (const file of examples) {
     assert.deepEqual(layers(model), layers(original));
   });
 }
+
+test("a Keras file's channels-last export comes back as a Keras file, in Keras' spelling and defaults", () => {
+  const { imported } = roundTrip("keras_smallnet.cnn");
+  assert.match(imported.text, /^framework keras$/m);
+  // H, W, C; `same` padding (uneven with the stride: TensorFlow's rule), eps 1e-3 and a flat global pool by default.
+  assert.match(imported.text, /^ {2}input\(32, 32, 3\)$/m);
+  assert.match(imported.text, /^ {2}conv\(64, 3, strides: 2, padding: same\) -> batchnorm -> relu -> globalavgpool$/m);
+  assert.doesNotMatch(imported.text, /zeropad|permute|eps|flatten/);
+});
+
+test("a Keras file's zeropads, labels, merges, resizing and norms come back under their names", () => {
+  const { original, imported, weights } = roundTrip("keras-mix.cnn", KERAS_MIX);
+  const model = analyze(imported.text).models[0]!;
+  assert.deepEqual(errors(analyze(imported.text)), []);
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.deepEqual(model.params, original.params);
+  // TensorFlow's uneven `same` of the first conv is written as the file wrote it: a zeropad, then `valid`.
+  assert.match(imported.text, /^ {2}zeropad\(\(\(0, 1\), \(0, 1\)\)\)\n {2}conv\(8, 3, strides: 2\) -> leakyrelu$/m);
+  assert.match(imported.text, /batchnorm\(epsilon: 1e-5\)/);
+});
+
+test("Keras blocks come back as one block with Keras' argument names, its projection as shortcut auto", () => {
+  const { original, imported, weights } = roundTrip("keras-residual.cnn", KERAS_RESIDUAL);
+  const model = analyze(imported.text).models[0]!;
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.match(imported.text, /^block Unit\(channels, strides = 1\) \{$/m);
+  assert.match(imported.text, /^ {2}\} shortcut auto$/m);
+  assert.match(imported.text, /^ {2}Unit\(16, strides: 2\)\n {2}repeat 2 \{ Unit\(16\) \}$/m);
+});
+
+test("a Keras graph is refused where it leaves what the import reads, with the node and operator named", () => {
+  const refusal = (body: string) => {
+    const model = analyze(`framework keras\nmodel K {\n  input(9, 9, 3)\n  ${body}\n}\n`).models[0]!;
+    const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
+    return "refusal" in result ? result.refusal : result.text;
+  };
+  assert.match(
+    refusal("conv(4, 3) -> dense(5)"),
+    /^node 'dense1#\d+' \(MatMul\) in a channels-last \(Keras\) graph: a dense layer on a feature map is not /,
+  );
+  assert.match(
+    refusal("convtranspose(4, 2, strides: 2)"),
+    /^node 'convtranspose1#\d+' \(ConvTranspose\) in a channels-last \(Keras\) graph: ConvTranspose is not imported/,
+  );
+});
 
 test("a deep stack of residuals folds in one pass under one repeat", () => {
   const model = analyze(

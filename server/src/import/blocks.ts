@@ -14,9 +14,12 @@ import {
 } from "./units.js";
 import type { LayerNode } from "./write.js";
 
-/** Keyword arguments with a number that are always compared (missing means the language's default). */
+/**
+ * Keyword arguments with a number that are always compared (missing means the language's default); a Keras file's
+ * conv spells them as Keras does (`strides`, `dilation_rate`: ops-keras.ts).
+ */
 const NUMERIC_DEFAULTS: Record<string, Record<string, number>> = {
-  conv: { stride: 1, padding: 0, dilation: 1, groups: 1 },
+  conv: { stride: 1, padding: 0, dilation: 1, groups: 1, strides: 1, dilation_rate: 1 },
   convtranspose: { stride: 1, padding: 0, output_padding: 0, dilation: 1, groups: 1 },
   maxpool: { padding: 0, dilation: 1 },
   avgpool: { padding: 0 },
@@ -146,14 +149,15 @@ export function autoShortcut(u: Unit, shapes: Map<string, number[]>): Unit {
   const inShape = shapes.get(u.input);
   const outShape = shapes.get(u.output);
   if (!inShape || !outShape || inShape.every((d, i) => d === outShape[i])) return s;
-  const stride = call.named.get("stride") ?? 1;
+  // Keras files spell the stride and the bias as Keras does (ops-keras.ts).
+  const stride = call.named.get("stride") ?? call.named.get("strides") ?? 1;
   const strides = Array.isArray(stride) ? stride : inShape.slice(2).map(() => Number(stride));
   const fits =
     call.kind === "conv" &&
     call.positional[1] === 1 &&
     call.positional[0] === outShape[1] &&
-    call.named.get("bias") === "false" &&
-    [...call.named.keys()].every((k) => k === "stride" || k === "bias") &&
+    (call.named.get("bias") ?? call.named.get("use_bias")) === "false" &&
+    [...call.named.keys()].every((k) => ["stride", "strides", "bias", "use_bias"].includes(k)) &&
     inShape.slice(2).every((d, i) => Math.floor((d - 1) / strides[i]!) + 1 === outShape[i + 2]);
   return fits ? { ...s, auto: true } : s;
 }

@@ -15,6 +15,7 @@ import { CnnWriter, layerKey, type Registry } from "./write.js";
 import { findBlocks } from "./blocks.js";
 import type { LayerGraph } from "./layer-graph.js";
 import { exportedNames, namedStructure } from "./named-structure.js";
+import { fileShape } from "./channels-last.js";
 
 export interface ImportOptions {
   /** The file's name, for the header comment and messages. */
@@ -68,20 +69,31 @@ function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel
   const hints = hintsOf(layers);
   const { units: body, blocks } = findBlocks(units, layers.shapes, layers.outputs, names);
   const written = new CnnWriter(names).file({
-    header: blocks.length > 0 ? `${header}\n` : header,
+    header: headerOf(header, layers, blocks.length > 0),
     blocks,
     name: modelName,
-    inputs: layers.inputs.map(({ name, shape: [batch, ...sample] }) => ({
-      name,
-      call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
-    })),
+    inputs: inputCalls(layers),
     units: body,
     entry: layers.input.name,
     outputs: layers.outputs,
     hint: (v) => hints.get(v) ?? v,
   });
-  const model = verify(written.text, written.registry, layers.shapes, layers.outputs);
+  const model = verify(written.text, written.registry, layers);
   return { text: written.text, weights: weightsOf(model, written.registry), model: model.name };
+}
+
+/** The header comment, the `framework keras` line of a channels-last graph, a blank line before blocks. */
+function headerOf(comment: string, layers: LayerGraph, blocks: boolean): string {
+  const framework = layers.framework === "keras" ? "framework keras\n" : "";
+  return `${comment}${framework}${blocks ? "\n" : ""}`;
+}
+
+/** The `input(…)` call of every graph input: one sample in the file's order (Keras: H, W, C). */
+function inputCalls(layers: LayerGraph): { name: string; call: string }[] {
+  return layers.inputs.map(({ name, shape }) => {
+    const [batch, ...sample] = fileShape(shape, layers.framework);
+    return { name, call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]) };
+  });
 }
 
 /** A name hint per tensor, for the labels that merges need. */
@@ -106,13 +118,10 @@ function importByNames(layers: LayerGraph, modelName: string, header: string): I
   if (!found) return undefined;
   const hints = hintsOf(layers);
   const written = new CnnWriter(names).file({
-    header: found.blocks.length > 0 ? `${header}\n` : header,
+    header: headerOf(header, layers, found.blocks.length > 0),
     blocks: found.blocks,
     name: modelName,
-    inputs: layers.inputs.map(({ name, shape: [batch, ...sample] }) => ({
-      name,
-      call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
-    })),
+    inputs: inputCalls(layers),
     units: found.units,
     entry: layers.input.name,
     outputs: layers.outputs,
@@ -126,13 +135,10 @@ function importByNames(layers: LayerGraph, modelName: string, header: string): I
   if (model.layers.length !== byName.size) return undefined;
   for (const layer of model.layers) {
     const node = byName.get(layer.name);
-    if (!node || !sameShape(layer.outputShape, node.layer.outShape.slice(1))) return undefined;
+    if (!node || !sameShape(layer.outputShape, fileShape(node.layer.outShape, layers.framework).slice(1)))
+      return undefined;
   }
-  model.outputs.forEach((o, i) => {
-    const expected = layers.shapes.get(layers.outputs[i]!)?.slice(1);
-    if (expected && !sameShape(o.shape, expected))
-      refuse(`the written model's output ${o.name} is [${o.shape?.join(", ")}], not ONNX's [${expected.join(", ")}]`);
-  });
+  checkOutputs(model, layers);
   const weights: WeightMap = new Map();
   for (const spec of parameterSpecs(model)) {
     const node = byName.get(model.layers[spec.layer]!.name)!;
@@ -144,7 +150,7 @@ function importByNames(layers: LayerGraph, modelName: string, header: string): I
 }
 
 /** Analyses the written text: no errors, and every layer's shape as the ONNX graph's; else a refusal. */
-function verify(text: string, registry: Registry, shapes: Map<string, number[]>, outputs: string[]): ModelInfo {
+function verify(text: string, registry: Registry, layers: LayerGraph): ModelInfo {
   const analysis = analyze(text);
   const errors = analysis.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0)
@@ -159,19 +165,25 @@ function verify(text: string, registry: Registry, shapes: Map<string, number[]>,
     const call = nodes[i];
     if (!call)
       refuse(`the written layer ${layer.name} matches no ONNX node (a bug in cnnlens import; please report it)`);
-    const expected = call.layer.outShape.slice(1);
+    const expected = fileShape(call.layer.outShape, layers.framework).slice(1);
     if (!sameShape(layer.outputShape, expected))
       refuse(
         `the written layer ${layer.name} (${call.layer.call}) gives [${layer.outputShape?.join(", ")}] where ` +
           `ONNX's ${call.source.opType} gives [${expected.join(", ")}] (a bug in cnnlens import)`,
       );
   }
+  checkOutputs(model, layers);
+  return model;
+}
+
+/** Refuses a written model whose outputs' shapes are not the ONNX graph's (in the file's order). */
+function checkOutputs(model: ModelInfo, layers: LayerGraph): void {
   model.outputs.forEach((o, i) => {
-    const expected = shapes.get(outputs[i]!)?.slice(1);
+    const shape = layers.shapes.get(layers.outputs[i]!);
+    const expected = shape ? fileShape(shape, layers.framework).slice(1) : undefined;
     if (expected && !sameShape(o.shape, expected))
       refuse(`the written model's output ${o.name} is [${o.shape?.join(", ")}], not ONNX's [${expected.join(", ")}]`);
   });
-  return model;
 }
 
 /** The ONNX tensors under the written layers' names; every one is checked against the shape the layer expects. */

@@ -1,7 +1,7 @@
 // The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
 import type { OnnxGraph, OnnxNode } from "./ir.js";
-import { floatAttr, intsAttr } from "./ir.js";
+import { floatAttr, intAttr, intsAttr } from "./ir.js";
 import { axes, layerCall } from "./layer-text.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
@@ -15,6 +15,8 @@ import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type Slice
 import { channelLayerNorm, fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
 import { findGelus } from "./gelu.js";
 import { adaptiveCells, type CellGraph } from "./adaptive-cells.js";
+import { channelsLastGraph, firstShape } from "./channels-last.js";
+import { mapKerasOp } from "./ops-keras.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
@@ -45,7 +47,10 @@ const PASS_THROUGH = new Set(["Identity", "Dropout"]);
 
 export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const order = orderNodes(graph);
-  const inputs = graphInputs(graph, options.inputShape);
+  // A Keras file's graph is channels last: its shapes are kept channels first here, and written in its order.
+  const keras = channelsLastGraph(graph, order);
+  const framework = keras ? "keras" : "pytorch";
+  const inputs = graphInputs(graph, options.inputShape).map((i) => ({ ...i, shape: firstShape(i.shape, framework) }));
   const shapes = new Map<string, number[]>(inputs.map((i) => [i.name, i.shape]));
   const constants = new Map(graph.constants);
   const alias = new Map<string, string>();
@@ -92,6 +97,11 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     if (n.domain !== "" && n.domain !== "ai.onnx")
       refuse(`${describeNode(n)} is in the operator domain '${n.domain}', which the language cannot express`);
     const x = real(n.inputs[0] ?? "");
+    if (keras?.isReorder(n)) {
+      alias.set(n.outputs[0]!, x);
+      continue;
+    }
+    keras?.check(n, (v) => (shapes.get(real(v)) ?? []).slice(2).every((d) => d === 1));
     const gelu = gelus.get(n);
     if (gelu && shapes.has(real(gelu.input))) {
       const input = real(gelu.input);
@@ -238,7 +248,9 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     }
     if (n.opType === "Pad") {
       const user = only(n.outputs[0]!);
-      if (user?.opType === "Conv" && user.inputs[0] === n.outputs[0]) {
+      // cnnlens' export writes a conv's padding in the Conv: a Pad named as another layer is the file's own zeropad.
+      const own = options.keepPassThrough && ownerOf(n) !== ownerOf(user);
+      if (user?.opType === "Conv" && user.inputs[0] === n.outputs[0] && !own) {
         const pads = simple.padsOf(c);
         const rank = c.input.length;
         folded.set(n.outputs[0]!, [...pads.slice(2, rank), ...pads.slice(rank + 2)]);
@@ -294,13 +306,22 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
           `export the model channels first (Keras and TensorFlow graphs are channels last)`,
       );
     const extra: ExtraPads = folded.get(n.inputs[0] ?? "");
-    addLayer(mapOne(c, extra));
+    // Keras' global pools give a flat tensor: the export writes the pool and a Flatten.
+    const flat = keras && n.opType.startsWith("Global") ? only(n.outputs[0]!) : undefined;
+    if (flat?.opType === "Flatten" && intAttr(flat, "axis", 1) === 1) {
+      const call = n.opType === "GlobalMaxPool" ? "globalmaxpool" : "globalavgpool";
+      addLayer(c.layer(call, c.input.slice(0, 2)), flat.outputs[0]!);
+      done.add(flat);
+      continue;
+    }
+    addLayer((keras ? mapKerasOp(c, extra) : undefined) ?? mapOne(c, extra));
   }
   for (const split of slices.values()) closeSplit(split, shapes.get(split.input)![1]!);
+  graph.outputs.forEach((o) => keras?.checkOutput(o.name));
   const outputs = graph.outputs.map((o) => real(o.name));
   for (const o of outputs)
     if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
-  return { input: inputs[0]!, inputs, nodes, outputs, shapes };
+  return { input: inputs[0]!, inputs, nodes, outputs, shapes, framework };
 }
 
 /**
@@ -314,6 +335,11 @@ function passThroughLayer(c: OpContext): string | undefined {
   const p = c.ints(1)?.[0] ?? floatAttr(c.node, "ratio", 0.5);
   const kind = /(^|\.)droppath[0-9]+$/.test(owner) ? "droppath" : "dropout";
   return layerCall(kind, [], [["p", p]]);
+}
+
+/** The layer a node of cnnlens' export belongs to: its name without the `#<n>` counter. */
+function ownerOf(n: OnnxNode | undefined): string | undefined {
+  return n && /^(.+)#[0-9]+$/.exec(n.name)?.[1];
 }
 
 /** One node that is one layer. */

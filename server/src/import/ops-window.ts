@@ -155,8 +155,8 @@ function poolSize(s: number, k: number, stride: number, pad: number, dilation: n
   return n;
 }
 
-/** The begins and ends per spatial axis (ONNX's order: all begins, then all ends). */
-function sidePads(
+/** The begins and ends per spatial axis (ONNX's order: all begins, then all ends), auto_pad and a Pad folded in. */
+export function sidePads(
   c: OpContext,
   spatial: number[],
   kernel: number[],
