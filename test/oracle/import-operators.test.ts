@@ -160,6 +160,61 @@ const CASES: Case[] = [
     ...adaptiveCells("ReduceMax", "x", "y", [10, 4], [3, 4]),
     text: /^ {2}adaptivemaxpool\(\(3, 4\)\)$/m,
   },
+  {
+    name: "Gelu (opset 20), PRelu with one slope and with a slope per channel",
+    input: [1, 3, 4, 4],
+    nodes: [
+      node("Gelu", ["x"], ["g"]),
+      node("PRelu", ["g", "one"], ["p"]),
+      node("Conv", ["p", "w"], ["c"]),
+      node("PRelu", ["c", "slopes"], ["y"]),
+    ],
+    initializers: [
+      floats("one", [1], [0.2]),
+      floats("w", [4, 3, 1, 1]),
+      floats("slopes", [4, 1, 1], [0.1, -0.3, 0.5, 2]),
+    ],
+    opset: 20,
+    text: /^ {2}gelu -> prelu\n {2}conv\(4, 1, bias: false\) -> prelu\(num_parameters: 4\)$/m,
+  },
+  {
+    name: "InstanceNormalization with its own scale and shift, and with the identity ones (no affine)",
+    input: [1, 3, 5, 5],
+    nodes: [
+      node("InstanceNormalization", ["x", "in.weight", "in.bias"], ["a"], [float("epsilon", 1e-3)]),
+      node("InstanceNormalization", ["a", "ones", "zeros"], ["y"]),
+    ],
+    initializers: [
+      floats("in.weight", [3], [1.5, 0.5, -1]),
+      floats("in.bias", [3], [0.1, 0, -0.2]),
+      floats("ones", [3], [1, 1, 1]),
+      floats("zeros", [3], [0, 0, 0]),
+    ],
+    text: /^ {2}instancenorm\(affine: true, eps: 1e-3\) -> instancenorm$/m,
+  },
+  {
+    name: "GroupNorm as PyTorch exports it (Reshape, InstanceNormalization, Reshape to Shape(x), Mul, Add)",
+    input: [1, 6, 3, 3],
+    nodes: [
+      node("Reshape", ["x", "groups"], ["r"]),
+      node("InstanceNormalization", ["r", "ones", "zeros"], ["n"], [float("epsilon", 1e-3)]),
+      node("Shape", ["x"], ["s"]),
+      node("Reshape", ["n", "s"], ["b"]),
+      node("Unsqueeze", ["gn.weight", "axes"], ["gamma"]),
+      node("Mul", ["b", "gamma"], ["m"]),
+      node("Unsqueeze", ["gn.bias", "axes"], ["beta"]),
+      node("Add", ["m", "beta"], ["y"]),
+    ],
+    initializers: [
+      { name: "groups", dims: [3], data_type: 7, int64_data: [0, 3, -1] },
+      floats("ones", [3], [1, 1, 1]),
+      floats("zeros", [3], [0, 0, 0]),
+      { name: "axes", dims: [2], data_type: 7, int64_data: [1, 2] },
+      floats("gn.weight", [6], [1, 2, 0.5, -1, 1.5, 0.25]),
+      floats("gn.bias", [6], [0, 0.1, -0.1, 0.2, 0.3, -0.4]),
+    ],
+    text: /^ {2}groupnorm\(3, eps: 1e-3\)$/m,
+  },
 ];
 
 /**

@@ -157,6 +157,26 @@ describe("cnnlens import refuses", () => {
     );
   });
 
+  it("a Gelu with the tanh approximation, and a PRelu with a slope per position", async () => {
+    const graph = (op: object, extra: object[] = []) =>
+      convGraph({
+        node: [...(convGraph().node as object[]), op],
+        initializer: [...(convGraph().initializer as object[]), ...extra],
+        output: [valueInfo("z", [1, 4, 8, 8])],
+      });
+    const tanh = { name: "approximate", type: 3, s: new TextEncoder().encode("tanh") };
+    await refused(
+      "gelu-tanh",
+      modelBytes(graph(node("Gelu", ["y"], ["z"], [tanh], "gelu_1")), 20),
+      /node 'gelu_1' \(Gelu\): its approximate 'tanh' is not the language's gelu/,
+    );
+    await refused(
+      "prelu-positions",
+      modelBytes(graph(node("PRelu", ["y", "slope"], ["z"], [], "prelu_1"), [floats("slope", [4, 8, 8])])),
+      /node 'prelu_1' \(PRelu\): its slope has shape \[4, 8, 8\]; the language's prelu has one slope or one per/,
+    );
+  });
+
   it("a missing external-data file", async () => {
     const external = {
       name: "conv.weight",

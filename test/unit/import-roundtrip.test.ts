@@ -171,6 +171,23 @@ test("a Keras graph is refused where it leaves what the import reads, with the n
   );
 });
 
+test("groupnorm, prelu, instancenorm and gelu come back under their names, with or without their tensors", () => {
+  const source = `model Norms {
+  input(8, 6, 6)
+  conv(8, 3, padding: 1) -> groupnorm(4) -> prelu -> instancenorm -> gelu
+  conv(8, 1) -> groupnorm(2, affine: false) -> prelu(num_parameters: 8) -> instancenorm(affine: true, eps: 1e-3)
+  flatten -> dense(4) -> prelu
+}
+`;
+  const { original, imported, weights } = roundTrip("norms.cnn", source);
+  const model = analyze(imported.text).models[0]!;
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.deepEqual(model.params, original.params);
+  assert.match(imported.text, /groupnorm\(2, affine: false\) -> prelu\(num_parameters: 8\)/);
+});
+
 test("a deep stack of residuals folds in one pass under one repeat", () => {
   const model = analyze(
     "model Deep {\n  input(4, 6, 6)\n  repeat 400 { residual { conv(4, 3, padding: 1) -> relu } }\n}\n",

@@ -17,6 +17,8 @@ import { findGelus } from "./gelu.js";
 import { adaptiveCells, type CellGraph } from "./adaptive-cells.js";
 import { channelsLastGraph, firstShape } from "./channels-last.js";
 import { mapKerasOp } from "./ops-keras.js";
+import { groupNormPattern, mapInstanceNorm, type NormGraph } from "./ops-norms.js";
+import { mapPrelu } from "./ops-prelu.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
@@ -70,6 +72,12 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   /** Tensors whose axes a Transpose moved, with the axis order and the Transpose (Keras' channels-last graphs). */
   const permuted = new Map<string, { order: number[]; node: OnnxNode }>();
   const gelus = findGelus(graph, order);
+  const normGraph: NormGraph = {
+    opset: graph.opset,
+    constant: (v) => constants.get(real(v)),
+    producer: (v) => producers.get(v),
+    only: (v) => only(v),
+  };
   const nodes: LNode[] = [];
   const real = (v: string) => alias.get(v) ?? v;
   const shapeOf = (v: string, n: OnnxNode) =>
@@ -188,6 +196,13 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     if (fused) {
       addLayer(c.layer(fused.kind, c.input), fused.mul.outputs[0]!);
       fused.nodes.forEach((m) => done.add(m));
+      continue;
+    }
+    // Reshape to groups, InstanceNormalization, Reshape back (then γ and β): GroupNorm as opset 17 writes it.
+    const groupNorm = groupNormPattern(n, c, normGraph);
+    if (groupNorm) {
+      addLayer(groupNorm.layer, groupNorm.last.outputs[0]!);
+      groupNorm.nodes.forEach((m) => done.add(m));
       continue;
     }
     const shuffle = shufflePattern(n, c, only);
@@ -366,6 +381,10 @@ function mapOne(c: OpContext, extra: ExtraPads): MappedLayer {
       return simple.mapLayerNorm(c);
     case "LRN":
       return simple.mapLrn(c);
+    case "InstanceNormalization":
+      return mapInstanceNorm(c);
+    case "PRelu":
+      return mapPrelu(c);
     case "Softmax":
       return simple.mapSoftmax(c);
     case "Flatten":
