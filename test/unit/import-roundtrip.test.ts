@@ -93,6 +93,11 @@ test("the imported ResNet-50 is one Bottleneck block with parameters, repeats an
 test("fork-join regions read as residual, concat, gate and split structures, with the source's blocks inside", () => {
   const text = (file: string) => roundTrip(file).imported.text;
   assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+BasicConv\(channels, 1\)/);
+  // The aux heads: one block (its adaptive pool written back from the Slices and means), used from labelled tensors.
+  const aux = text("googlenet_aux.cnn");
+  assert.match(aux, /^block Head\(\) \{\n {2}adaptiveavgpool\(4\)\n {2}BasicConv\(128, 1\)\n/m);
+  assert.match(aux, /^ {2}in4a: Inception\(192, 96, 208, 16, 48, 64\)\n {2}aux1: Head\(\)\n {2}in4a -> Inception/m);
+  assert.match(aux, /^ {2}output\(logits, aux2, aux1\)$/m);
   assert.match(
     text("mobilenet_v3_large.cnn"),
     /^block SE\(channels, channels2\) \{\n {2}gate \{\n {4}adaptiveavgpool\(1\)\n {4}conv\(channels, 1\) -> relu\n/m,

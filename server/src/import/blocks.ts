@@ -387,11 +387,16 @@ export function blockNameOf(units: Unit[]): string {
 /** A block's name from what it holds: `Bottleneck` (three convs on the main path), `Residual`, `Branches`, … */
 function blockName(units: Unit[]): string {
   const s = units.find((u): u is Structure => u.kind === "struct");
-  // A chain: its kinds (`ConvRelu`).
-  if (!s)
-    return layerNodes(units)
-      .map((n) => kindOfCall(n.layer.call).replace(/^./, (c) => c.toUpperCase()))
+  // A chain: its kinds (`ConvRelu`); a long one that ends in a dense layer is a classifier head (GoogLeNet's aux
+  // heads), and other long ones are named by their first three kinds, so the name stays readable.
+  if (!s) {
+    const kinds = layerNodes(units).map((n) => kindOfCall(n.layer.call));
+    if (kinds.length > 3 && kinds.at(-1) === "dense") return "Head";
+    return kinds
+      .slice(0, 3)
+      .map((k) => k.replace(/^./, (c) => c.toUpperCase()))
       .join("");
+  }
   if (s.struct === "residual") {
     const convs = layerNodes(s.bodies[0]!).filter((n) => n.layer.call.startsWith("conv(")).length;
     return convs === 3 ? "Bottleneck" : "Residual";
