@@ -197,6 +197,19 @@ const CASES: Case[] = [
     input: [1, 6, 3, 3],
     nodes: [
       node("Reshape", ["x", "groups"], ["r"]),
+      // PyTorch makes the groups' γ 1 and β 0 with Constant nodes after the first Reshape.
+      node(
+        "Constant",
+        [],
+        ["ones"],
+        [{ name: "value", type: 4, t: { dims: [3], data_type: 1, float_data: [1, 1, 1] } }],
+      ),
+      node(
+        "Constant",
+        [],
+        ["zeros"],
+        [{ name: "value", type: 4, t: { dims: [3], data_type: 1, float_data: [0, 0, 0] } }],
+      ),
       node("InstanceNormalization", ["r", "ones", "zeros"], ["n"], [float("epsilon", 1e-3)]),
       node("Shape", ["x"], ["s"]),
       node("Reshape", ["n", "s"], ["b"]),
@@ -207,8 +220,6 @@ const CASES: Case[] = [
     ],
     initializers: [
       { name: "groups", dims: [3], data_type: 7, int64_data: [0, 3, -1] },
-      floats("ones", [3], [1, 1, 1]),
-      floats("zeros", [3], [0, 0, 0]),
       { name: "axes", dims: [2], data_type: 7, int64_data: [1, 2] },
       floats("gn.weight", [6], [1, 2, 0.5, -1, 1.5, 0.25]),
       floats("gn.bias", [6], [0, 0.1, -0.1, 0.2, 0.3, -0.4]),

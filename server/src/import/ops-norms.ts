@@ -48,7 +48,7 @@ export function groupNormPattern(
   if ((target[0] !== 0 && target[0] !== shape[0]) || groups <= 0 || channels % groups !== 0) return undefined;
   const norm = g.only(n.outputs[0]!);
   if (norm?.opType !== "InstanceNormalization" || norm.inputs[0] !== n.outputs[0]) return undefined;
-  const unit = (i: number, value: number) => g.constant(norm.inputs[i] ?? "")?.float?.every((v) => v === value);
+  const unit = (i: number, value: number) => valueOf(norm.inputs[i] ?? "", g)?.float?.every((v) => v === value);
   if (!unit(1, 1) || !unit(2, 0)) return undefined;
   const back = g.only(norm.outputs[0]!);
   if (back?.opType !== "Reshape" || !backToShape(back, n.inputs[0]!, shape, g)) return undefined;
@@ -78,7 +78,7 @@ export function groupNormPattern(
 /** The second Reshape goes back to the input's shape: a constant equal to it, or the input's own Shape. */
 function backToShape(back: OnnxNode, x: string, shape: number[], g: NormGraph): boolean {
   const to = back.inputs[1] ?? "";
-  const given = g.constant(to)?.ints;
+  const given = valueOf(to, g)?.ints;
   if (given) return given.length === shape.length && given.every((d, i) => d === shape[i] || (i === 0 && d === 0));
   const source = g.producer(to);
   return source?.opType === "Shape" && source.inputs[0] === x;
@@ -94,7 +94,7 @@ function otherOperand(n: OnnxNode, from: string, shape: number[], g: NormGraph):
       (dims.length !== shape.length || dims[0] === 1) && sameDims(rest, [shape[1]!, ...shape.slice(2).map(() => 1)])
     );
   };
-  const direct = g.constant(v);
+  const direct = valueOf(v, g);
   if (direct?.float) return perChannel(direct.dims) ? direct.float : undefined;
   // Not folded yet (the mapping meets the pattern's first node before the weight's Reshape): read through it.
   const p = g.producer(v);
@@ -113,6 +113,18 @@ function otherOperand(n: OnnxNode, from: string, shape: number[], g: NormGraph):
     return axes && perChannel(dims) ? source.float : undefined;
   }
   return undefined;
+}
+
+/**
+ * A constant input, also when a Constant node that the mapping has not met yet makes it (PyTorch writes γ 1 and β 0
+ * of the groups as Constant nodes after the first Reshape).
+ */
+function valueOf(v: string, g: NormGraph): ConstTensor | undefined {
+  const found = g.constant(v);
+  if (found) return found;
+  const source = g.producer(v);
+  const value = source?.opType === "Constant" ? source.attrs.get("value") : undefined;
+  return value?.kind === "tensor" ? value.value : undefined;
 }
 
 /** The weight's name without `.weight` (`layer1.gn.weight` → `layer1.gn`), read through its Reshape, for labels. */
