@@ -14,7 +14,23 @@ const bundles = [
     external: ["vscode"],
     banner: { js: "globalThis.__cnnlensBundleStart = Date.now();" },
   },
-  { entryPoints: ["server/src/main.ts"], outfile: "dist/server.cjs", format: "cjs", external: ["onnxruntime-node"] },
+  // import.meta.url is the bundle's own URL (a CommonJS bundle has none): the server finds its import worker by it.
+  {
+    entryPoints: ["server/src/main.ts"],
+    outfile: "dist/server.cjs",
+    format: "cjs",
+    external: ["onnxruntime-node"],
+    define: { "import.meta.url": "__cnnlensModuleUrl" },
+    banner: { js: 'const __cnnlensModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  },
+  // The worker thread that runs an ONNX import for the server (server/src/lsp/import-runner.ts), beside it.
+  {
+    entryPoints: ["server/src/lsp/import-worker.ts"],
+    outfile: "dist/import-worker.cjs",
+    format: "cjs",
+    define: { "import.meta.url": "__cnnlensModuleUrl" },
+    banner: { js: 'const __cnnlensModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  },
   // CommonJS dependencies (pngjs) call require(); an ES module bundle needs one made for it.
   {
     entryPoints: ["bin/cli-main.ts"],

@@ -52,14 +52,15 @@ class ImportedDocuments implements vscode.TextDocumentContentProvider, vscode.Di
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) this.changed.fire(uri);
   }
 
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+  async provideTextDocumentContent(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<string> {
     const key = uri.toString();
     const offered = this.pending.get(key);
     if (offered !== undefined) {
       this.pending.delete(key);
       return offered;
     }
-    const result = await importDocument(this.client, uri);
+    const result = await importDocument(this.client, uri, token);
+    if (result === undefined) return "# CNN Lens: the import was cancelled; reopen the model to import it again.\n";
     if (!("refusal" in result)) return result.text;
     void vscode.window.showErrorMessage(`CNN Lens: ${result.refusal}`);
     // A document must have some text: the refusal as comments, one per line, so that it analyses as an empty file.
@@ -71,11 +72,24 @@ class ImportedDocuments implements vscode.TextDocumentContentProvider, vscode.Di
   }
 }
 
-/** Imports the .onnx file of a virtual document, keeping its weights in the server under the document's URI. */
-function importDocument(client: LanguageClient, document: vscode.Uri): Promise<ImportOnnxResult> {
+/**
+ * Imports the .onnx file of a virtual document, keeping its weights in the server under the document's URI;
+ * undefined when `token` cancelled the import (the server ends its import thread and keeps nothing).
+ */
+async function importDocument(
+  client: LanguageClient,
+  document: vscode.Uri,
+  token?: vscode.CancellationToken,
+): Promise<ImportOnnxResult | undefined> {
   const source = onnxOfImported(document.toString());
-  if (!source) return Promise.resolve({ refusal: `${document.toString()} names no .onnx file` });
-  return client.sendRequest(ImportOnnxRequest, { ...source, document: document.toString() });
+  if (!source) return { refusal: `${document.toString()} names no .onnx file` };
+  try {
+    return await client.sendRequest(ImportOnnxRequest, { ...source, document: document.toString() }, token);
+  } catch (e) {
+    // A cancelled request rejects (RequestCancelled from the server, or the client's own cancellation error).
+    if (token?.isCancellationRequested) return undefined;
+    throw e;
+  }
 }
 
 async function openAsCnn(
@@ -95,10 +109,12 @@ async function openAsCnn(
   let shape = isShape(givenShape) ? givenShape : undefined;
   for (;;) {
     const uri = importedUri(chosen, shape);
+    // Cancellable: a large model takes a while, and the server stops its import thread when asked to.
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CNN Lens: importing ${name}…` },
-      () => importDocument(client, uri),
+      { location: vscode.ProgressLocation.Notification, title: `CNN Lens: importing ${name}…`, cancellable: true },
+      (_progress, token) => importDocument(client, uri, token),
     );
+    if (result === undefined) return undefined;
     if (!("refusal" in result)) {
       documents.offer(uri, result.text);
       const doc = await vscode.workspace.openTextDocument(uri);

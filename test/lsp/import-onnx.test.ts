@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import * as ort from "onnxruntime-node";
+import { CancellationTokenSource, LSPErrorCodes, type ResponseError } from "vscode-languageserver-protocol/node";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
 import { buildOnnx } from "../../server/src/layers/onnx-model.js";
 import { importedDocumentUri, type ImportedOnnx } from "../../server/src/protocol.js";
@@ -210,6 +211,34 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
     });
     assert.match(taken.error ?? "", /taken\.safetensors exists and is not a regular file/);
     assert.deepEqual(readdirSync(dir).sort(), [...before, "taken.safetensors"].sort());
+  });
+
+  it("answers other requests while a large model imports, and a cancelled import with RequestCancelled", async () => {
+    // 12,000 residual units: seconds of importing, so the cancel below always comes before the import ends.
+    const unit = "  repeat 6000 { residual { conv(4, 3, padding: 1) -> relu } }\n";
+    const deep = analyze(`model Deep {\n  input(4, 6, 6)\n${unit}${unit}}\n`).models[0]!;
+    const deepPath = join(dir, "deep.onnx");
+    writeFileSync(deepPath, buildOnnx(deep, randomWeights(deep, 0), { outputs: "final" }));
+    const source = new CancellationTokenSource();
+    let settled = false;
+    const importing = client.connection
+      .sendRequest("cnnlens/importOnnx", { uri: pathToFileURL(deepPath).toString() }, source.token)
+      .finally(() => (settled = true));
+    // The import runs in a worker thread: the server answers a summary of another document meanwhile.
+    const small = "file:///while-importing.cnn";
+    await client.open(small, readRepoFile("examples/lenet5.cnn"));
+    const summary = await client.request<{ tables: { model: string }[] } | null>("cnnlens/summary", { uri: small });
+    assert.equal(summary?.tables[0]?.model, "LeNet5");
+    assert.equal(settled, false, "the import is still running while the summary is answered");
+    source.cancel();
+    const error = await importing.then(
+      () => assert.fail("a cancelled import must not answer a model"),
+      (e: ResponseError<unknown>) => e,
+    );
+    assert.equal(error.code, LSPErrorCodes.RequestCancelled);
+    // Nothing of the cancelled import is kept, and the next import runs in a thread of its own.
+    const again = await client.request<Imported | { refusal: string }>("cnnlens/importOnnx", { uri: onnxUri });
+    assert.ok(!("refusal" in again), "the server imports again after a cancel");
   });
 
   it("imports the file again for a closed document to save, and for a reopened one to simulate", async () => {

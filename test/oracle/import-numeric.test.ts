@@ -7,15 +7,22 @@ import { join } from "node:path";
 import { test } from "node:test";
 import * as ort from "onnxruntime-node";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
-import { buildOnnx } from "../../server/src/layers/onnx-model.js";
+import { buildOnnx, onnxOutputName } from "../../server/src/layers/onnx-model.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { run } from "../../bin/cli.js";
 import { analyze, readRepoFile } from "../unit/helpers.js";
 import { npyFile } from "../hostile/bombs-files.js";
+import { KERAS_MIX, KERAS_RESIDUAL } from "../unit/keras-mix.js";
 
-/** Small and medium examples covering residuals, concats, splits, gates, shuffles, transposed convs and resizing. */
+/**
+ * Small and medium examples covering residuals, concats, splits, gates, shuffles, transposed convs and resizing, a
+ * Keras files' channels-last graphs and an adaptive pool exported as a Slice and a mean per cell (GoogLeNet's aux
+ * heads).
+ */
 const CASES = [
+  "keras_smallnet.cnn",
+  "googlenet_aux.cnn",
   "lenet5.cnn",
   "resnet18.cnn",
   "mobilenet_v3_large.cnn",
@@ -44,22 +51,33 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-for (const file of CASES) {
+const sources = new Map<string, string>([
+  ...CASES.map((f) => [f, readRepoFile(`examples/${f}`)] as const),
+  ["KerasMix", KERAS_MIX],
+  ["KerasResidual", KERAS_RESIDUAL],
+]);
+
+for (const [file, source] of sources) {
   test(`the imported ${file} with its imported weights equals onnxruntime on the exported file to 1e-4`, async () => {
-    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+    const original = analyze(source).models[0]!;
     const bytes = buildOnnx(original, randomWeights(original, 3), { outputs: "final" });
     const imported = importOnnx(bytes, { fileName: file });
     if ("refusal" in imported) assert.fail(imported.refusal);
     const x = input([1, ...original.input!]);
     const session = await ort.InferenceSession.create(bytes);
-    const expected = (await session.run({ input: new ort.Tensor("float32", x.data, x.shape) }))["output"]!;
+    const results = await session.run({ input: new ort.Tensor("float32", x.data, x.shape) });
     const report = await simulate(analyze(imported.text), undefined, {
       weights: imported.weights,
       input: x,
       repeats: 0,
     });
-    const scale = (expected.data as Float32Array).reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-    assert.ok(maxDifference(report.output.data, expected.data as Float32Array) <= 1e-4 * scale);
+    // Every output, in order (GoogLeNet's aux heads are the second and third).
+    assert.equal(report.outputs.length, original.outputs.length);
+    original.outputs.forEach((_, i) => {
+      const expected = results[onnxOutputName(original, i)]!.data as Float32Array;
+      const scale = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      assert.ok(maxDifference(report.outputs[i]!.tensor.data, expected) <= 1e-4 * scale, `output ${i}`);
+    });
   });
 }
 

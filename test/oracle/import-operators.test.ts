@@ -148,7 +148,120 @@ const CASES: Case[] = [
     initializers: [floats("w", [2, 2, 1, 1])],
     text: /silu\n[\s\S]*output\(/,
   },
+  {
+    name: "Slice and ReduceMean per cell, joined per axis: adaptiveavgpool whose output does not divide its input",
+    input: [1, 2, 7, 5],
+    ...adaptiveCells("ReduceMean", "x", "y", [7, 5], [3, 2]),
+    text: /^ {2}adaptiveavgpool\(\(3, 2\)\)$/m,
+  },
+  {
+    name: "Slice and ReduceMax per cell on one axis (the other already has its size): adaptivemaxpool",
+    input: [1, 3, 10, 4],
+    ...adaptiveCells("ReduceMax", "x", "y", [10, 4], [3, 4]),
+    text: /^ {2}adaptivemaxpool\(\(3, 4\)\)$/m,
+  },
+  {
+    name: "Gelu (opset 20), PRelu with one slope and with a slope per channel",
+    input: [1, 3, 4, 4],
+    nodes: [
+      node("Gelu", ["x"], ["g"]),
+      node("PRelu", ["g", "one"], ["p"]),
+      node("Conv", ["p", "w"], ["c"]),
+      node("PRelu", ["c", "slopes"], ["y"]),
+    ],
+    initializers: [
+      floats("one", [1], [0.2]),
+      floats("w", [4, 3, 1, 1]),
+      floats("slopes", [4, 1, 1], [0.1, -0.3, 0.5, 2]),
+    ],
+    opset: 20,
+    text: /^ {2}gelu -> prelu\n {2}conv\(4, 1, bias: false\) -> prelu\(num_parameters: 4\)$/m,
+  },
+  {
+    name: "InstanceNormalization with its own scale and shift, and with the identity ones (no affine)",
+    input: [1, 3, 5, 5],
+    nodes: [
+      node("InstanceNormalization", ["x", "in.weight", "in.bias"], ["a"], [float("epsilon", 1e-3)]),
+      node("InstanceNormalization", ["a", "ones", "zeros"], ["y"]),
+    ],
+    initializers: [
+      floats("in.weight", [3], [1.5, 0.5, -1]),
+      floats("in.bias", [3], [0.1, 0, -0.2]),
+      floats("ones", [3], [1, 1, 1]),
+      floats("zeros", [3], [0, 0, 0]),
+    ],
+    text: /^ {2}instancenorm\(affine: true, eps: 1e-3\) -> instancenorm$/m,
+  },
+  {
+    name: "GroupNorm as PyTorch exports it (Reshape, InstanceNormalization, Reshape to Shape(x), Mul, Add)",
+    input: [1, 6, 3, 3],
+    nodes: [
+      node("Reshape", ["x", "groups"], ["r"]),
+      // PyTorch makes the groups' γ 1 and β 0 with Constant nodes after the first Reshape.
+      node(
+        "Constant",
+        [],
+        ["ones"],
+        [{ name: "value", type: 4, t: { dims: [3], data_type: 1, float_data: [1, 1, 1] } }],
+      ),
+      node(
+        "Constant",
+        [],
+        ["zeros"],
+        [{ name: "value", type: 4, t: { dims: [3], data_type: 1, float_data: [0, 0, 0] } }],
+      ),
+      node("InstanceNormalization", ["r", "ones", "zeros"], ["n"], [float("epsilon", 1e-3)]),
+      node("Shape", ["x"], ["s"]),
+      node("Reshape", ["n", "s"], ["b"]),
+      node("Unsqueeze", ["gn.weight", "axes"], ["gamma"]),
+      node("Mul", ["b", "gamma"], ["m"]),
+      node("Unsqueeze", ["gn.bias", "axes"], ["beta"]),
+      node("Add", ["m", "beta"], ["y"]),
+    ],
+    initializers: [
+      { name: "groups", dims: [3], data_type: 7, int64_data: [0, 3, -1] },
+      { name: "axes", dims: [2], data_type: 7, int64_data: [1, 2] },
+      floats("gn.weight", [6], [1, 2, 0.5, -1, 1.5, 0.25]),
+      floats("gn.bias", [6], [0, 0.1, -0.1, 0.2, 0.3, -0.4]),
+    ],
+    text: /^ {2}groupnorm\(3, eps: 1e-3\)$/m,
+  },
 ];
+
+/**
+ * PyTorch's adaptive pool from `sizes` to `outs` as cnnlens' export lowers it (onnx/pool.ts), written out by hand:
+ * per axis whose size changes, cell j is a Slice of [⌊j·W/n⌋, ⌈(j+1)·W/n⌉) and a Reduce, and a Concat joins them.
+ */
+function adaptiveCells(
+  reduce: string,
+  input: string,
+  output: string,
+  sizes: number[],
+  outs: number[],
+): { nodes: object[]; initializers: object[] } {
+  const nodes: object[] = [];
+  const initializers: object[] = [];
+  const int64 = (name: string, v: number) => initializers.push({ name, dims: [1], data_type: 7, int64_data: [v] });
+  const changed = sizes.flatMap((w, i) => (w === outs[i] ? [] : [i]));
+  let x = input;
+  changed.forEach((i, k) => {
+    const [w, n, axis] = [sizes[i]!, outs[i]!, i + 2];
+    const cells: string[] = [];
+    for (let j = 0; j < n; j++) {
+      const at = `a${axis}c${j}`;
+      int64(`${at}s`, Math.floor((j * w) / n));
+      int64(`${at}e`, Math.ceil(((j + 1) * w) / n));
+      int64(`${at}x`, axis);
+      nodes.push(node("Slice", [x, `${at}s`, `${at}e`, `${at}x`], [`${at}sl`]));
+      nodes.push(node(reduce, [`${at}sl`], [`${at}r`], [ints("axes", [axis]), int("keepdims", 1)]));
+      cells.push(`${at}r`);
+    }
+    const joined = k === changed.length - 1 ? output : `a${axis}`;
+    nodes.push(node("Concat", cells, [joined], [int("axis", axis)]));
+    x = joined;
+  });
+  return { nodes, initializers };
+}
 
 for (const c of CASES) {
   test(`import: ${c.name}`, async () => {

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
 import { LabelNames } from "../../server/src/import/names.js";
 import { analyze, errors } from "./helpers.js";
-import { modelBytes, node, valueInfo } from "./import-onnx-builder.js";
+import { convGraph, modelBytes, node, valueInfo } from "./import-onnx-builder.js";
 
 const HOSTILE = [
   'a"b',
@@ -48,5 +48,20 @@ describe("import names", () => {
     assert.deepEqual(errors(analysis), []);
     assert.equal(analysis.models.length, 1);
     assert.equal(analysis.models[0]!.outputs.length, HOSTILE.length);
+  });
+
+  it("names the model after a file called like a keyword (model.onnx, the default) with a word that is not one", () => {
+    for (const fileName of [undefined, "block.onnx", "Model.onnx"]) {
+      const bytes = modelBytes({
+        name: "torch_jit",
+        node: [node("Relu", ["x"], ["y"])],
+        input: [valueInfo("x", [1, 2, 4, 4])],
+        output: [valueInfo("y", [1, 2, 4, 4])],
+      });
+      const result = importOnnx(bytes, fileName ? { fileName } : {});
+      if ("refusal" in result) assert.fail(result.refusal);
+      assert.deepEqual(errors(analyze(result.text)), [], result.text);
+    }
+    assert.equal((importOnnx(modelBytes(convGraph({ name: "model" }))) as { model: string }).model, "model_");
   });
 });

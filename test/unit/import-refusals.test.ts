@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { run } from "../../bin/cli.js";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
-import { convGraph, floats, modelBytes, node, valueInfo } from "./import-onnx-builder.js";
+import { convGraph, floats, int, ints, modelBytes, node, valueInfo } from "./import-onnx-builder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cnnlens-import-refusals-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,6 +134,47 @@ describe("cnnlens import refuses", () => {
       output: [valueInfo("y", [1, 3, 8, 8])],
     });
     await refused("cycle", modelBytes(graph), /the graph has a cycle through node 'add_a' \(Add\)/);
+  });
+
+  it("spatial slices whose cells are not an adaptive pool's (they overlap where PyTorch's would not)", async () => {
+    const bound = (name: string, v: number) => ({ name, dims: [1], data_type: 7, int64_data: [v] });
+    const graph = convGraph({
+      node: [
+        node("Slice", ["x", "s0", "e0", "axis"], ["c0"], [], "slice_0"),
+        node("ReduceMean", ["c0"], ["m0"], [ints("axes", [2])]),
+        node("Slice", ["x", "s1", "e1", "axis"], ["c1"], [], "slice_1"),
+        node("ReduceMean", ["c1"], ["m1"], [ints("axes", [2])]),
+        node("Concat", ["m0", "m1"], ["y"], [int("axis", 2)]),
+      ],
+      // PyTorch's two cells over 8 rows are [0, 4) and [4, 8); these are [0, 5) and [3, 8).
+      initializer: [bound("s0", 0), bound("e0", 5), bound("s1", 3), bound("e1", 8), bound("axis", 2)],
+      output: [valueInfo("y", [1, 3, 2, 8])],
+    });
+    await refused(
+      "uneven-cells",
+      modelBytes(graph),
+      /node 'slice_0' \(Slice\): it slices axis 2; the language has no crop, only a split of the channels/,
+    );
+  });
+
+  it("a Gelu with the tanh approximation, and a PRelu with a slope per position", async () => {
+    const graph = (op: object, extra: object[] = []) =>
+      convGraph({
+        node: [...(convGraph().node as object[]), op],
+        initializer: [...(convGraph().initializer as object[]), ...extra],
+        output: [valueInfo("z", [1, 4, 8, 8])],
+      });
+    const tanh = { name: "approximate", type: 3, s: new TextEncoder().encode("tanh") };
+    await refused(
+      "gelu-tanh",
+      modelBytes(graph(node("Gelu", ["y"], ["z"], [tanh], "gelu_1")), 20),
+      /node 'gelu_1' \(Gelu\): its approximate 'tanh' is not the language's gelu/,
+    );
+    await refused(
+      "prelu-positions",
+      modelBytes(graph(node("PRelu", ["y", "slope"], ["z"], [], "prelu_1"), [floats("slope", [4, 8, 8])])),
+      /node 'prelu_1' \(PRelu\): its slope has shape \[4, 8, 8\]; the language's prelu has one slope or one per/,
+    );
   });
 
   it("a missing external-data file", async () => {

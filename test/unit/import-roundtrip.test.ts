@@ -9,38 +9,23 @@ import { importOnnx, type ImportedModel } from "../../server/src/import/import-o
 import { buildOnnx } from "../../server/src/layers/onnx-model.js";
 import { randomWeights } from "../../server/src/simulation/weights.js";
 import { analyze, errors, readRepoFile, repoRoot } from "./helpers.js";
+import { KERAS_MIX, KERAS_RESIDUAL } from "./keras-mix.js";
 
 /** Layers the export writes as something else or leaves out (identity at inference). */
 const DROPPED = new Set(["dropout", "identity", "droppath"]);
 
-/**
- * Examples whose export holds operators the language has no layer for, and the node the refusal names: an adaptive
- * pool whose output does not divide its input is exported as a Slice and a ReduceMean per cell.
- */
-const REFUSED: Record<string, RegExp> = {
-  // Keras' channels-last graph reads as a Transpose before every conv.
-  "keras_smallnet.cnn": /node 'conv1#1' \(Conv\) reads a tensor whose axes node 'conv1#0' \(Transpose\) reordered/,
-  "googlenet_aux.cnn": /node 'aux1\.adaptiveavgpool1#\d+' \(Slice\): it slices axis 2; the language has no crop/,
-};
-
-const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn") && !(f in REFUSED));
-
-for (const [file, message] of Object.entries(REFUSED)) {
-  test(`import of the exported ${file} is refused with the node and operator named`, () => {
-    const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
-    const result = importOnnx(buildOnnx(original, randomWeights(original, 0), { outputs: "final" }));
-    assert.ok("refusal" in result);
-    assert.match(result.refusal, message);
-  });
-}
+const examples = readdirSync(join(repoRoot, "examples")).filter((f) => f.endsWith(".cnn"));
 
 /** Exports `file`'s model with seeded random weights, as `cnnlens export --to onnx` does, and imports it back. */
-export function roundTrip(file: string): {
+export function roundTrip(
+  file: string,
+  source = readRepoFile(`examples/${file}`),
+): {
   original: ModelInfo;
   imported: ImportedModel;
   weights: Map<string, unknown>;
 } {
-  const original = analyze(readRepoFile(`examples/${file}`)).models[0]!;
+  const original = analyze(source).models[0]!;
   const weights = randomWeights(original, 0);
   const result = importOnnx(buildOnnx(original, weights, { outputs: "final" }), { fileName: `${file}.onnx` });
   if ("refusal" in result) assert.fail(`${file}: ${result.refusal}`);
@@ -99,42 +84,122 @@ test("the imported ResNet-50 is one Bottleneck block with parameters, repeats an
   assert.match(imported.text, /^block Bottleneck\(channels, stride = 1\) \{$/m);
   assert.match(imported.text, /^ {4}conv\(channels \* 4, 1, bias: false\) -> batchnorm$/m);
   assert.match(imported.text, /^ {2}\} shortcut auto$/m);
-  assert.match(imported.text, /^ {2}repeat 3 \{ Bottleneck\(64\) \}$/m);
+  // The source's own structure: a first use, then `repeat 2` (their names differ: Bottleneck1, repeat1.0.…).
+  assert.match(imported.text, /^ {2}Bottleneck\(64\)$/m);
+  assert.match(imported.text, /^ {2}repeat 2 \{ Bottleneck\(64\) \}$/m);
   assert.match(imported.text, /^ {2}Bottleneck\(512, stride: 2\)$/m);
 });
 
-test("fork-join regions read as residual, concat, gate and split structures", () => {
+test("fork-join regions read as residual, concat, gate and split structures, with the source's blocks inside", () => {
   const text = (file: string) => roundTrip(file).imported.text;
-  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+conv\(channels, 1, bias: false\)/);
+  assert.match(text("googlenet.cnn"), /concat \{\n\s+branch \{\n\s+BasicConv\(channels, 1\)/);
+  // The aux heads: one block (its adaptive pool written back from the Slices and means), used from labelled tensors.
+  const aux = text("googlenet_aux.cnn");
+  assert.match(aux, /^block Head\(\) \{\n {2}adaptiveavgpool\(4\)\n {2}BasicConv\(128, 1\)\n/m);
+  assert.match(aux, /^ {2}in4a: Inception\(192, 96, 208, 16, 48, 64\)\n {2}aux1: Head\(\)\n {2}in4a -> Inception/m);
+  assert.match(aux, /^ {2}output\(logits, aux2, aux1\)$/m);
   assert.match(
     text("mobilenet_v3_large.cnn"),
-    /gate \{\n\s+adaptiveavgpool\(1\)\n\s+conv\(\w+( \/\/ \d+)?, 1\) -> relu\n/,
+    /^block SE\(channels, channels2\) \{\n {2}gate \{\n {4}adaptiveavgpool\(1\)\n {4}conv\(channels, 1\) -> relu\n/m,
   );
+  assert.match(text("mobilenet_v2.cnn"), /^ {2}repeat 2 \{\n {4}residual \{\n {6}Inverted\(/m);
   assert.match(text("shufflenet_v2_x1_0.cnn"), /split \{\n {4}branch \{ \}\n {4}branch \{/);
   assert.match(text("resnet18.cnn"), /residual \{\n {4}conv\(channels, 3, stride: stride, padding: 1, bias: false\)/);
-  assert.match(text("densenet121.cnn"), /concat \{\n {4}branch \{ \}\n {4}branch \{\n {6}batchnorm -> relu\n/);
+  assert.match(
+    text("densenet121.cnn"),
+    /concat \{\n {4}branch \{\n {6}identity\n {4}\}\n {4}branch \{\n {6}batchnorm -> relu\n/,
+  );
+  // Labels where the names need them: torchvision's names come back from the file written with them.
+  const torchvision = text("resnet18_torchvision.cnn");
+  assert.match(torchvision, /^ {2}layer1: repeat 2 \{ \w+\(64\) \}$/m);
+  assert.match(torchvision, /^ {2}layer2: seq \{$/m);
+  assert.match(torchvision, /^ {4}downsample: conv\(channels, 1, stride: 2, bias: false\) -> batchnorm$/m);
+  assert.match(torchvision, /^ {2}fc: dense\(1000\)$/m);
 });
 
-test("flat models and exported blocks come back under the original weight names", () => {
-  for (const file of [
-    "lenet5.cnn",
-    "alexnet.cnn",
-    "vgg16.cnn",
-    "vgg16_bn.cnn",
-    "resnet18.cnn",
-    "shufflenet_v2_x1_0.cnn",
-  ]) {
-    const { imported, weights } = roundTrip(file);
-    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort(), file);
-  }
+for (const file of examples) {
+  test(`import of the exported ${file} gives every layer and every weight its exported name and kind`, () => {
+    const { original, imported, weights } = roundTrip(file);
+    const model = analyze(imported.text).models[0]!;
+    assert.deepEqual([...imported.weights.keys()].sort(), [...weights.keys()].sort());
+    const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`).sort();
+    assert.deepEqual(layers(model), layers(original));
+  });
+}
+
+test("a Keras file's channels-last export comes back as a Keras file, in Keras' spelling and defaults", () => {
+  const { imported } = roundTrip("keras_smallnet.cnn");
+  assert.match(imported.text, /^framework keras$/m);
+  // H, W, C; `same` padding (uneven with the stride: TensorFlow's rule), eps 1e-3 and a flat global pool by default.
+  assert.match(imported.text, /^ {2}input\(32, 32, 3\)$/m);
+  assert.match(imported.text, /^ {2}conv\(64, 3, strides: 2, padding: same\) -> batchnorm -> relu -> globalavgpool$/m);
+  assert.doesNotMatch(imported.text, /zeropad|permute|eps|flatten/);
 });
 
-test("a deep stack of residuals folds in one pass into one block under one repeat", () => {
+test("a Keras file's zeropads, labels, merges, resizing and norms come back under their names", () => {
+  const { original, imported, weights } = roundTrip("keras-mix.cnn", KERAS_MIX);
+  const model = analyze(imported.text).models[0]!;
+  assert.deepEqual(errors(analyze(imported.text)), []);
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.deepEqual(model.params, original.params);
+  // TensorFlow's uneven `same` of the first conv is written as the file wrote it: a zeropad, then `valid`.
+  assert.match(imported.text, /^ {2}zeropad\(\(\(0, 1\), \(0, 1\)\)\)\n {2}conv\(8, 3, strides: 2\) -> leakyrelu$/m);
+  assert.match(imported.text, /batchnorm\(epsilon: 1e-5\)/);
+});
+
+test("Keras blocks come back as one block with Keras' argument names, its projection as shortcut auto", () => {
+  const { original, imported, weights } = roundTrip("keras-residual.cnn", KERAS_RESIDUAL);
+  const model = analyze(imported.text).models[0]!;
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.match(imported.text, /^block Unit\(channels, strides = 1\) \{$/m);
+  assert.match(imported.text, /^ {2}\} shortcut auto$/m);
+  assert.match(imported.text, /^ {2}Unit\(16, strides: 2\)\n {2}repeat 2 \{ Unit\(16\) \}$/m);
+});
+
+test("a Keras graph is refused where it leaves what the import reads, with the node and operator named", () => {
+  const refusal = (body: string) => {
+    const model = analyze(`framework keras\nmodel K {\n  input(9, 9, 3)\n  ${body}\n}\n`).models[0]!;
+    const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
+    return "refusal" in result ? result.refusal : result.text;
+  };
+  assert.match(
+    refusal("conv(4, 3) -> dense(5)"),
+    /^node 'dense1#\d+' \(MatMul\) in a channels-last \(Keras\) graph: a dense layer on a feature map is not /,
+  );
+  assert.match(
+    refusal("convtranspose(4, 2, strides: 2)"),
+    /^node 'convtranspose1#\d+' \(ConvTranspose\) in a channels-last \(Keras\) graph: ConvTranspose is not imported/,
+  );
+});
+
+test("groupnorm, prelu, instancenorm and gelu come back under their names, with or without their tensors", () => {
+  const source = `model Norms {
+  input(8, 6, 6)
+  conv(8, 3, padding: 1) -> groupnorm(4) -> prelu -> instancenorm -> gelu
+  conv(8, 1) -> groupnorm(2, affine: false) -> prelu(num_parameters: 8) -> instancenorm(affine: true, eps: 1e-3)
+  flatten -> dense(4) -> prelu
+}
+`;
+  const { original, imported, weights } = roundTrip("norms.cnn", source);
+  const model = analyze(imported.text).models[0]!;
+  const layers = (m: ModelInfo) => m.layers.map((l) => `${l.name} ${l.kind} ${l.outputShape?.join("x")}`);
+  assert.deepEqual(layers(model), layers(original));
+  assert.deepEqual([...imported.weights.keys()], [...weights.keys()]);
+  assert.deepEqual(model.params, original.params);
+  assert.match(imported.text, /groupnorm\(2, affine: false\) -> prelu\(num_parameters: 8\)/);
+});
+
+test("a deep stack of residuals folds in one pass under one repeat", () => {
   const model = analyze(
     "model Deep {\n  input(4, 6, 6)\n  repeat 400 { residual { conv(4, 3, padding: 1) -> relu } }\n}\n",
   ).models[0]!;
   const result = importOnnx(buildOnnx(model, randomWeights(model, 0), { outputs: "final" }));
   if ("refusal" in result) assert.fail(result.refusal);
-  assert.match(result.text, /^ {2}repeat 400 \{ Residual\(\) \}$/m);
+  // The source's own structure, which its names (repeat1.<i>.conv1) ask for.
+  assert.match(result.text, /^ {2}repeat 400 \{\n {4}residual \{\n {6}conv\(4, 3, padding: 1\) -> relu\n/m);
   assert.equal(result.weights.size, 800);
 });

@@ -14,9 +14,12 @@ import {
 } from "./units.js";
 import type { LayerNode } from "./write.js";
 
-/** Keyword arguments with a number that are always compared (missing means the language's default). */
+/**
+ * Keyword arguments with a number that are always compared (missing means the language's default); a Keras file's
+ * conv spells them as Keras does (`strides`, `dilation_rate`: ops-keras.ts).
+ */
 const NUMERIC_DEFAULTS: Record<string, Record<string, number>> = {
-  conv: { stride: 1, padding: 0, dilation: 1, groups: 1 },
+  conv: { stride: 1, padding: 0, dilation: 1, groups: 1, strides: 1, dilation_rate: 1 },
   convtranspose: { stride: 1, padding: 0, output_padding: 0, dilation: 1, groups: 1 },
   maxpool: { padding: 0, dilation: 1 },
   avgpool: { padding: 0 },
@@ -35,7 +38,7 @@ const PARAM_NAMES: Record<string, string> = {
   "upsample#0": "factor",
 };
 
-interface Described {
+export interface Described {
   /** The units' text with every number left out: equal skeletons differ only in numbers. */
   skeleton: string;
   /** The numbers, in writing order, with the argument each fills. */
@@ -134,7 +137,7 @@ export function findBlocks(
 }
 
 /** A residual whose shortcut is the language's own projection (1×1 conv without bias, batchnorm) → shortcut auto. */
-function autoShortcut(u: Unit, shapes: Map<string, number[]>): Unit {
+export function autoShortcut(u: Unit, shapes: Map<string, number[]>): Unit {
   if (u.kind !== "struct") return u;
   const bodies = u.bodies.map((b) => b.map((x) => autoShortcut(x, shapes)));
   const s: Structure = { ...u, bodies };
@@ -146,14 +149,15 @@ function autoShortcut(u: Unit, shapes: Map<string, number[]>): Unit {
   const inShape = shapes.get(u.input);
   const outShape = shapes.get(u.output);
   if (!inShape || !outShape || inShape.every((d, i) => d === outShape[i])) return s;
-  const stride = call.named.get("stride") ?? 1;
+  // Keras files spell the stride and the bias as Keras does (ops-keras.ts).
+  const stride = call.named.get("stride") ?? call.named.get("strides") ?? 1;
   const strides = Array.isArray(stride) ? stride : inShape.slice(2).map(() => Number(stride));
   const fits =
     call.kind === "conv" &&
     call.positional[1] === 1 &&
     call.positional[0] === outShape[1] &&
-    call.named.get("bias") === "false" &&
-    [...call.named.keys()].every((k) => k === "stride" || k === "bias") &&
+    (call.named.get("bias") ?? call.named.get("use_bias")) === "false" &&
+    [...call.named.keys()].every((k) => ["stride", "strides", "bias", "use_bias"].includes(k)) &&
     inShape.slice(2).every((d, i) => Math.floor((d - 1) / strides[i]!) + 1 === outShape[i + 2]);
   return fits ? { ...s, auto: true } : s;
 }
@@ -205,12 +209,19 @@ const CHAIN_HEADS = new Set(["conv", "convtranspose", "dense", "maxpool", "avgpo
 
 const kindOfCall = (call: string) => /^[a-z0-9]+/.exec(call)![0];
 
-function describe(units: Unit[]): Described {
+export function describe(units: Unit[]): Described {
   const slots: Described["slots"] = [];
   const text = (us: Unit[]): string =>
     us
       .map((u) => {
-        if (u.kind === "layer") return describeCall(parseCall(u.layer.call), slots);
+        const label = "label" in u && u.label !== undefined ? `${u.label}:` : "";
+        if (u.kind === "layer") return label + describeCall(parseCall(u.layer.call), slots);
+        if (u.kind === "use") return `${label}use ${describeCall(useCall(u), slots)}`;
+        if (u.kind === "indexed") {
+          // A repeat writes its first item only; a seq or a labelled chain writes every item.
+          const items = u.asRepeat ? [u.instances[0]!] : u.instances;
+          return `${label}${u.asRepeat ? `repeat ${u.instances.length}` : "seq"}[${items.map(text).join("|")}]`;
+        }
         if (u.kind === "struct") {
           // Bodies first, then the shortcut: the numbers are collected in the order template() puts them back.
           const bodies = u.bodies.map((b) => text(b)).join("|");
@@ -218,7 +229,7 @@ function describe(units: Unit[]): Described {
           const shortcut = u.struct !== "residual" ? "" : isAuto(u) ? "auto" : text(u.shortcut ?? []);
           // Unequal split sizes are written as literals, so only uses with the same sizes share a block.
           const sizes = u.sizes && u.sizes.some((v) => v !== u.sizes![0]) ? `(${u.sizes.join(",")})` : "";
-          return `${u.struct}${sizes}{${bodies}}${shortcut}`;
+          return `${label}${u.struct}${sizes}{${bodies}}${shortcut}`;
         }
         return "?";
       })
@@ -247,7 +258,7 @@ function describeCall(call: Call, slots: Described["slots"]): string {
  * The block's parameters from the numbers of its uses: a number equal in every use stays a literal; one that varies
  * is a parameter, or a multiple or a whole fraction of an earlier one (`channels * 4`, `kernel // 2`).
  */
-function parameters(uses: Described["slots"][]): { params: string; args: string[]; calls: (string | number)[] } {
+export function parameters(uses: Described["slots"][]): { params: string; args: string[]; calls: (string | number)[] } {
   const count = uses[0]!.length;
   const params: { name: string; values: number[]; fallback?: number }[] = [];
   const taken = new Set<string>();
@@ -264,8 +275,9 @@ function parameters(uses: Described["slots"][]): { params: string; args: string[
       continue;
     }
     const key = uses[0]![s]!.key;
-    let name = PARAM_NAMES[key] ?? key.replace(/#.*/, "");
-    for (let i = 2; taken.has(name); i++) name = `${PARAM_NAMES[key] ?? key.replace(/#.*/, "")}${i}`;
+    const base = PARAM_NAMES[key] ?? USE_PARAMS.get(key) ?? key.replace(/#.*/, "");
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
     taken.add(name);
     const fallback = NUMERIC_DEFAULTS.conv![key];
     params.push({ name, values, ...(fallback !== undefined && values.includes(fallback) ? { fallback } : {}) });
@@ -300,7 +312,7 @@ function relate(values: number[], params: { name: string; values: number[] }[]):
 }
 
 /** The first use's units with every number replaced by its literal or expression, in the order describe met them. */
-function template(units: Unit[], calls: (string | number)[]): Unit[] {
+export function template(units: Unit[], calls: (string | number)[]): Unit[] {
   let at = 0;
   const copy = (us: Unit[]): Unit[] =>
     us.map((u): Unit => {
@@ -313,6 +325,18 @@ function template(units: Unit[], calls: (string | number)[]): Unit[] {
           // projection, the others the identity, as torchvision's blocks do.
           ...(isAuto(u) ? { auto: true, shortcut: [] } : {}),
         };
+      if (u.kind === "use") {
+        const call = useCall(u);
+        const n = countSlots(call);
+        const text = renderCall(call, calls.slice(at, at + n), useDefaults(u));
+        at += n;
+        return { ...u, args: /^[^(]*\((.*)\)$/.exec(text)?.[1] ?? "" };
+      }
+      if (u.kind === "indexed") {
+        if (!u.asRepeat) return { ...u, instances: u.instances.map(copy) };
+        const first = copy(u.instances[0]!);
+        return { ...u, instances: u.instances.map(() => first) };
+      }
       if (u.kind !== "layer") return u;
       const call = parseCall(u.layer.call);
       const n = countSlots(call);
@@ -328,20 +352,51 @@ export function isAuto(u: Structure): boolean {
   return u.struct === "residual" && (u.auto === true || (u.shortcut ?? []).length === 0);
 }
 
+/** A block use's arguments as a call, the defaults of its block's parameters filled in (`stride = 1`). */
+function useCall(u: BlockUse): Call {
+  const call = parseCall(`${u.block.name}(${u.args})`);
+  // The parameters with defaults first, in the block's order, as renderCall writes them back.
+  const named = new Map(Object.entries(useDefaults(u)).map(([k, v]) => [k, call.named.get(k) ?? v]));
+  for (const [k, v] of call.named) if (!named.has(k)) named.set(k, v);
+  // A number filling a block's parameter names the outer block's parameter after it (`channels`).
+  u.block.params.split(",").forEach((p, i) => USE_PARAMS.set(`${u.block.name}#${i}`, p.replace(/=.*/, "").trim()));
+  return { ...call, named };
+}
+
+/** Parameter names by the argument of a block use a number fills (`BasicConv#0` → `channels`). */
+const USE_PARAMS = new Map<string, string>();
+
+/** The numeric defaults of a used block's parameters (`stride = 1` → { stride: 1 }). */
+function useDefaults(u: BlockUse): Record<string, number> {
+  const defaults: Record<string, number> = {};
+  for (const m of u.block.params.matchAll(/([A-Za-z_][A-Za-z0-9_]*) = (-?[0-9.e-]+)/g)) defaults[m[1]!] = Number(m[2]);
+  return defaults;
+}
+
 function countSlots(call: Call): number {
   const slots: Described["slots"] = [];
   describeCall(call, slots);
   return slots.length;
 }
 
+/** The name a block of `units` takes: the class-like part of its weights' names, or one from its structure. */
+export function blockNameOf(units: Unit[]): string {
+  return classNameOf(units) ?? blockName(units);
+}
+
 /** A block's name from what it holds: `Bottleneck` (three convs on the main path), `Residual`, `Branches`, … */
 function blockName(units: Unit[]): string {
   const s = units.find((u): u is Structure => u.kind === "struct");
-  // A chain: its kinds (`ConvRelu`).
-  if (!s)
-    return layerNodes(units)
-      .map((n) => kindOfCall(n.layer.call).replace(/^./, (c) => c.toUpperCase()))
+  // A chain: its kinds (`ConvRelu`); a long one that ends in a dense layer is a classifier head (GoogLeNet's aux
+  // heads), and other long ones are named by their first three kinds, so the name stays readable.
+  if (!s) {
+    const kinds = layerNodes(units).map((n) => kindOfCall(n.layer.call));
+    if (kinds.length > 3 && kinds.at(-1) === "dense") return "Head";
+    return kinds
+      .slice(0, 3)
+      .map((k) => k.replace(/^./, (c) => c.toUpperCase()))
       .join("");
+  }
   if (s.struct === "residual") {
     const convs = layerNodes(s.bodies[0]!).filter((n) => n.layer.call.startsWith("conv(")).length;
     return convs === 3 ? "Bottleneck" : "Residual";

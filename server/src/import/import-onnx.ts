@@ -13,6 +13,9 @@ import { ImportRefusal, refuse } from "./refusal.js";
 import { recoverStructure } from "./structure.js";
 import { CnnWriter, layerKey, type Registry } from "./write.js";
 import { findBlocks } from "./blocks.js";
+import type { LayerGraph } from "./layer-graph.js";
+import { exportedNames, namedStructure } from "./named-structure.js";
+import { fileShape } from "./channels-last.js";
 
 export interface ImportOptions {
   /** The file's name, for the header comment and messages. */
@@ -49,38 +52,105 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Impo
 function importOrThrow(bytes: Uint8Array, options: ImportOptions): ImportedModel {
   const fileName = options.fileName ?? "model.onnx";
   const graph = decodeOnnx(bytes, options.external, fileName);
-  const layers = mapGraph(graph, options.inputShape ? { inputShape: options.inputShape } : {});
-  const names = new LabelNames();
-  const units = recoverStructure(groupSplits(layers.nodes, layers.outputs), layers);
+  const shape = options.inputShape ? { inputShape: options.inputShape } : {};
   // PyTorch names every graph `torch_jit` (older: `torch-jit-export`), tf2onnx often `main_graph`: the file's
   // name says more then.
   const generic = /^(torch[_-]jit(-export)?|main_graph|graph|model)?$/i.test(graph.name);
   const modelName = definitionName(generic ? fileName.replace(/\.onnx$/i, "") : graph.name, "Imported");
-  const hints = new Map<string, string>(layers.inputs.map((i) => [i.name, i.name]));
-  for (const n of layers.nodes)
-    if (n.kind === "layer") hints.set(n.output, n.layer.hint);
-    else if (n.kind !== "split") hints.set(n.output, n.source.name);
-  const { units: body, blocks } = findBlocks(units, layers.shapes, layers.outputs, names);
   const header = `# Imported from ${commentText(fileName)} (ONNX opset ${graph.opset}) by cnnlens import\n`;
+  // cnnlens' own export names its nodes after the layers: the file is written back under exactly those names.
+  if (graph.nodes.every((n) => /#[0-9]+$/.test(n.name))) {
+    const named = importByNames(mapGraph(graph, { ...shape, keepPassThrough: true }), modelName, header);
+    if (named) return named;
+  }
+  const layers = mapGraph(graph, shape);
+  const names = new LabelNames();
+  const units = recoverStructure(groupSplits(layers.nodes, layers.outputs), layers);
+  const hints = hintsOf(layers);
+  const { units: body, blocks } = findBlocks(units, layers.shapes, layers.outputs, names);
   const written = new CnnWriter(names).file({
-    header: blocks.length > 0 ? `${header}\n` : header,
+    header: headerOf(header, layers, blocks.length > 0),
     blocks,
     name: modelName,
-    inputs: layers.inputs.map(({ name, shape: [batch, ...sample] }) => ({
-      name,
-      call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]),
-    })),
+    inputs: inputCalls(layers),
     units: body,
     entry: layers.input.name,
     outputs: layers.outputs,
     hint: (v) => hints.get(v) ?? v,
   });
-  const model = verify(written.text, written.registry, layers.shapes, layers.outputs);
+  const model = verify(written.text, written.registry, layers);
   return { text: written.text, weights: weightsOf(model, written.registry), model: model.name };
 }
 
+/** The header comment, the `framework keras` line of a channels-last graph, a blank line before blocks. */
+function headerOf(comment: string, layers: LayerGraph, blocks: boolean): string {
+  const framework = layers.framework === "keras" ? "framework keras\n" : "";
+  return `${comment}${framework}${blocks ? "\n" : ""}`;
+}
+
+/** The `input(…)` call of every graph input: one sample in the file's order (Keras: H, W, C). */
+function inputCalls(layers: LayerGraph): { name: string; call: string }[] {
+  return layers.inputs.map(({ name, shape }) => {
+    const [batch, ...sample] = fileShape(shape, layers.framework);
+    return { name, call: layerCall("input", sample, [["batch", batch === 1 ? undefined : batch]]) };
+  });
+}
+
+/** A name hint per tensor, for the labels that merges need. */
+function hintsOf(layers: LayerGraph): Map<string, string> {
+  const hints = new Map<string, string>(layers.inputs.map((i) => [i.name, i.name]));
+  for (const n of layers.nodes)
+    if (n.kind === "layer") hints.set(n.output, n.layer.hint);
+    else if (n.kind !== "split") hints.set(n.output, n.source.name);
+  return hints;
+}
+
+/**
+ * The file written with the block uses, repeats and labels that give every layer its exported name, checked by
+ * analysing it: every analysed layer is the node of its name, with its shape; undefined when that is not so.
+ */
+function importByNames(layers: LayerGraph, modelName: string, header: string): ImportedModel | undefined {
+  const units = recoverStructure(groupSplits(layers.nodes, layers.outputs), layers);
+  const exported = exportedNames(units);
+  if (!exported) return undefined;
+  const names = new LabelNames();
+  const found = namedStructure(units, exported, layers.shapes, names);
+  if (!found) return undefined;
+  const hints = hintsOf(layers);
+  const written = new CnnWriter(names).file({
+    header: headerOf(header, layers, found.blocks.length > 0),
+    blocks: found.blocks,
+    name: modelName,
+    inputs: inputCalls(layers),
+    units: found.units,
+    entry: layers.input.name,
+    outputs: layers.outputs,
+    hint: (v) => hints.get(v) ?? v,
+    named: found.named,
+  });
+  const analysis = analyze(written.text);
+  if (analysis.diagnostics.some((d) => d.severity === "error")) return undefined;
+  const model = analysis.models[0]!;
+  const byName = new Map([...exported].map(([node, name]) => [name, node]));
+  if (model.layers.length !== byName.size) return undefined;
+  for (const layer of model.layers) {
+    const node = byName.get(layer.name);
+    if (!node || !sameShape(layer.outputShape, fileShape(node.layer.outShape, layers.framework).slice(1)))
+      return undefined;
+  }
+  checkOutputs(model, layers);
+  const weights: WeightMap = new Map();
+  for (const spec of parameterSpecs(model)) {
+    const node = byName.get(model.layers[spec.layer]!.name)!;
+    const tensor = node.layer.tensors.find(([role]) => role === spec.role)?.[1];
+    if (!tensor || tensor.data.length !== spec.shape.reduce((p, d) => p * d, 1)) return undefined;
+    weights.set(spec.name, { shape: spec.shape, data: tensor.data });
+  }
+  return { text: written.text, weights, model: model.name };
+}
+
 /** Analyses the written text: no errors, and every layer's shape as the ONNX graph's; else a refusal. */
-function verify(text: string, registry: Registry, shapes: Map<string, number[]>, outputs: string[]): ModelInfo {
+function verify(text: string, registry: Registry, layers: LayerGraph): ModelInfo {
   const analysis = analyze(text);
   const errors = analysis.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0)
@@ -95,19 +165,25 @@ function verify(text: string, registry: Registry, shapes: Map<string, number[]>,
     const call = nodes[i];
     if (!call)
       refuse(`the written layer ${layer.name} matches no ONNX node (a bug in cnnlens import; please report it)`);
-    const expected = call.layer.outShape.slice(1);
+    const expected = fileShape(call.layer.outShape, layers.framework).slice(1);
     if (!sameShape(layer.outputShape, expected))
       refuse(
         `the written layer ${layer.name} (${call.layer.call}) gives [${layer.outputShape?.join(", ")}] where ` +
           `ONNX's ${call.source.opType} gives [${expected.join(", ")}] (a bug in cnnlens import)`,
       );
   }
+  checkOutputs(model, layers);
+  return model;
+}
+
+/** Refuses a written model whose outputs' shapes are not the ONNX graph's (in the file's order). */
+function checkOutputs(model: ModelInfo, layers: LayerGraph): void {
   model.outputs.forEach((o, i) => {
-    const expected = shapes.get(outputs[i]!)?.slice(1);
+    const shape = layers.shapes.get(layers.outputs[i]!);
+    const expected = shape ? fileShape(shape, layers.framework).slice(1) : undefined;
     if (expected && !sameShape(o.shape, expected))
       refuse(`the written model's output ${o.name} is [${o.shape?.join(", ")}], not ONNX's [${expected.join(", ")}]`);
   });
-  return model;
 }
 
 /** The ONNX tensors under the written layers' names; every one is checked against the shape the layer expects. */

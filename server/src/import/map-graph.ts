@@ -1,7 +1,8 @@
 // The ONNX graph → the .cnn-shaped layer graph: each node to a layer, a merge or a split, with the patterns that
 // take several nodes (x·sigmoid(x), MatMul + Add, Pad + Conv, a channel shuffle) recognised first.
 import type { OnnxGraph, OnnxNode } from "./ir.js";
-import { intsAttr } from "./ir.js";
+import { floatAttr, intAttr, intsAttr } from "./ir.js";
+import { axes, layerCall } from "./layer-text.js";
 import { foldNode } from "./fold.js";
 import { OpContext, type MappedLayer } from "./op-context.js";
 import { mapConv, mapConvTranspose, mapGlobalPool, mapPool, type ExtraPads } from "./ops-window.js";
@@ -13,10 +14,20 @@ import { graphInputs } from "./graph-input.js";
 import { channelRange, closeSplit, mergeKind, mergeShape, splitSizes, type SliceSplit } from "./map-merges.js";
 import { channelLayerNorm, fusedActivation, globalReduce, shufflePattern } from "./map-patterns.js";
 import { findGelus } from "./gelu.js";
+import { adaptiveCells, type CellGraph } from "./adaptive-cells.js";
+import { channelsLastGraph, firstShape } from "./channels-last.js";
+import { mapKerasOp } from "./ops-keras.js";
+import { groupNormPattern, mapInstanceNorm, type NormGraph } from "./ops-norms.js";
+import { mapPrelu } from "./ops-prelu.js";
 
 export interface MapOptions {
   /** C,H,W (or C, or C,D,H,W) for a graph whose input sizes are symbolic. */
   inputShape?: number[];
+  /**
+   * Identity and Dropout nodes that cnnlens' own export wrote for a layer (named `<layer>#<n>`) become that layer
+   * (`identity`, `dropout(p: …)`, `droppath(p)`), so the round trip keeps them; otherwise they are left out.
+   */
+  keepPassThrough?: boolean;
 }
 
 /** Operators that need the channel axis where PyTorch has it (second): refused on a transposed tensor. */
@@ -38,11 +49,22 @@ const PASS_THROUGH = new Set(["Identity", "Dropout"]);
 
 export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   const order = orderNodes(graph);
-  const inputs = graphInputs(graph, options.inputShape);
+  // A Keras file's graph is channels last: its shapes are kept channels first here, and written in its order.
+  const keras = channelsLastGraph(graph, order);
+  const framework = keras ? "keras" : "pytorch";
+  const inputs = graphInputs(graph, options.inputShape).map((i) => ({ ...i, shape: firstShape(i.shape, framework) }));
   const shapes = new Map<string, number[]>(inputs.map((i) => [i.name, i.shape]));
   const constants = new Map(graph.constants);
   const alias = new Map<string, string>();
   const consumers = consumerMap(order);
+  const producers = new Map(order.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const cellGraph: CellGraph = {
+    opset: graph.opset,
+    constant: (v) => constants.get(real(v)),
+    readers: (v) => consumers.get(v) ?? [],
+    isOutput: (v) => graph.outputs.some((o) => o.name === v),
+    producer: (v) => producers.get(v),
+  };
   const done = new Set<OnnxNode>();
   const folded = new Map<string, number[]>();
   const deferred = new Map<OnnxNode, () => void>();
@@ -50,6 +72,12 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
   /** Tensors whose axes a Transpose moved, with the axis order and the Transpose (Keras' channels-last graphs). */
   const permuted = new Map<string, { order: number[]; node: OnnxNode }>();
   const gelus = findGelus(graph, order);
+  const normGraph: NormGraph = {
+    opset: graph.opset,
+    constant: (v) => constants.get(real(v)),
+    producer: (v) => producers.get(v),
+    only: (v) => only(v),
+  };
   const nodes: LNode[] = [];
   const real = (v: string) => alias.get(v) ?? v;
   const shapeOf = (v: string, n: OnnxNode) =>
@@ -77,6 +105,11 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     if (n.domain !== "" && n.domain !== "ai.onnx")
       refuse(`${describeNode(n)} is in the operator domain '${n.domain}', which the language cannot express`);
     const x = real(n.inputs[0] ?? "");
+    if (keras?.isReorder(n)) {
+      alias.set(n.outputs[0]!, x);
+      continue;
+    }
+    keras?.check(n, (v) => (shapes.get(real(v)) ?? []).slice(2).every((d) => d === 1));
     const gelu = gelus.get(n);
     if (gelu && shapes.has(real(gelu.input))) {
       const input = real(gelu.input);
@@ -87,11 +120,16 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       gelu.nodes.forEach((m) => done.add(m));
       continue;
     }
+    const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
     if (PASS_THROUGH.has(n.opType)) {
-      alias.set(n.outputs[0]!, x);
+      const kept = options.keepPassThrough && shapes.has(x) ? passThroughLayer(c) : undefined;
+      if (!kept) alias.set(n.outputs[0]!, x);
+      else {
+        shapes.set(n.outputs[0]!, c.input);
+        nodes.push({ kind: "layer", layer: c.layer(kept, c.input), input: x, output: n.outputs[0]!, source: n });
+      }
       continue;
     }
-    const c = new OpContext(n, graph.opset, shapes.get(x) ?? [], (v) => constants.get(real(v)));
     const addLayer = (layer: MappedLayer, output = n.outputs[0]!) => {
       let from = x;
       if (layer.before) {
@@ -160,6 +198,13 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       fused.nodes.forEach((m) => done.add(m));
       continue;
     }
+    // Reshape to groups, InstanceNormalization, Reshape back (then γ and β): GroupNorm as opset 17 writes it.
+    const groupNorm = groupNormPattern(n, c, normGraph);
+    if (groupNorm) {
+      addLayer(groupNorm.layer, groupNorm.last.outputs[0]!);
+      groupNorm.nodes.forEach((m) => done.add(m));
+      continue;
+    }
     const shuffle = shufflePattern(n, c, only);
     if (shuffle) {
       addLayer(c.layer(`shuffle(${shuffle.groups})`, c.input), shuffle.last.outputs[0]!);
@@ -218,7 +263,9 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
     }
     if (n.opType === "Pad") {
       const user = only(n.outputs[0]!);
-      if (user?.opType === "Conv" && user.inputs[0] === n.outputs[0]) {
+      // cnnlens' export writes a conv's padding in the Conv: a Pad named as another layer is the file's own zeropad.
+      const own = options.keepPassThrough && ownerOf(n) !== ownerOf(user);
+      if (user?.opType === "Conv" && user.inputs[0] === n.outputs[0] && !own) {
         const pads = simple.padsOf(c);
         const rank = c.input.length;
         folded.set(n.outputs[0]!, [...pads.slice(2, rank), ...pads.slice(rank + 2)]);
@@ -239,6 +286,14 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
       continue;
     }
     if (n.opType === "Slice") {
+      // A Slice and a mean per output cell, joined again: an adaptive pool whose output does not divide its input.
+      const pool = adaptiveCells(n, n.inputs[0]!, c.input, cellGraph);
+      if (pool) {
+        const call = layerCall(pool.max ? "adaptivemaxpool" : "adaptiveavgpool", [axes(pool.out)]);
+        addLayer(c.layer(call, [c.input[0]!, c.input[1]!, ...pool.out]), pool.last.outputs[0]!);
+        pool.nodes.forEach((m) => done.add(m));
+        continue;
+      }
       // torch's chunk exports one Slice per part: the parts of one tensor are gathered into one split.
       const range = channelRange(c);
       let split = slices.get(x);
@@ -266,13 +321,40 @@ export function mapGraph(graph: OnnxGraph, options: MapOptions): LayerGraph {
           `export the model channels first (Keras and TensorFlow graphs are channels last)`,
       );
     const extra: ExtraPads = folded.get(n.inputs[0] ?? "");
-    addLayer(mapOne(c, extra));
+    // Keras' global pools give a flat tensor: the export writes the pool and a Flatten.
+    const flat = keras && n.opType.startsWith("Global") ? only(n.outputs[0]!) : undefined;
+    if (flat?.opType === "Flatten" && intAttr(flat, "axis", 1) === 1) {
+      const call = n.opType === "GlobalMaxPool" ? "globalmaxpool" : "globalavgpool";
+      addLayer(c.layer(call, c.input.slice(0, 2)), flat.outputs[0]!);
+      done.add(flat);
+      continue;
+    }
+    addLayer((keras ? mapKerasOp(c, extra) : undefined) ?? mapOne(c, extra));
   }
   for (const split of slices.values()) closeSplit(split, shapes.get(split.input)![1]!);
+  graph.outputs.forEach((o) => keras?.checkOutput(o.name));
   const outputs = graph.outputs.map((o) => real(o.name));
   for (const o of outputs)
     if (!shapes.has(o)) refuse(`the graph output '${o}' is a constant or the input itself; there is no layer to write`);
-  return { input: inputs[0]!, inputs, nodes, outputs, shapes };
+  return { input: inputs[0]!, inputs, nodes, outputs, shapes, framework };
+}
+
+/**
+ * The layer cnnlens' export wrote as this Identity or Dropout node, by the node's name (`features.5#12`, the layer's
+ * name and a counter); undefined for the export's own nodes (`output#40`, a merge's `add@7#3`) and other files'.
+ */
+function passThroughLayer(c: OpContext): string | undefined {
+  const owner = /^(.+)#[0-9]+$/.exec(c.node.name)?.[1];
+  if (!owner || owner === "output" || owner === "graph" || owner.includes("@")) return undefined;
+  if (c.node.opType === "Identity") return "identity";
+  const p = c.ints(1)?.[0] ?? floatAttr(c.node, "ratio", 0.5);
+  const kind = /(^|\.)droppath[0-9]+$/.test(owner) ? "droppath" : "dropout";
+  return layerCall(kind, [], [["p", p]]);
+}
+
+/** The layer a node of cnnlens' export belongs to: its name without the `#<n>` counter. */
+function ownerOf(n: OnnxNode | undefined): string | undefined {
+  return n && /^(.+)#[0-9]+$/.exec(n.name)?.[1];
 }
 
 /** One node that is one layer. */
@@ -299,6 +381,10 @@ function mapOne(c: OpContext, extra: ExtraPads): MappedLayer {
       return simple.mapLayerNorm(c);
     case "LRN":
       return simple.mapLrn(c);
+    case "InstanceNormalization":
+      return mapInstanceNorm(c);
+    case "PRelu":
+      return mapPrelu(c);
     case "Softmax":
       return simple.mapSoftmax(c);
     case "Flatten":

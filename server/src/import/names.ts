@@ -1,6 +1,7 @@
 // The one way a name from an ONNX file reaches the .cnn text: as a label, a model name or a comment, each made
 // valid and unique here, so no name in a file can break the text or clash with the analysis' automatic names.
 import { isLayerKindName } from "../analysis/layers/names.js";
+import { keywordNames } from "../../../grammar/index.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -49,7 +50,8 @@ export class LabelNames {
 export function definitionName(hint: string, fallback: string): string {
   const words = hint.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
   const name = words === "" ? fallback : /^[0-9]/.test(words) ? `${fallback}_${words}` : words;
-  return isLayerKindName(name.toLowerCase()) ? `${name}_` : name;
+  // A keyword (`model`, `block`: PyTorch's graph named after a file `model.onnx`) cannot name a definition.
+  return isLayerKindName(name.toLowerCase()) || keywordNames.includes(name) ? `${name}_` : name;
 }
 
 /** Text for a `#` comment: one line, whatever the name holds. */

@@ -20,6 +20,11 @@ export function mapActivation(c: OpContext): MappedLayer | undefined {
       return same(c, "hardswish");
     case "Softplus":
       return same(c, "softplus");
+    case "Gelu":
+      // Opset 20's Gelu; the language's gelu is the exact one (erf), not the tanh approximation.
+      if (stringAttr(n, "approximate", "none") !== "none")
+        c.refuse(`its approximate '${stringAttr(n, "approximate", "")}' is not the language's gelu (the exact, erf)`);
+      return same(c, "gelu");
     case "LeakyRelu":
       return same(c, layerCall("leakyrelu", [], [["slope", nonDefault(floatAttr(n, "alpha", 0.01), 0.01)]]));
     case "Elu":

@@ -155,8 +155,8 @@ function poolSize(s: number, k: number, stride: number, pad: number, dilation: n
   return n;
 }
 
-/** The begins and ends per spatial axis (ONNX's order: all begins, then all ends). */
-function sidePads(
+/** The begins and ends per spatial axis (ONNX's order: all begins, then all ends), auto_pad and a Pad folded in. */
+export function sidePads(
   c: OpContext,
   spatial: number[],
   kernel: number[],
@@ -166,7 +166,9 @@ function sidePads(
 ): number[] {
   const rank = spatial.length;
   const auto = stringAttr(c.node, "auto_pad", "NOTSET");
-  let pads = intsAttr(c.node, "pads") ?? zeros(2 * rank);
+  // A copy: the caller may change it (a max pool's ceil_mode), and the node's attribute must stay as read, since
+  // the graph is mapped a second time when the names of cnnlens' own export do not explain it.
+  let pads = [...(intsAttr(c.node, "pads") ?? zeros(2 * rank))];
   if (auto === "SAME_UPPER" || auto === "SAME_LOWER") {
     pads = zeros(2 * rank);
     spatial.forEach((s, i) => {

@@ -5,6 +5,8 @@ import { inputsOf, outputsOf } from "./layer-graph.js";
 
 export interface Structure {
   kind: "struct";
+  /** A label the layers' names need (`downsample:`), written before the structure. */
+  label?: string;
   struct: "split" | "residual" | "concat" | "gate";
   input: string;
   output: string;
@@ -28,6 +30,8 @@ export interface BlockDef {
 /** One use of a block, or `repeat count { Name(args) }` of equal uses: one instance of units per iteration. */
 export interface BlockUse {
   kind: "use";
+  /** A label the layers' names need (`enc1: DoubleConv(16)`, `layer1: repeat 2 { … }`). */
+  label?: string;
   block: BlockDef;
   args: string;
   input: string;
@@ -35,7 +39,20 @@ export interface BlockUse {
   instances: Unit[][];
 }
 
-export type Unit = LNode | Structure | BlockUse;
+/**
+ * Items named `<label>.0`, `<label>.1`, … (or a bare repeat's `repeat1.0.…`): `repeat N { … }` when every item
+ * reads alike (`asRepeat`), else `label: a -> b` for layers and `label: seq { … }` for block uses.
+ */
+export interface Indexed {
+  kind: "indexed";
+  label?: string;
+  asRepeat: boolean;
+  input: string;
+  output: string;
+  instances: Unit[][];
+}
+
+export type Unit = LNode | Structure | BlockUse | Indexed;
 
 type LayerNode = Extract<LNode, { kind: "layer" }>;
 
@@ -44,17 +61,17 @@ export function layerNodes(units: Unit[]): LayerNode[] {
   return units.flatMap((u): LayerNode[] => {
     if (u.kind === "layer") return [u];
     if (u.kind === "struct") return [...u.bodies.flatMap(layerNodes), ...layerNodes(u.shortcut ?? [])];
-    if (u.kind === "use") return u.instances.flatMap(layerNodes);
+    if (u.kind === "use" || u.kind === "indexed") return u.instances.flatMap(layerNodes);
     return [];
   });
 }
 
 export function unitInputs(u: Unit): string[] {
-  return u.kind === "struct" || u.kind === "use" ? [u.input] : inputsOf(u);
+  return u.kind === "struct" || u.kind === "use" || u.kind === "indexed" ? [u.input] : inputsOf(u);
 }
 
 export function unitOutputs(u: Unit): string[] {
-  return u.kind === "struct" || u.kind === "use" ? [u.output] : outputsOf(u);
+  return u.kind === "struct" || u.kind === "use" || u.kind === "indexed" ? [u.output] : outputsOf(u);
 }
 
 /** The shortcuts of residuals written `shortcut auto` (or the identity), innermost first, as the writer meets them. */
@@ -71,7 +88,7 @@ export function autoShortcuts(units: Unit[]): Unit[][] {
 export function writtenNodes(units: Unit[]): LayerNode[] {
   return units.flatMap((u): LayerNode[] => {
     if (u.kind === "layer") return [u];
-    if (u.kind !== "struct") return u.kind === "use" ? u.instances.flatMap(writtenNodes) : [];
+    if (u.kind !== "struct") return u.kind === "use" || u.kind === "indexed" ? u.instances.flatMap(writtenNodes) : [];
     const own = u.struct === "residual" && (u.auto === true || (u.shortcut ?? []).length === 0);
     return [...u.bodies.flatMap(writtenNodes), ...(own ? [] : writtenNodes(u.shortcut ?? []))];
   });

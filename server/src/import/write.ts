@@ -30,6 +30,8 @@ export interface ModelText {
   outputs: string[];
   /** A name hint per tensor that may need a label (the graph input's name, a node's weight name). */
   hint(value: string): string;
+  /** Labels the layers' names need, by the tensor they name: used as is when a merge reads that tensor. */
+  named?: Map<string, string>;
 }
 
 /** Lines of a model body longer than this end their chain, and the next layer starts a statement of its own. */
@@ -75,7 +77,7 @@ export class CnnWriter {
     if (explicit) m.outputs.forEach((o) => needed.add(o));
     // The language needs a label on every input of a model with several.
     if (m.inputs.length > 1) m.inputs.forEach((i) => needed.add(i.name));
-    for (const v of needed) this.labels.set(v, this.names.label(m.hint(v)));
+    for (const v of needed) this.labels.set(v, m.named?.get(v) ?? this.names.label(m.hint(v)));
     this.out += `model ${m.name} {\n`;
     for (const input of m.inputs) {
       const label = this.labels.get(input.name);
@@ -91,10 +93,13 @@ export class CnnWriter {
     let cur = entry;
     for (const u of units) {
       const { primary, others } = operands(u, cur);
-      const label = this.labels.get(unitOutputs(u)[0]!);
+      const label = ("label" in u ? u.label : undefined) ?? this.labels.get(unitOutputs(u)[0]!);
       const from = primary !== cur ? `${this.labels.get(primary)} -> ` : "";
       const prefix = `${indent}${label ? `${label}: ` : ""}${from}`;
-      if (u.kind === "struct") {
+      if (u.kind === "indexed") {
+        this.close();
+        this.indexed(u, prefix, indent);
+      } else if (u.kind === "struct") {
         this.close();
         this.out += prefix;
         this.structure(u, indent);
@@ -141,6 +146,23 @@ export class CnnWriter {
           : nodes[slot.index];
         if (node) this.push(layerKey([offset], slot.offset, slot.kind), node);
       }
+    }
+  }
+
+  /** `repeat N { … }`, `label: a -> b` or `label: seq { … }`; their layers are found by name (named-structure.ts). */
+  private indexed(u: Extract<Unit, { kind: "indexed" }>, prefix: string, indent: string): void {
+    const items = u.asRepeat ? [u.instances[0]!] : u.instances;
+    const flat = items.flat();
+    const one = flat.length === 1 && flat[0]!.kind === "use" && flat[0]!.instances.length === 1;
+    if (u.asRepeat && one) {
+      const use = flat[0] as Extract<Unit, { kind: "use" }>;
+      this.out += `${prefix}repeat ${u.instances.length} { ${use.block.name}(${use.args}) }\n`;
+    } else if (!u.asRepeat && flat.every((x) => x.kind === "layer") && flat.length > 1) {
+      this.out += `${prefix}${flat.map((x) => (x as LayerNode).layer.call).join(" -> ")}\n`;
+    } else {
+      this.out += `${prefix}${u.asRepeat ? `repeat ${u.instances.length}` : "seq"} {\n`;
+      for (const item of items) this.body(item, unitInputs(item[0]!)[0]!, `${indent}  `);
+      this.out += `${indent}}\n`;
     }
   }
 

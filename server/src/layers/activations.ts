@@ -21,7 +21,8 @@ import type { simpleKinds } from "../analysis/layers/simple.js";
 import { kw, one } from "../codegen/layer-code.js";
 import { softmaxAxis } from "../codegen/layer-values.js";
 import { py } from "../codegen/python.js";
-import { elementwise, num, softmax as softmaxEmitter, unary } from "../onnx/emit.js";
+import { elementwise, num, softmax as softmaxEmitter, unary, type LayerEmit } from "../onnx/emit.js";
+import type { Value } from "../onnx/graph.js";
 import type { LayerUnit } from "./unit.js";
 
 const same = { sameShape: true, nonNegative: false } as const;
@@ -109,7 +110,7 @@ export const activationUnits = {
   dropout: {
     analysis: dropout,
     ...same,
-    onnx: unary("Identity"),
+    onnx: dropoutNode,
     pytorch: (op) => ({ ctor: `nn.Dropout(p=${py(op.args["p"]!)})` }),
     keras: (op) => one("Dropout", [py(op.args["p"]!)]),
   },
@@ -156,10 +157,18 @@ export const activationUnits = {
   droppath: {
     analysis: droppath,
     ...same,
-    onnx: unary("Identity"),
+    onnx: dropoutNode,
     pytorch: (op) => ({
       ctor: `torchvision.ops.StochasticDepth(p=${py(op.args["p"]!)}, mode=${py(op.args["mode"]!)})`,
     }),
     keras: { refuses: "Keras has no stochastic-depth layer (keras_cv's is not part of Keras)" },
   },
 } satisfies { [K in (typeof simpleKinds)[number]["kind"]]: LayerUnit<K> };
+
+/**
+ * ONNX's Dropout with its ratio: the identity at inference (training_mode is false), and the probability stays in
+ * the file, so `cnnlens import` writes `dropout(p: …)` back rather than leaving the layer out.
+ */
+function dropoutNode(e: LayerEmit): Value {
+  return { ...e.input, name: e.g.op("Dropout", [e.input.name, e.g.scalar(num(e, "p", 0.5))]) };
+}

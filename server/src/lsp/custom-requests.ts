@@ -1,6 +1,6 @@
 // The extension's own requests (server/src/protocol.ts): summary, model totals, diagram, simulation and export; the
 // ONNX import's two are in imported-onnx.ts and save-imported.ts.
-import type { Connection, TextDocuments } from "vscode-languageserver";
+import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { modelErrors } from "../analysis/index.js";
 import {
@@ -29,6 +29,7 @@ import type { AnalysisCache, Analysed } from "./documents.js";
 import { runnableModel } from "../simulation/runnable-model.js";
 import { modelAt } from "./locate.js";
 import { fileNameOfUri } from "./uri-name.js";
+import { CANCELLED } from "./import-runner.js";
 import { importOnnxFile, withOwnWeights, type ImportedModels } from "./imported-onnx.js";
 import { saveImported } from "./save-imported.js";
 
@@ -60,7 +61,13 @@ export function registerCustomRequests(connection: Connection, ctx: CustomReques
   connection.onRequest(SimulateRequest, (p, token) => simulateView(ctx, p, () => token.isCancellationRequested));
   connection.onRequest(ExportRequest, (p) => exportModel(ctx, p));
   // The .onnx file is read only up to the memory budget: its weights stay in this process.
-  connection.onRequest(ImportOnnxRequest, (p) => importOnnxFile(ctx.imported, p, ctx.memoryBudgetMiB() * 1024 ** 2));
+  // It runs in a worker thread; a cancelled import is answered RequestCancelled, as LSP asks.
+  connection.onRequest(ImportOnnxRequest, async (p, token) => {
+    const result = await importOnnxFile(ctx.imported, p, ctx.memoryBudgetMiB() * 1024 ** 2, token);
+    return result === CANCELLED
+      ? new ResponseError(LSPErrorCodes.RequestCancelled, "the import was cancelled")
+      : result;
+  });
   connection.onRequest(SaveImportedRequest, async (p) => {
     // A document the server no longer holds (closed, or the server restarted) is imported again from its URI.
     if (typeof p?.uri !== "string") return { error: "cnnlens/saveImported needs the imported document's uri" };

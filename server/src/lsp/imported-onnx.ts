@@ -1,6 +1,6 @@
 // cnnlens/importOnnx: an .onnx file as .cnn text for a read-only virtual document; the file's weights stay here, by
 // that document's URI, so that simulating the document runs the file's own weights rather than random ones.
-import { basename } from "node:path";
+import type { CancellationToken } from "vscode-languageserver";
 import { analyze } from "../analysis/index.js";
 import type { WeightMap } from "../onnx/tensors.js";
 import type { SimulationReport } from "../simulation/simulate.js";
@@ -11,8 +11,8 @@ import {
   type ImportOnnxParams,
   type ImportOnnxResult,
 } from "../protocol.js";
-import { filesBeside } from "../simulation/read-file.js";
-import { pathOfFileUri, readOnnxFile } from "./onnx-files.js";
+import { CANCELLED, runImportInWorker } from "./import-runner.js";
+import { pathOfFileUri } from "./onnx-files.js";
 
 /** What the server keeps of one imported model: enough to simulate it and to save it. */
 export interface KeptImport {
@@ -54,7 +54,10 @@ export class ImportedModels {
     if (kept) return kept;
     const source = onnxOfImported(document);
     if (!source) return undefined;
-    const { result, model } = await importFile({ ...source, document }, options.maxBytes);
+    const answer = await importFile({ ...source, document }, options.maxBytes);
+    // Without a token the import is never cancelled.
+    if (answer === CANCELLED) return undefined;
+    const { result, model } = answer;
     if (model && options.keep) this.keep(document, model);
     return model ?? (result as { refusal: string });
   }
@@ -65,13 +68,19 @@ export function withOwnWeights(report: SimulationReport, kept: KeptImport): Simu
   return { ...report, weights: { ...report.weights, source: `${kept.onnxPath} (the ONNX file's own weights)` } };
 }
 
-/** `cnnlens/importOnnx`: reads the file, imports it, keeps its weights (unless `preview`); never throws. */
+/**
+ * `cnnlens/importOnnx`: reads the file, imports it, keeps its weights (unless `preview`); never throws. CANCELLED
+ * when `token` is cancelled first (the caller answers RequestCancelled), and nothing is kept then.
+ */
 export async function importOnnxFile(
   models: ImportedModels,
   p: ImportOnnxParams,
   maxBytes: number,
-): Promise<ImportOnnxResult> {
-  const { result, model } = await importFile(p, maxBytes);
+  token?: CancellationToken,
+): Promise<ImportOnnxResult | typeof CANCELLED> {
+  const answer = await importFile(p, maxBytes, token);
+  if (answer === CANCELLED) return CANCELLED;
+  const { result, model } = answer;
   if (model && !p.preview) models.keep((result as ImportedOnnx).document, model);
   return result;
 }
@@ -80,41 +89,37 @@ export async function importOnnxFile(
 async function importFile(
   p: ImportOnnxParams,
   maxBytes: number,
-): Promise<{ result: ImportOnnxResult; model?: KeptImport }> {
+  token?: CancellationToken,
+): Promise<{ result: ImportOnnxResult; model?: KeptImport } | typeof CANCELLED> {
   // Params come from the client as JSON: a missing object is refused like a missing URI, never thrown on.
   const file = pathOfFileUri(p?.uri, ".onnx file");
   if ("error" in file) return { result: { refusal: file.error } };
   const shapeError = checkShape(p?.inputShape);
   if (shapeError) return { result: { refusal: `${file.path}: ${shapeError}` } };
-  try {
-    const bytes = readOnnxFile(file.path, maxBytes);
-    // Loaded on first use: protobufjs and the importer cost start-up time that editing .cnn files never needs.
-    const { importOnnx } = await import("../import/import-onnx.js");
-    const imported = importOnnx(bytes, {
-      fileName: basename(file.path),
-      external: filesBeside(file.path),
-      ...(p.inputShape ? { inputShape: p.inputShape } : {}),
-    });
-    if ("refusal" in imported) {
-      const refusal = `${file.path}: ${imported.refusal}`;
-      return { result: imported.needsInputShape ? { refusal, needsInputShape: true } : { refusal } };
-    }
-    // The importer verified that the text analyses without errors; this analysis only reads its totals.
-    const info = analyze(imported.text).models.find((m) => m.name === imported.model);
-    const result: ImportedOnnx = {
-      text: imported.text,
-      model: imported.model,
-      document: typeof p.document === "string" ? p.document : importedDocumentUri(p.uri, p.inputShape),
-      input: info?.input ?? null,
-      outputs: (info?.outputs ?? []).map((o) => ({ name: o.name, shape: o.shape ?? null })),
-      params: info?.params.total ?? 0,
-      tensors: imported.weights.size,
-    };
-    return { result, model: { onnxPath: file.path, text: imported.text, weights: imported.weights } };
-  } catch (e) {
-    // InputFileError's message is already the sentence (`cannot read PATH: is not a regular file …`).
-    return { result: { refusal: (e as Error).message } };
+  // In a worker thread: the server answers other requests meanwhile, and a cancel ends the import at once.
+  const imported = await runImportInWorker(
+    { path: file.path, maxBytes, ...(p.inputShape ? { inputShape: p.inputShape } : {}) },
+    token,
+  );
+  if (imported === CANCELLED) return CANCELLED;
+  // InputFileError's message is already the sentence (`cannot read PATH: is not a regular file …`).
+  if ("unreadable" in imported) return { result: { refusal: imported.unreadable } };
+  if ("refusal" in imported) {
+    const refusal = `${file.path}: ${imported.refusal}`;
+    return { result: imported.needsInputShape ? { refusal, needsInputShape: true } : { refusal } };
   }
+  // The importer verified that the text analyses without errors; this analysis only reads its totals.
+  const info = analyze(imported.text).models.find((m) => m.name === imported.model);
+  const result: ImportedOnnx = {
+    text: imported.text,
+    model: imported.model,
+    document: typeof p.document === "string" ? p.document : importedDocumentUri(p.uri, p.inputShape),
+    input: info?.input ?? null,
+    outputs: (info?.outputs ?? []).map((o) => ({ name: o.name, shape: o.shape ?? null })),
+    params: info?.params.total ?? 0,
+    tensors: imported.weights.size,
+  };
+  return { result, model: { onnxPath: file.path, text: imported.text, weights: imported.weights } };
 }
 
 /** Why an input shape given over the protocol is unusable, or undefined when it is fine (or not given). */
