@@ -41,8 +41,11 @@ const PARAM_NAMES: Record<string, string> = {
 export interface Described {
   /** The units' text with every number left out: equal skeletons differ only in numbers. */
   skeleton: string;
-  /** The numbers, in writing order, with the argument each fills. */
-  slots: { value: number; key: string }[];
+  /**
+   * The numbers, in writing order, with the argument each fills; `name` is the parameter a number of a block use
+   * fills (`channels`), which names the parameter of an outer block made from it.
+   */
+  slots: { value: number; key: string; name?: string }[];
 }
 
 /** Finds repeated segments (a structure and the layers after it) and writes them as blocks. */
@@ -216,7 +219,7 @@ export function describe(units: Unit[]): Described {
       .map((u) => {
         const label = "label" in u && u.label !== undefined ? `${u.label}:` : "";
         if (u.kind === "layer") return label + describeCall(parseCall(u.layer.call), slots);
-        if (u.kind === "use") return `${label}use ${describeCall(useCall(u), slots)}`;
+        if (u.kind === "use") return `${label}use ${describeCall(useCall(u), slots, useParameterNames(u))}`;
         if (u.kind === "indexed") {
           // A repeat writes its first item only; a seq or a labelled chain writes every item.
           const items = u.asRepeat ? [u.instances[0]!] : u.instances;
@@ -237,18 +240,19 @@ export function describe(units: Unit[]): Described {
   return { skeleton: text(units), slots };
 }
 
-function describeCall(call: Call, slots: Described["slots"]): string {
+function describeCall(call: Call, slots: Described["slots"], parameterNames: string[] = []): string {
   const defaults = NUMERIC_DEFAULTS[call.kind] ?? {};
   const parts: string[] = [call.kind];
-  const number = (v: Call["positional"][number], key: string): string => {
+  const number = (v: Call["positional"][number], key: string, name?: string): string => {
+    const slot = (value: number) => slots.push(name === undefined ? { value, key } : { value, key, name });
     if (typeof v === "number") {
-      slots.push({ value: v, key });
+      slot(v);
       return "#";
     }
-    if (Array.isArray(v)) return `(${v.map((x) => (slots.push({ value: x, key }), "#")).join(",")})`;
+    if (Array.isArray(v)) return `(${v.map((x) => (slot(x), "#")).join(",")})`;
     return v;
   };
-  call.positional.forEach((v, i) => parts.push(number(v, `${call.kind}#${i}`)));
+  call.positional.forEach((v, i) => parts.push(number(v, `${call.kind}#${i}`, parameterNames[i])));
   for (const key of Object.keys(defaults)) parts.push(`${key}:${number(call.named.get(key) ?? defaults[key]!, key)}`);
   for (const [key, v] of call.named) if (!(key in defaults)) parts.push(`${key}:${number(v, key)}`);
   return parts.join(" ");
@@ -275,7 +279,7 @@ export function parameters(uses: Described["slots"][]): { params: string; args: 
       continue;
     }
     const key = uses[0]![s]!.key;
-    const base = PARAM_NAMES[key] ?? USE_PARAMS.get(key) ?? key.replace(/#.*/, "");
+    const base = PARAM_NAMES[key] ?? uses[0]![s]!.name ?? key.replace(/#.*/, "");
     let name = base;
     for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
     taken.add(name);
@@ -358,13 +362,13 @@ function useCall(u: BlockUse): Call {
   // The parameters with defaults first, in the block's order, as renderCall writes them back.
   const named = new Map(Object.entries(useDefaults(u)).map(([k, v]) => [k, call.named.get(k) ?? v]));
   for (const [k, v] of call.named) if (!named.has(k)) named.set(k, v);
-  // A number filling a block's parameter names the outer block's parameter after it (`channels`).
-  u.block.params.split(",").forEach((p, i) => USE_PARAMS.set(`${u.block.name}#${i}`, p.replace(/=.*/, "").trim()));
   return { ...call, named };
 }
 
-/** Parameter names by the argument of a block use a number fills (`BasicConv#0` → `channels`). */
-const USE_PARAMS = new Map<string, string>();
+/** The used block's parameter names in order: a number filling one names the outer block's parameter after it. */
+function useParameterNames(u: BlockUse): string[] {
+  return u.block.params.split(",").map((p) => p.replace(/=.*/, "").trim());
+}
 
 /** The numeric defaults of a used block's parameters (`stride = 1` → { stride: 1 }). */
 function useDefaults(u: BlockUse): Record<string, number> {
