@@ -72,3 +72,26 @@ for (const [name, golden] of Object.entries(goldens)) {
     },
   );
 }
+
+test(
+  "torchvision's ResNet-50 reads as a person would write it: one Bottleneck block under repeats, ≤ 60 lines",
+  { skip },
+  () => {
+    const result = importOnnx(readFileSync(join(dir, "resnet50.onnx")), { fileName: "resnet50.onnx" });
+    if ("refusal" in result) assert.fail(result.refusal);
+    const lines = result.text.trimEnd().split("\n");
+    assert.ok(lines.length <= 60, `${lines.length} lines`);
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith("block ")),
+      ["block Bottleneck(channels, stride = 1) {"],
+    );
+    assert.match(result.text, /^ {2}\} shortcut auto$/m);
+    for (const [count, channels] of [
+      [3, 64],
+      [3, 128],
+      [5, 256],
+      [2, 512],
+    ])
+      assert.match(result.text, new RegExp(`^ {2}repeat ${count} \\{ Bottleneck\\(${channels}\\) \\}$`, "m"));
+  },
+);
