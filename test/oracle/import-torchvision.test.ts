@@ -1,12 +1,14 @@
 // torchvision models exported by PyTorch itself (scripts/golden/onnx_import.py, at test time, into a temporary
 // folder): each imports without a refusal, analyses to torchvision's parameter count and output shape
-// (test/golden/onnx-import/models.json), and simulates with its imported weights to PyTorch's output to 1e-4.
+// (test/golden/onnx-import/models.json), and simulates with its imported weights to PyTorch's output and to
+// onnxruntime running the original file, to 1e-4.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import * as ort from "onnxruntime-node";
 import { importOnnx } from "../../server/src/import/import-onnx.js";
 import { parseNpy } from "../../server/src/simulation/npy.js";
 import { simulate } from "../../server/src/simulation/simulate.js";
@@ -69,6 +71,14 @@ for (const [name, golden] of Object.entries(goldens)) {
       let worst = 0;
       report.output.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected[i]!))));
       assert.ok(worst <= 1e-4 * scale, `largest difference ${worst} (outputs up to ${scale})`);
+      // …and to ONNX Runtime running the original file, as the issue asks.
+      const session = await ort.InferenceSession.create(readFileSync(join(dir, `${name}.onnx`)));
+      const ran = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", input.data, input.shape) });
+      const original = ran[session.outputNames[0]!]!.data as Float32Array;
+      await session.release();
+      let fromOrt = 0;
+      report.output.data.forEach((v, i) => (fromOrt = Math.max(fromOrt, Math.abs(v - original[i]!))));
+      assert.ok(fromOrt <= 1e-4 * scale, `largest difference from onnxruntime ${fromOrt}`);
     },
   );
 }
