@@ -10,7 +10,15 @@ import { readInputs, type ModelInput } from "./model-input.js";
 import { reportUnused } from "./outputs.js";
 import { recordStep, replaceSaves } from "./program.js";
 import { inputField } from "./receptive-field.js";
-import { ModelState, Scope, type LabelEntry, type ModelMark, type ScopeMark, type Tensor } from "./scope.js";
+import {
+  ModelState,
+  Scope,
+  type LabelEntry,
+  type ModelMark,
+  type NameClaim,
+  type ScopeMark,
+  type Tensor,
+} from "./scope.js";
 import { addToTotals, findOverflow, reportOverflow, type RunningTotals } from "./size-limits.js";
 import { elements, spatial } from "./tensor.js";
 import type { Diagnostic, Framework, ModelInfo } from "./types.js";
@@ -189,6 +197,27 @@ class Join {
   /** How many statements of the body the earlier walk's record was taken over for. */
   reused = 0;
   private readonly earlierAt = new Map<number, Checkpoint>();
+  /**
+   * The labels and names defined since resuming, checked so far against the earlier walk's in the same places:
+   * a definition never changes once made, so each is checked once, and one that differs is different for good.
+   */
+  private checked:
+    | {
+        labels: number;
+        claims: number;
+        /** The earlier walk's definitions since resuming, listed once. */
+        theirs: [string, LabelEntry][];
+        theirClaims: [string, NameClaim][];
+        mine: Iterator<[string, LabelEntry]>;
+        myClaims: Iterator<[string, NameClaim]>;
+        /** Each earlier definition with this walk's in its place. */
+        pairs: Map<LabelEntry, LabelEntry>;
+        /** Where the earlier walk's definitions since resuming stood: text before the edit. */
+        replaced: Set<Span>;
+      }
+    | undefined;
+  /** Set once a definition differs from the earlier walk's: the walks can no longer meet. */
+  private apart = false;
 
   constructor(
     private readonly earlier: ModelWalk,
@@ -205,7 +234,7 @@ class Join {
 
   /** Joins the earlier walk at `index` when the states meet there; true when it did (the walk stops). */
   meets(index: number, current: Tensor, previous: Statement | undefined, scope: Scope): boolean {
-    if (scope !== this.next.scope || index < this.endChanged) return false;
+    if (this.apart || scope !== this.next.scope || index < this.endChanged) return false;
     const there = this.earlierAt.get(index - this.statementsAdded);
     if (!there || there.previous !== previous || !sameTensor(there.current, current)) return false;
     const state = this.next.state;
@@ -241,26 +270,42 @@ class Join {
    */
   private labelsSinceResuming(there: Checkpoint): Map<LabelEntry, LabelEntry> | undefined {
     const from = this.resumedAt.scope;
-    const mine = this.next.scope.labelsBetween(from.labels, there.scope.labels);
-    const theirs = this.earlier.scope.labelsBetween(from.labels, there.scope.labels);
-    const claims = this.next.scope.claimsBetween(from.claims, there.scope.claims);
-    const earlierClaims = this.earlier.scope.claimsBetween(from.claims, there.scope.claims);
-    if (claims.some(([local], i) => earlierClaims[i]?.[0] !== local)) return undefined;
-    const pairs = new Map<LabelEntry, LabelEntry>();
-    const replaced = new Set<Span>(earlierClaims.map(([, claim]) => claim.span));
-    for (let i = 0; i < mine.length; i++) {
-      const [name, entry] = mine[i]!;
-      const [earlierName, earlierEntry] = theirs[i]!;
-      if (name !== earlierName || !sameTensor(entry, earlierEntry)) return undefined;
-      pairs.set(earlierEntry, entry);
-      replaced.add(earlierEntry.span);
+    const checked = (this.checked ??= {
+      labels: 0,
+      claims: 0,
+      theirs: this.earlier.scope.labelsBetween(from.labels, Infinity),
+      theirClaims: this.earlier.scope.claimsBetween(from.claims, Infinity),
+      mine: this.next.scope.labelsFrom(from.labels),
+      myClaims: this.next.scope.claimsFrom(from.claims),
+      pairs: new Map(),
+      replaced: new Set(),
+    });
+    for (; checked.claims < there.scope.claims - from.claims; checked.claims++) {
+      const mine = checked.myClaims.next();
+      const theirs = checked.theirClaims[checked.claims];
+      if (mine.done || !theirs || mine.value[0] !== theirs[0]) return this.part();
+      checked.replaced.add(theirs[1].span);
+    }
+    for (; checked.labels < there.scope.labels - from.labels; checked.labels++) {
+      const mine = checked.mine.next();
+      const theirs = checked.theirs[checked.labels];
+      if (mine.done || !theirs || mine.value[0] !== theirs[0] || !sameTensor(mine.value[1], theirs[1]))
+        return this.part();
+      checked.pairs.set(theirs[1], mine.value[1]);
+      checked.replaced.add(theirs[1].span);
     }
     const diagnostics = this.earlier.diagnostics;
     for (let i = there.diagnostics; i < this.earlier.walked; i++) {
       const d = diagnostics[i]!;
-      if (replaced.has(d.span) || d.related?.some((r) => replaced.has(r.span))) return undefined;
+      if (checked.replaced.has(d.span) || d.related?.some((r) => checked.replaced.has(r.span))) return undefined;
     }
-    return pairs;
+    return checked.pairs;
+  }
+
+  /** The walks went apart for good: no later checkpoint is compared. */
+  private part(): undefined {
+    this.apart = true;
+    return undefined;
   }
 
   /**

@@ -50,6 +50,23 @@ export class OrderedNames<V extends Placed> {
     return out;
   }
 
+  /**
+   * The names from position `from` on, in order, read as they come: names defined after the iterator was made
+   * are met too (a Map's iterator is live), so a reader that goes on later reads each name once.
+   */
+  *from(from: number): IterableIterator<[string, V]> {
+    let i = 0;
+    if (this.earlier) {
+      for (const entry of this.earlier) {
+        if (i >= this.horizon) break;
+        if (i++ >= from) yield entry;
+      }
+    }
+    const skip = this.earlier ? from - this.horizon : from;
+    let j = 0;
+    for (const entry of this.own) if (j++ >= skip) yield entry;
+  }
+
   /** Every name, in order. */
   names(): string[] {
     return this.between(0, this.size).map(([name]) => name);

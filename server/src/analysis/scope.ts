@@ -245,6 +245,16 @@ export class Scope {
     return true;
   }
 
+  /** The labels defined in this scope from the `from`-th on, read as they are defined (ordered-names.ts). */
+  labelsFrom(from: number): IterableIterator<[string, LabelEntry]> {
+    return this.labels.from(from);
+  }
+
+  /** The names claimed in this scope from the `from`-th on, read as they are claimed. */
+  claimsFrom(from: number): IterableIterator<[string, NameClaim]> {
+    return this.claims.from(from);
+  }
+
   /** The labels defined in this scope from the `from`-th to before the `to`-th, in order. */
   labelsBetween(from: number, to: number): [string, LabelEntry][] {
     return this.labels.between(from, to);
