@@ -43,10 +43,10 @@ export class OrderedNames<V extends Placed> {
   between(from: number, to: number): [string, V][] {
     const out: [string, V][] = [];
     if (from >= to) return out;
-    if (this.earlier) {
-      if (from < this.horizon) take(this.earlier, from, Math.min(to, this.horizon), out);
-      if (to > this.horizon) take(this.own, Math.max(0, from - this.horizon), to - this.horizon, out);
-    } else take(this.own, from, to, out);
+    for (const entry of this.from(from)) {
+      out.push(entry);
+      if (out.length === to - from) break;
+    }
     return out;
   }
 
@@ -114,14 +114,4 @@ export class OrderedNames<V extends Placed> {
     this.own = all;
     this.earlier = undefined;
   }
-}
-
-/** Appends the entries of `map` from the `from`-th to before the `to`-th (in insertion order) to `out`. */
-function take<V>(map: Map<string, V>, from: number, to: number, out: [string, V][]): [string, V][] {
-  let i = 0;
-  for (const entry of map) {
-    if (i >= to) break;
-    if (i++ >= from) out.push(entry);
-  }
-  return out;
 }
