@@ -5,9 +5,10 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
-import { MAX_NESTING } from "../../grammar/index.js";
+import { lex, MAX_NESTING, type Token } from "../../grammar/index.js";
 import { analyze, type Analysis } from "../../server/src/analysis/index.js";
 import { formatText, indentUnit, MAX_INDENT_WIDTH } from "../../server/src/format/format.js";
+import { sameTokens } from "../../server/src/format/same-tokens.js";
 import { generateBraceBomb, generateMinusRun, random, withLineEndings } from "../hostile/bombs.js";
 import { repoRoot } from "../unit/helpers.js";
 
@@ -205,5 +206,57 @@ describe("formatting specific hostile input", () => {
     assert.equal(indentUnit({ tabSize: -3, insertSpaces: true }), " ");
     assert.equal(indentUnit({ tabSize: "x", insertSpaces: true }), "  ");
     assert.equal(indentUnit({ tabSize: 4, insertSpaces: false }), "\t");
+  });
+});
+
+/** The guard's answer the slow way: both texts lexed whole and compared token by token. */
+function sameTokensWhole(tokens: readonly Token[], formatted: string): boolean {
+  const again = lex(formatted);
+  if (again.errors.length > 0 || again.tokens.length !== tokens.length) return false;
+  return tokens.every((t, i) => t.tokenType === again.tokens[i]!.tokenType && t.image === again.tokens[i]!.image);
+}
+
+/** Small changes a buggy formatter could make: a space dropped or added, a line break joined, a character changed. */
+const tamperings = [" ", "", "\n", "\r", "\r\n", "#", "1", "a", "-", ">", "\u00a0", '"'];
+
+describe("the formatter's guard lexes only the changed lines", () => {
+  it("agrees with lexing both texts whole, on every formatted repository file and 3,000 tamperings of them", () => {
+    const next = random(20261203);
+    const texts = repositoryFiles().flatMap((f) => styles.map((style) => withLineEndings(f.text, style)));
+    let rejected = 0;
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const text = texts[i % texts.length]!;
+      const lexed = lex(text);
+      if (lexed.errors.length > 0) continue;
+      const formatted = formatText(text, "  ", lexed);
+      if (formatted === undefined) continue;
+      // Formatting is itself a change the guard must accept; then one tampering at a random place, often at a
+      // line's edge, where a lex of the changed lines alone would go wrong first.
+      assert.equal(sameTokens(lexed.tokens, text, formatted), true, `formatting ${i} was refused`);
+      const at = Math.floor(next() * (formatted.length + 1));
+      const cut = Math.floor(next() * 3);
+      const tampered =
+        formatted.slice(0, at) + tamperings[Math.floor(next() * tamperings.length)]! + formatted.slice(at + cut);
+      const whole = sameTokensWhole(lexed.tokens, tampered);
+      assert.equal(
+        sameTokens(lexed.tokens, text, tampered),
+        whole,
+        `tampering ${i} at ${at}: ${JSON.stringify(tampered.slice(at - 20, at + 20))}`,
+      );
+      if (whole) accepted++;
+      else rejected++;
+    }
+    // Both answers occur: a test whose tamperings all change the tokens, or none, would show little.
+    assert.ok(rejected > 500 && accepted > 200, `${rejected} refused, ${accepted} accepted`);
+  });
+  it("refuses a joined pair of tokens on the first or last line and across a line break", () => {
+    const text = "model M {\n  input(3, 8, 8)\n  relu\n  x: conv(4, 1)\n}\n";
+    const tokens = lex(text).tokens;
+    assert.equal(sameTokens(tokens, text, text.replace("x: conv", "x: conv4")), false);
+    assert.equal(sameTokens(tokens, text, text.replace("model M", "modelM")), false);
+    assert.equal(sameTokens(tokens, text, text.replace("}\n", "}x\n")), false);
+    assert.equal(sameTokens(tokens, text, text.replace("relu\n  x", "relux")), false);
+    assert.equal(sameTokens(tokens, text, text.replace("relu\n  x", "relu x")), true);
   });
 });

@@ -4,6 +4,7 @@
 // Formatting never changes meaning: the output is checked to lex into exactly the input's tokens and
 // comments, and a text that does not is left as it is. Its size is bounded (see formatText).
 import { lex, MAX_NESTING, type Token } from "../../../grammar/index.js";
+import { sameTokens } from "./same-tokens.js";
 
 const noSpaceAfter = new Set(["LParen"]);
 const noSpaceBefore = new Set(["RParen", "Comma", "Colon"]);
@@ -90,9 +91,7 @@ export function formatText(text: string, unit = "  ", lexed: LexedText = lex(tex
   if (current) flush();
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   const formatted = lines.join(eol) + eol;
-  // A text already in the canonical layout lexes as itself: the check would lex 800 KB again for nothing.
-  if (formatted === text) return formatted;
-  return sameTokens(tokens, formatted) ? formatted : undefined;
+  return sameTokens(tokens, text, formatted) ? formatted : undefined;
 }
 
 /** The file's own line break (the first one it uses), so that formatting keeps CRLF and CR files as they are. */
@@ -125,11 +124,4 @@ function spacing(a: Token, b: Token, minusIsSign: boolean, text: string): string
   // A minus sign right after an opening bracket, a comma, a colon or an operator is a sign: `(-1)`, `a * -2`.
   if (ta === "Minus" && minusIsSign) return "";
   return " ";
-}
-
-/** Whether `formatted` lexes to the same tokens and comments, in the same order (the meaning-preserving guard). */
-function sameTokens(tokens: readonly Token[], formatted: string): boolean {
-  const again = lex(formatted);
-  if (again.errors.length > 0 || again.tokens.length !== tokens.length) return false;
-  return tokens.every((t, i) => t.tokenType === again.tokens[i]!.tokenType && t.image === again.tokens[i]!.image);
 }
