@@ -60,21 +60,34 @@ const rightAligned = new Set<string>(["params", "macs", "memory", "rf"]);
 /** The table for one model, ending with totals and the memory estimate. */
 export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const columns = ["name", ...(options.columns ?? defaultColumns)] as (ColumnName | "name")[];
-  const rows = options.depth === undefined ? m.layers.map(layerRow) : collapse(m, options.depth);
-  const cells = rows.map((r) => columns.map((c) => cellText(r, c)));
-  const { widths, titles: heads } = fitWidths(columns, cells, options.width ?? defaultWidth);
+  const collapsed = options.depth === undefined ? undefined : collapse(m, options.depth);
+  const rowCount = collapsed ? collapsed.length : m.layers.length;
+  const rowAt = (i: number) => (collapsed ? collapsed[i]! : layerRow(m.layers[i]!));
+  // Two passes over the rows, each making its cells' text again, rather than keeping 300,000 cells of a
+  // 50,000-layer table alive between measuring and writing: the kept cells outlived the young generation and
+  // made the collector go through the whole analysis, most of the table's time.
+  const longest = columns.map(() => 0);
+  for (let r = 0; r < rowCount; r++) {
+    const row = rowAt(r);
+    for (let i = 0; i < columns.length; i++) longest[i] = Math.max(longest[i]!, cellText(row, columns[i]!).length);
+  }
+  const { widths, titles: heads } = fitWidths(columns, longest, options.width ?? defaultWidth);
   const right = columns.map((c) => rightAligned.has(c));
-  // A loop, not map and join per row: a table of 50,000 layers is 300,000 cells.
-  const line = (texts: string[]) => {
+  const line = (cell: (i: number) => string) => {
     let out = "";
-    for (let i = 0; i < texts.length; i++) {
+    for (let i = 0; i < columns.length; i++) {
       const w = widths[i]!;
-      const t = texts[i]!;
+      const t = cell(i);
       const fitted = t.length > w ? shortenMiddle(t, w) : t;
       out += (i > 0 ? "  " : "") + (right[i] ? fitted.padStart(w) : fitted.padEnd(w));
     }
     return out.trimEnd();
   };
+  const body: string[] = new Array(rowCount);
+  for (let r = 0; r < rowCount; r++) {
+    const row = rowAt(r);
+    body[r] = line((i) => cellText(row, columns[i]!));
+  }
   const ruleWidth = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const rule = (ch: string) => ch.repeat(ruleWidth);
   const unknown = m.layers.filter((l) => !l.outputShape).length;
@@ -88,9 +101,9 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
     rule("="),
     `Model ${m.name} (${m.framework}), ${inputsLine(m)}${m.batch > 1 ? `, batch ${m.batch}` : ""}`,
     rule("-"),
-    line(heads),
+    line((i) => heads[i]!),
     rule("="),
-    ...cells.map(line),
+    ...body,
     rule("="),
     ...outputLines(m),
     `Total params: ${count(m.params.total, partial)}`,
@@ -236,13 +249,10 @@ function cellText(r: Row, column: ColumnName | "name"): string {
  */
 function fitWidths(
   columns: (ColumnName | "name")[],
-  cells: string[][],
+  longest: number[],
   width: number,
 ): { widths: number[]; titles: string[] } {
   const gaps = 2 * (columns.length - 1);
-  // The longest cell per column, by a loop (spreading 50,000 lengths into Math.max passes them as arguments).
-  const longest = columns.map(() => 0);
-  for (const row of cells) for (let i = 0; i < row.length; i++) longest[i] = Math.max(longest[i]!, row[i]!.length);
   const measure = (heads: string[]) => columns.map((_, i) => Math.max(heads[i]!.length, longest[i]!));
   let heads = columns.map((c) => titles[c]);
   let widths = measure(heads);
