@@ -5,7 +5,29 @@ import type { JsonTableDocument } from "../../server/src/protocol.js";
 import { grouped, megabytes } from "./figures.js";
 
 export type TableModel = JsonTableDocument["models"][number];
-type TableLayer = TableModel["layers"][number];
+
+/** One layer of the server's columns (JsonTableLayers), read out of them. */
+interface TableLayer {
+  name: string;
+  kind: string;
+  line: number;
+  outputShape: number[] | null;
+  params: number | null;
+  macs: number | null;
+  memory: number | null;
+}
+
+function layerAt(columns: TableModel["layers"], i: number): TableLayer {
+  return {
+    name: columns.name[i]!,
+    kind: columns.kind[i]!,
+    line: columns.line[i]!,
+    outputShape: columns.outputShape[i] ?? null,
+    params: columns.params[i] ?? null,
+    macs: columns.macs[i] ?? null,
+    memory: columns.memory[i] ?? null,
+  };
+}
 
 /** One row: a layer, or a name prefix (block use, repeat, iteration, labelled chain) holding rows. */
 export interface SummaryNode {
@@ -44,7 +66,8 @@ export function summaryTree(model: TableModel): SummaryNode[] {
       node.kind = groupKind(node.name, group);
     }
   };
-  for (const layer of model.layers) {
+  for (let i = 0; i < model.layers.name.length; i++) {
+    const layer = layerAt(model.layers, i);
     const parts = layer.name.split(".");
     // Keep the open prefixes this name shares, close the others, open the missing ones.
     let shared = 0;

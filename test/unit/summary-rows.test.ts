@@ -16,6 +16,10 @@ const files = [
   ...readdirSync(join(root, "test/fixtures"))
     .filter((f) => f.endsWith(".cnn"))
     .map((f) => join("test/fixtures", f)),
+  // Figures past 2^53: the layer where they overflow shows `overflow` in both.
+  ...readdirSync(join(root, "test/hostile/corpus"))
+    .filter((f) => f.endsWith("-overflow.cnn"))
+    .map((f) => join("test/hostile/corpus", f)),
 ].filter((f) => f.endsWith(".cnn"));
 
 /** The CLI's rows of one model as cell texts: name, kind, output, params, macs, memory. */
@@ -115,6 +119,13 @@ describe("the summary view's tree", () => {
     assert.match(lines[use.line]!, /Bottleneck\(/);
     const layer = use.children[0]!;
     assert.match(lines[layer.line]!, /conv\(/);
+  });
+
+  it("sends the layers as one list per field, each field's name once rather than once per layer", () => {
+    const json = JSON.stringify(model.layers);
+    assert.equal(json.match(/"kind":/g)?.length, 1);
+    assert.equal(model.layers.name.length, model.layers.outputShape.length);
+    assert.ok(model.layers.name.length > 50, `${model.layers.name.length} layers`);
   });
 
   it("sends no receptive fields, input shapes or merge groups to the view", () => {
