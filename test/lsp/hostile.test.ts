@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { TextEdit } from "vscode-languageserver-protocol";
-import { generateBraceBomb, withLineEndings } from "../hostile/bombs.js";
+import { generateBraceBomb, generateLabels, withLineEndings } from "../hostile/bombs.js";
 import { readRepoFile } from "../unit/helpers.js";
 import { applyEdits, TestClient } from "./lsp-client.js";
 
@@ -22,6 +22,35 @@ describe("a CR-only document over stdio", () => {
       items.some((i) => i.label === "conv"),
       items.map((i) => i.label).join(" "),
     );
+  });
+});
+
+describe("completion in a file of 20,000 labels over stdio", () => {
+  const client = new TestClient();
+  before(() => client.initialize());
+  after(() => client.stop());
+
+  it("answers an incomplete list of the nearest labels, then the typed one from far above", async () => {
+    const uri = "file:///many-labels.cnn";
+    const text = generateLabels(20_000);
+    await client.open(uri, text);
+    const line = text.split("\n").findIndex((l) => l.startsWith("  a15000:"));
+    type List = { isIncomplete: boolean; items: { label: string; detail?: string }[] };
+    // A list that holds every match comes as a plain array.
+    const labels = (list: List | List["items"]) =>
+      (Array.isArray(list) ? list : list.items).filter((i) => i.detail === "label").map((i) => i.label);
+    const atStart = await client.request<List>("textDocument/completion", {
+      textDocument: { uri },
+      position: { line, character: 2 },
+    });
+    assert.equal(atStart.isIncomplete, true);
+    assert.ok(labels(atStart).includes("a14999") && !labels(atStart).includes("a3"));
+    // The cursor after `a150` of the line's own label: the labels that start so, the far ones too.
+    const typed = await client.request<List | List["items"]>("textDocument/completion", {
+      textDocument: { uri },
+      position: { line, character: 6 },
+    });
+    assert.ok(labels(typed).includes("a150") && labels(typed).includes("a1501"), labels(typed).slice(0, 5).join(" "));
   });
 });
 

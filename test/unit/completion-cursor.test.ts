@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CompletionItem } from "vscode-languageserver";
 import { InsertTextFormat } from "vscode-languageserver";
-import { completions, type CompletionOptions } from "../../server/src/lsp/completion.js";
+import { completions, LABEL_LIMIT, type CompletionOptions } from "../../server/src/lsp/completion.js";
 import { atCursor } from "./cursor.js";
 
 const vscode: CompletionOptions = { snippets: true, markdownDocs: true };
 
 function items(source: string, options = vscode): CompletionItem[] {
   const { doc, offset } = atCursor(source);
-  return completions(doc, offset, options);
+  return completions(doc, offset, options).items;
 }
 
 const labels = (source: string) => items(source).map((i) => i.label);
@@ -99,5 +99,56 @@ describe("completion items as the client can take them", () => {
     const stride = items("model M { input(3, 8, 8) conv(8, 3, <|>) }").find((i) => i.label === "stride:")!;
     assert.equal(stride.insertText, "stride: ");
     assert.equal(stride.detail, "stride = 1");
+  });
+});
+
+describe("completion in a file of many labels", () => {
+  const count = LABEL_LIMIT + 300;
+  const lines = Array.from({ length: count }, (_, i) => `  a${i + 1}: relu`);
+  const source = (typed: string) => `model M {\n  input(3, 8, 8)\n${lines.join("\n")}\n  ${typed}<|>\n}`;
+  const list = (typed: string) => {
+    const { doc, offset } = atCursor(source(typed));
+    return completions(doc, offset, vscode);
+  };
+  const labelItems = (typed: string) => list(typed).items.filter((i) => i.detail === "label");
+
+  it("offers the nearest labels up to the limit and says the list is incomplete", () => {
+    const offered = labelItems("");
+    assert.equal(list("").isIncomplete, true);
+    assert.equal(offered.length, LABEL_LIMIT);
+    assert.ok(
+      offered.some((i) => i.label === `a${count}`),
+      "the label right above the cursor",
+    );
+    assert.ok(!offered.some((i) => i.label === "a1"), "the first label, furthest away");
+    assert.ok(
+      list("").items.some((i) => i.label === "conv"),
+      "layer kinds are still offered",
+    );
+  });
+
+  it("offers the far labels that match what is typed, in the editor's way (letters in order)", () => {
+    const offered = labelItems("a1").map((i) => i.label);
+    assert.ok(offered.includes("a1") && offered.includes("a10") && offered.includes("a201"));
+    assert.ok(!offered.includes("a2"));
+    assert.deepEqual(
+      labelItems("a7_9").map((i) => i.label),
+      [],
+    );
+    // Those that start with the typed part come first: a far `a2` is kept though 500 nearer ones contain `a`,`2`.
+    assert.ok(labelItems("a2").some((i) => i.label === "a2"));
+  });
+
+  it("says the list is complete in a file with fewer labels than the limit", () => {
+    const { doc, offset } = atCursor("model M {\n  input(3, 8, 8)\n  x: relu\n  y: relu\n  <|>\n}");
+    const small = completions(doc, offset, vscode);
+    assert.equal(small.isIncomplete, false);
+    assert.deepEqual(
+      small.items
+        .filter((i) => i.detail === "label")
+        .map((i) => i.label)
+        .sort(),
+      ["x", "y"],
+    );
   });
 });

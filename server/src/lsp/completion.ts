@@ -1,5 +1,5 @@
 // Completion: layer kinds, arguments with their defaults and docs, values, block names, labels, keywords.
-import type { CompletionItem } from "vscode-languageserver";
+import type { CompletionItem, CompletionList } from "vscode-languageserver";
 import { CompletionItemKind, InsertTextFormat } from "vscode-languageserver";
 import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
@@ -17,28 +17,81 @@ export interface CompletionOptions {
 }
 
 /**
+ * Labels offered at most, the nearest before the cursor first: a file of 50,000 labels offered 25,000 in the
+ * middle (1.6 MB of items). Past the limit the list says it is incomplete, so the editor asks again as the
+ * name is typed, and the labels that match the typed part are offered.
+ */
+export const LABEL_LIMIT = 500;
+
+/**
  * The completion items at `offset`. Without snippet support an item inserts its bare name (`conv`, `concat`):
  * such a client would insert `${1:out_channels}` literally, and a name followed by `(` brings signature help.
  */
-export function completions(doc: Analysed, offset: number, options: CompletionOptions): CompletionItem[] {
-  if (inComment(doc.analysis.ast.comments, offset)) return [];
+export function completions(doc: Analysed, offset: number, options: CompletionOptions): CompletionList {
+  const complete = (items: CompletionItem[]): CompletionList => ({ isIncomplete: false, items });
+  if (inComment(doc.analysis.ast.comments, offset)) return complete([]);
   const tokens = tokensOf(doc.analysis.ast);
   const after = wordBefore(tokens, offset);
   if (after === "Framework") {
-    return ["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember }));
+    return complete(["pytorch", "keras"].map((w) => ({ label: w, kind: CompletionItemKind.EnumMember })));
   }
   if (after === "Shortcut") {
     const detail = "identity, or a 1×1 conv + batchnorm projection when shapes differ";
-    return [{ label: "auto", kind: CompletionItemKind.Keyword, detail }];
+    return complete([{ label: "auto", kind: CompletionItemKind.Keyword, detail }]);
   }
   const call = callContext(tokens, offset);
   // Arguments given by position are taken too: their names would only give a duplicate-argument error.
   if (call) {
     const positional = Math.max(0, call.argumentIndex - call.given.length);
-    return argumentCompletions(doc, call.name, call.keyword, call.given, positional);
+    return complete(argumentCompletions(doc, call.name, call.keyword, call.given, positional));
   }
-  const items = depthAt(tokens, offset) === 0 ? topLevel() : bodyCompletions(doc, offset);
-  return items.map((item) => forClient(item, options));
+  if (depthAt(tokens, offset) === 0) return complete(topLevel().map((item) => forClient(item, options)));
+  const labels = labelsBefore(doc, offset, typedPart(tokens, offset));
+  const items = bodyCompletions(doc, labels.names).map((item) => forClient(item, options));
+  return { isIncomplete: labels.cut, items };
+}
+
+/**
+ * The labels defined before `offset`, once each, at most LABEL_LIMIT of them: those whose letters contain the
+ * typed part in order (as the editor matches), the ones that start with it first, nearest first within each.
+ * `cut` tells whether any were left out.
+ */
+function labelsBefore(doc: Analysed, offset: number, typed: string): { names: string[]; cut: boolean } {
+  const seen = new Set<string>();
+  const starting: string[] = [];
+  const containing: string[] = [];
+  const lowerTyped = typed.toLowerCase();
+  // From the cursor backwards, so the limit keeps the nearest; models are searched last to first likewise.
+  for (let m = doc.analysis.models.length - 1; m >= 0; m--) {
+    const labels = doc.analysis.models[m]!.labels;
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const l = labels[i]!;
+      if (l.span.start >= offset || seen.has(l.name)) continue;
+      seen.add(l.name);
+      const lower = l.name.toLowerCase();
+      if (lower.startsWith(lowerTyped)) starting.push(l.name);
+      else if (containsInOrder(lower, lowerTyped)) containing.push(l.name);
+    }
+  }
+  const matching = starting.length >= LABEL_LIMIT ? starting : starting.concat(containing);
+  return { names: matching.slice(0, LABEL_LIMIT), cut: starting.length + containing.length > LABEL_LIMIT };
+}
+
+/** Whether `typed`'s characters occur in `name` in order (how an editor filters a list; both in lower case). */
+function containsInOrder(name: string, typed: string): boolean {
+  let at = 0;
+  for (const c of typed) {
+    at = name.indexOf(c, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
+/** The part of a name typed before the cursor (`a12` in `a12|`), or "" between words. */
+function typedPart(tokens: readonly Token[], offset: number): string {
+  const t = tokens[tokensBefore(tokens, offset) - 1];
+  if (!t || !typedWord(t, offset, /^\w+$/)) return "";
+  return t.image.slice(0, offset - t.startOffset);
 }
 
 /** Drops the snippet (keeping the label as the text) and the markdown where the client cannot take them. */
@@ -107,7 +160,7 @@ function topLevel(): CompletionItem[] {
   ];
 }
 
-function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
+function bodyCompletions(doc: Analysed, labels: readonly string[]): CompletionItem[] {
   const items: CompletionItem[] = layerKinds.map((k, i) => {
     const required = k.args.filter((a) => a.default === undefined && !a.optional);
     const snippet = required.length
@@ -138,8 +191,6 @@ function bodyCompletions(doc: Analysed, offset: number): CompletionItem[] {
       sortText: `0${b.name}`,
     });
   }
-  const labels = new Set<string>();
-  for (const m of doc.analysis.models) for (const l of m.labels) if (l.span.start < offset) labels.add(l.name);
   for (const l of labels)
     items.push({ label: l, kind: CompletionItemKind.Variable, detail: "label", sortText: `0${l}` });
   const keywords: [string, string, string][] = [

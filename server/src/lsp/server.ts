@@ -138,12 +138,14 @@ export function startServer(connection: Connection): void {
     answer(p.textDocument.uri, [], (doc) => codeLenses(doc, { clientCommands: features.clientCommands })),
   );
   connection.onCompletion((p) =>
-    answer(p.textDocument.uri, [], (doc) =>
-      completions(doc, at(doc, p.position), {
+    answer(p.textDocument.uri, [], (doc) => {
+      const list = completions(doc, at(doc, p.position), {
         snippets: features.snippets,
         markdownDocs: features.markdownCompletionDocs,
-      }),
-    ),
+      });
+      // A plain list when it is complete, as the simplest clients read it.
+      return list.isIncomplete ? list : list.items;
+    }),
   );
   connection.onSignatureHelp((p) => answer(p.textDocument.uri, null, (doc) => signatureHelp(doc, at(doc, p.position))));
   connection.onDocumentSymbol((p) =>
