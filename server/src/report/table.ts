@@ -1,5 +1,5 @@
 // The torchinfo-like summary table that `cnnlens summary` prints, fitted to a width and an optional depth.
-import type { GroupInfo, LayerInfo, ModelInfo, Shape } from "../analysis/index.js";
+import type { GroupInfo, LayerInfo, ModelInfo, ReceptiveField, Shape } from "../analysis/index.js";
 import { formatShape } from "../analysis/tensor.js";
 import { compact, fieldNumber, grouped, megabytes } from "./format.js";
 
@@ -31,7 +31,7 @@ interface Row {
   params: number;
   macs: number;
   memory: number;
-  rf: string;
+  field: ReceptiveField | undefined;
   /** Size or parameters unknown because of an error above. */
   unknown: boolean;
   /** The figures passed 2^53 here, so none of them is exact. */
@@ -66,10 +66,12 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   // Two passes over the rows, each making its cells' text again, rather than keeping 300,000 cells of a
   // 50,000-layer table alive between measuring and writing: the kept cells outlived the young generation and
   // made the collector go through the whole analysis, most of the table's time.
+  const texts = new SharedTexts();
   const longest = columns.map(() => 0);
   for (let r = 0; r < rowCount; r++) {
     const row = rowAt(r);
-    for (let i = 0; i < columns.length; i++) longest[i] = Math.max(longest[i]!, cellText(row, columns[i]!).length);
+    for (let i = 0; i < columns.length; i++)
+      longest[i] = Math.max(longest[i]!, cellText(row, columns[i]!, texts).length);
   }
   const { widths, titles: heads } = fitWidths(columns, longest, options.width ?? defaultWidth);
   const right = columns.map((c) => rightAligned.has(c));
@@ -86,7 +88,7 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const body: string[] = new Array(rowCount);
   for (let r = 0; r < rowCount; r++) {
     const row = rowAt(r);
-    body[r] = line((i) => cellText(row, columns[i]!));
+    body[r] = line((i) => cellText(row, columns[i]!, texts));
   }
   const ruleWidth = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   const rule = (ch: string) => ch.repeat(ruleWidth);
@@ -165,7 +167,7 @@ function layerRow(l: LayerInfo): Row {
     params: l.params.trainable + l.params.nonTrainable,
     macs: l.macs,
     memory: l.memory,
-    rf: field(l),
+    field: l.receptiveField,
     unknown: !l.outputShape,
     overflow: !!l.overflow,
   };
@@ -208,7 +210,7 @@ function collapsedRow(name: string, layers: LayerInfo[], group: GroupInfo | unde
     params: sum((l) => l.params.trainable + l.params.nonTrainable),
     macs: sum((l) => l.macs),
     memory: sum((l) => l.memory),
-    rf: field(last),
+    field: last.receptiveField,
     unknown: layers.some((l) => !l.outputShape),
     overflow: layers.some((l) => !!l.overflow),
   };
@@ -221,7 +223,29 @@ function groupKind(name: string, group: GroupInfo | undefined): string {
   return /\.\d+$/.test(name) ? "iteration" : "group";
 }
 
-function cellText(r: Row, column: ColumnName | "name"): string {
+/**
+ * The text of each shape and receptive field, made once per object: a layer that keeps its input's shape and
+ * field (an activation, a dropout) shares the objects, so a table of 50,000 layers has 5,500 of each to write.
+ */
+class SharedTexts {
+  private readonly made = new Map<object, string>();
+
+  shape(shape: Shape | undefined): string {
+    if (!shape) return "?";
+    let text = this.made.get(shape);
+    if (text === undefined) this.made.set(shape, (text = formatShape(shape)));
+    return text;
+  }
+
+  field(rf: ReceptiveField | undefined): string {
+    if (!rf) return "";
+    let text = this.made.get(rf);
+    if (text === undefined) this.made.set(rf, (text = fieldText(rf)));
+    return text;
+  }
+}
+
+function cellText(r: Row, column: ColumnName | "name", texts: SharedTexts): string {
   const count = (n: number) => (r.overflow ? "overflow" : r.unknown && n === 0 ? "?" : n ? grouped(n) : "--");
   switch (column) {
     case "name":
@@ -229,9 +253,9 @@ function cellText(r: Row, column: ColumnName | "name"): string {
     case "kind":
       return r.kind;
     case "input":
-      return formatShape(r.input);
+      return texts.shape(r.input);
     case "output":
-      return formatShape(r.output);
+      return texts.shape(r.output);
     case "params":
       return count(r.params);
     case "macs":
@@ -239,7 +263,7 @@ function cellText(r: Row, column: ColumnName | "name"): string {
     case "memory":
       return r.overflow ? "overflow" : r.unknown ? "?" : megabytes(r.memory);
     case "rf":
-      return r.rf;
+      return texts.field(r.field);
   }
 }
 
@@ -277,9 +301,7 @@ function fitWidths(
   return { widths, titles: heads };
 }
 
-function field(l: LayerInfo): string {
-  const rf = l.receptiveField;
-  if (!rf) return "";
+function fieldText(rf: ReceptiveField): string {
   if (rf.global) return "global";
   return `${axes(rf.size)}/${axes(rf.jump)}`;
 }
