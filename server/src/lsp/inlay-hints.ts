@@ -121,11 +121,22 @@ export function inlayHints(doc: Analysed, range: Range, settings: InlayHintSetti
       add(g.span, `group ${g.kind}`, g.outputShape, g.kind === "block" ? total(g.params) : undefined, true);
   }
   const hints: InlayHint[] = [];
+  // One label per shape object: an activation shares its input's shape, so 50,000 lines have 5,500 to write.
+  const shapeLabels = new Map<Shape, string>();
+  const shapeLabel = (shape: Shape) => {
+    let label = shapeLabels.get(shape);
+    if (label === undefined) shapeLabels.set(shape, (label = `→ ${formatShape(shape)}`));
+    return label;
+  };
   for (const line of byLine) {
     if (!line) continue;
     const output = line.output;
     if (!output.shape) continue;
-    const shapes = settings.shapes ? `→ ${output.more ? shapeRange(shapesOf(output)) : formatShape(output.shape)}` : "";
+    const shapes = settings.shapes
+      ? output.more
+        ? `→ ${shapeRange(shapesOf(output))}`
+        : shapeLabel(output.shape)
+      : "";
     const params = counting ? lineParams(entriesOf(line)) : "";
     const label = shapes && params ? `${shapes} · ${params} params` : shapes || (params && `${params} params`);
     if (!label) continue;
