@@ -153,9 +153,24 @@ describe("cnnlens/importOnnx and cnnlens/saveImported", () => {
       uri: document,
       target: pathToFileURL(target).toString(),
     });
-    assert.match(refused.error ?? "", /cannot save .*LeNet Saved\.cnn: its folder .*saved does not exist/);
+    assert.match(
+      refused.error ?? "",
+      /cannot save .*LeNet Saved\.cnn: its folder .*saved does not exist; choose another place/,
+    );
     assert.equal(existsSync(join(dir, "saved")), false);
     mkdirSync(join(dir, "saved"));
+    // A folder where the weights go: refused before the text is written, not after it replaced a file.
+    mkdirSync(join(dir, "saved", "LeNet Saved.safetensors"));
+    const blocked = await client.request<{ error?: string }>("cnnlens/saveImported", {
+      uri: document,
+      target: pathToFileURL(target).toString(),
+    });
+    assert.match(
+      blocked.error ?? "",
+      /cannot save .*\.cnn: .*LeNet Saved\.safetensors exists and is not a regular file; choose another name/,
+    );
+    assert.deepEqual(readdirSync(join(dir, "saved")), ["LeNet Saved.safetensors"]);
+    rmSync(join(dir, "saved", "LeNet Saved.safetensors"), { recursive: true });
     const saved = await client.request<{ cnn?: string; weights?: string; tensors?: number; error?: string }>(
       "cnnlens/saveImported",
       { uri: document, target: pathToFileURL(target).toString() },
@@ -292,7 +307,10 @@ describe("cnnlens/importOnnx of a file with symbolic sizes and external weights"
     const refused = await client.request<{ refusal?: string; needsInputShape?: boolean }>("cnnlens/importOnnx", {
       uri: onnxUri,
     });
-    assert.match(refused.refusal ?? "", /tiny net\.onnx: .*give its sizes with --input-shape C,H,W/);
+    assert.match(
+      refused.refusal ?? "",
+      /tiny net\.onnx: .*give its sizes after the batch with --input-shape, in the file's order: /,
+    );
     // The client offers "Give the Input Shape…" on this flag, not on the sentence's words.
     assert.equal(refused.needsInputShape, true);
     const imported = await client.request<Imported>("cnnlens/importOnnx", { uri: onnxUri, inputShape: [3, 8, 8] });

@@ -3,7 +3,7 @@
 import { dirname, join, parse } from "node:path";
 import type { SaveImportedParams, SaveImportedResult } from "../protocol.js";
 import { encodeSafetensors } from "../simulation/safetensors.js";
-import { folderProblem, notAFile, writeAllOrNone } from "../simulation/write-files.js";
+import { firstWriteProblem, writeAllOrNone } from "../simulation/write-files.js";
 import type { KeptImport } from "./imported-onnx.js";
 import { pathOfFileUri } from "./onnx-files.js";
 
@@ -21,13 +21,12 @@ export function saveImported(model: KeptImport | undefined, p: SaveImportedParam
   const weights = join(dirname(cnn), `${parse(cnn).name}.safetensors`);
   if (weights === cnn)
     return { error: `${cnn}: the .cnn text and its weights would be the same file; give the file a .cnn name` };
-  const folder = folderProblem(dirname(cnn));
-  if (folder) return { error: `cannot save ${cnn}: ${folder}; choose another place` };
-  // A directory (or a FIFO) where a file goes would fail the second rename after the first had replaced a file.
-  for (const path of [cnn, weights]) {
-    const problem = notAFile(path);
-    if (problem) return { error: `cannot save ${cnn}: ${problem}; choose another name` };
-  }
+  // Checked here to word the sentence for this command; writeAllOrNone checks the same again just before writing.
+  const problem = firstWriteProblem([cnn, weights]);
+  if (problem)
+    return {
+      error: `cannot save ${cnn}: ${problem.text}; choose another ${problem.where === "folder" ? "place" : "name"}`,
+    };
   try {
     // Encoded before anything touches the disk: a failure here leaves no file behind.
     const tensors = encodeSafetensors(model.weights);

@@ -12,10 +12,8 @@ export interface FileToWrite {
 
 /** Writes every file or none; throws an Error whose message is the sentence for the user ("nothing was written"). */
 export function writeAllOrNone(files: readonly FileToWrite[]): void {
-  for (const { path } of files) {
-    const problem = folderProblem(dirname(path)) ?? notAFile(path);
-    if (problem) throw new Error(`cannot write ${path}: ${problem}; nothing was written`);
-  }
+  const problem = firstWriteProblem(files.map((f) => f.path));
+  if (problem) throw new Error(`cannot write ${problem.path}: ${problem.text}; nothing was written`);
   const suffix = `.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   const written: string[] = [];
   try {
@@ -34,8 +32,30 @@ export function writeAllOrNone(files: readonly FileToWrite[]): void {
   }
 }
 
+/** Why a file cannot be written where it goes: its folder (missing, not a folder) or the path itself. */
+export interface WriteProblem {
+  path: string;
+  where: "folder" | "file";
+  text: string;
+}
+
+/**
+ * The first reason, in the order of `paths`, that one of them cannot be written (each path's folder, then the
+ * path), before anything is written: a directory (or a FIFO) where a file goes would fail a later rename after an
+ * earlier one had replaced a file. Callers word the sentence.
+ */
+export function firstWriteProblem(paths: readonly string[]): WriteProblem | undefined {
+  for (const path of paths) {
+    const folder = folderProblem(dirname(path));
+    if (folder) return { path, where: "folder", text: folder };
+    const file = notAFile(path);
+    if (file) return { path, where: "file", text: file };
+  }
+  return undefined;
+}
+
 /** What is wrong with the folder a file goes to, or undefined when it is a folder. */
-export function folderProblem(folder: string): string | undefined {
+function folderProblem(folder: string): string | undefined {
   try {
     return statSync(folder).isDirectory() ? undefined : `${folder} is not a folder`;
   } catch {
@@ -44,7 +64,7 @@ export function folderProblem(folder: string): string | undefined {
 }
 
 /** Why an existing `path` cannot be replaced by a file (a directory, a FIFO), or undefined. */
-export function notAFile(path: string): string | undefined {
+function notAFile(path: string): string | undefined {
   try {
     return lstatSync(path).isDirectory() || !statSync(path).isFile()
       ? `${path} exists and is not a regular file`
