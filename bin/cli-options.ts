@@ -137,10 +137,12 @@ export const optionSpecs: readonly OptionSpec[] = [
   },
   {
     name: "input-shape",
-    value: "C,H,W",
+    value: "SIZES",
     kind: "text",
     commands: ["import"],
-    help: "the input's sizes after the batch axis, for a model whose input sizes are symbolic (dynamic)",
+    help:
+      "the input's sizes after the batch axis in the file's order (C,H,W; H,W,C for a Keras model's export), " +
+      "for a model whose input sizes are symbolic (dynamic)",
   },
   {
     name: "weights",

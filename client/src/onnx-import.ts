@@ -196,11 +196,13 @@ async function chooseOnnx(): Promise<vscode.Uri | undefined> {
   return chosen?.[0];
 }
 
-/** Asks for C,H,W (without the batch); undefined when the user cancels. */
+/** Asks for the sizes without the batch, in the file's order (the refusal before names it); undefined on cancel. */
 async function askShape(name: string): Promise<number[] | undefined> {
   const text = await vscode.window.showInputBox({
     title: `The input shape of ${name}`,
-    prompt: "The sizes of one sample without the batch, separated by commas: C,H,W such as 3,224,224",
+    prompt:
+      "The sizes of one sample without the batch, separated by commas, in the file's order: C,H,W such as " +
+      "3,224,224 for most files, H,W,C such as 224,224,3 for a Keras model's export",
     placeHolder: "3,224,224",
     validateInput: (v) => (parseShape(v) ? undefined : "Give one to three whole sizes such as 3,224,224"),
   });

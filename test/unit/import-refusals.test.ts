@@ -63,8 +63,20 @@ describe("cnnlens import refuses", () => {
     await refused(
       "dynamic",
       modelBytes(graph),
-      /input 'x' has the dynamic shape \[N, 3, H, W\]; give its sizes with --input-shape C,H,W/,
+      new RegExp(
+        String.raw`input 'x' has the dynamic shape \[N, 3, H, W\]; give its sizes after the batch with ` +
+          String.raw`--input-shape, in the file's order: 3,H,W \(for example 3,224,224\)`,
+      ),
     );
+    // The order is the file's: channels last in a Keras model's export; a symbolic size keeps its name when it
+    // is a plain word, and a long or odd one is not repeated.
+    const last = convGraph({ input: [valueInfo("x", ["N", "height", "W", 3])] });
+    assert.match(
+      (importOnnx(modelBytes(last)) as { refusal: string }).refusal,
+      /in the file's order: height,W,3 \(for example 224,224,3\)/,
+    );
+    const odd = convGraph({ input: [valueInfo("x", ["N", 3, "x".repeat(500), "a\nb"])] });
+    assert.match((importOnnx(modelBytes(odd)) as { refusal: string }).refusal, /order: 3,size2,size3 \(/);
     // The function says so in a field too, which an editor reads to ask for the sizes.
     assert.equal((importOnnx(modelBytes(graph)) as { needsInputShape?: boolean }).needsInputShape, true);
     const wrong = importOnnx(modelBytes(graph), { inputShape: [4, 16, 16] }) as { needsInputShape?: boolean };

@@ -35,9 +35,23 @@ function oneInput(input: OnnxValueInfo, given: number[] | undefined): { name: st
   if (rest.some((d) => d === undefined))
     refuseWithoutShape(
       `the input '${input.name}' has the dynamic shape [${dims.map((d) => d ?? "?").join(", ")}]; ` +
-        `give its sizes with --input-shape ${dims.length === 4 ? "C,H,W" : "C,…"} (for example 3,224,224)`,
+        `give its sizes after the batch with --input-shape, in the file's order: ${sizesInOrder(dims)}`,
     );
   if (rest.length > 4)
     refuse(`the input '${input.name}' has rank ${dims.length}; the language takes at most 3 spatial axes`);
   return { name: input.name, shape: [batch, ...(rest as number[])] };
+}
+
+/**
+ * The sizes --input-shape takes, in the file's own order (channels first, or last in a Keras file's graph), and
+ * an example: `3,H,W (for example 3,224,224)`; `H,W,3 (for example 224,224,3)`.
+ */
+function sizesInOrder(dims: readonly (number | string | undefined)[]): string {
+  const known = (d: number | string | undefined): d is number => typeof d === "number" && d > 0;
+  const after = dims.slice(1);
+  // A symbolic size's own name when it is a short plain word (`height`); the file's text is shown, not trusted.
+  const plain = (d: unknown): d is string => typeof d === "string" && /^[A-Za-z_][\w.]{0,19}$/.test(d);
+  const names = after.map((d, i) => (known(d) ? String(d) : plain(d) ? d : `size${i + 1}`));
+  const example = after.map((d) => (known(d) ? d : 224));
+  return `${names.join(",")} (for example ${example.join(",")})`;
 }
