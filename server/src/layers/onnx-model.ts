@@ -3,8 +3,7 @@ import type { GraphNode, LayerInfo, ModelInfo } from "../analysis/types.js";
 import type { LayerEmit } from "../onnx/emit.js";
 import { GraphBuilder, NODE_SEPARATOR, toChannelsFirst, toChannelsLast, type Value } from "../onnx/graph.js";
 import { DataType, encodeModel, type ValueInfoData } from "../onnx/proto.js";
-import { emitStatistics, statisticRows, STATISTICS_OUTPUT, STATISTICS_OWNER } from "../onnx/statistics.js";
-import type { StatisticRows } from "../onnx/statistics.js";
+import { StatisticsGroups, STATISTICS_OUTPUT, STATISTICS_OWNER, type PlacedRows } from "../onnx/statistics.js";
 import type { WeightMap } from "../onnx/tensors.js";
 import { unitOf } from "./index.js";
 
@@ -33,16 +32,16 @@ export interface BuildOptions {
    */
   outputs?: "all" | "final";
   /**
-   * Adds the `statistics` output: for every layer in order, the rows of `statisticRows` with STAT_COLUMNS
-   * partial statistics each (onnx/statistics.ts), so the statistics need no layer's output to leave the engine.
+   * Adds the `statistics` output: every layer's rows of `statisticRows` with STAT_COLUMNS partial statistics each
+   * (onnx/statistics.ts), placed as `BuiltModel.statistics` says, so no layer's output need leave the engine.
    */
   statistics?: boolean;
 }
 
-/** The ONNX bytes, and where each layer's rows are in the `statistics` output (in layer order). */
+/** The ONNX bytes, and where each layer's rows are in the `statistics` output (listed in layer order). */
 export interface BuiltModel {
   bytes: Uint8Array;
-  statistics: StatisticRows[];
+  statistics: PlacedRows[];
 }
 
 /**
@@ -65,8 +64,8 @@ export function buildModel(model: ModelInfo, weights: WeightMap, options: BuildO
   const outputs: ValueInfoData[] = [];
   const layout = new Layout(g, keras);
   const splits = new Map<string, string[]>();
-  const stats: string[] = [];
-  const statistics: StatisticRows[] = [];
+  const groups = new StatisticsGroups(g);
+  const statistics: PlacedRows[] = [];
   for (const node of model.graph) {
     if (node.op === "input") {
       const index = node.index ?? 0;
@@ -84,9 +83,7 @@ export function buildModel(model: ModelInfo, weights: WeightMap, options: BuildO
         outputs.push({ name: expose(g, out, layer.name, layout), elemType: DataType.FLOAT, dims: { rank: out.rank } });
       }
       if (options.statistics) {
-        const { name, rows } = layerStatistics(g, out, [batch, ...layer.outputShape!], layout);
-        stats.push(name);
-        statistics.push(rows);
+        statistics.push(layerStatistics(g, groups, out, [batch, ...layer.outputShape!], layout));
       }
     } else {
       g.owner = `${node.op}@${node.id}`;
@@ -107,11 +104,9 @@ export function buildModel(model: ModelInfo, weights: WeightMap, options: BuildO
     const finalName = g.op("Identity", [layout.file(final)], undefined, onnxOutputName(model, i));
     outputs.push({ name: finalName, elemType: DataType.FLOAT, dims: { rank: final.rank } });
   });
-  if (options.statistics && stats.length > 0) {
-    g.owner = STATISTICS_OWNER;
-    const name = g.op("Concat", stats, { axis: 0 }, STATISTICS_OUTPUT);
-    outputs.push({ name, elemType: DataType.FLOAT, dims: { rank: 2 } });
-  }
+  g.owner = STATISTICS_OWNER;
+  const statisticsOutput = options.statistics ? groups.finish(STATISTICS_OUTPUT) : undefined;
+  if (statisticsOutput) outputs.push({ name: statisticsOutput, elemType: DataType.FLOAT, dims: { rank: 2 } });
   const bytes = encodeModel({
     name: model.name,
     nodes: g.nodes,
@@ -202,16 +197,17 @@ function expose(g: GraphBuilder, v: Value, name: string, layout: Layout): string
  */
 function layerStatistics(
   g: GraphBuilder,
+  groups: StatisticsGroups,
   v: Value,
   fileDims: number[],
   layout: Layout,
-): { name: string; rows: StatisticRows } {
+): PlacedRows {
   const dims = layout.inFileOrder(v) ? fileDims : toChannelsFirst(v.rank).map((axis) => fileDims[axis]!);
   const owner = g.owner;
   g.owner = STATISTICS_OWNER;
-  const name = emitStatistics(g, v.name, dims);
+  const placed = groups.add(v.name, dims);
   g.owner = owner;
-  return { name, rows: statisticRows(dims) };
+  return placed;
 }
 
 function merge(g: GraphBuilder, op: "add" | "concat" | "mul", inputs: Value[], layout: Layout): Value {

@@ -9,7 +9,7 @@ import { DataType } from "./proto.js";
 /** The columns of the statistics output, per row: sum, sum of squares, min, max, count of zeros. */
 export const STAT_COLUMNS = 5;
 
-/** The graph output that holds every layer's rows, one after the other in layer order. */
+/** The graph output that holds every layer's rows, group by group (PlacedRows says where each layer's are). */
 export const STATISTICS_OUTPUT = "statistics";
 
 /** The owner of the statistics nodes in node names: profiles do not count their time as a layer's. */
@@ -28,6 +28,12 @@ export interface StatisticRows {
   length: number;
 }
 
+/** A layer's rows, and where they are in the `statistics` output (rows of a group are not in layer order). */
+export interface PlacedRows extends StatisticRows {
+  /** The index of the layer's first row in the statistics output. */
+  first: number;
+}
+
 /**
  * The rows a tensor of `dims` (in the order the graph holds it) is cut into: the leading axes whose product
  * leaves at least MIN_ROW values per row. In channels-first order a row lies inside one channel, so a
@@ -42,12 +48,63 @@ export function statisticRows(dims: readonly number[]): StatisticRows {
 }
 
 /**
- * Adds the nodes that reduce `value` (whose shape in the graph is `dims`) to a [rows, STAT_COLUMNS] tensor
- * and returns its name.
+ * Values a group of layers' rows may hold before it is reduced: the group's Concat keeps its layers' outputs alive
+ * until the group is full, so a group holds at most this many values (4 MB) beyond the outputs themselves.
  */
-export function emitStatistics(g: GraphBuilder, value: string, dims: readonly number[]): string {
-  const { rows, length } = statisticRows(dims);
-  const x = g.op("Reshape", [value, g.int64Const([rows, length])]);
+export const GROUP_VALUES = 1 << 20;
+
+/**
+ * The statistics of many layers with few nodes. Every reduction is a node onnxruntime dispatches on its threads,
+ * and a model of many small layers (MobileNet-V2: 143 layers, most under 100,000 values) spent more time on the
+ * ten nodes per layer than on their arithmetic. So layers whose rows have the same length are gathered, a
+ * Reshape each, into one Concat of at most GROUP_VALUES values, and each group is reduced by one set of nodes;
+ * a layer larger than that is reduced alone, without the copy. Each row's reductions are those of the row alone.
+ */
+export class StatisticsGroups {
+  private readonly open = new Map<number, { parts: string[]; members: PlacedRows[]; values: number }>();
+  private readonly reduced: string[] = [];
+  private rowsOut = 0;
+
+  constructor(private readonly g: GraphBuilder) {}
+
+  /** Adds `value` (its shape in the graph `dims`); its rows' place is set when its group is reduced. */
+  add(value: string, dims: readonly number[]): PlacedRows {
+    const { rows, length } = statisticRows(dims);
+    const placed: PlacedRows = { rows, length, first: -1 };
+    const values = rows * length;
+    const part = this.g.op("Reshape", [value, this.g.int64Const([rows, length])]);
+    const group = this.open.get(length);
+    if (group && group.values + values > GROUP_VALUES) this.reduce(length);
+    const current = this.open.get(length) ?? { parts: [], members: [], values: 0 };
+    current.parts.push(part);
+    current.members.push(placed);
+    current.values += values;
+    this.open.set(length, current);
+    if (current.values >= GROUP_VALUES) this.reduce(length);
+    return placed;
+  }
+
+  /** Reduces the groups still open and returns the name of the statistics output; undefined with no layer. */
+  finish(output: string): string | undefined {
+    for (const length of [...this.open.keys()]) this.reduce(length);
+    if (this.reduced.length === 0) return undefined;
+    return this.g.op("Concat", this.reduced, { axis: 0 }, output);
+  }
+
+  private reduce(length: number): void {
+    const group = this.open.get(length)!;
+    this.open.delete(length);
+    const x = group.parts.length === 1 ? group.parts[0]! : this.g.op("Concat", group.parts, { axis: 0 });
+    this.reduced.push(reduceRows(this.g, x));
+    for (const member of group.members) {
+      member.first = this.rowsOut;
+      this.rowsOut += member.rows;
+    }
+  }
+}
+
+/** The nodes that reduce a [rows, length] tensor `x` to [rows, STAT_COLUMNS]. */
+function reduceRows(g: GraphBuilder, x: string): string {
   const sum = (v: string) => g.op("ReduceSum", [v, g.int64Const([1])], { keepdims: 1 });
   const keep = { axes: [1], keepdims: 1 };
   // ReduceSumSquare and Sign run element by element without vectorising in onnxruntime 1.30: Mul then

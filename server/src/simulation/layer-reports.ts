@@ -1,6 +1,6 @@
 // Every layer's line of a simulation report: its shape checked against the analysis, its statistics, its time.
 import type { LayerInfo } from "../analysis/types.js";
-import type { StatisticRows } from "../onnx/statistics.js";
+import type { PlacedRows } from "../onnx/statistics.js";
 import { STATISTICS_OUTPUT } from "../onnx/statistics.js";
 import type { FloatTensor } from "../onnx/tensors.js";
 import { statsFromRows, tensorStats, type TensorStats } from "./statistics.js";
@@ -44,7 +44,7 @@ export function checkLayerShapes(
  */
 export function graphStatistics(
   outputs: ReadonlyMap<string, FloatTensor>,
-  rows: readonly StatisticRows[],
+  rows: readonly PlacedRows[],
 ): (TensorStats | undefined)[] {
   const table = outputs.get(STATISTICS_OUTPUT);
   const expected = rows.reduce((n, r) => n + r.rows, 0);
@@ -54,12 +54,7 @@ export function graphStatistics(
         ` on onnxruntime, but the analysis' shapes make ${expected}`,
     );
   }
-  let first = 0;
-  return rows.map((r) => {
-    const stats = statsFromRows(table.data, first, r);
-    first += r.rows;
-    return stats;
-  });
+  return rows.map((r) => statsFromRows(table.data, r.first, r));
 }
 
 /** The statistics of the layers `missing` leaves undefined, from their tensors, counting NaN and ±Infinity. */
