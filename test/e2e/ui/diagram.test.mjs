@@ -4,12 +4,21 @@
 // update times are printed (not asserted: speed goals live in bench/diagram.mjs).
 /* global describe, it, before -- mocha's globals */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateDeep } from "../../../bench/deep-model.mjs";
-import { runFolders, waitFor } from "../lib/proc.mjs";
-import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { clickToken, openFromExplorer, runCommand, screenshot, waitText, closeAfterTests } from "./workbench.mjs";
+import { waitFor } from "../lib/proc.mjs";
+import { ROOT } from "../lib/vscode.mjs";
+import {
+  clickToken,
+  copyExamples,
+  openFromExplorer,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  waitText,
+  closeAfterTests,
+} from "./workbench.mjs";
 
 const SHOW = "CNN Lens: Show Architecture Diagram";
 
@@ -41,27 +50,24 @@ async function cursorLine(page) {
 }
 
 describe("the architecture diagram", function () {
-  let dirs, server, browser, page;
+  const ui = {};
+  let page;
 
   before(async function () {
     this.timeout(120_000);
-    dirs = runFolders("ui-diagram");
-    for (const f of readdirSync(join(ROOT, "examples")))
-      copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
-    writeFileSync(join(dirs.workspace, "deep.cnn"), generateDeep().text);
-    await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
-    server = await startCodeServer(dirs);
-    browser = await startBrowser(dirs);
-    const context = await browser.browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    await page.goto(server.url());
-    await page
-      .locator(".explorer-folders-view .monaco-list-row", { hasText: "resnet50.cnn" })
-      .waitFor({ timeout: 60_000 });
+    await openWorkbench(ui, {
+      name: "ui-diagram",
+      fill(dirs) {
+        copyExamples(dirs);
+        writeFileSync(join(dirs.workspace, "deep.cnn"), generateDeep().text);
+      },
+      viewport: { width: 1600, height: 1000 },
+      listed: "resnet50.cnn",
+    });
+    page = ui.page;
   });
 
-  closeAfterTests(() => ({ page, browser, server, dirs }));
+  closeAfterTests(() => ui);
 
   it("opens beside ResNet-50 with its block uses collapsed; a block expands into its residual branches", async () => {
     await openFromExplorer(page, "resnet50.cnn");
@@ -158,7 +164,7 @@ describe("the architecture diagram", function () {
     const input = page.locator(".quick-input-widget input");
     await waitFor("the suggested file name", async () => /ResNet50\.svg$/.test(await input.inputValue()));
     await input.press("Enter");
-    const file = join(dirs.workspace, "ResNet50.svg");
+    const file = join(ui.dirs.workspace, "ResNet50.svg");
     await waitFor("the SVG file", async () => existsSync(file) && readFileSync(file, "utf8").includes("</svg>"));
     const svg = readFileSync(file, "utf8");
     assert.match(svg, /^<\?xml/);

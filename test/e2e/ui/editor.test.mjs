@@ -4,10 +4,9 @@
 // simulation report are driven in views.test.mjs.
 /* global describe, it, before -- mocha's globals */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, waitFor } from "../lib/proc.mjs";
-import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
+import { waitFor } from "../lib/proc.mjs";
 import { STARTUP_STEPS, formatStartupTrace, readStartupTrace } from "./startup-trace.mjs";
 import {
   clickToken,
@@ -18,33 +17,34 @@ import {
   token,
   waitText,
   closeAfterTests,
+  copyExamples,
+  openWorkbench,
   TINY,
 } from "./workbench.mjs";
 
 describe("the packaged extension in code-server", function () {
-  let dirs, server, browser, page, traceFile;
+  const ui = {};
+  let page, traceFile;
 
   before(async function () {
     this.timeout(120_000);
-    dirs = runFolders("ui");
-    for (const f of readdirSync(join(ROOT, "examples")))
-      copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
-    writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
-    await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
-    // The extension host and the language server inherit code-server's environment: both append their
-    // start-up steps to this file.
-    traceFile = join(dirs.root, "startup-trace.jsonl");
-    dirs.env.CNNLENS_STARTUP_TRACE = traceFile;
-    server = await startCodeServer(dirs);
-    browser = await startBrowser(dirs);
-    const context = await browser.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(20_000); // each step's own wait, well inside mocha's 60 s
-    page = await context.newPage();
-    await page.goto(server.url());
-    await page.locator('.explorer-folders-view .monaco-list-row[aria-label="tiny.cnn"]').waitFor({ timeout: 60_000 });
+    await openWorkbench(ui, {
+      name: "ui",
+      fill(dirs) {
+        copyExamples(dirs);
+        writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
+        // The extension host and the language server inherit code-server's environment: both append their
+        // start-up steps to this file.
+        traceFile = join(dirs.root, "startup-trace.jsonl");
+        dirs.env.CNNLENS_STARTUP_TRACE = traceFile;
+      },
+      viewport: { width: 1280, height: 800 },
+      listed: "tiny.cnn",
+    });
+    page = ui.page;
   });
 
-  closeAfterTests(() => ({ page, browser, server, dirs }));
+  closeAfterTests(() => ui);
 
   it("shows each line's output shape as an inlay hint, and the model's totals above it", async () => {
     // The first .cnn file since VS Code started: the start-up trace runs from the click to the first hint.
@@ -131,7 +131,7 @@ describe("the packaged extension in code-server", function () {
     await waitFor("the suggested path", async () => /\/tiny\.py$/.test(await path.inputValue()));
     await page.keyboard.press("Enter");
     await waitText("the exported file's tab", page.locator(".tabs-container .tab", { hasText: "tiny.py" }), /tiny\.py/);
-    const written = join(dirs.workspace, "tiny.py");
+    const written = join(ui.dirs.workspace, "tiny.py");
     await waitFor("tiny.py on disk", () => existsSync(written));
     assert.match(readFileSync(written, "utf8"), /class Tiny\(nn\.Module\)/);
   });

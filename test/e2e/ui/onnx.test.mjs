@@ -6,35 +6,39 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, waitFor } from "../lib/proc.mjs";
-import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
-import { editorLines, openFromExplorer, runCommand, waitText, webviewBody, closeAfterTests } from "./workbench.mjs";
+import { waitFor } from "../lib/proc.mjs";
+import { ROOT } from "../lib/vscode.mjs";
+import {
+  editorLines,
+  openFromExplorer,
+  openWorkbench,
+  runCommand,
+  waitText,
+  webviewBody,
+  closeAfterTests,
+} from "./workbench.mjs";
 
 describe("an .onnx model opened as CNN", function () {
-  let dirs, server, browser, page;
+  const ui = {};
+  let page;
 
   before(async function () {
     this.timeout(120_000);
-    dirs = runFolders("ui-onnx");
-    // The project's own exporter writes the model (cnnlens export --to onnx), so no .onnx file is committed.
-    const onnx = join(dirs.workspace, "lenet5.onnx");
-    execFileSync(
-      process.execPath,
-      [join(ROOT, "bin/cnnlens.js"), "export", join(ROOT, "examples/lenet5.cnn")].concat(["--to", "onnx", "-o", onnx]),
-    );
-    await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
-    server = await startCodeServer(dirs);
-    browser = await startBrowser(dirs);
-    const context = await browser.browser.newContext({ viewport: { width: 1400, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    await page.goto(server.url());
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "lenet5.onnx" }).waitFor({
-      timeout: 60_000,
+    await openWorkbench(ui, {
+      name: "ui-onnx",
+      fill(dirs) {
+        // The project's own exporter writes the model (cnnlens export --to onnx), so no .onnx file is committed.
+        const onnx = join(dirs.workspace, "lenet5.onnx");
+        const exportArgs = [join(ROOT, "examples/lenet5.cnn"), "--to", "onnx", "-o", onnx];
+        execFileSync(process.execPath, [join(ROOT, "bin/cnnlens.js"), "export", ...exportArgs]);
+      },
+      viewport: { width: 1400, height: 900 },
+      listed: "lenet5.onnx",
     });
+    page = ui.page;
   });
 
-  closeAfterTests(() => ({ page, browser, server, dirs }));
+  closeAfterTests(() => ui);
 
   it("a click on the .onnx file shows its page; Open as CNN opens the imported text with its shapes", async () => {
     // A file opened before VS Code has read the extensions' contributions gets the text editor: wait for them as a
@@ -77,8 +81,8 @@ describe("an .onnx model opened as CNN", function () {
     await input.waitFor({ state: "visible" });
     await waitFor("the suggested path", async () => /\/lenet5\.cnn$/.test(await input.inputValue()));
     await page.keyboard.press("Enter");
-    const cnn = join(dirs.workspace, "lenet5.cnn");
-    await waitFor("the two files", () => existsSync(cnn) && existsSync(join(dirs.workspace, "lenet5.safetensors")));
+    const cnn = join(ui.dirs.workspace, "lenet5.cnn");
+    await waitFor("the two files", () => existsSync(cnn) && existsSync(join(ui.dirs.workspace, "lenet5.safetensors")));
     assert.match(readFileSync(cnn, "utf8"), /^# Imported from lenet5\.onnx .*\nmodel LeNet5 \{/);
     await waitText("the saved file's tab", page.locator(".tabs-container .tab.active"), /^\s*lenet5\.cnn/);
   });

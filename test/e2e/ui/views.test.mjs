@@ -4,10 +4,10 @@
 /* global describe, it, before -- mocha's globals */
 /* global document, getComputedStyle -- in functions that playwright runs inside the webview */
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFolders, waitFor } from "../lib/proc.mjs";
-import { ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
+import { waitFor } from "../lib/proc.mjs";
+import { ROOT } from "../lib/vscode.mjs";
 import {
   clickToken,
   openFromExplorer,
@@ -16,6 +16,8 @@ import {
   token,
   waitText,
   closeAfterTests,
+  copyExamples,
+  openWorkbench,
   TINY,
 } from "./workbench.mjs";
 
@@ -42,34 +44,32 @@ async function cursorLine(page) {
 }
 
 describe("the summary table and the simulation report", function () {
-  let dirs, server, browser, page;
+  const ui = {};
+  let page;
   const webviewErrors = [];
   const resnet18 = readFileSync(join(ROOT, "examples/resnet18.cnn"), "utf8").split("\n");
 
   before(async function () {
     this.timeout(120_000);
-    dirs = runFolders("ui-views");
-    for (const f of readdirSync(join(ROOT, "examples")))
-      copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
-    writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
-    await installVsix(dirs, join(ROOT, "cnn-lens.vsix"));
-    server = await startCodeServer(dirs);
-    browser = await startBrowser(dirs);
-    // 1400 px: the editor and the view beside it get about 700 px each, a half-width pane.
-    const context = await browser.browser.newContext({ viewport: { width: 1400, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    // An exception in a webview's script (a chart that fails to draw, say) fails the steps that show it.
-    page.on("pageerror", (e) => {
-      if (/webview-(summary|simulation)\.js/.test(e.stack ?? "")) webviewErrors.push(e.stack);
+    await openWorkbench(ui, {
+      name: "ui-views",
+      fill(dirs) {
+        copyExamples(dirs);
+        writeFileSync(join(dirs.workspace, "tiny.cnn"), TINY);
+      },
+      // 1400 px: the editor and the view beside it get about 700 px each, a half-width pane.
+      viewport: { width: 1400, height: 900 },
+      listed: "resnet18.cnn",
+      // An exception in a webview's script (a chart that fails to draw, say) fails the steps that show it.
+      watch: (p) =>
+        p.on("pageerror", (e) => {
+          if (/webview-(summary|simulation)\.js/.test(e.stack ?? "")) webviewErrors.push(e.stack);
+        }),
     });
-    await page.goto(server.url());
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "resnet18.cnn" }).waitFor({
-      timeout: 60_000,
-    });
+    page = ui.page;
   });
 
-  closeAfterTests(() => ({ page, browser, server, dirs }));
+  closeAfterTests(() => ui);
 
   it("CNN: Show Summary opens a table that fits a half-width pane, its blocks and repeats collapsed", async () => {
     await openFromExplorer(page, "resnet18.cnn");

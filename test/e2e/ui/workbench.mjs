@@ -1,9 +1,9 @@
 // What a person does in the VS Code workbench, as playwright-core steps: open a file, run a palette
 // command, read the editor, take a screenshot. Selectors measured on VS Code 1.100 (code-server 4.100.3).
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { stop, waitFor } from "../lib/proc.mjs";
-import { E2E } from "../lib/vscode.mjs";
+import { runFolders, stop, waitFor } from "../lib/proc.mjs";
+import { E2E, ROOT, installVsix, startBrowser, startCodeServer } from "../lib/vscode.mjs";
 
 /** Page text with VS Code's non-breaking spaces made plain. */
 const plain = (s) => (s ?? "").replace(/\u00a0/g, " ");
@@ -93,6 +93,34 @@ export async function failureShot(page, title) {
   const file = join(dir, `${title.replace(/[^\w-]+/g, "_").slice(0, 80)}.png`);
   await page.screenshot({ path: file }).catch(() => {});
   return file;
+}
+
+/**
+ * How every UI file starts: run folders named `name`, a workspace that `fill(dirs)` puts its files in (and may
+ * set `dirs.env` for code-server), cnn-lens.vsix installed, code-server and headless Chromium started, and a page
+ * of `viewport` on the workbench once the Explorer lists `listed`. `watch(page)` sees the page before it loads.
+ * Each piece goes into `ui` (dirs, server, browser, page) as soon as it exists, so that closeAfterTests(() => ui)
+ * stops what started even when a later step fails.
+ */
+export async function openWorkbench(ui, { name, fill, viewport, listed, watch }) {
+  ui.dirs = runFolders(name);
+  fill(ui.dirs);
+  await installVsix(ui.dirs, join(ROOT, "cnn-lens.vsix"));
+  ui.server = await startCodeServer(ui.dirs);
+  ui.browser = await startBrowser(ui.dirs);
+  const context = await ui.browser.browser.newContext({ viewport });
+  context.setDefaultTimeout(20_000); // each step's own wait, well inside mocha's 60 s
+  ui.page = await context.newPage();
+  watch?.(ui.page);
+  await ui.page.goto(ui.server.url());
+  // By its whole name: a text match for tiny.cnn finds convnext_tiny.cnn too.
+  const row = `.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(listed)}]`;
+  await ui.page.locator(row).waitFor({ timeout: 60_000 });
+}
+
+/** Copies every example network into the workspace. */
+export function copyExamples(dirs) {
+  for (const f of readdirSync(join(ROOT, "examples"))) copyFileSync(join(ROOT, "examples", f), join(dirs.workspace, f));
 }
 
 /**
