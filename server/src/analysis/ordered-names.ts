@@ -107,11 +107,28 @@ export class OrderedNames<V extends Placed> {
   flatten(): void {
     const all = this.earlier;
     if (!all) return;
-    let i = 0;
-    // Deleting while iterating is defined for a Map: the iteration goes on with the entries after.
-    for (const name of all.keys()) if (i++ >= this.horizon) all.delete(name);
+    // A walk that defined the same names again in the same order (a kernel changed: every later label's field
+    // differs, not its name) replaces the values in place, where each name already stands; otherwise the names
+    // past the horizon are dropped and this walk's appended.
+    if (!this.samePastHorizon(all)) {
+      let i = 0;
+      // Deleting while iterating is defined for a Map: the iteration goes on with the entries after.
+      for (const name of all.keys()) if (i++ >= this.horizon) all.delete(name);
+    }
     for (const [name, value] of this.own) all.set(name, value);
     this.own = all;
     this.earlier = undefined;
+  }
+
+  /** Whether `all`'s names from the horizon on are this walk's own names, in the same order. */
+  private samePastHorizon(all: Map<string, V>): boolean {
+    if (all.size !== this.horizon + this.own.size) return false;
+    const mine = this.own.keys();
+    let i = 0;
+    for (const name of all.keys()) {
+      if (i++ < this.horizon) continue;
+      if (mine.next().value !== name) return false;
+    }
+    return true;
   }
 }
