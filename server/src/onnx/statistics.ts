@@ -48,8 +48,9 @@ export function statisticRows(dims: readonly number[]): StatisticRows {
 }
 
 /**
- * Values a group of layers' rows may hold before it is reduced: the group's Concat keeps its layers' outputs alive
- * until the group is full, so a group holds at most this many values (4 MB) beyond the outputs themselves.
+ * Values a group of layers' rows may hold before it is reduced (4 MB): a group's Concat keeps its layers' outputs
+ * alive until the group is reduced, and copies them, so an open group holds at most this many values longer than
+ * it would have, and its copy as many again (within the memory estimate's copies of every activation).
  */
 export const GROUP_VALUES = 1 << 20;
 
