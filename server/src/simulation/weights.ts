@@ -1,6 +1,6 @@
 // Weights for a simulation: each framework's default initialisation (seeded), or tensors from a safetensors file.
 import type { ModelInfo } from "../analysis/types.js";
-import { volume, type FloatTensor, type ParamSpec, type WeightMap } from "../onnx/tensors.js";
+import { volume, type ParamSpec, type WeightMap } from "../onnx/tensors.js";
 import { parameterSpecs } from "../layers/index.js";
 import { Random } from "./random.js";
 import { InputFileError } from "./input-error.js";
@@ -17,13 +17,36 @@ export type { FloatTensor, WeightMap } from "../onnx/tensors.js";
  */
 export function randomWeights(model: ModelInfo, seed: number): WeightMap {
   const out: WeightMap = new Map();
-  for (const spec of parameterSpecs(model)) out.set(spec.name, initial(spec, model.framework, seed));
+  const specs = parameterSpecs(model);
+  const draws = specs.map((spec) => initial(spec, model.framework, seed));
+  // The drawn tensors two at a time, each from its own stream (Random.fillUniformPair: the same numbers, sooner),
+  // paired by size so that the two streams run side by side for most of their length.
+  const sizeOf = (i: number) => (draws[i] as UniformDraw).n;
+  const uniform = draws.flatMap((d, i) => (d instanceof Float32Array ? [] : [i])).sort((p, q) => sizeOf(q) - sizeOf(p));
+  const data = draws.map((d) => (d instanceof Float32Array ? d : undefined));
+  for (let k = 0; k < uniform.length; k += 2) {
+    const i = uniform[k]!;
+    const j = uniform[k + 1];
+    const x = draws[i] as UniformDraw;
+    if (j === undefined) data[i] = x.random.fillUniform(x.n, x.low, x.high);
+    else [data[i], data[j]] = Random.fillUniformPair(x, draws[j] as UniformDraw);
+  }
+  specs.forEach((spec, i) => out.set(spec.name, { shape: spec.shape, data: data[i]! }));
   return out;
 }
 
-function initial(spec: ParamSpec, framework: ModelInfo["framework"], seed: number): FloatTensor {
+/** A tensor's draw still to make: `n` values uniform in [low, high) from its own stream. */
+interface UniformDraw {
+  random: Random;
+  n: number;
+  low: number;
+  high: number;
+}
+
+/** A tensor's constant values, or the uniform draw that makes them. */
+function initial(spec: ParamSpec, framework: ModelInfo["framework"], seed: number): Float32Array | UniformDraw {
   const n = volume(spec.shape);
-  const constant = (v: number) => ({ shape: spec.shape, data: new Float32Array(n).fill(v) });
+  const constant = (v: number) => new Float32Array(n).fill(v);
   if (spec.role === "running_mean") return constant(0);
   if (spec.role === "running_var") return constant(1);
   if (spec.kind === "batchnorm") return constant(spec.role === "weight" ? 1 : 0);
@@ -32,10 +55,10 @@ function initial(spec: ParamSpec, framework: ModelInfo["framework"], seed: numbe
   if (framework === "keras") {
     if (spec.role === "bias") return constant(0);
     const limit = Math.sqrt(6 / (spec.fanIn + spec.fanOut));
-    return { shape: spec.shape, data: random.fillUniform(n, -limit, limit) };
+    return { random, n, low: -limit, high: limit };
   }
   const bound = 1 / Math.sqrt(spec.fanIn);
-  return { shape: spec.shape, data: random.fillUniform(n, -bound, bound) };
+  return { random, n, low: -bound, high: bound };
 }
 
 export interface CheckedWeights {
