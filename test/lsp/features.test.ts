@@ -449,4 +449,15 @@ describe("cnnlens/summary", () => {
     const view = await client.request<{ view: { models: { name: string }[] } }>("cnnlens/summary", { uri, view: true });
     assert.deepEqual(Object.keys(view), ["view"]);
   });
+
+  it("shows the first 10,000 rows of a longer model and counts the rest, the totals counting every layer", async () => {
+    const relus = Array.from({ length: 12_000 }, () => "  relu").join("\n");
+    const uri = await openDoc(`model Long {\n  input(3, 8, 8)\n  conv(4, 3)\n${relus}\n}`);
+    const plain = await client.request<{ tables: { text: string }[] }>("cnnlens/summary", { uri });
+    const text = plain.tables[0]!.text;
+    const rows = text.split("\n").filter((l) => /^(conv|relu)\d+ /.test(l));
+    assert.equal(rows.length, 10_000);
+    assert.match(text, /… 2,001 more rows, counted in the totals: cnnlens summary prints every row/);
+    assert.match(text, /Total params: 112\n/);
+  });
 });

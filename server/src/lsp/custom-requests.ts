@@ -23,7 +23,7 @@ import {
 } from "../protocol.js";
 import { diagramOf } from "../report/diagram.js";
 import { toJson, toTableJson } from "../report/json.js";
-import { summaryTable } from "../report/table.js";
+import { EDITOR_TABLE_ROWS, summaryTable } from "../report/table.js";
 import { toOffset } from "./convert.js";
 import type { AnalysisCache, Analysed } from "./documents.js";
 import { runnableModel } from "../simulation/runnable-model.js";
@@ -82,7 +82,7 @@ function summary(doc: Analysed, p: SummaryParams): SummaryResult | SummaryViewRe
   const models = doc.analysis.models.filter((m) => !p.model || m.name === p.model);
   // The document's own line index: building one for a 50,000-line text took longer than the rows.
   if (p.view) return { view: toTableJson({ ...doc.analysis, models }, doc.text, doc.index) };
-  const tables = models.map((m) => ({ model: m.name, text: summaryTable(m) }));
+  const tables = models.map((m) => ({ model: m.name, text: summaryTable(m, { maxRows: EDITOR_TABLE_ROWS }) }));
   return p.json ? { tables, json: toJson({ ...doc.analysis, models }, doc.text) } : { tables };
 }
 

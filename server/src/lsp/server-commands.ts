@@ -2,7 +2,7 @@
 import type { Connection, ExecuteCommandParams, WorkDoneProgressReporter, WorkspaceEdit } from "vscode-languageserver";
 import { MessageType } from "vscode-languageserver";
 import { ServerCommands } from "../protocol.js";
-import { summaryTable } from "../report/table.js";
+import { EDITOR_TABLE_ROWS, summaryTable } from "../report/table.js";
 import type { ClientFeatures } from "./client-capabilities.js";
 import type { Analysed } from "./documents.js";
 import { withOwnWeights, type ImportedModels } from "./imported-onnx.js";
@@ -53,7 +53,8 @@ export async function runServerCommand(
     return show(ctx, MessageType.Warning, sentence);
   }
   if (params.command === ServerCommands.summary) {
-    return show(ctx, MessageType.Info, models.map((m) => summaryTable(m)).join("\n\n"));
+    const tables = models.map((m) => summaryTable(m, { maxRows: EDITOR_TABLE_ROWS }));
+    return show(ctx, MessageType.Info, tables.join("\n\n"));
   }
   const clientProgress = params.workDoneToken !== undefined ? workDone : undefined;
   return simulateText(ctx, doc, models[0]!.name, clientProgress);

@@ -13,7 +13,16 @@ export interface TableOptions {
   /** Collapse everything deeper than this many name parts into one row (as torchinfo's depth). */
   depth?: number;
   columns?: readonly ColumnName[];
+  /** Rows shown at most: the rest become one line that counts them (the totals still count every layer). */
+  maxRows?: number;
 }
+
+/**
+ * The rows a table in the editor shows at most (the language server's `cnnlens/summary` and its summary command):
+ * like the outline's limit, a 50,000-layer table was 3 MB of text that no one reads in an editor, whose building
+ * was most of the request. `cnnlens summary` on the command line prints every row.
+ */
+export const EDITOR_TABLE_ROWS = 10_000;
 
 export const defaultColumns: readonly ColumnName[] = ["kind", "output", "params", "macs", "rf"];
 const defaultWidth = 100;
@@ -61,7 +70,8 @@ const rightAligned = new Set<string>(["params", "macs", "memory", "rf"]);
 export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
   const columns = ["name", ...(options.columns ?? defaultColumns)] as (ColumnName | "name")[];
   const collapsed = options.depth === undefined ? undefined : collapse(m, options.depth);
-  const rowCount = collapsed ? collapsed.length : m.layers.length;
+  const allRows = collapsed ? collapsed.length : m.layers.length;
+  const rowCount = Math.min(allRows, options.maxRows ?? allRows);
   const rowAt = (i: number) => (collapsed ? collapsed[i]! : layerRow(m.layers[i]!));
   // Two passes over the rows, each making its cells' text again, rather than keeping 300,000 cells of a
   // 50,000-layer table alive between measuring and writing: the kept cells outlived the young generation and
@@ -106,6 +116,9 @@ export function summaryTable(m: ModelInfo, options: TableOptions = {}): string {
     line((i) => heads[i]!),
     rule("="),
     ...body,
+    ...(rowCount < allRows
+      ? [`… ${grouped(allRows - rowCount)} more rows, counted in the totals: cnnlens summary prints every row`]
+      : []),
     rule("="),
     ...outputLines(m),
     `Total params: ${count(m.params.total, partial)}`,
