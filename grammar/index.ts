@@ -11,7 +11,7 @@ import * as T from "./tokens.js";
 export * from "./ast.js";
 export { keywordNames } from "./tokens.js";
 export type { IToken as Token } from "chevrotain";
-export { lex, tokensOf, type Lexed } from "./lex.js";
+export { lex, tokensBefore, tokensOf, type Lexed } from "./lex.js";
 export { MAX_NESTING } from "./limits.js";
 export { changedRange, reparse, shiftStatement, type Reparsed } from "./reparse.js";
 

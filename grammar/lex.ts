@@ -44,6 +44,21 @@ export function inOrder(code: IToken[], comments: IToken[]): IToken[] {
   return out;
 }
 
+/**
+ * How many of `tokens` (in document order) start before `offset`: the index of the first that starts at or after
+ * it. A word being typed at `offset` is the last of those before.
+ */
+export function tokensBefore(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function spanOf(token: IToken): Span {
   return { start: token.startOffset, end: token.startOffset + token.image.length };
 }

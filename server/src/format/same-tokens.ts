@@ -1,7 +1,7 @@
 // The formatter's guard: a formatted text must lex to exactly the tokens and comments of the text it came from.
 // Only the lines that changed are lexed again: on an 800 KB file with one line out of place, lexing all of it
 // was four fifths of a formatting request.
-import { changedRange, lex, type Token } from "../../../grammar/index.js";
+import { changedRange, lex, tokensBefore, type Token } from "../../../grammar/index.js";
 
 /**
  * Whether `formatted` lexes to the same tokens (type and text, in order) as `tokens`, the tokens of `text`.
@@ -20,8 +20,8 @@ export function sameTokens(tokens: readonly Token[], text: string, formatted: st
   const end = lineEnd(formatted, newEnd);
   const again = lex(formatted.slice(start, end));
   if (again.errors.length > 0) return false;
-  const from = firstTokenAtOrAfter(tokens, start);
-  const to = firstTokenAtOrAfter(tokens, end - shift);
+  const from = tokensBefore(tokens, start);
+  const to = tokensBefore(tokens, end - shift);
   if (to - from !== again.tokens.length) return false;
   for (let i = from; i < to; i++) {
     const t = tokens[i]!;
@@ -47,16 +47,4 @@ function lineEnd(text: string, offset: number): number {
     if (c === 10 || c === 13) return i;
   }
   return text.length;
-}
-
-/** The index of the first token starting at or after `offset` (tokens are in document order). */
-function firstTokenAtOrAfter(tokens: readonly Token[], offset: number): number {
-  let low = 0;
-  let high = tokens.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (tokens[mid]!.startOffset < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

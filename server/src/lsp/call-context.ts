@@ -1,5 +1,5 @@
 // Finds, from the parser's tokens before the cursor, the layer call the cursor is in and which argument it is on.
-import type { Token } from "../../../grammar/index.js";
+import { tokensBefore, type Token } from "../../../grammar/index.js";
 
 export interface CallContext {
   /** The layer or block name before the open parenthesis. */
@@ -16,18 +16,6 @@ export interface CallContext {
 
 /** How far back (in characters) a call's open parenthesis is looked for. */
 const LOOKBACK = 4000;
-
-/** How many tokens start before `offset` (the tokens are in document order): a word being typed is the last. */
-export function tokensBefore(tokens: readonly Token[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const isComment = (t: Token) => t.tokenType.name === "Comment";
 /** A name or a reserved word (`conv`, `concat`): what may stand before a call's parenthesis or a `:`. */

@@ -5,8 +5,8 @@ import type { ArgSpec } from "../analysis/arguments.js";
 import { findSpec } from "../analysis/arguments.js";
 import { findLayerKind, layerKinds } from "../analysis/layers/index.js";
 import type { Analysed } from "./documents.js";
-import { tokensOf, type Token } from "../../../grammar/index.js";
-import { callContext, inComment, tokensBefore, typedWord } from "./call-context.js";
+import { tokensBefore, tokensOf, type Token } from "../../../grammar/index.js";
+import { callContext, inComment, typedWord } from "./call-context.js";
 import { plainText } from "./markup.js";
 import { describeDefault } from "./signature-help.js";
 
