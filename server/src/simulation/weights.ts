@@ -18,18 +18,21 @@ export type { FloatTensor, WeightMap } from "../onnx/tensors.js";
 export function randomWeights(model: ModelInfo, seed: number): WeightMap {
   const out: WeightMap = new Map();
   const specs = parameterSpecs(model);
-  const draws = specs.map((spec) => initial(spec, model.framework, seed));
+  const data: Float32Array[] = new Array(specs.length);
+  const pending: { index: number; draw: UniformDraw }[] = [];
+  specs.forEach((spec, index) => {
+    const made = initial(spec, model.framework, seed);
+    if (made instanceof Float32Array) data[index] = made;
+    else pending.push({ index, draw: made });
+  });
   // The drawn tensors two at a time, each from its own stream (Random.fillUniformPair: the same numbers, sooner),
   // paired by size so that the two streams run side by side for most of their length.
-  const sizeOf = (i: number) => (draws[i] as UniformDraw).n;
-  const uniform = draws.flatMap((d, i) => (d instanceof Float32Array ? [] : [i])).sort((p, q) => sizeOf(q) - sizeOf(p));
-  const data = draws.map((d) => (d instanceof Float32Array ? d : undefined));
-  for (let k = 0; k < uniform.length; k += 2) {
-    const i = uniform[k]!;
-    const j = uniform[k + 1];
-    const x = draws[i] as UniformDraw;
-    if (j === undefined) data[i] = x.random.fillUniform(x.n, x.low, x.high);
-    else [data[i], data[j]] = Random.fillUniformPair(x, draws[j] as UniformDraw);
+  pending.sort((p, q) => q.draw.n - p.draw.n);
+  for (let k = 0; k < pending.length; k += 2) {
+    const x = pending[k]!;
+    const y = pending[k + 1];
+    if (!y) data[x.index] = x.draw.random.fillUniform(x.draw.n, x.draw.low, x.draw.high);
+    else [data[x.index], data[y.index]] = Random.fillUniformPair(x.draw, y.draw);
   }
   specs.forEach((spec, i) => out.set(spec.name, { shape: spec.shape, data: data[i]! }));
   return out;
